@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { envNames } from '../contract/env.js';
+import { timingsPresets } from '../contract/timings.js';
+
+const defaults = timingsPresets.compressed;
+const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+/** The configuration every instance shares, read from `TOPOLAB_*` variables. */
+export const baseConfigSchema = z.object({
+  [envNames.service]: z.string().min(1),
+  [envNames.instanceId]: z.string().min(1),
+  [envNames.host]: z.string().default('127.0.0.1'),
+  [envNames.port]: integer(0).pipe(z.number().max(65535)),
+  [envNames.registryUrl]: z.url().optional(),
+  [envNames.dataDir]: z.string().min(1).optional(),
+  [envNames.heartbeatMs]: integer(defaults.heartbeatMs, 10),
+  [envNames.missedHeartbeats]: integer(defaults.missedHeartbeats, 1),
+  [envNames.sweepIntervalMs]: integer(defaults.sweepIntervalMs, 10),
+  [envNames.catalogRefreshMs]: integer(defaults.catalogRefreshMs, 10),
+  [envNames.logLevel]: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  [envNames.bodyLimit]: integer(1024 * 1024, 1),
+});
+
+/** The validated, frozen configuration of one instance. */
+export interface ServiceConfig {
+  readonly service: string;
+  readonly instanceId: string;
+  readonly host: string;
+  readonly port: number;
+  /** Absent only for the registry itself. */
+  readonly registryUrl: string | undefined;
+  /** Absent for services that keep no data. */
+  readonly dataDir: string | undefined;
+  readonly heartbeatMs: number;
+  readonly missedHeartbeats: number;
+  readonly sweepIntervalMs: number;
+  readonly catalogRefreshMs: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly bodyLimit: number;
+}
+
+/** Thrown when the environment does not describe a valid instance; lists every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid instance configuration: ${problems.join('; ')}`);
+  }
+}
+
+/** Validates `env` against `schema`, throwing a ConfigError that names each bad variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return result.data;
+}
+
+/** Reads the shared configuration once, at start. */
+export function parseServiceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const raw = parseEnv(baseConfigSchema, env);
+  return Object.freeze({
+    service: raw[envNames.service],
+    instanceId: raw[envNames.instanceId],
+    host: raw[envNames.host],
+    port: raw[envNames.port],
+    registryUrl: raw[envNames.registryUrl],
+    dataDir: raw[envNames.dataDir],
+    heartbeatMs: raw[envNames.heartbeatMs],
+    missedHeartbeats: raw[envNames.missedHeartbeats],
+    sweepIntervalMs: raw[envNames.sweepIntervalMs],
+    catalogRefreshMs: raw[envNames.catalogRefreshMs],
+    logLevel: raw[envNames.logLevel],
+    bodyLimit: raw[envNames.bodyLimit],
+  });
+}

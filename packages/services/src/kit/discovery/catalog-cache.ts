@@ -1,0 +1,150 @@
+import { request as httpRequest, type ClientRequest } from 'node:http';
+import type { Catalog, CatalogEvent, InstanceRecord, RouteEntry } from '../../contract/registry-api.js';
+import type { HttpClient } from '../http/client.js';
+import type { Telemetry } from '../telemetry.js';
+import { registryTarget } from './registry-target.js';
+import { matchRoute } from './route-match.js';
+import { createSseParser } from './sse.js';
+
+/** Options of createCatalogCache. */
+export interface CatalogCacheOptions {
+  readonly registryUrl: string;
+  /** Interval of the full refresh that backs up the push stream. */
+  readonly refreshMs: number;
+  readonly http: HttpClient;
+  readonly telemetry: Telemetry;
+}
+
+/** Called after the cached catalog changed. */
+export type CatalogListener = (catalog: Catalog, event: CatalogEvent | undefined) => void;
+
+/** A local copy of the registry's catalog, kept fresh by the push stream and a periodic refresh. */
+export interface CatalogCache {
+  /** Loads the catalog (retrying until `deadline`, epoch ms), then watches and refreshes. */
+  start(deadline: number): Promise<void>;
+  /** The cached catalog; undefined before the first load. */
+  readonly current: Catalog | undefined;
+  /** Live instances of a service, as last seen. */
+  instances(service: string): readonly InstanceRecord[];
+  /** The longest route prefix covering `path`. */
+  route(path: string): RouteEntry | undefined;
+  /** Listens for changes; returns the function that stops listening. */
+  onChange(listener: CatalogListener): () => void;
+  /** Whether the push stream is connected. */
+  readonly watching: boolean;
+  stop(): void;
+}
+
+/** Creates the catalog cache of a discovery client. */
+export function createCatalogCache(options: CatalogCacheOptions): CatalogCache {
+  const { http, telemetry, refreshMs } = options;
+  const target = registryTarget(options.registryUrl);
+  const listeners = new Set<CatalogListener>();
+  let current: Catalog | undefined;
+  let refreshTimer: NodeJS.Timeout | undefined;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let stream: ClientRequest | undefined;
+  let watching = false;
+  let stopped = false;
+
+  function accept(catalog: Catalog, event?: CatalogEvent): void {
+    if (current && catalog.epoch === current.epoch && catalog.version < current.version) return;
+    const changed = !current || catalog.epoch !== current.epoch || catalog.version !== current.version;
+    current = catalog;
+    if (changed || event) for (const listener of listeners) listener(catalog, event);
+  }
+
+  async function fetchCatalog(): Promise<void> {
+    const result = await http.call<Catalog>({ ...target, method: 'GET', path: '/v1/catalog', name: 'registry.catalog' });
+    if (result.status !== 200) throw new Error(`registry answered ${result.status} for the catalog`);
+    accept(result.body);
+  }
+
+  function scheduleRefresh(): void {
+    refreshTimer = setTimeout(() => {
+      fetchCatalog()
+        .catch((error: unknown) => telemetry.debug('catalog refresh failed', { error }))
+        .finally(() => {
+          if (!stopped) scheduleRefresh();
+        });
+    }, refreshMs);
+  }
+
+  function watch(delay = 100): void {
+    if (stopped) return;
+    const parse = createSseParser((event) => {
+      if (event.event !== 'catalog') return;
+      try {
+        const data = JSON.parse(event.data) as CatalogEvent;
+        accept(data.catalog, data);
+      } catch (error) {
+        telemetry.warn('bad catalog event', { error });
+      }
+    });
+    const reconnect = () => {
+      if (stream !== req) return;
+      stream = undefined;
+      if (watching) telemetry.info('catalog push stream closed; reconnecting');
+      watching = false;
+      if (!stopped) reconnectTimer = setTimeout(() => watch(Math.min(delay * 2, 2000)), delay);
+    };
+    const req = httpRequest({ ...target, method: 'GET', path: '/v1/watch', headers: { accept: 'text/event-stream' } }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reconnect();
+        return;
+      }
+      watching = true;
+      delay = 100;
+      res.setEncoding('utf8');
+      res.on('data', parse);
+      res.on('end', reconnect);
+      res.on('error', reconnect);
+    });
+    req.on('error', reconnect);
+    req.end();
+    stream = req;
+  }
+
+  return {
+    async start(deadline) {
+      let delay = 20;
+      for (;;) {
+        try {
+          await fetchCatalog();
+          break;
+        } catch (error) {
+          if (Date.now() + delay > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          delay = Math.min(delay * 2, 500);
+        }
+      }
+      watch();
+      scheduleRefresh();
+    },
+    get current() {
+      return current;
+    },
+    instances(service) {
+      return current?.services[service] ?? [];
+    },
+    route(path) {
+      return current ? matchRoute(current.routes, path) : undefined;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    get watching() {
+      return watching;
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(refreshTimer);
+      clearTimeout(reconnectTimer);
+      const open = stream;
+      stream = undefined;
+      open?.destroy();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type { RegisterRequest, RegisterResponse } from '../../contract/registry-api.js';
+import type { HttpClient } from '../http/client.js';
+import type { Telemetry } from '../telemetry.js';
+import { registryTarget } from './registry-target.js';
+
+/** Options of createLease. */
+export interface LeaseOptions {
+  readonly registryUrl: string;
+  readonly registration: RegisterRequest;
+  readonly heartbeatMs: number;
+  readonly http: HttpClient;
+  readonly telemetry: Telemetry;
+}
+
+/** An instance's registration with the registry, kept alive by heartbeats. */
+export interface Lease {
+  /** Registers, retrying until the registry answers or `deadline` (epoch ms) passes. */
+  register(deadline: number): Promise<RegisterResponse>;
+  /** Starts heartbeating. A 404 answer (the registry forgot us) registers again. */
+  start(): void;
+  /** Stops heartbeating but keeps serving: the registry will evict us (a "zombie"). */
+  pause(): void;
+  /** Whether heartbeats are being sent. */
+  readonly beating: boolean;
+  /** Stops heartbeating and deregisters (best effort, bounded by `timeoutMs`). */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Creates the lease of one instance. */
+export function createLease(options: LeaseOptions): Lease {
+  const { registration, heartbeatMs, http, telemetry } = options;
+  const target = registryTarget(options.registryUrl);
+  const instancePath = `/v1/instances/${encodeURIComponent(registration.instanceId)}`;
+  let timer: NodeJS.Timeout | undefined;
+  let beating = false;
+  let registryDown = false;
+
+  async function registerOnce(): Promise<RegisterResponse> {
+    const result = await http.call<RegisterResponse>({
+      ...target,
+      method: 'POST',
+      path: '/v1/instances',
+      body: registration,
+      name: 'registry.register',
+    });
+    if (result.status !== 201 && result.status !== 200) {
+      throw new Error(`registry answered ${result.status} to the registration`);
+    }
+    return result.body;
+  }
+
+  async function heartbeat(): Promise<void> {
+    try {
+      const result = await http.call({ ...target, method: 'PUT', path: `${instancePath}/heartbeat`, name: 'registry.heartbeat', timeoutMs: heartbeatMs * 2 });
+      if (result.status === 404) {
+        telemetry.warn('registry does not know this instance; registering again');
+        await registerOnce();
+        telemetry.state('registered', 'again');
+      }
+      if (registryDown) telemetry.info('registry reachable again');
+      registryDown = false;
+    } catch (error) {
+      if (!registryDown) telemetry.warn('heartbeat failed', { error });
+      registryDown = true;
+    }
+  }
+
+  function schedule(): void {
+    timer = setTimeout(() => {
+      void heartbeat().finally(() => {
+        if (beating) schedule();
+      });
+    }, heartbeatMs);
+  }
+
+  return {
+    async register(deadline) {
+      let delay = 20;
+      for (;;) {
+        try {
+          const answer = await registerOnce();
+          telemetry.state('registered');
+          return answer;
+        } catch (error) {
+          if (Date.now() + delay > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          delay = Math.min(delay * 2, 500);
+        }
+      }
+    },
+    start() {
+      if (beating) return;
+      beating = true;
+      schedule();
+    },
+    pause() {
+      beating = false;
+      clearTimeout(timer);
+    },
+    get beating() {
+      return beating;
+    },
+    async stop(timeoutMs = 500) {
+      beating = false;
+      clearTimeout(timer);
+      try {
+        await http.call({ ...target, method: 'DELETE', path: instancePath, name: 'registry.deregister', timeoutMs });
+      } catch {
+        // The lease expires on its own when the registry is unreachable.
+      }
+    },
+  };
+}

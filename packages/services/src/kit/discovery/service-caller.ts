@@ -1,0 +1,64 @@
+import { CallError, type CallResult, type HttpClient } from '../http/client.js';
+import type { TraceContext } from '../trace.js';
+import type { CatalogCache } from './catalog-cache.js';
+import { createRoundRobin } from './round-robin.js';
+
+/** One call to "some instance of service X". */
+export interface ServiceCall {
+  readonly service: string;
+  readonly method: string;
+  readonly path: string;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly trace?: TraceContext;
+  readonly timeoutMs?: number;
+}
+
+/** Thrown when no live instance of the service could take the call. */
+export class NoInstanceError extends Error {
+  override readonly name = 'NoInstanceError';
+  constructor(readonly service: string, options?: { cause?: unknown }) {
+    super(`No reachable instance of ${service}`, options);
+  }
+}
+
+/** Service-to-service calls resolved through the registry, like any client-side discovery. */
+export interface ServiceCaller {
+  call<T = unknown>(call: ServiceCall): Promise<CallResult<T>>;
+}
+
+/**
+ * Resolves the service in the catalog cache, picks an instance round-robin and calls it; a
+ * refused connection (the request never arrived) moves on to the next instance.
+ */
+export function createServiceCaller(catalog: CatalogCache, http: HttpClient): ServiceCaller {
+  const picker = createRoundRobin();
+  return {
+    async call<T>(call: ServiceCall): Promise<CallResult<T>> {
+      const tried = new Set<string>();
+      let lastError: unknown;
+      for (;;) {
+        const instance = picker.pick(call.service, catalog.instances(call.service), tried);
+        if (!instance) throw new NoInstanceError(call.service, { cause: lastError });
+        tried.add(instance.instanceId);
+        try {
+          return await http.call<T>({
+            host: instance.host,
+            port: instance.port,
+            method: call.method,
+            path: call.path,
+            body: call.body,
+            ...(call.headers ? { headers: call.headers } : {}),
+            ...(call.trace ? { trace: call.trace } : {}),
+            ...(call.timeoutMs ? { timeoutMs: call.timeoutMs } : {}),
+            name: `${call.service}: ${call.method} ${call.path}`,
+            attributes: { peer: instance.instanceId },
+          });
+        } catch (error) {
+          if (!(error instanceof CallError) || error.failure !== 'refused') throw error;
+          lastError = error;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import type { ErrorBody } from '../contract/errors.js';
+
+/** How one error code behaves: its HTTP status, its one-line message and an optional hint. */
+export interface ErrorDefinition {
+  readonly status: number;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** Options of a thrown ServiceError. */
+export interface ServiceErrorOptions {
+  readonly status: number;
+  readonly hint?: string | undefined;
+  readonly cause?: unknown;
+  readonly details?: ErrorBody['error']['details'];
+  /** Extra headers for the answer (`Retry-After`, `Allow`). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** An error a service answers with: a stable code, an HTTP status, a one-line message. */
+export class ServiceError extends Error {
+  override readonly name = 'ServiceError';
+  readonly code: string;
+  readonly status: number;
+  readonly hint: string | undefined;
+  readonly details: ErrorBody['error']['details'];
+  readonly headers: Readonly<Record<string, string>> | undefined;
+
+  constructor(code: string, message: string, options: ServiceErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.hint = options.hint;
+    this.details = options.details;
+    this.headers = options.headers;
+  }
+
+  /** The JSON body of the answer. */
+  toBody(): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.hint === undefined ? {} : { hint: this.hint }),
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+}
+
+/** Extra data a factory accepts when it builds an error. */
+export interface ErrorExtras {
+  /** Replaces the default message (built from structured data, never a secret). */
+  readonly message?: string;
+  readonly cause?: unknown;
+  readonly details?: ErrorBody['error']['details'];
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A table of error factories, one per code. */
+export type ErrorFactories<T extends Record<string, ErrorDefinition>> = {
+  readonly [K in keyof T]: (extras?: ErrorExtras) => ServiceError;
+} & { readonly definitions: Readonly<T> };
+
+/**
+ * Declares a service's error codes in one table (fastify's `lib/errors.js` habit) and returns
+ * a factory per code, plus the table itself so a test can check every code is documented.
+ */
+export function defineErrors<T extends Record<string, ErrorDefinition>>(definitions: T): ErrorFactories<T> {
+  const factories: Record<string, unknown> = { definitions: Object.freeze({ ...definitions }) };
+  for (const [code, definition] of Object.entries(definitions)) {
+    factories[code] = (extras: ErrorExtras = {}) =>
+      new ServiceError(code, extras.message ?? definition.message, {
+        status: definition.status,
+        hint: definition.hint,
+        cause: extras.cause,
+        details: extras.details,
+        headers: extras.headers,
+      });
+  }
+  return Object.freeze(factories) as ErrorFactories<T>;
+}
+
+/** Codes every service can answer with, raised by the kit's HTTP layer. */
+export const httpErrors = defineErrors({
+  HTTP_NOT_FOUND: { status: 404, message: 'No such resource.', hint: 'Check the method and path.' },
+  HTTP_METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.', hint: 'See the Allow header.' },
+  HTTP_BODY_MALFORMED: { status: 400, message: 'The request body is not valid JSON.', hint: 'Send a JSON object.' },
+  HTTP_BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the limit.', hint: 'Send at most 1 MiB.' },
+  HTTP_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be JSON.', hint: 'Set Content-Type: application/json.' },
+  HTTP_VALIDATION_FAILED: { status: 400, message: 'The request does not have the expected shape.', hint: 'See error.details for each field.' },
+  HTTP_UNAUTHENTICATED: { status: 401, message: 'This route needs an authenticated user.', hint: 'Call it through the gateway with a bearer token.' },
+  INTERNAL: { status: 500, message: 'Something went wrong inside the service.', hint: 'See the instance log.' },
+});

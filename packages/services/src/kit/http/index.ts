@@ -1,0 +1,5 @@
+export * from './body.js';
+export * from './client.js';
+export * from './reply.js';
+export * from './router.js';
+export * from './server.js';

@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import type { TraceContext } from '../trace.js';
+import type { Reply } from './reply.js';
+
+/** Everything a route handler gets for one request. */
+export interface RequestContext<Body = unknown, Query = Record<string, string>> {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  /** Path without the query string, as received. */
+  readonly path: string;
+  /** Decoded `:name` segments of the route pattern. */
+  readonly params: Readonly<Record<string, string>>;
+  /** The query string, validated when the route has a `query` schema. */
+  readonly query: Query;
+  /** The JSON body, validated when the route has a `body` schema. */
+  readonly body: Body;
+  /** The user the gateway named in `x-user-id`, if any. */
+  readonly userId: string | undefined;
+  /** This request's span; pass it to outgoing calls so the trace continues. */
+  readonly trace: TraceContext;
+  /** Facts to attach to the request's span (`cache: 'hit'`). */
+  readonly attributes: Record<string, string | number | boolean>;
+}
+
+/** What a handler returns: a Reply, any JSON value (200), or undefined (204). A handler that streams writes `res` itself. */
+export type HandlerResult = Reply | unknown;
+
+/** A route: method, pattern (`/v1/instances/:id`), optional schemas, and the handler. */
+export interface Route<B extends z.ZodType | undefined = z.ZodType | undefined, Q extends z.ZodType | undefined = z.ZodType | undefined> {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly body?: B;
+  readonly query?: Q;
+  /** Body limit in bytes for this route. @default the service's limit (1 MiB) */
+  readonly bodyLimit?: number;
+  readonly handler: (
+    ctx: RequestContext<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodType ? z.output<Q> : Record<string, string>>,
+  ) => HandlerResult | Promise<HandlerResult>;
+}
+
+/** Declares a route with its body and query types inferred from the schemas. */
+export function defineRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+  route: Route<B, Q>,
+): Route {
+  return route as unknown as Route;
+}
+
+/** The outcome of matching a method and path. */
+export type RouteMatch =
+  | { readonly kind: 'found'; readonly route: Route; readonly params: Record<string, string> }
+  | { readonly kind: 'wrong-method'; readonly allow: readonly string[] }
+  | { readonly kind: 'none' };
+
+interface CompiledRoute {
+  readonly route: Route;
+  readonly segments: readonly string[];
+}
+
+/** Matches requests to routes by method and whole path segments. */
+export class Router {
+  readonly #routes: CompiledRoute[] = [];
+
+  /** Adds routes; later routes never shadow earlier exact ones. */
+  add(...routes: Route[]): this {
+    for (const route of routes) this.#routes.push({ route, segments: splitPath(route.path) });
+    return this;
+  }
+
+  /** Finds the route for `method` and `path`. Parameter values are percent-decoded. */
+  match(method: string, path: string): RouteMatch {
+    const segments = splitPath(path);
+    const allow = new Set<string>();
+    for (const { route, segments: pattern } of this.#routes) {
+      const params = matchSegments(pattern, segments);
+      if (!params) continue;
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'found', route, params };
+      allow.add(route.method);
+    }
+    return allow.size > 0 ? { kind: 'wrong-method', allow: [...allow] } : { kind: 'none' };
+  }
+}
+
+function splitPath(path: string): string[] {
+  return path.split('/').filter((segment) => segment.length > 0);
+}
+
+function matchSegments(pattern: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
+  if (pattern.length !== actual.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const expected = pattern[i]!;
+    const value = actual[i]!;
+    if (expected.startsWith(':')) {
+      try {
+        params[expected.slice(1)] = decodeURIComponent(value);
+      } catch {
+        return undefined;
+      }
+    } else if (expected !== value) {
+      return undefined;
+    }
+  }
+  return params;
+}

@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { z } from 'zod';
+import { httpErrors, type ServiceError } from '../errors.js';
+import type { Telemetry } from '../telemetry.js';
+import { startServerTrace, type TraceContext } from '../trace.js';
+import { readJsonBody } from './body.js';
+import { Reply, sendError, sendJson, toServiceError } from './reply.js';
+import type { RequestContext, Route, Router } from './router.js';
+
+/** Options of createHttpServer. */
+export interface HttpServerOptions {
+  readonly router: Router;
+  readonly telemetry: Telemetry;
+  /** Default body limit in bytes. @default 1048576 */
+  readonly bodyLimit?: number;
+}
+
+/**
+ * Builds the (unstarted) HTTP server of a service: JSON in and out, body limit, validation,
+ * errors as `{ error: { code, message, hint } }`, and a server span per request.
+ */
+export function createHttpServer(options: HttpServerOptions): Server {
+  const { router, telemetry } = options;
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const server = createServer((req, res) => {
+    void handleRequest(req, res);
+  });
+  // Upstream keep-alive sockets must outlive the gateway's idle ones, or a reused socket races a close.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const start = Date.now();
+    const trace = startServerTrace(req.headers.traceparent);
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const attributes: Record<string, string | number | boolean> = {};
+    let name = `${method} ${path}`;
+
+    res.once('finish', () => {
+      telemetry.span({
+        traceId: trace.traceId,
+        spanId: trace.spanId,
+        ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
+        kind: 'server',
+        name,
+        start,
+        durationMs: performance.now() - started,
+        status: res.statusCode,
+        attributes,
+      });
+    });
+
+    try {
+      const match = router.match(method, path);
+      if (match.kind === 'none') throw httpErrors.HTTP_NOT_FOUND();
+      if (match.kind === 'wrong-method') throw httpErrors.HTTP_METHOD_NOT_ALLOWED({ headers: { allow: match.allow.join(', ') } });
+      const { route, params } = match;
+      name = `${method} ${route.path}`;
+      const query = parseQuery(route, queryAt === -1 ? '' : url.slice(queryAt + 1));
+      const raw = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req, route.bodyLimit ?? bodyLimit);
+      const body = route.body ? validate(route.body, raw ?? {}, 'body') : raw;
+      const userHeader = req.headers['x-user-id'];
+      const ctx: RequestContext<unknown, Record<string, string>> = {
+        req,
+        res,
+        method,
+        path,
+        params,
+        query,
+        body,
+        userId: typeof userHeader === 'string' && userHeader.length > 0 ? userHeader : undefined,
+        trace,
+        attributes,
+      };
+      const result = await route.handler(ctx as never);
+      if (res.headersSent || res.writableEnded) return;
+      if (result instanceof Reply) sendJson(res, result.status, result.body, result.headers);
+      else if (result === undefined) sendJson(res, 204, undefined);
+      else sendJson(res, 200, result);
+    } catch (error) {
+      answerError(res, toServiceError(error), trace, telemetry, attributes);
+    }
+  }
+
+  return server;
+}
+
+function answerError(
+  res: ServerResponse,
+  error: ServiceError,
+  trace: TraceContext,
+  telemetry: Telemetry,
+  attributes: Record<string, string | number | boolean>,
+): void {
+  attributes.error = error.code;
+  if (error.status >= 500) {
+    const cause = error.cause as Error | undefined;
+    telemetry.error('request failed', { errorCode: error.code, traceId: trace.traceId, cause: cause?.stack ?? String(cause) });
+  }
+  sendError(res, error);
+  // A body we refused to read must not be parsed as the next request on this connection.
+  if (error.headers?.connection === 'close') res.once('finish', () => res.req.destroy());
+}
+
+function parseQuery(route: Route, search: string): Record<string, string> {
+  const params = new URLSearchParams(search);
+  const query: Record<string, string> = {};
+  for (const [key, value] of params) query[key] ??= value;
+  return route.query ? (validate(route.query, query, 'query') as Record<string, string>) : query;
+}
+
+/** Validates `value` with `schema`, failing with HTTP_VALIDATION_FAILED and per-field details (never values). */
+export function validate<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw httpErrors.HTTP_VALIDATION_FAILED({
+    details: result.error.issues.map((issue) => ({
+      path: [where, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
+  });
+}

@@ -1,0 +1,148 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RouteSpec } from '../contract/registry-api.js';
+import { parseServiceConfig, type ServiceConfig } from './config.js';
+import { createCatalogCache, type CatalogCache } from './discovery/catalog-cache.js';
+import { createLease, type Lease } from './discovery/lease.js';
+import { createHttpClient, type HttpClient } from './http/client.js';
+import { connectParent, type CommandHandler, type ParentChannel } from './ipc.js';
+import { createTelemetry, type Telemetry } from './telemetry.js';
+
+/** What runService hands to a service's factory. */
+export interface ServiceDeps {
+  readonly config: ServiceConfig;
+  readonly telemetry: Telemetry;
+  readonly channel: ParentChannel;
+  /** Keep-alive JSON client with client spans. */
+  readonly http: HttpClient;
+  /** Creates a catalog cache on the registry (the app starts it in `start`). */
+  createCatalog(): CatalogCache;
+}
+
+/** A built, unstarted service. */
+export interface ServiceApp {
+  readonly server: Server;
+  /** Routes to register with the registry; omitted for services that do not serve users through the gateway. */
+  readonly routes?: readonly RouteSpec[];
+  /** Runs after the server listens and before `ready` (load a catalog, open streams). */
+  start?(listening: { host: string; port: number }): Promise<void>;
+  /** Runs on shutdown after the server stopped accepting (close the database). */
+  close?(): Promise<void> | void;
+  /** Supervisor commands this service understands besides the kit's (`lease.pause`, `lease.resume`). */
+  readonly onCommand?: CommandHandler;
+}
+
+/** Options of runService. */
+export interface RunServiceOptions {
+  /** How long registration may keep retrying. @default 10000 */
+  readonly startTimeoutMs?: number;
+  /** How long open connections get to finish on stop. @default 1000 */
+  readonly drainMs?: number;
+}
+
+/**
+ * The whole life of an instance (a service's `main.ts` calls only this): read config, build
+ * the app, listen on the given loopback address, register and heartbeat, report `ready`;
+ * on SIGTERM or when the supervisor disappears, deregister, drain, close and exit 0.
+ */
+export async function runService(create: (deps: ServiceDeps) => ServiceApp | Promise<ServiceApp>, options: RunServiceOptions = {}): Promise<void> {
+  let shutdown: (reason: string) => void = () => process.exit(0);
+  const channel = connectParent(() => shutdown('supervisor gone'));
+  let config: ServiceConfig;
+  try {
+    config = parseServiceConfig();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const telemetry = createTelemetry({ service: config.service, instanceId: config.instanceId, channel, level: config.logLevel });
+  process.on('warning', (warning) => {
+    telemetry.warn('node warning', { warning: warning.name, message: warning.message });
+    telemetry.event('node.warning', { name: warning.name, message: warning.message });
+  });
+  const fatal = (error: unknown) => {
+    telemetry.error('fatal error', { error, stack: (error as Error)?.stack });
+    telemetry.flush();
+    process.stderr.write(`${config.instanceId}: ${(error as Error)?.stack ?? String(error)}\n`);
+    setImmediate(() => process.exit(1));
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+
+  const http = createHttpClient({ telemetry });
+  const deps: ServiceDeps = {
+    config,
+    telemetry,
+    channel,
+    http,
+    createCatalog() {
+      if (!config.registryUrl) throw new Error('This instance has no registry URL.');
+      return createCatalogCache({ registryUrl: config.registryUrl, refreshMs: config.catalogRefreshMs, http, telemetry });
+    },
+  };
+
+  let lease: Lease | undefined;
+  let app: ServiceApp | undefined;
+  let stopping = false;
+  shutdown = (reason) => {
+    if (stopping) return;
+    stopping = true;
+    void stop(reason);
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+
+  async function stop(reason: string): Promise<void> {
+    telemetry.state('stopping', reason);
+    const drainMs = options.drainMs ?? 1000;
+    await lease?.stop();
+    if (app) {
+      const closed = once(app.server, 'close');
+      app.server.close();
+      app.server.closeIdleConnections();
+      const drained = await Promise.race([closed.then(() => true), delay(drainMs).then(() => false)]);
+      if (!drained) app.server.closeAllConnections();
+      await app.close?.();
+    }
+    http.close();
+    telemetry.flush();
+    process.exit(0);
+  }
+
+  try {
+    app = await create(deps);
+    app.server.listen(config.port, config.host);
+    await once(app.server, 'listening');
+    const { address: host, port } = app.server.address() as AddressInfo;
+    telemetry.setAddress(`${host}:${port}`);
+    await app.start?.({ host, port });
+    if (app.routes && config.registryUrl) {
+      lease = createLease({
+        registryUrl: config.registryUrl,
+        heartbeatMs: config.heartbeatMs,
+        http,
+        telemetry,
+        registration: { service: config.service, instanceId: config.instanceId, host, port, routes: app.routes, pid: process.pid },
+      });
+      await lease.register(Date.now() + (options.startTimeoutMs ?? 10_000));
+      lease.start();
+    }
+    const ownCommands = app.onCommand;
+    channel.onCommand((command, args) => {
+      if (command === 'lease.pause') return lease?.pause();
+      if (command === 'lease.resume') return lease?.start();
+      if (ownCommands) return ownCommands(command, args);
+      throw new Error(`${config.service} does not understand the command ${command}`);
+    });
+    if (stopping) return;
+    channel.send({ type: 'ready', instanceId: config.instanceId, address: { host, port }, pid: process.pid });
+    telemetry.info('ready', { address: `${host}:${port}` });
+  } catch (error) {
+    fatal(error);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,109 @@
+import type { Server } from 'node:http';
+import { z } from 'zod';
+import type { RouteSpec } from '../contract/registry-api.js';
+import { httpErrors } from '../kit/errors.js';
+import { createHttpServer, defineRoute, reply, Router, type RequestContext } from '../kit/http/index.js';
+import type { Telemetry } from '../kit/telemetry.js';
+import { profileErrors } from './errors.js';
+import type { ProfileStore } from './store.js';
+
+/** What createProfileApp needs. */
+export interface ProfileAppOptions {
+  readonly store: ProfileStore;
+  readonly telemetry: Telemetry;
+  /** @default Date.now */
+  readonly clock?: () => number;
+  /** @default 1048576 */
+  readonly bodyLimit?: number;
+}
+
+/** Every profile route needs a signed-in user; the gateway names it in `x-user-id`. */
+export const profileRoutes: readonly RouteSpec[] = [{ prefix: '/profile', access: 'protected' }];
+
+const text = (max: number) => z.string().trim().max(max);
+const displayName = z.string().trim().min(1).max(64);
+
+const createBody = z.strictObject({ displayName, bio: text(500).default(''), location: text(100).default('') });
+const updateBody = z
+  .strictObject({ displayName: displayName.optional(), bio: text(500).optional(), location: text(100).optional() })
+  .refine((fields) => Object.values(fields).some((value) => value !== undefined), 'name at least one field to change');
+const preferencesBody = z.strictObject({
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as en or pt-BR'),
+  theme: z.enum(['light', 'dark', 'system']),
+  signature: z.string().max(500),
+  notifications: z.strictObject({ email: z.boolean(), sms: z.boolean() }),
+});
+
+/** Builds the profile service: createProfile, update-profile, read and preferences for the user in `x-user-id`. */
+export function createProfileApp(options: ProfileAppOptions): { server: Server; routes: readonly RouteSpec[] } {
+  const { store, telemetry } = options;
+  const clock = options.clock ?? Date.now;
+  const router = new Router().add(
+    defineRoute({
+      method: 'POST',
+      path: '/profile',
+      body: createBody,
+      handler: (ctx) => {
+        const userId = requireUser(ctx);
+        const profile = store.create(userId, ctx.body, clock());
+        if (!profile) throw profileErrors.PROFILE_EXISTS();
+        telemetry.event('profile.created', { userId });
+        return reply(201, { profile, preferences: store.getPreferences(userId) });
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/profile/update',
+      body: updateBody,
+      handler: (ctx) => {
+        const userId = requireUser(ctx);
+        const profile = store.update(userId, ctx.body, clock());
+        if (!profile) throw profileErrors.PROFILE_NOT_FOUND();
+        return { profile };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/profile/me',
+      handler: (ctx) => {
+        const userId = requireUser(ctx);
+        const profile = store.get(userId);
+        if (!profile) throw profileErrors.PROFILE_NOT_FOUND();
+        return { profile, preferences: store.getPreferences(userId) };
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: '/profile/preferences',
+      body: preferencesBody,
+      handler: (ctx) => {
+        const userId = requireUser(ctx);
+        if (!store.setPreferences(userId, ctx.body, clock())) throw profileErrors.PROFILE_NOT_FOUND();
+        return { preferences: store.getPreferences(userId) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/health',
+      handler: () => {
+        if (!safePing(store)) throw profileErrors.PROFILE_DB_UNAVAILABLE();
+        return { status: 'ok' };
+      },
+    }),
+  );
+  const server = createHttpServer({ router, telemetry, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
+  return { server, routes: profileRoutes };
+}
+
+function requireUser(ctx: RequestContext<unknown, unknown>): string {
+  if (!ctx.userId) throw httpErrors.HTTP_UNAUTHENTICATED();
+  return ctx.userId;
+}
+
+function safePing(store: ProfileStore): boolean {
+  try {
+    return store.ping();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,78 @@
+import type { Server } from 'node:http';
+import { z } from 'zod';
+import type { RouteSpec } from '../contract/registry-api.js';
+import { createHttpServer, defineRoute, reply, Router } from '../kit/http/index.js';
+import type { Telemetry } from '../kit/telemetry.js';
+import { smsErrors } from './errors.js';
+import type { SmsStore } from './store.js';
+import { renderTemplate, templateNames } from './templates.js';
+
+/** What createSmsApp needs. */
+export interface SmsAppOptions {
+  readonly store: SmsStore;
+  readonly telemetry: Telemetry;
+  /** @default Date.now */
+  readonly clock?: () => number;
+  /** @default 1048576 */
+  readonly bodyLimit?: number;
+}
+
+/** SMS is internal: only other services send, and the "phone" is read through the control API. */
+export const smsRoutes: readonly RouteSpec[] = [{ prefix: '/sms', access: 'internal' }];
+
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +447700900123');
+
+const sendBody = z.object({
+  to: e164,
+  template: z.enum(templateNames),
+  fields: z.record(z.string().regex(/^\w{1,32}$/), z.string().max(500)).default({}),
+  userId: z.string().min(1).max(64).optional(),
+});
+
+const messagesQuery = z.object({
+  to: e164.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** Builds the SMS service: templates, sending (stored, never delivered anywhere) and the phone view. */
+export function createSmsApp(options: SmsAppOptions): { server: Server; routes: readonly RouteSpec[] } {
+  const { store, telemetry } = options;
+  const clock = options.clock ?? Date.now;
+  const router = new Router().add(
+    defineRoute({
+      method: 'POST',
+      path: '/sms/send',
+      body: sendBody,
+      handler: ({ body }) => {
+        const text = renderTemplate(body.template, body.fields);
+        const message = store.insert({ time: clock(), type: body.template, to: body.to, ...(body.userId ? { userId: body.userId } : {}), text });
+        telemetry.event('sms.sent', { messageId: message.id, to: message.to, template: message.type, ...(body.userId ? { userId: body.userId } : {}) });
+        return reply(201, { id: message.id });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/sms/messages',
+      query: messagesQuery,
+      handler: ({ query }) => ({ messages: query.to ? store.listTo(query.to, query.limit) : store.listRecent(query.limit) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/health',
+      handler: () => {
+        if (!safePing(store)) throw smsErrors.SMS_DB_UNAVAILABLE();
+        return { status: 'ok' };
+      },
+    }),
+  );
+  const server = createHttpServer({ router, telemetry, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
+  return { server, routes: smsRoutes };
+}
+
+function safePing(store: SmsStore): boolean {
+  try {
+    return store.ping();
+  } catch {
+    return false;
+  }
+}

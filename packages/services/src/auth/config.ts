@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { envNames } from '../contract/env.js';
+import { parseEnv, parseServiceConfig, type ServiceConfig } from '../kit/config.js';
+
+const seconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
+const authEnvSchema = z.object({
+  [envNames.accessTokenTtlS]: seconds(900),
+  [envNames.refreshTokenTtlS]: seconds(30 * 24 * 3600),
+});
+
+/** Token lifetimes of auth. */
+export interface AuthSettings {
+  /** Lifetime of an access JWT in seconds. @default 900 */
+  readonly accessTokenTtlS: number;
+  /** Lifetime of a refresh token in seconds. @default 2592000 (30 days) */
+  readonly refreshTokenTtlS: number;
+}
+
+/** The configuration of an auth instance: the shared one plus token lifetimes. */
+export interface AuthConfig extends ServiceConfig, AuthSettings {}
+
+/** Reads the token lifetimes from `TOPOLAB_ACCESS_TOKEN_TTL_S` and `TOPOLAB_REFRESH_TOKEN_TTL_S`. */
+export function parseAuthSettings(env: NodeJS.ProcessEnv = process.env): AuthSettings {
+  const raw = parseEnv(authEnvSchema, env);
+  return Object.freeze({
+    accessTokenTtlS: raw[envNames.accessTokenTtlS],
+    refreshTokenTtlS: raw[envNames.refreshTokenTtlS],
+  });
+}
+
+/** Reads the whole auth configuration once, at start. */
+export function parseAuthConfig(env: NodeJS.ProcessEnv = process.env, base: ServiceConfig = parseServiceConfig(env)): AuthConfig {
+  return Object.freeze({ ...base, ...parseAuthSettings(env) });
+}

@@ -1,0 +1,18 @@
+import type { Telemetry } from '../kit/telemetry.js';
+import type { OtpCodes } from './otp.js';
+import type { TokenLifetimes } from './refresh.js';
+import type { SmsSender } from './sms-sender.js';
+import type { AuthStore } from './store.js';
+import type { AccessTokens } from './tokens.js';
+
+/** What every auth route handler works with. */
+export interface AuthDeps {
+  readonly store: AuthStore;
+  readonly otp: OtpCodes;
+  readonly sms: SmsSender;
+  readonly tokens: AccessTokens;
+  readonly telemetry: Telemetry;
+  /** Epoch ms now. */
+  readonly clock: () => number;
+  readonly lifetimes: TokenLifetimes;
+}

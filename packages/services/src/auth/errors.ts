@@ -1,0 +1,48 @@
+import { defineErrors } from '../kit/errors.js';
+
+const resendHint = 'Request a new code with POST /auth/resend.';
+
+/** Every error code auth answers with besides the kit's `HTTP_*` codes. */
+export const authErrors = defineErrors({
+  AUTH_PHONE_INVALID: {
+    status: 400,
+    message: 'The phone number is not in E.164 form.',
+    hint: 'Send it as + followed by the country code and number, e.g. +447700900123.',
+  },
+  AUTH_PASSWORD_WEAK: {
+    status: 400,
+    message: 'The password is too weak.',
+    hint: 'Use at least 8 characters with a letter and a digit, not the username and not a common password.',
+  },
+  AUTH_USERNAME_TAKEN: { status: 409, message: 'This username is taken.', hint: 'Choose another username.' },
+  AUTH_SMS_UNAVAILABLE: {
+    status: 503,
+    message: 'The SMS service could not be reached; no code was sent.',
+    hint: 'Try POST /auth/resend in a moment.',
+  },
+  AUTH_OTP_INVALID: { status: 401, message: 'The code is not valid.', hint: 'Check the latest code sent to your phone.' },
+  AUTH_OTP_EXHAUSTED: { status: 401, message: 'Too many wrong attempts; this code no longer works.', hint: resendHint },
+  AUTH_OTP_EXPIRED: { status: 401, message: 'The code has expired.', hint: resendHint },
+  AUTH_OTP_USED: { status: 401, message: 'The code has already been used.', hint: resendHint },
+  AUTH_OTP_TOO_MANY: {
+    status: 429,
+    message: 'Too many codes were requested.',
+    hint: 'Wait for the number of seconds in Retry-After.',
+  },
+  AUTH_ALREADY_VERIFIED: { status: 409, message: 'This account is already verified.', hint: 'Log in with POST /auth/login.' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, message: 'The username or password is wrong.' },
+  AUTH_NOT_VERIFIED: {
+    status: 403,
+    message: 'The phone number of this account is not verified yet.',
+    hint: 'Verify with POST /auth/verify, or get a new code with POST /auth/resend.',
+  },
+  AUTH_REFRESH_INVALID: { status: 401, message: 'The refresh token is not valid.', hint: 'Log in again.' },
+  AUTH_REFRESH_REUSED: {
+    status: 401,
+    message: 'This refresh token was already used; every token of its session is revoked.',
+    hint: 'Log in again.',
+  },
+  AUTH_TOKEN_INVALID: { status: 401, message: 'The access token is not valid.', hint: 'Log in again or refresh the token.' },
+  AUTH_USER_UNKNOWN: { status: 404, message: 'This user does not exist.' },
+  AUTH_DB_UNAVAILABLE: { status: 503, message: 'The auth database cannot be read.', hint: 'See the instance log.' },
+});

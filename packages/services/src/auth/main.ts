@@ -1,0 +1,32 @@
+import { createServiceCaller } from '../kit/discovery/service-caller.js';
+import { runService } from '../kit/service-main.js';
+import { createAuthApp } from './app.js';
+import { parseAuthSettings } from './config.js';
+import { createSmsSender } from './sms-sender.js';
+import { openAuthStore } from './store.js';
+import { createAccessTokens } from './tokens.js';
+
+// How long start-up may wait for the registry's catalog (needed to reach SMS).
+const catalogTimeoutMs = 10_000;
+
+void runService(async ({ config, telemetry, http, createCatalog }) => {
+  const settings = parseAuthSettings();
+  if (!config.dataDir) throw new Error('auth keeps its users in a database: set TOPOLAB_DATA_DIR.');
+  const store = openAuthStore(config.dataDir);
+  const tokens = await createAccessTokens({ store });
+  // SMS is reached like any other service: resolved in the registry's catalog, round-robin.
+  const catalog = createCatalog();
+  const sms = createSmsSender(createServiceCaller(catalog, http));
+  const app = createAuthApp({ store, sms, tokens, telemetry, config: { ...settings, bodyLimit: config.bodyLimit } });
+  telemetry.info('auth configured', { kid: tokens.kid, ...settings });
+  return {
+    ...app,
+    async start() {
+      await catalog.start(Date.now() + catalogTimeoutMs);
+    },
+    close() {
+      catalog.stop();
+      store.close();
+    },
+  };
+});

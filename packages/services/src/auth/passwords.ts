@@ -1,0 +1,59 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+/** Cost of new hashes: N = 2^14, r = 8, p = 1 (16 MiB, the scrypt paper's interactive-login setting). */
+const defaults = { N: 16_384, r: 8, p: 1 } as const;
+const keyLength = 32;
+const saltLength = 16;
+// Stored hashes name their own cost; refusing absurd ones keeps a tampered row from exhausting memory.
+const maxMemory = 64 * 1024 * 1024;
+
+/** Options of hashPassword. */
+export interface HashOptions {
+  /** CPU/memory cost, a power of two. @default 16384 */
+  readonly N?: number;
+  /** Block size. @default 8 */
+  readonly r?: number;
+  /** Parallelism. @default 1 */
+  readonly p?: number;
+}
+
+/** Hashes a password with scrypt into `scrypt$N$r$p$salt$hash` (salt and hash base64url). */
+export async function hashPassword(password: string, options: HashOptions = {}): Promise<string> {
+  const params = { N: options.N ?? defaults.N, r: options.r ?? defaults.r, p: options.p ?? defaults.p };
+  const salt = randomBytes(saltLength);
+  const hash = await derive(password, salt, params);
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+}
+
+/** Whether `password` matches `stored`, compared in constant time; false for a malformed hash. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
+  if (![N, r, p].every((n) => Number.isSafeInteger(n) && n > 0) || 128 * N * r > maxMemory) return false;
+  const salt = Buffer.from(parts[4]!, 'base64url');
+  const expected = Buffer.from(parts[5]!, 'base64url');
+  if (expected.length !== keyLength) return false;
+  const actual = await derive(password, salt, { N, r, p });
+  return timingSafeEqual(actual, expected);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Spends the same time as verifying a real password, for a user that does not exist, so the
+ * answer time does not tell who has an account. Always resolves false.
+ */
+export async function verifyDummyPassword(password: string): Promise<false> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('base64url'));
+  await verifyPassword(password, await dummyHash);
+  return false;
+}
+
+function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password.normalize('NFC'), salt, keyLength, { ...options, maxmem: maxMemory + 1024 * 1024 }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
+  });
+}

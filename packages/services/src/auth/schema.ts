@@ -1,0 +1,60 @@
+/**
+ * Migrations of `auth.db`, applied once each in order (tracked by `PRAGMA user_version`).
+ * Only append: instances of an older build may share the file.
+ */
+export const authMigrations: readonly string[] = Object.freeze([
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    first_name TEXT NOT NULL,
+    verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
+    created_at INTEGER NOT NULL,
+    verified_at INTEGER
+  ) STRICT;
+
+  -- One row per code sent; the newest row of (user, purpose) is the live one.
+  CREATE TABLE otp_codes (
+    id INTEGER PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL CHECK (purpose IN ('registration', 'login')),
+    code_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    used_at INTEGER,
+    superseded_at INTEGER
+  ) STRICT;
+  CREATE INDEX otp_codes_by_user ON otp_codes (user_id, purpose, id);
+
+  CREATE TABLE refresh_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    family_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    revoked_at INTEGER
+  ) STRICT;
+  CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
+
+  CREATE TABLE access_tokens (
+    jti TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    family_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  ) STRICT;
+  CREATE INDEX access_tokens_by_family ON access_tokens (family_id);
+
+  -- Secrets every instance must share: the OTP HMAC key and the token signing key.
+  CREATE TABLE secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  `,
+]);

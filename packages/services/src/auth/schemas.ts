@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** A new username: lower-case letters and digits, then also `.`, `_`, `-`; 3 to 32 characters. */
+export const usernamePattern = /^[a-z0-9][a-z0-9._-]{2,31}$/;
+/** E.164: `+`, a non-zero digit, then 6 to 14 digits. */
+export const phonePattern = /^\+[1-9]\d{6,14}$/;
+
+// Existing usernames are looked up, not validated, so a malformed one is just "unknown".
+const anyUsername = z.string().min(1).max(64);
+// Bounded so scrypt never runs over megabytes of input.
+const password = z.string().max(1024);
+const code = z.string().regex(/^\d{6}$/, 'must be 6 digits');
+const purpose = z.enum(['registration', 'login']);
+const opaqueToken = z.string().min(1).max(512);
+
+/** Body of `POST /auth/register`. The phone is checked by the handler so it gets its own code. */
+export const registerBody = z.object({
+  username: z.string().regex(usernamePattern, 'must be 3-32 of a-z 0-9 . _ - starting with a letter or digit'),
+  password,
+  phone: z.string(),
+  firstName: z.string().trim().min(1).max(64),
+});
+
+/** Body of `POST /auth/verify` and `POST /auth/login/verify`. */
+export const verifyBody = z.object({ username: anyUsername, code });
+
+/** Body of `POST /auth/resend`. */
+export const resendBody = z.object({ username: anyUsername, purpose });
+
+/** Body of `POST /auth/login`. */
+export const loginBody = z.object({ username: anyUsername, password: password.min(1) });
+
+/** Body of `POST /auth/refresh`. */
+export const refreshBody = z.object({ refreshToken: opaqueToken });
+
+/** Body of `POST /auth/logout` (optional). */
+export const logoutBody = z.object({ refreshToken: opaqueToken.optional() });
+
+/** Body of `POST /auth/introspect`. Any string is accepted: whatever is not a good token is inactive. */
+export const introspectBody = z.object({ token: z.string().max(16_384) });

@@ -1,0 +1,45 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { alice, createFakeClock, startTestAuth } from './testing.js';
+
+describe('two auth instances over one database', () => {
+  it('share users, codes, the signing key and revocations', async () => {
+    const clock = createFakeClock();
+    const one = await startTestAuth({}, { clock });
+    onTestFinished(() => one.close());
+    const two = await startTestAuth({}, { clock, dir: one.dir });
+    onTestFinished(() => two.close());
+    expect(two.tokens.kid).toBe(one.tokens.kid);
+
+    expect((await one.request('POST', '/auth/register', alice)).status).toBe(201);
+    expect((await two.request('POST', '/auth/register', alice)).body.error.code).toBe('AUTH_USERNAME_TAKEN');
+    expect((await two.request('POST', '/auth/verify', { username: 'alice', code: one.sms.lastCode(alice.phone) })).status).toBe(200);
+
+    expect((await two.request('POST', '/auth/login', { username: 'alice', password: alice.password })).status).toBe(202);
+    const pair = await one.request('POST', '/auth/login/verify', { username: 'alice', code: two.sms.lastCode(alice.phone) });
+    expect(pair.status).toBe(200);
+    expect((await two.request('POST', '/auth/introspect', { token: pair.body.accessToken })).body.active).toBe(true);
+
+    const rotated = await two.request('POST', '/auth/refresh', { refreshToken: pair.body.refreshToken });
+    expect(rotated.status).toBe(200);
+    expect((await one.request('POST', '/auth/refresh', { refreshToken: pair.body.refreshToken })).body.error.code).toBe('AUTH_REFRESH_REUSED');
+    expect((await two.request('POST', '/auth/introspect', { token: rotated.body.accessToken })).body.active).toBe(false);
+  });
+
+  it('let exactly one of two simultaneous code checks win', async () => {
+    const clock = createFakeClock();
+    const one = await startTestAuth({}, { clock });
+    onTestFinished(() => one.close());
+    const two = await startTestAuth({}, { clock, dir: one.dir });
+    onTestFinished(() => two.close());
+    await one.request('POST', '/auth/register', alice);
+    await one.request('POST', '/auth/verify', { username: 'alice', code: one.sms.lastCode(alice.phone) });
+    await one.request('POST', '/auth/login', { username: 'alice', password: alice.password });
+    const code = one.sms.lastCode(alice.phone);
+    const answers = await Promise.all([
+      one.request('POST', '/auth/login/verify', { username: 'alice', code }),
+      two.request('POST', '/auth/login/verify', { username: 'alice', code }),
+    ]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401]);
+    expect(answers.find((answer) => answer.status === 401)?.body.error.code).toBe('AUTH_OTP_USED');
+  });
+});

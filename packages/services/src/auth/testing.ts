@@ -1,0 +1,195 @@
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import type { ChildMessage } from '../contract/ipc.js';
+import { createTelemetry, type Telemetry } from '../kit/telemetry.js';
+import { createAuthApp, type AuthApp, type AuthAppConfig } from './app.js';
+import { SmsSendError, type SmsMessage, type SmsSender } from './sms-sender.js';
+import { openAuthStore, type AuthStore } from './store.js';
+import { createAccessTokens, loadSigningKey, type AccessTokens } from './tokens.js';
+
+/** Telemetry that keeps every message it would send to the supervisor. */
+export interface RecordedTelemetry {
+  readonly telemetry: Telemetry;
+  readonly messages: ChildMessage[];
+  /** The `event` messages, in order. */
+  events(): { name: string; data: Readonly<Record<string, unknown>> }[];
+}
+
+/** Creates telemetry over a fake, connected IPC channel that records everything (debug level). */
+export function recordTelemetry(): RecordedTelemetry {
+  const messages: ChildMessage[] = [];
+  const channel = { connected: true, send: (message: ChildMessage) => void messages.push(message), onCommand: () => undefined };
+  return {
+    telemetry: createTelemetry({ service: 'auth', instanceId: 'auth#1', channel, level: 'debug' }),
+    messages,
+    events: () => messages.flatMap((message) => (message.type === 'event' ? [{ name: message.name, data: message.data }] : [])),
+  };
+}
+
+/** An SMS sender that keeps what it was asked to send, and can be made to fail. */
+export interface RecordingSms extends SmsSender {
+  readonly sent: SmsMessage[];
+  /** When true, `send` rejects as if the SMS service were down (nothing is recorded). */
+  failing: boolean;
+  /** The code of the newest `otp` message to `phone`. */
+  lastCode(phone: string): string;
+}
+
+/** Creates a RecordingSms. */
+export function createRecordingSms(): RecordingSms {
+  const sms: RecordingSms = {
+    sent: [],
+    failing: false,
+    async send(message) {
+      if (sms.failing) throw new SmsSendError('unreachable');
+      sms.sent.push(message);
+    },
+    lastCode(phone) {
+      const message = sms.sent.findLast((m) => m.to === phone && m.template === 'otp');
+      if (!message?.fields.code) throw new Error(`No code was sent to ${phone}`);
+      return message.fields.code;
+    },
+  };
+  return sms;
+}
+
+/** A clock that moves only when told. */
+export interface FakeClock {
+  readonly now: () => number;
+  advance(ms: number): void;
+}
+
+/** Creates a FakeClock starting at `start` (epoch ms). */
+export function createFakeClock(start = Date.UTC(2030, 0, 1)): FakeClock {
+  let now = start;
+  return { now: () => now, advance: (ms) => void (now += ms) };
+}
+
+/** One HTTP answer, body parsed when it is JSON. */
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: any;
+  readonly text: string;
+}
+
+/** An in-process auth on 127.0.0.1:0 over a database in its own temp dir. */
+export interface TestAuth {
+  readonly app: AuthApp;
+  readonly url: string;
+  readonly dir: string;
+  readonly store: AuthStore;
+  readonly tokens: AccessTokens;
+  readonly sms: RecordingSms;
+  readonly clock: FakeClock;
+  readonly recorded: RecordedTelemetry;
+  /** Sends `body` as JSON (a string is sent as it is). */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  /** Closes the server and the database and removes the temp dir. */
+  close(): Promise<void>;
+}
+
+/** Options of startTestAuth. */
+export interface TestAuthOptions {
+  /** A data dir another test instance already uses (it is then left in place on close). @default a new temp dir */
+  readonly dir?: string;
+  /** Shares one fake clock between instances. @default a new FakeClock */
+  readonly clock?: FakeClock;
+}
+
+/** Builds and starts auth for a test; the caller registers `close` right away. */
+export async function startTestAuth(config: Partial<AuthAppConfig> = {}, options: TestAuthOptions = {}): Promise<TestAuth> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'topolab-auth-'));
+  const store = openAuthStore(dir);
+  const clock = options.clock ?? createFakeClock();
+  const sms = createRecordingSms();
+  const recorded = recordTelemetry();
+  const tokens = await createAccessTokens({ store, clock: clock.now });
+  const app = createAuthApp({
+    store,
+    sms,
+    tokens,
+    clock: clock.now,
+    telemetry: recorded.telemetry,
+    config: { accessTokenTtlS: 900, refreshTokenTtlS: 2_592_000, ...config },
+  });
+  app.server.listen(0, '127.0.0.1');
+  await once(app.server, 'listening');
+  const { port } = app.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    url,
+    dir,
+    store,
+    tokens,
+    sms,
+    clock,
+    recorded,
+    async request(method, path, body, headers = {}) {
+      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const res = await fetch(url + path, {
+        method,
+        headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(payload === undefined ? {} : { body: payload }),
+      });
+      const text = await res.text();
+      const isJson = (res.headers.get('content-type') ?? '').includes('json');
+      return { status: res.status, headers: res.headers, text, body: isJson && text ? JSON.parse(text) : undefined };
+    },
+    async close() {
+      if (app.server.listening) {
+        const closed = once(app.server, 'close');
+        app.server.close();
+        app.server.closeAllConnections();
+        await closed;
+      }
+      store.close();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs any token with the real key of `store`, for attacks the service must refuse. */
+export async function signWithStoredKey(store: AuthStore, payload: JWTPayload, header: Partial<JWTHeaderParameters> = {}): Promise<string> {
+  const key = await loadSigningKey(store, Date.now());
+  return new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: key.kid, ...header }).sign(key.privateKey);
+}
+
+/** A user a test registers. */
+export interface TestUser {
+  readonly username: string;
+  readonly password: string;
+  readonly phone: string;
+  readonly firstName: string;
+}
+
+/** A valid registration. */
+export const alice: TestUser = Object.freeze({ username: 'alice', password: 'Horse-battery-77', phone: '+447700900123', firstName: 'Alice' });
+/** Another valid registration. */
+export const bob: TestUser = Object.freeze({ username: 'bob.smith', password: 'Staple-copper-42', phone: '+447700900456', firstName: 'Bob' });
+
+/** Registers and verifies `user`, failing loudly if a step does not answer as expected. */
+export async function registerVerified(auth: TestAuth, user: TestUser = alice): Promise<string> {
+  const registered = await auth.request('POST', '/auth/register', user);
+  if (registered.status !== 201) throw new Error(`register answered ${registered.status}: ${registered.text}`);
+  const verified = await auth.request('POST', '/auth/verify', { username: user.username, code: auth.sms.lastCode(user.phone) });
+  if (verified.status !== 200) throw new Error(`verify answered ${verified.status}: ${verified.text}`);
+  return registered.body.userId as string;
+}
+
+/** Logs `user` in with password and SMS code; returns the token pair. */
+export async function logIn(
+  auth: TestAuth,
+  user: TestUser = alice,
+): Promise<{ tokenType: string; accessToken: string; expiresIn: number; refreshToken: string }> {
+  const challenged = await auth.request('POST', '/auth/login', { username: user.username, password: user.password });
+  if (challenged.status !== 202) throw new Error(`login answered ${challenged.status}: ${challenged.text}`);
+  const pair = await auth.request('POST', '/auth/login/verify', { username: user.username, code: auth.sms.lastCode(user.phone) });
+  if (pair.status !== 200) throw new Error(`login/verify answered ${pair.status}: ${pair.text}`);
+  return pair.body;
+}

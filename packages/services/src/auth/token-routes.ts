@@ -1,0 +1,57 @@
+import { httpErrors } from '../kit/errors.js';
+import { reply } from '../kit/http/reply.js';
+import { defineRoute, type Route } from '../kit/http/router.js';
+import type { AuthDeps } from './deps.js';
+import { authErrors } from './errors.js';
+import { introspectBody } from './schemas.js';
+
+/** `POST /auth/introspect`, `GET /auth/.well-known/jwks.json`, `GET /auth/me` and `GET /health`. */
+export function createTokenRoutes(deps: AuthDeps): Route[] {
+  const { store, tokens } = deps;
+
+  // RFC 7662: anything that is not a good token is simply inactive, never an error.
+  const introspect = defineRoute({
+    method: 'POST',
+    path: '/auth/introspect',
+    body: introspectBody,
+    async handler({ body, attributes }) {
+      const info = await tokens.introspect(body.token);
+      attributes.active = info !== undefined;
+      if (!info) return { active: false };
+      const { sub, username, jti, exp, iat } = info;
+      return { active: true, sub, username, jti, exp, iat };
+    },
+  });
+
+  const jwks = defineRoute({
+    method: 'GET',
+    path: '/auth/.well-known/jwks.json',
+    handler: () => reply(200, tokens.jwks(), { 'cache-control': 'public, max-age=300' }),
+  });
+
+  const me = defineRoute({
+    method: 'GET',
+    path: '/auth/me',
+    handler({ userId }) {
+      if (userId === undefined) throw httpErrors.HTTP_UNAUTHENTICATED();
+      const user = store.userById(userId);
+      if (!user) throw authErrors.AUTH_USER_UNKNOWN();
+      return { userId: user.id, username: user.username, firstName: user.firstName, phone: user.phone, verified: user.verified };
+    },
+  });
+
+  const health = defineRoute({
+    method: 'GET',
+    path: '/health',
+    handler() {
+      try {
+        store.ping();
+      } catch (error) {
+        throw authErrors.AUTH_DB_UNAVAILABLE({ cause: error });
+      }
+      return { status: 'ok' };
+    },
+  });
+
+  return [introspect, jwks, me, health];
+}

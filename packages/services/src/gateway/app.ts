@@ -1,0 +1,42 @@
+import { createServer, type Server } from 'node:http';
+import type { Telemetry } from '../kit/telemetry.js';
+import type { Modes } from './modes.js';
+import { createPipeline, type GatewayCatalog } from './pipeline.js';
+import { createUpstreamProxy } from './proxy.js';
+
+/** The settings the gateway's request path reads (a subset of GatewayConfig). */
+export interface GatewayAppConfig {
+  /** Request body limit in bytes. */
+  readonly bodyLimit: number;
+  /** Silence from an upstream after which the gateway answers 504. */
+  readonly upstreamTimeoutMs: number;
+}
+
+/** Options of createGatewayApp. */
+export interface GatewayAppOptions {
+  readonly config: GatewayAppConfig;
+  readonly telemetry: Telemetry;
+  /** The cached registry catalog: route table, and `/health` facts. */
+  readonly catalog: GatewayCatalog;
+  /** Holder of the active discovery and auth modes, read per request. */
+  readonly modes: Modes;
+  /** Epoch ms now, for span start times. @default Date.now */
+  readonly clock?: () => number;
+}
+
+/**
+ * Builds the gateway (the edge) as an unstarted HTTP server: every request runs the pipeline
+ * and is proxied to an upstream instance, except the gateway's own `GET /health`.
+ */
+export function createGatewayApp(options: GatewayAppOptions): Server {
+  const { config, telemetry } = options;
+  const clock = options.clock ?? Date.now;
+  const proxy = createUpstreamProxy({ timeoutMs: config.upstreamTimeoutMs, telemetry, clock });
+  const handler = createPipeline({ bodyLimit: config.bodyLimit, telemetry, catalog: options.catalog, modes: options.modes, proxy, clock });
+  const server = createServer(handler);
+  // Clients such as bench keep connections open between bursts; match the services' idle timeout.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.on('close', () => proxy.close());
+  return server;
+}

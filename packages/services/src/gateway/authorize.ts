@@ -1,0 +1,49 @@
+import type { RouteEntry } from '../contract/registry-api.js';
+import type { TraceContext } from '../kit/trace.js';
+import type { AuthMode } from './auth/auth-mode.js';
+import { gatewayErrors } from './errors.js';
+import { readBearerToken } from './headers.js';
+import type { SpanAttributes } from './span-attributes.js';
+
+/** What the auth stage needs for one request. */
+export interface AuthorizeInput {
+  readonly route: RouteEntry;
+  /** The client's `Authorization` header. */
+  readonly authorization: string | undefined;
+  /** The auth mode in force for this request. */
+  readonly auth: AuthMode;
+  readonly trace: TraceContext;
+  /** Receives `authResult`. */
+  readonly attributes: SpanAttributes;
+}
+
+/**
+ * The auth stage: public routes pass; protected ones need a bearer token the active auth mode
+ * accepts. Resolves the user id to forward (undefined on public routes); throws
+ * GATEWAY_UNAUTHENTICATED, GATEWAY_TOKEN_INVALID or GATEWAY_AUTH_UNAVAILABLE.
+ */
+export async function authorize(input: AuthorizeInput): Promise<string | undefined> {
+  const { route, attributes } = input;
+  if (route.access === 'public') {
+    attributes.authResult = 'public';
+    return undefined;
+  }
+  const token = readBearerToken(input.authorization);
+  if (token === undefined) {
+    attributes.authResult = input.authorization === undefined ? 'missing' : 'malformed';
+    throw gatewayErrors.GATEWAY_UNAUTHENTICATED({ headers: { 'www-authenticate': 'Bearer' } });
+  }
+  let verdict;
+  try {
+    verdict = await input.auth.check(token, input.trace);
+  } catch (error) {
+    attributes.authResult = 'unavailable';
+    throw error;
+  }
+  if (!verdict.active) {
+    attributes.authResult = 'inactive';
+    throw gatewayErrors.GATEWAY_TOKEN_INVALID({ headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+  }
+  attributes.authResult = 'active';
+  return verdict.userId;
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../kit/config.js';
+import { parseGatewayConfig } from './config.js';
+
+const base = { TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
+
+function problems(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    parseGatewayConfig(env);
+    return [];
+  } catch (error) {
+    return error instanceof ConfigError ? error.problems : ['not a ConfigError'];
+  }
+}
+
+describe('parseGatewayConfig', () => {
+  it('fills the gateway defaults on top of the shared config', () => {
+    const config = parseGatewayConfig(base);
+    expect(config).toMatchObject({ service: 'gateway', bodyLimit: 1024 * 1024, upstreamTimeoutMs: 5000, discoveryMode: 'client', authMode: 'remote' });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the timeout and the modes', () => {
+    const config = parseGatewayConfig({ ...base, TOPOLAB_UPSTREAM_TIMEOUT_MS: '250', TOPOLAB_DISCOVERY_MODE: 'client', TOPOLAB_AUTH_MODE: 'remote' });
+    expect(config.upstreamTimeoutMs).toBe(250);
+  });
+
+  it('names the variable and the valid values for an unknown mode', () => {
+    const [discovery] = problems({ ...base, TOPOLAB_DISCOVERY_MODE: 'dns' });
+    expect(discovery).toContain('TOPOLAB_DISCOVERY_MODE');
+    expect(discovery).toContain('client');
+    const [auth] = problems({ ...base, TOPOLAB_AUTH_MODE: 'none' });
+    expect(auth).toContain('TOPOLAB_AUTH_MODE');
+    expect(auth).toContain('remote');
+    expect(problems({ ...base, TOPOLAB_UPSTREAM_TIMEOUT_MS: '-1' })[0]).toContain('TOPOLAB_UPSTREAM_TIMEOUT_MS');
+  });
+});

@@ -1,0 +1,77 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Headers as Node hands them over: lower-case names, `set-cookie` as an array. */
+export type HeaderMap = Record<string, string | string[] | undefined>;
+
+// RFC 9110 §7.6.1 hop-by-hop headers, plus the non-standard Proxy-Connection.
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+// Identity and forwarding facts come only from the gateway; `expect` was already answered by Node.
+const gatewayOwned = new Set(['x-user-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'forwarded', 'x-request-id', 'traceparent', 'expect']);
+
+const bearer = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** What the gateway itself asserts to the upstream. */
+export interface ForwardFacts {
+  /** The client's socket address (never a client-sent header). */
+  readonly clientAddress: string;
+  readonly proto: 'http' | 'https';
+  readonly requestId: string;
+  /** The authenticated user; absent on public routes. */
+  readonly userId: string | undefined;
+}
+
+/**
+ * The headers sent upstream: the client's, minus hop-by-hop headers (and every header the
+ * client's `Connection` names) and minus anything the gateway asserts itself, plus the
+ * gateway's `X-Forwarded-*`, `X-Request-Id` and `x-user-id`.
+ */
+export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, facts: ForwardFacts): HeaderMap {
+  const named = connectionTokens(incoming.connection);
+  const out: HeaderMap = {};
+  for (const name in incoming) {
+    if (hopByHop.has(name) || named?.has(name) || isGatewayOwned(name)) continue;
+    out[name] = incoming[name];
+  }
+  out['x-forwarded-for'] = facts.clientAddress;
+  out['x-forwarded-proto'] = facts.proto;
+  if (incoming.host !== undefined) out['x-forwarded-host'] = incoming.host;
+  out['x-request-id'] = facts.requestId;
+  if (facts.userId !== undefined) out['x-user-id'] = facts.userId;
+  return out;
+}
+
+/** Removes hop-by-hop headers (and every header the upstream's `Connection` names) from an upstream answer, in place. */
+export function stripResponseHeaders(headers: HeaderMap): void {
+  const named = connectionTokens(headers.connection);
+  for (const name of hopByHop) delete headers[name];
+  if (named) for (const name of named) delete headers[name];
+}
+
+/** Whether the client asked to close its connection after this exchange. */
+export function clientWantsClose(incoming: IncomingHttpHeaders): boolean {
+  return connectionTokens(incoming.connection)?.has('close') ?? false;
+}
+
+/** The token of an `Authorization: Bearer <token>` header; undefined when absent or malformed. */
+export function readBearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  return bearer.exec(authorization)?.[1];
+}
+
+// Some servers read `x_user_id` as `x-user-id` (nginx, CGI), so underscores are no disguise.
+function isGatewayOwned(name: string): boolean {
+  return gatewayOwned.has(name.includes('_') ? name.replaceAll('_', '-') : name);
+}
+
+function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
+  if (value === undefined) return undefined;
+  const tokens = new Set<string>();
+  for (const part of Array.isArray(value) ? value : [value]) {
+    for (const token of part.split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name) tokens.add(name);
+    }
+  }
+  return tokens;
+}

@@ -1,0 +1,37 @@
+import { ConfigError } from '../kit/config.js';
+import { createServiceCaller } from '../kit/discovery/service-caller.js';
+import { runService } from '../kit/service-main.js';
+import { createGatewayApp } from './app.js';
+import { parseGatewayConfig, type GatewayConfig } from './config.js';
+import { createAuthMode, createDiscoveryMode, createModes, type ModeDeps } from './modes.js';
+
+let config: GatewayConfig;
+try {
+  config = parseGatewayConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+}
+
+// The gateway registers with no routes: it shows up in the registry and heartbeats, but owns no path.
+void runService((deps) => {
+  const catalog = deps.createCatalog();
+  const modeDeps: ModeDeps = { catalog, caller: createServiceCaller(catalog, deps.http), timeoutMs: config.upstreamTimeoutMs };
+  const modes = createModes({
+    discovery: createDiscoveryMode(config.discoveryMode, modeDeps),
+    auth: createAuthMode(config.authMode, modeDeps),
+  });
+  const server = createGatewayApp({ config, telemetry: deps.telemetry, catalog, modes });
+  return {
+    server,
+    routes: [],
+    start: () => catalog.start(Date.now() + 10_000),
+    close() {
+      const { discovery, auth } = modes.current();
+      discovery.close();
+      auth.close();
+      catalog.stop();
+    },
+  };
+});

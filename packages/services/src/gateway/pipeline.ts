@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { TLSSocket } from 'node:tls';
+import type { RouteEntry } from '../contract/registry-api.js';
+import type { CatalogCache } from '../kit/discovery/catalog-cache.js';
+import { ServiceError } from '../kit/errors.js';
+import { hasBody, readBody } from '../kit/http/body.js';
+import { sendError, toServiceError } from '../kit/http/reply.js';
+import type { Telemetry } from '../kit/telemetry.js';
+import { startServerTrace } from '../kit/trace.js';
+import { authorize } from './authorize.js';
+import { gatewayErrors } from './errors.js';
+import { forwardRequest, isIdempotent } from './forward.js';
+import { buildUpstreamHeaders, clientWantsClose } from './headers.js';
+import { answerHealth } from './health.js';
+import type { Modes } from './modes.js';
+import { normalizeTarget } from './normalize-path.js';
+import type { UpstreamProxy } from './proxy.js';
+import type { SpanAttributes } from './span-attributes.js';
+
+/** The parts of the catalog cache the pipeline reads. */
+export type GatewayCatalog = Pick<CatalogCache, 'current' | 'route' | 'watching'>;
+
+/** What the pipeline needs. */
+export interface PipelineDeps {
+  /** Body limit in bytes (Content-Length above it: 413). */
+  readonly bodyLimit: number;
+  readonly telemetry: Telemetry;
+  readonly catalog: GatewayCatalog;
+  readonly modes: Modes;
+  readonly proxy: UpstreamProxy;
+  /** Epoch ms now, for span start times. */
+  readonly clock: () => number;
+}
+
+/**
+ * The gateway's request handler. Per request, in order: request id and trace → path
+ * normalisation → body size → route lookup → auth (active mode) → discovery (active mode) →
+ * proxy → response and server span.
+ */
+export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const { telemetry, catalog, modes, proxy, clock, bodyLimit } = deps;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const start = clock();
+    const trace = startServerTrace(req.headers.traceparent);
+    const method = req.method ?? 'GET';
+    const active = modes.current();
+    const attributes: SpanAttributes = { discovery: active.discovery.name, auth: active.auth.name };
+    const requestId = randomUUID();
+    let name = method;
+    res.setHeader('x-request-id', requestId);
+    res.once('close', () =>
+      telemetry.span({
+        traceId: trace.traceId,
+        spanId: trace.spanId,
+        ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
+        kind: 'server',
+        name,
+        start,
+        durationMs: performance.now() - started,
+        status: res.statusCode,
+        attributes,
+      }),
+    );
+
+    try {
+      const target = normalizeTarget(req.url ?? '');
+      name = `${method} ${target.path}`;
+      if (target.path === '/health') return answerHealth(req, res, catalog, active);
+      if (Number(req.headers['content-length'] ?? 0) > bodyLimit) throw tooLarge(bodyLimit);
+      const route = findRoute(target.path);
+      attributes.route = route.prefix;
+      attributes.service = route.service;
+      const userId = await authorize({ route, authorization: req.headers.authorization, auth: active.auth, trace, attributes });
+      const body = isIdempotent(method) && hasBody(req) ? await readReplayableBody(req) : undefined;
+      const closeAfter = clientWantsClose(req.headers);
+      const headers = buildUpstreamHeaders(req.headers, { clientAddress: req.socket.remoteAddress ?? '', proto: protoOf(req), requestId, userId });
+      if (body) headers['content-length'] = String(body.length);
+      req.headers = headers as IncomingHttpHeaders;
+      req.url = target.url;
+      await forwardRequest({ req, res, method, path: target.path, route, trace, body, closeAfter, discovery: active.discovery, proxy, attributes });
+    } catch (error) {
+      answerError(req, res, toServiceError(error), attributes);
+    }
+  }
+
+  function findRoute(path: string): RouteEntry {
+    if (!catalog.current) throw gatewayErrors.GATEWAY_CATALOG_UNAVAILABLE();
+    const route = catalog.route(path);
+    // Internal routes (service to service) do not exist as far as the outside can tell.
+    if (!route || route.access === 'internal') throw gatewayErrors.GATEWAY_ROUTE_NOT_FOUND();
+    return route;
+  }
+
+  async function readReplayableBody(req: IncomingMessage): Promise<Buffer> {
+    try {
+      return await readBody(req, bodyLimit);
+    } catch (error) {
+      if (error instanceof ServiceError && error.status === 413) throw tooLarge(bodyLimit);
+      throw error;
+    }
+  }
+
+  function answerError(req: IncomingMessage, res: ServerResponse, error: ServiceError, attributes: SpanAttributes): void {
+    attributes.error = error.code;
+    if (error.code === 'INTERNAL') telemetry.error('request failed', { errorCode: error.code, cause: (error.cause as Error | undefined)?.stack });
+    if (res.writableEnded || res.destroyed) return;
+    sendError(res, error);
+    // A body we refused to read must not be parsed as the next request on this connection.
+    if (error.headers?.connection === 'close') res.once('finish', () => req.destroy());
+    else req.resume();
+  }
+
+  return (req, res) => {
+    void handle(req, res);
+  };
+}
+
+function tooLarge(limit: number) {
+  return gatewayErrors.GATEWAY_BODY_TOO_LARGE({
+    message: `The request body is larger than the limit of ${limit} bytes.`,
+    headers: { connection: 'close' },
+  });
+}
+
+function protoOf(req: IncomingMessage): 'http' | 'https' {
+  return (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+}

@@ -1,0 +1,279 @@
+import { once } from 'node:events';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import type { ChildMessage } from '../contract/ipc.js';
+import type { Catalog, RouteEntry } from '../contract/registry-api.js';
+import type { Span } from '../contract/telemetry.js';
+import type { CatalogCache, CatalogListener } from '../kit/discovery/catalog-cache.js';
+import { matchRoute } from '../kit/discovery/route-match.js';
+import { createServiceCaller } from '../kit/discovery/service-caller.js';
+import { createHttpClient } from '../kit/http/client.js';
+import { createTelemetry, type Telemetry } from '../kit/telemetry.js';
+import { createGatewayApp, type GatewayAppConfig } from './app.js';
+import type { AuthMode } from './auth/auth-mode.js';
+import { createRemoteAuth } from './auth/remote-auth.js';
+import { createClientDiscovery } from './discovery/client-discovery.js';
+import { createModes, type Modes } from './modes.js';
+
+/** Telemetry over a fake, connected IPC channel that keeps every span it would send. */
+export function recordTelemetry(): { telemetry: Telemetry; spans(): Span[] } {
+  const messages: ChildMessage[] = [];
+  const channel = { connected: true, send: (message: ChildMessage) => void messages.push(message), onCommand: () => undefined };
+  return {
+    telemetry: createTelemetry({ service: 'gateway', instanceId: 'gateway#1', channel, level: 'error', fallback: process.stderr }),
+    spans: () => messages.flatMap((message) => (message.type === 'spans' ? message.spans : [])),
+  };
+}
+
+/** A catalog cache holding a fixed catalog that a test replaces with `set`. */
+export interface FixedCatalog extends CatalogCache {
+  set(catalog: Catalog | undefined): void;
+}
+
+/** Creates a catalog cache over a fixed catalog (no registry). */
+export function createFixedCatalog(initial: Catalog | undefined): FixedCatalog {
+  let current = initial;
+  const listeners = new Set<CatalogListener>();
+  return {
+    start: async () => undefined,
+    get current() {
+      return current;
+    },
+    instances: (service) => current?.services[service] ?? [],
+    route: (path) => (current ? matchRoute(current.routes, path) : undefined),
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    watching: false,
+    stop: () => undefined,
+    set(next) {
+      current = next;
+      if (next) for (const listener of listeners) listener(next, undefined);
+    },
+  };
+}
+
+/** Where one instance listens, for buildCatalog. */
+export interface TestInstance {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Builds a catalog from routes and instances per service. */
+export function buildCatalog(routes: readonly RouteEntry[], services: Readonly<Record<string, readonly TestInstance[]>>, version = 1): Catalog {
+  const entries = Object.entries(services).map(([service, instances]) => [
+    service,
+    instances.map((instance) => ({ service, instanceId: instance.id, host: instance.host, port: instance.port, registeredAt: 0, lastHeartbeat: 0 })),
+  ]);
+  return { epoch: 'test', version, routes: [...routes].sort((a, b) => b.prefix.length - a.prefix.length), services: Object.fromEntries(entries) };
+}
+
+/** What an echo upstream saw of one request. */
+export interface EchoRecord {
+  readonly instance: string;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** A test server on a loopback address; close it in cleanup. */
+export interface TestServer extends TestInstance {
+  readonly requests: EchoRecord[];
+  close(): Promise<void>;
+}
+
+/** Starts a server on `host`, port 0, answering with `handler` after reading the body. */
+export async function startTestServer(id: string, host: string, handler: (record: EchoRecord, res: ServerResponse) => void): Promise<TestServer> {
+  const requests: EchoRecord[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const record = { instance: id, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(record);
+      handler(record, res);
+    });
+  });
+  const { port } = await listen(server, host);
+  return { id, host, port, requests, close: () => closeServer(server) };
+}
+
+/** An upstream that answers every request with what it saw, as JSON. */
+export function startEchoUpstream(id: string, host: string): Promise<TestServer> {
+  return startTestServer(id, host, answerEcho);
+}
+
+function answerEcho(record: EchoRecord, res: ServerResponse): void {
+  const payload = JSON.stringify(record);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }).end(payload);
+}
+
+/** An upstream that reads the request and never answers. */
+export function startSilentUpstream(id: string, host: string): Promise<TestServer> {
+  return startTestServer(id, host, () => undefined);
+}
+
+/** A fake auth instance: `POST /auth/introspect { token }` → active for the known tokens (token → user id); other paths echo. */
+export function startFakeAuth(id: string, host: string, tokens: Readonly<Record<string, string>>): Promise<TestServer> {
+  return startTestServer(id, host, (record, res) => {
+    if (record.url !== '/auth/introspect') return answerEcho(record, res);
+    const token = (JSON.parse(record.body || '{}') as { token?: string }).token ?? '';
+    const sub = tokens[token];
+    const payload = JSON.stringify(sub ? { active: true, sub, username: sub, jti: 'j1', exp: 4_000_000_000 } : { active: false });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(payload);
+  });
+}
+
+/** A port on `host` where nobody listens (a server bound it, then closed). */
+export async function closedPort(host: string): Promise<number> {
+  const server = createServer();
+  const { port } = await listen(server, host);
+  await closeServer(server);
+  return port;
+}
+
+/** Options of startTestGateway. */
+export interface TestGatewayOptions {
+  readonly catalog: CatalogCache;
+  readonly config?: Partial<GatewayAppConfig>;
+  /** @default remote auth through `catalog` */
+  readonly auth?: AuthMode;
+}
+
+/** A gateway built in-process, listening on 127.0.0.1 on an OS-assigned port. */
+export interface TestGateway {
+  readonly port: number;
+  readonly modes: Modes;
+  /** Spans recorded so far. */
+  spans(): Span[];
+  close(): Promise<void>;
+}
+
+/** Builds and starts a gateway with client discovery over `catalog`; the caller registers `close` right away. */
+export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
+  const recorded = recordTelemetry();
+  const http = createHttpClient({ telemetry: recorded.telemetry, timeoutMs: 1000 });
+  const auth = options.auth ?? createRemoteAuth({ caller: createServiceCaller(options.catalog, http), timeoutMs: 1000 });
+  const modes = createModes({ discovery: createClientDiscovery({ catalog: options.catalog }), auth });
+  const config: GatewayAppConfig = { bodyLimit: 1024 * 1024, upstreamTimeoutMs: 2000, ...options.config };
+  const server = createGatewayApp({ config, telemetry: recorded.telemetry, catalog: options.catalog, modes });
+  const { port } = await listen(server, '127.0.0.1');
+  return {
+    port,
+    modes,
+    spans: recorded.spans,
+    async close() {
+      modes.current().discovery.close();
+      http.close();
+      await closeServer(server);
+    },
+  };
+}
+
+/** An answer as a test sees it. */
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: unknown;
+}
+
+/** Options of send. */
+export interface SendOptions {
+  readonly method?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** The client socket's source address. */
+  readonly localAddress?: string;
+}
+
+/** Sends one request (no keep-alive) and reads the answer, parsing JSON bodies. */
+export function send(port: number, path: string, options: SendOptions = {}): Promise<TestResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent: false, ...(options.localAddress ? { localAddress: options.localAddress } : {}) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parseBody(Buffer.concat(chunks).toString('utf8')) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** Writes raw bytes on a fresh socket (HTTP clients normalise paths) and reads until the gateway closes. */
+export function rawRequest(port: number, text: string): Promise<TestResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.from(text, 'latin1')));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(parseRawResponse(Buffer.concat(chunks).toString('latin1'))));
+  });
+}
+
+/** The error code of an error answer. */
+export function errorCode(response: TestResponse): unknown {
+  return (response.body as { error?: { code?: unknown } } | undefined)?.error?.code;
+}
+
+/** Polls `condition` every 5 ms until it holds, failing after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 2000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function parseRawResponse(text: string): TestResponse {
+  const headEnd = text.indexOf('\r\n\r\n');
+  const [statusLine = '', ...lines] = text.slice(0, headEnd === -1 ? text.length : headEnd).split('\r\n');
+  const headers: IncomingHttpHeaders = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const rest = headEnd === -1 ? '' : text.slice(headEnd + 4);
+  const body = headers['transfer-encoding'] === 'chunked' ? unchunk(rest) : rest;
+  return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body: parseBody(body) };
+}
+
+function unchunk(text: string): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const lineEnd = text.indexOf('\r\n', at);
+    const size = parseInt(text.slice(at, lineEnd), 16);
+    if (!(size > 0)) return out;
+    out += text.slice(lineEnd + 2, lineEnd + 2 + size);
+    at = lineEnd + 2 + size + 2;
+  }
+}
+
+function parseBody(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+async function listen(server: Server, host: string): Promise<AddressInfo> {
+  server.listen(0, host);
+  await once(server, 'listening');
+  return server.address() as AddressInfo;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = once(server, 'close');
+  server.close();
+  server.closeAllConnections();
+  await closed;
+}

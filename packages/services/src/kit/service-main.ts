@@ -37,8 +37,10 @@ export interface ServiceApp {
 export interface RunServiceOptions {
   /** How long registration may keep retrying. @default 10000 */
   readonly startTimeoutMs?: number;
-  /** How long open connections get to finish on stop. @default 1000 */
+  /** How long open connections get to finish on SIGTERM. @default 1000 */
   readonly drainMs?: number;
+  /** How long they get when the supervisor is gone (its siblings are going too). @default 200 */
+  readonly orphanDrainMs?: number;
 }
 
 /**
@@ -91,12 +93,16 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
     void stop(reason);
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // A terminal's Ctrl-C reaches the whole process group; under a supervisor, it decides the
+  // stop order (dependents first, registry last), so the instance waits for its SIGTERM.
+  if (channel.connected) process.on('SIGINT', () => undefined);
+  else process.once('SIGINT', () => shutdown('SIGINT'));
 
   async function stop(reason: string): Promise<void> {
     telemetry.state('stopping', reason);
-    const drainMs = options.drainMs ?? 1000;
-    await lease?.stop();
+    const orphaned = !channel.connected && process.send !== undefined;
+    const drainMs = orphaned ? (options.orphanDrainMs ?? 200) : (options.drainMs ?? 1000);
+    await lease?.stop(orphaned ? 100 : 500);
     if (app) {
       const closed = once(app.server, 'close');
       app.server.close();

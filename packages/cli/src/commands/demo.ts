@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { createGatewayClient, readPhone, runDemoFlow, startTopology } from '@topolab/runtime';
+import type { ServiceName, TimingsPreset } from '@topolab/runtime';
+import { parsePort, parseReplicas } from '../options.js';
+import type { CommandContext } from '../program.js';
+import { createDemoPrinter } from '../output/demo-printer.js';
+import { timingsOption } from './shared-options.js';
+
+interface DemoOptions {
+  port: number;
+  replicas: Record<string, number>;
+  dataDir?: string;
+  keepData?: boolean;
+  timings: TimingsPreset;
+}
+
+/** `topolab demo`: start a fresh topology, narrate registration and 2FA login through the gateway, stop. */
+export function registerDemoCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('demo')
+    .description('start a fresh topology, register a user, verify by SMS, log in with 2FA and use the profile, narrating every hop; then stop')
+    .addOption(new Option('-p, --port <port>', 'public port of the gateway (0 picks a free one)').argParser(parsePort).default(0))
+    .addOption(new Option('--replicas <service=n>', 'instances of a service, repeatable').argParser(parseReplicas).default({}, ''))
+    .option('--data-dir <dir>', 'data directory (default: a new temporary one, removed afterwards)')
+    .option('--keep-data', 'keep the temporary data directory (databases and logs) afterwards')
+    .addOption(timingsOption())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ topolab demo
+  $ topolab demo --replicas profile=3 --keep-data
+
+Exit code 0 when every step answered as expected, 1 when one did not.`,
+    )
+    .action(async (options: DemoOptions) => {
+      ctx.exit.code = await runDemo(options, ctx);
+    });
+}
+
+async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const temporary = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'topolab-demo-'));
+  const print = createDemoPrinter(io.stdout);
+  print.line(`starting the topology (data in ${dataDir})…`);
+  try {
+    const topology = await startTopology({
+      dataDir,
+      fresh: true,
+      gatewayPort: options.port,
+      replicas: options.replicas as Partial<Record<ServiceName, number>>,
+      timings: options.timings,
+      onEvent: print.progress,
+    });
+    const gateway = createGatewayClient(topology.gatewayUrl);
+    try {
+      print.ready(topology);
+      const result = await runDemoFlow({
+        gateway,
+        traces: topology.traces,
+        readPhone: (phone) => readPhone(topology.instances(), { to: phone }),
+        onStep: print.step,
+      });
+      print.done(result);
+    } finally {
+      gateway.close();
+      print.line('stopping the topology…');
+      await topology.stop();
+    }
+    return 0;
+  } finally {
+    if (temporary && !options.keepData) rmSync(dataDir, { recursive: true, force: true });
+    else print.line(`data kept in ${dataDir}`);
+  }
+}

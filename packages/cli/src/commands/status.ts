@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { createControlClient } from '@topolab/runtime';
+import type { CommandContext } from '../program.js';
+import { formatTable } from '../output/table.js';
+import { instanceCells, instanceHeaders } from '../output/format.js';
+import { dataDirOption } from './shared-options.js';
+
+/** `topolab status`: what runs where, from another terminal. */
+export function registerStatusCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('status')
+    .description('show the instances of the topology started by `topolab up` in this data directory')
+    .addOption(dataDirOption())
+    .option('--json', 'print the status as JSON')
+    .addHelpText('after', '\nExamples:\n  $ topolab status\n  $ topolab status --json | jq \'.instances[] | select(.service == "profile")\'')
+    .action(async (options: { dataDir: string; json?: boolean }) => {
+      const status = await createControlClient({ dataDir: options.dataDir }).status();
+      if (options.json) {
+        ctx.io.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+        return;
+      }
+      const now = Date.now();
+      const t = status.timings;
+      ctx.io.stdout.write(
+        [
+          `gateway   ${status.gatewayUrl}`,
+          `registry  ${status.registryUrl}`,
+          `timings   heartbeat ${t.heartbeatMs} ms, eviction after ${t.missedHeartbeats} missed (${t.heartbeatMs * t.missedHeartbeats} ms), catalog refresh ${t.catalogRefreshMs} ms`,
+          `data      ${status.dataDir}`,
+          '',
+          ...formatTable(instanceHeaders, status.instances.map((instance) => instanceCells(instance, now))),
+          '',
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,84 @@
+import { Option, type Command } from 'commander';
+import { startControlServer, startTopology, type TopologyEvent } from '@topolab/runtime';
+import type { ServiceName, TimingsPreset } from '@topolab/runtime';
+import { parsePort, parseReplicas } from '../options.js';
+import type { CommandContext } from '../program.js';
+import { createPlainEventPrinter } from '../output/plain-events.js';
+import { dataDirOption, timingsOption } from './shared-options.js';
+import { waitForStopSignal } from './stop-signal.js';
+
+interface UpOptions {
+  port: number;
+  replicas: Record<string, number>;
+  dataDir: string;
+  fresh?: boolean;
+  timings: TimingsPreset;
+  plain?: boolean;
+}
+
+/** `topolab up`: start the topology and keep it running until Ctrl-C. */
+export function registerUpCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('up')
+    .description('start the topology and keep it running: a live dashboard on a terminal, plain event lines otherwise')
+    .addOption(new Option('-p, --port <port>', 'public port of the gateway (0 picks a free one)').argParser(parsePort).default(8080))
+    .addOption(new Option('--replicas <service=n>', 'instances of a service, repeatable (default: profile=2, others 1)').argParser(parseReplicas).default({}, ''))
+    .addOption(dataDirOption())
+    .option('--fresh', 'wipe the data directory before starting')
+    .addOption(timingsOption())
+    .option('--plain', 'print plain event lines even on a terminal')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ topolab up
+  $ topolab up --port 9000 --replicas profile=3 --fresh
+  $ topolab up --timings realistic --data-dir /tmp/lab
+
+Ctrl-C (or q in the dashboard) stops every instance and exits 0. From another terminal:
+topolab status, topolab phone +447700900123.`,
+    )
+    .action(async (options: UpOptions) => {
+      ctx.exit.code = await runUp(options, ctx);
+    });
+}
+
+async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const stopSignal = waitForStopSignal();
+  const dashboard = io.interactive && !options.plain;
+  const buffered: TopologyEvent[] = [];
+  let listener: (event: TopologyEvent) => void = dashboard ? (event) => void buffered.push(event) : createPlainEventPrinter(io.stdout);
+  io.stdout.write(`starting the topology in ${options.dataDir}${options.fresh ? ' (fresh)' : ''}…\n`);
+  const topology = await startTopology({
+    dataDir: options.dataDir,
+    fresh: Boolean(options.fresh),
+    gatewayPort: options.port,
+    replicas: options.replicas as Partial<Record<ServiceName, number>>,
+    timings: options.timings,
+    onEvent: (event) => listener(event),
+  });
+  try {
+    const control = await startControlServer({ topology, dataDir: topology.dataDir });
+    try {
+      if (dashboard) {
+        const { renderDashboard } = await import('../ui/render-dashboard.js');
+        const view = renderDashboard({ topology, io, initialEvents: buffered, onQuit: stopSignal.trigger });
+        listener = () => undefined;
+        await stopSignal.promise;
+        view.unmount();
+      } else {
+        io.stdout.write(`gateway ${topology.gatewayUrl} · control ${control.url} · Ctrl-C stops\n`);
+        await stopSignal.promise;
+      }
+    } finally {
+      await control.close();
+    }
+  } finally {
+    listener = dashboard ? () => undefined : createPlainEventPrinter(io.stdout);
+    await topology.stop();
+    stopSignal.dispose();
+  }
+  io.stdout.write('stopped: every instance has exited\n');
+  return 0;
+}

@@ -1,0 +1,58 @@
+import { Command, CommanderError } from 'commander';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerPhoneCommand } from './commands/phone.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerUpCommand } from './commands/up.js';
+import { processIo, type CliIo } from './io.js';
+import { printError } from './output/print-error.js';
+
+/** Builds the `topolab` program; commands resolve to an exit code instead of exiting. */
+export function createProgram(io: CliIo, exit: { code: number }): Command {
+  const program = new Command('topolab')
+    .description('Run a realistic microservice topology on one machine: see, break and measure service discovery and auth caching.')
+    .option('--verbose', 'print stacks of errors')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ topolab demo                     start a topology, register and log in with SMS 2FA, stop
+  $ topolab up --replicas profile=3  run the topology with a live dashboard
+  $ topolab status                   from another terminal: what runs where`,
+    );
+  const context = { io, exit, verbose: () => Boolean(program.opts().verbose) };
+  registerUpCommand(program, context);
+  registerDemoCommand(program, context);
+  registerStatusCommand(program, context);
+  registerPhoneCommand(program, context);
+  return program;
+}
+
+/** What every command gets from the program. */
+export interface CommandContext {
+  readonly io: CliIo;
+  /** The exit code the CLI ends with; a command sets it. */
+  readonly exit: { code: number };
+  readonly verbose: () => boolean;
+}
+
+/** Runs the CLI on `argv` (without node and script) and answers the exit code: 0 ok, 1 failed, 2 usage, 3 environment. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const exit = { code: 0 };
+  const program = createProgram(io, exit);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exit.code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors were already printed.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    return printError(io, error, Boolean(program.opts().verbose));
+  }
+}

@@ -1,0 +1,43 @@
+import { Box, Text } from 'ink';
+import type { InstanceView } from '@topolab/runtime';
+import { instanceCells, instanceHeaders } from '../output/format.js';
+
+/** Props of ServicesTable. */
+export interface ServicesTableProps {
+  /** Instances in start order. */
+  readonly instances: readonly InstanceView[];
+  /** Epoch ms the heartbeat ages are measured from. */
+  readonly now: number;
+}
+
+const widths = [12, 22, 8, 10, 12, 10, 7];
+const stateColor: Record<string, string> = { ready: 'green', starting: 'yellow', stopping: 'yellow', paused: 'magenta', crashed: 'red', exited: 'gray' };
+
+/** One row per instance: id, address, pid, state, last heartbeat, requests, errors. */
+export function ServicesTable({ instances, now }: ServicesTableProps) {
+  return (
+    <Box flexDirection="column">
+      <Box>
+        {instanceHeaders.map((header, i) => (
+          <Box key={header} width={widths[i]}>
+            <Text bold>{header}</Text>
+          </Box>
+        ))}
+      </Box>
+      {instances.map((instance) => {
+        const cells = instanceCells(instance, now);
+        return (
+          <Box key={instance.id}>
+            {cells.map((cell, i) => (
+              <Box key={instanceHeaders[i]} width={widths[i]}>
+                <Text color={i === 3 ? stateColor[instance.state] : i === 6 && instance.errors > 0 ? 'red' : undefined} wrap="truncate">
+                  {cell}
+                </Text>
+              </Box>
+            ))}
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,71 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { isAlive, runCli, startCli, waitFor } from './run-cli.js';
+
+interface StatusJson {
+  gatewayUrl: string;
+  instances: { id: string; service: string; pid: number; state: string; host: string }[];
+}
+
+async function startUp(): Promise<{ dir: string; up: ReturnType<typeof startCli>; status: StatusJson }> {
+  const dir = mkdtempSync(join(tmpdir(), 'topolab-up-'));
+  const up = startCli(['up', '--port', '0', '--data-dir', dir]);
+  onTestFinished(async () => {
+    up.child.kill('SIGKILL');
+    await up.exited;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await up.waitForOutput('all ready in');
+  const run = await runCli(['status', '--json', '--data-dir', dir]);
+  expect(run.code).toBe(0);
+  return { dir, up, status: JSON.parse(run.stdout) as StatusJson };
+}
+
+describe('topolab up', () => {
+  it('runs every instance on its own loopback address, serves status and phone, and stops cleanly on Ctrl-C', async () => {
+    const { dir, up, status } = await startUp();
+    expect(status.instances.map((instance) => instance.id).sort()).toEqual(['auth#1', 'gateway#1', 'profile#1', 'profile#2', 'registry#1', 'sms#1']);
+    expect(status.instances.every((instance) => instance.state === 'ready')).toBe(true);
+    if (process.platform === 'linux') {
+      const hosts = status.instances.filter((instance) => instance.service !== 'gateway').map((instance) => instance.host);
+      expect(new Set(hosts).size).toBe(hosts.length);
+    }
+    expect(existsSync(join(dir, 'control.json'))).toBe(true);
+
+    const plain = await runCli(['status', '--data-dir', dir]);
+    expect(plain.stdout).toMatch(/profile#2\s+127\.0\.\d+\.\d+:\d+\s+\d+\s+ready/);
+
+    const phone = await runCli(['phone', '+447700900123', '--data-dir', dir]);
+    expect(phone.code).toBe(0);
+    expect(phone.stdout).toContain('has received no message');
+
+    const health = await fetch(`${status.gatewayUrl}/health`);
+    expect(health.status).toBe(200);
+
+    up.child.kill('SIGINT');
+    const exit = await up.exited;
+    expect(exit.code).toBe(0);
+    expect(status.instances.filter((instance) => isAlive(instance.pid))).toEqual([]);
+    expect(existsSync(join(dir, 'control.json'))).toBe(false);
+    expect(up.output()).toContain('stopped: every instance has exited');
+  });
+
+  it('leaves no child behind when the CLI itself is killed with SIGKILL', async () => {
+    const { up, status } = await startUp();
+    up.child.kill('SIGKILL');
+    await up.exited;
+    const pids = status.instances.map((instance) => instance.pid);
+    // The children notice the closed IPC channel and exit; `bench/lifecycle.mjs` measures how fast.
+    await waitFor(() => pids.every((pid) => !isAlive(pid)), 10_000, 'every child to exit');
+  });
+
+  it('reports an instance killed behind its back, with its exit signal', async () => {
+    const { up, status } = await startUp();
+    const victim = status.instances.find((instance) => instance.id === 'profile#1')!;
+    process.kill(victim.pid, 'SIGKILL');
+    await up.waitForOutput('profile#1   crashed (signal SIGKILL)');
+    await up.waitForOutput('evicted profile#1');
+  });
+});

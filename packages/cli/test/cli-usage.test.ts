@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { runCli } from './run-cli.js';
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'topolab-cli-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('topolab usage', () => {
+  it('lists the commands in --help', async () => {
+    const run = await runCli(['--help']);
+    expect(run.code).toBe(0);
+    for (const command of ['up', 'demo', 'status', 'phone']) expect(run.stdout).toContain(command);
+  });
+
+  it.each(['up', 'demo', 'status', 'phone'])('topolab %s --help has an example', async (command) => {
+    const run = await runCli([command, '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Examples:');
+    expect(run.stdout).toContain(`$ topolab ${command}`);
+  });
+
+  it.each([
+    [['up', '--port', 'http']],
+    [['up', '--port', '70000']],
+    [['up', '--replicas', 'profile=0']],
+    [['up', '--replicas', 'profile']],
+    [['up', '--timings', 'slow']],
+    [['phone', '07700900123']],
+    [['phone']],
+    [['launch']],
+  ])('exits 2 on the usage error %j', async (args) => {
+    const run = await runCli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack
+  });
+
+  it('exits 2 with TOPOLOGY_INVALID_REPLICAS for an unknown service', async () => {
+    const run = await runCli(['up', '--port', '0', '--data-dir', tempDir(), '--replicas', 'mainframe=2']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('TOPOLOGY_INVALID_REPLICAS');
+  });
+
+  it('exits 3 with CONTROL_NOT_RUNNING when nothing runs in the data dir', async () => {
+    const dir = tempDir();
+    for (const args of [['status', '--data-dir', dir], ['phone', '+447700900123', '--data-dir', dir]]) {
+      const run = await runCli(args);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain('✖ CONTROL_NOT_RUNNING');
+      expect(run.stderr).toContain('hint:');
+    }
+  });
+
+  it('exits 3 with TOPOLOGY_PORT_IN_USE when the gateway port is taken', async () => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    onTestFinished(() => void blocker.close());
+    const port = (blocker.address() as { port: number }).port;
+    const run = await runCli(['up', '--port', String(port), '--data-dir', tempDir()]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('TOPOLOGY_PORT_IN_USE');
+  });
+});

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The compiled CLI, as users run it. */
+export const cliBin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+/** Output and exit of a finished CLI run. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const env = { ...process.env, NO_COLOR: '1', CI: '1' };
+
+/** Runs `topolab ARGS` to completion (non-TTY, NO_COLOR). */
+export function runCli(args: readonly string[], timeoutMs = 60_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`topolab ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** A long-running `topolab ARGS` (e.g. `up`) whose output can be awaited. */
+export interface CliProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves when stdout contains `text`; rejects on exit or after `timeoutMs`. */
+  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
+  /** Resolves with the exit code and signal. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `topolab ARGS` in the background. The caller must kill it (see onTestFinished). */
+export function startCli(args: readonly string[]): CliProcess {
+  const child = spawn(process.execPath, [cliBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const waiter of waiters) waiter();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      for (const waiter of waiters) waiter();
+      resolve({ code, signal });
+    }),
+  );
+  return {
+    child,
+    output: () => output,
+    exited,
+    waitForOutput(text, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (output.includes(text)) done(resolve);
+          else if (child.exitCode !== null || child.signalCode !== null) done(() => reject(new Error(`topolab exited before printing "${text}":\n${output}`)));
+        };
+        const timer = setTimeout(() => done(() => reject(new Error(`"${text}" not printed within ${timeoutMs} ms:\n${output}`))), timeoutMs);
+        const done = (finish: () => void) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          finish();
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** Whether a process with this pid exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Polls `check` every 20 ms until it holds; rejects after `timeoutMs`. */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,71 @@
+import { isErrorBody } from '@topolab/services/contract';
+import { HttpRequestFailure, sendHttpRequest } from '../client/http-request.js';
+import { isRuntimeErrorCode, runtimeError } from '../errors/error-codes.js';
+import { TopolabError } from '../errors/topolab-error.js';
+import { isProcessAlive } from '../topology/data-dir.js';
+import { controlFilePath, readControlFile, type ControlFile } from './control-file.js';
+import type { ControlStatus, PhoneMessages } from './control-routes.js';
+
+/** Options of createControlClient. */
+export interface ControlClientOptions {
+  /** The data dir of the running topology (`.topolab/` by default in the CLI). */
+  readonly dataDir: string;
+  /** @default 5000 */
+  readonly timeoutMs?: number;
+}
+
+/** Talks to the control API of the topology running in a data dir. */
+export interface ControlClient {
+  /** `GET /v1/status`. */
+  status(): Promise<ControlStatus>;
+  /** `GET /v1/phone/:number`: what the SMS service sent to `number`, newest first. */
+  phone(number: string, options?: { limit?: number }): Promise<PhoneMessages>;
+  /** Any control route (for routes added later); resolves with the JSON body of a 2xx answer. */
+  request<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>;
+}
+
+/**
+ * Creates a client. The control file is read on every call, so a restarted topology is found;
+ * a missing file, or one whose process is gone, rejects with CONTROL_NOT_RUNNING.
+ */
+export function createControlClient(options: ControlClientOptions): ControlClient {
+  const locate = (): ControlFile => {
+    const file = readControlFile(options.dataDir);
+    if (!file) throw runtimeError('CONTROL_NOT_RUNNING', { message: `No topology is running in ${options.dataDir} (no ${controlFilePath(options.dataDir)}).` });
+    if (!isProcessAlive(file.pid)) {
+      throw runtimeError('CONTROL_NOT_RUNNING', { message: `No topology is running in ${options.dataDir} (its control file is stale: process ${file.pid} is gone).` });
+    }
+    return file;
+  };
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const file = locate();
+    let answer;
+    try {
+      answer = await sendHttpRequest({ url: new URL(path, file.url), method, body, headers: { authorization: `Bearer ${file.token}` }, timeoutMs: options.timeoutMs ?? 5000 });
+    } catch (error) {
+      const why = error instanceof HttpRequestFailure ? error.failure : 'network';
+      throw runtimeError('CONTROL_UNREACHABLE', { message: `The control API at ${file.url} did not answer (${why}).`, cause: error });
+    }
+    if (answer.status >= 200 && answer.status < 300) return answer.body as T;
+    if (answer.status === 401) throw runtimeError('CONTROL_UNAUTHORIZED');
+    throw errorFromAnswer(answer.status, answer.body);
+  }
+
+  return {
+    status: () => request<ControlStatus>('GET', '/v1/status'),
+    phone: (number, phoneOptions = {}) => {
+      const query = phoneOptions.limit === undefined ? '' : `?limit=${encodeURIComponent(String(phoneOptions.limit))}`;
+      return request<PhoneMessages>('GET', `/v1/phone/${encodeURIComponent(number)}${query}`);
+    },
+    request: (method, path, body) => request(method, path, body),
+  };
+}
+
+/** Rebuilds the error the control API answered; codes outside the runtime's table exit 2 for 4xx, 3 otherwise. */
+function errorFromAnswer(status: number, body: unknown): TopolabError {
+  if (!isErrorBody(body)) return runtimeError('CONTROL_UPSTREAM_FAILED', { message: `The control API answered ${status} without an error body.` });
+  const { code, message, hint } = body.error;
+  if (isRuntimeErrorCode(code)) return runtimeError(code, { message, ...(hint === undefined ? {} : { hint }) });
+  return new TopolabError(code, message, { hint, exitCode: status < 500 ? 2 : 3, details: { status } });
+}

@@ -1,0 +1,122 @@
+import { runtimeError } from '../errors/error-codes.js';
+import type { Topology } from '../topology/start-topology.js';
+import { HttpRequestFailure, sendHttpRequest } from '../client/http-request.js';
+
+/** What the control API needs of a topology (a fake one will do in tests). */
+export type ControlTopology = Pick<Topology, 'gatewayUrl' | 'registryUrl' | 'dataDir' | 'timings' | 'readyMs' | 'instances'>;
+
+/** One authorized request to the control API. */
+export interface ControlRequest {
+  readonly method: string;
+  readonly path: string;
+  /** Decoded `:name` segments. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** Parsed JSON body (undefined for GET). */
+  readonly body: unknown;
+  readonly topology: ControlTopology;
+}
+
+/** An answer with a status other than 200 (a handler returns `new ControlReply(404, body)`). */
+export class ControlReply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+/** A route of the control API. Handlers return a JSON body (200) or a ControlReply, or throw a TopolabError. */
+export interface ControlRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** `/v1/phone/:number`. */
+  readonly path: string;
+  handle(request: ControlRequest): unknown;
+}
+
+/** `GET /v1/status` answer. */
+export interface ControlStatus {
+  readonly gatewayUrl: string;
+  readonly registryUrl: string;
+  readonly dataDir: string;
+  readonly timings: ControlTopology['timings'];
+  readonly readyMs: number;
+  readonly instances: ReturnType<ControlTopology['instances']>;
+}
+
+/** One message an SMS instance sent. */
+export interface PhoneMessage {
+  readonly id: string | number;
+  /** Epoch ms. */
+  readonly time: number;
+  /** Template: otp, welcome, warning, reminder. */
+  readonly type: string;
+  readonly to: string;
+  readonly userId?: string;
+  readonly text: string;
+}
+
+/** `GET /v1/phone/:number` answer. */
+export interface PhoneMessages {
+  readonly messages: readonly PhoneMessage[];
+}
+
+const statusRoute: ControlRoute = {
+  method: 'GET',
+  path: '/v1/status',
+  handle: ({ topology }): ControlStatus => ({
+    gatewayUrl: topology.gatewayUrl,
+    registryUrl: topology.registryUrl,
+    dataDir: topology.dataDir,
+    timings: topology.timings,
+    readyMs: topology.readyMs,
+    instances: topology.instances(),
+  }),
+};
+
+const phoneRoute: ControlRoute = {
+  method: 'GET',
+  path: '/v1/phone/:number',
+  async handle({ params, query, topology }) {
+    const limit = query.get('limit');
+    if (limit !== null && !/^[1-9]\d{0,5}$/.test(limit)) {
+      throw runtimeError('CONTROL_INVALID_REQUEST', { message: `Expected limit to be a positive integer, got ${limit.slice(0, 20)}.` });
+    }
+    const sms = topology.instances().find((instance) => instance.service === 'sms' && instance.state === 'ready');
+    if (!sms) throw runtimeError('CONTROL_PHONE_UNAVAILABLE');
+    const search = new URLSearchParams({ to: params.number ?? '', ...(limit === null ? {} : { limit }) });
+    try {
+      const answer = await sendHttpRequest({ url: `http://${sms.host.includes(':') ? `[${sms.host}]` : sms.host}:${sms.port}/sms/messages?${search}`, timeoutMs: 3000 });
+      return answer.status === 200 ? answer.body : new ControlReply(answer.status, answer.body);
+    } catch (error) {
+      if (!(error instanceof HttpRequestFailure)) throw error;
+      throw runtimeError('CONTROL_UPSTREAM_FAILED', { message: `${sms.id} did not answer (${error.failure}).`, cause: error });
+    }
+  },
+};
+
+/** The routes every control server has; later issues add faults and mode switches with `extraRoutes`. */
+export const controlRoutes: readonly ControlRoute[] = Object.freeze([statusRoute, phoneRoute]);
+
+/** Finds the route of `method path`; undefined when none matches. */
+export function matchControlRoute(routes: readonly ControlRoute[], method: string, path: string): { route: ControlRoute; params: Record<string, string> } | undefined {
+  const segments = path.split('/');
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const pattern = route.path.split('/');
+    if (pattern.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const matches = pattern.every((part, i) => {
+      const segment = segments[i]!;
+      if (!part.startsWith(':')) return part === segment;
+      if (segment === '') return false;
+      try {
+        params[part.slice(1)] = decodeURIComponent(segment);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (matches) return { route, params };
+  }
+  return undefined;
+}

@@ -1,0 +1,5 @@
+export * from './control-client.js';
+export * from './control-file.js';
+export * from './control-routes.js';
+export * from './control-server.js';
+export { createControlToken, isAuthorized } from './control-token.js';

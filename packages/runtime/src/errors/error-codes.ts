@@ -1,0 +1,89 @@
+import { isTopolabError, TopolabError, type ExitCode } from './topolab-error.js';
+
+/** How one runtime error code behaves. */
+export interface RuntimeErrorDefinition {
+  /** Exit code of the CLI when this error ends it. */
+  readonly exitCode: ExitCode;
+  /** HTTP status when the control API answers with this code. */
+  readonly status: number;
+  /** Default one-line message; callers usually pass one built from data. */
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/**
+ * Every error code the runtime raises, in one table (each one is listed in docs/errors.md;
+ * `errors.test.ts` checks that).
+ */
+export const runtimeErrorCodes = Object.freeze({
+  SUPERVISOR_ENTRY_MISSING: { exitCode: 3, status: 500, message: 'The compiled entry of a service does not exist.', hint: 'Build first: `npx tsc -b`.' },
+  SUPERVISOR_START_TIMEOUT: { exitCode: 3, status: 500, message: 'An instance did not report ready in time.', hint: 'Read the last log lines and the instance log; on a slow machine raise the start timeout.' },
+  SUPERVISOR_START_FAILED: { exitCode: 3, status: 500, message: 'An instance exited before it was ready.', hint: 'Read the last log lines and the instance log.' },
+  SUPERVISOR_INSTANCE_CRASHED: { exitCode: 3, status: 500, message: 'An instance exited without being asked to.', hint: 'Read the last log lines and the instance log.' },
+  SUPERVISOR_INSTANCE_EXISTS: { exitCode: 2, status: 409, message: 'An instance with this id is already running.', hint: 'Stop it first, or pick another index.' },
+  SUPERVISOR_UNKNOWN_INSTANCE: { exitCode: 2, status: 404, message: 'No instance has this id.', hint: 'Run `topolab status` to list the instances.' },
+  SUPERVISOR_NOT_RUNNING: { exitCode: 2, status: 409, message: 'The instance is not running.', hint: 'Run `topolab status` to see its state.' },
+  SUPERVISOR_COMMAND_TIMEOUT: { exitCode: 3, status: 504, message: 'An instance did not answer a command in time.', hint: 'It may be paused or overloaded.' },
+  SUPERVISOR_COMMAND_FAILED: { exitCode: 1, status: 502, message: 'An instance refused a command.' },
+  TOPOLOGY_PORT_IN_USE: { exitCode: 3, status: 500, message: 'The gateway port is already in use.', hint: 'Stop whatever listens there, or pick another port with `--port` (0 picks a free one).' },
+  TOPOLOGY_INVALID_REPLICAS: { exitCode: 2, status: 400, message: 'Invalid replica count.', hint: 'Use a whole number from 1 to 9; registry and gateway run one instance.' },
+  TOPOLOGY_DATA_DIR_BUSY: { exitCode: 3, status: 409, message: 'Another topology is running in this data directory.', hint: 'Stop it (`topolab down`) or use another `--data-dir`.' },
+  TOPOLOGY_STOPPED: { exitCode: 2, status: 409, message: 'The topology has been stopped.' },
+  TRACE_TIMEOUT: { exitCode: 1, status: 504, message: 'The spans of a request did not all arrive in time.', hint: 'Check that the request went through the gateway of this topology.' },
+  CLIENT_UNREACHABLE: { exitCode: 3, status: 502, message: 'The gateway could not be reached.', hint: 'Is the topology running? Check the gateway URL.' },
+  CLIENT_TIMEOUT: { exitCode: 1, status: 504, message: 'The gateway did not answer in time.' },
+  CONTROL_NOT_RUNNING: { exitCode: 3, status: 503, message: 'No topology is running in this data directory.', hint: 'Start it with `topolab up`.' },
+  CONTROL_UNAUTHORIZED: { exitCode: 3, status: 401, message: 'The control API refused the token.', hint: 'Use the token of the running topology (its control.json); restart `topolab up` if the file is stale.' },
+  CONTROL_UNREACHABLE: { exitCode: 3, status: 502, message: 'The control API could not be reached.', hint: 'The topology may have died; start it again with `topolab up`.' },
+  CONTROL_NOT_FOUND: { exitCode: 2, status: 404, message: 'No such control route.' },
+  CONTROL_INVALID_REQUEST: { exitCode: 2, status: 400, message: 'The control request is invalid.' },
+  CONTROL_PHONE_UNAVAILABLE: { exitCode: 3, status: 503, message: 'No SMS instance is ready to read messages from.', hint: 'Check `topolab status`; restart the sms instance.' },
+  CONTROL_UPSTREAM_FAILED: { exitCode: 3, status: 502, message: 'An instance behind the control API did not answer.', hint: 'Check `topolab status` and the instance log.' },
+  DEMO_STEP_FAILED: { exitCode: 1, status: 500, message: 'A demo step got an unexpected answer.', hint: 'Read the answer shown and the instance logs under the data dir.' },
+  CONFIG_INVALID: { exitCode: 2, status: 400, message: 'Invalid configuration.' },
+  INTERNAL: { exitCode: 1, status: 500, message: 'Something went wrong inside topolab.', hint: 'Run again with `--verbose` and report the stack.' },
+} as const satisfies Record<string, RuntimeErrorDefinition>);
+
+/** One code of the runtime's table. */
+export type RuntimeErrorCode = keyof typeof runtimeErrorCodes;
+
+/** What a caller may add when raising a runtime error. */
+export interface RuntimeErrorExtras {
+  /** Replaces the table's message; build it from data, never include a secret. */
+  readonly message?: string;
+  /** Replaces the table's hint. */
+  readonly hint?: string;
+  readonly cause?: unknown;
+  readonly lastLines?: readonly string[];
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** Builds the TopolabError of a runtime code, with the table's exit code and hint. */
+export function runtimeError(code: RuntimeErrorCode, extras: RuntimeErrorExtras = {}): TopolabError {
+  const definition: RuntimeErrorDefinition = runtimeErrorCodes[code];
+  return new TopolabError(code, extras.message ?? definition.message, {
+    hint: extras.hint ?? definition.hint,
+    exitCode: definition.exitCode,
+    cause: extras.cause,
+    lastLines: extras.lastLines,
+    details: extras.details,
+  });
+}
+
+/** Whether `code` is in the runtime's table. */
+export function isRuntimeErrorCode(code: string): code is RuntimeErrorCode {
+  return Object.hasOwn(runtimeErrorCodes, code);
+}
+
+/**
+ * Turns anything thrown into a TopolabError: TopolabErrors pass through, errors carrying
+ * `code: 'CONFIG_INVALID'` (the kit's ConfigError) become CONFIG_INVALID, the rest INTERNAL
+ * with the original as `cause` (so `--verbose` can print its stack).
+ */
+export function toTopolabError(error: unknown): TopolabError {
+  if (isTopolabError(error)) return error;
+  if ((error as { code?: unknown } | null)?.code === 'CONFIG_INVALID') {
+    return runtimeError('CONFIG_INVALID', { message: (error as Error).message, cause: error });
+  }
+  return runtimeError('INTERNAL', { cause: error });
+}

@@ -1,0 +1,2 @@
+export * from './topolab-error.js';
+export * from './error-codes.js';

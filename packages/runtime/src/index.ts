@@ -1,0 +1,21 @@
+/**
+ * @topolab/runtime: everything the CLI (and scenarios) need to run a topology, with no UI.
+ *
+ * - errors: `TopolabError` (code, message, hint, exitCode) and the runtime's code table.
+ * - supervisor: spawns service instances as child processes and watches them.
+ * - topology: `startTopology(options)` starts the whole topology and returns a `Topology`.
+ * - telemetry: collects spans by trace; `hopsOf` / `formatHops` show a request's path.
+ * - client: `createGatewayClient(url)`, which starts a fresh trace per request.
+ * - control: the control API served by `topolab up` and its client for other terminals.
+ */
+export * from './errors/index.js';
+export * from './supervisor/index.js';
+export * from './topology/index.js';
+export * from './telemetry/index.js';
+export * from './client/index.js';
+export * from './control/index.js';
+export * from './demo/demo-flow.js';
+export * from './demo/demo-user.js';
+export * from './phone/read-phone.js';
+/** Contract types the CLI needs, re-exported so the CLI depends on the runtime only. */
+export type { ServiceName, TimingsPreset, Timings, Span, LogRecord } from '@topolab/services/contract';

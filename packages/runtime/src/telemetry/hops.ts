@@ -1,0 +1,60 @@
+import type { Span } from '@topolab/services/contract';
+
+/** One server hop of a request: which instance answered, how long it took. */
+export interface Hop {
+  readonly service: string;
+  readonly instanceId: string;
+  /** `127.0.5.2:41234`. */
+  readonly address: string;
+  /** `GET /profile/:id`. */
+  readonly name: string;
+  readonly durationMs: number;
+  readonly status: number | undefined;
+  readonly attributes: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Depth of a span in its trace (0 for a span whose parent is not in the trace). */
+function depthOf(span: Span, byId: ReadonlyMap<string, Span>): number {
+  let depth = 0;
+  let parent = span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId);
+  while (parent && depth < 64) {
+    depth += 1;
+    parent = parent.parentSpanId === undefined ? undefined : byId.get(parent.parentSpanId);
+  }
+  return depth;
+}
+
+/** The server spans of a trace as hops, in start order (a caller before its callee when they start in the same millisecond). */
+export function hopsOf(spans: readonly Span[]): Hop[] {
+  const byId = new Map(spans.map((span) => [span.spanId, span]));
+  return spans
+    .filter((span) => span.kind === 'server')
+    .map((span) => ({ span, depth: depthOf(span, byId) }))
+    .sort((a, b) => a.span.start - b.span.start || a.depth - b.depth)
+    .map(({ span }) => ({
+      service: span.service,
+      instanceId: span.instanceId,
+      address: span.address,
+      name: span.name,
+      durationMs: span.durationMs,
+      status: span.status,
+      attributes: span.attributes ?? {},
+    }));
+}
+
+/** The host part of `127.0.3.1:4312` (or of `[::1]:4312`). */
+function hostOf(address: string): string {
+  const colon = address.lastIndexOf(':');
+  const host = colon === -1 ? address : address.slice(0, colon);
+  return host.replace(/^\[(.*)\]$/, '$1');
+}
+
+/**
+ * Renders hops on one line: `gateway#1 → auth#1 @127.0.3.1 → sms#1 @127.0.4.1  12.3 ms`
+ * (the first hop's duration is the whole request's).
+ */
+export function formatHops(hops: readonly Hop[]): string {
+  if (hops.length === 0) return '(no hops)';
+  const path = hops.map((hop, i) => (i === 0 || hop.address === '' ? hop.instanceId : `${hop.instanceId} @${hostOf(hop.address)}`)).join(' → ');
+  return `${path}  ${hops[0]!.durationMs.toFixed(1)} ms`;
+}

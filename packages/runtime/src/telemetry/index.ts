@@ -1,0 +1,2 @@
+export * from './hops.js';
+export * from './trace-collector.js';

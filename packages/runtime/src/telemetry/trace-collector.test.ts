@@ -1,0 +1,90 @@
+import type { Span } from '@topolab/services/contract';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { formatHops, hopsOf } from './hops.js';
+import { createTraceCollector } from './trace-collector.js';
+
+const trace = 'a'.repeat(32);
+const span = (overrides: Partial<Span> & Pick<Span, 'spanId'>): Span => ({
+  traceId: trace,
+  service: 'gateway',
+  instanceId: 'gateway#1',
+  address: '127.0.0.1:8080',
+  kind: 'server',
+  name: 'POST /auth/login',
+  start: 1000,
+  durationMs: 12.34,
+  status: 200,
+  ...overrides,
+});
+
+// gateway server ← client (gateway) ← auth server ← client (auth) ← sms server
+const gatewayServer = span({ spanId: 'g0', parentSpanId: 'c0' });
+const gatewayClient = span({ spanId: 'g1', parentSpanId: 'g0', kind: 'client', start: 1001 });
+const authServer = span({ spanId: 'a0', parentSpanId: 'g1', service: 'auth', instanceId: 'auth#1', address: '127.0.3.1:4100', start: 1001, durationMs: 9 });
+const authClient = span({ spanId: 'a1', parentSpanId: 'a0', service: 'auth', instanceId: 'auth#1', kind: 'client', start: 1002 });
+const smsServer = span({ spanId: 's0', parentSpanId: 'a1', service: 'sms', instanceId: 'sms#1', address: '127.0.4.1:4200', start: 1002, durationMs: 2 });
+
+describe('createTraceCollector', () => {
+  it('resolves once the root server span arrived, with the spans that came before and during the settle', async () => {
+    const collector = createTraceCollector({ settleMs: 10 });
+    collector.add([smsServer, authClient]);
+    const waiting = collector.waitForTrace(trace, { parentSpanId: 'c0', timeoutMs: 1000 });
+    collector.add([authServer, gatewayClient]);
+    collector.add([gatewayServer]);
+    setTimeout(() => collector.add([span({ spanId: 'late', parentSpanId: 'a0', kind: 'internal' })]), 1);
+    const spans = await waiting;
+    expect(spans.map((s) => s.spanId)).toEqual(['s0', 'a1', 'a0', 'g1', 'g0', 'late']);
+  });
+
+  it('resolves at once for a trace already complete', async () => {
+    const collector = createTraceCollector({ settleMs: 1 });
+    collector.add([authServer, gatewayServer]);
+    await expect(collector.waitForTrace(trace)).resolves.toHaveLength(2);
+  });
+
+  it('does not take a downstream span for the root without a parent hint once its parent arrives', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const collector = createTraceCollector({ settleMs: 15 });
+    const waiting = collector.waitForTrace(trace, { timeoutMs: 1000 });
+    let settled = false;
+    void waiting.then(() => (settled = true), () => (settled = true));
+    collector.add([smsServer]);
+    collector.add([authClient]);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(settled).toBe(false);
+    collector.add([authServer, gatewayClient, gatewayServer]);
+    await vi.advanceTimersByTimeAsync(20);
+    await expect(waiting).resolves.toHaveLength(5);
+  });
+
+  it('rejects with TRACE_TIMEOUT when the root never arrives', async () => {
+    const collector = createTraceCollector();
+    collector.add([smsServer]);
+    await expect(collector.waitForTrace(trace, { parentSpanId: 'c0', timeoutMs: 20 })).rejects.toMatchObject({ code: 'TRACE_TIMEOUT' });
+  });
+
+  it('keeps at most `capacity` spans, dropping the oldest', () => {
+    const collector = createTraceCollector({ capacity: 3 });
+    collector.add([span({ spanId: '1', traceId: 'x' }), span({ spanId: '2', traceId: 'y' }), span({ spanId: '3', traceId: 'x' })]);
+    collector.add([span({ spanId: '4', traceId: 'z' }), span({ spanId: '5', traceId: 'z' })]);
+    expect(collector.size).toBe(3);
+    expect(collector.spansOf('x').map((s) => s.spanId)).toEqual(['3']);
+    expect(collector.spansOf('y')).toEqual([]);
+    expect(collector.spansOf('z').map((s) => s.spanId)).toEqual(['4', '5']);
+  });
+});
+
+describe('hopsOf and formatHops', () => {
+  it('orders server spans by start, callers first, and renders the path', () => {
+    const hops = hopsOf([smsServer, authClient, authServer, gatewayClient, gatewayServer]);
+    expect(hops.map((hop) => hop.instanceId)).toEqual(['gateway#1', 'auth#1', 'sms#1']);
+    expect(formatHops(hops)).toBe('gateway#1 → auth#1 @127.0.3.1 → sms#1 @127.0.4.1  12.3 ms');
+  });
+
+  it('orders a callee after its caller when both start in the same millisecond', () => {
+    const hops = hopsOf([smsServer, authClient, { ...authServer, start: 1002 }]);
+    expect(hops.map((hop) => hop.instanceId)).toEqual(['auth#1', 'sms#1']);
+    expect(formatHops([])).toBe('(no hops)');
+  });
+});

@@ -1,0 +1,121 @@
+import type { Span } from '@topolab/services/contract';
+import { runtimeError } from '../errors/error-codes.js';
+
+/** Options of createTraceCollector. */
+export interface TraceCollectorOptions {
+  /** Spans kept; the oldest are dropped first. @default 5000 */
+  readonly capacity?: number;
+  /** Wait after the root span arrived, for spans of other instances still in flight. @default 20 */
+  readonly settleMs?: number;
+}
+
+/** Options of waitForTrace. */
+export interface WaitForTraceOptions {
+  /** @default 2000 */
+  readonly timeoutMs?: number;
+  /**
+   * The span id the caller put in its `traceparent` (the gateway client returns it): the
+   * server span with this parent is the root. Without it, the root is the gateway's server
+   * span or a server span whose parent is not in the trace.
+   */
+  readonly parentSpanId?: string;
+}
+
+/** Recent spans of every instance, indexed by trace. */
+export interface TraceCollector {
+  /** Adds finished spans (the topology feeds every `spans` event here). */
+  add(spans: readonly Span[]): void;
+  /** The spans of a trace received so far, in arrival order. */
+  spansOf(traceId: string): Span[];
+  /** Resolves with the spans of a trace once its root server span arrived plus a short settle; TRACE_TIMEOUT otherwise. */
+  waitForTrace(traceId: string, options?: WaitForTraceOptions): Promise<Span[]>;
+  /** How many spans are kept now. */
+  readonly size: number;
+}
+
+/** Whether a root server span is among `spans`. */
+function hasRoot(spans: readonly Span[], parentSpanId: string | undefined): boolean {
+  return spans.some((span) => {
+    if (span.kind !== 'server') return false;
+    if (span.parentSpanId === undefined || span.service === 'gateway') return true;
+    if (parentSpanId !== undefined) return span.parentSpanId === parentSpanId;
+    return !spans.some((other) => other.spanId === span.parentSpanId);
+  });
+}
+
+/** Creates a bounded trace collector. */
+export function createTraceCollector(options: TraceCollectorOptions = {}): TraceCollector {
+  const capacity = options.capacity ?? 5000;
+  const settleMs = options.settleMs ?? 20;
+  // A ring of spans in arrival order; each trace's array is in the same order, so eviction shifts it.
+  const ring: (Span | undefined)[] = new Array<Span | undefined>(capacity);
+  let head = 0;
+  let size = 0;
+  const byTrace = new Map<string, Span[]>();
+  const waiters = new Map<string, Set<() => void>>();
+
+  const evictOldest = () => {
+    const oldest = ring[head];
+    ring[head] = undefined;
+    head = (head + 1) % capacity;
+    size -= 1;
+    if (!oldest) return;
+    const trace = byTrace.get(oldest.traceId);
+    trace?.shift();
+    if (trace?.length === 0) byTrace.delete(oldest.traceId);
+  };
+
+  return {
+    add(spans) {
+      const touched = new Set<string>();
+      for (const span of spans) {
+        if (size === capacity) evictOldest();
+        ring[(head + size) % capacity] = span;
+        size += 1;
+        const trace = byTrace.get(span.traceId);
+        if (trace) trace.push(span);
+        else byTrace.set(span.traceId, [span]);
+        touched.add(span.traceId);
+      }
+      for (const traceId of touched) for (const wake of waiters.get(traceId) ?? []) wake();
+    },
+    spansOf: (traceId) => [...(byTrace.get(traceId) ?? [])],
+    get size() {
+      return size;
+    },
+    waitForTrace(traceId, waitOptions = {}) {
+      const timeoutMs = waitOptions.timeoutMs ?? 2000;
+      const current = () => byTrace.get(traceId) ?? [];
+      return new Promise<Span[]>((resolve, reject) => {
+        let settleTimer: NodeJS.Timeout | undefined;
+        const done = () => {
+          clearTimeout(timeoutTimer);
+          clearTimeout(settleTimer);
+          waiters.get(traceId)?.delete(check);
+          if (waiters.get(traceId)?.size === 0) waiters.delete(traceId);
+        };
+        const check = () => {
+          if (settleTimer || !hasRoot(current(), waitOptions.parentSpanId)) return;
+          settleTimer = setTimeout(() => {
+            settleTimer = undefined;
+            // A downstream span can look like a root until its parent arrives: check again.
+            if (!hasRoot(current(), waitOptions.parentSpanId)) return;
+            done();
+            resolve([...current()]);
+          }, settleMs);
+        };
+        const timeoutTimer = setTimeout(() => {
+          done();
+          reject(runtimeError('TRACE_TIMEOUT', {
+            message: `The root span of trace ${traceId} did not arrive within ${timeoutMs} ms (${current().length} spans so far).`,
+            details: { traceId, spans: current().length },
+          }));
+        }, timeoutMs);
+        const set = waiters.get(traceId) ?? new Set();
+        set.add(check);
+        waiters.set(traceId, set);
+        check();
+      });
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { resolve } from 'node:path';
+import { serviceManifest, timingsPresets, type LogLevel, type ServiceName, type ServiceSpec, type Timings, type TimingsPreset } from '@topolab/services/contract';
+import { runtimeError } from '../errors/error-codes.js';
+import { defaultGatewayHost, defaultGatewayPort } from './addresses.js';
+import type { TopologyEventListener } from './topology-events.js';
+
+/** Options of startTopology. */
+export interface TopologyOptions {
+  /** Where databases, logs and control.json live (`.topolab/` for `topolab up`, a temp dir for scenarios). */
+  readonly dataDir: string;
+  /** Wipe what topolab keeps in dataDir (databases, logs, control file) before starting. @default false */
+  readonly fresh?: boolean;
+  /** The gateway's public port; 0 picks a free one. @default 8080 */
+  readonly gatewayPort?: number;
+  /** The host gateway #1 binds. @default '127.0.0.1' */
+  readonly gatewayHost?: string;
+  /** Instances per service (1..9); registry and gateway are fixed at 1. @default each service's defaultReplicas */
+  readonly replicas?: Partial<Record<ServiceName, number>>;
+  /** @default 'compressed' */
+  readonly timings?: TimingsPreset;
+  /** How long each instance may take to report ready. @default 10000 */
+  readonly startTimeoutMs?: number;
+  /** @default 'info' */
+  readonly logLevel?: LogLevel;
+  /** Time between SIGTERM and SIGKILL when stopping. @default 3000 */
+  readonly graceMs?: number;
+  /** Extra variables for every instance, e.g. `{ TOPOLAB_DISCOVERY_MODE: 'server' }`. @default {} */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Receives every topology event, from the first spawn on. */
+  readonly onEvent?: TopologyEventListener;
+  /** The services to run; tests pass fixture services. @default serviceManifest */
+  readonly manifest?: readonly ServiceSpec[];
+}
+
+/** TopologyOptions with every default filled in and every value checked. */
+export interface NormalizedTopologyOptions {
+  readonly dataDir: string;
+  readonly fresh: boolean;
+  readonly gatewayPort: number;
+  readonly gatewayHost: string;
+  readonly replicas: Readonly<Record<string, number>>;
+  readonly timingsPreset: TimingsPreset;
+  readonly timings: Timings;
+  readonly startTimeoutMs: number;
+  readonly logLevel: LogLevel;
+  readonly graceMs: number;
+  readonly env: Readonly<Record<string, string>>;
+  readonly manifest: readonly ServiceSpec[];
+}
+
+/** Services that run exactly one instance for now. */
+const singletons: readonly string[] = ['registry', 'gateway'];
+const logLevels: readonly string[] = ['debug', 'info', 'warn', 'error'];
+
+const invalid = (message: string) => runtimeError('CONFIG_INVALID', { message });
+
+/** Fills defaults and validates once (CONFIG_INVALID, TOPOLOGY_INVALID_REPLICAS); the result is frozen. */
+export function normalizeTopologyOptions(options: TopologyOptions): NormalizedTopologyOptions {
+  if (typeof options.dataDir !== 'string' || options.dataDir.trim() === '') throw invalid('Expected the `dataDir` option to be a non-empty path.');
+  const gatewayPort = options.gatewayPort ?? defaultGatewayPort;
+  if (!Number.isInteger(gatewayPort) || gatewayPort < 0 || gatewayPort > 65535) {
+    throw invalid(`Expected the \`gatewayPort\` option to be an integer from 0 to 65535, got ${String(gatewayPort)}.`);
+  }
+  const timingsPreset = options.timings ?? 'compressed';
+  if (!Object.hasOwn(timingsPresets, timingsPreset)) throw invalid(`Expected the \`timings\` option to be compressed or realistic, got ${String(timingsPreset)}.`);
+  const startTimeoutMs = validatePositive('startTimeoutMs', options.startTimeoutMs ?? 10_000);
+  const graceMs = validatePositive('graceMs', options.graceMs ?? 3000);
+  const logLevel = options.logLevel ?? 'info';
+  if (!logLevels.includes(logLevel)) throw invalid(`Expected the \`logLevel\` option to be one of ${logLevels.join(', ')}, got ${String(logLevel)}.`);
+  const env = options.env ?? {};
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value !== 'string') throw invalid(`Expected the variable ${name} of the \`env\` option to be a string.`);
+  }
+  const manifest = options.manifest ?? serviceManifest;
+  return Object.freeze({
+    dataDir: resolve(options.dataDir),
+    fresh: options.fresh ?? false,
+    gatewayPort,
+    gatewayHost: options.gatewayHost ?? defaultGatewayHost,
+    replicas: Object.freeze(validateReplicas(options.replicas ?? {}, manifest)),
+    timingsPreset,
+    timings: timingsPresets[timingsPreset],
+    startTimeoutMs,
+    logLevel,
+    graceMs,
+    env: Object.freeze({ ...env }),
+    manifest,
+  });
+}
+
+/** Checks replica counts (integer 1..9, singletons at 1, known services) and fills the defaults. */
+export function validateReplicas(replicas: Partial<Record<string, number>>, manifest: readonly ServiceSpec[] = serviceManifest): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const name of Object.keys(replicas)) {
+    if (!manifest.some((spec) => spec.name === name)) {
+      throw runtimeError('TOPOLOGY_INVALID_REPLICAS', { message: `Unknown service ${name} in the replica counts.`, details: { service: name } });
+    }
+  }
+  for (const spec of manifest) {
+    const count = replicas[spec.name] ?? spec.defaultReplicas;
+    if (!Number.isInteger(count) || count < 1 || count > 9) {
+      throw runtimeError('TOPOLOGY_INVALID_REPLICAS', { message: `Expected the replicas of ${spec.name} to be an integer from 1 to 9, got ${String(count)}.`, details: { service: spec.name, replicas: count } });
+    }
+    if (singletons.includes(spec.name) && count !== 1) {
+      throw runtimeError('TOPOLOGY_INVALID_REPLICAS', { message: `${spec.name} runs exactly one instance, got ${count}.`, details: { service: spec.name, replicas: count } });
+    }
+    result[spec.name] = count;
+  }
+  return result;
+}
+
+function validatePositive(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) throw invalid(`Expected the \`${name}\` option to be a positive integer, got ${String(value)}.`);
+  return value;
+}

@@ -1,0 +1,17 @@
+import { authErrors } from './auth/errors.js';
+import { gatewayErrors } from './gateway/errors.js';
+import type { ErrorDefinition } from './kit/errors.js';
+import { httpErrors } from './kit/errors.js';
+import { profileErrors } from './profile/errors.js';
+import { registryErrors } from './registry/errors.js';
+import { smsErrors } from './sms/errors.js';
+
+/** Every error table of the services, by area, for docs/errors.md and its test. */
+export const serviceErrorTables: Readonly<Record<string, Readonly<Record<string, ErrorDefinition>>>> = Object.freeze({
+  'every service (kit)': httpErrors.definitions,
+  registry: registryErrors.definitions,
+  gateway: gatewayErrors.definitions,
+  auth: authErrors.definitions,
+  sms: smsErrors.definitions,
+  profile: profileErrors.definitions,
+});

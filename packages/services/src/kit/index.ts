@@ -8,4 +8,3 @@ export * from './telemetry.js';
 export * from './trace.js';
 export * from './discovery/index.js';
 export * from './http/index.js';
-export * from './testing.js';

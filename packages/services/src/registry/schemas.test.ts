@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { checkPrefix, registerRequestSchema } from './schemas.js';
+
+const valid = {
+  service: 'profile',
+  instanceId: 'profile#1',
+  host: '127.0.5.1',
+  port: 4001,
+  routes: [{ prefix: '/profile', access: 'protected' }],
+};
+
+describe('registration schema', () => {
+  it('accepts a valid registration, with or without pid', () => {
+    expect(registerRequestSchema.safeParse(valid).success).toBe(true);
+    expect(registerRequestSchema.safeParse({ ...valid, pid: 1234, routes: [] }).success).toBe(true);
+  });
+
+  it.each([
+    ['service with a capital', { service: 'Profile' }],
+    ['service starting with a digit', { service: '1profile' }],
+    ['service longer than 32', { service: `p${'x'.repeat(32)}` }],
+    ['empty instance id', { instanceId: '' }],
+    ['instance id longer than 64', { instanceId: 'x'.repeat(65) }],
+    ['host name that is not localhost', { host: 'example.com' }],
+    ['port 0', { port: 0 }],
+    ['port above 65535', { port: 65536 }],
+    ['fractional port', { port: 80.5 }],
+    ['unknown access', { routes: [{ prefix: '/x', access: 'private' }] }],
+    ['the same prefix twice', { routes: [{ prefix: '/x', access: 'public' }, { prefix: '/x', access: 'internal' }] }],
+    ['no routes field', { routes: undefined }],
+  ])('refuses a %s', (_, change) => {
+    expect(registerRequestSchema.safeParse({ ...valid, ...change }).success).toBe(false);
+  });
+
+  it.each(['127.0.0.1', '::1', 'fe80::1', 'localhost'])('accepts the host %s', (host) => {
+    expect(registerRequestSchema.safeParse({ ...valid, host }).success).toBe(true);
+  });
+});
+
+describe('checkPrefix', () => {
+  it.each(['/', '/auth', '/auth/login', '/v1/mail-box', '/a.b/c'])('accepts %s', (prefix) => {
+    expect(checkPrefix(prefix)).toBeUndefined();
+  });
+
+  it.each(['', 'auth', '/auth/', '//auth', '/a//b', '/a/./b', '/a/..', '/..', '/a/%2e%2e', '/a b', '/a?b', '/a#b'])('refuses %j', (prefix) => {
+    expect(checkPrefix(prefix)).toBeTypeOf('string');
+  });
+});

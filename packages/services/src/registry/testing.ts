@@ -1,0 +1,77 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { ChildMessage } from '../contract/ipc.js';
+import { createTelemetry, type Telemetry } from '../kit/telemetry.js';
+import { createRegistryApp, type RegistryApp, type RegistryAppOptions, type RegistryConfig } from './app.js';
+
+/** Telemetry that keeps every message it would send to the supervisor. */
+export interface RecordedTelemetry {
+  readonly telemetry: Telemetry;
+  readonly messages: ChildMessage[];
+  /** The `event` messages, in order. */
+  events(): { name: string; data: Readonly<Record<string, unknown>> }[];
+}
+
+/** Creates telemetry over a fake, connected IPC channel that records what is sent. */
+export function recordTelemetry(): RecordedTelemetry {
+  const messages: ChildMessage[] = [];
+  const channel = { connected: true, send: (message: ChildMessage) => void messages.push(message), onCommand: () => undefined };
+  return {
+    telemetry: createTelemetry({ service: 'registry', instanceId: 'registry#1', channel }),
+    messages,
+    events: () => messages.flatMap((message) => (message.type === 'event' ? [{ name: message.name, data: message.data }] : [])),
+  };
+}
+
+/** Options of startTestRegistry. */
+export interface TestRegistryOptions extends Partial<Omit<RegistryAppOptions, 'config' | 'telemetry'>> {
+  readonly config?: Partial<RegistryConfig>;
+  /** Starts the real sweeper; leave it off to drive eviction with `app.sweeper.tick()`. @default false */
+  readonly sweep?: boolean;
+}
+
+/** An in-process registry listening on 127.0.0.1 on an OS-assigned port. */
+export interface TestRegistry {
+  readonly app: RegistryApp;
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+  readonly recorded: RecordedTelemetry;
+  /** Stops the sweeper, ends streams and closes the server. */
+  close(): Promise<void>;
+}
+
+/** Builds and starts a registry for a test; the caller registers `close` right away. */
+export async function startTestRegistry(options: TestRegistryOptions = {}): Promise<TestRegistry> {
+  const recorded = recordTelemetry();
+  const config: RegistryConfig = { heartbeatMs: 250, missedHeartbeats: 3, sweepIntervalMs: 100, ...options.config };
+  const app = createRegistryApp({ ...options, config, telemetry: recorded.telemetry });
+  app.server.listen(0, '127.0.0.1');
+  await once(app.server, 'listening');
+  const { address: host, port } = app.server.address() as AddressInfo;
+  if (options.sweep) await app.start();
+  return {
+    app,
+    host,
+    port,
+    url: `http://${host}:${port}`,
+    recorded,
+    async close() {
+      app.close();
+      if (!app.server.listening) return;
+      const closed = once(app.server, 'close');
+      app.server.close();
+      app.server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+/** Polls `condition` every 5 ms until it holds, failing after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 2000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -23,7 +23,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
     .command('demo')
     .description('start a fresh topology, register a user, verify by SMS, log in with 2FA and use the profile, narrating every hop; then stop')
     .addOption(new Option('-p, --port <port>', 'public port of the gateway (0 picks a free one)').argParser(parsePort).default(0))
-    .addOption(new Option('--replicas <service=n>', 'instances of a service, repeatable').argParser(parseReplicas).default({}, ''))
+    .addOption(new Option('--replicas <service=n>', 'instances of a service, repeatable or comma-separated').argParser(parseReplicas).default({}, 'profile=2, every other service 1'))
     .option('--data-dir <dir>', 'data directory (default: a new temporary one, removed afterwards)')
     .option('--keep-data', 'keep the temporary data directory (databases and logs) afterwards')
     .addOption(timingsOption())

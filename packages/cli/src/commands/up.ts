@@ -22,7 +22,7 @@ export function registerUpCommand(program: Command, ctx: CommandContext): void {
     .command('up')
     .description('start the topology and keep it running: a live dashboard on a terminal, plain event lines otherwise')
     .addOption(new Option('-p, --port <port>', 'public port of the gateway (0 picks a free one)').argParser(parsePort).default(8080))
-    .addOption(new Option('--replicas <service=n>', 'instances of a service, repeatable (default: profile=2, others 1)').argParser(parseReplicas).default({}, ''))
+    .addOption(new Option('--replicas <service=n>', 'instances of a service, repeatable or comma-separated').argParser(parseReplicas).default({}, 'profile=2, every other service 1'))
     .addOption(dataDirOption())
     .option('--fresh', 'wipe the data directory before starting')
     .addOption(timingsOption())

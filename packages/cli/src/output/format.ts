@@ -16,7 +16,9 @@ export function formatAge(time: number | undefined, now: number): string {
 
 /** The cells of one instance row: INSTANCE, ADDRESS, PID, STATE, HEARTBEAT, REQUESTS, ERRORS. */
 export function instanceCells(instance: InstanceView, now: number): string[] {
-  const registered = instance.registered === false && instance.state === 'ready' ? 'ready (not in registry)' : instance.state;
+  // Every instance but the registry itself holds a lease; a ready one missing from the catalog is a zombie or evicted.
+  const unlisted = instance.service !== 'registry' && instance.registered === false && instance.state === 'ready';
+  const registered = unlisted ? 'ready (not in registry)' : instance.state;
   return [
     instance.id,
     `${instance.host}:${instance.port}`,

@@ -82,7 +82,7 @@ describe('supervisor with real processes', () => {
     await supervisor.waitForExit('profile#1');
     const crash = events.find((event) => event.type === 'instance.crashed');
     expect(crash).toMatchObject({ instanceId: 'profile#1', exitCode: 3, signal: null });
-    expect((crash as { lastLines: string[] }).lastLines.join('\n')).toContain('crashing on purpose');
+    expect((crash as { lastLines: readonly string[] }).lastLines.join('\n')).toContain('crashing on purpose');
     expect(supervisor.get('profile#1')?.state).toBe('crashed');
   });
 

@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import type { Catalog } from '@topolab/services/contract';
 import { sendHttpRequest } from '../client/http-request.js';
-import { createTraceId } from '../client/traceparent.js';
+import { createTraceId } from '@topolab/services/contract';
 
 /** Options of startCatalogPoller. */
 export interface CatalogPollerOptions {

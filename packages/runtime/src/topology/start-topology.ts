@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ServiceName, ServiceSpec, Timings, TimingsPreset } from '@topolab/services/contract';
-import { createSpanId } from '../client/traceparent.js';
+import { createSpanId } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
 import { isTopolabError } from '../errors/topolab-error.js';
 import { isLiveState } from '../supervisor/instance-state.js';

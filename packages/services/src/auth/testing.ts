@@ -4,31 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, type JWTPayload, type JWTHeaderParameters } from 'jose';
-import type { ChildMessage } from '../contract/ipc.js';
-import { createTelemetry, type Telemetry } from '../kit/telemetry.js';
 import { createAuthApp, type AuthApp, type AuthAppConfig } from './app.js';
 import { SmsSendError, type SmsMessage, type SmsSender } from './sms-sender.js';
 import { openAuthStore, type AuthStore } from './store.js';
 import { createAccessTokens, loadSigningKey, type AccessTokens } from './tokens.js';
 
-/** Telemetry that keeps every message it would send to the supervisor. */
-export interface RecordedTelemetry {
-  readonly telemetry: Telemetry;
-  readonly messages: ChildMessage[];
-  /** The `event` messages, in order. */
-  events(): { name: string; data: Readonly<Record<string, unknown>> }[];
-}
+import { recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
 
-/** Creates telemetry over a fake, connected IPC channel that records everything (debug level). */
-export function recordTelemetry(): RecordedTelemetry {
-  const messages: ChildMessage[] = [];
-  const channel = { connected: true, send: (message: ChildMessage) => void messages.push(message), onCommand: () => undefined };
-  return {
-    telemetry: createTelemetry({ service: 'auth', instanceId: 'auth#1', channel, level: 'debug' }),
-    messages,
-    events: () => messages.flatMap((message) => (message.type === 'event' ? [{ name: message.name, data: message.data }] : [])),
-  };
-}
+export { recordTelemetry, type RecordedTelemetry };
 
 /** An SMS sender that keeps what it was asked to send, and can be made to fail. */
 export interface RecordingSms extends SmsSender {
@@ -107,7 +90,7 @@ export async function startTestAuth(config: Partial<AuthAppConfig> = {}, options
   const store = openAuthStore(dir);
   const clock = options.clock ?? createFakeClock();
   const sms = createRecordingSms();
-  const recorded = recordTelemetry();
+  const recorded = recordTelemetry('auth');
   const tokens = await createAccessTokens({ store, clock: clock.now });
   const app = createAuthApp({
     store,

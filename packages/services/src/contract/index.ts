@@ -5,3 +5,4 @@ export * from './telemetry.js';
 export * from './ipc.js';
 export * from './registry-api.js';
 export * from './errors.js';
+export * from './trace.js';

@@ -66,7 +66,7 @@ describe('gateway auth (remote mode)', () => {
 
   it('answers 401 GATEWAY_UNAUTHENTICATED with WWW-Authenticate for a missing or malformed token', async () => {
     const { gw, profile, auth } = await setup();
-    for (const headers of [{}, { authorization: 'Basic dXNlcjpwdw==' }, { authorization: 'Bearer' }]) {
+    for (const headers of [{}, { authorization: 'Basic dXNlcjpwdw==' }, { authorization: 'Bearer' }] as Record<string, string>[]) {
       const answer = await send(gw.port, '/profile/me', { headers });
       expect(answer.status).toBe(401);
       expect(errorCode(answer)).toBe('GATEWAY_UNAUTHENTICATED');

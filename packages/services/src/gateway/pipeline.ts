@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import type { RouteEntry } from '../contract/registry-api.js';
 import type { CatalogCache } from '../kit/discovery/catalog-cache.js';
 import { ServiceError } from '../kit/errors.js';
 import { hasBody, readBody } from '../kit/http/body.js';
 import { sendError, toServiceError } from '../kit/http/reply.js';
+import { startServerSpan } from '../kit/http/server-span.js';
 import type { Telemetry } from '../kit/telemetry.js';
-import { startServerTrace } from '../kit/trace.js';
 import { authorize } from './authorize.js';
 import { gatewayErrors } from './errors.js';
 import { forwardRequest, isIdempotent } from './forward.js';
@@ -43,32 +42,17 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
   const { telemetry, catalog, modes, proxy, clock, bodyLimit } = deps;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const start = clock();
-    const trace = startServerTrace(req.headers.traceparent);
+    const span = startServerSpan(req, res, telemetry, clock);
+    const { trace } = span;
     const method = req.method ?? 'GET';
     const active = modes.current();
-    const attributes: SpanAttributes = { discovery: active.discovery.name, auth: active.auth.name };
+    const attributes: SpanAttributes = Object.assign(span.attributes, { discovery: active.discovery.name, auth: active.auth.name });
     const requestId = randomUUID();
-    let name = method;
     res.setHeader('x-request-id', requestId);
-    res.once('close', () =>
-      telemetry.span({
-        traceId: trace.traceId,
-        spanId: trace.spanId,
-        ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
-        kind: 'server',
-        name,
-        start,
-        durationMs: performance.now() - started,
-        status: res.statusCode,
-        attributes,
-      }),
-    );
 
     try {
       const target = normalizeTarget(req.url ?? '');
-      name = `${method} ${target.path}`;
+      span.name = `${method} ${target.path}`;
       if (target.path === '/health') return answerHealth(req, res, catalog, active);
       if (Number(req.headers['content-length'] ?? 0) > bodyLimit) throw tooLarge(bodyLimit);
       const route = findRoute(target.path);

@@ -1,29 +1,18 @@
 import { once } from 'node:events';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import type { ChildMessage } from '../contract/ipc.js';
 import type { Catalog, RouteEntry } from '../contract/registry-api.js';
 import type { Span } from '../contract/telemetry.js';
 import type { CatalogCache, CatalogListener } from '../kit/discovery/catalog-cache.js';
 import { matchRoute } from '../kit/discovery/route-match.js';
 import { createServiceCaller } from '../kit/discovery/service-caller.js';
 import { createHttpClient } from '../kit/http/client.js';
-import { createTelemetry, type Telemetry } from '../kit/telemetry.js';
+import { recordTelemetry } from '../kit/testing.js';
 import { createGatewayApp, type GatewayAppConfig } from './app.js';
 import type { AuthMode } from './auth/auth-mode.js';
 import { createRemoteAuth } from './auth/remote-auth.js';
 import { createClientDiscovery } from './discovery/client-discovery.js';
 import { createModes, type Modes } from './modes.js';
-
-/** Telemetry over a fake, connected IPC channel that keeps every span it would send. */
-export function recordTelemetry(): { telemetry: Telemetry; spans(): Span[] } {
-  const messages: ChildMessage[] = [];
-  const channel = { connected: true, send: (message: ChildMessage) => void messages.push(message), onCommand: () => undefined };
-  return {
-    telemetry: createTelemetry({ service: 'gateway', instanceId: 'gateway#1', channel, level: 'error', fallback: process.stderr }),
-    spans: () => messages.flatMap((message) => (message.type === 'spans' ? message.spans : [])),
-  };
-}
 
 /** A catalog cache holding a fixed catalog that a test replaces with `set`. */
 export interface FixedCatalog extends CatalogCache {
@@ -154,7 +143,7 @@ export interface TestGateway {
 
 /** Builds and starts a gateway with client discovery over `catalog`; the caller registers `close` right away. */
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
-  const recorded = recordTelemetry();
+  const recorded = recordTelemetry('gateway', { level: 'error' });
   const http = createHttpClient({ telemetry: recorded.telemetry, timeoutMs: 1000 });
   const auth = options.auth ?? createRemoteAuth({ caller: createServiceCaller(options.catalog, http), timeoutMs: 1000 });
   const modes = createModes({ discovery: createClientDiscovery({ catalog: options.catalog }), auth });

@@ -2,29 +2,39 @@ import type { Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { ChildMessage } from '../contract/ipc.js';
+import type { LogLevel, Span } from '../contract/telemetry.js';
 import type { ParentChannel } from './ipc.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
 
-/** A ParentChannel that keeps every message, for tests that inspect logs, spans and events. */
-export interface RecordingChannel extends ParentChannel {
+/** Telemetry over a fake, connected IPC channel that keeps every message it would send. */
+export interface RecordedTelemetry {
+  readonly telemetry: Telemetry;
+  /** Everything sent, in order. */
   readonly messages: ChildMessage[];
+  /** The `event` messages, in order. */
+  events(): { name: string; data: Readonly<Record<string, unknown>> }[];
+  /** Every span sent. */
+  spans(): Span[];
 }
 
-/** Creates a connected channel that records instead of sending. */
-export function createRecordingChannel(): RecordingChannel {
+/** Options of recordTelemetry. */
+export interface RecordTelemetryOptions {
+  /** @default `${service}#1` */
+  readonly instanceId?: string;
+  /** @default 'debug' */
+  readonly level?: LogLevel;
+}
+
+/** Creates telemetry that records instead of sending, for tests that inspect logs, spans and events. */
+export function recordTelemetry(service = 'test', options: RecordTelemetryOptions = {}): RecordedTelemetry {
   const messages: ChildMessage[] = [];
+  const channel: ParentChannel = { connected: true, send: (message) => void messages.push(message), onCommand: () => undefined };
   return {
+    telemetry: createTelemetry({ service, instanceId: options.instanceId ?? `${service}#1`, channel, level: options.level ?? 'debug' }),
     messages,
-    connected: true,
-    send: (message) => void messages.push(message),
-    onCommand: () => undefined,
+    events: () => messages.flatMap((message) => (message.type === 'event' ? [{ name: message.name, data: message.data }] : [])),
+    spans: () => messages.flatMap((message) => (message.type === 'spans' ? message.spans : [])),
   };
-}
-
-/** Telemetry over a recording channel, plus the channel. */
-export function createTestTelemetry(service = 'test', instanceId = `${service}#1`): { telemetry: Telemetry; channel: RecordingChannel } {
-  const channel = createRecordingChannel();
-  return { telemetry: createTelemetry({ service, instanceId, channel, level: 'debug' }), channel };
 }
 
 /** Listens on `host` port 0 and answers the base URL; the caller closes the server. */
@@ -42,4 +52,10 @@ export async function closeServer(server: Server): Promise<void> {
   server.close();
   server.closeAllConnections();
   await closed;
+}
+
+/** The JSON body of a fetch answer, loosely typed for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function jsonOf(response: Response): Promise<any> {
+  return response.json();
 }

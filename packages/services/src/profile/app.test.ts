@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeServer, createTestTelemetry, listenOnLoopback } from '../kit/testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
 import { createProfileApp } from './app.js';
 import { openProfileStore, type ProfileStore } from './store.js';
 
@@ -20,7 +20,7 @@ describe('profile service', () => {
     // Two instances over one WAL database, as the topology runs them.
     for (const host of ['127.0.0.1', '127.0.0.2']) {
       const store = openProfileStore(join(dir, 'profile.db'));
-      const { server } = createProfileApp({ store, telemetry: createTestTelemetry('profile').telemetry });
+      const { server } = createProfileApp({ store, telemetry: recordTelemetry('profile').telemetry });
       stores.push(store);
       servers.push(server);
       bases.push((await listenOnLoopback(server, host)).url);
@@ -44,15 +44,15 @@ describe('profile service', () => {
     const [one, two] = bases as [string, string];
     const created = await call(one, 'POST', '/profile', { displayName: 'Ada L.' });
     expect(created.status).toBe(201);
-    expect((await created.json()).preferences.theme).toBe('system');
+    expect((await jsonOf(created)).preferences.theme).toBe('system');
 
     const updated = await call(two, 'POST', '/profile/update', { bio: 'Engines.' });
     expect(updated.status).toBe(200);
-    expect((await updated.json()).profile).toMatchObject({ displayName: 'Ada L.', bio: 'Engines.' });
+    expect((await jsonOf(updated)).profile).toMatchObject({ displayName: 'Ada L.', bio: 'Engines.' });
 
     const prefs = { language: 'pt-BR', theme: 'dark', signature: '— Ada', notifications: { email: false, sms: true } };
     expect((await call(one, 'PUT', '/profile/preferences', prefs)).status).toBe(200);
-    const me = await (await call(two, 'GET', '/profile/me')).json();
+    const me = await jsonOf(await call(two, 'GET', '/profile/me'));
     expect(me.preferences).toEqual(prefs);
     expect(me.profile.userId).toBe('user-1');
   });
@@ -61,7 +61,7 @@ describe('profile service', () => {
     await call(bases[0]!, 'POST', '/profile', { displayName: 'One' });
     const other = await call(bases[0]!, 'GET', '/profile/me', undefined, 'user-2');
     expect(other.status).toBe(404);
-    expect((await other.json()).error.code).toBe('PROFILE_NOT_FOUND');
+    expect((await jsonOf(other)).error.code).toBe('PROFILE_NOT_FOUND');
   });
 
   it.each([
@@ -75,8 +75,8 @@ describe('profile service', () => {
     await call(bases[0]!, 'POST', '/profile', { displayName: 'Twice' });
     const res = await call(bases[1]!, method, path, body);
     expect(res.status).toBe(status);
-    expect((await res.json()).error.code).toBe(code);
-    const me = await (await call(bases[0]!, 'GET', '/profile/me')).json();
+    expect((await jsonOf(res)).error.code).toBe(code);
+    const me = await jsonOf(await call(bases[0]!, 'GET', '/profile/me'));
     expect(me.profile.displayName).toBe('Twice');
     expect(me.preferences.language).toBe('en');
   });
@@ -84,11 +84,11 @@ describe('profile service', () => {
   it('needs the user the gateway names', async () => {
     const res = await call(bases[0]!, 'GET', '/profile/me', undefined, null);
     expect(res.status).toBe(401);
-    expect((await res.json()).error.code).toBe('HTTP_UNAUTHENTICATED');
+    expect((await jsonOf(res)).error.code).toBe('HTTP_UNAUTHENTICATED');
   });
 
   it('answers 404 to preferences before a profile exists', async () => {
     const res = await call(bases[0]!, 'PUT', '/profile/preferences', { language: 'en', theme: 'dark', signature: '', notifications: { email: true, sms: true } });
-    expect((await res.json()).error.code).toBe('PROFILE_NOT_FOUND');
+    expect((await jsonOf(res)).error.code).toBe('PROFILE_NOT_FOUND');
   });
 });

@@ -3,7 +3,8 @@ import type { CatalogEvent, RegisterRequest } from '../contract/registry-api.js'
 import { createCatalogCache } from '../kit/discovery/catalog-cache.js';
 import { createLease } from '../kit/discovery/lease.js';
 import { createHttpClient } from '../kit/http/client.js';
-import { recordTelemetry, startTestRegistry, waitFor } from './testing.js';
+import { recordTelemetry } from '../kit/testing.js';
+import { startTestRegistry, waitFor } from './testing.js';
 
 // The kit's lease and catalog cache are the registry's real clients: these tests prove the contract end to end.
 const registration: RegisterRequest = {
@@ -18,7 +19,7 @@ const registration: RegisterRequest = {
 function createClient() {
   const http = createHttpClient({ timeoutMs: 1000 });
   onTestFinished(() => http.close());
-  return { http, telemetry: recordTelemetry().telemetry };
+  return { http, telemetry: recordTelemetry('registry').telemetry };
 }
 
 describe('registry with the kit clients', () => {

@@ -1,27 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type { ChildMessage } from '../contract/ipc.js';
-import { createTelemetry, type Telemetry } from '../kit/telemetry.js';
+import { recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
 import { createRegistryApp, type RegistryApp, type RegistryAppOptions, type RegistryConfig } from './app.js';
-
-/** Telemetry that keeps every message it would send to the supervisor. */
-export interface RecordedTelemetry {
-  readonly telemetry: Telemetry;
-  readonly messages: ChildMessage[];
-  /** The `event` messages, in order. */
-  events(): { name: string; data: Readonly<Record<string, unknown>> }[];
-}
-
-/** Creates telemetry over a fake, connected IPC channel that records what is sent. */
-export function recordTelemetry(): RecordedTelemetry {
-  const messages: ChildMessage[] = [];
-  const channel = { connected: true, send: (message: ChildMessage) => void messages.push(message), onCommand: () => undefined };
-  return {
-    telemetry: createTelemetry({ service: 'registry', instanceId: 'registry#1', channel }),
-    messages,
-    events: () => messages.flatMap((message) => (message.type === 'event' ? [{ name: message.name, data: message.data }] : [])),
-  };
-}
 
 /** Options of startTestRegistry. */
 export interface TestRegistryOptions extends Partial<Omit<RegistryAppOptions, 'config' | 'telemetry'>> {
@@ -43,7 +23,7 @@ export interface TestRegistry {
 
 /** Builds and starts a registry for a test; the caller registers `close` right away. */
 export async function startTestRegistry(options: TestRegistryOptions = {}): Promise<TestRegistry> {
-  const recorded = recordTelemetry();
+  const recorded = recordTelemetry('registry', { level: 'info' });
   const config: RegistryConfig = { heartbeatMs: 250, missedHeartbeats: 3, sweepIntervalMs: 100, ...options.config };
   const app = createRegistryApp({ ...options, config, telemetry: recorded.telemetry });
   app.server.listen(0, '127.0.0.1');

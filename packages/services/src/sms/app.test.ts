@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeServer, createTestTelemetry, listenOnLoopback } from '../kit/testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
 import { createSmsApp } from './app.js';
 import { openSmsStore, type SmsStore } from './store.js';
 
@@ -10,13 +10,13 @@ describe('sms service', () => {
   let dir: string;
   let store: SmsStore;
   let base: string;
-  let recorded: ReturnType<typeof createTestTelemetry>;
+  let recorded: ReturnType<typeof recordTelemetry>;
   let server: ReturnType<typeof createSmsApp>['server'];
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'topolab-sms-'));
     store = openSmsStore(join(dir, 'sms.db'));
-    recorded = createTestTelemetry('sms');
+    recorded = recordTelemetry('sms');
     server = createSmsApp({ store, telemetry: recorded.telemetry, clock: () => 1_700_000_000_000 }).server;
     base = (await listenOnLoopback(server)).url;
   });
@@ -33,7 +33,7 @@ describe('sms service', () => {
   it('renders the template, stores the message and shows it on the phone', async () => {
     const sent = await send({ to: '+447700900123', template: 'otp', fields: { firstName: 'Ada', code: '123456', purpose: 'registration' }, userId: 'u1' });
     expect(sent.status).toBe(201);
-    const phone = await (await fetch(`${base}/sms/messages?to=%2B447700900123`)).json();
+    const phone = await jsonOf(await fetch(`${base}/sms/messages?to=%2B447700900123`));
     expect(phone.messages).toHaveLength(1);
     expect(phone.messages[0]).toMatchObject({ type: 'otp', to: '+447700900123', userId: 'u1', time: 1_700_000_000_000 });
     expect(phone.messages[0].text).toContain('Ada');
@@ -44,13 +44,13 @@ describe('sms service', () => {
     await send({ to: '+447700900001', template: 'welcome', fields: { firstName: 'A' } });
     await send({ to: '+447700900002', template: 'welcome', fields: { firstName: 'B' } });
     await send({ to: '+447700900001', template: 'reminder', fields: { firstName: 'A', message: 'hello' } });
-    const phone = await (await fetch(`${base}/sms/messages?to=%2B447700900001`)).json();
+    const phone = await jsonOf(await fetch(`${base}/sms/messages?to=%2B447700900001`));
     expect(phone.messages.map((m: { type: string }) => m.type)).toEqual(['reminder', 'welcome']);
   });
 
   it('never puts the text in the sms.sent event', async () => {
     await send({ to: '+447700900123', template: 'otp', fields: { firstName: 'Ada', code: '654321', purpose: 'login' } });
-    const serialised = JSON.stringify(recorded.channel.messages);
+    const serialised = JSON.stringify(recorded.messages);
     expect(serialised).toContain('sms.sent');
     expect(serialised).not.toContain('654321');
   });
@@ -63,21 +63,21 @@ describe('sms service', () => {
   ])('refuses %j with %s and stores nothing', async (body, code) => {
     const res = await send(body);
     expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe(code);
+    expect((await jsonOf(res)).error.code).toBe(code);
     expect(store.listRecent(10)).toHaveLength(0);
   });
 
   it('refuses malformed JSON and oversize bodies', async () => {
     const malformed = await fetch(`${base}/sms/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"to":' });
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error.code).toBe('HTTP_BODY_MALFORMED');
+    expect((await jsonOf(malformed)).error.code).toBe('HTTP_BODY_MALFORMED');
     const huge = await send({ to: '+447700900123', template: 'welcome', fields: { firstName: 'x'.repeat(2 * 1024 * 1024) } });
     expect(huge.status).toBe(413);
-    expect((await huge.json()).error.code).toBe('HTTP_BODY_TOO_LARGE');
+    expect((await jsonOf(huge)).error.code).toBe('HTTP_BODY_TOO_LARGE');
   });
 
   it('answers 404 and 405 as JSON errors', async () => {
-    expect((await (await fetch(`${base}/nope`)).json()).error.code).toBe('HTTP_NOT_FOUND');
+    expect((await jsonOf(await fetch(`${base}/nope`))).error.code).toBe('HTTP_NOT_FOUND');
     const wrong = await fetch(`${base}/sms/send`);
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('POST');

@@ -3,3 +3,4 @@ export * from './client.js';
 export * from './reply.js';
 export * from './router.js';
 export * from './server.js';
+export * from './server-span.js';

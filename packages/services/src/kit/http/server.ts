@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
 import { httpErrors, type ServiceError } from '../errors.js';
 import type { Telemetry } from '../telemetry.js';
-import { startServerTrace, type TraceContext } from '../trace.js';
+import type { TraceContext } from '../trace.js';
 import { readJsonBody } from './body.js';
 import { Reply, sendError, sendJson, toServiceError } from './reply.js';
 import type { RequestContext, Route, Router } from './router.js';
+import { startServerSpan } from './server-span.js';
 
 /** Options of createHttpServer. */
 export interface HttpServerOptions {
@@ -31,36 +31,20 @@ export function createHttpServer(options: HttpServerOptions): Server {
   server.headersTimeout = 66_000;
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const start = Date.now();
-    const trace = startServerTrace(req.headers.traceparent);
+    const span = startServerSpan(req, res, telemetry);
+    const { trace, attributes } = span;
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    const attributes: Record<string, string | number | boolean> = {};
-    let name = `${method} ${path}`;
-
-    res.once('finish', () => {
-      telemetry.span({
-        traceId: trace.traceId,
-        spanId: trace.spanId,
-        ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
-        kind: 'server',
-        name,
-        start,
-        durationMs: performance.now() - started,
-        status: res.statusCode,
-        attributes,
-      });
-    });
+    span.name = `${method} ${path}`;
 
     try {
       const match = router.match(method, path);
       if (match.kind === 'none') throw httpErrors.HTTP_NOT_FOUND();
       if (match.kind === 'wrong-method') throw httpErrors.HTTP_METHOD_NOT_ALLOWED({ headers: { allow: match.allow.join(', ') } });
       const { route, params } = match;
-      name = `${method} ${route.path}`;
+      span.name = `${method} ${route.path}`;
       const query = parseQuery(route, queryAt === -1 ? '' : url.slice(queryAt + 1));
       const raw = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req, route.bodyLimit ?? bodyLimit);
       const body = route.body ? validate(route.body, raw ?? {}, 'body') : raw;

@@ -1,0 +1,39 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Telemetry } from '../telemetry.js';
+import { startServerTrace, type TraceContext } from '../trace.js';
+
+/** The server span of one request, filled in while it is handled and recorded when the answer is done. */
+export interface ServerSpan {
+  /** Continues the caller's `traceparent`, or starts a new trace. */
+  readonly trace: TraceContext;
+  /** `GET /profile/me`; set once routing knows the pattern. */
+  name: string;
+  /** Facts about the request (`route`, `upstream`, `error`). */
+  readonly attributes: Record<string, string | number | boolean>;
+}
+
+/**
+ * Starts the server span of a request and records it when the response closes (finished,
+ * or the client went away), with the final status.
+ */
+export function startServerSpan(req: IncomingMessage, res: ServerResponse, telemetry: Telemetry, clock: () => number = Date.now): ServerSpan {
+  const started = performance.now();
+  const start = clock();
+  const span: ServerSpan = { trace: startServerTrace(req.headers.traceparent), name: req.method ?? 'GET', attributes: {} };
+  res.once('close', () => {
+    const { trace } = span;
+    telemetry.span({
+      traceId: trace.traceId,
+      spanId: trace.spanId,
+      ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
+      kind: 'server',
+      name: span.name,
+      start,
+      durationMs: performance.now() - started,
+      status: res.statusCode,
+      attributes: span.attributes,
+    });
+  });
+  return span;
+}

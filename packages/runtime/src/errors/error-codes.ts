@@ -27,7 +27,7 @@ export const runtimeErrorCodes = Object.freeze({
   SUPERVISOR_COMMAND_FAILED: { exitCode: 1, status: 502, message: 'An instance refused a command.' },
   TOPOLOGY_PORT_IN_USE: { exitCode: 3, status: 500, message: 'The gateway port is already in use.', hint: 'Stop whatever listens there, or pick another port with `--port` (0 picks a free one).' },
   TOPOLOGY_INVALID_REPLICAS: { exitCode: 2, status: 400, message: 'Invalid replica count.', hint: 'Use a whole number from 1 to 9; registry and gateway run one instance.' },
-  TOPOLOGY_DATA_DIR_BUSY: { exitCode: 3, status: 409, message: 'Another topology is running in this data directory.', hint: 'Stop it (`topolab down`) or use another `--data-dir`.' },
+  TOPOLOGY_DATA_DIR_BUSY: { exitCode: 3, status: 409, message: 'Another topology is running in this data directory.', hint: 'Stop it (Ctrl-C in the terminal running `topolab up`; `topolab status` shows it) or use another `--data-dir`.' },
   TOPOLOGY_STOPPED: { exitCode: 2, status: 409, message: 'The topology has been stopped.' },
   TRACE_TIMEOUT: { exitCode: 1, status: 504, message: 'The spans of a request did not all arrive in time.', hint: 'Check that the request went through the gateway of this topology.' },
   CLIENT_UNREACHABLE: { exitCode: 3, status: 502, message: 'The gateway could not be reached.', hint: 'Is the topology running? Check the gateway URL.' },

@@ -36,7 +36,8 @@ export interface ForwardInput {
 
 /**
  * The discovery and proxy stages: picks an upstream, proxies, and on a refused connection
- * ejects it and retries an idempotent request once on another. Throws GATEWAY_NO_INSTANCE,
+ * (ejecting that upstream) or a reset before any answer retries an idempotent request once
+ * on another. Throws GATEWAY_NO_INSTANCE,
  * GATEWAY_UPSTREAM_UNREACHABLE, GATEWAY_UPSTREAM_TIMEOUT or GATEWAY_UPSTREAM_FAILED when no
  * answer reached the client.
  */
@@ -60,11 +61,13 @@ export async function forwardRequest(input: ForwardInput): Promise<void> {
     if (outcome.kind !== 'failed') return;
     const { failure, cause } = outcome;
     if (failure === 'timeout') throw gatewayErrors.GATEWAY_UPSTREAM_TIMEOUT({ cause });
-    if (failure === 'failed') throw gatewayErrors.GATEWAY_UPSTREAM_FAILED({ cause });
-    discovery.refused(upstream);
-    if (retries > 0 || !isIdempotent(input.method)) throw gatewayErrors.GATEWAY_UPSTREAM_UNREACHABLE({ cause });
+    // A reset before any answer is often a kept-alive socket the upstream closed or died on:
+    // not a reason to eject it, but an idempotent request may go once to another instance.
+    if (failure === 'refused') discovery.refused(upstream);
+    const giveUp = () => (failure === 'refused' ? gatewayErrors.GATEWAY_UPSTREAM_UNREACHABLE({ cause }) : gatewayErrors.GATEWAY_UPSTREAM_FAILED({ cause }));
+    if (retries > 0 || !isIdempotent(input.method)) throw giveUp();
     (tried ??= new Set()).add(upstream.id);
     upstream = discovery.pick(route, tried);
-    if (!upstream) throw gatewayErrors.GATEWAY_UPSTREAM_UNREACHABLE({ cause });
+    if (!upstream) throw giveUp();
   }
 }

@@ -13,15 +13,32 @@ const instances = [
 const fakeAuth: AuthMode = { name: 'remote', check: async () => ({ active: false }), close: () => undefined };
 
 describe('client discovery', () => {
-  it('picks round-robin, skips ejected instances until the catalog changes', () => {
+  it('picks round-robin and skips an ejected instance until the catalog drops or re-registers it', () => {
     const catalog = createFixedCatalog(buildCatalog([route], { profile: instances }));
     const discovery = createClientDiscovery({ catalog });
     expect([discovery.pick(route)?.id, discovery.pick(route)?.id, discovery.pick(route)?.id]).toEqual(['profile#1', 'profile#2', 'profile#1']);
-    discovery.refused({ id: 'profile#2', host: '127.0.5.2', port: 2 });
+    discovery.refused(discovery.pick(route)!);
     expect([discovery.pick(route)?.id, discovery.pick(route)?.id]).toEqual(['profile#1', 'profile#1']);
     expect(discovery.pick(route, new Set(['profile#1']))).toBeUndefined();
-    catalog.set(buildCatalog([route], { profile: instances }, 2));
+
+    // A change elsewhere in the catalog (another service) does not bring the dead instance back.
+    catalog.set(buildCatalog([route], { profile: instances, auth: [{ id: 'auth#1', host: '127.0.3.1', port: 3 }] }, 2));
+    expect([discovery.pick(route)?.id, discovery.pick(route)?.id]).toEqual(['profile#1', 'profile#1']);
+
+    // Evicted, then registered again: a new incarnation is picked again.
+    catalog.set(buildCatalog([route], { profile: [instances[0]!] }, 3));
+    catalog.set(buildCatalog([route], { profile: instances }, 4));
     expect(new Set([discovery.pick(route)?.id, discovery.pick(route)?.id])).toEqual(new Set(['profile#1', 'profile#2']));
+    discovery.close();
+  });
+
+  it('brings back an ejected instance that registered again on a new address', () => {
+    const catalog = createFixedCatalog(buildCatalog([route], { profile: instances }));
+    const discovery = createClientDiscovery({ catalog });
+    discovery.refused({ id: 'profile#2', host: '127.0.5.2', port: 2, registeredAt: 0 });
+    expect(discovery.pick(route, new Set(['profile#1']))).toBeUndefined();
+    catalog.set(buildCatalog([route], { profile: [instances[0]!, { id: 'profile#2', host: '127.0.5.2', port: 22 }] }, 2));
+    expect(discovery.pick(route, new Set(['profile#1']))?.port).toBe(22);
     discovery.close();
   });
 

@@ -1,4 +1,4 @@
-import type { InstanceRecord } from '../../contract/registry-api.js';
+import type { Catalog, InstanceRecord } from '../../contract/registry-api.js';
 import type { CatalogCache } from '../../kit/discovery/catalog-cache.js';
 import { createRoundRobin } from '../../kit/discovery/round-robin.js';
 import type { DiscoveryMode, Upstream } from './discovery-mode.js';
@@ -11,14 +11,20 @@ export interface ClientDiscoveryOptions {
 
 /**
  * Client-side discovery (Eureka's way): the gateway picks an instance round-robin from its
- * cached catalog. An instance that refused a connection is ejected until the catalog changes
- * (the registry evicts it, or it registers again on a new address).
+ * cached catalog. An instance that refused a connection is ejected until the catalog no
+ * longer lists that incarnation of it (the registry evicted it, or it registered again).
  */
 export function createClientDiscovery(options: ClientDiscoveryOptions): DiscoveryMode {
   const { catalog } = options;
   const picker = createRoundRobin();
-  const ejected = new Set<string>();
-  const stopListening = catalog.onChange(() => ejected.clear());
+  // Instance id → the incarnation (address and registration time) that refused.
+  const ejected = new Map<string, string>();
+  const stopListening = catalog.onChange((next) => {
+    for (const [id, incarnation] of ejected) {
+      const listed = findInstance(next, id);
+      if (!listed || incarnationOf(listed) !== incarnation) ejected.delete(id);
+    }
+  });
 
   return {
     name: 'client',
@@ -29,7 +35,7 @@ export function createClientDiscovery(options: ClientDiscoveryOptions): Discover
       return instance ? toUpstream(instance) : undefined;
     },
     refused(upstream) {
-      ejected.add(upstream.id);
+      ejected.set(upstream.id, incarnationOf(upstream));
     },
     close() {
       stopListening();
@@ -39,12 +45,23 @@ export function createClientDiscovery(options: ClientDiscoveryOptions): Discover
 }
 
 // The hot path allocates nothing while no instance is ejected and nothing was tried yet.
-function mergeExclusions(ejected: ReadonlySet<string>, exclude: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
+function mergeExclusions(ejected: ReadonlyMap<string, string>, exclude: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
   if (ejected.size === 0) return exclude;
-  if (!exclude || exclude.size === 0) return ejected;
-  return new Set([...ejected, ...exclude]);
+  return new Set([...ejected.keys(), ...(exclude ?? [])]);
 }
 
 function toUpstream(instance: InstanceRecord): Upstream {
-  return { id: instance.instanceId, host: instance.host, port: instance.port };
+  return { id: instance.instanceId, host: instance.host, port: instance.port, registeredAt: instance.registeredAt };
+}
+
+function incarnationOf(instance: { host: string; port: number; registeredAt?: number }): string {
+  return `${instance.host}:${instance.port}@${instance.registeredAt ?? 0}`;
+}
+
+function findInstance(catalog: Catalog, id: string): InstanceRecord | undefined {
+  for (const instances of Object.values(catalog.services)) {
+    const found = instances.find((instance) => instance.instanceId === id);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -15,6 +15,8 @@ export interface Upstream {
   readonly id: string;
   readonly host: string;
   readonly port: number;
+  /** When the registry registered this incarnation (epoch ms); tells a restarted instance from the one that failed. */
+  readonly registeredAt?: number;
 }
 
 /** One discovery mode. The pipeline reads the active one per request from the modes holder. */

@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serviceManifest } from '@topolab/services/contract';
+import { expect } from 'vitest';
+import {
+  createGatewayClient,
+  extractCode,
+  readPhone,
+  startTopology,
+  type GatewayClient,
+  type Topology,
+  type TopologyOptions,
+} from '../src/index.js';
+import { killLeftovers, waitFor } from './helpers.js';
+
+// The real services compile to packages/services/dist/<name>/main.js (`npx tsc -b`).
+/** Whether the real services are built, for `describe.skipIf(!servicesBuilt)`. */
+export const servicesBuilt = serviceManifest.every((spec) => existsSync(spec.entry));
+
+/**
+ * Every password, one-time code and token the helpers of this module handled. Each test file
+ * runs in its own worker, so this is per file: leak checks search the logs for these.
+ */
+export const handledSecrets = new Set<string>();
+
+/** A started topology of the real services, in its own temp dir. */
+export interface RealTopology {
+  readonly topology: Topology;
+  /** A gateway client for `topology.gatewayUrl`. */
+  readonly gateway: GatewayClient;
+  readonly dataDir: string;
+  /** Stops the topology, kills anything left, removes the temp dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real topology in a fresh temp dir on gateway port 0. Register `stop` as the
+ * cleanup on the next line (`afterAll(() => real?.stop())`, or return it from `beforeAll`).
+ */
+export async function startRealTopology(options: Omit<TopologyOptions, 'dataDir'> & { readonly prefix?: string } = {}): Promise<RealTopology> {
+  const { prefix = 'real', onEvent, ...rest } = options;
+  const dataDir = mkdtempSync(join(tmpdir(), `topolab-${prefix}-`));
+  const pids = new Set<number>();
+  let topology: Topology;
+  try {
+    topology = await startTopology({
+      gatewayPort: 0,
+      ...rest,
+      dataDir,
+      onEvent: (event) => {
+        if (event.type === 'instance.state' && event.pid) pids.add(event.pid);
+        onEvent?.(event);
+      },
+    });
+  } catch (error) {
+    killLeftovers([...pids]);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const gateway = createGatewayClient(topology.gatewayUrl);
+  let stopping: Promise<void> | undefined;
+  return {
+    topology,
+    gateway,
+    dataDir,
+    stop: () =>
+      (stopping ??= (async () => {
+        gateway.close();
+        try {
+          await topology.stop();
+        } finally {
+          killLeftovers([...pids]);
+          rmSync(dataDir, { recursive: true, force: true });
+        }
+      })()),
+  };
+}
+
+let phoneCounter = 0;
+
+/** A phone number (E.164, +1 555 01xx xxxx: fictional) no other user of this file has. */
+export function uniquePhone(): string {
+  phoneCounter += 1;
+  return `+1555010${String(phoneCounter).padStart(4, '0')}`;
+}
+
+/** A fresh valid username. */
+export function uniqueUsername(prefix = 'u'): string {
+  return `${prefix}-${randomBytes(5).toString('hex')}`;
+}
+
+/** A password the policy accepts (letters, digits, 20+ characters), remembered in handledSecrets. */
+export function strongPassword(): string {
+  const password = `Pw-${randomBytes(9).toString('base64url')}-42`;
+  handledSecrets.add(password);
+  return password;
+}
+
+/** The error code of an error body (`{ error: { code } }`), or undefined. */
+export function errorCode(body: unknown): string | undefined {
+  return (body as { error?: { code?: string } } | undefined)?.error?.code;
+}
+
+/** Which code an SMS carries: the text says `your topolab <purpose> code is 123456`. */
+export type CodePurpose = 'registration' | 'login';
+
+/**
+ * Runs `action` and returns its result with the one-time code of `purpose` that reached
+ * `phone` because of it (the first code message not on the phone before). Fails after 5 s.
+ */
+export async function withNextCode<T>(topology: Topology, phone: string, purpose: CodePurpose, action: () => Promise<T>): Promise<{ result: T; code: string }> {
+  const before = new Set((await readPhone(topology.instances(), { to: phone })).map((message) => message.id));
+  const result = await action();
+  let code: string | undefined;
+  await waitFor(
+    async () => {
+      const messages = await readPhone(topology.instances(), { to: phone });
+      const fresh = messages.find((message) => !before.has(message.id) && message.type === 'otp' && message.text.includes(`${purpose} code`));
+      code = fresh ? extractCode(fresh.text) : undefined;
+      return code !== undefined;
+    },
+    5000,
+    `a ${purpose} code on ${phone}`,
+  );
+  handledSecrets.add(code!);
+  return { result, code: code! };
+}
+
+/** A user that went through the whole sign-up, with its first token pair. */
+export interface SignedUpUser {
+  readonly userId: string;
+  readonly username: string;
+  readonly password: string;
+  readonly phone: string;
+  readonly accessToken: string;
+  readonly refreshToken: string;
+}
+
+/**
+ * Registers through the gateway, verifies with the SMS code, logs in and completes the
+ * second factor with the next SMS code. Fails the test at the first unexpected status.
+ */
+export async function signUp(topology: Topology, gateway: GatewayClient, options: { readonly username?: string } = {}): Promise<SignedUpUser> {
+  const username = options.username ?? uniqueUsername();
+  const password = strongPassword();
+  const phone = uniquePhone();
+  const registered = await withNextCode(topology, phone, 'registration', () =>
+    gateway.request<{ userId: string }>({ method: 'POST', path: '/auth/register', body: { username, password, phone, firstName: 'Test' } }),
+  );
+  expect(registered.result.status, 'register').toBe(201);
+  const verified = await gateway.request({ method: 'POST', path: '/auth/verify', body: { username, code: registered.code } });
+  expect(verified.status, 'verify').toBe(200);
+  const tokens = await logIn(topology, gateway, { username, password, phone });
+  return { userId: registered.result.body.userId, username, password, phone, ...tokens };
+}
+
+/** Both login factors for a verified user; returns the new token pair. */
+export async function logIn(
+  topology: Topology,
+  gateway: GatewayClient,
+  user: { readonly username: string; readonly password: string; readonly phone: string },
+): Promise<{ accessToken: string; refreshToken: string }> {
+  const { username, password, phone } = user;
+  const login = await withNextCode(topology, phone, 'login', () => gateway.request({ method: 'POST', path: '/auth/login', body: { username, password } }));
+  expect(login.result.status, 'login').toBe(202);
+  const pair = await gateway.request<{ accessToken: string; refreshToken: string }>({ method: 'POST', path: '/auth/login/verify', body: { username, code: login.code } });
+  expect(pair.status, 'login/verify').toBe(200);
+  handledSecrets.add(pair.body.accessToken);
+  handledSecrets.add(pair.body.refreshToken);
+  return { accessToken: pair.body.accessToken, refreshToken: pair.body.refreshToken };
+}
+
+/** An answer read without the gateway client's JSON encoding. */
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Parsed JSON, else the text. */
+  readonly body: unknown;
+}
+
+/** One request with a body sent byte for byte (malformed JSON, oversize bodies); `chunked` omits Content-Length. */
+export function sendRaw(baseUrl: string, request: { method: string; path: string; body: string | Buffer; headers?: Record<string, string>; chunked?: boolean }): Promise<RawResponse> {
+  const url = new URL(baseUrl);
+  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body);
+  const headers: Record<string, string> = { 'content-type': 'application/json', connection: 'close', ...request.headers };
+  if (!request.chunked) headers['content-length'] = String(body.length);
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = httpRequest({ host: url.hostname, port: url.port, method: request.method, path: request.path, headers, agent: false, timeout: 10_000 }, (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parseText(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`${request.method} ${request.path} timed out`)));
+    // A server that answers early (413) may close before the whole body is written.
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    if (request.chunked) {
+      for (let at = 0; at < body.length; at += 64 * 1024) req.write(body.subarray(at, at + 64 * 1024));
+      req.end();
+    } else {
+      req.end(body);
+    }
+  });
+}
+
+/** Writes `head` (request line and headers, CRLF-separated) on a plain TCP socket: nothing normalises the path. */
+export function sendOnSocket(baseUrl: string, head: string): Promise<RawResponse> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    const chunks: Buffer[] = [];
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer on the raw socket')));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      const lines = text.slice(0, split).split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of lines.slice(1)) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({ status: Number(lines[0]?.split(' ')[1]), headers, body: parseText(text.slice(split + 4)) });
+    });
+    socket.write(head.endsWith('\r\n\r\n') ? head : `${head}\r\n\r\n`);
+  });
+}
+
+function parseText(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -20,6 +20,24 @@ export const envNames = Object.freeze({
   authMode: 'TOPOLAB_AUTH_MODE',
   accessTokenTtlS: 'TOPOLAB_ACCESS_TOKEN_TTL_S',
   refreshTokenTtlS: 'TOPOLAB_REFRESH_TOKEN_TTL_S',
+  /** The loopback URL of the gateway instance's own sidecar (`http://127.0.9.1:41234`). */
+  sidecarUrl: 'TOPOLAB_SIDECAR_URL',
+  /** Token-bucket refill per client address and per user, requests per second. */
+  rateLimitRps: 'TOPOLAB_RATE_LIMIT_RPS',
+  /** Token-bucket size (burst). */
+  rateLimitBurst: 'TOPOLAB_RATE_LIMIT_BURST',
+  /** 401/429 answers in the window after which a client is blocked. */
+  blacklistThreshold: 'TOPOLAB_BLACKLIST_THRESHOLD',
+  /** The window in which those answers are counted, ms. */
+  blacklistWindowMs: 'TOPOLAB_BLACKLIST_WINDOW_MS',
+  /** How long a blocked client stays blocked, ms. */
+  blacklistBlockMs: 'TOPOLAB_BLACKLIST_BLOCK_MS',
+  /** How long a cached token verdict lives in local/sidecar caches while revocations flow, ms. */
+  authCacheTtlMs: 'TOPOLAB_AUTH_CACHE_TTL_MS',
+  /** How long it lives while the bus is unreachable (revocations may be missed), ms. */
+  authFallbackTtlMs: 'TOPOLAB_AUTH_FALLBACK_TTL_MS',
+  /** Consecutive failures after which discovery skips an instance until the registry vouches for it. */
+  passiveHealthFailures: 'TOPOLAB_PASSIVE_HEALTH_FAILURES',
 } as const);
 
 /** The name of one `TOPOLAB_*` variable. */

@@ -6,3 +6,5 @@ export * from './ipc.js';
 export * from './registry-api.js';
 export * from './errors.js';
 export * from './trace.js';
+export * from './bus-api.js';
+export * from './cache-api.js';

@@ -2,8 +2,11 @@ import { ConfigError } from '../kit/config.js';
 import { createServiceCaller } from '../kit/discovery/service-caller.js';
 import { runService } from '../kit/service-main.js';
 import { createGatewayApp } from './app.js';
+import { createAuthMode } from './auth/factory.js';
 import { parseGatewayConfig, type GatewayConfig } from './config.js';
-import { createAuthMode, createDiscoveryMode, createModes, type ModeDeps } from './modes.js';
+import { createDiscoveryMode } from './discovery/factory.js';
+import type { ModeDeps } from './mode-deps.js';
+import { createModes } from './modes.js';
 
 let config: GatewayConfig;
 try {
@@ -17,7 +20,7 @@ try {
 // The gateway registers with no routes: it shows up in the registry and heartbeats, but owns no path.
 void runService((deps) => {
   const catalog = deps.createCatalog();
-  const modeDeps: ModeDeps = { catalog, caller: createServiceCaller(catalog, deps.http), timeoutMs: config.upstreamTimeoutMs };
+  const modeDeps: ModeDeps = { config, telemetry: deps.telemetry, catalog, caller: createServiceCaller(catalog, deps.http), http: deps.http };
   const modes = createModes({
     discovery: createDiscoveryMode(config.discoveryMode, modeDeps),
     auth: createAuthMode(config.authMode, modeDeps),

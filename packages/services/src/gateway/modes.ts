@@ -1,9 +1,5 @@
-import type { CatalogCache } from '../kit/discovery/catalog-cache.js';
-import type { ServiceCaller } from '../kit/discovery/service-caller.js';
-import type { AuthMode, AuthModeName } from './auth/auth-mode.js';
-import { createRemoteAuth } from './auth/remote-auth.js';
-import { createClientDiscovery } from './discovery/client-discovery.js';
-import type { DiscoveryMode, DiscoveryModeName } from './discovery/discovery-mode.js';
+import type { AuthMode } from './auth/auth-mode.js';
+import type { DiscoveryMode } from './discovery/discovery-mode.js';
 
 /** The modes in force, read once per request so a switch never mixes two modes in one request. */
 export interface ActiveModes {
@@ -37,32 +33,4 @@ export function createModes(initial: ActiveModes): Modes {
       return previous;
     },
   };
-}
-
-/** What any mode may need to build itself. */
-export interface ModeDeps {
-  /** The gateway's cached copy of the registry. */
-  readonly catalog: CatalogCache;
-  /** Calls "some instance of service X" through the catalog. */
-  readonly caller: ServiceCaller;
-  /** Timeout of a call a mode makes (an introspection). */
-  readonly timeoutMs: number;
-}
-
-const discoveryFactories: Readonly<Record<DiscoveryModeName, (deps: ModeDeps) => DiscoveryMode>> = {
-  client: (deps) => createClientDiscovery({ catalog: deps.catalog }),
-};
-
-const authFactories: Readonly<Record<AuthModeName, (deps: ModeDeps) => AuthMode>> = {
-  remote: (deps) => createRemoteAuth({ caller: deps.caller, timeoutMs: deps.timeoutMs }),
-};
-
-/** Builds the discovery mode named `name`. */
-export function createDiscoveryMode(name: DiscoveryModeName, deps: ModeDeps): DiscoveryMode {
-  return discoveryFactories[name](deps);
-}
-
-/** Builds the auth mode named `name`. */
-export function createAuthMode(name: AuthModeName, deps: ModeDeps): AuthMode {
-  return authFactories[name](deps);
 }

@@ -9,6 +9,12 @@ export function parsePort(value: string): number {
   return port;
 }
 
+/** Parses a whole number that may be 0 (`--rate-limit 0` turns the limiter off). */
+export function parseNonNegativeInteger(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('Expected a whole number (0 or more).');
+  return Number(value);
+}
+
 /** Parses a positive integer option such as `--limit 5`. */
 export function parsePositiveInteger(value: string): number {
   const n = Number(value);
@@ -28,6 +34,18 @@ export function parseReplicas(value: string, previous: Record<string, number> = 
     next[name] = n;
   }
   return next;
+}
+
+/** Parses an instance id such as `profile#2`. */
+export function parseInstanceId(value: string): string {
+  if (!/^[a-z][a-z0-9-]*#[1-9]\d*$/.test(value)) throw new InvalidArgumentError('Expected an instance id such as profile#2 (see `topolab status`).');
+  return value;
+}
+
+/** Parses a replica count from 1 to 9. */
+export function parseReplicaCount(value: string): number {
+  if (!/^[1-9]$/.test(value)) throw new InvalidArgumentError('Expected a whole number from 1 to 9.');
+  return Number(value);
 }
 
 /** Parses a phone number in E.164 form. */

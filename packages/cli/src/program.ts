@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerFaultCommands } from './commands/faults.js';
+import { registerModeCommand } from './commands/mode.js';
 import { registerPhoneCommand } from './commands/phone.js';
+import { registerScaleCommand } from './commands/scale.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerUpCommand } from './commands/up.js';
 import { processIo, type CliIo } from './io.js';
@@ -23,13 +26,18 @@ export function createProgram(io: CliIo, exit: { code: number }): Command {
 Examples:
   $ topolab demo                     start a topology, register and log in with SMS 2FA, stop
   $ topolab up --replicas profile=3  run the topology with a live dashboard
-  $ topolab status                   from another terminal: what runs where`,
+  $ topolab status                   from another terminal: what runs where
+  $ topolab kill profile#2           break something and watch the registry evict it
+  $ topolab mode --auth local        switch every gateway's auth mode at run time`,
     );
   const context = { io, exit, verbose: () => Boolean(program.opts().verbose) };
   registerUpCommand(program, context);
   registerDemoCommand(program, context);
   registerStatusCommand(program, context);
   registerPhoneCommand(program, context);
+  registerModeCommand(program, context);
+  registerFaultCommands(program, context);
+  registerScaleCommand(program, context);
   return program;
 }
 

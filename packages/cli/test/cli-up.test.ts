@@ -26,7 +26,7 @@ async function startUp(): Promise<{ dir: string; up: ReturnType<typeof startCli>
 describe('topolab up', () => {
   it('runs every instance on its own loopback address, serves status and phone, and stops cleanly on Ctrl-C', async () => {
     const { dir, up, status } = await startUp();
-    expect(status.instances.map((instance) => instance.id).sort()).toEqual(['auth#1', 'gateway#1', 'profile#1', 'profile#2', 'registry#1', 'sms#1']);
+    expect(status.instances.map((instance) => instance.id).sort()).toEqual(['auth#1', 'bus#1', 'cache#1', 'gateway#1', 'lb#1', 'profile#1', 'profile#2', 'registry#1', 'sidecar#1', 'sms#1']);
     expect(status.instances.every((instance) => instance.state === 'ready')).toBe(true);
     if (process.platform === 'linux') {
       const hosts = status.instances.filter((instance) => instance.service !== 'gateway').map((instance) => instance.host);
@@ -67,5 +67,37 @@ describe('topolab up', () => {
     process.kill(victim.pid, 'SIGKILL');
     await up.waitForOutput('profile#1   crashed (signal SIGKILL)');
     await up.waitForOutput('evicted profile#1');
+  });
+
+  it('scales, injects faults and shows the modes against a running up', async () => {
+    const { dir, up } = await startUp();
+    const scaled = await runCli(['scale', 'profile', '3', '--data-dir', dir]);
+    expect(scaled.code).toBe(0);
+    expect(scaled.stdout).toContain('started profile#3');
+    await up.waitForOutput('scale profile · 2 → 3');
+    const status = await runCli(['status', '--json', '--data-dir', dir]);
+    const after = JSON.parse(status.stdout) as StatusJson & { modes: { discovery: string; auth: string } };
+    expect(after.instances.find((instance) => instance.id === 'profile#3')?.state).toBe('ready');
+    expect(after.modes).toEqual({ discovery: 'client', auth: 'remote' });
+
+    const unknown = await runCli(['kill', 'profile#9', '--data-dir', dir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('✖ SUPERVISOR_UNKNOWN_INSTANCE');
+    const notScalable = await runCli(['scale', 'registry', '2', '--data-dir', dir]);
+    expect(notScalable.code).toBe(2);
+    expect(notScalable.stderr).toContain('TOPOLOGY_NOT_SCALABLE');
+
+    const killed = await runCli(['kill', 'profile#3', '--data-dir', dir]);
+    expect(killed.code).toBe(0);
+    await up.waitForOutput('kill profile#3 · SIGKILL');
+    const again = await runCli(['kill', 'profile#3', '--data-dir', dir]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('SUPERVISOR_NOT_RUNNING');
+
+    const mode = await runCli(['mode', '--data-dir', dir]);
+    expect(mode.code).toBe(0);
+    expect(mode.stdout).toContain('discovery client · auth remote');
+    const plain = await runCli(['status', '--data-dir', dir]);
+    expect(plain.stdout).toContain('modes     discovery client · auth remote');
   });
 });

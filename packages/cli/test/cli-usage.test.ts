@@ -16,10 +16,10 @@ describe('topolab usage', () => {
   it('lists the commands in --help', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['up', 'demo', 'status', 'phone']) expect(run.stdout).toContain(command);
+    for (const command of ['up', 'demo', 'status', 'phone', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale']) expect(run.stdout).toContain(command);
   });
 
-  it.each(['up', 'demo', 'status', 'phone'])('topolab %s --help has an example', async (command) => {
+  it.each(['up', 'demo', 'status', 'phone', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale'])('topolab %s --help has an example', async (command) => {
     const run = await runCli([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Examples:');
@@ -35,10 +35,37 @@ describe('topolab usage', () => {
     [['phone', '07700900123']],
     [['phone']],
     [['launch']],
+    [['up', '--discovery', 'dns']],
+    [['demo', '--auth', 'psychic']],
+    [['kill']],
+    [['kill', 'profile']],
+    [['pause', 'profile#0']],
+    [['zombie', 'profile#2', '--on']],
+    [['scale', 'profile']],
+    [['scale', 'profile', '10']],
+    [['scale', 'profile', 'two']],
   ])('exits 2 on the usage error %j', async (args) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack
+  });
+
+  it('exits 2 on an unknown mode, listing the valid values', async () => {
+    const discovery = await runCli(['mode', '--discovery', 'dns', '--data-dir', tempDir()]);
+    expect(discovery.code).toBe(2);
+    expect(discovery.stderr).toMatch(/client.*server/);
+    const auth = await runCli(['mode', '--auth', 'psychic', '--data-dir', tempDir()]);
+    expect(auth.code).toBe(2);
+    expect(auth.stderr).toMatch(/remote.*local.*global.*sidecar/);
+  });
+
+  it('exits 3 with CONTROL_NOT_RUNNING for a fault, scale or mode switch when nothing runs', async () => {
+    const dir = tempDir();
+    for (const args of [['kill', 'profile#2'], ['scale', 'profile', '3'], ['mode'], ['zombie', 'profile#1', '--off']]) {
+      const run = await runCli([...args, '--data-dir', dir]);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain('✖ CONTROL_NOT_RUNNING');
+    }
   });
 
   it('exits 2 with TOPOLOGY_INVALID_REPLICAS for an unknown service', async () => {

@@ -19,3 +19,4 @@ export * from './demo/demo-user.js';
 export * from './phone/read-phone.js';
 /** Contract types the CLI needs, re-exported so the CLI depends on the runtime only. */
 export type { ServiceName, TimingsPreset, Timings, Span, LogRecord } from '@topolab/services/contract';
+export { defaultLimitSettings, type LimitSettings } from '@topolab/services/contract';

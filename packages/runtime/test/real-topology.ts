@@ -37,9 +37,13 @@ export interface RealTopology {
   stop(): Promise<void>;
 }
 
+// Tests send from one address far faster than a person; the limiter has its own tests.
+const limitsOff = { rateLimitRps: 0, blacklistThreshold: 0 };
+
 /**
- * Starts the real topology in a fresh temp dir on gateway port 0. Register `stop` as the
- * cleanup on the next line (`afterAll(() => real?.stop())`, or return it from `beforeAll`).
+ * Starts the real topology in a fresh temp dir on gateway port 0, with the gateway's rate
+ * limiter and blacklist off unless `limits` says otherwise. Register `stop` as the cleanup on the
+ * next line (`afterAll(() => real?.stop())`, or return it from `beforeAll`).
  */
 export async function startRealTopology(options: Omit<TopologyOptions, 'dataDir'> & { readonly prefix?: string } = {}): Promise<RealTopology> {
   const { prefix = 'real', onEvent, ...rest } = options;
@@ -50,6 +54,7 @@ export async function startRealTopology(options: Omit<TopologyOptions, 'dataDir'
     topology = await startTopology({
       gatewayPort: 0,
       ...rest,
+      limits: { ...limitsOff, ...rest.limits },
       dataDir,
       onEvent: (event) => {
         if (event.type === 'instance.state' && event.pid) pids.add(event.pid);

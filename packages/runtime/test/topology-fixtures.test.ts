@@ -1,7 +1,6 @@
 import { statSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { ServiceSpec } from '@topolab/services/contract';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   createControlClient,
@@ -12,45 +11,11 @@ import {
   startControlServer,
   startTopology,
   type TopologyEvent,
-  type TopologyOptions,
 } from '../src/index.js';
+import { fixtureManifest, fixtureSpec as spec, startFixtureTopology } from './fixture-topology.js';
 import { fixture, isAlive, killLeftovers, makeTempDir, waitFor } from './helpers.js';
 
-const kitService = fixture('kit-service.mjs');
 const rawChild = fixture('raw-child.mjs');
-const spec = (name: ServiceSpec['name'], addressOctet: number, entry = kitService, defaultReplicas = 1): ServiceSpec => ({
-  name,
-  entry,
-  kind: name === 'registry' || name === 'gateway' ? 'infrastructure' : 'domain',
-  defaultReplicas,
-  ownsData: false,
-  addressOctet,
-  startAfter: name === 'registry' ? [] : ['registry'],
-});
-const fixtureManifest: readonly ServiceSpec[] = [spec('registry', 1), spec('sms', 4), spec('profile', 5, kitService, 2), spec('gateway', 2)];
-
-/** Starts a fixture topology that is stopped (and its pids checked) when the test ends. */
-async function startFixtureTopology(options: Partial<TopologyOptions> = {}) {
-  const dataDir = makeTempDir('topology');
-  const events: TopologyEvent[] = [];
-  const pids = new Set<number>();
-  const topology = await startTopology({
-    dataDir,
-    gatewayPort: 0,
-    manifest: fixtureManifest,
-    graceMs: 500,
-    ...options,
-    onEvent: (event) => {
-      events.push(event);
-      if (event.type === 'instance.state' && event.pid) pids.add(event.pid);
-    },
-  });
-  onTestFinished(async () => {
-    await topology.stop();
-    killLeftovers([...pids]);
-  });
-  return { topology, events, pids, dataDir };
-}
 
 describe('startTopology with fixture services', () => {
   it('starts registry first, then the rest, reports ready and stops without leftovers', async () => {

@@ -1,9 +1,13 @@
 import { authErrors } from './auth/errors.js';
+import { busErrors } from './bus/errors.js';
+import { cacheErrors } from './cache/errors.js';
 import { gatewayErrors } from './gateway/errors.js';
 import type { ErrorDefinition } from './kit/errors.js';
 import { httpErrors } from './kit/errors.js';
+import { lbErrors } from './lb/errors.js';
 import { profileErrors } from './profile/errors.js';
 import { registryErrors } from './registry/errors.js';
+import { sidecarErrors } from './sidecar/errors.js';
 import { smsErrors } from './sms/errors.js';
 
 /** Every error table of the services, by area, for docs/errors.md and its test. */
@@ -11,7 +15,11 @@ export const serviceErrorTables: Readonly<Record<string, Readonly<Record<string,
   'every service (kit)': httpErrors.definitions,
   registry: registryErrors.definitions,
   gateway: gatewayErrors.definitions,
+  lb: lbErrors.definitions,
   auth: authErrors.definitions,
   sms: smsErrors.definitions,
   profile: profileErrors.definitions,
+  bus: busErrors.definitions,
+  cache: cacheErrors.definitions,
+  sidecar: sidecarErrors.definitions,
 });

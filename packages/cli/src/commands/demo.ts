@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createGatewayClient, readPhone, runDemoFlow, startTopology } from '@topolab/runtime';
-import type { ServiceName, TimingsPreset } from '@topolab/runtime';
+import type { AuthModeName, DiscoveryModeName, ServiceName, TimingsPreset } from '@topolab/runtime';
 import { parsePort, parseReplicas } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { createDemoPrinter } from '../output/demo-printer.js';
-import { timingsOption } from './shared-options.js';
+import { authOption, discoveryOption, limitOptions, limitsFrom, timingsOption } from './shared-options.js';
 
 interface DemoOptions {
   port: number;
@@ -15,6 +15,11 @@ interface DemoOptions {
   dataDir?: string;
   keepData?: boolean;
   timings: TimingsPreset;
+  discovery: DiscoveryModeName;
+  auth: AuthModeName;
+  rateLimit: number;
+  burst: number;
+  blacklist: number;
 }
 
 /** `topolab demo`: start a fresh topology, narrate registration and 2FA login through the gateway, stop. */
@@ -27,12 +32,18 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
     .option('--data-dir <dir>', 'data directory (default: a new temporary one, removed afterwards)')
     .option('--keep-data', 'keep the temporary data directory (databases and logs) afterwards')
     .addOption(timingsOption())
+    .addOption(discoveryOption('client'))
+    .addOption(authOption('remote'))
+    .addOption(limitOptions().rateLimit)
+    .addOption(limitOptions().burst)
+    .addOption(limitOptions().blacklist)
     .addHelpText(
       'after',
       `
 Examples:
   $ topolab demo
   $ topolab demo --replicas profile=3 --keep-data
+  $ topolab demo --discovery server --auth sidecar
 
 Exit code 0 when every step answered as expected, 1 when one did not.`,
     )
@@ -54,6 +65,8 @@ async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<numbe
       gatewayPort: options.port,
       replicas: options.replicas as Partial<Record<ServiceName, number>>,
       timings: options.timings,
+      modes: { discovery: options.discovery, auth: options.auth },
+      limits: limitsFrom(options),
       onEvent: print.progress,
     });
     const gateway = createGatewayClient(topology.gatewayUrl);

@@ -1,4 +1,6 @@
 import { Option } from 'commander';
+import { parseNonNegativeInteger, parsePositiveInteger } from '../options.js';
+import { authModeNames, defaultLimitSettings, discoveryModeNames } from '@topolab/runtime';
 
 /** `--data-dir DIR`, shared by every command that finds a running topology. */
 export function dataDirOption(): Option {
@@ -10,4 +12,30 @@ export function timingsOption(): Option {
   return new Option('--timings <preset>', 'compressed: 250 ms heartbeats for labs; realistic: Eureka defaults (30 s heartbeat, 90 s lease)')
     .choices(['compressed', 'realistic'])
     .default('compressed');
+}
+
+/** `--discovery client|server`; `fallback` is the default (none for `topolab mode`, where omitting it keeps the mode). */
+export function discoveryOption(fallback?: string): Option {
+  const option = new Option('--discovery <mode>', 'discovery mode: client (the gateway picks an instance from its cached registry) or server (through the lb)').choices(discoveryModeNames);
+  return fallback === undefined ? option : option.default(fallback);
+}
+
+/** `--auth remote|local|global|sidecar`. */
+export function authOption(fallback?: string): Option {
+  const option = new Option('--auth <mode>', 'auth mode: remote (ask auth every time), local (JWT + in-process cache), global (shared cache), sidecar').choices(authModeNames);
+  return fallback === undefined ? option : option.default(fallback);
+}
+
+/** `--rate-limit`, `--burst`, `--blacklist`: the gateways' limiter (defaults in the help, from the gateway's own). */
+export function limitOptions(): { rateLimit: Option; burst: Option; blacklist: Option } {
+  return {
+    rateLimit: new Option('--rate-limit <rps>', 'token-bucket refill per client address and per user, requests per second (0: off)').argParser(parseNonNegativeInteger).default(defaultLimitSettings.rateLimitRps),
+    burst: new Option('--burst <n>', 'token-bucket size: requests allowed at once').argParser(parsePositiveInteger).default(defaultLimitSettings.rateLimitBurst),
+    blacklist: new Option('--blacklist <n>', `401/429 answers in ${defaultLimitSettings.blacklistWindowMs / 1000} s after which a client address is blocked for ${defaultLimitSettings.blacklistBlockMs / 1000} s (0: off)`).argParser(parseNonNegativeInteger).default(defaultLimitSettings.blacklistThreshold),
+  };
+}
+
+/** The values of limitOptions as the runtime's limit settings. */
+export function limitsFrom(options: { rateLimit: number; burst: number; blacklist: number }): { rateLimitRps: number; rateLimitBurst: number; blacklistThreshold: number } {
+  return { rateLimitRps: options.rateLimit, rateLimitBurst: options.burst, blacklistThreshold: options.blacklist };
 }

@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
-import { createControlClient } from '@topolab/runtime';
+import { createControlClient, formatModes } from '@topolab/runtime';
 import type { CommandContext } from '../program.js';
 import { formatTable } from '../output/table.js';
-import { instanceCells, instanceHeaders } from '../output/format.js';
+import { instanceCells, instanceHeaders, formatLimits } from '../output/format.js';
 import { dataDirOption } from './shared-options.js';
 
 /** `topolab status`: what runs where, from another terminal. */
 export function registerStatusCommand(program: Command, ctx: CommandContext): void {
   program
     .command('status')
-    .description('show the instances of the topology started by `topolab up` in this data directory')
+    .description('show the modes and instances of the topology started by `topolab up` in this data directory')
     .addOption(dataDirOption())
     .option('--json', 'print the status as JSON')
     .addHelpText('after', '\nExamples:\n  $ topolab status\n  $ topolab status --json | jq \'.instances[] | select(.service == "profile")\'')
@@ -23,7 +23,9 @@ export function registerStatusCommand(program: Command, ctx: CommandContext): vo
       const t = status.timings;
       ctx.io.stdout.write(
         [
-          `gateway   ${status.gatewayUrl}`,
+          `gateway   ${status.gatewayUrls.length > 0 ? status.gatewayUrls.join(', ') : status.gatewayUrl}`,
+          `modes     ${formatModes(status.modes)}`,
+          `limits    ${formatLimits(status.limits)}`,
           `registry  ${status.registryUrl}`,
           `timings   heartbeat ${t.heartbeatMs} ms, eviction after ${t.missedHeartbeats} missed (${t.heartbeatMs * t.missedHeartbeats} ms), catalog refresh ${t.catalogRefreshMs} ms`,
           `data      ${status.dataDir}`,

@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
-import { startControlServer, startTopology, type TopologyEvent } from '@topolab/runtime';
-import type { ServiceName, TimingsPreset } from '@topolab/runtime';
+import { formatModes, startControlServer, startTopology, type TopologyEvent } from '@topolab/runtime';
+import type { AuthModeName, DiscoveryModeName, ServiceName, TimingsPreset } from '@topolab/runtime';
 import { parsePort, parseReplicas } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { createPlainEventPrinter } from '../output/plain-events.js';
-import { dataDirOption, timingsOption } from './shared-options.js';
+import { authOption, dataDirOption, discoveryOption, limitOptions, limitsFrom, timingsOption } from './shared-options.js';
 import { waitForStopSignal } from './stop-signal.js';
 
 interface UpOptions {
@@ -13,6 +13,11 @@ interface UpOptions {
   dataDir: string;
   fresh?: boolean;
   timings: TimingsPreset;
+  discovery: DiscoveryModeName;
+  auth: AuthModeName;
+  rateLimit: number;
+  burst: number;
+  blacklist: number;
   plain?: boolean;
 }
 
@@ -26,6 +31,11 @@ export function registerUpCommand(program: Command, ctx: CommandContext): void {
     .addOption(dataDirOption())
     .option('--fresh', 'wipe the data directory before starting')
     .addOption(timingsOption())
+    .addOption(discoveryOption('client'))
+    .addOption(authOption('remote'))
+    .addOption(limitOptions().rateLimit)
+    .addOption(limitOptions().burst)
+    .addOption(limitOptions().blacklist)
     .option('--plain', 'print plain event lines even on a terminal')
     .addHelpText(
       'after',
@@ -33,10 +43,12 @@ export function registerUpCommand(program: Command, ctx: CommandContext): void {
 Examples:
   $ topolab up
   $ topolab up --port 9000 --replicas profile=3 --fresh
+  $ topolab up --discovery server --auth local --replicas gateway=2
   $ topolab up --timings realistic --data-dir /tmp/lab
 
 Ctrl-C (or q in the dashboard) stops every instance and exits 0. From another terminal:
-topolab status, topolab phone +447700900123.`,
+topolab status, topolab phone +447700900123, topolab mode --auth local,
+topolab kill profile#2, topolab scale profile 3.`,
     )
     .action(async (options: UpOptions) => {
       ctx.exit.code = await runUp(options, ctx);
@@ -56,6 +68,8 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
     gatewayPort: options.port,
     replicas: options.replicas as Partial<Record<ServiceName, number>>,
     timings: options.timings,
+    modes: { discovery: options.discovery, auth: options.auth },
+    limits: limitsFrom(options),
     onEvent: (event) => listener(event),
   });
   try {
@@ -68,7 +82,7 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
         await stopSignal.promise;
         view.unmount();
       } else {
-        io.stdout.write(`gateway ${topology.gatewayUrl} · control ${control.url} · Ctrl-C stops\n`);
+        io.stdout.write(`gateway ${topology.gatewayUrls.join(', ')} · ${formatModes(topology.modes())} · control ${control.url} · Ctrl-C stops\n`);
         await stopSignal.promise;
       }
     } finally {

@@ -1,4 +1,4 @@
-import type { InstanceView, TopologyEvent } from '@topolab/runtime';
+import { formatModes, type InstanceView, type LimitSettings, type ScaleResult, type TopologyEvent } from '@topolab/runtime';
 
 /** `12:04:05.123` in local time. */
 export function formatClock(time: number): string {
@@ -18,7 +18,7 @@ export function formatAge(time: number | undefined, now: number): string {
 export function instanceCells(instance: InstanceView, now: number): string[] {
   // Every instance but the registry itself holds a lease; a ready one missing from the catalog is a zombie or evicted.
   const unlisted = instance.service !== 'registry' && instance.registered === false && instance.state === 'ready';
-  const registered = unlisted ? 'ready (not in registry)' : instance.state;
+  const registered = instance.zombie && instance.state === 'ready' ? 'zombie' : unlisted ? 'ready (not in registry)' : instance.state;
   return [
     instance.id,
     `${instance.host}:${instance.port}`,
@@ -56,6 +56,10 @@ export function describeEvent(event: TopologyEvent): string | undefined {
       return `${event.instanceId.padEnd(11)} ${describeDomainEvent(event.name, event.data)}`;
     case 'topology.ready':
       return `all ready in ${Math.round(event.readyMs)} ms · gateway ${event.gatewayUrl}`;
+    case 'topology.modes':
+      return `modes: ${formatModes(event.modes)} (was ${formatModes(event.previous)})`;
+    case 'topology.fault':
+      return formatFault(event.action, event.target, event.detail);
     case 'topology.stopping':
       return 'stopping every instance…';
     case 'topology.stopped':
@@ -65,6 +69,17 @@ export function describeEvent(event: TopologyEvent): string | undefined {
   }
 }
 
+/** `kill profile#2 · SIGKILL: pid 4242 is gone`. */
+export function formatFault(action: string, target: string, detail: string): string {
+  return `${action} ${target} · ${detail}`;
+}
+
+/** `scale profile 2 → 3 · started profile#3`. */
+export function formatScale(result: ScaleResult): string {
+  const changes = [...result.started.map((id) => `started ${id}`), ...result.stopped.map((id) => `stopped ${id}`)];
+  return `scale ${result.service} ${result.previous} → ${result.replicas} · ${changes.length > 0 ? changes.join(', ') : 'nothing to do'}`;
+}
+
 function describeDomainEvent(name: string, data: Readonly<Record<string, unknown>>): string {
   const str = (key: string) => String(data[key] ?? '?');
   switch (name) {
@@ -72,6 +87,8 @@ function describeDomainEvent(name: string, data: Readonly<Record<string, unknown
       return `registered ${str('instanceId')} @${str('address')}`;
     case 'registry.deregistered':
       return `deregistered ${str('instanceId')}`;
+    case 'gateway.modes':
+      return `switched to discovery ${str('discovery')} · auth ${str('auth')}`;
     case 'registry.evicted':
       return `evicted ${str('instanceId')} (missed heartbeats)`;
     case 'sms.sent':
@@ -83,4 +100,14 @@ function describeDomainEvent(name: string, data: Readonly<Record<string, unknown
       return `${name}${fields ? ` ${fields}` : ''}`;
     }
   }
+}
+
+/** `rate limit 50/s, burst 100 · blacklist 20 × 401/429 in 10 s → 30 s` (or `off`). */
+export function formatLimits(limits: LimitSettings): string {
+  const rate = limits.rateLimitRps > 0 ? `rate limit ${limits.rateLimitRps}/s, burst ${limits.rateLimitBurst}` : 'rate limit off';
+  const blacklist =
+    limits.blacklistThreshold > 0
+      ? `blacklist ${limits.blacklistThreshold} × 401/429 in ${limits.blacklistWindowMs / 1000} s → ${limits.blacklistBlockMs / 1000} s`
+      : 'blacklist off';
+  return `${rate} · ${blacklist}`;
 }

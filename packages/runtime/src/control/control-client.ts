@@ -4,7 +4,11 @@ import { isRuntimeErrorCode, runtimeError } from '../errors/error-codes.js';
 import { TopolabError } from '../errors/topolab-error.js';
 import { isProcessAlive } from '../topology/data-dir.js';
 import { controlFilePath, readControlFile, type ControlFile } from './control-file.js';
+import type { FaultAction, FaultResult } from '../topology/faults.js';
+import type { ScaleResult } from '../topology/scale.js';
+import type { ModesChange } from '../topology/topology-modes.js';
 import type { ControlStatus, PhoneMessages } from './control-routes.js';
+import type { ControlModes, ControlModesChanged } from './mode-routes.js';
 
 /** Options of createControlClient. */
 export interface ControlClientOptions {
@@ -12,6 +16,8 @@ export interface ControlClientOptions {
   readonly dataDir: string;
   /** @default 5000 */
   readonly timeoutMs?: number;
+  /** For faults, scales and mode switches, which wait for instances to stop and start. @default 60000 */
+  readonly actionTimeoutMs?: number;
 }
 
 /** Talks to the control API of the topology running in a data dir. */
@@ -20,6 +26,14 @@ export interface ControlClient {
   status(): Promise<ControlStatus>;
   /** `GET /v1/phone/:number`: what the SMS service sent to `number`, newest first. */
   phone(number: string, options?: { limit?: number }): Promise<PhoneMessages>;
+  /** `GET /v1/modes`: the modes in force and the valid values. */
+  modes(): Promise<ControlModes>;
+  /** `POST /v1/modes`: switches every gateway. */
+  setModes(change: ModesChange): Promise<ControlModesChanged>;
+  /** `POST /v1/instances/:id/:action`. */
+  fault(action: FaultAction, instanceId: string): Promise<FaultResult>;
+  /** `POST /v1/services/:name/scale`. */
+  scale(service: string, replicas: number): Promise<ScaleResult>;
   /** Any control route (for routes added later); resolves with the JSON body of a 2xx answer. */
   request<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
@@ -29,6 +43,7 @@ export interface ControlClient {
  * a missing file, or one whose process is gone, rejects with CONTROL_NOT_RUNNING.
  */
 export function createControlClient(options: ControlClientOptions): ControlClient {
+  const actionTimeoutMs = options.actionTimeoutMs ?? 60_000;
   const locate = (): ControlFile => {
     const file = readControlFile(options.dataDir);
     if (!file) throw runtimeError('CONTROL_NOT_RUNNING', { message: `No topology is running in ${options.dataDir} (no ${controlFilePath(options.dataDir)}).` });
@@ -38,11 +53,11 @@ export function createControlClient(options: ControlClientOptions): ControlClien
     return file;
   };
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown, timeoutMs = options.timeoutMs ?? 5000): Promise<T> {
     const file = locate();
     let answer;
     try {
-      answer = await sendHttpRequest({ url: new URL(path, file.url), method, body, headers: { authorization: `Bearer ${file.token}` }, timeoutMs: options.timeoutMs ?? 5000 });
+      answer = await sendHttpRequest({ url: new URL(path, file.url), method, body, headers: { authorization: `Bearer ${file.token}` }, timeoutMs });
     } catch (error) {
       const why = error instanceof HttpRequestFailure ? error.failure : 'network';
       throw runtimeError('CONTROL_UNREACHABLE', { message: `The control API at ${file.url} did not answer (${why}).`, cause: error });
@@ -58,6 +73,10 @@ export function createControlClient(options: ControlClientOptions): ControlClien
       const query = phoneOptions.limit === undefined ? '' : `?limit=${encodeURIComponent(String(phoneOptions.limit))}`;
       return request<PhoneMessages>('GET', `/v1/phone/${encodeURIComponent(number)}${query}`);
     },
+    modes: () => request<ControlModes>('GET', '/v1/modes'),
+    setModes: (change) => request<ControlModesChanged>('POST', '/v1/modes', change, actionTimeoutMs),
+    fault: (action, instanceId) => request<FaultResult>('POST', `/v1/instances/${encodeURIComponent(instanceId)}/${action}`, undefined, actionTimeoutMs),
+    scale: (service, replicas) => request<ScaleResult>('POST', `/v1/services/${encodeURIComponent(service)}/scale`, { replicas }, actionTimeoutMs),
     request: (method, path, body) => request(method, path, body),
   };
 }

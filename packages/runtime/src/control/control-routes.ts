@@ -1,9 +1,14 @@
 import { runtimeError } from '../errors/error-codes.js';
-import type { Topology } from '../topology/start-topology.js';
+import type { Topology } from '../topology/topology.js';
 import { HttpRequestFailure, sendHttpRequest } from '../client/http-request.js';
+import { faultRoutes } from './fault-routes.js';
+import { modeRoutes } from './mode-routes.js';
 
 /** What the control API needs of a topology (a fake one will do in tests). */
-export type ControlTopology = Pick<Topology, 'gatewayUrl' | 'registryUrl' | 'dataDir' | 'timings' | 'readyMs' | 'instances'>;
+export type ControlTopology = Pick<
+  Topology,
+  'gatewayUrl' | 'gatewayUrls' | 'registryUrl' | 'dataDir' | 'timings' | 'readyMs' | 'instances' | 'modes' | 'setModes' | 'fault' | 'scale' | 'options'
+>;
 
 /** One authorized request to the control API. */
 export interface ControlRequest {
@@ -36,6 +41,11 @@ export interface ControlRoute {
 /** `GET /v1/status` answer. */
 export interface ControlStatus {
   readonly gatewayUrl: string;
+  /** Every running gateway instance. */
+  readonly gatewayUrls: readonly string[];
+  readonly modes: ReturnType<ControlTopology['modes']>;
+  /** The gateways' rate limiter and blacklist. */
+  readonly limits: ControlTopology['options']['limits'];
   readonly registryUrl: string;
   readonly dataDir: string;
   readonly timings: ControlTopology['timings'];
@@ -65,6 +75,9 @@ const statusRoute: ControlRoute = {
   path: '/v1/status',
   handle: ({ topology }): ControlStatus => ({
     gatewayUrl: topology.gatewayUrl,
+    gatewayUrls: topology.gatewayUrls,
+    modes: topology.modes(),
+    limits: topology.options.limits,
     registryUrl: topology.registryUrl,
     dataDir: topology.dataDir,
     timings: topology.timings,
@@ -94,8 +107,8 @@ const phoneRoute: ControlRoute = {
   },
 };
 
-/** The routes every control server has; later issues add faults and mode switches with `extraRoutes`. */
-export const controlRoutes: readonly ControlRoute[] = Object.freeze([statusRoute, phoneRoute]);
+/** The routes every control server has: status, phone, modes, faults and scale. */
+export const controlRoutes: readonly ControlRoute[] = Object.freeze([statusRoute, phoneRoute, ...modeRoutes, ...faultRoutes]);
 
 /** Finds the route of `method path`; undefined when none matches. */
 export function matchControlRoute(routes: readonly ControlRoute[], method: string, path: string): { route: ControlRoute; params: Record<string, string> } | undefined {

@@ -3,3 +3,5 @@ export * from './control-file.js';
 export * from './control-routes.js';
 export * from './control-server.js';
 export { createControlToken, isAuthorized } from './control-token.js';
+export * from './fault-routes.js';
+export * from './mode-routes.js';

@@ -15,10 +15,12 @@ describe('planAddress', () => {
     expect(planAddress({ spec: profile, index: 1, platform: 'win32' })).toEqual({ host: '127.0.0.1', port: 0 });
   });
 
-  it('puts gateway #1 on the public host and port', () => {
+  it('puts every gateway on the public host, on consecutive ports from the public one', () => {
     expect(planAddress({ spec: gateway, index: 1, platform: 'linux' })).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(planAddress({ spec: gateway, index: 2, platform: 'linux' })).toEqual({ host: '127.0.0.1', port: 8081 });
+    expect(planAddress({ spec: gateway, index: 3, platform: 'linux', gatewayPort: 9000 })).toEqual({ host: '127.0.0.1', port: 9002 });
     expect(planAddress({ spec: gateway, index: 1, platform: 'linux', gatewayPort: 0, gatewayHost: '0.0.0.0' })).toEqual({ host: '0.0.0.0', port: 0 });
-    expect(planAddress({ spec: gateway, index: 2, platform: 'linux' })).toEqual({ host: '127.0.2.2', port: 0 });
+    expect(planAddress({ spec: gateway, index: 2, platform: 'linux', gatewayPort: 0 })).toEqual({ host: '127.0.0.1', port: 0 });
   });
 
   it('rejects an index outside 1..254', () => {

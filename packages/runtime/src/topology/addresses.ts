@@ -31,19 +31,25 @@ export function hasLoopbackBlock(platform: NodeJS.Platform = process.platform): 
 }
 
 /**
- * Picks the address of an instance: gateway #1 on the public host and port; everyone else on
- * `127.0.<addressOctet>.<index>` port 0 where the loopback block exists, else 127.0.0.1 port 0.
+ * Picks the address of an instance: gateway #n on the public host, port `gatewayPort + n - 1`
+ * (0 for each when gatewayPort is 0); everyone else on `127.0.<addressOctet>.<index>` port 0
+ * where the loopback block exists, else 127.0.0.1 port 0.
  */
 export function planAddress(options: PlanAddressOptions): PlannedAddress {
   const { spec, index } = options;
   if (!Number.isInteger(index) || index < 1 || index > 254) {
     throw new RangeError(`Expected the instance index to be an integer from 1 to 254, got ${index}`);
   }
-  if (spec.name === 'gateway' && index === 1) {
-    return { host: options.gatewayHost ?? defaultGatewayHost, port: options.gatewayPort ?? defaultGatewayPort };
+  if (spec.name === 'gateway') {
+    return { host: options.gatewayHost ?? defaultGatewayHost, port: gatewayPortOf(index, options.gatewayPort ?? defaultGatewayPort) };
   }
   const host = hasLoopbackBlock(options.platform) ? `127.0.${spec.addressOctet}.${index}` : '127.0.0.1';
   return { host, port: 0 };
+}
+
+/** The public port of gateway #index: consecutive from `gatewayPort`, or 0 for each when it is 0. */
+export function gatewayPortOf(index: number, gatewayPort: number): number {
+  return gatewayPort === 0 ? 0 : gatewayPort + index - 1;
 }
 
 /** Builds `http://host:port`, bracketing IPv6 and replacing a wildcard host by loopback so the URL can be dialled. */

@@ -1,9 +1,14 @@
 export * from './addresses.js';
+export * from './colocation.js';
 export * from './data-dir.js';
+export * from './faults.js';
 export * from './instance-env.js';
 export * from './instance-stats.js';
+export * from './scale.js';
 export * from './start-layers.js';
 export * from './start-topology.js';
 export * from './topology-events.js';
+export * from './topology-modes.js';
 export * from './topology-options.js';
 export { assertPortFree } from './port-check.js';
+export * from './topology-limits.js';

@@ -1,70 +1,44 @@
 import { performance } from 'node:perf_hooks';
-import type { ServiceName, ServiceSpec, Timings, TimingsPreset } from '@topolab/services/contract';
+import type { ServiceSpec } from '@topolab/services/contract';
 import { createSpanId } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
-import { isTopolabError } from '../errors/topolab-error.js';
 import { isLiveState } from '../supervisor/instance-state.js';
 import type { InstanceInfo } from '../supervisor/instance-info.js';
-import { createSupervisor, type Supervisor } from '../supervisor/supervisor.js';
+import { createSupervisor } from '../supervisor/supervisor.js';
 import type { SupervisorEvent } from '../supervisor/supervisor-events.js';
-import { createTraceCollector, type TraceCollector } from '../telemetry/trace-collector.js';
-import { formatHttpUrl, planAddress } from './addresses.js';
+import { createTraceCollector } from '../telemetry/trace-collector.js';
+import { formatHttpUrl, gatewayPortOf } from './addresses.js';
 import { startCatalogPoller, type CatalogPoller } from './catalog-poller.js';
-import { instanceLogFile, prepareDataDir } from './data-dir.js';
-import { buildInstanceEnv } from './instance-env.js';
-import { createInstanceStats, type InstanceCounters } from './instance-stats.js';
-import { assertPortFree, portInUse } from './port-check.js';
+import { prepareDataDir } from './data-dir.js';
+import { createFaultInjector } from './faults.js';
+import { switchGatewayModes } from './gateway-modes.js';
+import { createInstanceStarter } from './instance-starter.js';
+import { createInstanceStats } from './instance-stats.js';
+import { assertPortFree } from './port-check.js';
+import { scaleService } from './scale.js';
+import { createSerialQueue } from './serial-queue.js';
 import { orderStartLayers } from './start-layers.js';
-import { createTopologyEventHub, type TopologyEvents } from './topology-events.js';
-import { normalizeTopologyOptions, type NormalizedTopologyOptions, type TopologyOptions } from './topology-options.js';
+import type { InstanceView, Topology } from './topology.js';
+import { createTopologyEventHub, type TopologyEvent } from './topology-events.js';
+import { validateModes, type TopologyModes } from './topology-modes.js';
+import { normalizeTopologyOptions, type TopologyOptions } from './topology-options.js';
 
-/** One instance as the topology shows it: the supervisor's view plus traffic and registry facts. */
-export interface InstanceView extends InstanceInfo, InstanceCounters {
-  readonly kind: ServiceSpec['kind'];
-}
-
-/** A running topology. */
-export interface Topology {
-  /** `http://127.0.0.1:8080`: where users send requests. */
-  readonly gatewayUrl: string;
-  /** `http://127.0.1.1:<port>`. */
-  readonly registryUrl: string;
-  /** Absolute path of the data dir. */
-  readonly dataDir: string;
-  readonly timings: Timings;
-  readonly timingsPreset: TimingsPreset;
-  /** Milliseconds from startTopology's call until every instance was ready. */
-  readonly readyMs: number;
-  /** The options after defaults and validation. */
-  readonly options: NormalizedTopologyOptions;
-  /** A snapshot of every instance, in start order. */
-  instances(): InstanceView[];
-  /** Instance states, crashes, logs, spans, domain events and topology milestones. */
-  readonly events: TopologyEvents;
-  /** Recent spans of every instance (registry polls of the runtime left out), for waitForTrace. */
-  readonly traces: TraceCollector;
-  /** The supervisor, for faults (kill, pause, commands). */
-  readonly supervisor: Supervisor;
-  /**
-   * Starts (or restarts) one instance of a service with the topology's address plan and
-   * environment: `index` defaults to the lowest one not running. Resolves once it is ready.
-   */
-  startInstance(service: ServiceName, index?: number): Promise<InstanceView>;
-  /** Stops every instance (registry last); resolves when every child is gone. Idempotent. */
-  stop(): Promise<void>;
-}
+export type { InstanceView, Topology } from './topology.js';
 
 /**
  * Starts a whole topology: registry first, then every service that starts after it, each
- * service's instances in parallel. If any instance fails to start, everything already
- * started is stopped and the error is thrown (TOPOLOGY_PORT_IN_USE, SUPERVISOR_START_TIMEOUT, …).
+ * service's instances in parallel (a sidecar before its gateway). If any instance fails to
+ * start, everything already started is stopped and the error is thrown
+ * (TOPOLOGY_PORT_IN_USE, SUPERVISOR_START_TIMEOUT, …).
  */
 export async function startTopology(topologyOptions: TopologyOptions): Promise<Topology> {
   const started = performance.now();
   const options = normalizeTopologyOptions(topologyOptions);
   const { manifest } = options;
   prepareDataDir(options.dataDir, { fresh: options.fresh });
-  if (manifest.some((spec) => spec.name === 'gateway')) await assertPortFree(options.gatewayHost, options.gatewayPort);
+  if (manifest.some((spec) => spec.name === 'gateway')) {
+    for (let index = 1; index <= (options.replicas.gateway ?? 1); index += 1) await assertPortFree(options.gatewayHost, gatewayPortOf(index, options.gatewayPort));
+  }
 
   const hub = createTopologyEventHub();
   if (topologyOptions.onEvent) hub.subscribe(topologyOptions.onEvent);
@@ -90,28 +64,10 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   }
 
   let registryUrl = '';
+  let modes: TopologyModes = options.modes;
   let stopped = false;
   const specOf = (service: string) => manifest.find((spec) => spec.name === service);
-
-  async function startOne(spec: ServiceSpec, index: number): Promise<InstanceInfo> {
-    const { host, port } = planAddress({ spec, index, gatewayHost: options.gatewayHost, gatewayPort: options.gatewayPort });
-    const env = buildInstanceEnv({
-      registryUrl: spec.name === 'registry' ? undefined : registryUrl || undefined,
-      dataDir: options.dataDir,
-      timings: options.timings,
-      logLevel: options.logLevel,
-      extra: options.env,
-    });
-    try {
-      return await supervisor.startInstance({ spec, index, host, port, env, logFile: instanceLogFile(options.dataDir, spec.name, index) });
-    } catch (error) {
-      // The port can be taken between the pre-check and the gateway's listen.
-      if (port !== 0 && isTopolabError(error) && error.lastLines?.some((line) => line.includes('EADDRINUSE'))) {
-        throw portInUse(host, port, error, error.lastLines);
-      }
-      throw error;
-    }
-  }
+  const startOne = createInstanceStarter({ options, supervisor, registryUrl: () => registryUrl, modes: () => modes });
 
   try {
     for (const layer of orderStartLayers(manifest)) {
@@ -133,11 +89,25 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   const readyMs = performance.now() - started;
   hub.emit({ type: 'topology.ready', time: Date.now(), readyMs, gatewayUrl, registryUrl });
 
-  const toView = (info: InstanceInfo): InstanceView => ({ ...info, ...stats.get(info.id), kind: specOf(info.service)?.kind ?? 'domain' });
+  const faults = createFaultInjector({ supervisor, specOf, timings: options.timings, graceMs: options.graceMs, start: startOne });
+  const queue = createSerialQueue();
+  const toView = (info: InstanceInfo): InstanceView => ({ ...info, ...stats.get(info.id), kind: specOf(info.service)?.kind ?? 'domain', zombie: faults.isZombie(info) });
+  const assertRunning = () => {
+    if (stopped) throw runtimeError('TOPOLOGY_STOPPED', { message: 'The topology has been stopped; start a new one.' });
+  };
+  const emitFault = (action: Extract<TopologyEvent, { type: 'topology.fault' }>['action'], target: string, detail: string) =>
+    hub.emit({ type: 'topology.fault', time: Date.now(), action, target, detail });
   let stopping: Promise<void> | undefined;
 
   return {
     gatewayUrl,
+    get gatewayUrls() {
+      return supervisor
+        .list()
+        .filter((info) => info.service === 'gateway' && isLiveState(info.state))
+        .sort((a, b) => a.index - b.index)
+        .map((info) => formatHttpUrl(info.host, info.port));
+    },
     registryUrl,
     dataDir: options.dataDir,
     timings: options.timings,
@@ -148,14 +118,44 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
     events: hub,
     traces,
     supervisor,
+    modes: () => modes,
+    async setModes(change) {
+      assertRunning();
+      validateModes(change, modes);
+      return queue(async () => {
+        const previous = modes;
+        const target = validateModes(change, previous);
+        if (target.discovery === previous.discovery && target.auth === previous.auth) return previous;
+        await switchGatewayModes({ supervisor, target, previous });
+        modes = target;
+        hub.emit({ type: 'topology.modes', time: Date.now(), modes: target, previous });
+        return target;
+      });
+    },
+    async fault(action, instanceId) {
+      assertRunning();
+      const inject = () => faults.inject(action, instanceId);
+      const result = await (action === 'restart' ? queue(inject) : inject());
+      emitFault(action, instanceId, result.detail);
+      return result;
+    },
+    async scale(service, replicas) {
+      assertRunning();
+      const result = await queue(() => scaleService({ supervisor, manifest, gatewayPort: options.gatewayPort, graceMs: options.graceMs, start: startOne }, service, replicas));
+      const changes = [...result.started.map((id) => `started ${id}`), ...result.stopped.map((id) => `stopped ${id}`)];
+      emitFault('scale', service, `${result.previous} → ${result.replicas}${changes.length > 0 ? ` (${changes.join(', ')})` : ''}`);
+      return result;
+    },
     async startInstance(service, index) {
-      if (stopped) throw runtimeError('TOPOLOGY_STOPPED', { message: 'The topology has been stopped; start a new one.' });
-      const spec = specOf(service);
-      if (!spec) throw runtimeError('SUPERVISOR_UNKNOWN_INSTANCE', { message: `This topology has no service ${service}.`, details: { service } });
-      const live = new Set(supervisor.list().filter((info) => info.service === service && isLiveState(info.state)).map((info) => info.index));
-      let next = index ?? 1;
-      while (index === undefined && live.has(next)) next += 1;
-      return toView(await startOne(spec, next));
+      assertRunning();
+      const spec: ServiceSpec | undefined = specOf(service);
+      if (!spec) throw runtimeError('TOPOLOGY_UNKNOWN_SERVICE', { message: `This topology has no service ${service}.`, details: { service } });
+      return queue(async () => {
+        const live = new Set(supervisor.list().filter((info) => info.service === service && isLiveState(info.state)).map((info) => info.index));
+        let next = index ?? 1;
+        while (index === undefined && live.has(next)) next += 1;
+        return toView(await startOne(spec, next));
+      });
     },
     stop() {
       stopping ??= (async () => {

@@ -1,10 +1,16 @@
 import type { SupervisorEvent } from '../supervisor/supervisor-events.js';
+import type { FaultAction } from './faults.js';
+import type { TopologyModes } from './topology-modes.js';
 
 /** Everything a topology reports: its instances' events plus its own milestones. */
 export type TopologyEvent =
   | SupervisorEvent
   /** Every instance reported ready. */
   | { readonly type: 'topology.ready'; readonly time: number; readonly readyMs: number; readonly gatewayUrl: string; readonly registryUrl: string }
+  /** Every gateway switched to `modes` (setModes). */
+  | { readonly type: 'topology.modes'; readonly time: number; readonly modes: TopologyModes; readonly previous: TopologyModes }
+  /** A fault or a scale was carried out; `target` is the instance id (the service for `scale`). */
+  | { readonly type: 'topology.fault'; readonly time: number; readonly action: FaultAction | 'scale'; readonly target: string; readonly detail: string }
   /** stop() was called; instances are being stopped. */
   | { readonly type: 'topology.stopping'; readonly time: number }
   /** Every child is gone. */

@@ -1,4 +1,4 @@
-import { serviceManifest } from '@topolab/services/contract';
+import { findServiceSpec, serviceManifest } from '@topolab/services/contract';
 import { describe, expect, it } from 'vitest';
 import { buildInstanceEnv } from './instance-env.js';
 import { orderStartLayers } from './start-layers.js';
@@ -22,11 +22,33 @@ describe('normalizeTopologyOptions', () => {
 });
 
 describe('validateReplicas', () => {
-  it('accepts 1..9 and keeps registry and gateway at 1', () => {
-    expect(validateReplicas({ profile: 9, auth: 3 })).toMatchObject({ profile: 9, auth: 3, registry: 1 });
-    for (const bad of [{ profile: 0 }, { profile: 10 }, { profile: 2.5 }, { registry: 2 }, { gateway: 3 }, { mail: 1 } as never]) {
+  it('accepts 1..9, gateways included, and keeps the registry at 1', () => {
+    expect(validateReplicas({ profile: 9, auth: 3, gateway: 2 })).toMatchObject({ profile: 9, auth: 3, gateway: 2, registry: 1 });
+    for (const bad of [{ profile: 0 }, { profile: 10 }, { profile: 2.5 }, { registry: 2 }, { gateway: 10 }, { mail: 1 } as never]) {
       expect(() => validateReplicas(bad)).toThrow(expect.objectContaining({ code: 'TOPOLOGY_INVALID_REPLICAS', exitCode: 2 }));
     }
+  });
+
+  it('gives a colocated service the replicas of its host, and refuses another count', () => {
+    const manifest = ['registry', 'gateway', 'sidecar'].map((name) => findServiceSpec(name)!);
+    expect(manifest.find((spec) => spec.name === 'sidecar')?.colocatedWith).toBe('gateway');
+    expect(validateReplicas({ gateway: 3 }, manifest)).toMatchObject({ gateway: 3, sidecar: 3 });
+    expect(validateReplicas({ gateway: 3 })).toMatchObject({ gateway: 3, sidecar: 3 });
+    expect(validateReplicas({ gateway: 2, sidecar: 2 } as never, manifest)).toMatchObject({ sidecar: 2 });
+    expect(() => validateReplicas({ gateway: 2, sidecar: 1 } as never, manifest)).toThrow(expect.objectContaining({ code: 'TOPOLOGY_INVALID_REPLICAS' }));
+  });
+
+  it('refuses gateway replicas whose consecutive ports pass 65535', () => {
+    expect(() => normalizeTopologyOptions({ dataDir: 'd', gatewayPort: 65535, replicas: { gateway: 2 } })).toThrow(expect.objectContaining({ code: 'TOPOLOGY_INVALID_REPLICAS' }));
+    expect(normalizeTopologyOptions({ dataDir: 'd', gatewayPort: 0, replicas: { gateway: 9 } }).replicas.gateway).toBe(9);
+  });
+});
+
+describe('normalizeTopologyOptions modes', () => {
+  it('defaults to client/remote and validates the names', () => {
+    expect(normalizeTopologyOptions({ dataDir: 'd' }).modes).toEqual({ discovery: 'client', auth: 'remote' });
+    expect(normalizeTopologyOptions({ dataDir: 'd', modes: { auth: 'local' } }).modes).toEqual({ discovery: 'client', auth: 'local' });
+    expect(() => normalizeTopologyOptions({ dataDir: 'd', modes: { discovery: 'dns' as never } })).toThrow(expect.objectContaining({ code: 'TOPOLOGY_INVALID_MODE', exitCode: 2 }));
   });
 });
 
@@ -34,11 +56,19 @@ describe('orderStartLayers', () => {
   it('starts the registry alone, then everything that starts after it', () => {
     const layers = orderStartLayers(serviceManifest).map((layer) => layer.map((spec) => spec.name));
     expect(layers[0]).toEqual(['registry']);
-    expect(layers[1]).toEqual(expect.arrayContaining(['sms', 'auth', 'profile', 'gateway']));
+    expect(layers[1]).toEqual(expect.arrayContaining(['sms', 'auth', 'profile', 'bus', 'cache', 'lb', 'sidecar']));
+  });
+
+  it('starts a colocated service in a layer before its host', () => {
+    const manifest = ['registry', 'gateway', 'sidecar'].map((name) => findServiceSpec(name)!);
+    const layers = orderStartLayers(manifest).map((layer) => layer.map((spec) => spec.name));
+    expect(layers).toEqual([['registry'], ['sidecar'], ['gateway']]);
+    const full = orderStartLayers(serviceManifest).map((layer) => layer.map((spec) => spec.name));
+    expect(full.findIndex((layer) => layer.includes('sidecar'))).toBeLessThan(full.findIndex((layer) => layer.includes('gateway')));
   });
 
   it('rejects a cycle', () => {
-    const [registry, sms] = serviceManifest;
+    const [registry, sms] = [findServiceSpec('registry')!, findServiceSpec('sms')!];
     expect(() => orderStartLayers([{ ...registry!, startAfter: ['sms'] }, sms!])).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 });

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
-import { serviceManifest, timingsPresets, type LogLevel, type ServiceName, type ServiceSpec, type Timings, type TimingsPreset } from '@topolab/services/contract';
+import { serviceManifest, timingsPresets, type LogLevel, type ServiceName, type ServiceSpec, type Timings, type TimingsPreset, type LimitSettings } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
-import { defaultGatewayHost, defaultGatewayPort } from './addresses.js';
+import { defaultGatewayHost, defaultGatewayPort, gatewayPortOf } from './addresses.js';
 import type { TopologyEventListener } from './topology-events.js';
+import { validateLimits } from './topology-limits.js';
+import { validateModes, type TopologyModes } from './topology-modes.js';
 
 /** Options of startTopology. */
 export interface TopologyOptions {
@@ -12,10 +14,18 @@ export interface TopologyOptions {
   readonly fresh?: boolean;
   /** The gateway's public port; 0 picks a free one. @default 8080 */
   readonly gatewayPort?: number;
-  /** The host gateway #1 binds. @default '127.0.0.1' */
+  /** The host every gateway binds (gateway #n on port `gatewayPort + n - 1`). @default '127.0.0.1' */
   readonly gatewayHost?: string;
-  /** Instances per service (1..9); registry and gateway are fixed at 1. @default each service's defaultReplicas */
+  /**
+   * Instances per service (1..9). The registry runs one; a colocated service (a sidecar)
+   * follows its host's count. Gateway #n listens on `gatewayPort + n - 1`.
+   * @default each service's defaultReplicas
+   */
   readonly replicas?: Partial<Record<ServiceName, number>>;
+  /** The discovery and auth modes every gateway starts with; switch later with `topology.setModes`. @default { discovery: 'client', auth: 'remote' } */
+  readonly modes?: Partial<TopologyModes>;
+  /** The gateways' rate limiter and blacklist. @default 50 req/s, burst 100; 20 answers 401/429 in 10 s block a client for 30 s */
+  readonly limits?: Partial<LimitSettings>;
   /** @default 'compressed' */
   readonly timings?: TimingsPreset;
   /** How long each instance may take to report ready. @default 10000 */
@@ -39,6 +49,10 @@ export interface NormalizedTopologyOptions {
   readonly gatewayPort: number;
   readonly gatewayHost: string;
   readonly replicas: Readonly<Record<string, number>>;
+  /** The modes the gateways start with. */
+  readonly modes: TopologyModes;
+  /** The gateways' rate limiter and blacklist. */
+  readonly limits: LimitSettings;
   readonly timingsPreset: TimingsPreset;
   readonly timings: Timings;
   readonly startTimeoutMs: number;
@@ -48,8 +62,8 @@ export interface NormalizedTopologyOptions {
   readonly manifest: readonly ServiceSpec[];
 }
 
-/** Services that run exactly one instance for now. */
-const singletons: readonly string[] = ['registry', 'gateway'];
+/** Services that run exactly one instance. */
+export const singletonServices: readonly string[] = ['registry'];
 const logLevels: readonly string[] = ['debug', 'info', 'warn', 'error'];
 
 const invalid = (message: string) => runtimeError('CONFIG_INVALID', { message });
@@ -72,12 +86,16 @@ export function normalizeTopologyOptions(options: TopologyOptions): NormalizedTo
     if (typeof value !== 'string') throw invalid(`Expected the variable ${name} of the \`env\` option to be a string.`);
   }
   const manifest = options.manifest ?? serviceManifest;
+  const replicas = validateReplicas(options.replicas ?? {}, manifest);
+  validateGatewayPorts(gatewayPort, replicas.gateway ?? 0);
   return Object.freeze({
     dataDir: resolve(options.dataDir),
     fresh: options.fresh ?? false,
     gatewayPort,
     gatewayHost: options.gatewayHost ?? defaultGatewayHost,
-    replicas: Object.freeze(validateReplicas(options.replicas ?? {}, manifest)),
+    replicas: Object.freeze(replicas),
+    modes: validateModes(options.modes ?? {}),
+    limits: validateLimits(options.limits ?? {}),
     timingsPreset,
     timings: timingsPresets[timingsPreset],
     startTimeoutMs,
@@ -88,7 +106,10 @@ export function normalizeTopologyOptions(options: TopologyOptions): NormalizedTo
   });
 }
 
-/** Checks replica counts (integer 1..9, singletons at 1, known services) and fills the defaults. */
+/**
+ * Checks replica counts (integer 1..9, the registry at 1, known services) and fills the
+ * defaults; a colocated service takes its host's count (naming another count is an error).
+ */
 export function validateReplicas(replicas: Partial<Record<string, number>>, manifest: readonly ServiceSpec[] = serviceManifest): Record<string, number> {
   const result: Record<string, number> = {};
   for (const name of Object.keys(replicas)) {
@@ -101,12 +122,37 @@ export function validateReplicas(replicas: Partial<Record<string, number>>, mani
     if (!Number.isInteger(count) || count < 1 || count > 9) {
       throw runtimeError('TOPOLOGY_INVALID_REPLICAS', { message: `Expected the replicas of ${spec.name} to be an integer from 1 to 9, got ${String(count)}.`, details: { service: spec.name, replicas: count } });
     }
-    if (singletons.includes(spec.name) && count !== 1) {
+    if (singletonServices.includes(spec.name) && count !== 1) {
       throw runtimeError('TOPOLOGY_INVALID_REPLICAS', { message: `${spec.name} runs exactly one instance, got ${count}.`, details: { service: spec.name, replicas: count } });
     }
     result[spec.name] = count;
   }
+  for (const spec of manifest) {
+    const host = spec.colocatedWith;
+    if (host === undefined || result[host] === undefined) continue;
+    const named = replicas[spec.name];
+    if (named !== undefined && named !== result[host]) {
+      throw runtimeError('TOPOLOGY_INVALID_REPLICAS', {
+        message: `${spec.name} runs one instance beside each ${host} instance (${result[host]}), got ${named}.`,
+        hint: `Set the replicas of ${host} instead.`,
+        details: { service: spec.name, replicas: named },
+      });
+    }
+    result[spec.name] = result[host];
+  }
   return result;
+}
+
+/** Checks that every gateway's public port (consecutive from `gatewayPort`) exists. */
+export function validateGatewayPorts(gatewayPort: number, gateways: number): void {
+  const last = gatewayPortOf(Math.max(gateways, 1), gatewayPort);
+  if (last > 65535) {
+    throw runtimeError('TOPOLOGY_INVALID_REPLICAS', {
+      message: `Gateway #${gateways} would listen on port ${last}, above 65535.`,
+      hint: 'Pick a lower `--port`, or 0 to let the OS choose.',
+      details: { service: 'gateway', replicas: gateways },
+    });
+  }
 }
 
 function validatePositive(name: string, value: number): number {

@@ -7,6 +7,7 @@ import type { AuthSettings } from './config.js';
 import { createOtpCodes } from './otp.js';
 import { authRouteSpecs, createAuthRoutes } from './routes.js';
 import type { SmsSender } from './sms-sender.js';
+import { createTokenEvents, type AuthBus, type AuthCache } from './token-events.js';
 import type { AuthStore } from './store.js';
 import type { AccessTokens } from './tokens.js';
 
@@ -23,6 +24,10 @@ export interface AuthAppOptions {
   readonly tokens: AccessTokens;
   readonly telemetry: Telemetry;
   readonly config: AuthAppConfig;
+  /** Where revocations and verifications are published (main.ts: the kit's bus client). */
+  readonly bus: AuthBus;
+  /** Where token states are written (main.ts: the kit's cache client). */
+  readonly cache: AuthCache;
   /** Epoch ms now; tests pass a fake one. @default Date.now */
   readonly clock?: () => number;
 }
@@ -32,15 +37,21 @@ export interface AuthApp {
   readonly server: Server;
   /** The prefixes to register with the registry. */
   readonly routes: readonly RouteSpec[];
+  /** Stops retrying undelivered token states (the outbox is in memory; what is pending is dropped and reported). */
+  close(): void;
 }
 
-/** Builds auth's HTTP server over the given store, SMS sender and token signer. Nothing listens until the caller does. */
+/**
+ * Builds auth's HTTP server over the given store, SMS sender, token signer, bus and cache.
+ * Nothing listens until the caller does.
+ */
 export function createAuthApp(options: AuthAppOptions): AuthApp {
   const { store, sms, tokens, telemetry, config } = options;
   const clock = options.clock ?? Date.now;
   const otp = createOtpCodes(store, clock());
   const lifetimes = { accessTokenTtlS: config.accessTokenTtlS, refreshTokenTtlS: config.refreshTokenTtlS };
-  const router = new Router().add(...createAuthRoutes({ store, otp, sms, tokens, telemetry, clock, lifetimes }));
+  const events = createTokenEvents({ bus: options.bus, cache: options.cache, telemetry, clock });
+  const router = new Router().add(...createAuthRoutes({ store, otp, sms, tokens, telemetry, clock, lifetimes, events }));
   const server = createHttpServer({ router, telemetry, ...(config.bodyLimit === undefined ? {} : { bodyLimit: config.bodyLimit }) });
-  return { server, routes: authRouteSpecs };
+  return { server, routes: authRouteSpecs, close: () => events.close() };
 }

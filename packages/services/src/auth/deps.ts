@@ -3,6 +3,7 @@ import type { OtpCodes } from './otp.js';
 import type { TokenLifetimes } from './refresh.js';
 import type { SmsSender } from './sms-sender.js';
 import type { AuthStore } from './store.js';
+import type { TokenEvents } from './token-events.js';
 import type { AccessTokens } from './tokens.js';
 
 /** What every auth route handler works with. */
@@ -15,4 +16,6 @@ export interface AuthDeps {
   /** Epoch ms now. */
   readonly clock: () => number;
   readonly lifetimes: TokenLifetimes;
+  /** Writes token states to the global cache and publishes on the bus (best effort). */
+  readonly events: TokenEvents;
 }

@@ -1,3 +1,5 @@
+import { createBusClient } from '../kit/clients/bus-client.js';
+import { createCacheClient } from '../kit/clients/cache-client.js';
 import { createServiceCaller } from '../kit/discovery/service-caller.js';
 import { runService } from '../kit/service-main.js';
 import { createAuthApp } from './app.js';
@@ -14,10 +16,13 @@ void runService(async ({ config, telemetry, http, createCatalog }) => {
   if (!config.dataDir) throw new Error('auth keeps its users in a database: set TOPOLAB_DATA_DIR.');
   const store = openAuthStore(config.dataDir);
   const tokens = await createAccessTokens({ store });
-  // SMS is reached like any other service: resolved in the registry's catalog, round-robin.
+  // SMS, bus and cache are reached like any other service: resolved in the registry's catalog, round-robin.
   const catalog = createCatalog();
-  const sms = createSmsSender(createServiceCaller(catalog, http));
-  const app = createAuthApp({ store, sms, tokens, telemetry, config: { ...settings, bodyLimit: config.bodyLimit } });
+  const caller = createServiceCaller(catalog, http);
+  const sms = createSmsSender(caller);
+  const bus = createBusClient({ catalog, caller, http });
+  const cache = createCacheClient(caller);
+  const app = createAuthApp({ store, sms, tokens, bus, cache, telemetry, config: { ...settings, bodyLimit: config.bodyLimit } });
   telemetry.info('auth configured', { kid: tokens.kid, ...settings });
   return {
     ...app,
@@ -25,6 +30,7 @@ void runService(async ({ config, telemetry, http, createCatalog }) => {
       await catalog.start(Date.now() + catalogTimeoutMs);
     },
     close() {
+      app.close();
       catalog.stop();
       store.close();
     },

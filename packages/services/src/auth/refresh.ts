@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { AccessRecord } from './records.js';
 import type { AuthStore } from './store.js';
 
 /** Lifetimes of a token pair, in seconds. */
@@ -24,8 +25,8 @@ export interface RecordedPair {
 export type RotateOutcome =
   /** The token was good: it is now used and a new pair of the same family is recorded. */
   | { readonly kind: 'rotated'; readonly pair: RecordedPair }
-  /** The token had been used before: its whole family is now revoked. */
-  | { readonly kind: 'reused'; readonly userId: string; readonly familyId: string }
+  /** The token had been used before: its whole family is now revoked (`revoked`: the access tokens this revoked). */
+  | { readonly kind: 'reused'; readonly userId: string; readonly familyId: string; readonly revoked: readonly AccessRecord[] }
   /** Unknown, expired or revoked. */
   | { readonly kind: 'invalid' };
 
@@ -73,8 +74,8 @@ export function rotateRefreshToken(store: AuthStore, token: string, now: number,
     const row = store.refreshByHash(tokenHash);
     if (!row || row.revokedAt !== null) return { kind: 'invalid' };
     if (row.usedAt !== null) {
-      store.revokeFamily(row.familyId, now);
-      return { kind: 'reused', userId: row.userId, familyId: row.familyId };
+      const revoked = store.revokeFamily(row.familyId, now);
+      return { kind: 'reused', userId: row.userId, familyId: row.familyId, revoked };
     }
     if (row.expiresAt <= now || !store.markRefreshUsed(tokenHash, now)) return { kind: 'invalid' };
     return { kind: 'rotated', pair: recordTokenPair(store, { userId: row.userId, familyId: row.familyId, now, lifetimes }) };

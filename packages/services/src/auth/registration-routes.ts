@@ -50,6 +50,7 @@ export function createRegistrationRoutes(deps: AuthDeps): Route[] {
       otp.verify(user.id, 'registration', body.code, now, () => store.markVerified(user.id, now));
       telemetry.event('auth.verified', { userId: user.id });
       telemetry.info('user verified', { userId: user.id });
+      await deps.events.verified(user.id, trace);
       await sendWelcome(deps, user, trace);
       return { verified: true };
     },

@@ -1,12 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { reply } from '../kit/http/reply.js';
 import { defineRoute, type Route } from '../kit/http/router.js';
+import { hashToken } from '../kit/token-cache/token-facts.js';
+import type { TraceContext } from '../kit/trace.js';
 import type { AuthDeps } from './deps.js';
 import { authErrors } from './errors.js';
 import { sendCode } from './notify.js';
 import { verifyDummyPassword, verifyPassword } from './passwords.js';
+import type { AccessRecord } from './records.js';
 import { createFamilyId, hashRefreshToken, recordTokenPair, rotateRefreshToken, type RecordedPair } from './refresh.js';
 import { loginBody, logoutBody, refreshBody, verifyBody } from './schemas.js';
+import { toRevokedTokens } from './token-events.js';
 
 /** The answer of a successful login or refresh. */
 export interface TokenPair {
@@ -25,10 +29,12 @@ export function readBearer(headers: IncomingHttpHeaders): string | undefined {
 
 /** `POST /auth/login`, `/auth/login/verify`, `/auth/refresh` and `/auth/logout`. */
 export function createSessionRoutes(deps: AuthDeps): Route[] {
-  const { store, otp, tokens, telemetry, clock, lifetimes } = deps;
+  const { store, otp, tokens, telemetry, clock, lifetimes, events } = deps;
 
-  async function signPair(pair: RecordedPair, username: string): Promise<TokenPair> {
+  // The global cache learns of the token before its holder can present it anywhere.
+  async function issuePair(pair: RecordedPair, username: string, trace: TraceContext): Promise<TokenPair> {
     const accessToken = await tokens.sign({ userId: pair.userId, username, jti: pair.jti, iat: pair.iat, exp: pair.exp });
+    await events.issued({ jti: pair.jti, userId: pair.userId, username, exp: pair.exp, tokenHash: hashToken(accessToken) }, trace);
     return { tokenType: 'Bearer', accessToken, expiresIn: pair.exp - pair.iat, refreshToken: pair.refreshToken };
   }
 
@@ -51,7 +57,7 @@ export function createSessionRoutes(deps: AuthDeps): Route[] {
     method: 'POST',
     path: '/auth/login/verify',
     body: verifyBody,
-    async handler({ body }) {
+    async handler({ body, trace }) {
       const user = store.userByName(body.username);
       if (!user) throw authErrors.AUTH_OTP_INVALID();
       const now = clock();
@@ -60,7 +66,7 @@ export function createSessionRoutes(deps: AuthDeps): Route[] {
       );
       telemetry.event('auth.login', { userId: user.id });
       telemetry.info('user logged in', { userId: user.id });
-      return signPair(pair, user.username);
+      return issuePair(pair, user.username, trace);
     },
   });
 
@@ -68,17 +74,18 @@ export function createSessionRoutes(deps: AuthDeps): Route[] {
     method: 'POST',
     path: '/auth/refresh',
     body: refreshBody,
-    async handler({ body }) {
+    async handler({ body, trace }) {
       const outcome = rotateRefreshToken(store, body.refreshToken, clock(), lifetimes);
       if (outcome.kind === 'reused') {
         telemetry.event('auth.refresh.reused', { userId: outcome.userId, family: outcome.familyId });
         telemetry.warn('refresh token reused; family revoked', { userId: outcome.userId, family: outcome.familyId });
+        await events.revoked(toRevokedTokens(outcome.revoked), trace);
         throw authErrors.AUTH_REFRESH_REUSED();
       }
       if (outcome.kind === 'invalid') throw authErrors.AUTH_REFRESH_INVALID();
       const user = store.userById(outcome.pair.userId);
       if (!user) throw authErrors.AUTH_REFRESH_INVALID();
-      return signPair(outcome.pair, user.username);
+      return issuePair(outcome.pair, user.username, trace);
     },
   });
 
@@ -86,17 +93,19 @@ export function createSessionRoutes(deps: AuthDeps): Route[] {
     method: 'POST',
     path: '/auth/logout',
     body: logoutBody,
-    async handler({ req, body }) {
+    async handler({ req, body, trace }) {
       const bearer = readBearer(req.headers);
       const info = bearer === undefined ? undefined : await tokens.introspect(bearer);
       if (!info) throw authErrors.AUTH_TOKEN_INVALID();
       const now = clock();
-      store.transaction(() => {
-        store.revokeFamily(info.familyId, now);
+      const revoked = store.transaction((): AccessRecord[] => {
+        const own = store.revokeFamily(info.familyId, now);
         const presented = body.refreshToken === undefined ? undefined : store.refreshByHash(hashRefreshToken(body.refreshToken));
         // Only the caller's own sessions: a refresh token of someone else is ignored.
-        if (presented && presented.userId === info.sub) store.revokeFamily(presented.familyId, now);
+        return presented && presented.userId === info.sub ? [...own, ...store.revokeFamily(presented.familyId, now)] : own;
       });
+      // Committed first, then announced, then answered: `global` refuses the token from the very next request.
+      await events.revoked(toRevokedTokens(revoked), trace);
       telemetry.event('auth.logout', { userId: info.sub });
       telemetry.info('user logged out', { userId: info.sub });
       return undefined;

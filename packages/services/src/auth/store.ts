@@ -45,8 +45,8 @@ export interface AuthStore {
   markRefreshUsed(tokenHash: string, now: number): boolean;
   insertAccess(token: NewAccess): void;
   accessByJti(jti: string): AccessRecord | undefined;
-  /** Revokes every refresh and access token of a family. */
-  revokeFamily(familyId: string, now: number): void;
+  /** Revokes every refresh and access token of a family; returns the access tokens it revoked (not those revoked before). */
+  revokeFamily(familyId: string, now: number): AccessRecord[];
   close(): void;
 }
 
@@ -105,7 +105,9 @@ export function createAuthStore(db: SqliteDatabase): AuthStore {
     ),
     accessByJti: db.prepare<[string], AccessRecord>(`SELECT ${accessColumns} FROM access_tokens WHERE jti = ?`),
     revokeRefreshFamily: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL'),
-    revokeAccessFamily: db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL'),
+    revokeAccessFamily: db.prepare<[number, string], AccessRecord>(
+      `UPDATE access_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL RETURNING ${accessColumns}`,
+    ),
   };
   // One transaction wrapper for every caller: `immediate` takes the write lock up front, so two instances never deadlock upgrading a read.
   const inTransaction = db.transaction((fn: () => unknown) => fn());
@@ -140,9 +142,9 @@ export function createAuthStore(db: SqliteDatabase): AuthStore {
     insertAccess: (token) => void statements.insertAccess.run(token),
     accessByJti: (jti) => statements.accessByJti.get(jti),
     revokeFamily(familyId, now) {
-      store.transaction(() => {
+      return store.transaction(() => {
         statements.revokeRefreshFamily.run(now, familyId);
-        statements.revokeAccessFamily.run(now, familyId);
+        return statements.revokeAccessFamily.all(now, familyId);
       });
     },
     close: () => db.close(),

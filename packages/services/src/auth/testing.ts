@@ -7,9 +7,11 @@ import { SignJWT, type JWTPayload, type JWTHeaderParameters } from 'jose';
 import { createAuthApp, type AuthApp, type AuthAppConfig } from './app.js';
 import { SmsSendError, type SmsMessage, type SmsSender } from './sms-sender.js';
 import { openAuthStore, type AuthStore } from './store.js';
+import type { AuthBus } from './token-events.js';
 import { createAccessTokens, loadSigningKey, type AccessTokens } from './tokens.js';
 
 import { recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
+import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from '../kit/token-cache/testing.js';
 
 export { recordTelemetry, type RecordedTelemetry };
 
@@ -61,7 +63,7 @@ export interface TestResponse {
 }
 
 /** An in-process auth on 127.0.0.1:0 over a database in its own temp dir. */
-export interface TestAuth {
+export interface TestAuth<B extends AuthBus = FakeBus> {
   readonly app: AuthApp;
   readonly url: string;
   readonly dir: string;
@@ -69,6 +71,10 @@ export interface TestAuth {
   readonly tokens: AccessTokens;
   readonly sms: RecordingSms;
   readonly clock: FakeClock;
+  /** Where auth publishes (a FakeBus unless the test passed its own). */
+  readonly bus: B;
+  /** Where auth writes token states (a FakeCache on the test's clock unless the test passed its own). */
+  readonly cache: FakeCache;
   readonly recorded: RecordedTelemetry;
   /** Sends `body` as JSON (a string is sent as it is). */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
@@ -77,25 +83,34 @@ export interface TestAuth {
 }
 
 /** Options of startTestAuth. */
-export interface TestAuthOptions {
+export interface TestAuthOptions<B extends AuthBus = FakeBus> {
   /** A data dir another test instance already uses (it is then left in place on close). @default a new temp dir */
   readonly dir?: string;
   /** Shares one fake clock between instances. @default a new FakeClock */
   readonly clock?: FakeClock;
+  /** Shares one bus between auth and its followers (a FakeBus, or a real bus client). @default a new FakeBus */
+  readonly bus?: B;
+  /** Shares one global cache between auth and its readers. @default a new FakeCache */
+  readonly cache?: FakeCache;
 }
 
 /** Builds and starts auth for a test; the caller registers `close` right away. */
-export async function startTestAuth(config: Partial<AuthAppConfig> = {}, options: TestAuthOptions = {}): Promise<TestAuth> {
+export async function startTestAuth<B extends AuthBus = FakeBus>(config: Partial<AuthAppConfig> = {}, options: TestAuthOptions<B> = {}): Promise<TestAuth<B>> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'topolab-auth-'));
   const store = openAuthStore(dir);
   const clock = options.clock ?? createFakeClock();
   const sms = createRecordingSms();
+  // Without a bus of its own, B is the default FakeBus.
+  const bus = options.bus ?? (createFakeBus() as AuthBus as B);
+  const cache = options.cache ?? createFakeCache(clock.now);
   const recorded = recordTelemetry('auth');
   const tokens = await createAccessTokens({ store, clock: clock.now });
   const app = createAuthApp({
     store,
     sms,
     tokens,
+    bus,
+    cache,
     clock: clock.now,
     telemetry: recorded.telemetry,
     config: { accessTokenTtlS: 900, refreshTokenTtlS: 2_592_000, ...config },
@@ -112,6 +127,8 @@ export async function startTestAuth(config: Partial<AuthAppConfig> = {}, options
     tokens,
     sms,
     clock,
+    bus,
+    cache,
     recorded,
     async request(method, path, body, headers = {}) {
       const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
@@ -125,6 +142,7 @@ export async function startTestAuth(config: Partial<AuthAppConfig> = {}, options
       return { status: res.status, headers: res.headers, text, body: isJson && text ? JSON.parse(text) : undefined };
     },
     async close() {
+      app.close();
       if (app.server.listening) {
         const closed = once(app.server, 'close');
         app.server.close();
@@ -157,7 +175,7 @@ export const alice: TestUser = Object.freeze({ username: 'alice', password: 'Hor
 export const bob: TestUser = Object.freeze({ username: 'bob.smith', password: 'Staple-copper-42', phone: '+447700900456', firstName: 'Bob' });
 
 /** Registers and verifies `user`, failing loudly if a step does not answer as expected. */
-export async function registerVerified(auth: TestAuth, user: TestUser = alice): Promise<string> {
+export async function registerVerified(auth: TestAuth<AuthBus>, user: TestUser = alice): Promise<string> {
   const registered = await auth.request('POST', '/auth/register', user);
   if (registered.status !== 201) throw new Error(`register answered ${registered.status}: ${registered.text}`);
   const verified = await auth.request('POST', '/auth/verify', { username: user.username, code: auth.sms.lastCode(user.phone) });
@@ -167,7 +185,7 @@ export async function registerVerified(auth: TestAuth, user: TestUser = alice): 
 
 /** Logs `user` in with password and SMS code; returns the token pair. */
 export async function logIn(
-  auth: TestAuth,
+  auth: TestAuth<AuthBus>,
   user: TestUser = alice,
 ): Promise<{ tokenType: string; accessToken: string; expiresIn: number; refreshToken: string }> {
   const challenged = await auth.request('POST', '/auth/login', { username: user.username, password: user.password });

@@ -5,7 +5,9 @@
  * - `GET /bus/topics/:topic/messages?after=SEQ&limit=N` → 200 `BusBacklog` (retained messages after SEQ).
  * - `GET /bus/topics/:topic/stream?after=SEQ` → `text/event-stream`: first the retained messages
  *   after SEQ (when given), then every new one, each as SSE event `message` with `id: <seq>` and
- *   data `BusMessage`; a comment `:keep-alive` every 15 s.
+ *   data `BusMessage`; a comment `:keep-alive` every 1 s (`TOPOLAB_BUS_KEEP_ALIVE_MS`). A
+ *   subscriber that receives no byte for 3 s (the kit client's idle timeout) treats the stream
+ *   as broken — that is how a paused bus is noticed — and reconnects with `after=<last seq>`.
  * - `GET /health`.
  *
  * Sequence numbers start at 1 per topic and grow by exactly 1, so a subscriber that sees

@@ -36,6 +36,8 @@ export const envNames = Object.freeze({
   authCacheTtlMs: 'TOPOLAB_AUTH_CACHE_TTL_MS',
   /** How long it lives while the bus is unreachable (revocations may be missed), ms. */
   authFallbackTtlMs: 'TOPOLAB_AUTH_FALLBACK_TTL_MS',
+  /** Interval of the bus's `:keep-alive` comment on subscription streams, ms (subscribers treat 3 s of silence as a break). */
+  busKeepAliveMs: 'TOPOLAB_BUS_KEEP_ALIVE_MS',
   /** Consecutive failures after which discovery skips an instance until the registry vouches for it. */
   passiveHealthFailures: 'TOPOLAB_PASSIVE_HEALTH_FAILURES',
 } as const);

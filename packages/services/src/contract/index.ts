@@ -8,3 +8,5 @@ export * from './errors.js';
 export * from './trace.js';
 export * from './bus-api.js';
 export * from './cache-api.js';
+export * from './modes.js';
+export * from './limits.js';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** Every service topolab can run. */
-export type ServiceName = 'registry' | 'gateway' | 'auth' | 'sms' | 'profile';
+export type ServiceName = 'registry' | 'gateway' | 'lb' | 'bus' | 'cache' | 'sidecar' | 'auth' | 'sms' | 'profile';
 
 /** What the runtime needs to know to start a service, without importing its code. */
 export interface ServiceSpec {
@@ -22,6 +22,13 @@ export interface ServiceSpec {
   readonly addressOctet: number;
   /** Services that must be ready before this one starts. */
   readonly startAfter: readonly ServiceName[];
+  /**
+   * A per-instance companion of another service (the sidecar of each gateway): one instance
+   * per instance of that service, with the same index, started before it; the host instance
+   * `n` gets `TOPOLAB_<SERVICE>_URL` of companion `n` in its environment. Its replica count
+   * follows the host's. @default undefined (an independent service)
+   */
+  readonly colocatedWith?: ServiceName;
 }
 
 const entryOf = (name: ServiceName): string =>
@@ -33,6 +40,10 @@ export const serviceManifest: readonly ServiceSpec[] = Object.freeze([
   { name: 'sms', entry: entryOf('sms'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 4, startAfter: ['registry'] },
   { name: 'auth', entry: entryOf('auth'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 3, startAfter: ['registry'] },
   { name: 'profile', entry: entryOf('profile'), kind: 'domain', defaultReplicas: 2, ownsData: true, addressOctet: 5, startAfter: ['registry'] },
+  { name: 'bus', entry: entryOf('bus'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 7, startAfter: ['registry'] },
+  { name: 'cache', entry: entryOf('cache'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 8, startAfter: ['registry'] },
+  { name: 'lb', entry: entryOf('lb'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 6, startAfter: ['registry'] },
+  { name: 'sidecar', entry: entryOf('sidecar'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 9, startAfter: ['registry'], colocatedWith: 'gateway' },
   { name: 'gateway', entry: entryOf('gateway'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 2, startAfter: ['registry'] },
 ] satisfies ServiceSpec[]);
 

@@ -1,11 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { Telemetry } from '../kit/telemetry.js';
+import { attachLimits } from './limits/attach.js';
+import { createLimits, type Limits } from './limits/limits.js';
+import { pickLimitSettings, type LimitSettings } from './limits/settings.js';
 import type { Modes } from './modes.js';
 import { createPipeline, type GatewayCatalog } from './pipeline.js';
 import { createUpstreamProxy } from './proxy.js';
 
-/** The settings the gateway's request path reads (a subset of GatewayConfig). */
-export interface GatewayAppConfig {
+/** The settings the gateway's request path reads (a subset of GatewayConfig); missing limit settings take their defaults. */
+export interface GatewayAppConfig extends Partial<LimitSettings> {
   /** Request body limit in bytes. */
   readonly bodyLimit: number;
   /** Silence from an upstream after which the gateway answers 504. */
@@ -22,6 +25,8 @@ export interface GatewayAppOptions {
   readonly modes: Modes;
   /** Epoch ms now, for span start times. @default Date.now */
   readonly clock?: () => number;
+  /** Rate limits and blacklist (their state and settings). @default createLimits from the limit settings in `config` */
+  readonly limits?: Limits;
 }
 
 /**
@@ -32,11 +37,16 @@ export function createGatewayApp(options: GatewayAppOptions): Server {
   const { config, telemetry } = options;
   const clock = options.clock ?? Date.now;
   const proxy = createUpstreamProxy({ timeoutMs: config.upstreamTimeoutMs, telemetry, clock });
-  const handler = createPipeline({ bodyLimit: config.bodyLimit, telemetry, catalog: options.catalog, modes: options.modes, proxy, clock });
+  const limits = options.limits ?? createLimits(pickLimitSettings(config));
+  const detachLimits = attachLimits(limits, { telemetry, clock });
+  const handler = createPipeline({ bodyLimit: config.bodyLimit, telemetry, catalog: options.catalog, modes: options.modes, proxy, limits, clock });
   const server = createServer(handler);
   // Clients such as bench keep connections open between bursts; match the services' idle timeout.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  server.on('close', () => proxy.close());
+  server.on('close', () => {
+    proxy.close();
+    detachLimits();
+  });
   return server;
 }

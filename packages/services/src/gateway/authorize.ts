@@ -13,7 +13,7 @@ export interface AuthorizeInput {
   /** The auth mode in force for this request. */
   readonly auth: AuthMode;
   readonly trace: TraceContext;
-  /** Receives `authResult`. */
+  /** Receives `authResult`, and `cache`, `authSource` (and `forgedToken`) when the mode says where its verdict came from. */
   readonly attributes: SpanAttributes;
 }
 
@@ -39,6 +39,11 @@ export async function authorize(input: AuthorizeInput): Promise<string | undefin
   } catch (error) {
     attributes.authResult = 'unavailable';
     throw error;
+  }
+  if (verdict.origin) {
+    attributes.cache = verdict.origin.cache;
+    attributes.authSource = verdict.origin.authSource;
+    if (verdict.origin.forged) attributes.forgedToken = true;
   }
   if (!verdict.active) {
     attributes.authResult = 'inactive';

@@ -27,6 +27,16 @@ export const gatewayErrors = defineErrors({
     message: 'The access token is not valid (expired, revoked or unknown).',
     hint: 'Log in again or refresh the token.',
   },
+  GATEWAY_CLIENT_BLOCKED: {
+    status: 403,
+    message: 'This client address is blocked for a while after too many refused requests.',
+    hint: 'Wait for the number of seconds in Retry-After; repeated 401 and 429 answers lead to a block.',
+  },
+  GATEWAY_RATE_LIMITED: {
+    status: 429,
+    message: 'Too many requests from this client or user.',
+    hint: 'Wait for the number of seconds in Retry-After, then send fewer requests per second.',
+  },
   GATEWAY_AUTH_UNAVAILABLE: {
     status: 503,
     message: 'The gateway cannot check access tokens right now.',

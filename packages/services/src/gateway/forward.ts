@@ -1,18 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteEntry } from '../contract/registry-api.js';
-import { startChildTrace, type TraceContext } from '../kit/trace.js';
-import type { DiscoveryMode, Upstream } from './discovery/discovery-mode.js';
+import { forwardWithRetry, type ForwardErrors } from '../kit/proxy/forward.js';
+import type { UpstreamProxy } from '../kit/proxy/upstream-proxy.js';
+import type { TraceContext } from '../kit/trace.js';
+import type { DiscoveryMode } from './discovery/discovery-mode.js';
 import { gatewayErrors } from './errors.js';
-import type { UpstreamProxy } from './proxy.js';
 import type { SpanAttributes } from './span-attributes.js';
 
-// RFC 9110 §9.2.2: repeating these has the same effect as sending them once.
-const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-
-/** Whether a request with this method may be sent again after a refused connection. */
-export function isIdempotent(method: string): boolean {
-  return idempotentMethods.has(method);
-}
+export { isIdempotent } from '../kit/proxy/forward.js';
 
 /** One request on its way upstream, headers and path already prepared. */
 export interface ForwardInput {
@@ -35,39 +30,42 @@ export interface ForwardInput {
 }
 
 /**
- * The discovery and proxy stages: picks an upstream, proxies, and on a refused connection
- * (ejecting that upstream) or a reset before any answer retries an idempotent request once
- * on another. Throws GATEWAY_NO_INSTANCE,
- * GATEWAY_UPSTREAM_UNREACHABLE, GATEWAY_UPSTREAM_TIMEOUT or GATEWAY_UPSTREAM_FAILED when no
- * answer reached the client.
+ * The discovery and proxy stages: the active discovery mode picks an upstream (an instance of
+ * the route's service, or an lb), and the kit's forwarder proxies and retries an idempotent
+ * request once on another upstream after a refused connection, a reset or a timeout. Throws
+ * GATEWAY_NO_INSTANCE, GATEWAY_UPSTREAM_UNREACHABLE, GATEWAY_UPSTREAM_TIMEOUT or
+ * GATEWAY_UPSTREAM_FAILED when no answer reached the client.
  */
 export async function forwardRequest(input: ForwardInput): Promise<void> {
-  const { route, discovery, attributes } = input;
-  let upstream: Upstream | undefined = discovery.pick(route);
-  if (!upstream) throw gatewayErrors.GATEWAY_NO_INSTANCE({ message: `No live instance of ${route.service} serves ${route.prefix}.` });
-  const name = `${route.service}: ${input.method} ${input.path}`;
-  let tried: Set<string> | undefined;
-  for (let retries = 0; ; retries++) {
-    attributes.upstream = upstream.id;
-    attributes.upstreamAddress = `${upstream.host}:${upstream.port}`;
-    attributes.retries = retries;
-    const outcome = await input.proxy.forward(input.req, input.res, {
-      upstream,
-      trace: startChildTrace(input.trace),
-      name,
-      body: input.body,
-      closeAfter: input.closeAfter,
-    });
-    if (outcome.kind !== 'failed') return;
-    const { failure, cause } = outcome;
-    if (failure === 'timeout') throw gatewayErrors.GATEWAY_UPSTREAM_TIMEOUT({ cause });
-    // A reset before any answer is often a kept-alive socket the upstream closed or died on:
-    // not a reason to eject it, but an idempotent request may go once to another instance.
-    if (failure === 'refused') discovery.refused(upstream);
-    const giveUp = () => (failure === 'refused' ? gatewayErrors.GATEWAY_UPSTREAM_UNREACHABLE({ cause }) : gatewayErrors.GATEWAY_UPSTREAM_FAILED({ cause }));
-    if (retries > 0 || !isIdempotent(input.method)) throw giveUp();
-    (tried ??= new Set()).add(upstream.id);
-    upstream = discovery.pick(route, tried);
-    if (!upstream) throw giveUp();
-  }
+  const { route, discovery } = input;
+  await forwardWithRetry({
+    req: input.req,
+    res: input.res,
+    method: input.method,
+    name: `${route.service}: ${input.method} ${input.path}`,
+    trace: input.trace,
+    body: input.body,
+    closeAfter: input.closeAfter,
+    proxy: input.proxy,
+    target: {
+      pick: (exclude) => discovery.pick(route, exclude),
+      refused: (upstream) => discovery.refused(upstream),
+      settled: (upstream, result) => discovery.settled?.(upstream, result),
+    },
+    errors: forwardErrorsFor(route, discovery),
+    ...(discovery.attemptTimeoutMs === undefined ? {} : { timeoutMs: discovery.attemptTimeoutMs }),
+    attributes: input.attributes,
+  });
+}
+
+function forwardErrorsFor(route: RouteEntry, discovery: DiscoveryMode): ForwardErrors {
+  return {
+    noInstance: () =>
+      gatewayErrors.GATEWAY_NO_INSTANCE({
+        message: discovery.name === 'server' ? `No live lb instance takes ${route.prefix}.` : `No live instance of ${route.service} serves ${route.prefix}.`,
+      }),
+    unreachable: (cause) => gatewayErrors.GATEWAY_UPSTREAM_UNREACHABLE({ cause }),
+    timeout: (cause) => gatewayErrors.GATEWAY_UPSTREAM_TIMEOUT({ cause }),
+    failed: (cause) => gatewayErrors.GATEWAY_UPSTREAM_FAILED({ cause }),
+  };
 }

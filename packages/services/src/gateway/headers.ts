@@ -1,10 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { connectionTokens, isHopByHop, type HeaderMap } from '../kit/proxy/hop-by-hop.js';
 
-/** Headers as Node hands them over: lower-case names, `set-cookie` as an array. */
-export type HeaderMap = Record<string, string | string[] | undefined>;
-
-// RFC 9110 §7.6.1 hop-by-hop headers, plus the non-standard Proxy-Connection.
-const hopByHop = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+export { clientWantsClose, stripHopByHop as stripResponseHeaders, type HeaderMap } from '../kit/proxy/hop-by-hop.js';
 
 // Identity and forwarding facts come only from the gateway; `expect` was already answered by Node.
 const gatewayOwned = new Set(['x-user-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'forwarded', 'x-request-id', 'traceparent', 'expect']);
@@ -30,7 +27,7 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, facts: Forwa
   const named = connectionTokens(incoming.connection);
   const out: HeaderMap = {};
   for (const name in incoming) {
-    if (hopByHop.has(name) || named?.has(name) || isGatewayOwned(name)) continue;
+    if (isHopByHop(name) || named?.has(name) || isGatewayOwned(name)) continue;
     out[name] = incoming[name];
   }
   out['x-forwarded-for'] = facts.clientAddress;
@@ -39,18 +36,6 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, facts: Forwa
   out['x-request-id'] = facts.requestId;
   if (facts.userId !== undefined) out['x-user-id'] = facts.userId;
   return out;
-}
-
-/** Removes hop-by-hop headers (and every header the upstream's `Connection` names) from an upstream answer, in place. */
-export function stripResponseHeaders(headers: HeaderMap): void {
-  const named = connectionTokens(headers.connection);
-  for (const name of hopByHop) delete headers[name];
-  if (named) for (const name of named) delete headers[name];
-}
-
-/** Whether the client asked to close its connection after this exchange. */
-export function clientWantsClose(incoming: IncomingHttpHeaders): boolean {
-  return connectionTokens(incoming.connection)?.has('close') ?? false;
 }
 
 /** The token of an `Authorization: Bearer <token>` header; undefined when absent or malformed. */
@@ -62,16 +47,4 @@ export function readBearerToken(authorization: string | undefined): string | und
 // Some servers read `x_user_id` as `x-user-id` (nginx, CGI), so underscores are no disguise.
 function isGatewayOwned(name: string): boolean {
   return gatewayOwned.has(name.includes('_') ? name.replaceAll('_', '-') : name);
-}
-
-function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
-  if (value === undefined) return undefined;
-  const tokens = new Set<string>();
-  for (const part of Array.isArray(value) ? value : [value]) {
-    for (const token of part.split(',')) {
-      const name = token.trim().toLowerCase();
-      if (name) tokens.add(name);
-    }
-  }
-  return tokens;
 }

@@ -6,6 +6,7 @@ import { createAuthMode } from './auth/factory.js';
 import { parseGatewayConfig, type GatewayConfig } from './config.js';
 import { createDiscoveryMode } from './discovery/factory.js';
 import type { ModeDeps } from './mode-deps.js';
+import { createModeSwitch } from './mode-switch.js';
 import { createModes } from './modes.js';
 
 let config: GatewayConfig;
@@ -25,15 +26,23 @@ void runService((deps) => {
     discovery: createDiscoveryMode(config.discoveryMode, modeDeps),
     auth: createAuthMode(config.authMode, modeDeps),
   });
+  const modeSwitch = createModeSwitch({
+    modes,
+    telemetry: deps.telemetry,
+    build: { discovery: (name) => createDiscoveryMode(name, modeDeps), auth: (name) => createAuthMode(name, modeDeps) },
+  });
   const server = createGatewayApp({ config, telemetry: deps.telemetry, catalog, modes });
+  modeSwitch.track(server);
   return {
     server,
     routes: [],
     start: () => catalog.start(Date.now() + 10_000),
+    onCommand: modeSwitch.onCommand,
     close() {
       const { discovery, auth } = modes.current();
       discovery.close();
       auth.close();
+      modeSwitch.close();
       catalog.stop();
     },
   };

@@ -1,3 +1,5 @@
+import type { BusClient } from '../kit/clients/bus-client.js';
+import type { CacheClient } from '../kit/clients/cache-client.js';
 import type { CatalogCache } from '../kit/discovery/catalog-cache.js';
 import type { ServiceCaller } from '../kit/discovery/service-caller.js';
 import type { HttpClient } from '../kit/http/client.js';
@@ -14,4 +16,10 @@ export interface ModeDeps {
   readonly caller: ServiceCaller;
   /** Keep-alive JSON client with client spans. */
   readonly http: HttpClient;
+  /** The message bus; the auth modes that need it build a kit client over the catalog when absent (tests pass a fake). */
+  readonly bus?: Pick<BusClient, 'subscribe'>;
+  /** The global cache; built over `caller` when absent. */
+  readonly cache?: Pick<CacheClient, 'get' | 'setIfAbsent'>;
+  /** Epoch ms now. @default Date.now */
+  readonly clock?: () => number;
 }

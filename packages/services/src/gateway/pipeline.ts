@@ -10,6 +10,8 @@ import { startServerSpan } from '../kit/http/server-span.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { authorize } from './authorize.js';
 import { gatewayErrors } from './errors.js';
+import type { Limits } from './limits/limits.js';
+import { admitClient, admitUser } from './limits/stage.js';
 import { forwardRequest, isIdempotent } from './forward.js';
 import { buildUpstreamHeaders, clientWantsClose } from './headers.js';
 import { answerHealth } from './health.js';
@@ -29,17 +31,20 @@ export interface PipelineDeps {
   readonly catalog: GatewayCatalog;
   readonly modes: Modes;
   readonly proxy: UpstreamProxy;
+  /** Rate limits and blacklist. */
+  readonly limits: Limits;
   /** Epoch ms now, for span start times. */
   readonly clock: () => number;
 }
 
 /**
- * The gateway's request handler. Per request, in order: request id and trace → path
- * normalisation → body size → route lookup → auth (active mode) → discovery (active mode) →
- * proxy → response and server span.
+ * The gateway's request handler. Per request, in order: request id and trace → blacklist and
+ * rate limit per client address → path normalisation → body size → route lookup → auth
+ * (active mode) → rate limit per user → discovery (active mode) → proxy → response and
+ * server span.
  */
 export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const { telemetry, catalog, modes, proxy, clock, bodyLimit } = deps;
+  const { telemetry, catalog, modes, proxy, limits, clock, bodyLimit } = deps;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const span = startServerSpan(req, res, telemetry, clock);
@@ -51,6 +56,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     res.setHeader('x-request-id', requestId);
 
     try {
+      admitClient(limits, req, res, attributes);
       const target = normalizeTarget(req.url ?? '');
       span.name = `${method} ${target.path}`;
       if (target.path === '/health') return answerHealth(req, res, catalog, active);
@@ -59,6 +65,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       attributes.route = route.prefix;
       attributes.service = route.service;
       const userId = await authorize({ route, authorization: req.headers.authorization, auth: active.auth, trace, attributes });
+      admitUser(limits, userId, attributes);
       const body = isIdempotent(method) && hasBody(req) ? await readReplayableBody(req) : undefined;
       const closeAfter = clientWantsClose(req.headers);
       const headers = buildUpstreamHeaders(req.headers, { clientAddress: req.socket.remoteAddress ?? '', proto: protoOf(req), requestId, userId });

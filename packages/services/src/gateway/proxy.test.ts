@@ -1,5 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
+import { createPassiveHealth } from '../kit/discovery/passive-health.js';
+import { createClientDiscovery } from './discovery/client-discovery.js';
 import {
   buildCatalog,
   closedPort,
@@ -10,6 +12,7 @@ import {
   startEchoUpstream,
   startSilentUpstream,
   startTestGateway,
+  startTestServer,
   waitFor,
   type EchoRecord,
   type TestGatewayOptions,
@@ -81,17 +84,49 @@ describe('gateway proxying and retries', () => {
     expect(after.body).toMatchObject({ instance: 'profile#3' });
   });
 
-  it('answers 504 GATEWAY_UPSTREAM_TIMEOUT for a silent upstream and never retries it', async () => {
-    const silent1 = await track(startSilentUpstream('profile#1', '127.0.5.1'));
-    const silent2 = await track(startSilentUpstream('profile#2', '127.0.5.2'));
-    const { gw } = await gatewayOver([silent1, silent2], { upstreamTimeoutMs: 150 });
-    const answer = await send(gw.port, '/profile/me');
+  it('retries an idempotent request once on another instance after an upstream timeout', async () => {
+    const silent = await track(startSilentUpstream('profile#1', '127.0.5.1'));
+    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const { gw } = await gatewayOver([silent, live], { upstreamTimeoutMs: 150 });
+    const answer = await send(gw.port, '/profile/me', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"name":"ada"}' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ instance: 'profile#2', method: 'PUT', body: '{"name":"ada"}' });
+    expect(silent.requests).toHaveLength(1);
+    await waitFor(() => serverSpans(gw).length === 1 && gw.spans().length === 3, 2000, 'the server span and two client spans');
+    expect(serverSpans(gw)[0]?.attributes).toMatchObject({ upstream: 'profile#2', retries: 1 });
+    expect(serverSpans(gw)[0]?.attributes).not.toHaveProperty('error');
+    const clients = gw.spans().filter((span) => span.kind === 'client');
+    expect(clients.map((span) => [span.attributes?.peer, span.attributes?.failure ?? span.status])).toEqual([
+      ['profile#1', 'timeout'],
+      ['profile#2', 200],
+    ]);
+  });
+
+  it('answers 504 GATEWAY_UPSTREAM_TIMEOUT to a POST whose upstream times out, and never retries it', async () => {
+    const silent = await track(startSilentUpstream('profile#1', '127.0.5.1'));
+    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const { gw } = await gatewayOver([silent, live], { upstreamTimeoutMs: 150 });
+    const answer = await send(gw.port, '/profile', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(answer.status).toBe(504);
     expect(errorCode(answer)).toBe('GATEWAY_UPSTREAM_TIMEOUT');
-    expect(silent1.requests.length + silent2.requests.length).toBe(1);
+    expect(silent.requests).toHaveLength(1);
+    expect(live.requests).toHaveLength(0);
     await waitFor(() => serverSpans(gw).length === 1, 2000, 'the server span');
     expect(serverSpans(gw)[0]?.attributes).toMatchObject({ error: 'GATEWAY_UPSTREAM_TIMEOUT', retries: 0, upstream: 'profile#1' });
     expect(gw.spans().find((span) => span.kind === 'client')?.attributes).toMatchObject({ failure: 'timeout' });
+  });
+
+  it('answers 504 when the retry times out too, after exactly two attempts', async () => {
+    const silent1 = await track(startSilentUpstream('profile#1', '127.0.5.1'));
+    const silent2 = await track(startSilentUpstream('profile#2', '127.0.5.2'));
+    const silent3 = await track(startSilentUpstream('profile#3', '127.0.5.3'));
+    const { gw } = await gatewayOver([silent1, silent2, silent3], { upstreamTimeoutMs: 150 });
+    const answer = await send(gw.port, '/profile/me');
+    expect(answer.status).toBe(504);
+    expect(errorCode(answer)).toBe('GATEWAY_UPSTREAM_TIMEOUT');
+    expect([silent1.requests.length, silent2.requests.length, silent3.requests.length]).toEqual([1, 1, 0]);
+    await waitFor(() => serverSpans(gw).length === 1, 2000, 'the server span');
+    expect(serverSpans(gw)[0]?.attributes).toMatchObject({ error: 'GATEWAY_UPSTREAM_TIMEOUT', retries: 1, upstream: 'profile#2' });
   });
 
   it('answers 502 GATEWAY_UPSTREAM_FAILED when the upstream drops the connection', async () => {
@@ -124,5 +159,21 @@ describe('gateway proxying and retries', () => {
     );
     expect(chunked.status).toBe(200);
     expect((chunked.body as EchoRecord).body).toHaveLength(3000);
+  });
+
+  it('skips an instance whose connections keep failing (passive health) until a newer heartbeat vouches for it', async () => {
+    const now = 1_000_000;
+    const rude = await track(startTestServer('profile#1', '127.0.5.1', (_record, res) => res.socket?.destroy()));
+    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const catalog = createFixedCatalog(buildCatalog(routes, { profile: [rude, live] }));
+    const discovery = createClientDiscovery({ catalog, passiveHealth: createPassiveHealth({ failures: 2, clock: () => now }) });
+    const gw = await startTestGateway({ catalog, discovery });
+    onTestFinished(() => gw.close());
+    for (let i = 0; i < 4; i++) expect((await send(gw.port, '/profile/me')).body).toMatchObject({ instance: 'profile#2' });
+    expect(rude.requests).toHaveLength(2);
+    const fresh = buildCatalog(routes, { profile: [rude, live] });
+    catalog.set({ ...fresh, services: { profile: fresh.services.profile!.map((record) => ({ ...record, lastHeartbeat: now + 1 })) } });
+    expect((await send(gw.port, '/profile/me')).status).toBe(200);
+    expect(rude.requests).toHaveLength(3);
   });
 });

@@ -12,6 +12,8 @@ import { createGatewayApp, type GatewayAppConfig } from './app.js';
 import type { AuthMode } from './auth/auth-mode.js';
 import { createRemoteAuth } from './auth/remote-auth.js';
 import { createClientDiscovery } from './discovery/client-discovery.js';
+import type { DiscoveryMode } from './discovery/discovery-mode.js';
+import type { Limits } from './limits/limits.js';
 import { createModes, type Modes } from './modes.js';
 
 /** A catalog cache holding a fixed catalog that a test replaces with `set`. */
@@ -130,6 +132,10 @@ export interface TestGatewayOptions {
   readonly config?: Partial<GatewayAppConfig>;
   /** @default remote auth through `catalog` */
   readonly auth?: AuthMode;
+  /** @default client discovery over `catalog` */
+  readonly discovery?: DiscoveryMode;
+  /** @default limits built from `config` (the default settings) */
+  readonly limits?: Limits;
 }
 
 /** A gateway built in-process, listening on 127.0.0.1 on an OS-assigned port. */
@@ -138,22 +144,25 @@ export interface TestGateway {
   readonly modes: Modes;
   /** Spans recorded so far. */
   spans(): Span[];
+  /** Events recorded so far. */
+  events(): { name: string; data: Readonly<Record<string, unknown>> }[];
   close(): Promise<void>;
 }
 
-/** Builds and starts a gateway with client discovery over `catalog`; the caller registers `close` right away. */
+/** Builds and starts a gateway (client discovery over `catalog` unless told otherwise); the caller registers `close` right away. */
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
   const recorded = recordTelemetry('gateway', { level: 'error' });
   const http = createHttpClient({ telemetry: recorded.telemetry, timeoutMs: 1000 });
   const auth = options.auth ?? createRemoteAuth({ caller: createServiceCaller(options.catalog, http), timeoutMs: 1000 });
-  const modes = createModes({ discovery: createClientDiscovery({ catalog: options.catalog }), auth });
+  const modes = createModes({ discovery: options.discovery ?? createClientDiscovery({ catalog: options.catalog }), auth });
   const config: GatewayAppConfig = { bodyLimit: 1024 * 1024, upstreamTimeoutMs: 2000, ...options.config };
-  const server = createGatewayApp({ config, telemetry: recorded.telemetry, catalog: options.catalog, modes });
+  const server = createGatewayApp({ config, telemetry: recorded.telemetry, catalog: options.catalog, modes, ...(options.limits ? { limits: options.limits } : {}) });
   const { port } = await listen(server, '127.0.0.1');
   return {
     port,
     modes,
     spans: recorded.spans,
+    events: recorded.events,
     async close() {
       modes.current().discovery.close();
       http.close();

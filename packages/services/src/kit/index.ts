@@ -8,3 +8,4 @@ export * from './telemetry.js';
 export * from './trace.js';
 export * from './discovery/index.js';
 export * from './http/index.js';
+export * from './clients/index.js';

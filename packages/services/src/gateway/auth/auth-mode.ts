@@ -1,20 +1,28 @@
 import type { TraceContext } from '../../kit/trace.js';
 
-/** The auth modes the gateway knows (`--auth`). */
-export const authModeNames = ['remote'] as const;
+import type { AuthModeName } from '../../contract/modes.js';
 
-/**
- * How the gateway checks an access token.
- * `remote`: it asks an auth instance on every request (the seed's problem).
- */
-export type AuthModeName = (typeof authModeNames)[number];
+export { authModeNames, type AuthModeName } from '../../contract/modes.js';
+
+/** Where a verdict came from; the auth stage copies it onto the request's span. */
+export interface VerdictOrigin {
+  /** Whether a cache answered (this gateway's, the sidecar's or the global one). */
+  readonly cache: 'hit' | 'miss';
+  /**
+   * `local`: this gateway (its verdict cache or its own JWT check); `cache`: the global cache;
+   * `auth`: auth's introspection; `sidecar`: the co-located sidecar.
+   */
+  readonly authSource: 'local' | 'cache' | 'auth' | 'sidecar';
+  /** Set when the token copies the claims of a live token it is not (a forgery); the span counts it as `forgedToken`. */
+  readonly forged?: true;
+}
 
 /** The verdict on one access token. */
 export type TokenCheck =
   /** The token is valid; `userId` is forwarded upstream in `x-user-id`. */
-  | { readonly active: true; readonly userId: string }
+  | { readonly active: true; readonly userId: string; readonly origin?: VerdictOrigin }
   /** The token is expired, revoked, unknown or forged. */
-  | { readonly active: false };
+  | { readonly active: false; readonly origin?: VerdictOrigin };
 
 /** One auth mode. The pipeline reads the active one per request from the modes holder. */
 export interface AuthMode {

@@ -1,12 +1,43 @@
+import { createBusClient } from '../../kit/clients/bus-client.js';
+import { createCacheClient } from '../../kit/clients/cache-client.js';
+import { createIntrospection } from '../../kit/token-cache/introspection.js';
 import type { ModeDeps } from '../mode-deps.js';
 import type { AuthMode, AuthModeName } from './auth-mode.js';
+import { createGlobalAuth } from './global-auth.js';
+import { createJwksVerifier } from './jwks-verifier.js';
+import { createLocalAuth } from './local-auth.js';
 import { createRemoteAuth } from './remote-auth.js';
+import { createSidecarAuth } from './sidecar-auth.js';
+
+const clockOf = (deps: ModeDeps) => deps.clock ?? Date.now;
+const introspectionOf = (deps: ModeDeps) => createIntrospection({ caller: deps.caller, timeoutMs: deps.config.upstreamTimeoutMs });
 
 const authFactories: Readonly<Record<AuthModeName, (deps: ModeDeps) => AuthMode>> = {
   remote: (deps) => createRemoteAuth({ caller: deps.caller, timeoutMs: deps.config.upstreamTimeoutMs }),
+  local: (deps) =>
+    createLocalAuth({
+      verifier: createJwksVerifier({ caller: deps.caller, timeoutMs: deps.config.upstreamTimeoutMs, clock: clockOf(deps) }),
+      introspection: introspectionOf(deps),
+      bus: deps.bus ?? createBusClient({ catalog: deps.catalog, caller: deps.caller, http: deps.http }),
+      telemetry: deps.telemetry,
+      settings: deps.config,
+      clock: clockOf(deps),
+    }),
+  global: (deps) =>
+    createGlobalAuth({
+      cache: deps.cache ?? createCacheClient(deps.caller),
+      introspection: introspectionOf(deps),
+      telemetry: deps.telemetry,
+      fillTtlMs: deps.config.authCacheTtlMs,
+      clock: clockOf(deps),
+    }),
+  sidecar: (deps) => {
+    if (!deps.config.sidecarUrl) throw new Error('the sidecar auth mode needs TOPOLAB_SIDECAR_URL (the loopback URL of this gateway\'s sidecar)');
+    return createSidecarAuth({ url: deps.config.sidecarUrl, http: deps.http, telemetry: deps.telemetry });
+  },
 };
 
-/** Builds the auth mode named `name`. */
+/** Builds the auth mode named `name`; throws when the configuration cannot support it (sidecar without a URL). */
 export function createAuthMode(name: AuthModeName, deps: ModeDeps): AuthMode {
   return authFactories[name](deps);
 }

@@ -1,4 +1,5 @@
 import type { ServiceCaller } from '../../kit/discovery/service-caller.js';
+import { isUserId } from '../../kit/token-cache/token-facts.js';
 import { gatewayErrors } from '../errors.js';
 import type { AuthMode, TokenCheck } from './auth-mode.js';
 
@@ -16,8 +17,8 @@ interface IntrospectAnswer {
   readonly sub?: unknown;
 }
 
-// A user id becomes a header value upstream, so only visible ASCII is accepted.
-const userIdPattern = /^[\x21-\x7e]{1,200}$/;
+const origin = { cache: 'miss', authSource: 'auth' } as const;
+
 
 /**
  * Remote auth: every protected request asks an auth instance `POST /auth/introspect { token }`.
@@ -36,10 +37,10 @@ export function createRemoteAuth(options: RemoteAuthOptions): AuthMode {
         throw gatewayErrors.GATEWAY_AUTH_UNAVAILABLE({ cause: error });
       }
       const body = answer.body;
-      if (answer.status === 200 && body?.active === true && typeof body.sub === 'string' && userIdPattern.test(body.sub)) {
-        return { active: true, userId: body.sub };
+      if (answer.status === 200 && body?.active === true && isUserId(body.sub)) {
+        return { active: true, userId: body.sub, origin };
       }
-      if (answer.status === 200 && body?.active === false) return { active: false };
+      if (answer.status === 200 && body?.active === false) return { active: false, origin };
       throw gatewayErrors.GATEWAY_AUTH_UNAVAILABLE({ message: `Auth answered the token check with status ${answer.status} and no verdict.` });
     },
     close() {},

@@ -1,23 +1,9 @@
+import type { DiscoveryModeName } from '../../contract/modes.js';
 import type { RouteEntry } from '../../contract/registry-api.js';
+import type { AttemptResult, Upstream } from '../../kit/proxy/upstream.js';
 
-/** The discovery modes the gateway knows (`--discovery`). */
-export const discoveryModeNames = ['client'] as const;
-
-/**
- * How the gateway finds the instance for a request.
- * `client`: it picks an instance itself from its cached copy of the registry.
- */
-export type DiscoveryModeName = (typeof discoveryModeNames)[number];
-
-/** Where one proxied attempt goes. */
-export interface Upstream {
-  /** Instance id shown in spans (`profile#2`). */
-  readonly id: string;
-  readonly host: string;
-  readonly port: number;
-  /** When the registry registered this incarnation (epoch ms); tells a restarted instance from the one that failed. */
-  readonly registeredAt?: number;
-}
+export { discoveryModeNames, type DiscoveryModeName } from '../../contract/modes.js';
+export type { Upstream } from '../../kit/proxy/upstream.js';
 
 /** One discovery mode. The pipeline reads the active one per request from the modes holder. */
 export interface DiscoveryMode {
@@ -26,6 +12,10 @@ export interface DiscoveryMode {
   pick(route: RouteEntry, exclude?: ReadonlySet<string>): Upstream | undefined;
   /** Reports that `upstream` refused a connection, so later picks avoid it. */
   refused(upstream: Upstream): void;
+  /** Reports how an attempt at `upstream` ended (passive health check); modes without one leave it out. */
+  settled?(upstream: Upstream, result: AttemptResult): void;
+  /** Silence after which an attempt through this mode times out. @default the gateway's upstream timeout */
+  readonly attemptTimeoutMs?: number;
   /** Releases what the mode holds (listeners, timers) when it is replaced or the gateway stops. */
   close(): void;
 }

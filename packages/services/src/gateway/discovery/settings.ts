@@ -1,22 +1,20 @@
 import { z } from 'zod';
 import { envNames } from '../../contract/env.js';
+import { proxySettingsSchema, toProxySettings, type ProxySettings } from '../../kit/proxy/settings.js';
 import { discoveryModeNames, type DiscoveryModeName } from './discovery-mode.js';
 
-/** The gateway's discovery settings. */
-export interface DiscoverySettings {
-  /** How long an upstream may stay silent before the gateway answers 504. @default 5000 */
-  readonly upstreamTimeoutMs: number;
+/** The gateway's discovery settings: the proxy's (timeout, passive health) and the mode. */
+export interface DiscoverySettings extends ProxySettings {
   /** The discovery mode at start. @default 'client' */
   readonly discoveryMode: DiscoveryModeName;
 }
 
 /** `TOPOLAB_*` variables of the discovery settings. */
-export const discoverySettingsSchema = z.object({
-  [envNames.upstreamTimeoutMs]: z.coerce.number().int().min(1).default(5000),
+export const discoverySettingsSchema = proxySettingsSchema.extend({
   [envNames.discoveryMode]: z.enum(discoveryModeNames).default('client'),
 });
 
 /** Maps the validated variables to settings. */
 export function toDiscoverySettings(raw: z.output<typeof discoverySettingsSchema>): DiscoverySettings {
-  return { upstreamTimeoutMs: raw[envNames.upstreamTimeoutMs], discoveryMode: raw[envNames.discoveryMode] };
+  return { ...toProxySettings(raw), discoveryMode: raw[envNames.discoveryMode] };
 }

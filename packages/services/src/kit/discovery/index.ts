@@ -5,3 +5,5 @@ export * from './round-robin.js';
 export * from './route-match.js';
 export * from './service-caller.js';
 export * from './sse.js';
+export * from './instance-picker.js';
+export * from './passive-health.js';

@@ -1,4 +1,4 @@
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent, request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Telemetry } from '../telemetry.js';
 import { formatTraceparent, startChildTrace, type TraceContext } from '../trace.js';
@@ -17,12 +17,16 @@ export type CallFailure =
 /** A call to another instance failed at the network level (not an HTTP error status). */
 export class CallError extends Error {
   override readonly name = 'CallError';
+  /** Whether the failed attempt used a kept-alive socket (a reset there usually means the server had closed it). */
+  readonly reusedSocket: boolean;
+
   constructor(
     readonly failure: CallFailure,
     readonly target: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reusedSocket?: boolean },
   ) {
-    super(`Call to ${target} failed: ${failure}`, options);
+    super(`Call to ${target} failed: ${failure}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.reusedSocket = options?.reusedSocket ?? false;
   }
 }
 
@@ -97,48 +101,62 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         attributes: { target, ...opts.attributes, ...(failure ? { failure } : {}) },
       });
 
-    return new Promise<CallResult<T>>((resolve, reject) => {
-      const req = httpRequest(
-        { host: opts.host, port: opts.port, method: opts.method, path: opts.path, headers, agent },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', (error) => fail('reset', error));
-          res.on('end', () => {
-            clearTimeout(timer);
-            const text = Buffer.concat(chunks).toString('utf8');
-            const isJson = (res.headers['content-type'] ?? '').includes('json');
-            let body: unknown = text;
-            if (isJson && text.length > 0) {
-              try {
-                body = JSON.parse(text);
-              } catch {
-                body = text;
-              }
-            } else if (text.length === 0) body = undefined;
-            record(res.statusCode ?? 0);
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body as T });
-          });
+    const send = () => sendOnce<T>({ host: opts.host, port: opts.port, method: opts.method, path: opts.path, headers, agent }, payload, opts.timeoutMs ?? defaultTimeout);
+    return send()
+      // A kept-alive socket the server had already closed resets before it read the request
+      // (Node's documented `reusedSocket` race): send it again once, on a fresh socket.
+      .catch((error: unknown) => (error instanceof CallError && error.failure === 'reset' && error.reusedSocket ? send() : Promise.reject(error)))
+      .then(
+        (result) => {
+          record(result.status);
+          return result;
+        },
+        (error: unknown) => {
+          record(undefined, error instanceof CallError ? error.failure : 'network');
+          throw error;
         },
       );
-      const timer = setTimeout(() => {
-        fail('timeout');
-        req.destroy();
-      }, opts.timeoutMs ?? defaultTimeout);
-      let failed = false;
-      function fail(failure: CallFailure, cause?: unknown): void {
-        if (failed) return;
-        failed = true;
-        clearTimeout(timer);
-        record(undefined, failure);
-        reject(new CallError(failure, target, { cause }));
-      }
-      req.on('error', (error: NodeJS.ErrnoException) => fail(classify(error), error));
-      req.end(payload);
-    });
   }
 
   return { call, close: () => agent.destroy() };
+}
+
+function sendOnce<T>(request: RequestOptions, payload: string | undefined, timeoutMs: number): Promise<CallResult<T>> {
+  const target = `${request.host}:${request.port}`;
+  return new Promise<CallResult<T>>((resolve, reject) => {
+    const req = httpRequest(request, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', (error) => fail('reset', error));
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parseBody(res.headers['content-type'], Buffer.concat(chunks).toString('utf8')) as T });
+      });
+    });
+    const timer = setTimeout(() => {
+      fail('timeout');
+      req.destroy();
+    }, timeoutMs);
+    let failed = false;
+    function fail(failure: CallFailure, cause?: unknown): void {
+      if (failed) return;
+      failed = true;
+      clearTimeout(timer);
+      reject(new CallError(failure, target, { cause, reusedSocket: req.reusedSocket }));
+    }
+    req.on('error', (error: NodeJS.ErrnoException) => fail(classify(error), error));
+    req.end(payload);
+  });
+}
+
+function parseBody(contentType: string | undefined, text: string): unknown {
+  if (text.length === 0) return undefined;
+  if (!(contentType ?? '').includes('json')) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function classify(error: NodeJS.ErrnoException): CallFailure {

@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+// Measures the modes issue's targets through real topologies and prints the figures:
+//   revocation lag per auth mode (logout → first 401 at every gateway), failover per
+//   discovery mode under an open-loop load, a live mode switch under load, and the rate
+//   limiter's exactness. Usage: node bench/modes.mjs [--sessions 100] [--only revocation,failover,switch,ratelimit] [--json]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGatewayClient, startTopology } from '../packages/runtime/dist/index.js';
+import { runOpenLoop } from './lib/open-loop.mjs';
+import { createSessions, login, newUser, register } from './lib/sessions.mjs';
+import { fmt, percentile, sleep, waitUntil } from './lib/stats.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const sessionsPerMode = Number(option('--sessions', '100'));
+const only = new Set(option('--only', 'revocation,failover,switch,ratelimit').split(','));
+const asJson = args.includes('--json');
+const log = (line) => process.stderr.write(`${line}\n`);
+// The bench's own probes would trip the gateway's limiter; the rate-limit section sets its own.
+const unlimited = { rateLimitRps: 0, blacklistThreshold: 0 };
+
+async function withTopology(options, run) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'topolab-bench-'));
+  const topology = await startTopology({ dataDir, gatewayPort: 0, fresh: true, ...options });
+  try {
+    return await run(topology);
+  } finally {
+    await topology.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Logout → first 401 at every gateway, per session: each gateway is probed back to back with
+ * the token; the lag is when the first refused probe left after the logout answer (≈ 0 when the
+ * first probe after the logout is refused). `acceptedAfterLogout` counts probes sent after the
+ * logout answer that were still accepted (0 is the target for remote and global).
+ */
+async function revocationLag(auth) {
+  return withTopology({ modes: { auth }, replicas: { gateway: 2 }, limits: unlimited }, async (topology) => {
+    const gateways = topology.gatewayUrls.map((url) => createGatewayClient(url));
+    const sessions = await createSessions(gateways[0], topology, sessionsPerMode);
+    const lags = [];
+    let acceptedAfterLogout = 0;
+    for (const session of sessions) {
+      const token = session.accessToken;
+      // Warm every gateway's cache with this token first.
+      for (const gateway of gateways) await gateway.request({ method: 'GET', path: '/auth/me', token });
+      let loggedOutAt;
+      let stop = false;
+      const probes = gateways.map(async (gateway) => {
+        for (;;) {
+          const sentAt = performance.now();
+          const answer = await gateway.request({ method: 'GET', path: '/auth/me', token });
+          if (loggedOutAt !== undefined && sentAt > loggedOutAt) {
+            // Lag: when the first refused probe left, after the logout answer (within one probe round trip).
+            if (answer.status === 401) return Math.max(0, sentAt - loggedOutAt);
+            acceptedAfterLogout += 1;
+          }
+          if (stop) return Number.NaN;
+        }
+      });
+      const logout = await gateways[0].request({ method: 'POST', path: '/auth/logout', token, body: { refreshToken: session.refreshToken } });
+      loggedOutAt = performance.now();
+      if (logout.status !== 204) throw new Error(`logout answered ${logout.status}`);
+      const timer = setTimeout(() => (stop = true), 5000);
+      const perGateway = await Promise.all(probes);
+      clearTimeout(timer);
+      // The first refusal counted from the first probe sent after the logout: a probe already in flight is not lag.
+      lags.push(Math.max(...perGateway));
+    }
+    for (const gateway of gateways) gateway.close();
+    return { auth, gateways: gateways.length, sessions: sessions.length, p50: percentile(lags, 50), p99: percentile(lags, 99), max: Math.max(...lags), acceptedAfterLogout };
+  });
+}
+
+/** SIGKILL profile#2 of 3 under an open-loop GET load; failures and eviction time. */
+async function failover(discovery) {
+  return withTopology({ modes: { discovery }, replicas: { profile: 3 }, limits: unlimited }, async (topology) => {
+    const gateway = createGatewayClient(topology.gatewayUrl);
+    const user = newUser();
+    await register(gateway, topology, user);
+    const { accessToken } = await login(gateway, topology, user);
+    await gateway.request({ method: 'POST', path: '/profile', token: accessToken, body: { displayName: 'Bench' } });
+    let killedAt;
+    let evictedAfterMs;
+    const records = await runOpenLoop({
+      url: `${topology.gatewayUrl}/profile/me`,
+      rate: 100,
+      durationMs: 4000,
+      headers: { authorization: `Bearer ${accessToken}` },
+      onTick: (elapsed) => {
+        if (killedAt === undefined && elapsed >= 1000) {
+          killedAt = elapsed;
+          topology.supervisor.signalInstance('profile#2', 'SIGKILL');
+          waitUntil(async () => {
+            const catalog = await (await fetch(`${topology.registryUrl}/v1/catalog`)).json();
+            return !catalog.services.profile.some((record) => record.instanceId === 'profile#2');
+          }, 5000).then((ms) => (evictedAfterMs = ms));
+        }
+      },
+    });
+    await waitUntil(() => evictedAfterMs !== undefined, 5000);
+    gateway.close();
+    const failed = records.filter((record) => record.status !== 200);
+    return {
+      discovery,
+      requests: records.length,
+      failed: failed.length,
+      timedOut: failed.filter((record) => record.error === 'timeout').length,
+      failureWindowMs: failed.length ? [Math.min(...failed.map((r) => r.sentAt)) - killedAt, Math.max(...failed.map((r) => r.sentAt)) - killedAt] : [],
+      evictedAfterMs,
+    };
+  });
+}
+
+/** Cycles every discovery × auth combination live under 100 req/s; counts failed requests. */
+async function liveSwitch() {
+  return withTopology({ replicas: { gateway: 2 }, limits: unlimited }, async (topology) => {
+    const gateway = createGatewayClient(topology.gatewayUrl);
+    const user = newUser();
+    await register(gateway, topology, user);
+    const { accessToken } = await login(gateway, topology, user);
+    await gateway.request({ method: 'POST', path: '/profile', token: accessToken, body: { displayName: 'Bench' } });
+    const plan = [
+      { discovery: 'server', auth: 'sidecar' },
+      { discovery: 'client', auth: 'local' },
+      { discovery: 'server', auth: 'global' },
+      { discovery: 'client', auth: 'remote' },
+    ];
+    const switches = [];
+    const load = Promise.all(
+      topology.gatewayUrls.map((url) => runOpenLoop({ url: `${url}/profile/me`, rate: 50, durationMs: 6000, headers: { authorization: `Bearer ${accessToken}` } })),
+    );
+    for (const modes of plan) {
+      await sleep(1200);
+      const started = performance.now();
+      await topology.setModes(modes);
+      switches.push({ ...modes, tookMs: performance.now() - started });
+    }
+    const records = (await load).flat();
+    gateway.close();
+    return { requests: records.length, failed: records.filter((record) => record.status !== 200).length, switches };
+  });
+}
+
+/** A burst of B+10 from one client, and an open loop at twice the rate for 10 s. */
+async function rateLimit() {
+  const rps = 50;
+  const burst = 100;
+  return withTopology({ limits: { rateLimitRps: rps, rateLimitBurst: burst, blacklistThreshold: 0 } }, async (topology) => {
+    const url = `${topology.gatewayUrl}/auth/.well-known/jwks.json`;
+    // Each measurement from its own loopback address: its own fresh bucket.
+    const burstRecords = await runOpenLoop({ url, rate: 100_000, durationMs: ((burst + 10) / 100_000) * 1000, localAddress: '127.0.0.21' });
+    const loopRecords = await runOpenLoop({ url, rate: rps * 2, durationMs: 10_000, localAddress: '127.0.0.22' });
+    const count = (records, status) => records.filter((record) => record.status === status).length;
+    return {
+      rps,
+      burst,
+      burstSent: burstRecords.length,
+      burstOk: count(burstRecords, 200),
+      burst429: count(burstRecords, 429),
+      loopSent: loopRecords.length,
+      loopOk: count(loopRecords, 200),
+      loopExpected: burst + 10 * rps,
+    };
+  });
+}
+
+const results = { node: process.version };
+if (only.has('revocation')) {
+  results.revocation = [];
+  for (const auth of ['remote', 'local', 'global', 'sidecar']) {
+    log(`revocation lag, auth=${auth}, ${sessionsPerMode} sessions, 2 gateways…`);
+    results.revocation.push(await revocationLag(auth));
+  }
+}
+if (only.has('failover')) {
+  results.failover = [];
+  for (const discovery of ['client', 'server']) {
+    log(`failover, discovery=${discovery}: SIGKILL profile#2 of 3 under 100 req/s…`);
+    results.failover.push(await failover(discovery));
+  }
+}
+if (only.has('switch')) {
+  log('live mode switch under 100 req/s over 2 gateways…');
+  results.liveSwitch = await liveSwitch();
+}
+if (only.has('ratelimit')) {
+  log('rate limiter: burst of B+10, then 10 s at twice the rate…');
+  results.rateLimit = await rateLimit();
+}
+
+if (asJson) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+else {
+  const out = [];
+  for (const r of results.revocation ?? []) {
+    out.push(`revocation lag  auth=${r.auth.padEnd(8)} p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  max ${fmt(r.max)} ms  accepted after logout ${r.acceptedAfterLogout}  (${r.sessions} logouts, ${r.gateways} gateways)`);
+  }
+  for (const r of results.failover ?? []) {
+    out.push(`failover        discovery=${r.discovery.padEnd(6)} evicted after ${fmt(r.evictedAfterMs)} ms  failed ${r.failed}/${r.requests} (timed out ${r.timedOut})${r.failed ? `  window ${r.failureWindowMs.map(fmt).join('…')} ms after the kill` : ''}`);
+  }
+  if (results.liveSwitch) {
+    const s = results.liveSwitch;
+    out.push(`live switch     failed ${s.failed}/${s.requests}; switches: ${s.switches.map((w) => `${w.discovery}/${w.auth} ${fmt(w.tookMs)} ms`).join(', ')}`);
+  }
+  if (results.rateLimit) {
+    const r = results.rateLimit;
+    out.push(`rate limit      burst ${r.burstSent}: ${r.burstOk} ok, ${r.burst429} × 429 (B=${r.burst})`);
+    out.push(`rate limit      10 s at ${r.rps * 2} req/s: ${r.loopOk} ok of ${r.loopSent} (expected ${r.loopExpected} ± 1)`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}

@@ -1,0 +1,28 @@
+import type { InstanceView } from '@topolab/runtime';
+import { describe, expect, it } from 'vitest';
+import { describeEvent, formatScale, instanceCells } from './format.js';
+
+describe('describeEvent', () => {
+  it('describes mode switches, faults and scales in one line', () => {
+    expect(describeEvent({ type: 'topology.modes', time: 0, modes: { discovery: 'server', auth: 'local' }, previous: { discovery: 'client', auth: 'local' } })).toBe(
+      'modes: discovery server · auth local (was discovery client · auth local)',
+    );
+    expect(describeEvent({ type: 'topology.fault', time: 0, action: 'zombie', target: 'profile#2', detail: 'serves on' })).toBe('zombie profile#2 · serves on');
+    expect(describeEvent({ type: 'event', time: 0, instanceId: 'gateway#1', service: 'gateway', name: 'gateway.modes', data: { discovery: 'server', auth: 'remote' } })).toContain(
+      'switched to discovery server · auth remote',
+    );
+  });
+
+  it('formats a scale result', () => {
+    expect(formatScale({ service: 'profile', previous: 2, replicas: 3, started: ['profile#3'], stopped: [] })).toBe('scale profile 2 → 3 · started profile#3');
+    expect(formatScale({ service: 'profile', previous: 2, replicas: 2, started: [], stopped: [] })).toBe('scale profile 2 → 2 · nothing to do');
+  });
+});
+
+describe('instanceCells', () => {
+  it('shows a ready zombie as zombie', () => {
+    const view = { id: 'profile#2', service: 'profile', host: '127.0.5.2', port: 1, pid: 9, state: 'ready', zombie: true, registered: false, requests: 0, errors: 0, lastHeartbeat: undefined } as InstanceView;
+    expect(instanceCells(view, 0)[3]).toBe('zombie');
+    expect(instanceCells({ ...view, zombie: false }, 0)[3]).toBe('ready (not in registry)');
+  });
+});

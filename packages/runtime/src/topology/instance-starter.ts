@@ -1,0 +1,77 @@
+import type { ServiceSpec } from '@topolab/services/contract';
+import { isTopolabError } from '../errors/topolab-error.js';
+import type { InstanceInfo } from '../supervisor/instance-info.js';
+import { isLiveState } from '../supervisor/instance-state.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import { formatHttpUrl, planAddress } from './addresses.js';
+import { colocatedUrlEnvName, colocatedWith } from './colocation.js';
+import { instanceLogFile } from './data-dir.js';
+import { buildInstanceEnv } from './instance-env.js';
+import { portInUse } from './port-check.js';
+import type { NormalizedTopologyOptions } from './topology-options.js';
+import { limitsEnv } from './topology-limits.js';
+import { modesEnv, type TopologyModes } from './topology-modes.js';
+
+/** What createInstanceStarter needs. */
+export interface InstanceStarterOptions {
+  readonly options: NormalizedTopologyOptions;
+  readonly supervisor: Supervisor;
+  /** The registry's URL once it runs; '' before (and for the registry itself). */
+  readonly registryUrl: () => string;
+  /** The modes in force now: a gateway started later (restart, scale) starts in them. */
+  readonly modes: () => TopologyModes;
+}
+
+/**
+ * Starts instance `index` of `spec` on its planned address (or on `port`, to come back where
+ * others expect it) and resolves once it is ready.
+ */
+export type StartInstanceOf = (spec: ServiceSpec, index: number, port?: number) => Promise<InstanceInfo>;
+
+/**
+ * Creates the function that starts one instance with the topology's address plan and
+ * environment: registry URL, timings, the modes (gateways), and the URL of each companion
+ * instance with the same index (`TOPOLAB_SIDECAR_URL`), starting a missing companion first.
+ */
+export function createInstanceStarter(starter: InstanceStarterOptions): StartInstanceOf {
+  const { options, supervisor } = starter;
+
+  async function companionEnv(spec: ServiceSpec, index: number): Promise<Record<string, string>> {
+    const env: Record<string, string> = {};
+    for (const companion of colocatedWith(options.manifest, spec.name)) {
+      const running = supervisor.get(`${companion.name}#${index}`);
+      const info = running && isLiveState(running.state) ? running : await start(companion, index);
+      env[colocatedUrlEnvName(companion.name)] = formatHttpUrl(info.host, info.port);
+    }
+    return env;
+  }
+
+  async function start(spec: ServiceSpec, index: number, pinnedPort?: number): Promise<InstanceInfo> {
+    const planned = planAddress({ spec, index, gatewayHost: options.gatewayHost, gatewayPort: options.gatewayPort });
+    const { host } = planned;
+    const port = pinnedPort ?? planned.port;
+    const registryUrl = spec.name === 'registry' ? '' : starter.registryUrl();
+    const env = buildInstanceEnv({
+      registryUrl: registryUrl || undefined,
+      dataDir: options.dataDir,
+      timings: options.timings,
+      logLevel: options.logLevel,
+      extra: {
+        ...options.env,
+        ...(spec.name === 'gateway' ? { ...limitsEnv(options.limits), ...modesEnv(starter.modes()) } : {}),
+        ...(await companionEnv(spec, index)),
+      },
+    });
+    try {
+      return await supervisor.startInstance({ spec, index, host, port, env, logFile: instanceLogFile(options.dataDir, spec.name, index) });
+    } catch (error) {
+      // The port can be taken between the pre-check and the gateway's listen.
+      if (spec.name === 'gateway' && port !== 0 && isTopolabError(error) && error.lastLines?.some((line) => line.includes('EADDRINUSE'))) {
+        throw portInUse(host, port, error, error.lastLines);
+      }
+      throw error;
+    }
+  }
+
+  return start;
+}

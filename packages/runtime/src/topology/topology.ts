@@ -1,0 +1,69 @@
+import type { ServiceName, ServiceSpec, Timings, TimingsPreset } from '@topolab/services/contract';
+import type { InstanceInfo } from '../supervisor/instance-info.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import type { TraceCollector } from '../telemetry/trace-collector.js';
+import type { FaultAction, FaultResult } from './faults.js';
+import type { InstanceCounters } from './instance-stats.js';
+import type { ScaleResult } from './scale.js';
+import type { TopologyEvents } from './topology-events.js';
+import type { NormalizedTopologyOptions } from './topology-options.js';
+import type { ModesChange, TopologyModes } from './topology-modes.js';
+
+/** One instance as the topology shows it: the supervisor's view plus traffic and registry facts. */
+export interface InstanceView extends InstanceInfo, InstanceCounters {
+  readonly kind: ServiceSpec['kind'];
+  /** Made a zombie (serves, does not heartbeat) and not undone since; a restarted process is not. */
+  readonly zombie: boolean;
+}
+
+/** A running topology. */
+export interface Topology {
+  /** `http://127.0.0.1:8080`: gateway #1, where users send requests. */
+  readonly gatewayUrl: string;
+  /** The URL of every running gateway instance, by index (`--replicas gateway=2`: 8080, 8081). */
+  readonly gatewayUrls: readonly string[];
+  /** `http://127.0.1.1:<port>`. */
+  readonly registryUrl: string;
+  /** Absolute path of the data dir. */
+  readonly dataDir: string;
+  readonly timings: Timings;
+  readonly timingsPreset: TimingsPreset;
+  /** Milliseconds from startTopology's call until every instance was ready. */
+  readonly readyMs: number;
+  /** The options after defaults and validation. */
+  readonly options: NormalizedTopologyOptions;
+  /** A snapshot of every instance, in start order. */
+  instances(): InstanceView[];
+  /** Instance states, crashes, logs, spans, domain events and topology milestones. */
+  readonly events: TopologyEvents;
+  /** Recent spans of every instance (registry polls of the runtime left out), for waitForTrace. */
+  readonly traces: TraceCollector;
+  /** The supervisor, for what the topology does not offer itself (raw signals, commands). */
+  readonly supervisor: Supervisor;
+  /** The discovery and auth modes every gateway runs now. */
+  modes(): TopologyModes;
+  /**
+   * Switches every gateway to the named modes (the others stay) without a restart; resolves
+   * with the new modes once every gateway replied, and emits `topology.modes`. An unknown name
+   * is TOPOLOGY_INVALID_MODE; a gateway that refuses (a mode not available) rolls all back and
+   * throws its refusal (SUPERVISOR_COMMAND_FAILED).
+   */
+  setModes(change: ModesChange): Promise<TopologyModes>;
+  /**
+   * Injects a fault into one instance (kill, stop, pause, resume, restart, zombie, unzombie)
+   * and emits `topology.fault`. SUPERVISOR_UNKNOWN_INSTANCE / SUPERVISOR_NOT_RUNNING when it does not apply.
+   */
+  fault(action: FaultAction, instanceId: string): Promise<FaultResult>;
+  /**
+   * Starts or stops instances of `service` until `replicas` (1..9) run, highest index stopped
+   * first; a gateway's sidecars follow it. Emits `topology.fault` with action `scale`.
+   */
+  scale(service: string, replicas: number): Promise<ScaleResult>;
+  /**
+   * Starts (or restarts) one instance of a service with the topology's address plan and
+   * environment: `index` defaults to the lowest one not running. Resolves once it is ready.
+   */
+  startInstance(service: ServiceName, index?: number): Promise<InstanceView>;
+  /** Stops every instance (registry last); resolves when every child is gone. Idempotent. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,12 @@
+import { defineErrors } from '../kit/errors.js';
+
+/** Error codes of the message bus. */
+export const busErrors = defineErrors({
+  BUS_TOPIC_INVALID: {
+    status: 400,
+    message: 'The topic name is not valid.',
+    hint: 'Use 1..64 characters: a lowercase letter, then lowercase letters, digits, ".", "_" or "-".',
+  },
+  BUS_MESSAGE_TOO_LARGE: { status: 413, message: 'The message data is larger than the limit.', hint: 'Publish at most 64 KiB of JSON; send an id, not the document.' },
+  BUS_BACKEND_UNAVAILABLE: { status: 503, message: 'The bus backend cannot be reached.', hint: 'See the bus instance log.' },
+});

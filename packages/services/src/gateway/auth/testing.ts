@@ -1,0 +1,103 @@
+import { logIn, registerVerified, startTestAuth, type TestAuth } from '../../auth/testing.js';
+import type { AuthBus } from '../../auth/token-events.js';
+import type { BusClient } from '../../kit/clients/bus-client.js';
+import { createServiceCaller, type ServiceCall, type ServiceCaller } from '../../kit/discovery/service-caller.js';
+import { createHttpClient } from '../../kit/http/client.js';
+import { recordTelemetry, type RecordedTelemetry } from '../../kit/testing.js';
+import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from '../../kit/token-cache/testing.js';
+import { startServerTrace, type TraceContext } from '../../kit/trace.js';
+import { parseGatewayConfig } from '../config.js';
+import type { ModeDeps } from '../mode-deps.js';
+import { buildCatalog, createFixedCatalog, type FixedCatalog, type TestInstance } from '../testing.js';
+import type { AuthMode, AuthModeName } from './auth-mode.js';
+import { createAuthMode } from './factory.js';
+
+/** A real in-process auth (fake clock, fake or given bus, fake cache) and what a gateway's auth mode needs around it. */
+export interface AuthModeFixture {
+  readonly auth: TestAuth<AuthBus>;
+  readonly clock: TestAuth['clock'];
+  readonly cache: FakeCache;
+  /** The mode's telemetry (events such as `gateway.auth.degraded`). */
+  readonly recorded: RecordedTelemetry;
+  readonly catalog: FixedCatalog;
+  readonly deps: ModeDeps;
+  /** Builds a mode over these deps; closed with the fixture. */
+  mode(name: AuthModeName): AuthMode;
+  /** Registers (once) and logs alice in; returns her access token, refresh token and user id. */
+  login(): Promise<{ accessToken: string; refreshToken: string; userId: string }>;
+  /** Logs the holder of `accessToken` out. */
+  logout(accessToken: string): Promise<void>;
+  /** How many calls the mode made to auth on `path`. */
+  calls(path: string): number;
+  /** Names of the mode's events so far. */
+  events(): string[];
+  /** Closes the modes built, the client and auth (register it right after starting). */
+  close(): Promise<void>;
+}
+
+/** Options of startAuthModeFixture. */
+export interface AuthModeFixtureOptions {
+  /** `TOPOLAB_*` variables on top of the gateway defaults. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The bus auth publishes on and the modes follow. @default a new FakeBus */
+  readonly bus?: AuthBus & Pick<BusClient, 'subscribe'>;
+  /** More services in the catalog (`bus` for a real bus). */
+  readonly services?: Readonly<Record<string, readonly TestInstance[]>>;
+}
+
+/** A trace for a check made outside a request. */
+export function testTrace(): TraceContext {
+  return startServerTrace(undefined);
+}
+
+/**
+ * Starts auth and builds the deps of the gateway's auth modes; the caller registers `close`
+ * right away. `bus` is the FakeBus created when the options gave none.
+ */
+export async function startAuthModeFixture(options: AuthModeFixtureOptions = {}): Promise<AuthModeFixture & { readonly bus: FakeBus }> {
+  const bus = options.bus ?? createFakeBus();
+  const auth = await startTestAuth<AuthBus>({ accessTokenTtlS: 600 }, { bus });
+  const closers: (() => unknown)[] = [() => auth.close()];
+  const { clock, cache } = auth;
+  const port = Number(new URL(auth.url).port);
+  const catalog = createFixedCatalog(buildCatalog([], { auth: [{ id: 'auth#1', host: '127.0.0.1', port }], ...options.services }));
+  const recorded = recordTelemetry('gateway');
+  const http = createHttpClient({ telemetry: recorded.telemetry, timeoutMs: 1000 });
+  closers.push(() => http.close());
+  const paths: string[] = [];
+  const real = createServiceCaller(catalog, http);
+  const caller: ServiceCaller = { call: (call: ServiceCall) => (paths.push(call.path), real.call(call)) as never };
+  const config = parseGatewayConfig({ TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1', TOPOLAB_UPSTREAM_TIMEOUT_MS: '1000', ...options.env });
+  const deps: ModeDeps = { config, telemetry: recorded.telemetry, catalog, caller, http, bus, cache, clock: clock.now };
+  let userId: string | undefined;
+  return {
+    auth,
+    clock,
+    cache,
+    bus: bus as FakeBus,
+    recorded,
+    catalog,
+    deps,
+    mode(name) {
+      const mode = createAuthMode(name, deps);
+      closers.push(() => mode.close());
+      return mode;
+    },
+    async login() {
+      userId ??= await registerVerified(auth);
+      // Tokens are stamped in whole seconds: issue this one after whatever the test did before.
+      clock.advance(1000);
+      const pair = await logIn(auth);
+      return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, userId };
+    },
+    async logout(accessToken) {
+      const answer = await auth.request('POST', '/auth/logout', {}, { authorization: `Bearer ${accessToken}` });
+      if (answer.status !== 204) throw new Error(`logout answered ${answer.status}: ${answer.text}`);
+    },
+    calls: (path) => paths.filter((called) => called === path).length,
+    events: () => recorded.events().map((event) => event.name),
+    async close() {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

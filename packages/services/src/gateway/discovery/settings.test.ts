@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv } from '../../kit/config.js';
+import { discoverySettingsSchema, toDiscoverySettings } from './settings.js';
+
+const read = (env: NodeJS.ProcessEnv) => toDiscoverySettings(parseEnv(discoverySettingsSchema, env));
+
+describe('discovery settings', () => {
+  it('defaults to client mode, a 5 s timeout and 5 failures before a skip', () => {
+    expect(read({})).toEqual({ discoveryMode: 'client', upstreamTimeoutMs: 5000, passiveHealthFailures: 5 });
+  });
+
+  it('reads server mode and the passive health threshold', () => {
+    expect(read({ TOPOLAB_DISCOVERY_MODE: 'server', TOPOLAB_PASSIVE_HEALTH_FAILURES: '2' })).toMatchObject({ discoveryMode: 'server', passiveHealthFailures: 2 });
+  });
+
+  it('names TOPOLAB_PASSIVE_HEALTH_FAILURES when it is not a positive whole number', () => {
+    for (const bad of ['0', '-1', '1.5', 'x']) {
+      let problems: readonly string[] = [];
+      try {
+        read({ TOPOLAB_PASSIVE_HEALTH_FAILURES: bad });
+      } catch (error) {
+        problems = error instanceof ConfigError ? error.problems : [];
+      }
+      expect(problems.join(' '), bad).toContain('TOPOLAB_PASSIVE_HEALTH_FAILURES');
+    }
+  });
+});

@@ -1,0 +1,160 @@
+import type { Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BusMessage } from '../../contract/bus-api.js';
+import type { InstanceRecord } from '../../contract/registry-api.js';
+import { createBusApp } from '../../bus/app.js';
+import { createEmbeddedBusBackend } from '../../bus/embedded-backend.js';
+import type { CatalogCache } from '../discovery/catalog-cache.js';
+import { createServiceCaller } from '../discovery/service-caller.js';
+import { createHttpClient } from '../http/client.js';
+import { closeServer, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { BusUnavailableError, createBusClient, type BusSubscriptionStatus } from './bus-client.js';
+import { startStallProxy } from './testing.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startBus(port = 0, keepAliveMs?: number): Promise<{ server: Server; instance: InstanceRecord }> {
+  const app = createBusApp({ backend: createEmbeddedBusBackend(), telemetry: recordTelemetry('bus').telemetry, ...(keepAliveMs ? { keepAliveMs } : {}) });
+  app.server.listen(port, '127.0.0.1');
+  const { port: bound } = port === 0 ? await listenOnLoopback(app.server).catch(() => ({ port: 0 })) : { port };
+  await new Promise((resolve) => (app.server.listening ? resolve(undefined) : app.server.once('listening', resolve)));
+  const actual = (app.server.address() as { port: number }).port || bound;
+  cleanups.push(async () => {
+    await app.close();
+    await closeServer(app.server);
+  });
+  return { server: app.server, instance: { service: 'bus', instanceId: 'bus#1', host: '127.0.0.1', port: actual, registeredAt: 0, lastHeartbeat: 0 } };
+}
+
+function createClient(instances: () => InstanceRecord[], idleTimeoutMs?: number) {
+  const catalog = { instances: () => instances() } as unknown as CatalogCache;
+  const http = createHttpClient({ timeoutMs: 500 });
+  cleanups.push(() => http.close());
+  return createBusClient({ catalog, caller: createServiceCaller(catalog, http), http, ...(idleTimeoutMs ? { idleTimeoutMs } : {}) });
+}
+
+/** Publishes straight to one bus instance (not through a client's catalog). */
+async function publishTo(instance: InstanceRecord, topic: string, data: unknown): Promise<void> {
+  const res = await fetch(`http://${instance.host}:${instance.port}/bus/topics/${topic}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data }) });
+  if (res.status !== 201) throw new Error(`publish answered ${res.status}`);
+}
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('bus client', () => {
+  it('delivers every message after subscribing, in order', async () => {
+    const { instance } = await startBus();
+    const client = createClient(() => [instance]);
+    const received: BusMessage<{ n: number }>[] = [];
+    const statuses: BusSubscriptionStatus[] = [];
+    const subscription = client.subscribe<{ n: number }>('token.revoked', { onMessage: (m) => received.push(m), onStatus: (s) => statuses.push(s) });
+    cleanups.push(() => subscription.close());
+    await waitFor(() => subscription.connected, 'the stream');
+    for (const n of [1, 2, 3]) await client.publish('token.revoked', { n });
+    await waitFor(() => received.length === 3, 'three messages');
+    expect(received.map((m) => [m.seq, m.data.n])).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect(statuses[0]).toEqual({ state: 'connected', instanceId: 'bus#1' });
+    expect(subscription.lastSeq).toBe(3);
+  });
+
+  it('replays what was published while its stream was broken, without loss or duplicates', async () => {
+    const { server, instance } = await startBus();
+    const client = createClient(() => [instance]);
+    const seqs: number[] = [];
+    const statuses: string[] = [];
+    const subscription = client.subscribe('topic.a', { onMessage: (m) => seqs.push(m.seq), onStatus: (s) => statuses.push(s.state) });
+    cleanups.push(() => subscription.close());
+    await waitFor(() => subscription.connected, 'the stream');
+    await client.publish('topic.a', 1);
+    await waitFor(() => seqs.length === 1, 'the first message');
+    server.closeAllConnections();
+    await client.publish('topic.a', 2);
+    await client.publish('topic.a', 3);
+    await waitFor(() => seqs.length === 3, 'the replayed messages');
+    await client.publish('topic.a', 4);
+    await waitFor(() => seqs.length === 4, 'a live message after the replay');
+    expect(seqs).toEqual([1, 2, 3, 4]);
+    expect(statuses).toContain('disconnected');
+    expect(statuses).not.toContain('lost');
+  });
+
+  it('resumes after the topic\'s seq from its first connection: a reconnect before any message misses nothing', async () => {
+    const { server, instance } = await startBus();
+    await publishTo(instance, 'topic.d', 'before');
+    let listed = [instance];
+    const client = createClient(() => listed);
+    const seqs: number[] = [];
+    const statuses: string[] = [];
+    const subscription = client.subscribe('topic.d', { onMessage: (m) => seqs.push(m.seq), onStatus: (s) => statuses.push(s.state) });
+    cleanups.push(() => subscription.close());
+    await waitFor(() => subscription.connected, 'the stream');
+    expect(subscription.lastSeq).toBe(1);
+    // The stream breaks before this subscriber received anything; a message is published meanwhile.
+    listed = [];
+    server.closeAllConnections();
+    await waitFor(() => statuses.includes('disconnected'), 'the broken stream');
+    await publishTo(instance, 'topic.d', 'while disconnected');
+    listed = [instance];
+    await waitFor(() => seqs.length === 1, 'the message published while disconnected');
+    await publishTo(instance, 'topic.d', 'live');
+    await waitFor(() => seqs.length === 2, 'a live message');
+    expect(seqs).toEqual([2, 3]);
+    expect(statuses).not.toContain('lost');
+  });
+
+  it('treats a bus that stops sending even keep-alives (paused) as disconnected, then resumes without loss', async () => {
+    const bus = await startBus(0, 25);
+    const proxy = await startStallProxy(bus.instance);
+    cleanups.push(() => proxy.close());
+    const client = createClient(() => [proxy.instance], 250);
+    const seqs: number[] = [];
+    const statuses: string[] = [];
+    const subscription = client.subscribe('topic.e', { onMessage: (m) => seqs.push(m.seq), onStatus: (s) => statuses.push(s.state) });
+    cleanups.push(() => subscription.close());
+    await waitFor(() => subscription.connected, 'the stream');
+    // Idle but alive: keep-alives hold it connected for several idle timeouts.
+    await waitFor(() => proxy.keepAlives() >= 40, 'forty keep-alives');
+    expect(statuses).toEqual(['connected']);
+    proxy.stall();
+    await waitFor(() => statuses.includes('disconnected'), 'the stall noticed');
+    expect(subscription.connected).toBe(false);
+    await publishTo(bus.instance, 'topic.e', 'while paused');
+    proxy.resume();
+    await waitFor(() => seqs.length === 1, 'the message published while paused');
+    expect(seqs).toEqual([1]);
+    expect(statuses.at(-1)).toBe('connected');
+  });
+
+  it('says lost when the bus restarted and its sequence began again', async () => {
+    const first = await startBus();
+    let current = first.instance;
+    const client = createClient(() => [current]);
+    const statuses: string[] = [];
+    const data: number[] = [];
+    const subscription = client.subscribe<number>('topic.b', { onMessage: (m) => data.push(m.data), onStatus: (s) => statuses.push(s.state) });
+    cleanups.push(() => subscription.close());
+    await waitFor(() => subscription.connected, 'the stream');
+    for (const n of [1, 2, 3]) await client.publish('topic.b', n);
+    await waitFor(() => data.length === 3, 'three messages');
+    await closeServer(first.server);
+    const second = await startBus();
+    current = second.instance;
+    await client.publish('topic.b', 10);
+    await waitFor(() => statuses.includes('lost') && data.includes(10), 'the lost status and the new message');
+    expect(data).toEqual([1, 2, 3, 10]);
+  });
+
+  it('fails a publish with BusUnavailableError when no bus instance is listed', async () => {
+    const client = createClient(() => []);
+    await expect(client.publish('topic.c', 1)).rejects.toBeInstanceOf(BusUnavailableError);
+  });
+});

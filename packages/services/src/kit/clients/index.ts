@@ -1,0 +1,2 @@
+export * from './bus-client.js';
+export * from './cache-client.js';

@@ -1,0 +1,100 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServiceError } from '../errors.js';
+import { startChildTrace, type TraceContext } from '../trace.js';
+import type { AttemptFailure, AttemptResult, Upstream } from './upstream.js';
+import type { UpstreamProxy } from './upstream-proxy.js';
+
+// RFC 9110 §9.2.2: repeating these has the same effect as sending them once.
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/** Whether a request with this method may be sent again after a failed attempt. */
+export function isIdempotent(method: string): boolean {
+  return idempotentMethods.has(method);
+}
+
+/** Where the attempts of one request go: it picks, and hears how each attempt ended. */
+export interface AttemptTarget {
+  /** The upstream of the next attempt, skipping the ids in `exclude`; undefined when none is left. */
+  pick(exclude?: ReadonlySet<string>): Upstream | undefined;
+  /** `upstream` refused a connection: later picks avoid it. */
+  refused(upstream: Upstream): void;
+  /** How an attempt at `upstream` ended (for passive health checks). */
+  settled?(upstream: Upstream, result: AttemptResult): void;
+}
+
+/** The caller's error codes for a request that got no answer. */
+export interface ForwardErrors {
+  /** No upstream to try at all (503). */
+  noInstance(): ServiceError;
+  /** The last attempt was refused (502). */
+  unreachable(cause: Error): ServiceError;
+  /** The last attempt timed out (504). */
+  timeout(cause: Error): ServiceError;
+  /** The last attempt failed otherwise, e.g. a reset (502). */
+  failed(cause: Error): ServiceError;
+}
+
+/** One request on its way upstream, headers and path already prepared. */
+export interface ForwardOptions {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  /** Name of each attempt's client span (`profile: GET /profile/me`). */
+  readonly name: string;
+  /** The request's server span. */
+  readonly trace: TraceContext;
+  /** The buffered body of an idempotent request, replayed on a retry. */
+  readonly body: Buffer | undefined;
+  readonly closeAfter: boolean;
+  readonly proxy: UpstreamProxy;
+  readonly target: AttemptTarget;
+  readonly errors: ForwardErrors;
+  /** Silence after which an attempt times out. @default the proxy's timeout */
+  readonly timeoutMs?: number;
+  /** Receives `upstream`, `upstreamAddress` and `retries` (the server span's attributes). */
+  readonly attributes: Record<string, string | number | boolean>;
+}
+
+/**
+ * Picks an upstream and proxies. When an attempt gets no answer — refused (that upstream is
+ * ejected), reset, or timed out — an idempotent request goes once more to another upstream;
+ * anything else gets the caller's error. Throws when no answer reached the client.
+ */
+export async function forwardWithRetry(options: ForwardOptions): Promise<void> {
+  const { target, errors, attributes } = options;
+  let upstream = target.pick();
+  if (!upstream) throw errors.noInstance();
+  let tried: Set<string> | undefined;
+  for (let retries = 0; ; retries++) {
+    attributes.upstream = upstream.id;
+    attributes.upstreamAddress = `${upstream.host}:${upstream.port}`;
+    attributes.retries = retries;
+    const outcome = await options.proxy.forward(options.req, options.res, {
+      upstream,
+      trace: startChildTrace(options.trace),
+      name: options.name,
+      body: options.body,
+      closeAfter: options.closeAfter,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    });
+    if (outcome.kind === 'aborted') return;
+    if (outcome.kind === 'response') {
+      target.settled?.(upstream, 'answered');
+      return;
+    }
+    const { failure, cause } = outcome;
+    // A reset is often a kept-alive socket the upstream closed or died on: counted, not ejected.
+    if (failure === 'refused') target.refused(upstream);
+    target.settled?.(upstream, failure);
+    if (retries > 0 || !isIdempotent(options.method)) throw errorFor(errors, failure, cause);
+    (tried ??= new Set()).add(upstream.id);
+    upstream = target.pick(tried);
+    if (!upstream) throw errorFor(errors, failure, cause);
+  }
+}
+
+function errorFor(errors: ForwardErrors, failure: AttemptFailure, cause: Error): ServiceError {
+  if (failure === 'refused') return errors.unreachable(cause);
+  if (failure === 'timeout') return errors.timeout(cause);
+  return errors.failed(cause);
+}

@@ -1,0 +1,5 @@
+export * from './forward.js';
+export * from './hop-by-hop.js';
+export * from './settings.js';
+export * from './upstream.js';
+export * from './upstream-proxy.js';

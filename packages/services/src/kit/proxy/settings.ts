@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { envNames } from '../../contract/env.js';
+
+/** Settings of every proxy that picks instances itself (the gateway in client mode, the lb). */
+export interface ProxySettings {
+  /** How long an upstream may stay silent before the attempt times out. @default 5000 */
+  readonly upstreamTimeoutMs: number;
+  /** Consecutive connection failures or timeouts after which an instance is skipped until the registry vouches for it. @default 5 */
+  readonly passiveHealthFailures: number;
+}
+
+/** `TOPOLAB_*` variables of the proxy settings. */
+export const proxySettingsSchema = z.object({
+  [envNames.upstreamTimeoutMs]: z.coerce.number().int().min(1).default(5000),
+  [envNames.passiveHealthFailures]: z.coerce.number().int().min(1).default(5),
+});
+
+/** Maps the validated variables to settings. */
+export function toProxySettings(raw: z.output<typeof proxySettingsSchema>): ProxySettings {
+  return { upstreamTimeoutMs: raw[envNames.upstreamTimeoutMs], passiveHealthFailures: raw[envNames.passiveHealthFailures] };
+}

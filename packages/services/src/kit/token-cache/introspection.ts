@@ -1,0 +1,45 @@
+import type { ServiceCaller } from '../discovery/service-caller.js';
+import type { TraceContext } from '../trace.js';
+import { toTokenFacts, type TokenFacts } from './token-facts.js';
+
+/** Auth could not give a verdict (down, unreachable, or answering without one). */
+export class IntrospectionUnavailableError extends Error {
+  override readonly name = 'IntrospectionUnavailableError';
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`Auth could not introspect a token: ${reason}.`, options);
+  }
+}
+
+/** Options of createIntrospection. */
+export interface IntrospectionOptions {
+  /** Calls "some auth instance", found through the catalog. */
+  readonly caller: ServiceCaller;
+  /** How long one introspection may take. @default 2000 */
+  readonly timeoutMs?: number;
+}
+
+/** Asks auth about a token: the one authoritative verdict (it knows every revocation). */
+export interface Introspection {
+  /** The facts of an active token, or undefined for an inactive one; throws IntrospectionUnavailableError. */
+  introspect(token: string, trace?: TraceContext): Promise<TokenFacts | undefined>;
+}
+
+/** Creates an introspection client: `POST /auth/introspect { token }` on some auth instance. */
+export function createIntrospection(options: IntrospectionOptions): Introspection {
+  const { caller } = options;
+  const timeoutMs = options.timeoutMs ?? 2000;
+  return {
+    async introspect(token, trace) {
+      let answer;
+      try {
+        answer = await caller.call<{ active?: unknown }>({ service: 'auth', method: 'POST', path: '/auth/introspect', body: { token }, ...(trace ? { trace } : {}), timeoutMs });
+      } catch (error) {
+        throw new IntrospectionUnavailableError('no auth instance answered', { cause: error });
+      }
+      if (answer.status === 200 && answer.body?.active === false) return undefined;
+      const facts = answer.status === 200 && answer.body?.active === true ? toTokenFacts(answer.body) : undefined;
+      if (!facts) throw new IntrospectionUnavailableError(`auth answered with status ${answer.status} and no verdict`);
+      return facts;
+    },
+  };
+}

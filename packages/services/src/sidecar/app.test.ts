@@ -1,0 +1,155 @@
+import { decodeJwt } from 'jose';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { forgeTokens } from '../kit/token-cache/testing.js';
+import { startTestSidecar, type TestSidecarOptions } from './testing.js';
+
+async function setup(options: TestSidecarOptions = {}) {
+  const sidecar = await startTestSidecar(options);
+  onTestFinished(() => sidecar.close());
+  return sidecar;
+}
+
+const keyOf = (token: string) => `token:${decodeJwt(token).jti as string}`;
+
+describe('sidecar POST /check', () => {
+  it('answers from the global cache, then from its own cache, without asking auth', async () => {
+    const s = await setup();
+    const { accessToken, userId } = await s.login();
+    const exp = decodeJwt(accessToken).exp;
+    expect(await s.check(accessToken)).toEqual({ status: 200, body: { active: true, sub: userId, username: 'alice', exp, source: 'cache' } });
+    expect(await s.check(accessToken)).toEqual({ status: 200, body: { active: true, sub: userId, username: 'alice', exp, source: 'local' } });
+    expect(s.auth.cache.reads).toBe(1);
+    expect(s.calls('/auth/introspect')).toBe(0);
+  });
+
+  it('fills a miss from auth into both caches', async () => {
+    const s = await setup();
+    const { accessToken, userId } = await s.login();
+    await s.auth.cache.delete(keyOf(accessToken));
+    expect((await s.check(accessToken)).body).toMatchObject({ active: true, sub: userId, source: 'auth' });
+    await expect.poll(() => s.auth.cache.peek(keyOf(accessToken))).toMatchObject({ active: true, sub: userId });
+    expect((await s.check(accessToken)).body).toMatchObject({ active: true, source: 'local' });
+    expect(s.calls('/auth/introspect')).toBe(1);
+  });
+
+  it('refuses tampered, expired and malformed tokens', async () => {
+    const s = await setup();
+    const { accessToken } = await s.login();
+    const [header, payload, signature] = accessToken.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
+    const tampered = [header, Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url'), signature].join('.');
+    for (const bad of [tampered, 'not-a-jwt']) expect((await s.check(bad)).body).toMatchObject({ active: false });
+    s.auth.clock.advance(601_000);
+    expect((await s.check(accessToken)).body).toMatchObject({ active: false });
+  });
+
+  it('refuses a forged token that copies a live token\'s jti and sub, and accepts the real one', async () => {
+    const s = await setup();
+    const { accessToken, userId } = await s.login();
+    for (const forged of forgeTokens(accessToken)) {
+      expect(await s.check(forged)).toEqual({ status: 200, body: { active: false, source: 'cache', forged: true } });
+    }
+    expect(s.calls('/auth/introspect')).toBe(0);
+    expect((await s.check(accessToken)).body).toMatchObject({ active: true, sub: userId, source: 'cache' });
+    // Its own verdict on the real token does not vouch for a forgery either.
+    for (const forged of forgeTokens(accessToken)) expect((await s.check(forged)).body).toMatchObject({ active: false, forged: true });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(s.recorded.spans().filter((span) => span.kind === 'server' && span.attributes?.forged === true)).toHaveLength(6);
+  });
+
+  it('never lets its fill of the global cache undo a logout auth wrote while it was introspecting', async () => {
+    let logoutDuringIntrospection: (() => Promise<void>) | undefined;
+    const s = await setup({
+      wrapIntrospection: (real) => ({
+        async introspect(token, trace) {
+          const facts = await real.introspect(token, trace);
+          await logoutDuringIntrospection?.();
+          return facts;
+        },
+      }),
+    });
+    const { accessToken } = await s.login();
+    await s.auth.cache.delete(keyOf(accessToken));
+    // The revocation message is lost to this sidecar, so only the global cache can tell other readers.
+    s.auth.bus.down();
+    logoutDuringIntrospection = () => s.logout(accessToken);
+    expect((await s.check(accessToken)).body).toMatchObject({ active: true, source: 'auth' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(s.auth.cache.peek(keyOf(accessToken))).toEqual({ active: false, exp: decodeJwt(accessToken).exp });
+  });
+
+  it('refuses a cached token as soon as its revocation arrives on the bus', async () => {
+    const s = await setup();
+    const { accessToken } = await s.login();
+    expect((await s.check(accessToken)).body).toMatchObject({ active: true });
+    expect((await s.check(accessToken)).body).toMatchObject({ source: 'local' });
+    await s.logout(accessToken);
+    expect((await s.check(accessToken)).body).toEqual({ active: false, source: 'local' });
+  });
+
+  it('while the bus is down accepts a revoked token no longer than the fallback TTL', async () => {
+    const s = await setup();
+    const { accessToken } = await s.login();
+    expect((await s.check(accessToken)).body).toMatchObject({ active: true });
+    s.auth.bus.down('bus#1 is unreachable');
+    expect(s.events()).toEqual(['sidecar.bus.degraded']);
+    await s.logout(accessToken);
+    s.auth.clock.advance(999);
+    expect((await s.check(accessToken)).body).toMatchObject({ active: true, source: 'local' });
+    s.auth.clock.advance(1);
+    expect((await s.check(accessToken)).body).toEqual({ active: false, source: 'auth' });
+    s.auth.bus.up();
+    expect(s.events()).toEqual(['sidecar.bus.degraded', 'sidecar.bus.restored']);
+  });
+
+  it('stays correct when the global cache is down, and reports it once', async () => {
+    const s = await setup();
+    const { accessToken, userId } = await s.login();
+    const other = await s.login();
+    s.auth.cache.failing = true;
+    expect((await s.check(accessToken)).body).toMatchObject({ active: true, sub: userId, source: 'auth' });
+    await s.logout(other.accessToken);
+    expect((await s.check(other.accessToken)).body).toMatchObject({ active: false });
+    expect(s.events()).toEqual(['sidecar.cache.degraded']);
+  });
+
+  it('answers 503 SIDECAR_AUTH_UNAVAILABLE when a verdict needs auth and auth is gone', async () => {
+    const s = await setup();
+    const { accessToken } = await s.login();
+    await s.auth.cache.delete(keyOf(accessToken));
+    s.catalog.set({ ...s.catalog.current!, services: { auth: [] } });
+    const answer = await s.check(accessToken);
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.code).toBe('SIDECAR_AUTH_UNAVAILABLE');
+  });
+
+  it('refuses a body without a token with 400', async () => {
+    const s = await setup();
+    const res = await fetch(`${s.url}/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(400);
+  });
+
+  it('reports on GET /health whether revocations reach it', async () => {
+    const s = await setup({ start: false });
+    const health = async () => (await fetch(`${s.url}/health`)).json();
+    expect(await health()).toMatchObject({ status: 'ok', revocations: 'degraded' });
+    s.app.start();
+    await expect.poll(health).toMatchObject({ status: 'ok', revocations: 'live' });
+  });
+
+  it('never puts a token in a log, event or span', async () => {
+    const s = await setup();
+    const { accessToken } = await s.login();
+    await s.auth.cache.delete(keyOf(accessToken));
+    await s.check(accessToken);
+    s.auth.cache.failing = true;
+    await s.check('not-a-jwt');
+    await s.logout(accessToken);
+    await s.check(accessToken);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(s.recorded.spans().length).toBeGreaterThan(0);
+    const everything = JSON.stringify([s.recorded.messages, s.auth.recorded.messages]);
+    expect(everything).not.toContain(accessToken);
+    expect(everything).not.toContain(accessToken.split('.')[2]);
+  });
+});

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { defineRoute, type Route } from '../kit/http/router.js';
+import type { TokenVerdicts } from '../kit/token-cache/token-verdicts.js';
+import type { TokenChecker } from './token-checker.js';
+
+// Access JWTs are a few hundred bytes; anything far longer is not one.
+const checkBody = z.object({ token: z.string().min(1).max(8192) });
+
+/** What the sidecar's routes work with. */
+export interface SidecarRouteDeps {
+  readonly checker: TokenChecker;
+  readonly verdicts: TokenVerdicts;
+}
+
+/** `POST /check` and `GET /health`. */
+export function createSidecarRoutes(deps: SidecarRouteDeps): Route[] {
+  const { checker, verdicts } = deps;
+
+  const check = defineRoute({
+    method: 'POST',
+    path: '/check',
+    body: checkBody,
+    async handler({ body, trace, attributes }) {
+      const verdict = await checker.check(body.token, trace);
+      attributes.active = verdict.active;
+      attributes.source = verdict.source;
+      attributes.cache = verdict.source === 'auth' ? 'miss' : 'hit';
+      if (!verdict.active && verdict.forged) attributes.forged = true;
+      return verdict;
+    },
+  });
+
+  // The sidecar keeps no data of its own; it reports whether revocations reach it.
+  const health = defineRoute({
+    method: 'GET',
+    path: '/health',
+    handler: () => ({ status: 'ok', revocations: verdicts.degraded ? 'degraded' : 'live', cached: verdicts.size }),
+  });
+
+  return [check, health];
+}

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { isProcessAlive } from '@topolab/runtime';
 
 /** The compiled CLI, as users run it. */
 export const cliBin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -83,15 +84,8 @@ export function startCli(args: readonly string[]): CliProcess {
   };
 }
 
-/** Whether a process with this pid exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Whether the process runs (a zombie awaiting its reaper counts as gone). */
+export const isAlive = isProcessAlive;
 
 /** Polls `check` every 20 ms until it holds; rejects after `timeoutMs`. */
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

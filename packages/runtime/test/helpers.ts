@@ -1,3 +1,4 @@
+import { isProcessAlive } from '../src/supervisor/process-alive.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +15,8 @@ export function makeTempDir(prefix: string): string {
   return dir;
 }
 
-/** Whether a process exists; ESRCH means it is gone. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
-}
+/** Whether the process runs (a zombie awaiting its reaper counts as gone). */
+export const isAlive = isProcessAlive;
 
 /** Polls `condition` until it holds, failing after `timeoutMs`. */
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {

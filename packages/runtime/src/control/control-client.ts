@@ -2,7 +2,7 @@ import { isErrorBody } from '@topolab/services/contract';
 import { HttpRequestFailure, sendHttpRequest } from '../client/http-request.js';
 import { isRuntimeErrorCode, runtimeError } from '../errors/error-codes.js';
 import { TopolabError } from '../errors/topolab-error.js';
-import { isProcessAlive } from '../topology/data-dir.js';
+import { isProcessAlive } from '../supervisor/process-alive.js';
 import { controlFilePath, readControlFile, type ControlFile } from './control-file.js';
 import type { FaultAction, FaultResult } from '../topology/faults.js';
 import type { ScaleResult } from '../topology/scale.js';

@@ -5,3 +5,4 @@ export * from './instance-info.js';
 export * from './terminate-child.js';
 export * from './supervisor.js';
 export * from './supervisor-events.js';
+export * from './process-alive.js';

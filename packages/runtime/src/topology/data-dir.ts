@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '../supervisor/process-alive.js';
 import { runtimeError } from '../errors/error-codes.js';
 
 /** Where one topology keeps its files. */
@@ -49,15 +50,5 @@ function assertNotBusy(layout: DataDirLayout): void {
   }
   if (typeof pid === 'number' && pid !== process.pid && isProcessAlive(pid)) {
     throw runtimeError('TOPOLOGY_DATA_DIR_BUSY', { message: `Process ${pid} runs a topology in ${layout.root}.`, details: { pid, dataDir: layout.root } });
-  }
-}
-
-/** Whether a process with this pid exists (EPERM means it exists but belongs to someone else). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,22 +1,15 @@
-import { ConfigError } from '../kit/config.js';
+import { loadConfig } from '../kit/config.js';
 import { createServiceCaller } from '../kit/discovery/service-caller.js';
 import { runService } from '../kit/service-main.js';
 import { createGatewayApp } from './app.js';
 import { createAuthMode } from './auth/factory.js';
-import { parseGatewayConfig, type GatewayConfig } from './config.js';
+import { parseGatewayConfig } from './config.js';
 import { createDiscoveryMode } from './discovery/factory.js';
 import type { ModeDeps } from './mode-deps.js';
 import { createModeSwitch } from './mode-switch.js';
 import { createModes } from './modes.js';
 
-let config: GatewayConfig;
-try {
-  config = parseGatewayConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(2);
-}
+const config = loadConfig(() => parseGatewayConfig());
 
 // The gateway registers with no routes: it shows up in the registry and heartbeats, but owns no path.
 void runService((deps) => {

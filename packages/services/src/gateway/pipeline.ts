@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { RouteEntry } from '../contract/registry-api.js';
 import type { CatalogCache } from '../kit/discovery/catalog-cache.js';
-import { ServiceError } from '../kit/errors.js';
-import { hasBody, readBody } from '../kit/http/body.js';
-import { sendError, toServiceError } from '../kit/http/reply.js';
+import { hasBody } from '../kit/http/body.js';
+import { toServiceError } from '../kit/http/reply.js';
 import { startServerSpan } from '../kit/http/server-span.js';
+import { createRequestStages, tooLargeMessage } from '../kit/proxy/request-stages.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { authorize } from './authorize.js';
 import { gatewayErrors } from './errors.js';
@@ -45,6 +44,17 @@ export interface PipelineDeps {
  */
 export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { telemetry, catalog, modes, proxy, limits, clock, bodyLimit } = deps;
+  const stages = createRequestStages({
+    catalog,
+    bodyLimit,
+    telemetry,
+    errors: {
+      catalogUnavailable: () => gatewayErrors.GATEWAY_CATALOG_UNAVAILABLE(),
+      // Internal routes (service to service) do not exist as far as the outside can tell.
+      routeNotFound: () => gatewayErrors.GATEWAY_ROUTE_NOT_FOUND(),
+      tooLarge: (limit) => gatewayErrors.GATEWAY_BODY_TOO_LARGE(tooLargeMessage(limit)),
+    },
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const span = startServerSpan(req, res, telemetry, clock);
@@ -60,13 +70,13 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       const target = normalizeTarget(req.url ?? '');
       span.name = `${method} ${target.path}`;
       if (target.path === '/health') return answerHealth(req, res, catalog, active);
-      if (Number(req.headers['content-length'] ?? 0) > bodyLimit) throw tooLarge(bodyLimit);
-      const route = findRoute(target.path);
+      stages.checkDeclaredLength(req);
+      const route = stages.findRoute(target.path);
       attributes.route = route.prefix;
       attributes.service = route.service;
       const userId = await authorize({ route, authorization: req.headers.authorization, auth: active.auth, trace, attributes });
       admitUser(limits, userId, attributes);
-      const body = isIdempotent(method) && hasBody(req) ? await readReplayableBody(req) : undefined;
+      const body = isIdempotent(method) && hasBody(req) ? await stages.readReplayableBody(req) : undefined;
       const closeAfter = clientWantsClose(req.headers);
       const headers = buildUpstreamHeaders(req.headers, { clientAddress: req.socket.remoteAddress ?? '', proto: protoOf(req), requestId, userId });
       if (body) headers['content-length'] = String(body.length);
@@ -74,47 +84,13 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       req.url = target.url;
       await forwardRequest({ req, res, method, path: target.path, route, trace, body, closeAfter, discovery: active.discovery, proxy, attributes });
     } catch (error) {
-      answerError(req, res, toServiceError(error), attributes);
+      stages.answerError(req, res, toServiceError(error), attributes);
     }
-  }
-
-  function findRoute(path: string): RouteEntry {
-    if (!catalog.current) throw gatewayErrors.GATEWAY_CATALOG_UNAVAILABLE();
-    const route = catalog.route(path);
-    // Internal routes (service to service) do not exist as far as the outside can tell.
-    if (!route || route.access === 'internal') throw gatewayErrors.GATEWAY_ROUTE_NOT_FOUND();
-    return route;
-  }
-
-  async function readReplayableBody(req: IncomingMessage): Promise<Buffer> {
-    try {
-      return await readBody(req, bodyLimit);
-    } catch (error) {
-      if (error instanceof ServiceError && error.status === 413) throw tooLarge(bodyLimit);
-      throw error;
-    }
-  }
-
-  function answerError(req: IncomingMessage, res: ServerResponse, error: ServiceError, attributes: SpanAttributes): void {
-    attributes.error = error.code;
-    if (error.code === 'INTERNAL') telemetry.error('request failed', { errorCode: error.code, cause: (error.cause as Error | undefined)?.stack });
-    if (res.writableEnded || res.destroyed) return;
-    sendError(res, error);
-    // A body we refused to read must not be parsed as the next request on this connection.
-    if (error.headers?.connection === 'close') res.once('finish', () => req.destroy());
-    else req.resume();
   }
 
   return (req, res) => {
     void handle(req, res);
   };
-}
-
-function tooLarge(limit: number) {
-  return gatewayErrors.GATEWAY_BODY_TOO_LARGE({
-    message: `The request body is larger than the limit of ${limit} bytes.`,
-    headers: { connection: 'close' },
-  });
 }
 
 function protoOf(req: IncomingMessage): 'http' | 'https' {

@@ -75,3 +75,17 @@ export function parseServiceConfig(env: NodeJS.ProcessEnv = process.env): Servic
     bodyLimit: raw[envNames.bodyLimit],
   });
 }
+
+/**
+ * Reads a service's configuration at start; an invalid one ends the process with exit code 2
+ * and one line naming each bad variable (the supervisor shows it with the instance's last lines).
+ */
+export function loadConfig<C>(parse: () => C): C {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+}

@@ -2,12 +2,12 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { RouteEntry } from '../contract/registry-api.js';
 import type { CatalogCache } from '../kit/discovery/catalog-cache.js';
 import type { InstancePicker } from '../kit/discovery/instance-picker.js';
-import { ServiceError } from '../kit/errors.js';
-import { hasBody, readBody } from '../kit/http/body.js';
-import { sendError, toServiceError } from '../kit/http/reply.js';
+import { hasBody } from '../kit/http/body.js';
+import { toServiceError } from '../kit/http/reply.js';
 import { startServerSpan } from '../kit/http/server-span.js';
 import { forwardWithRetry, isIdempotent, type ForwardErrors } from '../kit/proxy/forward.js';
 import { clientWantsClose } from '../kit/proxy/hop-by-hop.js';
+import { createRequestStages, tooLargeMessage } from '../kit/proxy/request-stages.js';
 import type { UpstreamProxy } from '../kit/proxy/upstream-proxy.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { lbErrors } from './errors.js';
@@ -36,6 +36,17 @@ export interface LbHandlerDeps {
  */
 export function createLbHandler(deps: LbHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { telemetry, catalog, picker, proxy, clock, bodyLimit } = deps;
+  const stages = createRequestStages({
+    catalog,
+    bodyLimit,
+    telemetry,
+    errors: {
+      catalogUnavailable: () => lbErrors.LB_CATALOG_UNAVAILABLE(),
+      // Internal routes are service to service; the lb serves only what the gateway may reach.
+      routeNotFound: () => lbErrors.LB_ROUTE_NOT_FOUND(),
+      tooLarge: (limit) => lbErrors.LB_BODY_TOO_LARGE(tooLargeMessage(limit)),
+    },
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const span = startServerSpan(req, res, telemetry, clock);
@@ -46,11 +57,11 @@ export function createLbHandler(deps: LbHandlerDeps): (req: IncomingMessage, res
     span.name = `${method} ${path}`;
     try {
       if (path === '/health') return answerLbHealth(req, res, catalog);
-      if (Number(req.headers['content-length'] ?? 0) > bodyLimit) throw tooLarge(bodyLimit);
-      const route = findRoute(path);
+      stages.checkDeclaredLength(req);
+      const route = stages.findRoute(path);
       attributes.route = route.prefix;
       attributes.service = route.service;
-      const body = isIdempotent(method) && hasBody(req) ? await readReplayableBody(req) : undefined;
+      const body = isIdempotent(method) && hasBody(req) ? await stages.readReplayableBody(req) : undefined;
       const closeAfter = clientWantsClose(req.headers);
       const headers = buildLbUpstreamHeaders(req.headers);
       if (body) headers['content-length'] = String(body.length);
@@ -73,35 +84,8 @@ export function createLbHandler(deps: LbHandlerDeps): (req: IncomingMessage, res
         attributes,
       });
     } catch (error) {
-      answerError(req, res, toServiceError(error), attributes);
+      stages.answerError(req, res, toServiceError(error), attributes);
     }
-  }
-
-  function findRoute(path: string): RouteEntry {
-    if (!catalog.current) throw lbErrors.LB_CATALOG_UNAVAILABLE();
-    const route = catalog.route(path);
-    // Internal routes are service to service; the lb serves only what the gateway may reach.
-    if (!route || route.access === 'internal') throw lbErrors.LB_ROUTE_NOT_FOUND();
-    return route;
-  }
-
-  async function readReplayableBody(req: IncomingMessage): Promise<Buffer> {
-    try {
-      return await readBody(req, bodyLimit);
-    } catch (error) {
-      if (error instanceof ServiceError && error.status === 413) throw tooLarge(bodyLimit);
-      throw error;
-    }
-  }
-
-  function answerError(req: IncomingMessage, res: ServerResponse, error: ServiceError, attributes: Record<string, string | number | boolean>): void {
-    attributes.error = error.code;
-    if (error.code === 'INTERNAL') telemetry.error('request failed', { errorCode: error.code, cause: (error.cause as Error | undefined)?.stack });
-    if (res.writableEnded || res.destroyed) return;
-    sendError(res, error);
-    // A body we refused to read must not be parsed as the next request on this connection.
-    if (error.headers?.connection === 'close') res.once('finish', () => req.destroy());
-    else req.resume();
   }
 
   return (req, res) => {
@@ -121,8 +105,4 @@ function forwardErrorsFor(route: RouteEntry): ForwardErrors {
 function pathOf(url: string): string {
   const queryAt = url.indexOf('?');
   return queryAt === -1 ? url : url.slice(0, queryAt);
-}
-
-function tooLarge(limit: number) {
-  return lbErrors.LB_BODY_TOO_LARGE({ message: `The request body is larger than the limit of ${limit} bytes.`, headers: { connection: 'close' } });
 }

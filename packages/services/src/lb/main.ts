@@ -1,16 +1,9 @@
-import { ConfigError } from '../kit/config.js';
+import { loadConfig } from '../kit/config.js';
 import { runService } from '../kit/service-main.js';
 import { createLbApp } from './app.js';
-import { parseLbConfig, type LbConfig } from './config.js';
+import { parseLbConfig } from './config.js';
 
-let config: LbConfig;
-try {
-  config = parseLbConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(2);
-}
+const config = loadConfig(() => parseLbConfig());
 
 // The lb registers with no routes: the gateway finds it as service `lb` in server discovery mode.
 void runService((deps) => {

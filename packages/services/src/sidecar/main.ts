@@ -1,20 +1,13 @@
 import { createBusClient } from '../kit/clients/bus-client.js';
 import { createCacheClient } from '../kit/clients/cache-client.js';
-import { ConfigError } from '../kit/config.js';
+import { loadConfig } from '../kit/config.js';
 import { createServiceCaller } from '../kit/discovery/service-caller.js';
 import { runService } from '../kit/service-main.js';
 import { createIntrospection } from '../kit/token-cache/introspection.js';
 import { createSidecarApp } from './app.js';
-import { parseSidecarConfig, type SidecarConfig } from './config.js';
+import { parseSidecarConfig } from './config.js';
 
-let config: SidecarConfig;
-try {
-  config = parseSidecarConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(2);
-}
+const config = loadConfig(() => parseSidecarConfig());
 
 // Bus, global cache and auth are found like any service: in the registry's catalog.
 void runService(({ telemetry, http, createCatalog }) => {

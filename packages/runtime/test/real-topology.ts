@@ -4,15 +4,21 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serviceManifest } from '@topolab/services/contract';
+import { serviceManifest, type Catalog } from '@topolab/services/contract';
 import { expect } from 'vitest';
 import {
   createGatewayClient,
   extractCode,
+  hopsOf,
   readPhone,
+  sendHttpRequest,
   startTopology,
   type GatewayClient,
+  type GatewayRequest,
+  type GatewayResponse,
+  type Hop,
   type Topology,
+  type TopologyEvent,
   type TopologyOptions,
 } from '../src/index.js';
 import { killLeftovers, waitFor } from './helpers.js';
@@ -247,4 +253,88 @@ function parseText(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** One gateway client per running gateway (`topology.gatewayUrls`), by index; close them before stopping. */
+export function createGatewayClients(topology: Topology): GatewayClient[] {
+  return topology.gatewayUrls.map((url) => createGatewayClient(url));
+}
+
+/** Status and error code of `request` sent to each gateway (concurrently), in gateway order. */
+export function answersOn(gateways: readonly GatewayClient[], request: GatewayRequest): Promise<[number, string | undefined][]> {
+  return Promise.all(gateways.map(async (gateway) => {
+    const answer = await gateway.request(request);
+    return [answer.status, errorCode(answer.body)] as [number, string | undefined];
+  }));
+}
+
+/** signUp, then `POST /profile` through the same gateway (201 or the test fails). */
+export async function signUpWithProfile(topology: Topology, gateway: GatewayClient, displayName = 'Test'): Promise<SignedUpUser> {
+  const user = await signUp(topology, gateway);
+  const created = await gateway.request({ method: 'POST', path: '/profile', token: user.accessToken, body: { displayName } });
+  expect([created.status, errorCode(created.body)], 'POST /profile').toEqual([201, undefined]);
+  return user;
+}
+
+/** Every instance id the registry's catalog lists now (any service). */
+export async function catalogInstanceIds(topology: Topology): Promise<Set<string>> {
+  const answer = await sendHttpRequest({ url: `${topology.registryUrl}/v1/catalog`, timeoutMs: 2000 });
+  expect(answer.status, 'GET /v1/catalog').toBe(200);
+  return new Set(Object.values((answer.body as Catalog).services).flatMap((records) => records.map((record) => record.instanceId)));
+}
+
+/** The server hops of a gateway request's trace received so far (spans arrive from each process on its own). */
+export function hopsOfResponse(topology: Topology, response: Pick<GatewayResponse, 'traceId'>): Hop[] {
+  return hopsOf(topology.traces.spansOf(response.traceId));
+}
+
+/** A domain event (`type: 'event'`) as an event log keeps it. */
+export interface RecordedDomainEvent {
+  readonly instanceId: string;
+  readonly name: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Its position in the log: compare with `mark()`. */
+  readonly seq: number;
+}
+
+/** Records a topology's domain events and crashes; pass `listener` as the `onEvent` option. */
+export interface EventLog {
+  readonly listener: (event: TopologyEvent) => void;
+  /** The position of the next event: events recorded from now on have `seq >= mark()`. */
+  mark(): number;
+  /** The domain events named `name` recorded at or after `since` (all by default). */
+  named(name: string, since?: number): RecordedDomainEvent[];
+  /** The ids of the instances that crashed (`instance.crashed`) at or after `since`. */
+  crashed(since?: number): string[];
+  /** Waits until an event `name` from each of `instanceIds` was recorded at or after `since`; returns them by instance. */
+  waitForEach(name: string, instanceIds: readonly string[], options: { readonly since: number; readonly timeoutMs: number }): Promise<Map<string, RecordedDomainEvent>>;
+}
+
+/** Creates an empty event log. */
+export function createEventLog(): EventLog {
+  const events: RecordedDomainEvent[] = [];
+  const crashes: { instanceId: string; seq: number }[] = [];
+  let seq = 0;
+  const named = (name: string, since = 0) => events.filter((event) => event.name === name && event.seq >= since);
+  return {
+    listener(event) {
+      if (event.type === 'event') events.push({ instanceId: event.instanceId, name: event.name, data: event.data, seq: seq++ });
+      if (event.type === 'instance.crashed') crashes.push({ instanceId: event.instanceId, seq: seq++ });
+    },
+    mark: () => seq,
+    named,
+    crashed: (since = 0) => crashes.filter((crash) => crash.seq >= since).map((crash) => crash.instanceId),
+    async waitForEach(name, instanceIds, { since, timeoutMs }) {
+      const found = new Map<string, RecordedDomainEvent>();
+      await waitFor(
+        () => {
+          for (const event of named(name, since)) if (instanceIds.includes(event.instanceId) && !found.has(event.instanceId)) found.set(event.instanceId, event);
+          return found.size === instanceIds.length;
+        },
+        timeoutMs,
+        `${name} from ${instanceIds.join(', ')}`,
+      );
+      return found;
+    },
+  };
 }

@@ -36,7 +36,7 @@ describe('bus HTTP API', () => {
     expect(all.messages).toEqual([3, 4, 5].map((seq) => ({ topic: 't', seq, time: 1_700_000_000_000, data: { i: seq } })));
     const page: BusBacklog = await jsonOf(await fetch(`${base}/bus/topics/t/messages?after=3&limit=1`));
     expect(page.messages.map((m) => m.seq)).toEqual([4]);
-    expect(await jsonOf(await fetch(`${base}/bus/topics/empty/messages`))).toEqual({ topic: 'empty', latestSeq: 0, oldestSeq: 1, messages: [] });
+    expect(await jsonOf(await fetch(`${base}/bus/topics/empty/messages`))).toEqual({ topic: 'empty', epoch: expect.any(String), latestSeq: 0, oldestSeq: 1, messages: [] });
   });
 
   it.each(['Upper', '1digit', '-dash', 'a'.repeat(65), 'sp%20ace', 'sl%2Fash'])('refuses the topic %s with 400 BUS_TOPIC_INVALID', async (topic) => {

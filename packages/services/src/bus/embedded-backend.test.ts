@@ -13,7 +13,7 @@ describe('embedded bus backend', () => {
 
   it('answers an empty backlog for an unknown topic', async () => {
     const backend = createEmbeddedBusBackend();
-    expect(await backend.backlog('nobody', 0, 10)).toEqual({ topic: 'nobody', latestSeq: 0, oldestSeq: 1, messages: [] });
+    expect(await backend.backlog('nobody', 0, 10)).toEqual({ topic: 'nobody', epoch: expect.any(String), latestSeq: 0, oldestSeq: 1, messages: [] });
   });
 
   it('reads the backlog after a seq, up to a limit, and forgets beyond the retention', async () => {

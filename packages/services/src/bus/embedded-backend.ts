@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { BusBacklog, BusMessage } from '../contract/bus-api.js';
 import type { BusBackend, BusListener } from './backend.js';
 
@@ -7,6 +8,8 @@ export interface EmbeddedBusOptions {
   readonly retain?: number;
   /** Epoch ms now, stamped on each message. @default Date.now */
   readonly clock?: () => number;
+  /** Identifies this bus's state in backlogs. @default a random id (a restarted embedded bus starts afresh) */
+  readonly epoch?: string;
 }
 
 interface Topic {
@@ -22,6 +25,7 @@ export function createEmbeddedBusBackend(options: EmbeddedBusOptions = {}): BusB
   if (!Number.isInteger(retain) || retain < 1) throw new RangeError(`Expected the \`retain\` option to be a positive integer, got ${retain}`);
   const clock = options.clock ?? Date.now;
   const topics = new Map<string, Topic>();
+  const epoch = options.epoch ?? randomUUID();
 
   const topicOf = (name: string): Topic => {
     let topic = topics.get(name);
@@ -47,10 +51,10 @@ export function createEmbeddedBusBackend(options: EmbeddedBusOptions = {}): BusB
     },
     async backlog(name, after, limit): Promise<BusBacklog> {
       const topic = topics.get(name);
-      if (!topic) return { topic: name, latestSeq: 0, oldestSeq: 1, messages: [] };
+      if (!topic) return { topic: name, epoch, latestSeq: 0, oldestSeq: 1, messages: [] };
       const oldestSeq = topic.messages[0]?.seq ?? topic.latestSeq + 1;
       const start = Math.max(0, after - oldestSeq + 1);
-      return { topic: name, latestSeq: topic.latestSeq, oldestSeq, messages: topic.messages.slice(start, start + limit) };
+      return { topic: name, epoch, latestSeq: topic.latestSeq, oldestSeq, messages: topic.messages.slice(start, start + limit) };
     },
     subscribe(name, listener) {
       const topic = topicOf(name);

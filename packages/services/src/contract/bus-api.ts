@@ -25,6 +25,11 @@ export interface BusMessage<T = unknown> {
 /** `GET /bus/topics/:topic/messages` answer. */
 export interface BusBacklog<T = unknown> {
   readonly topic: string;
+  /**
+   * Changes whenever the bus's state starts afresh (an embedded bus: every start), when seqs
+   * begin again at 1. A subscriber that sees another epoch than before has lost messages.
+   */
+  readonly epoch: string;
   /** The newest seq of the topic (0 when none yet). */
   readonly latestSeq: number;
   /** The oldest seq still retained (latestSeq + 1 when none is). */

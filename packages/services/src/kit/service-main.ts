@@ -80,7 +80,14 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
     http,
     createCatalog() {
       if (!config.registryUrl) throw new Error('This instance has no registry URL.');
-      return createCatalogCache({ registryUrl: config.registryUrl, refreshMs: config.catalogRefreshMs, http, telemetry });
+      return createCatalogCache({
+        registryUrl: config.registryUrl,
+        refreshMs: config.catalogRefreshMs,
+        http,
+        telemetry,
+        // One lease plus a sweep: by then every live instance has heartbeated and registered again.
+        refillGraceMs: config.heartbeatMs * config.missedHeartbeats + config.sweepIntervalMs,
+      });
     },
   };
 

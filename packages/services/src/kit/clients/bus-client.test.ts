@@ -153,6 +153,26 @@ describe('bus client', () => {
     expect(data).toEqual([1, 2, 3, 10]);
   });
 
+  it('says lost when the restarted bus has already reached the same seq (its epoch changed)', async () => {
+    const first = await startBus();
+    let current = first.instance;
+    const client = createClient(() => [current]);
+    const statuses: string[] = [];
+    const data: string[] = [];
+    const subscription = client.subscribe<string>('topic.d', { onMessage: (m) => data.push(m.data), onStatus: (s) => statuses.push(s.state) });
+    cleanups.push(() => subscription.close());
+    await waitFor(() => subscription.connected, 'the stream');
+    await client.publish('topic.d', 'before');
+    await waitFor(() => data.length === 1, 'the first message');
+    await closeServer(first.server);
+    const second = await startBus();
+    current = second.instance;
+    // Published while the subscriber reconnects: the new bus is at seq 1 again, like the old one.
+    await client.publish('topic.d', 'after');
+    await waitFor(() => statuses.includes('lost') && data.includes('after'), 'the lost status and the replayed message');
+    expect(data).toEqual(['before', 'after']);
+  });
+
   it('fails a publish with BusUnavailableError when no bus instance is listed', async () => {
     const client = createClient(() => []);
     await expect(client.publish('topic.c', 1)).rejects.toBeInstanceOf(BusUnavailableError);

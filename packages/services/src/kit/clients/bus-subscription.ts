@@ -60,6 +60,8 @@ export function openBusSubscription<T>(options: BusSubscriptionOptions<T>): BusS
   const idleTimeoutMs = options.idleTimeoutMs ?? defaultBusIdleTimeoutMs;
   // Undefined until the first connection reads where the topic stands.
   let lastSeq: number | undefined;
+  // The bus state the seqs belong to: another epoch means the bus started afresh.
+  let epoch: string | undefined;
   let connected = false;
   let closed = false;
   let stream: ClientRequest | undefined;
@@ -88,14 +90,18 @@ export function openBusSubscription<T>(options: BusSubscriptionOptions<T>): BusS
   // bus restarted (its seqs went back) or dropped what we missed, say so.
   async function prepare(instance: InstanceRecord): Promise<void> {
     if (lastSeq === undefined) {
-      lastSeq = (await backlog(instance, 0, 1)).latestSeq;
+      const head = await backlog(instance, 0, 1);
+      lastSeq = head.latestSeq;
+      epoch = head.epoch;
       return;
     }
     const state = await backlog(instance, lastSeq);
-    if (state.latestSeq < lastSeq || state.oldestSeq > lastSeq + 1) {
+    const restarted = state.epoch !== epoch || state.latestSeq < lastSeq;
+    if (restarted || state.oldestSeq > lastSeq + 1) {
       status({ state: 'lost', afterSeq: lastSeq });
       // A restarted bus counts from 1 again: replay all it holds; otherwise resume at its oldest.
-      lastSeq = state.latestSeq < lastSeq ? 0 : state.oldestSeq - 1;
+      lastSeq = restarted ? 0 : state.oldestSeq - 1;
+      epoch = state.epoch;
     }
   }
 

@@ -3,6 +3,7 @@ import type { Catalog, CatalogEvent, InstanceRecord, RouteEntry } from '../../co
 import type { HttpClient } from '../http/client.js';
 import type { Telemetry } from '../telemetry.js';
 import { registryTarget } from './registry-target.js';
+import { mergeRefillingCatalog } from './catalog-refill.js';
 import { matchRoute } from './route-match.js';
 import { createSseParser } from './sse.js';
 
@@ -13,6 +14,10 @@ export interface CatalogCacheOptions {
   readonly refreshMs: number;
   readonly http: HttpClient;
   readonly telemetry: Telemetry;
+  /** After the registry restarts, how long to keep instances it does not list again yet (one lease). @default 0 */
+  readonly refillGraceMs?: number;
+  /** @default Date.now */
+  readonly clock?: () => number;
 }
 
 /** Called after the cached catalog changed. */
@@ -47,11 +52,23 @@ export function createCatalogCache(options: CatalogCacheOptions): CatalogCache {
   let watching = false;
   let stopped = false;
 
+  const clock = options.clock ?? Date.now;
+  // The last catalog of the previous registry epoch, kept while a restarted registry refills.
+  let refill: { previous: Catalog; until: number } | undefined;
+  let latest: Catalog | undefined;
+
   function accept(catalog: Catalog, event?: CatalogEvent): void {
-    if (current && catalog.epoch === current.epoch && catalog.version < current.version) return;
-    const changed = !current || catalog.epoch !== current.epoch || catalog.version !== current.version;
-    current = catalog;
-    if (changed || event) for (const listener of listeners) listener(catalog, event);
+    if (latest && catalog.epoch === latest.epoch && catalog.version < latest.version) return;
+    if (latest && catalog.epoch !== latest.epoch && options.refillGraceMs) {
+      refill = { previous: current ?? latest, until: clock() + options.refillGraceMs };
+      telemetry.info('registry restarted; keeping known instances while it refills', { epoch: catalog.epoch });
+    }
+    if (refill && clock() >= refill.until) refill = undefined;
+    const merging = refill !== undefined;
+    const changed = !latest || catalog.epoch !== latest.epoch || catalog.version !== latest.version || merging || current !== latest;
+    latest = catalog;
+    current = refill ? mergeRefillingCatalog(catalog, refill.previous) : catalog;
+    if (changed || event) for (const listener of listeners) listener(current, event);
   }
 
   async function fetchCatalog(): Promise<void> {

@@ -3,7 +3,9 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerFaultCommands } from './commands/faults.js';
 import { registerModeCommand } from './commands/mode.js';
 import { registerPhoneCommand } from './commands/phone.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerScaleCommand } from './commands/scale.js';
+import { registerScenariosCommand } from './commands/scenarios.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerUpCommand } from './commands/up.js';
 import { processIo, type CliIo } from './io.js';
@@ -28,11 +30,15 @@ Examples:
   $ topolab up --replicas profile=3  run the topology with a live dashboard
   $ topolab status                   from another terminal: what runs where
   $ topolab kill profile#2           break something and watch the registry evict it
-  $ topolab mode --auth local        switch every gateway's auth mode at run time`,
+  $ topolab mode --auth local        switch every gateway's auth mode at run time
+  $ topolab scenarios                list the built-in scenarios
+  $ topolab run --matrix             run every scenario in every mode it allows`,
     );
   const context = { io, exit, verbose: () => Boolean(program.opts().verbose) };
   registerUpCommand(program, context);
   registerDemoCommand(program, context);
+  registerScenariosCommand(program, context);
+  registerRunCommand(program, context);
   registerStatusCommand(program, context);
   registerPhoneCommand(program, context);
   registerModeCommand(program, context);

@@ -16,10 +16,10 @@ describe('topolab usage', () => {
   it('lists the commands in --help', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['up', 'demo', 'status', 'phone', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale']) expect(run.stdout).toContain(command);
+    for (const command of ['up', 'demo', 'scenarios', 'run', 'status', 'phone', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale']) expect(run.stdout).toContain(command);
   });
 
-  it.each(['up', 'demo', 'status', 'phone', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale'])('topolab %s --help has an example', async (command) => {
+  it.each(['up', 'demo', 'scenarios', 'run', 'status', 'phone', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale'])('topolab %s --help has an example', async (command) => {
     const run = await runCli([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Examples:');

@@ -7,6 +7,7 @@
  * - telemetry: collects spans by trace; `hopsOf` / `formatHops` show a request's path.
  * - client: `createGatewayClient(url)`, which starts a fresh trace per request.
  * - control: the control API served by `topolab up` and its client for other terminals.
+ * - scenarios: the DSL (`defineScenario`), the context, runner and loader of scenario files.
  */
 export * from './errors/index.js';
 export * from './supervisor/index.js';
@@ -17,6 +18,7 @@ export * from './control/index.js';
 export * from './demo/demo-flow.js';
 export * from './demo/demo-user.js';
 export * from './phone/read-phone.js';
+export * from './scenarios/index.js';
 /** Contract types the CLI needs, re-exported so the CLI depends on the runtime only. */
 export type { ServiceName, TimingsPreset, Timings, Span, LogRecord } from '@topolab/services/contract';
 export { defaultLimitSettings, type LimitSettings } from '@topolab/services/contract';

@@ -44,6 +44,13 @@ export const runtimeErrorCodes = Object.freeze({
   CONTROL_PHONE_UNAVAILABLE: { exitCode: 3, status: 503, message: 'No SMS instance is ready to read messages from.', hint: 'Check `topolab status`; restart the sms instance.' },
   CONTROL_UPSTREAM_FAILED: { exitCode: 3, status: 502, message: 'An instance behind the control API did not answer.', hint: 'Check `topolab status` and the instance log.' },
   DEMO_STEP_FAILED: { exitCode: 1, status: 500, message: 'A demo step got an unexpected answer.', hint: 'Read the answer shown and the instance logs under the data dir.' },
+  SCENARIO_NOT_FOUND: { exitCode: 2, status: 404, message: 'No scenario has this name, or the file does not exist.', hint: 'Run `topolab scenarios` to list the built-in ones, or give the path of a .ts, .js or .mjs file.' },
+  SCENARIO_INVALID: { exitCode: 2, status: 400, message: 'A scenario file does not load or does not export a scenario.', hint: "Write `export default defineScenario({ name, summary, run })` with defineScenario imported from 'topolab'." },
+  SCENARIO_ASSERTION_FAILED: { exitCode: 1, status: 500, message: 'An expectation of a scenario did not hold.' },
+  SCENARIO_WAIT_TIMEOUT: { exitCode: 1, status: 504, message: 'A condition a scenario waited for did not hold in time.' },
+  SCENARIO_TIMEOUT: { exitCode: 1, status: 504, message: 'A scenario did not finish in time.', hint: 'Raise its `timeoutMs`, or look for a step that waits on something that never happens.' },
+  SCENARIO_USER_FLOW_FAILED: { exitCode: 1, status: 502, message: 'Signing a user up or in through the gateway got an unexpected answer.', hint: 'Run again with --keep-data and read the auth and sms logs.' },
+  SCENARIO_STOPPED: { exitCode: 1, status: 409, message: 'The scenario has already failed or ended; no more steps run.' },
   CONFIG_INVALID: { exitCode: 2, status: 400, message: 'Invalid configuration.' },
   INTERNAL: { exitCode: 1, status: 500, message: 'Something went wrong inside topolab.', hint: 'Run again with `--verbose` and report the stack.' },
 } as const satisfies Record<string, RuntimeErrorDefinition>);

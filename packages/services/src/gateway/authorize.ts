@@ -41,7 +41,7 @@ export async function authorize(input: AuthorizeInput): Promise<string | undefin
     throw error;
   }
   if (verdict.origin) {
-    attributes.cache = verdict.origin.cache;
+    if (verdict.origin.cache) attributes.cache = verdict.origin.cache;
     attributes.authSource = verdict.origin.authSource;
     if (verdict.origin.forged) attributes.forgedToken = true;
   }

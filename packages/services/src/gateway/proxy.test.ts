@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { createPassiveHealth } from '../kit/discovery/passive-health.js';
@@ -146,6 +147,23 @@ describe('gateway proxying and retries', () => {
     const answer = await rawRequest(gw.port, 'POST /profile/me HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 2048\r\n\r\n{"a":');
     expect(answer.status).toBe(413);
     expect(errorCode(answer)).toBe('GATEWAY_BODY_TOO_LARGE');
+    expect(live.requests).toHaveLength(0);
+  });
+
+  it('refuses an oversize body announced with Expect: 100-continue before inviting the upload', async () => {
+    const live = await track(startEchoUpstream('profile#1', '127.0.5.1'));
+    const { gw } = await gatewayOver([live], { bodyLimit: 1024 });
+    const head = 'POST /profile/me HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 2048\r\nExpect: 100-continue\r\n\r\n';
+    const first = await new Promise<string>((resolve, reject) => {
+      const socket = connect(gw.port, '127.0.0.1', () => socket.write(head));
+      socket.setEncoding('latin1');
+      socket.once('data', (chunk: string) => {
+        socket.destroy();
+        resolve(chunk);
+      });
+      socket.on('error', reject);
+    });
+    expect(first).toMatch(/^HTTP\/1\.1 413 /);
     expect(live.requests).toHaveLength(0);
   });
 

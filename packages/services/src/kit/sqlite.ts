@@ -21,12 +21,31 @@ export interface OpenDatabaseOptions {
  */
 export function openDatabase(file: string, options: OpenDatabaseOptions): SqliteDatabase {
   mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
-  db.pragma('journal_mode = WAL');
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const db = new Database(file, { timeout: busyTimeoutMs });
+  enableWal(db, Date.now() + busyTimeoutMs);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   migrate(db, options.migrations);
   return db;
+}
+
+/**
+ * Switches a connection to WAL. That needs an exclusive lock, and when several instances open
+ * the same new file at once SQLite may answer SQLITE_BUSY without waiting (its deadlock
+ * avoidance skips the busy handler): retry with a short pause until `deadline` (epoch ms).
+ */
+export function enableWal(db: Pick<SqliteDatabase, 'pragma'>, deadline: number): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() + delay > deadline) throw error;
+      Atomics.wait(pause, 0, 0, delay);
+    }
+  }
 }
 
 function migrate(db: SqliteDatabase, migrations: readonly string[]): void {

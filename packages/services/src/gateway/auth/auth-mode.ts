@@ -6,8 +6,8 @@ export { authModeNames, type AuthModeName } from '../../contract/modes.js';
 
 /** Where a verdict came from; the auth stage copies it onto the request's span. */
 export interface VerdictOrigin {
-  /** Whether a cache answered (this gateway's, the sidecar's or the global one). */
-  readonly cache: 'hit' | 'miss';
+  /** Whether a cache answered (this gateway's, the sidecar's or the global one); absent for a mode without a cache (`remote`). */
+  readonly cache?: 'hit' | 'miss';
   /**
    * `local`: this gateway (its verdict cache or its own JWT check); `cache`: the global cache;
    * `auth`: auth's introspection; `sidecar`: the co-located sidecar.

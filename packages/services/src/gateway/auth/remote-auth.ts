@@ -17,8 +17,8 @@ interface IntrospectAnswer {
   readonly sub?: unknown;
 }
 
-const origin = { cache: 'miss', authSource: 'auth' } as const;
-
+// Remote auth has no cache: every verdict comes from auth itself.
+const origin = { authSource: 'auth' } as const;
 
 /**
  * Remote auth: every protected request asks an auth instance `POST /auth/introspect { token }`.

@@ -1,0 +1,86 @@
+import { Option, type Command } from 'commander';
+import { loadScenarios, runScenarios, type AuthModeName, type DiscoveryModeName, type RunResult, type TopologyModes } from '@topolab/runtime';
+import { parsePositiveInteger } from '../options.js';
+import type { CommandContext } from '../program.js';
+import type { ReporterName } from '../reporters/reporter.js';
+import { builtInScenarioDir } from './built-in-scenarios.js';
+import { collect, createReporters, parseReporter, planReporters } from './run-reporters.js';
+import { authOption, discoveryOption } from './shared-options.js';
+
+interface RunOptions {
+  discovery?: DiscoveryModeName;
+  auth?: AuthModeName;
+  matrix?: boolean;
+  reporter?: ReporterName[];
+  output?: string[];
+  bail?: boolean;
+  keepData?: boolean;
+  parallel: number;
+}
+
+/** `topolab run`: run scenarios, each on a fresh topology, narrating every step and hop. */
+export function registerRunCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('run')
+    .description('run scenarios (all built-in ones, or the names and files given), each on a fresh topology, narrating every step with the hops of its requests')
+    .argument('[scenarios...]', 'built-in names (see `topolab scenarios`) or paths of .ts, .js or .mjs scenario files')
+    .addOption(discoveryOption().conflicts('matrix'))
+    .addOption(authOption().conflicts('matrix'))
+    .option('--matrix', 'run each scenario in every discovery × auth combination it allows')
+    .addOption(new Option('--reporter <name>', 'pretty (live, default on a terminal), plain (default otherwise), json or junit; repeatable').argParser(parseReporter))
+    .addOption(new Option('--output <file>', 'file for the json or junit reporter (repeatable, one per file reporter, in order)').argParser(collect))
+    .option('--bail', 'stop after the first failing scenario (the rest are reported as skipped)')
+    .option('--keep-data', "keep each run's temporary data directory (databases and logs) and print where it is")
+    .addOption(new Option('--parallel <n>', 'scenario runs at once, each with its own topology').argParser(parsePositiveInteger).default(1))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ topolab run                                  every built-in scenario (discovery client · auth remote)
+  $ topolab run registration-2fa login-2fa
+  $ topolab run ./my.scenario.ts                 your own scenario: import { defineScenario } from 'topolab'
+  $ topolab run --auth local zombie-instance
+  $ topolab run --matrix --parallel 2 --reporter plain --reporter junit --output junit.xml
+  $ topolab run token-revocation --reporter json > run.json
+
+A scenario that does not fit the modes asked for is skipped. Exit code 0 when every scenario
+passed (or was skipped), 1 when one failed, 2 on a usage error or an unknown scenario.`,
+    )
+    .action(async (selectors: string[], options: RunOptions) => {
+      ctx.exit.code = await runCommand(selectors, options, ctx);
+    });
+}
+
+async function runCommand(selectors: readonly string[], options: RunOptions, ctx: CommandContext): Promise<number> {
+  const plans = planReporters(options.reporter, options.output, ctx.io.interactive);
+  const loaded = await loadScenarios({ builtInDir: await builtInScenarioDir(), selectors });
+  const modes: Partial<TopologyModes> | 'matrix' = options.matrix ? 'matrix' : { ...(options.discovery ? { discovery: options.discovery } : {}), ...(options.auth ? { auth: options.auth } : {}) };
+  const reporters = await createReporters(plans, ctx.io);
+  // Ctrl-C: the running scenarios stop and their topologies too; a second Ctrl-C exits at once.
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let result: RunResult;
+  try {
+    result = await runScenarios({
+      scenarios: loaded.map((entry) => entry.scenario),
+      modes,
+      bail: Boolean(options.bail),
+      keepData: Boolean(options.keepData),
+      parallel: options.parallel,
+      signal: interrupt.signal,
+      onEvent: (event) => {
+        for (const reporter of reporters) reporter.onEvent(event);
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  for (const reporter of reporters) await reporter.finish(result);
+  return result.failed > 0 || interrupt.signal.aborted ? 1 : 0;
+}

@@ -1,0 +1,31 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { runCli } from './run-cli.js';
+
+// The README's "Writing a scenario" example is the documentation authors copy: it must run,
+// from a directory outside the repo, with nothing but the documented DSL.
+const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+
+function readmeExample(): string {
+  const section = readme.slice(readme.indexOf('### Writing a scenario'));
+  const match = /```ts\n([\s\S]*?)```/.exec(section);
+  if (!match) throw new Error('README has no ```ts example under "Writing a scenario"');
+  return match[1]!;
+}
+
+describe('the README scenario example', () => {
+  it('runs from outside the repo and is reported, with its steps and figure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topolab-author-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'coffee.scenario.ts');
+    writeFileSync(file, readmeExample());
+    const run = await runCli(['run', file, '--reporter', 'plain'], 120_000);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('✓ coffee-break');
+    expect(run.stdout).toContain('profile#2 freezes; the registry evicts it after missed heartbeats');
+    expect(run.stdout).toMatch(/eviction\s+\d+ ms/);
+  });
+});

@@ -1,0 +1,198 @@
+import type { AuthModeName, DiscoveryModeName, LimitSettings, ServiceName, TimingsPreset, TopologyModes } from '@topolab/services/contract';
+import type { GatewayRequest, GatewayResponse } from '../client/gateway-client.js';
+import type { PhoneMessage } from '../control/control-routes.js';
+import type { Hop } from '../telemetry/hops.js';
+import type { FaultAction } from '../topology/faults.js';
+
+/** The topology a scenario needs, on top of the defaults (ports are always OS-assigned). */
+export interface ScenarioTopology {
+  /** Instances per service, e.g. `{ profile: 3, gateway: 2 }`. */
+  readonly replicas?: Partial<Record<ServiceName, number>>;
+  /** @default 'compressed' */
+  readonly timings?: TimingsPreset;
+  /** The gateways' rate limiter and blacklist. @default off (scenarios drive traffic far faster than a person), unless a scenario names them */
+  readonly limits?: Partial<LimitSettings>;
+}
+
+/** The mode combinations a scenario fits; a missing list means every mode of that axis. */
+export interface ScenarioModes {
+  readonly discovery?: readonly DiscoveryModeName[];
+  readonly auth?: readonly AuthModeName[];
+}
+
+/** What `defineScenario` takes: a readable story with assertions that can fail. */
+export interface ScenarioDefinition {
+  /** kebab-case, unique in a suite: `registration-2fa`. */
+  readonly name: string;
+  /** One sentence: what the scenario shows. */
+  readonly summary: string;
+  readonly topology?: ScenarioTopology;
+  readonly modes?: ScenarioModes;
+  /** Longest the scenario may run, start-up excluded. @default 60000 */
+  readonly timeoutMs?: number;
+  readonly run: (ctx: ScenarioContext) => Promise<void>;
+}
+
+/** A defined scenario: frozen, validated, recognisable by the runner. */
+export interface Scenario extends ScenarioDefinition {
+  readonly kind: 'topolab.scenario';
+}
+
+/** A person of the story: what `ctx.users.signUp()` created through the gateway. */
+export interface ScenarioUser {
+  readonly userId: string;
+  readonly username: string;
+  readonly password: string;
+  readonly phone: string;
+  readonly firstName: string;
+  readonly accessToken: string;
+  readonly refreshToken: string;
+}
+
+/** A gateway client whose requests inside a `step` are recorded with their hops. */
+export interface ScenarioGateway {
+  /** `http://127.0.0.1:41234`. */
+  readonly url: string;
+  /** Sends one request through this gateway; any status resolves. */
+  request<T = unknown>(request: GatewayRequest): Promise<GatewayResponse<T>>;
+  get<T = unknown>(path: string, options?: { token?: string; headers?: Readonly<Record<string, string>> }): Promise<GatewayResponse<T>>;
+  post<T = unknown>(path: string, body?: unknown, options?: { token?: string; headers?: Readonly<Record<string, string>> }): Promise<GatewayResponse<T>>;
+  put<T = unknown>(path: string, body?: unknown, options?: { token?: string; headers?: Readonly<Record<string, string>> }): Promise<GatewayResponse<T>>;
+}
+
+/** Users made through the real flows (register → SMS code → verify → login → SMS code → verify). */
+export interface ScenarioUsers {
+  /** A new user, registered, verified and logged in (via `ctx.gateway` unless another is given). */
+  signUp(options?: { username?: string; firstName?: string; gateway?: ScenarioGateway }): Promise<ScenarioUser>;
+  /** Logs an existing, verified user in again with 2FA; a fresh access and refresh token. */
+  logIn(user: Pick<ScenarioUser, 'username' | 'password' | 'phone'>, options?: { gateway?: ScenarioGateway }): Promise<Pick<ScenarioUser, 'accessToken' | 'refreshToken'>>;
+  /** A unique username, password, E.164 phone and first name, not yet registered. */
+  fresh(options?: { username?: string; firstName?: string }): Pick<ScenarioUser, 'username' | 'password' | 'phone' | 'firstName'>;
+}
+
+/** The simulated phone: what the SMS service sent. */
+export interface ScenarioPhone {
+  /** Messages to `number`, newest first. */
+  messages(number: string): Promise<readonly PhoneMessage[]>;
+  /** The 6-digit code of the newest one-time-code SMS to `number` sent after `since` (epoch ms); waits up to `timeoutMs` (default 2000). */
+  lastCode(number: string, options?: { since?: number; timeoutMs?: number }): Promise<string>;
+}
+
+/** One instance as `ctx.topology.instances()` shows it. */
+export interface ScenarioInstance {
+  readonly id: string;
+  readonly service: string;
+  readonly state: string;
+  readonly host: string;
+  readonly port: number;
+  readonly pid: number | undefined;
+  /** Requests it served (its server spans) since start. */
+  readonly requests: number;
+  /** Of those, answers with status 500 or above. */
+  readonly errors: number;
+  /** Serves but stopped heartbeating (`ctx.topology.zombie`). */
+  readonly zombie: boolean;
+}
+
+/** Faults and controls of the running topology. */
+export interface ScenarioControls {
+  /** `kill`, `stop`, `pause`, `resume`, `restart`, `zombie`, `unzombie` one instance (`profile#2`). */
+  fault(action: FaultAction, instanceId: string): Promise<void>;
+  kill(instanceId: string): Promise<void>;
+  pause(instanceId: string): Promise<void>;
+  resume(instanceId: string): Promise<void>;
+  restart(instanceId: string): Promise<void>;
+  zombie(instanceId: string, on?: boolean): Promise<void>;
+  /** Starts or stops instances of a service until `replicas` run. */
+  scale(service: ServiceName, replicas: number): Promise<void>;
+  /** Switches every gateway live. */
+  setModes(change: Partial<TopologyModes>): Promise<TopologyModes>;
+  /** The modes in force. */
+  modes(): TopologyModes;
+  /** Instance ids the registry's catalog lists now (for a service, or all). */
+  registered(service?: ServiceName): Promise<readonly string[]>;
+  /** Instances as the supervisor sees them (id, service, host, port, pid, state, requests, errors). */
+  instances(): readonly ScenarioInstance[];
+}
+
+/** Options of waitFor. */
+export interface WaitForOptions {
+  /** @default 5000 */
+  readonly timeout?: number;
+  /** Time between checks. @default 20 */
+  readonly interval?: number;
+  /** What is awaited, for the failure message. */
+  readonly message?: string;
+}
+
+/** Assertions (`ctx.expect(value).toBe(…)`); a failed one fails the step and the scenario. */
+export interface Expectation<T> {
+  toBe(expected: T): void;
+  toEqual(expected: unknown): void;
+  toMatchObject(expected: Record<string, unknown>): void;
+  toContain(item: unknown): void;
+  toMatch(pattern: RegExp): void;
+  toBeGreaterThan(n: number): void;
+  toBeGreaterThanOrEqual(n: number): void;
+  toBeLessThan(n: number): void;
+  toBeLessThanOrEqual(n: number): void;
+  toBeDefined(): void;
+  toBeUndefined(): void;
+  toHaveLength(n: number): void;
+  /** Status and error code of a gateway answer: `expect(res).toHaveStatus(401, 'GATEWAY_TOKEN_INVALID')`. */
+  toHaveStatus(status: number, code?: string): void;
+  readonly not: Omit<Expectation<T>, 'not'>;
+}
+
+/** Everything a scenario's `run` gets. */
+export interface ScenarioContext {
+  /** Runs one narrated step; every request made through `ctx.gateway(s)` inside it is recorded with its hops. */
+  step<T>(title: string, fn: () => Promise<T> | T): Promise<T>;
+  /** gateway#1. */
+  readonly gateway: ScenarioGateway;
+  /** Every gateway, in order. */
+  readonly gateways: readonly ScenarioGateway[];
+  readonly users: ScenarioUsers;
+  readonly phone: ScenarioPhone;
+  readonly topology: ScenarioControls;
+  /** The modes this run started in. */
+  readonly modes: TopologyModes;
+  /** Waits until `condition` holds (truthy), checking every `interval`; fails the step after `timeout`. Resolves with the truthy value. */
+  waitFor<T>(condition: () => T | Promise<T>, options?: WaitForOptions): Promise<NonNullable<T>>;
+  expect<T>(actual: T): Expectation<T>;
+  /** Records a figure (reporters and bench show it): `measure('eviction', 612, 'ms')`. */
+  measure(name: string, value: number, unit: string): void;
+  /** A line of narration under the current step. */
+  note(text: string): void;
+  /** Sleeps; only for a story's pacing (prefer waitFor for conditions). */
+  sleep(ms: number): Promise<void>;
+}
+
+/** One request a step made, with where it went. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly hops: readonly Hop[];
+  /** The error code of the answer's body (`GATEWAY_TOKEN_INVALID`), or why no answer came (`CLIENT_UNREACHABLE`, status 0). */
+  readonly code?: string;
+}
+
+const namePattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * Declares a scenario (the default export of a `<name>.scenario.ts` file). Throws a
+ * TypeError naming the field when the definition is malformed.
+ */
+export function defineScenario(definition: ScenarioDefinition): Scenario {
+  if (!namePattern.test(definition?.name ?? '')) throw new TypeError(`Expected the scenario name to be kebab-case, got ${JSON.stringify(definition?.name)}`);
+  if (typeof definition.summary !== 'string' || definition.summary.trim() === '') throw new TypeError(`Expected scenario ${definition.name} to have a summary`);
+  if (typeof definition.run !== 'function') throw new TypeError(`Expected scenario ${definition.name} to have a run function`);
+  return Object.freeze({ ...definition, kind: 'topolab.scenario' as const });
+}
+
+/** Whether a module's default export is a scenario made by defineScenario. */
+export function isScenario(value: unknown): value is Scenario {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'topolab.scenario';
+}

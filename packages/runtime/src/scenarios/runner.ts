@@ -1,0 +1,128 @@
+import { performance } from 'node:perf_hooks';
+import type { TopologyModes } from '@topolab/services/contract';
+import { runtimeError } from '../errors/error-codes.js';
+import { startTopology as startRealTopology } from '../topology/start-topology.js';
+import type { Topology } from '../topology/topology.js';
+import { defaultModes, validateModes } from '../topology/topology-modes.js';
+import type { TopologyOptions } from '../topology/topology-options.js';
+import type { Scenario } from './dsl.js';
+import { runOneScenario, skippedResult } from './run-scenario.js';
+import type { RunEvent, RunEventListener, RunResult, ScenarioRunResult } from './run-types.js';
+import { fitsModes, matrixModesOf } from './scenario-modes.js';
+
+/** Options of runScenarios. */
+export interface RunScenariosOptions {
+  readonly scenarios: readonly Scenario[];
+  /**
+   * One mode combination for every scenario (a scenario that does not fit it is skipped), or
+   * `'matrix'`: every discovery × auth pair each scenario allows.
+   * @default { discovery: 'client', auth: 'remote' }
+   */
+  readonly modes?: Partial<TopologyModes> | 'matrix';
+  /** Only scenarios whose name contains this string, matches this pattern, or passes this test. @default every scenario */
+  readonly filter?: string | RegExp | ((scenario: Scenario) => boolean);
+  /** After the first failure, skip every run not yet started. @default false */
+  readonly bail?: boolean;
+  /** Keep each run's data dir (databases, logs) and report where it is. @default false */
+  readonly keepData?: boolean;
+  /** Runs at once, each with its own topology. @default 1 */
+  readonly parallel?: number;
+  /** Receives every event, in order, for live reporters. */
+  readonly onEvent?: RunEventListener;
+  /** Aborting it fails the running scenarios as stopped and skips the rest (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** Where the data dirs are made. @default os.tmpdir() */
+  readonly tmpDir?: string;
+  /** Options every topology gets (start timeout, grace period, log level; tests pass a fixture manifest). @default {} */
+  readonly topologyDefaults?: Partial<Omit<TopologyOptions, 'dataDir' | 'onEvent'>>;
+  /** Starts a topology. @default startTopology */
+  readonly startTopology?: (options: TopologyOptions) => Promise<Topology>;
+}
+
+interface PlannedRun {
+  readonly scenario: Scenario;
+  readonly modes: TopologyModes;
+  /** Why it will not run, when it will not. */
+  readonly skip?: string;
+}
+
+function matcherOf(filter: RunScenariosOptions['filter']): (scenario: Scenario) => boolean {
+  if (filter === undefined) return () => true;
+  if (typeof filter === 'string') return (scenario) => scenario.name.includes(filter);
+  if (filter instanceof RegExp) return (scenario) => filter.test(scenario.name);
+  return filter;
+}
+
+/** Every scenario × modes run, in scenario order then mode order. */
+export function planRuns(scenarios: readonly Scenario[], modes: RunScenariosOptions['modes'], filter?: RunScenariosOptions['filter']): PlannedRun[] {
+  const selected = scenarios.filter(matcherOf(filter));
+  if (modes === 'matrix') {
+    return selected.flatMap((scenario) => {
+      const pairs = matrixModesOf(scenario);
+      return pairs.length > 0 ? pairs.map((pair) => ({ scenario, modes: pair })) : [{ scenario, modes: defaultModes, skip: 'it allows no mode combination' }];
+    });
+  }
+  const single = validateModes(modes ?? {});
+  return selected.map((scenario) => (fitsModes(scenario, single) ? { scenario, modes: single } : { scenario, modes: single, skip: `it does not run in discovery ${single.discovery} · auth ${single.auth}` }));
+}
+
+/**
+ * Runs scenarios, each scenario × modes combination on a fresh topology in a fresh temp data
+ * dir, at most `parallel` at once. Emits run.start, then per run scenario.start, scenario.ready,
+ * step.start/step.end/measure, scenario.end (skipped runs emit only scenario.end), then run.end.
+ * Resolves with every result; a failing scenario does not reject.
+ */
+export async function runScenarios(options: RunScenariosOptions): Promise<RunResult> {
+  const parallel = options.parallel ?? 1;
+  if (!Number.isInteger(parallel) || parallel < 1) throw runtimeError('CONFIG_INVALID', { message: `Expected the \`parallel\` option to be a positive integer, got ${String(parallel)}.` });
+  const plan = planRuns(options.scenarios, options.modes, options.filter);
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  let listenerError: unknown;
+  const emit = (event: RunEvent) => {
+    try {
+      options.onEvent?.(event);
+    } catch (error) {
+      // A reporter's bug must not fail a scenario; it surfaces once the run is cleaned up.
+      listenerError ??= error;
+    }
+  };
+  emit({ type: 'run.start', total: plan.length, parallel });
+  const results: ScenarioRunResult[] = new Array(plan.length);
+  let failed = false;
+  let next = 0;
+
+  const runPlanned = async ({ scenario, modes, skip }: PlannedRun): Promise<ScenarioRunResult> => {
+    const reason = skip ?? (options.signal?.aborted ? 'the run was interrupted' : options.bail && failed ? 'an earlier scenario failed (bail)' : undefined);
+    if (reason !== undefined) {
+      const result = skippedResult(scenario, modes, reason);
+      emit({ type: 'scenario.end', ...result });
+      return result;
+    }
+    const result = await runOneScenario({
+      scenario,
+      modes,
+      emit,
+      startTopology: options.startTopology ?? startRealTopology,
+      ...(options.tmpDir === undefined ? {} : { tmpDir: options.tmpDir }),
+      ...(options.keepData === undefined ? {} : { keepData: options.keepData }),
+      ...(options.topologyDefaults === undefined ? {} : { topologyDefaults: options.topologyDefaults }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    if (!result.ok) failed = true;
+    return result;
+  };
+  const worker = async () => {
+    while (next < plan.length) {
+      const index = next++;
+      results[index] = await runPlanned(plan[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, Math.max(plan.length, 1)) }, worker));
+
+  const count = (status: ScenarioRunResult['status']) => results.filter((result) => result.status === status).length;
+  const summary = { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), durationMs: performance.now() - started };
+  emit({ type: 'run.end', ...summary });
+  if (listenerError !== undefined) throw listenerError;
+  return { ok: summary.failed === 0, ...summary, startedAt, scenarios: results };
+}

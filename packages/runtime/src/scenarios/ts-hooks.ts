@@ -1,0 +1,60 @@
+// Node module hooks (registered by the scenario loader with `module.register`; they run on
+// the loader thread): `topolab` and `@topolab/runtime` resolve to this runtime wherever a
+// scenario file lives, and `.ts` files load by transpiling with TypeScript.
+import { readFile } from 'node:fs/promises';
+import type { InitializeHook, LoadHook, ResolveHook } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** What the loader passes to `initialize`. */
+export interface TsHooksData {
+  /** `file:///…/packages/runtime/dist/index.js`. */
+  readonly runtimeUrl: string;
+}
+
+const runtimeSpecifiers = new Set(['topolab', '@topolab/runtime']);
+const tsFile = /\.(c|m)?ts$/;
+let runtimeUrl = '';
+
+/** Receives the runtime's URL. */
+export const initialize: InitializeHook<TsHooksData> = (data) => {
+  runtimeUrl = data.runtimeUrl;
+};
+
+/** `topolab` → the runtime; in a `.ts` file, `./helper.js` → `./helper.ts` when only that exists (TypeScript's convention). */
+export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
+  if (runtimeSpecifiers.has(specifier)) return { url: runtimeUrl, format: 'module', shortCircuit: true };
+  try {
+    return await nextResolve(specifier, context);
+  } catch (error) {
+    const fromTs = context.parentURL !== undefined && tsFile.test(context.parentURL);
+    if (!fromTs || !/^\.{1,2}\//.test(specifier) || !/\.(c|m)?js$/.test(specifier)) throw error;
+    return nextResolve(specifier.replace(/js$/, 'ts'), context);
+  }
+};
+
+/** A `.ts` file becomes an ES module: types stripped by `transpileModule` (ESNext, ES2022), with an inline source map. */
+export const load: LoadHook = async (url, context, nextLoad) => {
+  if (!url.startsWith('file:') || !tsFile.test(new URL(url).pathname)) return nextLoad(url, context);
+  const fileName = fileURLToPath(url);
+  const source = await readFile(fileName, 'utf8');
+  // Loaded only when a .ts file is: plain .js scenarios never pay for TypeScript.
+  const { default: ts } = await import('typescript');
+  const output = ts.transpileModule(source, {
+    fileName,
+    reportDiagnostics: true,
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      inlineSourceMap: true,
+      inlineSources: true,
+      useDefineForClassFields: true,
+    },
+  });
+  const problem = output.diagnostics?.find((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
+  if (problem) {
+    const where = problem.file && problem.start !== undefined ? problem.file.getLineAndCharacterOfPosition(problem.start) : undefined;
+    const position = where ? `:${where.line + 1}:${where.character + 1}` : '';
+    throw new SyntaxError(`${fileName}${position}: ${ts.flattenDiagnosticMessageText(problem.messageText, '\n')}`);
+  }
+  return { format: 'module', source: output.outputText, shortCircuit: true };
+};

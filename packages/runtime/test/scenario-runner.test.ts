@@ -1,0 +1,149 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { defineScenario, runScenarios, startTopology, runtimeError, type RunEvent, type RunScenariosOptions, type Scenario, type TopologyOptions } from '../src/index.js';
+import { fixtureManifest } from './fixture-topology.js';
+import { isAlive, killLeftovers, makeTempDir } from './helpers.js';
+
+/** Runs scenarios on fixture topologies in a temp dir; returns the result, the events and every pid started. */
+async function runFixture(scenarios: readonly Scenario[], options: Partial<RunScenariosOptions> = {}) {
+  const tmpDir = makeTempDir('runner');
+  const events: RunEvent[] = [];
+  const pids = new Set<number>();
+  const start = (topologyOptions: TopologyOptions) =>
+    startTopology({
+      ...topologyOptions,
+      onEvent: (event) => {
+        if (event.type === 'instance.state' && event.pid) pids.add(event.pid);
+      },
+    });
+  onTestFinished(() => killLeftovers([...pids]));
+  const result = await runScenarios({
+    scenarios,
+    tmpDir,
+    topologyDefaults: { manifest: fixtureManifest, graceMs: 500 },
+    startTopology: start,
+    onEvent: (event) => events.push(event),
+    ...options,
+  });
+  return { result, events, pids, tmpDir };
+}
+
+const pings = defineScenario({
+  name: 'pings',
+  summary: 'Pings the gateway.',
+  async run(ctx) {
+    await ctx.step('ping the gateway', async () => {
+      const answer = await ctx.gateway.get('/ping');
+      ctx.expect(answer).toHaveStatus(200);
+      ctx.note('pong');
+    });
+    ctx.measure('pings', 1, 'req');
+  },
+});
+
+const failsAtSecondStep = defineScenario({
+  name: 'fails-at-second-step',
+  summary: 'Expects a 200 from a route that fails.',
+  async run(ctx) {
+    await ctx.step('ping', async () => ctx.expect((await ctx.gateway.get('/ping')).status).toBe(200));
+    await ctx.step('the failing route answers 200', async () => ctx.expect(await ctx.gateway.get('/fail')).toHaveStatus(200));
+    await ctx.step('never reached', () => undefined);
+  },
+});
+
+describe('runScenarios on fixture topologies', () => {
+  it('runs a passing scenario: steps with requests and hops, figures, events in order, topology stopped, data dir removed', async () => {
+    const { result, events, pids, tmpDir } = await runFixture([pings]);
+    expect(result).toMatchObject({ ok: true, passed: 1, failed: 0, skipped: 0 });
+    const [run] = result.scenarios;
+    expect(run).toMatchObject({ name: 'pings', status: 'passed', modes: { discovery: 'client', auth: 'remote' }, figures: [{ name: 'pings', value: 1, unit: 'req' }] });
+    expect(run?.readyMs).toBeGreaterThan(0);
+    const [step] = run?.steps ?? [];
+    expect(step).toMatchObject({ title: 'ping the gateway', ok: true, notes: ['pong'] });
+    expect(step?.requests).toHaveLength(1);
+    expect(step?.requests[0]).toMatchObject({ method: 'GET', path: '/ping', status: 200 });
+    expect(step?.requests[0]?.hops.map((hop) => hop.instanceId)).toEqual(['gateway#1']);
+    expect(events.map((event) => event.type)).toEqual(['run.start', 'scenario.start', 'scenario.ready', 'step.start', 'step.end', 'measure', 'scenario.end', 'run.end']);
+    expect(events[0]).toEqual({ type: 'run.start', total: 1, parallel: 1 });
+    expect(pids.size).toBe(5);
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    expect(readdirSync(tmpDir)).toEqual([]);
+    expect(run?.dataDir).toBeUndefined();
+  });
+
+  it('fails at the first failing step, names it, and runs no later step', async () => {
+    const { result, events } = await runFixture([failsAtSecondStep]);
+    expect(result).toMatchObject({ ok: false, passed: 0, failed: 1 });
+    const [run] = result.scenarios;
+    expect(run?.status).toBe('failed');
+    expect(run?.steps.map((step) => [step.title, step.ok])).toEqual([['ping', true], ['the failing route answers 200', false]]);
+    expect(run?.error).toMatchObject({ code: 'SCENARIO_ASSERTION_FAILED', step: 'the failing route answers 200' });
+    expect(run?.error?.message).toContain('Expected status 200, got 500');
+    expect(run?.error?.location).toContain('scenario-runner.test.ts');
+    expect(events.filter((event) => event.type === 'step.start')).toHaveLength(2);
+  });
+
+  it('stops a scenario at its timeout, naming the step that was running', async () => {
+    const sleeper = defineScenario({
+      name: 'sleeper',
+      summary: 'Sleeps past its timeout.',
+      timeoutMs: 300,
+      async run(ctx) {
+        await ctx.step('sleep for a minute', () => ctx.sleep(60_000));
+      },
+    });
+    const started = Date.now();
+    const { result, pids } = await runFixture([sleeper]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const [run] = result.scenarios;
+    expect(run?.error).toMatchObject({ code: 'SCENARIO_TIMEOUT', step: 'sleep for a minute' });
+    expect(run?.steps).toMatchObject([{ title: 'sleep for a minute', ok: false, error: { code: 'SCENARIO_TIMEOUT' } }]);
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+  });
+
+  it('skips a scenario whose modes do not fit, without starting a topology', async () => {
+    const localOnly = defineScenario({ name: 'local-only', summary: 'Needs local auth.', modes: { auth: ['local'] }, run: async () => undefined });
+    const { result, events, pids } = await runFixture([localOnly]);
+    expect(result).toMatchObject({ ok: true, passed: 0, failed: 0, skipped: 1 });
+    expect(result.scenarios[0]).toMatchObject({ status: 'skipped', ok: true });
+    expect(result.scenarios[0]?.skipReason).toContain('auth remote');
+    expect(events.map((event) => event.type)).toEqual(['run.start', 'scenario.end', 'run.end']);
+    expect(pids.size).toBe(0);
+  });
+
+  it('keeps the data dir when asked and reports where it is', async () => {
+    const { result } = await runFixture([pings], { keepData: true, modes: { auth: 'local' } });
+    const dataDir = result.scenarios[0]?.dataDir;
+    expect(dataDir).toBeDefined();
+    onTestFinished(() => rmSync(dataDir!, { recursive: true, force: true }));
+    expect(existsSync(`${dataDir}/logs/gateway-1.log`)).toBe(true);
+    expect(result.scenarios[0]?.modes).toEqual({ discovery: 'client', auth: 'local' });
+  });
+
+  it('skips the rest after a failure with bail, and runs in parallel keeping the planned order', async () => {
+    const bailed = await runFixture([failsAtSecondStep, pings], { bail: true });
+    expect(bailed.result.scenarios.map((run) => run.status)).toEqual(['failed', 'skipped']);
+    expect(bailed.result.scenarios[1]?.skipReason).toContain('bail');
+
+    const parallel = await runFixture([failsAtSecondStep, pings], { parallel: 2 });
+    expect(parallel.result.scenarios.map((run) => [run.name, run.status])).toEqual([['fails-at-second-step', 'failed'], ['pings', 'passed']]);
+    expect(parallel.events[0]).toEqual({ type: 'run.start', total: 2, parallel: 2 });
+    expect(parallel.events.filter((event) => event.type === 'scenario.start')).toHaveLength(2);
+  });
+
+  it('reports a topology that fails to start as a failed scenario, and a throw outside steps', async () => {
+    const tmpDir = makeTempDir('runner');
+    const result = await runScenarios({
+      scenarios: [pings],
+      tmpDir,
+      startTopology: () => Promise.reject(runtimeError('SUPERVISOR_START_TIMEOUT', { lastLines: ['listening failed'] })),
+    });
+    expect(result.scenarios[0]?.error).toMatchObject({ code: 'SUPERVISOR_START_TIMEOUT', lastLines: ['listening failed'] });
+    expect(readdirSync(tmpDir)).toEqual([]);
+
+    const throwsOutside = defineScenario({ name: 'throws-outside', summary: 'Throws between steps.', run: async () => { throw new RangeError('between steps'); } });
+    const outside = await runFixture([throwsOutside]);
+    expect(outside.result.scenarios[0]?.error).toMatchObject({ code: 'RangeError', message: 'between steps' });
+    expect(outside.result.scenarios[0]?.error?.step).toBeUndefined();
+  });
+});

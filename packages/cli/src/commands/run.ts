@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { loadScenarios, runScenarios, type AuthModeName, type DiscoveryModeName, type RunResult, type TopologyModes } from '@topolab/runtime';
 import { parsePositiveInteger } from '../options.js';
@@ -31,7 +32,7 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
     .addOption(new Option('--output <file>', 'file for the json or junit reporter (repeatable, one per file reporter, in order)').argParser(collect))
     .option('--bail', 'stop after the first failing scenario (the rest are reported as skipped)')
     .option('--keep-data', "keep each run's temporary data directory (databases and logs) and print where it is")
-    .addOption(new Option('--parallel <n>', 'scenario runs at once, each with its own topology').argParser(parsePositiveInteger).default(1))
+    .addOption(new Option('--parallel <n>', 'scenario runs at once, each with its own topology').argParser(parsePositiveInteger).default(defaultParallel(), '2 on a machine with 2 cores or more, else 1'))
     .addHelpText(
       'after',
       `
@@ -40,7 +41,7 @@ Examples:
   $ topolab run registration-2fa login-2fa
   $ topolab run ./my.scenario.ts                 your own scenario: import { defineScenario } from 'topolab'
   $ topolab run --auth local zombie-instance
-  $ topolab run --matrix --parallel 2 --reporter plain --reporter junit --output junit.xml
+  $ topolab run --matrix --reporter plain --reporter junit --output junit.xml
   $ topolab run token-revocation --reporter json > run.json
 
 A scenario that does not fit the modes asked for is skipped. Exit code 0 when every scenario
@@ -83,4 +84,9 @@ async function runCommand(selectors: readonly string[], options: RunOptions, ctx
   }
   for (const reporter of reporters) await reporter.finish(result);
   return result.failed > 0 || interrupt.signal.aborted ? 1 : 0;
+}
+
+// Most of a run is a topology starting (ten processes); two at once keep two cores busy.
+function defaultParallel(): number {
+  return Math.min(2, Math.max(1, availableParallelism()));
 }

@@ -4,28 +4,20 @@
 //   time for every child to disappear after `kill -9` of the CLI, and eviction time of a
 //   SIGKILLed profile instance. Usage: node bench/lifecycle.mjs [--runs 5] [--json]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { isProcessAlive } from '../packages/runtime/dist/index.js';
+import { isProcessAlive, median, readProcessRssMb } from '../packages/runtime/dist/index.js';
 
 const bin = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] || 5) || 5;
 const asJson = args.includes('--json');
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const alive = isProcessAlive;
-const rssMb = (pid) => {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : NaN;
-};
+const rssMb = readProcessRssMb;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitUntil(check, timeoutMs, stepMs = 5) {
   const started = performance.now();

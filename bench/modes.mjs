@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGatewayClient, startTopology } from '../packages/runtime/dist/index.js';
+import { createGatewayClient, measureFailover, measureRevocationLag, startTopology } from '../packages/runtime/dist/index.js';
 import { sendBurst } from './lib/burst.mjs';
 import { runOpenLoop } from './lib/open-loop.mjs';
-import { createSessions, login, newUser, register } from './lib/sessions.mjs';
-import { fmt, percentile, sleep, waitUntil } from './lib/stats.mjs';
+import { login, newUser, register } from './lib/sessions.mjs';
+import { fmt, sleep, waitUntil } from './lib/stats.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -32,91 +32,16 @@ async function withTopology(options, run) {
   }
 }
 
-/**
- * Logout → first 401 at every gateway, per session: each gateway is probed back to back with
- * the token; the lag is when the first refused probe left after the logout answer (≈ 0 when the
- * first probe after the logout is refused). `acceptedAfterLogout` counts probes sent after the
- * logout answer that were still accepted (0 is the target for remote and global).
- */
+/** Logout → first 401 at every gateway, per session (the runtime's measureRevocationLag, 2 gateways). */
 async function revocationLag(auth) {
-  return withTopology({ modes: { auth }, replicas: { gateway: 2 }, limits: unlimited }, async (topology) => {
-    const gateways = topology.gatewayUrls.map((url) => createGatewayClient(url));
-    const sessions = await createSessions(gateways[0], topology, sessionsPerMode);
-    const lags = [];
-    let acceptedAfterLogout = 0;
-    for (const session of sessions) {
-      const token = session.accessToken;
-      // Warm every gateway's cache with this token first.
-      for (const gateway of gateways) await gateway.request({ method: 'GET', path: '/auth/me', token });
-      let loggedOutAt;
-      let stop = false;
-      const probes = gateways.map(async (gateway) => {
-        let acceptedHere = 0;
-        for (;;) {
-          const sentAt = performance.now();
-          const answer = await gateway.request({ method: 'GET', path: '/auth/me', token });
-          if (loggedOutAt !== undefined && sentAt > loggedOutAt) {
-            // 0 when the first probe sent after the logout answer is refused; otherwise when the
-            // first refused probe left (within one probe round trip of the revocation taking effect).
-            if (answer.status === 401) return acceptedHere === 0 ? 0 : sentAt - loggedOutAt;
-            acceptedHere += 1;
-            acceptedAfterLogout += 1;
-          }
-          if (stop) return Number.NaN;
-        }
-      });
-      const logout = await gateways[0].request({ method: 'POST', path: '/auth/logout', token, body: { refreshToken: session.refreshToken } });
-      loggedOutAt = performance.now();
-      if (logout.status !== 204) throw new Error(`logout answered ${logout.status}`);
-      const timer = setTimeout(() => (stop = true), 5000);
-      const perGateway = await Promise.all(probes);
-      clearTimeout(timer);
-      // The first refusal counted from the first probe sent after the logout: a probe already in flight is not lag.
-      lags.push(Math.max(...perGateway));
-    }
-    for (const gateway of gateways) gateway.close();
-    return { auth, gateways: gateways.length, sessions: sessions.length, p50: percentile(lags, 50), p99: percentile(lags, 99), max: Math.max(...lags), acceptedAfterLogout };
-  });
+  const r = await measureRevocationLag({ auth, sessions: sessionsPerMode, topology: { limits: unlimited } });
+  return { auth, gateways: r.gateways, sessions: r.sessions, p50: r.p50Ms, p99: r.p99Ms, max: r.maxMs, acceptedAfterLogout: r.acceptedAfterLogout };
 }
 
-/** SIGKILL profile#2 of 3 under an open-loop GET load; failures and eviction time. */
+/** SIGKILL profile#2 of 3 under an open-loop GET load at 100 req/s (the runtime's measureFailover). */
 async function failover(discovery) {
-  return withTopology({ modes: { discovery }, replicas: { profile: 3 }, limits: unlimited }, async (topology) => {
-    const gateway = createGatewayClient(topology.gatewayUrl);
-    const user = newUser();
-    await register(gateway, topology, user);
-    const { accessToken } = await login(gateway, topology, user);
-    await gateway.request({ method: 'POST', path: '/profile', token: accessToken, body: { displayName: 'Bench' } });
-    let killedAt;
-    let evictedAfterMs;
-    const records = await runOpenLoop({
-      url: `${topology.gatewayUrl}/profile/me`,
-      rate: 100,
-      durationMs: 4000,
-      headers: { authorization: `Bearer ${accessToken}` },
-      onTick: (elapsed) => {
-        if (killedAt === undefined && elapsed >= 1000) {
-          killedAt = elapsed;
-          topology.supervisor.signalInstance('profile#2', 'SIGKILL');
-          waitUntil(async () => {
-            const catalog = await (await fetch(`${topology.registryUrl}/v1/catalog`)).json();
-            return !catalog.services.profile.some((record) => record.instanceId === 'profile#2');
-          }, 5000).then((ms) => (evictedAfterMs = ms));
-        }
-      },
-    });
-    await waitUntil(() => evictedAfterMs !== undefined, 5000);
-    gateway.close();
-    const failed = records.filter((record) => record.status !== 200);
-    return {
-      discovery,
-      requests: records.length,
-      failed: failed.length,
-      timedOut: failed.filter((record) => record.error === 'timeout').length,
-      failureWindowMs: failed.length ? [Math.min(...failed.map((r) => r.sentAt)) - killedAt, Math.max(...failed.map((r) => r.sentAt)) - killedAt] : [],
-      evictedAfterMs,
-    };
-  });
+  const r = await measureFailover({ discovery, rate: 100, durationMs: 4000 });
+  return { discovery, requests: r.requests, failed: r.failed, timedOut: r.timedOut, failureWindowMs: r.failureWindowMs ?? [], evictedAfterMs: r.detectionMs };
 }
 
 /** Cycles every discovery × auth combination live under 100 req/s; counts failed requests. */

@@ -1,15 +1,5 @@
-/** Percentile (nearest rank) of numbers; NaN for none. */
-export function percentile(values, p) {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
-}
-
-/** Median of numbers. */
-export function median(values) {
-  return percentile(values, 50);
-}
+// Percentile and median are the runtime's (the same figures as `topolab bench`).
+export { median, percentile } from '../../packages/runtime/dist/index.js';
 
 /** `12.3` with one decimal, or `—`. */
 export function fmt(value) {

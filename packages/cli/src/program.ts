@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerBenchCommand } from './commands/bench.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerFaultCommands } from './commands/faults.js';
 import { registerModeCommand } from './commands/mode.js';
@@ -32,7 +33,8 @@ Examples:
   $ topolab kill profile#2           break something and watch the registry evict it
   $ topolab mode --auth local        switch every gateway's auth mode at run time
   $ topolab scenarios                list the built-in scenarios
-  $ topolab run --matrix             run every scenario in every mode it allows`,
+  $ topolab run --matrix             run every scenario in every mode it allows
+  $ topolab bench --html bench.html  measure what each discovery and auth mode costs`,
     );
   const context = { io, exit, verbose: () => Boolean(program.opts().verbose) };
   registerUpCommand(program, context);
@@ -44,6 +46,7 @@ Examples:
   registerModeCommand(program, context);
   registerFaultCommands(program, context);
   registerScaleCommand(program, context);
+  registerBenchCommand(program, context);
   return program;
 }
 

@@ -8,6 +8,7 @@
  * - client: `createGatewayClient(url)`, which starts a fresh trace per request.
  * - control: the control API served by `topolab up` and its client for other terminals.
  * - scenarios: the DSL (`defineScenario`), the context, runner and loader of scenario files.
+ * - bench: `runBench(settings)` measures throughput, revocation lag, failover and cold start.
  */
 export * from './errors/index.js';
 export * from './supervisor/index.js';
@@ -19,6 +20,7 @@ export * from './demo/demo-flow.js';
 export * from './demo/demo-user.js';
 export * from './phone/read-phone.js';
 export * from './scenarios/index.js';
+export * from './bench/index.js';
 /** Contract types the CLI needs, re-exported so the CLI depends on the runtime only. */
 export type { ServiceName, TimingsPreset, Timings, Span, LogRecord } from '@topolab/services/contract';
 export { defaultLimitSettings, type LimitSettings } from '@topolab/services/contract';

@@ -5,6 +5,7 @@ import { gatewayErrors } from './gateway/errors.js';
 import type { ErrorDefinition } from './kit/errors.js';
 import { httpErrors } from './kit/errors.js';
 import { lbErrors } from './lb/errors.js';
+import { mailErrors } from './mail/errors.js';
 import { profileErrors } from './profile/errors.js';
 import { registryErrors } from './registry/errors.js';
 import { sidecarErrors } from './sidecar/errors.js';
@@ -19,6 +20,7 @@ export const serviceErrorTables: Readonly<Record<string, Readonly<Record<string,
   auth: authErrors.definitions,
   sms: smsErrors.definitions,
   profile: profileErrors.definitions,
+  mail: mailErrors.definitions,
   bus: busErrors.definitions,
   cache: cacheErrors.definitions,
   sidecar: sidecarErrors.definitions,

@@ -24,7 +24,7 @@ describe('normalizeTopologyOptions', () => {
 describe('validateReplicas', () => {
   it('accepts 1..9, gateways included, and keeps the registry at 1', () => {
     expect(validateReplicas({ profile: 9, auth: 3, gateway: 2 })).toMatchObject({ profile: 9, auth: 3, gateway: 2, registry: 1 });
-    for (const bad of [{ profile: 0 }, { profile: 10 }, { profile: 2.5 }, { registry: 2 }, { gateway: 10 }, { mail: 1 } as never]) {
+    for (const bad of [{ profile: 0 }, { profile: 10 }, { profile: 2.5 }, { registry: 2 }, { gateway: 10 }, { nosuch: 1 } as never]) {
       expect(() => validateReplicas(bad)).toThrow(expect.objectContaining({ code: 'TOPOLOGY_INVALID_REPLICAS', exitCode: 2 }));
     }
   });

@@ -31,6 +31,7 @@ describe('auth service', () => {
       { prefix: '/auth/refresh', access: 'public' },
       { prefix: '/auth/.well-known', access: 'public' },
       { prefix: '/auth/introspect', access: 'internal' },
+      { prefix: '/auth/internal', access: 'internal' },
     ]);
   });
 

@@ -1,13 +1,15 @@
 import type { RouteSpec } from '../contract/registry-api.js';
 import type { Route } from '../kit/http/router.js';
 import type { AuthDeps } from './deps.js';
+import { createInternalRoutes } from './internal-routes.js';
 import { createRegistrationRoutes } from './registration-routes.js';
 import { createSessionRoutes } from './session-routes.js';
 import { createTokenRoutes } from './token-routes.js';
 
 /**
  * The prefixes auth registers with the registry. Everything under `/auth` needs a token
- * except the steps that lead to one; introspection is for services only.
+ * except the steps that lead to one; introspection and `/auth/internal` (user lookup) are for
+ * services only.
  */
 export const authRouteSpecs: readonly RouteSpec[] = Object.freeze([
   { prefix: '/auth', access: 'protected' },
@@ -18,9 +20,10 @@ export const authRouteSpecs: readonly RouteSpec[] = Object.freeze([
   { prefix: '/auth/refresh', access: 'public' },
   { prefix: '/auth/.well-known', access: 'public' },
   { prefix: '/auth/introspect', access: 'internal' },
+  { prefix: '/auth/internal', access: 'internal' },
 ] satisfies RouteSpec[]);
 
 /** Every HTTP route of auth. */
 export function createAuthRoutes(deps: AuthDeps): Route[] {
-  return [...createRegistrationRoutes(deps), ...createSessionRoutes(deps), ...createTokenRoutes(deps)];
+  return [...createRegistrationRoutes(deps), ...createSessionRoutes(deps), ...createTokenRoutes(deps), ...createInternalRoutes(deps)];
 }

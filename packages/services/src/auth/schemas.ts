@@ -38,3 +38,11 @@ export const logoutBody = z.object({ refreshToken: opaqueToken.optional() });
 
 /** Body of `POST /auth/introspect`. Any string is accepted: whatever is not a good token is inactive. */
 export const introspectBody = z.object({ token: z.string().max(16_384) });
+
+/** Body of `POST /auth/internal/users/lookup`: at least one list, each at most 500 entries. */
+export const lookupBody = z
+  .strictObject({
+    usernames: z.array(anyUsername).max(500).optional(),
+    userIds: z.array(z.string().min(1).max(64)).max(500).optional(),
+  })
+  .refine((body) => body.usernames !== undefined || body.userIds !== undefined, 'name usernames, userIds or both');

@@ -4,6 +4,7 @@ import { defineRoute, type Route } from '../kit/http/router.js';
 import type { AuthDeps } from './deps.js';
 import { authErrors } from './errors.js';
 import { introspectBody } from './schemas.js';
+import { databaseHealthRoute } from '../kit/http/health.js';
 
 /** `POST /auth/introspect`, `GET /auth/.well-known/jwks.json`, `GET /auth/me` and `GET /health`. */
 export function createTokenRoutes(deps: AuthDeps): Route[] {
@@ -40,18 +41,7 @@ export function createTokenRoutes(deps: AuthDeps): Route[] {
     },
   });
 
-  const health = defineRoute({
-    method: 'GET',
-    path: '/health',
-    handler() {
-      try {
-        store.ping();
-      } catch (error) {
-        throw authErrors.AUTH_DB_UNAVAILABLE({ cause: error });
-      }
-      return { status: 'ok' };
-    },
-  });
+  const health = databaseHealthRoute(() => store.ping(), authErrors.AUTH_DB_UNAVAILABLE);
 
   return [introspect, jwks, me, health];
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** Every service topolab can run. */
-export type ServiceName = 'registry' | 'gateway' | 'lb' | 'bus' | 'cache' | 'sidecar' | 'auth' | 'sms' | 'profile';
+export type ServiceName = 'registry' | 'gateway' | 'lb' | 'bus' | 'cache' | 'sidecar' | 'auth' | 'sms' | 'profile' | 'mail';
 
 /** What the runtime needs to know to start a service, without importing its code. */
 export interface ServiceSpec {
@@ -40,6 +40,7 @@ export const serviceManifest: readonly ServiceSpec[] = Object.freeze([
   { name: 'sms', entry: entryOf('sms'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 4, startAfter: ['registry'] },
   { name: 'auth', entry: entryOf('auth'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 3, startAfter: ['registry'] },
   { name: 'profile', entry: entryOf('profile'), kind: 'domain', defaultReplicas: 2, ownsData: true, addressOctet: 5, startAfter: ['registry'] },
+  { name: 'mail', entry: entryOf('mail'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 10, startAfter: ['registry'] },
   { name: 'bus', entry: entryOf('bus'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 7, startAfter: ['registry'] },
   { name: 'cache', entry: entryOf('cache'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 8, startAfter: ['registry'] },
   { name: 'lb', entry: entryOf('lb'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 6, startAfter: ['registry'] },

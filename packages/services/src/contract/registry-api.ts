@@ -10,7 +10,16 @@ export type RouteAccess = 'public' | 'protected' | 'internal';
 export interface RouteSpec {
   readonly prefix: string;
   readonly access: RouteAccess;
+  /**
+   * Body limit in bytes for requests under this prefix, applied by the gateway and the lb
+   * (declared length and replayable bodies); the registry accepts 1 byte to 64 MiB.
+   * @default the proxy's own limit (`TOPOLAB_BODY_LIMIT`, 1 MiB)
+   */
+  readonly bodyLimit?: number;
 }
+
+/** The largest per-route body limit the registry accepts (64 MiB). */
+export const maxRouteBodyLimit = 64 * 1024 * 1024;
 
 /** Body of `POST /v1/instances`. */
 export interface RegisterRequest {

@@ -41,11 +41,8 @@ export function createGatewayApp(options: GatewayAppOptions): Server {
   const detachLimits = attachLimits(limits, { telemetry, clock });
   const handler = createPipeline({ bodyLimit: config.bodyLimit, telemetry, catalog: options.catalog, modes: options.modes, proxy, limits, clock });
   const server = createServer(handler);
-  // `Expect: 100-continue` with a declared body above the limit: refuse before inviting the upload.
-  server.on('checkContinue', (req, res) => {
-    if (Number(req.headers['content-length'] ?? 0) <= config.bodyLimit) res.writeContinue();
-    handler(req, res);
-  });
+  // `Expect: 100-continue`: the pipeline invites the upload once the route's body limit allows it.
+  server.on('checkContinue', handler);
   // Clients such as bench keep connections open between bursts; match the services' idle timeout.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

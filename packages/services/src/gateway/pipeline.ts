@@ -38,7 +38,8 @@ export interface PipelineDeps {
 
 /**
  * The gateway's request handler. Per request, in order: request id and trace → blacklist and
- * rate limit per client address → path normalisation → body size → route lookup → auth
+ * rate limit per client address → path normalisation → route lookup → body size (the route's
+ * limit, else the gateway's; `Expect: 100-continue` is answered only after this check) → auth
  * (active mode) → rate limit per user → discovery (active mode) → proxy → response and
  * server span.
  */
@@ -70,13 +71,16 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       const target = normalizeTarget(req.url ?? '');
       span.name = `${method} ${target.path}`;
       if (target.path === '/health') return answerHealth(req, res, catalog, active);
-      stages.checkDeclaredLength(req);
       const route = stages.findRoute(target.path);
       attributes.route = route.prefix;
       attributes.service = route.service;
+      // After the route lookup: a route may declare a body limit of its own (`/mail/send`).
+      stages.checkDeclaredLength(req, route);
+      // The server hands `Expect: 100-continue` requests here unanswered (checkContinue): invite the upload now.
+      if (expectsContinue(req)) res.writeContinue();
       const userId = await authorize({ route, authorization: req.headers.authorization, auth: active.auth, trace, attributes });
       admitUser(limits, userId, attributes);
-      const body = isIdempotent(method) && hasBody(req) ? await stages.readReplayableBody(req) : undefined;
+      const body = isIdempotent(method) && hasBody(req) ? await stages.readReplayableBody(req, route) : undefined;
       const closeAfter = clientWantsClose(req.headers);
       const headers = buildUpstreamHeaders(req.headers, { clientAddress: req.socket.remoteAddress ?? '', proto: protoOf(req), requestId, userId });
       if (body) headers['content-length'] = String(body.length);
@@ -91,6 +95,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
   return (req, res) => {
     void handle(req, res);
   };
+}
+
+function expectsContinue(req: IncomingMessage): boolean {
+  return /(?:^|\W)100-continue(?:$|\W)/i.test(req.headers.expect ?? '');
 }
 
 function protoOf(req: IncomingMessage): 'http' | 'https' {

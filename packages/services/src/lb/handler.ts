@@ -57,11 +57,12 @@ export function createLbHandler(deps: LbHandlerDeps): (req: IncomingMessage, res
     span.name = `${method} ${path}`;
     try {
       if (path === '/health') return answerLbHealth(req, res, catalog);
-      stages.checkDeclaredLength(req);
       const route = stages.findRoute(path);
       attributes.route = route.prefix;
       attributes.service = route.service;
-      const body = isIdempotent(method) && hasBody(req) ? await stages.readReplayableBody(req) : undefined;
+      // After the route lookup: a route may declare a body limit of its own (`/mail/send`).
+      stages.checkDeclaredLength(req, route);
+      const body = isIdempotent(method) && hasBody(req) ? await stages.readReplayableBody(req, route) : undefined;
       const closeAfter = clientWantsClose(req.headers);
       const headers = buildLbUpstreamHeaders(req.headers);
       if (body) headers['content-length'] = String(body.length);

@@ -6,6 +6,7 @@ import { createHttpServer, defineRoute, reply, Router, type RequestContext } fro
 import type { Telemetry } from '../kit/telemetry.js';
 import { profileErrors } from './errors.js';
 import type { ProfileStore } from './store.js';
+import { databaseHealthRoute } from '../kit/http/health.js';
 
 /** What createProfileApp needs. */
 export interface ProfileAppOptions {
@@ -82,14 +83,7 @@ export function createProfileApp(options: ProfileAppOptions): { server: Server; 
         return { preferences: store.getPreferences(userId) };
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/health',
-      handler: () => {
-        if (!safePing(store)) throw profileErrors.PROFILE_DB_UNAVAILABLE();
-        return { status: 'ok' };
-      },
-    }),
+    databaseHealthRoute(() => store.ping(), profileErrors.PROFILE_DB_UNAVAILABLE),
   );
   const server = createHttpServer({ router, telemetry, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
   return { server, routes: profileRoutes };
@@ -98,12 +92,4 @@ export function createProfileApp(options: ProfileAppOptions): { server: Server; 
 function requireUser(ctx: RequestContext<unknown, unknown>): string {
   if (!ctx.userId) throw httpErrors.HTTP_UNAUTHENTICATED();
   return ctx.userId;
-}
-
-function safePing(store: ProfileStore): boolean {
-  try {
-    return store.ping();
-  } catch {
-    return false;
-  }
 }

@@ -42,9 +42,15 @@ export function buildCatalog(source: CatalogSource): Catalog {
   return {
     epoch: source.epoch,
     version: source.version,
-    routes: sortRoutes(source.routes).map(({ prefix, access, service }) => ({ prefix, access, service })),
+    routes: sortRoutes(source.routes).map(copyRoute),
     services,
   };
+}
+
+/** Copies one route entry, leaving out an absent body limit. */
+export function copyRoute(route: RouteEntry): RouteEntry {
+  const { prefix, access, service, bodyLimit } = route;
+  return bodyLimit === undefined ? { prefix, access, service } : { prefix, access, service, bodyLimit };
 }
 
 /** Formats where an instance listens, bracketing IPv6 (`[::1]:4100`). */

@@ -28,8 +28,18 @@ describe('registration schema', () => {
     ['unknown access', { routes: [{ prefix: '/x', access: 'private' }] }],
     ['the same prefix twice', { routes: [{ prefix: '/x', access: 'public' }, { prefix: '/x', access: 'internal' }] }],
     ['no routes field', { routes: undefined }],
+    ['body limit of 0', { routes: [{ prefix: '/x', access: 'public', bodyLimit: 0 }] }],
+    ['body limit above 64 MiB', { routes: [{ prefix: '/x', access: 'public', bodyLimit: 64 * 1024 * 1024 + 1 }] }],
+    ['fractional body limit', { routes: [{ prefix: '/x', access: 'public', bodyLimit: 1.5 }] }],
+    ['body limit as text', { routes: [{ prefix: '/x', access: 'public', bodyLimit: '10' }] }],
   ])('refuses a %s', (_, change) => {
     expect(registerRequestSchema.safeParse({ ...valid, ...change }).success).toBe(false);
+  });
+
+  it('accepts a route body limit of 1 byte to 64 MiB', () => {
+    for (const bodyLimit of [1, 10 * 1024 * 1024, 64 * 1024 * 1024]) {
+      expect(registerRequestSchema.safeParse({ ...valid, routes: [{ prefix: '/x', access: 'protected', bodyLimit }] }).success).toBe(true);
+    }
   });
 
   it.each(['127.0.0.1', '::1', 'fe80::1', 'localhost'])('accepts the host %s', (host) => {

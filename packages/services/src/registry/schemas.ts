@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { maxRouteBodyLimit } from '../contract/registry-api.js';
 
 // RFC 3986 path characters without `%`: a prefix never needs an encoded byte, and refusing
 // them keeps encoded dot segments (`%2e%2e`) out of the route table.
@@ -27,6 +28,7 @@ export const routeSpecSchema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: `route prefix ${problem}` });
     }),
   access: z.enum(['public', 'protected', 'internal']),
+  bodyLimit: z.number().int().min(1).max(maxRouteBodyLimit).optional(),
 });
 
 /** Body of `POST /v1/instances` (the contract's RegisterRequest). */

@@ -88,6 +88,20 @@ describe('registry store', () => {
     expect(changes.map((change) => change.version)).toEqual([1, 2]);
   });
 
+  it('keeps a route body limit in the catalog, and counts a changed limit as a change', () => {
+    const { store } = setup();
+    const mail = { ...profile1, service: 'mail', instanceId: 'mail#1', routes: [{ prefix: '/mail', access: 'protected' as const }, { prefix: '/mail/send', access: 'protected' as const, bodyLimit: 10_485_760 }] };
+    store.register(mail);
+    expect(store.catalog().routes).toEqual([
+      { prefix: '/mail/send', access: 'protected', service: 'mail', bodyLimit: 10_485_760 },
+      { prefix: '/mail', access: 'protected', service: 'mail' },
+    ]);
+    expect(store.register(mail).change).toBeUndefined();
+    const raised = store.register({ ...mail, routes: [{ prefix: '/mail/send', access: 'protected', bodyLimit: 20_971_520 }] });
+    expect(raised.change).toMatchObject({ kind: 'registered' });
+    expect(store.catalog().routes[0]).toEqual({ prefix: '/mail/send', access: 'protected', service: 'mail', bodyLimit: 20_971_520 });
+  });
+
   it('does not bump the version on heartbeats and rejects unknown ids', () => {
     const { store, advance } = setup();
     store.register(profile1);

@@ -8,7 +8,7 @@ import type {
   RouteEntry,
   RouteSpec,
 } from '../contract/registry-api.js';
-import { buildCatalog, copyInstance, sortInstances } from './catalog.js';
+import { buildCatalog, copyInstance, copyRoute, sortInstances } from './catalog.js';
 import { registryErrors } from './errors.js';
 
 /** Options of createRegistryStore. */
@@ -102,8 +102,11 @@ export function createRegistryStore(options: RegistryStoreOptions = {}): Registr
       const now = clock();
       const existing = entries.get(request.instanceId);
       const routeKey = keyRoutes(request.routes);
-      const routesChanged = request.routes.some((route) => routes.get(route.prefix)?.access !== route.access);
-      for (const route of request.routes) routes.set(route.prefix, { prefix: route.prefix, access: route.access, service: request.service });
+      const routesChanged = request.routes.some((route) => {
+        const known = routes.get(route.prefix);
+        return known?.access !== route.access || known.bodyLimit !== route.bodyLimit;
+      });
+      for (const route of request.routes) routes.set(route.prefix, copyRoute({ ...route, service: request.service }));
       services.add(request.service);
       if (existing && !routesChanged && existing.routeKey === routeKey && isSameInstance(existing.record, request)) {
         existing.record = { ...existing.record, lastHeartbeat: now };
@@ -159,7 +162,7 @@ function isSameInstance(known: InstanceRecord, request: RegisterRequest): boolea
 
 function keyRoutes(routes: readonly RouteSpec[]): string {
   return routes
-    .map((route) => `${route.access} ${route.prefix}`)
+    .map((route) => `${route.access} ${route.prefix} ${route.bodyLimit ?? ''}`)
     .sort()
     .join('\n');
 }

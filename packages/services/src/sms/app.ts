@@ -6,6 +6,7 @@ import type { Telemetry } from '../kit/telemetry.js';
 import { smsErrors } from './errors.js';
 import type { SmsStore } from './store.js';
 import { renderTemplate, templateNames } from './templates.js';
+import { databaseHealthRoute } from '../kit/http/health.js';
 
 /** What createSmsApp needs. */
 export interface SmsAppOptions {
@@ -56,23 +57,8 @@ export function createSmsApp(options: SmsAppOptions): { server: Server; routes: 
       query: messagesQuery,
       handler: ({ query }) => ({ messages: query.to ? store.listTo(query.to, query.limit) : store.listRecent(query.limit) }),
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/health',
-      handler: () => {
-        if (!safePing(store)) throw smsErrors.SMS_DB_UNAVAILABLE();
-        return { status: 'ok' };
-      },
-    }),
+    databaseHealthRoute(() => store.ping(), smsErrors.SMS_DB_UNAVAILABLE),
   );
   const server = createHttpServer({ router, telemetry, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
   return { server, routes: smsRoutes };
-}
-
-function safePing(store: SmsStore): boolean {
-  try {
-    return store.ping();
-  } catch {
-    return false;
-  }
 }

@@ -19,6 +19,7 @@ export interface StageErrors {
 /** Options of createRequestStages. */
 export interface RequestStagesOptions {
   readonly catalog: Pick<CatalogCache, 'current' | 'route'>;
+  /** Body limit in bytes of routes that name none (`RouteSpec.bodyLimit`). */
   readonly bodyLimit: number;
   readonly telemetry: Telemetry;
   readonly errors: StageErrors;
@@ -26,12 +27,12 @@ export interface RequestStagesOptions {
 
 /** The stages a proxy (gateway or lb) runs around forwarding a request. */
 export interface RequestStages {
-  /** Refuses a declared Content-Length above the limit. */
-  checkDeclaredLength(req: IncomingMessage): void;
+  /** Refuses a declared Content-Length above the limit of `route` (its own `bodyLimit`, else the proxy's). */
+  checkDeclaredLength(req: IncomingMessage, route?: RouteEntry): void;
   /** The route serving `path`, refusing missing and internal routes. */
   findRoute(path: string): RouteEntry;
-  /** Reads an idempotent request's body so a retry can replay it. */
-  readReplayableBody(req: IncomingMessage): Promise<Buffer>;
+  /** Reads an idempotent request's body so a retry can replay it, up to the limit of `route`. */
+  readReplayableBody(req: IncomingMessage, route?: RouteEntry): Promise<Buffer>;
   /** Answers a failure as JSON (unless the answer already started) and records its code on the span. */
   answerError(req: IncomingMessage, res: ServerResponse, error: ServiceError, attributes: Record<string, string | number | boolean>): void;
 }
@@ -39,9 +40,11 @@ export interface RequestStages {
 /** Creates the stages of one proxy. */
 export function createRequestStages(options: RequestStagesOptions): RequestStages {
   const { catalog, bodyLimit, telemetry, errors } = options;
+  const limitOf = (route: RouteEntry | undefined) => route?.bodyLimit ?? bodyLimit;
   return {
-    checkDeclaredLength(req) {
-      if (Number(req.headers['content-length'] ?? 0) > bodyLimit) throw errors.tooLarge(bodyLimit);
+    checkDeclaredLength(req, route) {
+      const limit = limitOf(route);
+      if (Number(req.headers['content-length'] ?? 0) > limit) throw errors.tooLarge(limit);
     },
     findRoute(path) {
       if (!catalog.current) throw errors.catalogUnavailable();
@@ -49,11 +52,12 @@ export function createRequestStages(options: RequestStagesOptions): RequestStage
       if (!route || route.access === 'internal') throw errors.routeNotFound();
       return route;
     },
-    async readReplayableBody(req) {
+    async readReplayableBody(req, route) {
+      const limit = limitOf(route);
       try {
-        return await readBody(req, bodyLimit);
+        return await readBody(req, limit);
       } catch (error) {
-        if (error instanceof ServiceError && error.status === 413) throw errors.tooLarge(bodyLimit);
+        if (error instanceof ServiceError && error.status === 413) throw errors.tooLarge(limit);
         throw error;
       }
     },
@@ -61,10 +65,17 @@ export function createRequestStages(options: RequestStagesOptions): RequestStage
       attributes.error = error.code;
       if (error.code === 'INTERNAL') telemetry.error('request failed', { errorCode: error.code, cause: (error.cause as Error | undefined)?.stack });
       if (res.writableEnded || res.destroyed) return;
-      sendError(res, error);
       // A body we refused to read must not be parsed as the next request on this connection.
-      if (error.headers?.connection === 'close') res.once('finish', () => req.destroy());
-      else req.resume();
+      if (error.headers?.connection !== 'close') {
+        sendError(res, error);
+        req.resume();
+        return;
+      }
+      drainThen(req, () => {
+        if (res.writableEnded || res.destroyed) return;
+        sendError(res, error);
+        res.once('finish', () => req.destroy());
+      });
     },
   };
 }
@@ -72,4 +83,38 @@ export function createRequestStages(options: RequestStagesOptions): RequestStage
 /** The message of a too-large body, shared by every proxy. */
 export function tooLargeMessage(limit: number): { message: string; headers: { connection: 'close' } } {
   return { message: `The request body is larger than the limit of ${limit} bytes.`, headers: { connection: 'close' } };
+}
+
+// How much of a refused body a proxy reads and throws away before answering 413 (nginx's
+// lingering close): a client still sending would otherwise see a reset connection instead of
+// the answer. Past either bound the answer goes at once.
+const drainLimitBytes = 64 * 1024 * 1024;
+const drainTimeoutMs = 5_000;
+
+/** Reads and discards what is left of `req`'s body (within the bounds above), then calls `answer`. */
+function drainThen(req: IncomingMessage, answer: () => void): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  // `Expect: 100-continue`: the client sends nothing until invited; a destroyed or read request has nothing left.
+  if (req.complete || req.destroyed || req.readableEnded || req.headers.expect !== undefined || declared > drainLimitBytes) {
+    answer();
+    return;
+  }
+  let drained = 0;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    req.off('data', onData);
+    answer();
+  };
+  const onData = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > drainLimitBytes) finish();
+  };
+  const timer = setTimeout(finish, drainTimeoutMs);
+  req.on('data', onData);
+  req.once('end', finish);
+  req.once('error', finish);
+  req.once('close', finish);
 }

@@ -1,0 +1,66 @@
+import { Chalk } from 'chalk';
+import type { BenchProgress, BenchProgressListener } from '@topolab/runtime';
+import { formatDuration, formatMb, formatMs, formatRps } from './figures.js';
+
+/** Where and how progress is printed. */
+export interface ProgressPrinterOptions {
+  readonly stream: NodeJS.WritableStream;
+  /** A terminal: a live "running…" line is drawn and replaced by each row's result. */
+  readonly interactive: boolean;
+  readonly color: boolean;
+}
+
+/** One line for an event, or undefined for an event shown only live (row-start). */
+export function describeProgress(event: BenchProgress): string | undefined {
+  switch (event.type) {
+    case 'section':
+      return `▸ ${event.section}: ${event.detail}`;
+    case 'row-start':
+      return undefined;
+    case 'row': {
+      const s = event.sample;
+      const failures = s.errors + s.non2xx > 0 ? `  errors ${s.errors}  non-2xx ${s.non2xx}` : '';
+      return `  round ${event.round}/${event.rounds}  ${s.rowId.padEnd(14)} ${formatRps(s.requestsPerSec).padStart(6)} req/s  p50 ${formatMs(s.latencyMs.p50)}  p90 ${formatMs(s.latencyMs.p90)}  p99 ${formatMs(s.latencyMs.p99)} ms${failures}`;
+    }
+    case 'row-missing':
+      return `  ${event.rowId.padEnd(14)} missing: ${event.reason}`;
+    case 'round':
+      return `  round ${event.snapshot.round}/${event.rounds} done; gateway RSS ${Object.entries(event.snapshot.gatewayRssMb).map(([id, mb]) => `${id} ${formatMb(mb)}`).join(', ')}`;
+    case 'revocation': {
+      const r = event.result;
+      return `  auth=${r.auth.padEnd(8)} p50 ${formatMs(r.p50Ms)}  p99 ${formatMs(r.p99Ms)}  max ${formatMs(r.maxMs)} ms  accepted after logout ${r.acceptedAfterLogout}  (${r.sessions} logouts, ${r.gateways} gateways)`;
+    }
+    case 'failover': {
+      const f = event.result;
+      const window = f.failureWindowMs ? `  window ${formatMs(f.failureWindowMs[0])}…${formatMs(f.failureWindowMs[1])} ms after the kill` : '';
+      return `  discovery=${f.discovery.padEnd(6)} evicted after ${formatMs(f.detectionMs)} ms  failed ${f.failed}/${f.requests} (timed out ${f.timedOut})${window}`;
+    }
+    case 'coldstart':
+      return `  start ${event.run}/${event.runs}: all ready in ${formatMs(event.readyMs)} ms`;
+    case 'coldstart-done':
+      return undefined;
+  }
+}
+
+/** A progress listener printing a line per event; on a terminal also a live line while a row runs. */
+export function createProgressPrinter(options: ProgressPrinterOptions): BenchProgressListener {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  let live = false;
+  const clearLive = () => {
+    if (live) options.stream.write('\r\x1b[K');
+    live = false;
+  };
+  return (event) => {
+    if (event.type === 'row-start') {
+      if (!options.interactive) return;
+      clearLive();
+      options.stream.write(c.dim(`  round ${event.round}/${event.rounds}  ${event.rowId.padEnd(14)} running for ${formatDuration(event.durationMs)}…`));
+      live = true;
+      return;
+    }
+    const line = describeProgress(event);
+    if (line === undefined) return;
+    clearLive();
+    options.stream.write(`${event.type === 'section' ? c.bold(line) : event.type === 'row-missing' ? c.yellow(line) : line}\n`);
+  };
+}

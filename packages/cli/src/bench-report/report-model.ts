@@ -1,0 +1,134 @@
+import type { BenchReport } from '@topolab/runtime';
+import { formatDuration, formatMb, formatMs, formatRatio, formatRps } from './figures.js';
+
+/** A table every renderer lays out its own way (padded text, Markdown, HTML). */
+export interface ReportTable {
+  /** `throughput`, `memory`, `revocation`, `failover`, `coldstart`. */
+  readonly id: string;
+  readonly title: string;
+  /** One line under the title saying how to read the table. */
+  readonly caption?: string;
+  readonly headers: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** Columns aligned right (numbers), by index. */
+  readonly numeric?: readonly number[];
+}
+
+/** One bar of the throughput chart: a row's median req/s (undefined when the row is missing). */
+export interface ThroughputBar {
+  readonly rowId: string;
+  readonly requestsPerSec: number | undefined;
+  readonly missing?: string;
+}
+
+/** Lines describing the run: machine, commit, settings. */
+export function describeRun(report: BenchReport): string[] {
+  const { machine: m, settings: s } = report;
+  return [
+    `machine   ${m.cpus} × ${m.cpuModel}, ${Math.round(m.totalMemoryMb / 1024)} GB, ${m.os}, Node ${m.node}${m.nginx ? `, ${m.nginx.replace(/^nginx version: /, '')}` : ''}`,
+    ...(m.gitCommit ? [`commit    ${m.gitCommit}`] : []),
+    `settings  discovery ${s.discovery.join(',')} · auth ${s.auth.join(',')} · ${formatDuration(s.durationMs)} per row after ${formatDuration(s.warmupMs)} warm-up · ${s.rounds} round${s.rounds === 1 ? '' : 's'} · ${s.connections} connections · failover at ${s.rate} req/s · ${s.sessions} logouts`,
+    `run       ${report.startedAt} → ${report.finishedAt}`,
+  ];
+}
+
+/** The throughput table: medians over the rounds, ratios to direct, and every round's req/s. */
+export function throughputTable(report: BenchReport): ReportTable | undefined {
+  const t = report.throughput;
+  if (!t) return undefined;
+  return {
+    id: 'throughput',
+    title: 'Throughput and latency — GET /profile/me (median of rounds)',
+    caption: `${t.loadGenerator}.`,
+    headers: ['row', 'req/s', '× direct', 'p50 ms', 'p90 ms', 'p99 ms', 'p99 × direct', 'errors', 'non-2xx', 'req/s per round'],
+    numeric: [1, 2, 3, 4, 5, 6, 7, 8],
+    rows: t.rows.map((row) => {
+      if (!row.median) return [row.id, '—', '—', '—', '—', '—', '—', '—', '—', `missing: ${row.missing ?? 'not measured'}`];
+      const m = row.median;
+      return [
+        row.id,
+        formatRps(m.requestsPerSec),
+        formatRatio(row.toDirect?.throughput),
+        formatMs(m.latencyMs.p50),
+        formatMs(m.latencyMs.p90),
+        formatMs(m.latencyMs.p99),
+        formatRatio(row.toDirect?.p99),
+        String(Math.round(m.errors)),
+        String(Math.round(m.non2xx)),
+        row.samples.map((sample) => formatRps(sample.requestsPerSec)).join(' · '),
+      ];
+    }),
+  };
+}
+
+/** The bars of the throughput chart, in table order. */
+export function throughputBars(report: BenchReport): ThroughputBar[] {
+  return (report.throughput?.rows ?? []).map((row) => ({ rowId: row.id, requestsPerSec: row.median?.requestsPerSec, ...(row.missing ? { missing: row.missing } : {}) }));
+}
+
+/** Gateway memory after each round. */
+export function memoryTable(report: BenchReport): ReportTable | undefined {
+  const rounds = report.throughput?.rounds ?? [];
+  if (rounds.length === 0) return undefined;
+  const ids = [...new Set(rounds.flatMap((round) => Object.keys(round.gatewayRssMb)))];
+  return {
+    id: 'memory',
+    title: 'Gateway memory (RSS) after each round',
+    headers: ['round', 'gateway load so far', ...ids],
+    numeric: [0, 1, ...ids.map((_, i) => i + 2)],
+    rows: rounds.map((round) => [String(round.round), `${Math.round(round.gatewayLoadSeconds)} s`, ...ids.map((id) => formatMb(round.gatewayRssMb[id]))]),
+  };
+}
+
+/** Revocation lag per auth mode. */
+export function revocationTable(report: BenchReport): ReportTable | undefined {
+  if (!report.revocation) return undefined;
+  return {
+    id: 'revocation',
+    title: 'Revocation lag — logout → every gateway refuses the token',
+    caption: 'Per logout, the time from the logout’s answer until each gateway (probed back to back) refuses the token; 0 = the first probe after the logout was refused.',
+    headers: ['auth', 'p50 ms', 'p99 ms', 'max ms', 'accepted after logout', 'logouts', 'gateways'],
+    numeric: [1, 2, 3, 4, 5, 6],
+    rows: report.revocation.map((r) => [r.auth, formatMs(r.p50Ms), formatMs(r.p99Ms), formatMs(r.maxMs), String(r.acceptedAfterLogout), String(r.sessions), String(r.gateways)]),
+  };
+}
+
+/** Failover per discovery mode. */
+export function failoverTable(report: BenchReport): ReportTable | undefined {
+  if (!report.failover) return undefined;
+  return {
+    id: 'failover',
+    title: 'Failover — SIGKILL of profile#2 of 3 under an open-loop load',
+    caption: 'Detection: from the kill until the registry no longer lists the instance. The window is when the failed requests were sent, relative to the kill.',
+    headers: ['discovery', 'auth', 'rate', 'detection ms', 'failed', 'timed out', 'failure window'],
+    numeric: [2, 3, 4, 5],
+    rows: report.failover.map((f) => [
+      f.discovery,
+      f.auth,
+      `${f.rate}/s`,
+      formatMs(f.detectionMs),
+      `${f.failed}/${f.requests}`,
+      String(f.timedOut),
+      f.failureWindowMs ? `${formatMs(f.failureWindowMs[0])} … ${formatMs(f.failureWindowMs[1])} ms` : '—',
+    ]),
+  };
+}
+
+/** Cold start and memory per service. */
+export function coldStartTable(report: BenchReport): ReportTable | undefined {
+  const c = report.coldStart;
+  if (!c) return undefined;
+  return {
+    id: 'coldstart',
+    title: `Cold start — start → all ${c.instances} instances ready: median ${formatMs(c.medianReadyMs)} ms (${c.runs.map(formatMs).join(', ')} ms)`,
+    caption: 'Resident memory per service after the first start, idle.',
+    headers: ['service', 'instances', 'RSS per instance', 'RSS total'],
+    numeric: [1, 2, 3],
+    rows: Object.entries(c.perService).map(([service, s]) => [service, String(s.instances), formatMb(s.meanMb), formatMb(s.totalMb)]),
+  };
+}
+
+/** Every table of the report, in order (sections not run are left out). */
+export function reportTables(report: BenchReport): ReportTable[] {
+  return [throughputTable(report), memoryTable(report), revocationTable(report), failoverTable(report), coldStartTable(report)].filter((table): table is ReportTable => table !== undefined);
+}

@@ -1,0 +1,69 @@
+import { InvalidArgumentError } from 'commander';
+import { benchAuthModes, benchSections, discoveryModeNames, type BenchAuthMode, type BenchSection, type BenchSettings, type DiscoveryModeName } from '@topolab/runtime';
+
+/** The flags of `topolab bench` as commander hands them over. */
+export interface BenchFlags {
+  discovery?: DiscoveryModeName[];
+  auth?: BenchAuthMode[];
+  duration?: number;
+  warmup?: number;
+  connections?: number;
+  rate?: number;
+  rounds?: number;
+  sessions?: number;
+  only?: BenchSection[];
+  json?: string;
+  markdown?: string;
+  html?: string;
+}
+
+const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** Parses a duration: `10s`, `500ms`, `1m`, `1.5s`, or a bare number of seconds; answers milliseconds (at least 1). */
+export function parseDuration(value: string): number {
+  const ms = parseNonNegativeDuration(value);
+  if (ms <= 0) throw new InvalidArgumentError('Expected a duration above zero such as 10s, 500ms or 1m.');
+  return ms;
+}
+
+/** As parseDuration, and `0` (or `0s`) is allowed: `--warmup 0` skips the warm-up. */
+export function parseNonNegativeDuration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  const ms = match ? Math.round(Number(match[1]) * units[match[2] ?? 's']!) : Number.NaN;
+  if (!Number.isFinite(ms)) throw new InvalidArgumentError('Expected a duration such as 10s, 500ms or 1m.');
+  return ms;
+}
+
+/** Builds a parser of comma-separated names among `valid` (`client,server`); duplicates are dropped. */
+export function listParser<T extends string>(valid: readonly T[]): (value: string) => T[] {
+  return (value) => {
+    const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+    if (names.length === 0) throw new InvalidArgumentError(`Expected a comma-separated list of ${valid.join(', ')}.`);
+    for (const name of names) {
+      if (!(valid as readonly string[]).includes(name)) throw new InvalidArgumentError(`Unknown "${name.slice(0, 40)}"; expected a comma-separated list of ${valid.join(', ')}.`);
+    }
+    return [...new Set(names)] as T[];
+  };
+}
+
+/** `--discovery client,server`. */
+export const parseDiscoveryList = listParser(discoveryModeNames);
+/** `--auth remote,local,global,sidecar,none` (`none` is bench-only). */
+export const parseAuthList = listParser(benchAuthModes);
+/** `--only throughput,revocation,failover,coldstart`. */
+export const parseSectionList = listParser(benchSections);
+
+/** The bench settings the flags name (the runtime fills the rest with its defaults). */
+export function settingsFromFlags(flags: BenchFlags): Partial<BenchSettings> {
+  return {
+    ...(flags.discovery ? { discovery: flags.discovery } : {}),
+    ...(flags.auth ? { auth: flags.auth } : {}),
+    ...(flags.duration !== undefined ? { durationMs: flags.duration } : {}),
+    ...(flags.warmup !== undefined ? { warmupMs: flags.warmup } : {}),
+    ...(flags.connections !== undefined ? { connections: flags.connections } : {}),
+    ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
+    ...(flags.rounds !== undefined ? { rounds: flags.rounds } : {}),
+    ...(flags.sessions !== undefined ? { sessions: flags.sessions } : {}),
+    ...(flags.only ? { sections: flags.only } : {}),
+  };
+}

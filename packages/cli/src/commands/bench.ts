@@ -1,0 +1,89 @@
+import { Option, type Command } from 'commander';
+import { defaultBenchSettings, runBench, type BenchReport } from '@topolab/runtime';
+import { renderHtmlReport } from '../bench-report/html-report.js';
+import { renderMarkdownReport } from '../bench-report/markdown-report.js';
+import { createProgressPrinter } from '../bench-report/progress-printer.js';
+import { renderTerminalReport } from '../bench-report/terminal-report.js';
+import { parsePositiveInteger } from '../options.js';
+import type { CommandContext } from '../program.js';
+import { writeDocument } from '../reporters/document-target.js';
+import { parseAuthList, parseDiscoveryList, parseDuration, parseNonNegativeDuration, parseSectionList, settingsFromFlags, type BenchFlags } from './bench-options.js';
+
+const d = defaultBenchSettings;
+
+/** `topolab bench`: what each discovery and auth design costs and buys, measured in one run. */
+export function registerBenchCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('bench')
+    .description('measure throughput and latency of every discovery × auth mode against direct and nginx, revocation lag, failover and cold start, in one run on this machine')
+    .addOption(new Option('--discovery <modes>', 'discovery modes, comma-separated: client, server').argParser(parseDiscoveryList).default(d.discovery, d.discovery.join(',')))
+    .addOption(new Option('--auth <modes>', 'auth modes, comma-separated: remote, local, global, sidecar, none (bench-only: no auth check)').argParser(parseAuthList).default(d.auth, d.auth.join(',')))
+    .addOption(new Option('--duration <time>', 'load per row and round: 10s, 500ms, 1m').argParser(parseDuration).default(d.durationMs, '10s'))
+    .addOption(new Option('--warmup <time>', 'unrecorded load before each row (0 for none)').argParser(parseNonNegativeDuration).default(d.warmupMs, '1s'))
+    .addOption(new Option('--connections <n>', 'concurrent connections of the load generator').argParser(parsePositiveInteger).default(d.connections))
+    .addOption(new Option('--rate <n>', 'requests per second of the open-loop load during failover').argParser(parsePositiveInteger).default(d.rate))
+    .addOption(new Option('--rounds <n>', 'rounds of the throughput table (every row once per round; the median is reported)').argParser(parsePositiveInteger).default(d.rounds))
+    .addOption(new Option('--sessions <n>', 'logouts per auth mode for the revocation lag').argParser(parsePositiveInteger).default(d.sessions))
+    .addOption(new Option('--only <sections>', 'sections, comma-separated: throughput, revocation, failover, coldstart').argParser(parseSectionList))
+    .option('--json <file>', 'write the report as JSON (machine, settings, every round’s raw figures)')
+    .option('--markdown <file>', 'write the report as Markdown')
+    .option('--html <file>', 'write the report as one self-contained HTML page with SVG charts')
+    .option('--check', 'exit 1 when a target is missed')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ topolab bench                                         everything, 10 s per row, 3 rounds (about 8 min)
+  $ topolab bench --only throughput --discovery client --auth local,none
+  $ topolab bench --duration 2s --rounds 1 --html bench.html --json bench.json
+  $ topolab bench --only revocation,failover --sessions 100 --rate 200
+
+Throughput rows: direct (straight to the profile instances: the ceiling), nginx (when
+installed: one proxy hop, a production reference), and every discovery × auth pair switched
+live on one topology with rate limits off. Rows are interleaved over the rounds; the median
+is reported with its ratio to direct. The load generator (autocannon) runs in this process
+and shares the machine's cores with the topology. Progress goes to stderr, the report to
+stdout. Exit code 0 (1 with --check when a target is missed), 2 on a usage error.`,
+    )
+    .action(async (flags: BenchFlags & { check?: boolean }) => {
+      ctx.exit.code = await benchCommand(flags, ctx);
+    });
+}
+
+async function benchCommand(flags: BenchFlags & { check?: boolean }, ctx: CommandContext): Promise<number> {
+  const color = !process.env.NO_COLOR && Boolean(ctx.io.stdout.isTTY);
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    ctx.io.stderr.write('\nstopping after the current measurement (Ctrl-C again to quit at once)…\n');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let report: BenchReport;
+  try {
+    report = await runBench(settingsFromFlags(flags), {
+      signal: interrupt.signal,
+      onProgress: createProgressPrinter({ stream: ctx.io.stderr, interactive: Boolean(ctx.io.stderr.isTTY) && ctx.io.interactive, color: !process.env.NO_COLOR && Boolean(ctx.io.stderr.isTTY) }),
+    });
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') throw error;
+    ctx.io.stderr.write('bench interrupted; no report written\n');
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  ctx.io.stdout.write(renderTerminalReport(report, { color, unicode: Boolean(ctx.io.stdout.isTTY) }));
+  const files: [string | undefined, () => string][] = [
+    [flags.json, () => `${JSON.stringify(report, null, 2)}\n`],
+    [flags.markdown, () => renderMarkdownReport(report)],
+    [flags.html, () => renderHtmlReport(report)],
+  ];
+  for (const [file, render] of files) {
+    if (!file) continue;
+    writeDocument({ file }, render());
+    ctx.io.stderr.write(`wrote ${file}\n`);
+  }
+  return flags.check && report.targets.some((target) => target.status === 'fail') ? 1 : 0;
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { runCli } from './run-cli.js';
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'topolab-cli-bench-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('topolab bench', () => {
+  it('has --help with examples', async () => {
+    const run = await runCli(['bench', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Examples:');
+    expect(run.stdout).toContain('$ topolab bench');
+    for (const flag of ['--discovery', '--auth', '--duration', '--connections', '--rate', '--rounds', '--json', '--markdown', '--html', '--only']) expect(run.stdout).toContain(flag);
+  });
+
+  it.each([
+    [['bench', '--duration', '10h']],
+    [['bench', '--duration', '0']],
+    [['bench', '--auth', 'psychic']],
+    [['bench', '--discovery', 'client,dns']],
+    [['bench', '--only', 'speed']],
+    [['bench', '--rounds', '0']],
+    [['bench', '--connections', 'many']],
+  ])('exits 2 on the usage error %j', async (args) => {
+    const run = await runCli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('runs a short throughput bench and writes the JSON, Markdown and HTML reports', async () => {
+    const dir = tempDir();
+    const files = { json: join(dir, 'bench.json'), markdown: join(dir, 'bench.md'), html: join(dir, 'bench.html') };
+    const run = await runCli(
+      ['bench', '--duration', '1s', '--warmup', '0', '--rounds', '1', '--discovery', 'client', '--auth', 'remote', '--only', 'throughput', '--json', files.json, '--markdown', files.markdown, '--html', files.html],
+      120_000,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(files.json, 'utf8'));
+    expect(report.version).toBe(1);
+    expect(report.machine.cpus).toBeGreaterThan(0);
+    expect(report.settings).toMatchObject({ durationMs: 1000, rounds: 1, discovery: ['client'], auth: ['remote'], sections: ['throughput'] });
+    const rows = report.throughput.rows as { id: string; samples: { requests: number; errors: number; non2xx: number }[]; missing?: string }[];
+    expect(rows.map((row) => row.id)).toEqual(['direct', 'nginx', 'client/remote']);
+    for (const id of ['direct', 'client/remote']) {
+      const row = rows.find((candidate) => candidate.id === id)!;
+      expect(row.samples).toHaveLength(1);
+      expect(row.samples[0]!.requests).toBeGreaterThan(0);
+      expect(row.samples[0]!.non2xx).toBe(0);
+    }
+    expect(report.throughput.rounds).toHaveLength(1);
+    expect(report.targets.length).toBeGreaterThan(0);
+    expect(report.revocation).toBeUndefined();
+    // Progress: a line per row on a non-TTY stderr; the report on stdout.
+    expect(run.stderr).toMatch(/round 1\/1 {2}direct/);
+    expect(run.stdout).toContain('Targets');
+    expect(readFileSync(files.markdown, 'utf8')).toContain('| client/remote |');
+    expect(readFileSync(files.html, 'utf8')).toContain('<svg');
+  }, 150_000);
+});

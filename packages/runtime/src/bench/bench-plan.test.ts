@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { planRounds, planThroughputRows } from './bench-plan.js';
+
+describe('bench plan', () => {
+  it('lists direct, nginx, then every discovery × auth pair', () => {
+    const rows = planThroughputRows({ discovery: ['client', 'server'], auth: ['local', 'none'] });
+    expect(rows.map((row) => row.id)).toEqual(['direct', 'nginx', 'client/local', 'client/none', 'server/local', 'server/none']);
+    expect(rows[3]).toEqual({ id: 'client/none', kind: 'gateway', modes: { discovery: 'client', auth: 'none' } });
+  });
+
+  it('runs every row once per round, rounds one after the other', () => {
+    const ids = ['direct', 'nginx', 'client/local', 'client/remote'];
+    const plan = planRounds(ids, 3);
+    expect(plan).toHaveLength(3);
+    for (const round of plan) expect([...round].sort()).toEqual([...ids].sort());
+  });
+
+  it('starts each round one row later, so no row always runs first', () => {
+    const plan = planRounds(['a', 'b', 'c'], 4);
+    expect(plan).toEqual([
+      ['a', 'b', 'c'],
+      ['b', 'c', 'a'],
+      ['c', 'a', 'b'],
+      ['a', 'b', 'c'],
+    ]);
+  });
+
+  it('refuses a round count that is not a positive integer', () => {
+    expect(() => planRounds(['a'], 0)).toThrow(RangeError);
+    expect(() => planRounds(['a'], 1.5)).toThrow(RangeError);
+  });
+});

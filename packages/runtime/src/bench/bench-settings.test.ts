@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { isTopolabError } from '../errors/topolab-error.js';
+import { defaultBenchSettings, normalizeBenchSettings } from './bench-settings.js';
+import { describeCaveats } from './run-bench.js';
+import type { ThroughputResult } from './bench-types.js';
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    return isTopolabError(error) ? error.code : 'not a TopolabError';
+  }
+  return undefined;
+}
+
+describe('bench settings', () => {
+  it('fill the defaults: every mode, none included, 10 s, 3 rounds, 32 connections', () => {
+    const settings = normalizeBenchSettings();
+    expect(settings).toEqual(defaultBenchSettings);
+    expect(settings.auth).toContain('none');
+    expect(settings.sections).toEqual(['throughput', 'revocation', 'failover', 'coldstart']);
+    expect(Object.isFrozen(settings)).toBe(true);
+  });
+
+  it('drop duplicates from the lists', () => {
+    expect(normalizeBenchSettings({ auth: ['local', 'local', 'none'] }).auth).toEqual(['local', 'none']);
+  });
+
+  it('refuse unknown names and out-of-range numbers with CONFIG_INVALID', () => {
+    expect(codeOf(() => normalizeBenchSettings({ auth: ['psychic' as 'local'] }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => normalizeBenchSettings({ discovery: [] }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => normalizeBenchSettings({ sections: ['speed' as 'throughput'] }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => normalizeBenchSettings({ rounds: 0 }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => normalizeBenchSettings({ connections: 2.5 }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => normalizeBenchSettings({ durationMs: 10 }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => normalizeBenchSettings({ warmupMs: 0 }))).toBeUndefined();
+  });
+});
+
+describe('describeCaveats', () => {
+  const throughput = (missing: Record<string, string>): ThroughputResult => ({
+    rows: [
+      { id: 'direct', kind: 'direct', samples: [] },
+      { id: 'client/none', kind: 'gateway', modes: { discovery: 'client', auth: 'none' }, samples: [], ...(missing['client/none'] ? { missing: missing['client/none'] } : {}) },
+    ],
+    rounds: [],
+    plan: [],
+    loadGenerator: 'connections 32, 1 autocannon worker',
+  });
+
+  it('names the load generator and the cores it shares', () => {
+    const notes = describeCaveats({ cpus: 2 }, throughput({}));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('connections 32, 1 autocannon worker');
+    expect(notes[0]).toContain('2 cores');
+  });
+
+  it('says a missing none row needs a bench-only AuthMode', () => {
+    const notes = describeCaveats({ cpus: 2 }, throughput({ 'client/none': 'no mode none' }));
+    expect(notes.some((note) => note.includes('client/none is missing'))).toBe(true);
+    expect(notes.some((note) => note.includes('factory.ts'))).toBe(true);
+    expect(describeCaveats({ cpus: 2 }, undefined)).toEqual([]);
+  });
+});

@@ -1,0 +1,168 @@
+import type { AuthModeName, DiscoveryModeName } from '@topolab/services/contract';
+
+/** The measurements `topolab bench` can take; `--only` picks some. */
+export const benchSections = ['throughput', 'revocation', 'failover', 'coldstart'] as const;
+
+/** One measurement of the bench. */
+export type BenchSection = (typeof benchSections)[number];
+
+/**
+ * An auth mode as the bench names it: the gateway's modes plus `none`, a bench-only mode
+ * that skips the auth check (the baseline `local` is compared with). A gateway without it
+ * refuses it and the bench reports its rows as missing.
+ */
+export type BenchAuthMode = AuthModeName | 'none';
+
+/** What a row of the throughput table sends its requests to. */
+export type ThroughputRowKind =
+  /** Straight to the profile instances with the `x-user-id` header: the ceiling. */
+  | 'direct'
+  /** Through nginx (one proxy hop, header fixed to the user): a production reference. */
+  | 'nginx'
+  /** Through the gateway in one discovery × auth combination. */
+  | 'gateway';
+
+/** One row of the throughput table. */
+export interface ThroughputRow {
+  /** `direct`, `nginx`, `client/local`. */
+  readonly id: string;
+  readonly kind: ThroughputRowKind;
+  /** The gateway's modes, for a gateway row. */
+  readonly modes?: { readonly discovery: DiscoveryModeName; readonly auth: BenchAuthMode };
+}
+
+/** Latency percentiles of one load run, in milliseconds. */
+export interface LatencyFigures {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** What one closed-loop load run (autocannon) measured. */
+export interface LoadSample {
+  /** Answers per second over the run (all statuses). */
+  readonly requestsPerSec: number;
+  /** Answers received. */
+  readonly requests: number;
+  readonly latencyMs: LatencyFigures;
+  /** Connection errors, timeouts included. */
+  readonly errors: number;
+  readonly timeouts: number;
+  /** Answers with a status outside 2xx. */
+  readonly non2xx: number;
+  /** Wall time of the run. */
+  readonly durationMs: number;
+}
+
+/** One row's run in one round. */
+export interface ThroughputSample extends LoadSample {
+  /** 1-based. */
+  readonly round: number;
+  readonly rowId: string;
+}
+
+/** A row of the table: its samples and the median of each figure over the rounds. */
+export interface ThroughputRowSummary extends ThroughputRow {
+  /** Why the row has no figures (nginx not installed, the gateway refused a mode). */
+  readonly missing?: string;
+  readonly samples: readonly ThroughputSample[];
+  /** Medians over the rounds; undefined when the row is missing. */
+  readonly median?: {
+    readonly requestsPerSec: number;
+    readonly latencyMs: LatencyFigures;
+    readonly errors: number;
+    readonly non2xx: number;
+  };
+  /** This row's median req/s and p99 divided by the direct row's (undefined without a direct row). */
+  readonly toDirect?: { readonly throughput: number; readonly p99: number };
+}
+
+/** What the topology looked like after one round. */
+export interface RoundSnapshot {
+  readonly round: number;
+  /** Resident memory of every gateway instance, by instance id, in MB. */
+  readonly gatewayRssMb: Readonly<Record<string, number>>;
+  /** Seconds of load the gateway has taken so far (warm-ups included). */
+  readonly gatewayLoadSeconds: number;
+}
+
+/** The throughput and latency section. */
+export interface ThroughputResult {
+  readonly rows: readonly ThroughputRowSummary[];
+  readonly rounds: readonly RoundSnapshot[];
+  /** The order rows ran in, per round (row ids). */
+  readonly plan: readonly (readonly string[])[];
+  /** `connections 32, 1 autocannon worker in the bench process, sharing 2 cores with 11 instances`. */
+  readonly loadGenerator: string;
+}
+
+/** Revocation lag of one auth mode: logout → every gateway refuses the token. */
+export interface RevocationResult {
+  readonly auth: BenchAuthMode;
+  readonly gateways: number;
+  readonly sessions: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** Probes sent after the logout's answer that were still accepted. */
+  readonly acceptedAfterLogout: number;
+}
+
+/** Failover of one discovery mode: a profile instance SIGKILLed under an open-loop load. */
+export interface FailoverResult {
+  readonly discovery: DiscoveryModeName;
+  readonly auth: BenchAuthMode;
+  readonly rate: number;
+  readonly victim: string;
+  readonly requests: number;
+  readonly failed: number;
+  readonly timedOut: number;
+  /** From the kill until the registry no longer listed the victim. */
+  readonly detectionMs: number | undefined;
+  /** First and last failed request's send time, in ms after the kill; undefined when none failed. */
+  readonly failureWindowMs: readonly [number, number] | undefined;
+}
+
+/** Cold start: startTopology → every instance ready, and memory per service. */
+export interface ColdStartResult {
+  readonly runs: readonly number[];
+  readonly medianReadyMs: number;
+  readonly instances: number;
+  /** Resident memory per instance right after the first start, in MB. */
+  readonly rssMb: Readonly<Record<string, number>>;
+  /** Per service: instances and their mean and total RSS, in MB. */
+  readonly perService: Readonly<Record<string, { readonly instances: number; readonly meanMb: number; readonly totalMb: number }>>;
+}
+
+/** The machine a report was measured on. */
+export interface MachineInfo {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly totalMemoryMb: number;
+  /** `Linux 6.1.0 (x64)`. */
+  readonly os: string;
+  readonly node: string;
+  /** `git rev-parse HEAD` of the working directory, when it is a git checkout. */
+  readonly gitCommit?: string;
+  readonly nginx?: string;
+}
+
+/** The outcome of one target. */
+export type TargetStatus =
+  /** Met. */
+  | 'pass'
+  /** Missed. */
+  | 'fail'
+  /** A figure it needs was not measured (a row missing, a section not run). */
+  | 'unmeasured';
+
+/** One of the issue's targets, checked against the bench's own figures. */
+export interface TargetCheck {
+  readonly id: string;
+  /** `client/local throughput ≥ 0.6 × nginx`. */
+  readonly label: string;
+  readonly status: TargetStatus;
+  /** `0.72 × nginx (4120 vs 5710 req/s)`, or why it was not measured. */
+  readonly actual: string;
+}

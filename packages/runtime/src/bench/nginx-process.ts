@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { buildNginxConfig } from './nginx-config.js';
+
+/** A running nginx started by the bench. */
+export interface NginxProcess {
+  /** `http://127.0.0.1:40123`. */
+  readonly url: string;
+  readonly pid: number | undefined;
+  /** Stops it (SIGQUIT, then SIGKILL after 3 s) and removes its temp dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** What startNginx needs. */
+export interface StartNginxOptions {
+  readonly binary: string;
+  readonly upstreams: readonly { readonly host: string; readonly port: number }[];
+  readonly userId: string;
+  /** A path that answers 200 through the proxy once it works. @default '/profile/me' */
+  readonly probePath?: string;
+  /** @default 5000 */
+  readonly startTimeoutMs?: number;
+}
+
+/** The nginx binary on PATH (or in the usual sbin folders, often not on a user's PATH), if any. */
+export function findNginx(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin', '/opt/homebrew/bin', '/usr/local/bin'];
+  for (const dir of dirs) {
+    const candidate = join(dir, 'nginx');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+// nginx takes no port 0: borrow a free port from the OS, then hand it over.
+async function borrowPort(host: string): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, host, resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function answersOk(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts nginx in the foreground with a generated config in a fresh temp dir (see
+ * buildNginxConfig), on a free loopback port, and resolves once a request through it answers
+ * 200. Rejects with the tail of its error log when it exits or does not answer in time.
+ */
+export async function startNginx(options: StartNginxOptions): Promise<NginxProcess> {
+  const host = '127.0.0.1';
+  const dir = mkdtempSync(join(tmpdir(), 'topolab-nginx-'));
+  const port = await borrowPort(host);
+  const config = join(dir, 'nginx.conf');
+  writeFileSync(config, buildNginxConfig({ dir, listenHost: host, listenPort: port, upstreams: options.upstreams, userId: options.userId }));
+  const child: ChildProcess = spawn(options.binary, ['-p', dir, '-e', join(dir, 'error.log'), '-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let exited = false;
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    });
+    child.once('error', () => {
+      exited = true;
+      resolve();
+    });
+  });
+  const url = `http://${host}:${port}`;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (!exited) {
+        child.kill('SIGQUIT');
+        const killTimer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exit;
+        clearTimeout(killTimer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    })());
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 5000);
+  while (!(await answersOk(`${url}${options.probePath ?? '/profile/me'}`))) {
+    if (exited || Date.now() > deadline) {
+      const log = existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '';
+      const tail = `${stderr}\n${log}`.trim().split('\n').slice(-5).join(' | ');
+      await stop();
+      throw new Error(`nginx ${exited ? 'exited' : 'did not answer 200 in time'}${tail ? `: ${tail}` : ''}`);
+    }
+    await delay(20);
+  }
+  return { url, pid: child.pid, stop };
+}

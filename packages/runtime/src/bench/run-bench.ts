@@ -1,0 +1,121 @@
+import type { AuthModeName } from '@topolab/services/contract';
+import type { BenchProgressListener } from './bench-progress.js';
+import type { BenchTopologyOptions } from './bench-topology.js';
+import { normalizeBenchSettings, type BenchSettings } from './bench-settings.js';
+import { checkTargets } from './bench-targets.js';
+import type { ColdStartResult, FailoverResult, MachineInfo, RevocationResult, TargetCheck, ThroughputResult } from './bench-types.js';
+import { measureColdStart } from './cold-start-bench.js';
+import { measureFailover } from './failover-bench.js';
+import { readMachineInfo } from './machine-info.js';
+import { measureRevocationLag } from './revocation-bench.js';
+import { measureThroughput } from './throughput-bench.js';
+
+/** Everything one `topolab bench` run measured: what the JSON report holds. */
+export interface BenchReport {
+  readonly version: 1;
+  /** ISO time. */
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly machine: MachineInfo;
+  readonly settings: BenchSettings;
+  readonly throughput?: ThroughputResult;
+  readonly revocation?: readonly RevocationResult[];
+  readonly failover?: readonly FailoverResult[];
+  readonly coldStart?: ColdStartResult;
+  /** The issue's targets checked against this run's figures. */
+  readonly targets: readonly TargetCheck[];
+  /** What a reader must know to trust the figures (CPU contention, missing rows). */
+  readonly notes: readonly string[];
+}
+
+/** What runBench needs besides the settings. */
+export interface RunBenchOptions {
+  readonly onProgress?: BenchProgressListener;
+  /** Aborting stops the bench after the current measurement (its topology is stopped). */
+  readonly signal?: AbortSignal;
+  /** Where `git rev-parse HEAD` runs. @default process.cwd() */
+  readonly cwd?: string;
+  /** The nginx binary; undefined finds it on PATH, null skips the nginx row. */
+  readonly nginxBinary?: string | null;
+  /** More options of every topology the bench starts: a manifest, `env` (e.g. NODE_OPTIONS=--cpu-prof). */
+  readonly topology?: BenchTopologyOptions;
+}
+
+/**
+ * Runs the sections of the bench named in `settings.sections`, one after the other, each on
+ * its own fresh topology, and checks the targets. CONFIG_INVALID for bad settings.
+ */
+export async function runBench(input: Partial<BenchSettings> = {}, options: RunBenchOptions = {}): Promise<BenchReport> {
+  const settings = normalizeBenchSettings(input);
+  const startedAt = new Date().toISOString();
+  const emit = options.onProgress ?? (() => undefined);
+  const sections = new Set(settings.sections);
+  const realAuth = settings.auth.filter((auth): auth is AuthModeName => auth !== 'none');
+  const topology = options.topology ? { topology: options.topology } : {};
+  const aborted = () => {
+    if (options.signal?.aborted) throw Object.assign(new Error('The bench was interrupted.'), { name: 'AbortError' });
+  };
+  let throughput: ThroughputResult | undefined;
+  const revocation: RevocationResult[] = [];
+  const failover: FailoverResult[] = [];
+  let coldStart: ColdStartResult | undefined;
+
+  if (sections.has('throughput')) {
+    const gatewayRows = settings.discovery.length * settings.auth.length;
+    emit({ type: 'section', section: 'throughput', detail: `${gatewayRows + 2} rows × ${settings.rounds} rounds, ${settings.durationMs / 1000} s each after a ${settings.warmupMs / 1000} s warm-up, ${settings.connections} connections` });
+    throughput = await measureThroughput(settings, { onProgress: emit, ...(options.signal ? { signal: options.signal } : {}), ...(options.nginxBinary !== undefined ? { nginxBinary: options.nginxBinary } : {}), ...topology });
+  }
+  if (sections.has('revocation') && realAuth.length > 0) {
+    emit({ type: 'section', section: 'revocation', detail: `${settings.sessions} logouts per auth mode, 2 gateways probed` });
+    for (const auth of realAuth) {
+      aborted();
+      const result = await measureRevocationLag({ auth, sessions: settings.sessions, ...topology });
+      revocation.push(result);
+      emit({ type: 'revocation', result });
+    }
+  }
+  if (sections.has('failover')) {
+    emit({ type: 'section', section: 'failover', detail: `SIGKILL profile#2 of 3 after 1 s of an open loop at ${settings.rate} req/s` });
+    for (const discovery of settings.discovery) {
+      aborted();
+      const result = await measureFailover({ discovery, auth: realAuth[0] ?? 'remote', rate: settings.rate, ...topology });
+      failover.push(result);
+      emit({ type: 'failover', result });
+    }
+  }
+  if (sections.has('coldstart')) {
+    aborted();
+    const runs = settings.rounds;
+    emit({ type: 'section', section: 'coldstart', detail: `${runs} starts of the default topology` });
+    coldStart = await measureColdStart({ runs, ...topology, onRun: (run, readyMs) => emit({ type: 'coldstart', run, runs, readyMs }) });
+    emit({ type: 'coldstart-done', result: coldStart });
+  }
+
+  const machine = readMachineInfo(options.cwd);
+  return {
+    version: 1,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine,
+    settings,
+    ...(throughput ? { throughput } : {}),
+    ...(revocation.length > 0 ? { revocation } : {}),
+    ...(failover.length > 0 ? { failover } : {}),
+    ...(coldStart ? { coldStart } : {}),
+    targets: checkTargets({ rows: throughput?.rows ?? [], rounds: throughput?.rounds ?? [] }),
+    notes: describeCaveats(machine, throughput),
+  };
+}
+
+/** The caveats of a run: the load generator shares the machine, and why rows are missing. */
+export function describeCaveats(machine: Pick<MachineInfo, 'cpus'>, throughput: ThroughputResult | undefined): string[] {
+  if (!throughput) return [];
+  const notes = [
+    `Load generator: ${throughput.loadGenerator}. On ${machine.cpus} core${machine.cpus === 1 ? '' : 's'} it competes with what it measures, so every row is lower than on a dedicated client; the ratios between rows of the same run are the figures to compare.`,
+  ];
+  for (const row of throughput.rows) if (row.missing) notes.push(`Row ${row.id} is missing: ${row.missing}.`);
+  if (throughput.rows.some((row) => row.modes?.auth === 'none' && row.missing)) {
+    notes.push('The local-vs-none target needs a bench-only `none` AuthMode in the gateway (packages/services/src/gateway/auth/factory.ts and the contract\'s authModeNames); the bench uses it as soon as it exists.');
+  }
+  return notes;
+}

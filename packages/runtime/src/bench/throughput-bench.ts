@@ -1,0 +1,143 @@
+import { cpus } from 'node:os';
+import { createGatewayClient } from '../client/gateway-client.js';
+import { isTopolabError } from '../errors/topolab-error.js';
+import { formatHttpUrl } from '../topology/addresses.js';
+import type { Topology } from '../topology/start-topology.js';
+import { planRounds, planThroughputRows } from './bench-plan.js';
+import type { BenchProgressListener } from './bench-progress.js';
+import type { BenchSettings } from './bench-settings.js';
+import { summarizeRows } from './bench-stats.js';
+import { withBenchTopology, type BenchTopologyOptions } from './bench-topology.js';
+import type { RoundSnapshot, ThroughputResult, ThroughputRow, ThroughputSample } from './bench-types.js';
+import { signUpWithProfile, type BenchSession } from './bench-users.js';
+import { runClosedLoop } from './closed-loop.js';
+import { findNginx, startNginx, type NginxProcess } from './nginx-process.js';
+import { readProcessRssMb } from './process-rss.js';
+
+/** What measureThroughput needs besides the settings. */
+export interface ThroughputOptions {
+  readonly onProgress?: BenchProgressListener;
+  readonly signal?: AbortSignal;
+  /** The nginx binary; undefined finds it on PATH, null leaves the nginx row out as missing. */
+  readonly nginxBinary?: string | null;
+  /** More options of the topology (a manifest, `env`). */
+  readonly topology?: BenchTopologyOptions;
+}
+
+/** Where one row sends its requests. */
+interface Target {
+  readonly urls: readonly string[];
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * The throughput table: `GET /profile/me` as one signed-up user, closed loop, per row (direct,
+ * nginx, every discovery × auth combination switched live on one topology with the limits
+ * off), rows interleaved over `rounds` rounds; the gateways' memory after each round.
+ */
+export async function measureThroughput(settings: BenchSettings, options: ThroughputOptions = {}): Promise<ThroughputResult> {
+  const emit = options.onProgress ?? (() => undefined);
+  const rows = planThroughputRows(settings);
+  const plan = planRounds(rows.map((row) => row.id), settings.rounds);
+  const startAuth = settings.auth.find((auth) => auth !== 'none') ?? 'remote';
+  return withBenchTopology({ modes: { discovery: settings.discovery[0]!, auth: startAuth } }, async (topology) => {
+    const gateway = createGatewayClient(topology.gatewayUrl);
+    let session: BenchSession;
+    try {
+      session = await signUpWithProfile({ gateway, instances: () => topology.instances() });
+    } finally {
+      gateway.close();
+    }
+    const profiles = topology.instances().filter((instance) => instance.service === 'profile' && instance.state === 'ready');
+    const missing = new Map<string, string>();
+    const markMissing = (rowId: string, reason: string) => {
+      if (missing.has(rowId)) return;
+      missing.set(rowId, reason);
+      emit({ type: 'row-missing', rowId, reason });
+    };
+    const nginx = await startReferenceProxy(options.nginxBinary, profiles, session.userId, (reason) => markMissing('nginx', reason));
+    const samples: ThroughputSample[] = [];
+    const rounds: RoundSnapshot[] = [];
+    let gatewayLoadSeconds = 0;
+    try {
+      const targetOf = (row: ThroughputRow): Target => {
+        if (row.kind === 'direct') return { urls: profiles.map((p) => `${formatHttpUrl(p.host, p.port)}/profile/me`), headers: { 'x-user-id': session.userId } };
+        if (row.kind === 'nginx') return { urls: [`${nginx!.url}/profile/me`], headers: {} };
+        return { urls: [`${topology.gatewayUrl}/profile/me`], headers: { authorization: `Bearer ${session.accessToken}` } };
+      };
+      // The profile instances serve every row: warm their JIT once before any row is timed.
+      if (settings.warmupMs > 0) await runClosedLoop({ ...targetOf(rows[0]!), connections: settings.connections, durationMs: settings.warmupMs * 3, ...(options.signal ? { signal: options.signal } : {}) });
+      for (const [index, order] of plan.entries()) {
+        const round = index + 1;
+        for (const rowId of order) {
+          if (options.signal?.aborted) throw abortError();
+          const row = rows.find((candidate) => candidate.id === rowId)!;
+          if (missing.has(row.id)) continue;
+          if (row.modes && !(await switchModes(topology, row, markMissing))) continue;
+          const target = targetOf(row);
+          const load = { urls: target.urls, headers: target.headers, connections: settings.connections, ...(options.signal ? { signal: options.signal } : {}) };
+          if (settings.warmupMs > 0) await runClosedLoop({ ...load, durationMs: settings.warmupMs });
+          emit({ type: 'row-start', round, rounds: settings.rounds, rowId: row.id, durationMs: settings.durationMs });
+          const sample = { round, rowId: row.id, ...(await runClosedLoop({ ...load, durationMs: settings.durationMs })) };
+          if (row.kind === 'gateway') gatewayLoadSeconds += (settings.warmupMs + sample.durationMs) / 1000;
+          if (options.signal?.aborted) throw abortError();
+          samples.push(sample);
+          emit({ type: 'row', round, rounds: settings.rounds, sample });
+        }
+        const snapshot = { round, gatewayRssMb: readGatewayRss(topology), gatewayLoadSeconds };
+        rounds.push(snapshot);
+        emit({ type: 'round', snapshot, rounds: settings.rounds });
+      }
+    } finally {
+      await nginx?.stop();
+    }
+    const instances = topology.instances().filter((instance) => instance.state === 'ready').length;
+    return {
+      rows: summarizeRows(rows, samples, missing),
+      rounds,
+      plan,
+      loadGenerator: `connections ${settings.connections}, 1 autocannon worker in the bench process, sharing ${cpus().length} cores with ${instances} topology instances${nginx ? ' and nginx' : ''}`,
+    };
+  }, options.topology);
+}
+
+/** Switches the gateways to a row's modes; false (and the row marked missing) when they refuse them. */
+async function switchModes(topology: Topology, row: ThroughputRow, markMissing: (rowId: string, reason: string) => void): Promise<boolean> {
+  try {
+    await topology.setModes(row.modes!);
+    return true;
+  } catch (error) {
+    if (!isTopolabError(error) || !['TOPOLOGY_INVALID_MODE', 'SUPERVISOR_COMMAND_FAILED'].includes(error.code)) throw error;
+    const none = row.modes!.auth === 'none';
+    markMissing(row.id, none ? `the gateway has no bench-only auth mode "none" (${error.code})` : `the gateway refused ${row.id} (${error.code}: ${error.message})`);
+    return false;
+  }
+}
+
+async function startReferenceProxy(
+  binary: string | null | undefined,
+  profiles: readonly { host: string; port: number }[],
+  userId: string,
+  markMissing: (reason: string) => void,
+): Promise<NginxProcess | undefined> {
+  const found = binary === null ? undefined : (binary ?? findNginx());
+  if (!found) {
+    markMissing('nginx is not installed (not on PATH)');
+    return undefined;
+  }
+  try {
+    return await startNginx({ binary: found, upstreams: profiles, userId });
+  } catch (error) {
+    markMissing(`nginx did not start: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+function readGatewayRss(topology: Topology): Record<string, number> {
+  const gateways = topology.instances().filter((instance) => instance.service === 'gateway' && instance.state === 'ready');
+  return Object.fromEntries(gateways.map((instance) => [instance.id, Math.round(readProcessRssMb(instance.pid) * 10) / 10]));
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('The bench was interrupted.'), { name: 'AbortError' });
+}

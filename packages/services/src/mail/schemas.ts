@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { parseAddress } from './addresses.js';
+import { movableMailboxes } from './records.js';
+
+/** Body limit of `POST /mail/send` (attachments travel base64 in the JSON). */
+export const sendBodyLimit = 10 * 1024 * 1024;
+
+const recipient = z.string().trim().min(1).max(254);
+const recipients = z.union([recipient.transform((one) => [one]), z.array(recipient).max(100)]);
+
+/** Body of `POST /mail/send`. `to` may be one recipient or a list; each is an address, a contact name or a group name. */
+export const sendBody = z.strictObject({
+  to: recipients.refine((list) => list.length > 0, 'name at least one recipient'),
+  cc: recipients.default([]),
+  bcc: recipients.default([]),
+  subject: z.string().max(998).default(''),
+  body: z.string().max(2 * 1024 * 1024),
+  attachments: z
+    .array(
+      z.strictObject({
+        filename: z.string().trim().min(1).max(255).refine((name) => !/[/\\\0]/.test(name), 'must not contain / \\ or NUL'),
+        contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type such as application/pdf').max(127),
+        data: z.base64(),
+      }),
+    )
+    .max(20)
+    .default([]),
+});
+
+/** `?cursor=&limit=` of every listing. */
+export const pageQuery = z.object({
+  cursor: z.string().min(1).max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** `GET /mail/search?q=&cursor=&limit=`. */
+export const searchQuery = pageQuery.extend({ q: z.string().max(500) });
+
+/** Body of `POST /mail/messages/:id/move`. Nothing moves into quarantine. */
+export const moveBody = z.strictObject({ mailbox: z.enum(movableMailboxes) });
+
+const contactName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((name) => !name.includes('@'), 'must not contain @ (it would read as an address)');
+const contactAddress = z
+  .string()
+  .trim()
+  .max(254)
+  .refine((address) => parseAddress(address) !== undefined, 'must be an address such as ada@topolab.test')
+  .transform((address) => parseAddress(address)!.address);
+const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +447700900123');
+
+/** Body of `POST /mail/contacts`. */
+export const contactBody = z.strictObject({ name: contactName, address: contactAddress, phone: phone.optional() });
+
+/** Body of `PATCH /mail/contacts/:id`; `phone: null` removes the number. */
+export const contactPatch = z
+  .strictObject({ name: contactName.optional(), address: contactAddress.optional(), phone: phone.nullable().optional() })
+  .refine((fields) => Object.values(fields).some((value) => value !== undefined), 'name at least one field to change');
+
+/** A group member: a contact id (number) or a contact name (string). */
+const member = z.union([z.number().int().positive(), z.string().trim().min(1).max(64)]);
+
+/** Body of `POST /mail/groups`. */
+export const groupBody = z.strictObject({ name: contactName, members: z.array(member).max(500).default([]) });
+
+/** Body of `PATCH /mail/groups/:id`; `members` replaces the whole list. */
+export const groupPatch = z
+  .strictObject({ name: contactName.optional(), members: z.array(member).max(500).optional() })
+  .refine((fields) => fields.name !== undefined || fields.members !== undefined, 'name at least one field to change');

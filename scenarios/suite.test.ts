@@ -8,7 +8,7 @@ const files = readdirSync(suiteDir).filter((name) => name.endsWith('.scenario.ts
 
 describe('the built-in suite', () => {
   it('has the scenarios the README promises', () => {
-    expect(files.length).toBeGreaterThanOrEqual(12);
+    expect(files.length).toBeGreaterThanOrEqual(15);
   });
 
   it.each(files)('%s exports a scenario named after its file, with a summary', async (file) => {

@@ -18,6 +18,7 @@ export * from './client/index.js';
 export * from './control/index.js';
 export * from './demo/demo-flow.js';
 export * from './demo/demo-user.js';
+export * from './demo/test-signatures.js';
 export * from './phone/read-phone.js';
 export * from './scenarios/index.js';
 export * from './bench/index.js';

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayRequest } from '../src/index.js';
+import { eicarSignature, type GatewayRequest } from '../src/index.js';
 import { createEventLog, errorCode, hopsOfResponse, sendRaw, servicesBuilt, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
-
-// The EICAR anti-virus test file: harmless, and every scanner must call it infected.
-const eicar = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 
 interface Summary {
   readonly id: number;
@@ -100,7 +97,7 @@ describe.skipIf(!servicesBuilt)('mail through the real topology', () => {
   });
 
   it('quarantines an infected attachment (the real scanner) and notifies the sender', async () => {
-    const sent = await send(ada, { to: address(bob), subject: 'Invoice', body: 'See attached.', attachments: [{ filename: 'invoice.txt', contentType: 'text/plain', data: Buffer.from(eicar).toString('base64') }] });
+    const sent = await send(ada, { to: address(bob), subject: 'Invoice', body: 'See attached.', attachments: [{ filename: 'invoice.txt', contentType: 'text/plain', data: Buffer.from(eicarSignature()).toString('base64') }] });
     expect([sent.status, sent.body.quarantined]).toEqual([201, true]);
     expect((await mailbox(bob, 'inbox')).map((m) => m.subject)).not.toContain('Invoice');
     expect((await mailbox(bob, 'quarantine')).map((m) => m.subject)).toContain('Invoice');

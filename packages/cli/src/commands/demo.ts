@@ -22,11 +22,11 @@ interface DemoOptions {
   blacklist: number;
 }
 
-/** `topolab demo`: start a fresh topology, narrate registration and 2FA login through the gateway, stop. */
+/** `topolab demo`: start a fresh topology, narrate registration, 2FA login, profile and mail through the gateway, stop. */
 export function registerDemoCommand(program: Command, ctx: CommandContext): void {
   program
     .command('demo')
-    .description('start a fresh topology, register a user, verify by SMS, log in with 2FA and use the profile, narrating every hop; then stop')
+    .description('start a fresh topology, register a user, verify by SMS, log in with 2FA, use the profile and send, search and catch spam in mail, narrating every hop; then stop')
     .addOption(new Option('-p, --port <port>', 'public port of the gateway (0 picks a free one)').argParser(parsePort).default(0))
     .addOption(new Option('--replicas <service=n>', 'instances of a service, repeatable or comma-separated').argParser(parseReplicas).default({}, 'profile=2, every other service 1'))
     .option('--data-dir <dir>', 'data directory (default: a new temporary one, removed afterwards)')

@@ -32,7 +32,7 @@ export function createDemoPrinter(stream: NodeJS.WriteStream): DemoPrinter {
       if (step.detail) write(`     ${c.dim(step.detail)}`);
     },
     done(result) {
-      write(`\n${c.green('✓')} ${result.user.username} is registered, verified and logged in with SMS 2FA (${result.steps.length} steps).`);
+      write(`\n${c.green('✓')} ${result.user.username} is registered, verified and logged in with SMS 2FA, and has mail (${result.steps.length} steps).`);
     },
   };
 }

@@ -5,6 +5,7 @@ import { runtimeError } from '../errors/error-codes.js';
 import { hopsOf, type Hop } from '../telemetry/hops.js';
 import type { TraceCollector } from '../telemetry/trace-collector.js';
 import { createDemoUser, extractCode, maskCodes, type DemoUser } from './demo-user.js';
+import { gtubeSignature } from './test-signatures.js';
 
 /** One narrated step of the demo. */
 export interface DemoStep {
@@ -44,7 +45,8 @@ export interface DemoResult {
 
 /**
  * The narrated flow of `topolab demo`: register → SMS code → verify → password login → SMS
- * code → 2FA verify → create and read a profile → a request without a token is refused.
+ * code → 2FA verify → create and read a profile → a request without a token is refused →
+ * mail: send to yourself, search, and a GTUBE test mail caught in the spam folder.
  * Fails with DEMO_STEP_FAILED at the first answer that is not the expected one.
  */
 export async function runDemoFlow(options: DemoFlowOptions): Promise<DemoResult> {
@@ -57,7 +59,8 @@ export async function runDemoFlow(options: DemoFlowOptions): Promise<DemoResult>
     options.onStep?.(full);
   };
 
-  async function call<T>(title: string, request: GatewayRequest, expected: number, detail?: (body: T) => string): Promise<T> {
+  /** One request as a step; `wrong` names what is amiss in an answer of the expected status (the step then fails). */
+  async function call<T>(title: string, request: GatewayRequest, expected: number, detail?: (body: T) => string, wrong?: (body: T) => string | undefined): Promise<T> {
     const response = await gateway.request<T>(request);
     const spans = await traces.waitForTrace(response.traceId, { parentSpanId: response.spanId, timeoutMs: 1000 }).catch(() => traces.spansOf(response.traceId));
     const step = {
@@ -76,6 +79,11 @@ export async function runDemoFlow(options: DemoFlowOptions): Promise<DemoResult>
         message: `Demo step "${title}" answered ${response.status}${code ? ` ${code}` : ''} instead of ${expected}.`,
         details: { step: title, status: response.status, ...(code ? { errorCode: code } : {}) },
       });
+    }
+    const problem = wrong?.(response.body);
+    if (problem !== undefined) {
+      record({ ...step, ok: false, detail: problem });
+      throw runtimeError('DEMO_STEP_FAILED', { message: `Demo step "${title}": ${problem}.`, details: { step: title, status: response.status } });
     }
     record(step);
     return response.body;
@@ -110,5 +118,36 @@ export async function runDemoFlow(options: DemoFlowOptions): Promise<DemoResult>
   await call('set preferences', { method: 'PUT', path: '/profile/preferences', token, body: { language: 'en', theme: 'dark', signature: `— ${firstName}`, notifications: { email: true, sms: false } } }, 200, () => 'dark theme, signature set');
   await call<{ profile: { displayName: string } }>('read the profile back', { method: 'GET', path: '/profile/me', token }, 200, (body) => `displayName ${body.profile.displayName}`);
   await call('a request without a token is refused', { method: 'GET', path: '/profile/me' }, 401, () => 'GATEWAY_UNAUTHENTICATED');
+
+  const address = `${username}@topolab.test`;
+  const subject = 'Hello from the topolab demo';
+  const spamSubject = 'Test of the spam filter';
+  await call<{ delivered: number }>(
+    'send a mail to yourself',
+    { method: 'POST', path: '/mail/send', token, body: { to: address, subject, body: 'This mail went through the gateway to the mail service, which looked you up in auth.' } },
+    201,
+    (body) => `to ${address}: delivered to ${body.delivered} inbox, a copy in sent`,
+  );
+  const query = `demo from:${username}`;
+  await call<{ messages: { subject: string; mailbox: string }[] }>(
+    'search your mail',
+    { method: 'GET', path: `/mail/search?q=${encodeURIComponent(query)}`, token },
+    200,
+    (body) => `q=${query}: ${body.messages.map((m) => `${m.mailbox} “${m.subject}”`).join(', ')}`,
+    (body) => (body.messages.some((m) => m.subject === subject) ? undefined : 'the mail just sent was not found'),
+  );
+  await call(
+    'send a mail carrying the GTUBE spam test string',
+    { method: 'POST', path: '/mail/send', token, body: { to: address, subject: spamSubject, body: `Every spam filter must catch this: ${gtubeSignature()}` } },
+    201,
+    () => 'scored on delivery by naive Bayes and header/content rules',
+  );
+  await call<{ messages: { subject: string }[] }>(
+    'the spam folder caught it',
+    { method: 'GET', path: '/mail/mailboxes/spam', token },
+    200,
+    (body) => `spam: ${body.messages.map((m) => `“${m.subject}”`).join(', ')}`,
+    (body) => (body.messages.some((m) => m.subject === spamSubject) ? undefined : 'the spam test mail is not in the spam folder'),
+  );
   return { user: { username, phone }, steps };
 }

@@ -87,9 +87,11 @@ export function tooLargeMessage(limit: number): { message: string; headers: { co
 
 // How much of a refused body a proxy reads and throws away before answering 413 (nginx's
 // lingering close): a client still sending would otherwise see a reset connection instead of
-// the answer. Past either bound the answer goes at once.
+// the answer. Past either bound the answer goes at once, and so it does when the client pauses
+// (it declared more than it sends, as a smuggling attempt does, and waits for an answer).
 const drainLimitBytes = 64 * 1024 * 1024;
 const drainTimeoutMs = 5_000;
+const drainIdleMs = 500;
 
 /** Reads and discards what is left of `req`'s body (within the bounds above), then calls `answer`. */
 function drainThen(req: IncomingMessage, answer: () => void): void {
@@ -105,14 +107,17 @@ function drainThen(req: IncomingMessage, answer: () => void): void {
     if (done) return;
     done = true;
     clearTimeout(timer);
+    clearTimeout(idle);
     req.off('data', onData);
     answer();
   };
   const onData = (chunk: Buffer) => {
     drained += chunk.length;
     if (drained > drainLimitBytes) finish();
+    else idle.refresh();
   };
   const timer = setTimeout(finish, drainTimeoutMs);
+  const idle = setTimeout(finish, drainIdleMs);
   req.on('data', onData);
   req.once('end', finish);
   req.once('error', finish);

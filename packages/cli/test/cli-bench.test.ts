@@ -37,17 +37,18 @@ describe('topolab bench', () => {
     const dir = tempDir();
     const files = { json: join(dir, 'bench.json'), markdown: join(dir, 'bench.md'), html: join(dir, 'bench.html') };
     const run = await runCli(
-      ['bench', '--duration', '1s', '--warmup', '0', '--rounds', '1', '--discovery', 'client', '--auth', 'remote', '--only', 'throughput', '--json', files.json, '--markdown', files.markdown, '--html', files.html],
+      ['bench', '--duration', '1s', '--warmup', '0', '--rounds', '1', '--discovery', 'client', '--auth', 'remote,none', '--only', 'throughput', '--json', files.json, '--markdown', files.markdown, '--html', files.html],
       120_000,
     );
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(readFileSync(files.json, 'utf8'));
     expect(report.version).toBe(1);
     expect(report.machine.cpus).toBeGreaterThan(0);
-    expect(report.settings).toMatchObject({ durationMs: 1000, rounds: 1, discovery: ['client'], auth: ['remote'], sections: ['throughput'] });
+    expect(report.settings).toMatchObject({ durationMs: 1000, rounds: 1, discovery: ['client'], auth: ['remote', 'none'], sections: ['throughput'] });
     const rows = report.throughput.rows as { id: string; samples: { requests: number; errors: number; non2xx: number }[]; missing?: string }[];
-    expect(rows.map((row) => row.id)).toEqual(['direct', 'nginx', 'client/remote']);
-    for (const id of ['direct', 'client/remote']) {
+    expect(rows.map((row) => row.id)).toEqual(['direct', 'nginx', 'client/remote', 'client/none']);
+    // The bench-only none mode works on the bench's own topology (its gateways get the opt-in).
+    for (const id of ['direct', 'client/remote', 'client/none']) {
       const row = rows.find((candidate) => candidate.id === id)!;
       expect(row.samples).toHaveLength(1);
       expect(row.samples[0]!.requests).toBeGreaterThan(0);

@@ -74,6 +74,7 @@ export function renderHtmlReport(report: BenchReport): string {
     '<h1>topolab bench</h1>',
     `<pre>${escapeXml(describeRun(report).join('\n'))}</pre>`,
     `<div class="charts">\n${reportCharts(report).map(renderBarChartSvg).join('\n')}\n</div>`,
+    '<p class="caption">Grey bars are the references (direct, nginx); dots mark each round’s figure; a dashed line marks a target.</p>',
     ...reportTables(report).map(renderTable),
     ...(report.notes.length > 0 ? ['<h2>Notes</h2>', `<ul>${report.notes.map((n) => `<li>${escapeXml(n)}</li>`).join('\n')}</ul>`] : []),
     ...(targets.length > 0 ? ['<h2>Targets (this run’s own figures)</h2>', `<table><thead><tr><th></th><th>target</th><th>measured</th></tr></thead><tbody>${targets.join('\n')}</tbody></table>`] : []),

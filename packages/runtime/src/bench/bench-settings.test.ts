@@ -38,27 +38,36 @@ describe('bench settings', () => {
 });
 
 describe('describeCaveats', () => {
-  const throughput = (missing: Record<string, string>): ThroughputResult => ({
-    rows: [
-      { id: 'direct', kind: 'direct', samples: [] },
-      { id: 'client/none', kind: 'gateway', modes: { discovery: 'client', auth: 'none' }, samples: [], ...(missing['client/none'] ? { missing: missing['client/none'] } : {}) },
-    ],
+  const noneRow = (missing?: string) => ({
+    id: 'client/none',
+    kind: 'gateway' as const,
+    modes: { discovery: 'client' as const, auth: 'none' as const },
+    samples: [],
+    ...(missing ? { missing } : { median: { requestsPerSec: 100, latencyMs: { p50: 1, p90: 2, p99: 3, max: 4 }, errors: 0, non2xx: 0 } }),
+  });
+  const throughput = (none: ReturnType<typeof noneRow> | undefined): ThroughputResult => ({
+    rows: [{ id: 'direct', kind: 'direct', samples: [] }, ...(none ? [none] : [])],
     rounds: [],
     plan: [],
     loadGenerator: 'connections 32, 1 autocannon worker',
   });
 
   it('names the load generator and the cores it shares', () => {
-    const notes = describeCaveats({ cpus: 2 }, throughput({}));
+    const notes = describeCaveats({ cpus: 2 }, throughput(undefined));
     expect(notes).toHaveLength(1);
     expect(notes[0]).toContain('connections 32, 1 autocannon worker');
     expect(notes[0]).toContain('2 cores');
   });
 
-  it('says a missing none row needs a bench-only AuthMode', () => {
-    const notes = describeCaveats({ cpus: 2 }, throughput({ 'client/none': 'no mode none' }));
-    expect(notes.some((note) => note.includes('client/none is missing'))).toBe(true);
-    expect(notes.some((note) => note.includes('factory.ts'))).toBe(true);
+  it('says what the none rows measure when they ran', () => {
+    const notes = describeCaveats({ cpus: 2 }, throughput(noneRow()));
+    expect(notes.some((note) => note.includes('bench-only auth mode none'))).toBe(true);
+  });
+
+  it('says why a row is missing, and nothing without a throughput section', () => {
+    const notes = describeCaveats({ cpus: 2 }, throughput(noneRow('the gateway refused client/none')));
+    expect(notes.some((note) => note.includes('client/none is missing: the gateway refused'))).toBe(true);
+    expect(notes.some((note) => note.includes('bench-only auth mode none'))).toBe(false);
     expect(describeCaveats({ cpus: 2 }, undefined)).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
-import { authModeNames, discoveryModeNames, type DiscoveryModeName } from '@topolab/services/contract';
+import { acceptedAuthModeNames, discoveryModeNames, type DiscoveryModeName } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
 import { benchSections, type BenchAuthMode, type BenchSection } from './bench-types.js';
 
 /** The auth modes the bench knows: the gateway's, plus the bench-only `none`. */
-export const benchAuthModes: readonly BenchAuthMode[] = [...authModeNames, 'none'];
+export const benchAuthModes: readonly BenchAuthMode[] = acceptedAuthModeNames(true);
 
 /** What `topolab bench` measures and how. */
 export interface BenchSettings {

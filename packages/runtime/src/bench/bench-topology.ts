@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+import { envNames } from '@topolab/services/contract';
 import { startTopology, type Topology } from '../topology/start-topology.js';
 import type { TopologyOptions } from '../topology/topology-options.js';
 
@@ -12,16 +13,21 @@ export const unlimitedLimits = Object.freeze({ rateLimitRps: 0, blacklistThresho
 /** Options of a bench topology: startTopology's, without the data dir (a fresh temp dir). */
 export type BenchTopologyOptions = Omit<TopologyOptions, 'dataDir'>;
 
+/** The topology `env` that lets its gateways run the bench-only auth mode `none` (no token check). */
+export const benchNoAuthEnv: Readonly<Record<string, string>> = Object.freeze({ [envNames.benchNoAuth]: '1' });
+
 /**
  * Starts a topology in a fresh temp dir (gateway port 0, limits off unless given), runs `run`
  * with it, then stops it and removes the dir, whatever `run` did. `extra` comes from the
- * caller of the bench (a manifest, `env`); `options` from the measurement (modes, replicas) win.
+ * caller of the bench (a manifest, `env`); `options` from the measurement (modes, replicas) win,
+ * except that the two `env`s are merged.
  */
 export async function withBenchTopology<T>(options: BenchTopologyOptions, run: (topology: Topology) => Promise<T>, extra: BenchTopologyOptions = {}): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'topolab-bench-'));
   try {
     const limits = { ...unlimitedLimits, ...extra.limits, ...options.limits };
-    const topology = await startTopology({ gatewayPort: 0, fresh: true, ...extra, ...options, limits, dataDir });
+    const env = { ...extra.env, ...options.env };
+    const topology = await startTopology({ gatewayPort: 0, fresh: true, ...extra, ...options, limits, env, dataDir });
     try {
       return await run(topology);
     } finally {

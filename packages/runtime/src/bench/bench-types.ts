@@ -1,4 +1,4 @@
-import type { AuthModeName, DiscoveryModeName } from '@topolab/services/contract';
+import type { DiscoveryModeName, GatewayAuthModeName } from '@topolab/services/contract';
 
 /** The measurements `topolab bench` can take; `--only` picks some. */
 export const benchSections = ['throughput', 'revocation', 'failover', 'coldstart'] as const;
@@ -8,10 +8,11 @@ export type BenchSection = (typeof benchSections)[number];
 
 /**
  * An auth mode as the bench names it: the gateway's modes plus `none`, a bench-only mode
- * that skips the auth check (the baseline `local` is compared with). A gateway without it
- * refuses it and the bench reports its rows as missing.
+ * that skips the auth check (the baseline `local` is compared with). Only the bench's own
+ * topology opts its gateways in to `none` (see benchNoAuthEnv); a gateway that refuses a
+ * mode gets its rows reported as missing.
  */
-export type BenchAuthMode = AuthModeName | 'none';
+export type BenchAuthMode = GatewayAuthModeName;
 
 /** What a row of the throughput table sends its requests to. */
 export type ThroughputRowKind =

@@ -20,7 +20,7 @@ import { createSerialQueue } from './serial-queue.js';
 import { orderStartLayers } from './start-layers.js';
 import type { InstanceView, Topology } from './topology.js';
 import { createTopologyEventHub, type TopologyEvent } from './topology-events.js';
-import { validateModes, type TopologyModes } from './topology-modes.js';
+import { allowsNoAuth, validateModes, type TopologyModes } from './topology-modes.js';
 import { normalizeTopologyOptions, type TopologyOptions } from './topology-options.js';
 
 export type { InstanceView, Topology } from './topology.js';
@@ -121,10 +121,11 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
     modes: () => modes,
     async setModes(change) {
       assertRunning();
-      validateModes(change, modes);
+      const modeOptions = { noAuth: allowsNoAuth(options.env) };
+      validateModes(change, modes, modeOptions);
       return queue(async () => {
         const previous = modes;
-        const target = validateModes(change, previous);
+        const target = validateModes(change, previous, modeOptions);
         if (target.discovery === previous.discovery && target.auth === previous.auth) return previous;
         await switchGatewayModes({ supervisor, target, previous });
         modes = target;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultModes, formatModes, modesEnv, validateModes } from './topology-modes.js';
+import { allowsNoAuth, defaultModes, formatModes, modesEnv, validateModes } from './topology-modes.js';
 
 describe('validateModes', () => {
   it('fills the defaults and applies a partial change', () => {
@@ -22,6 +22,14 @@ describe('validateModes', () => {
       expect(error).toMatchObject({ code: 'TOPOLOGY_INVALID_MODE', exitCode: 2 });
       expect(error?.details.valid.length).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  it('accepts the bench-only auth mode none only with the bench\'s opt-in', () => {
+    expect(() => validateModes({ auth: 'none' }, defaultModes, { noAuth: false })).toThrow(expect.objectContaining({ code: 'TOPOLOGY_INVALID_MODE' }));
+    expect(validateModes({ auth: 'none' }, defaultModes, { noAuth: true })).toEqual({ discovery: 'client', auth: 'none' });
+    expect(allowsNoAuth({ TOPOLAB_BENCH_NO_AUTH: '1' })).toBe(true);
+    expect(allowsNoAuth({ TOPOLAB_BENCH_NO_AUTH: 'true' })).toBe(false);
+    expect(allowsNoAuth({})).toBe(false);
   });
 
   it('turns modes into the gateway variables and a line for people', () => {

@@ -1,4 +1,4 @@
-import { authModeNames, discoveryModeNames, envNames, type TopologyModes } from '@topolab/services/contract';
+import { acceptedAuthModeNames, discoveryModeNames, envNames, type TopologyModes } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
 
 export { authModeNames, discoveryModeNames, type AuthModeName, type DiscoveryModeName, type TopologyModes } from '@topolab/services/contract';
@@ -12,15 +12,28 @@ export interface ModesChange {
   readonly auth?: unknown;
 }
 
+/** What validateModes accepts besides the usual names. */
+export interface ValidateModesOptions {
+  /** The bench's opt-in: the bench-only auth mode `none` is accepted. @default false */
+  readonly noAuth?: boolean;
+}
+
 /**
  * Applies `change` to `base` and checks both names; an unknown one is TOPOLOGY_INVALID_MODE
- * (exit 2) with the valid values in the message. The result is frozen.
+ * (exit 2) with the valid values in the message. `none` counts as unknown unless the bench
+ * opted in (`options.noAuth`); it is then carried in `auth` though the type names only the
+ * four designs, which is all any topology but the bench's can hold. The result is frozen.
  */
-export function validateModes(change: ModesChange, base: TopologyModes = defaultModes): TopologyModes {
+export function validateModes(change: ModesChange, base: TopologyModes = defaultModes, options: ValidateModesOptions = {}): TopologyModes {
   return Object.freeze({
     discovery: checkName('discovery', change.discovery ?? base.discovery, discoveryModeNames),
-    auth: checkName('auth', change.auth ?? base.auth, authModeNames),
+    auth: checkName('auth', change.auth ?? base.auth, acceptedAuthModeNames(options.noAuth ?? false)) as TopologyModes['auth'],
   });
+}
+
+/** Whether the `env` of a topology carries the bench's opt-in to the auth mode `none`. */
+export function allowsNoAuth(env: Readonly<Record<string, string>>): boolean {
+  return env[envNames.benchNoAuth] === '1';
 }
 
 /** The variables that tell a gateway its modes at start. */

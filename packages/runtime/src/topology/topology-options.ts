@@ -4,7 +4,7 @@ import { runtimeError } from '../errors/error-codes.js';
 import { defaultGatewayHost, defaultGatewayPort, gatewayPortOf } from './addresses.js';
 import type { TopologyEventListener } from './topology-events.js';
 import { validateLimits } from './topology-limits.js';
-import { validateModes, type TopologyModes } from './topology-modes.js';
+import { allowsNoAuth, validateModes, type TopologyModes } from './topology-modes.js';
 
 /** Options of startTopology. */
 export interface TopologyOptions {
@@ -94,7 +94,7 @@ export function normalizeTopologyOptions(options: TopologyOptions): NormalizedTo
     gatewayPort,
     gatewayHost: options.gatewayHost ?? defaultGatewayHost,
     replicas: Object.freeze(replicas),
-    modes: validateModes(options.modes ?? {}),
+    modes: validateModes(options.modes ?? {}, undefined, { noAuth: allowsNoAuth(env) }),
     limits: validateLimits(options.limits ?? {}),
     timingsPreset,
     timings: timingsPresets[timingsPreset],

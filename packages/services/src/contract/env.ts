@@ -18,6 +18,8 @@ export const envNames = Object.freeze({
   upstreamTimeoutMs: 'TOPOLAB_UPSTREAM_TIMEOUT_MS',
   discoveryMode: 'TOPOLAB_DISCOVERY_MODE',
   authMode: 'TOPOLAB_AUTH_MODE',
+  /** `1` lets the gateway run the bench-only auth mode `none` (no token check); only `topolab bench` sets it. */
+  benchNoAuth: 'TOPOLAB_BENCH_NO_AUTH',
   accessTokenTtlS: 'TOPOLAB_ACCESS_TOKEN_TTL_S',
   refreshTokenTtlS: 'TOPOLAB_REFRESH_TOKEN_TTL_S',
   /** The loopback URL of the gateway instance's own sidecar (`http://127.0.9.1:41234`). */

@@ -20,6 +20,22 @@ export const authModeNames = ['remote', 'local', 'global', 'sidecar'] as const;
 /** One auth mode. */
 export type AuthModeName = (typeof authModeNames)[number];
 
+/**
+ * The bench-only auth mode: the gateway skips the token check and forwards the JWT's `sub`
+ * unverified, so a bench row shows what the check itself costs. A gateway accepts it only when
+ * started with `TOPOLAB_BENCH_NO_AUTH=1` (envNames.benchNoAuth), which only `topolab bench`
+ * sets; it is never one of `authModeNames`, so `topolab up`, `mode` and `--auth` never offer it.
+ */
+export const noAuthModeName = 'none';
+
+/** An auth mode a gateway can run: one of `authModeNames`, or `none` where the bench opted in. */
+export type GatewayAuthModeName = AuthModeName | typeof noAuthModeName;
+
+/** The auth modes accepted: `authModeNames`, plus `none` when `noAuth` (the bench's opt-in) is on. */
+export function acceptedAuthModeNames(noAuth: boolean): readonly GatewayAuthModeName[] {
+  return noAuth ? [...authModeNames, noAuthModeName] : authModeNames;
+}
+
 /** The modes a topology (and each of its gateways) runs with. */
 export interface TopologyModes {
   readonly discovery: DiscoveryModeName;

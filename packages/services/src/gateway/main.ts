@@ -22,6 +22,7 @@ void runService((deps) => {
   const modeSwitch = createModeSwitch({
     modes,
     telemetry: deps.telemetry,
+    noAuth: config.benchNoAuth,
     build: { discovery: (name) => createDiscoveryMode(name, modeDeps), auth: (name) => createAuthMode(name, modeDeps) },
   });
   const server = createGatewayApp({ config, telemetry: deps.telemetry, catalog, modes });

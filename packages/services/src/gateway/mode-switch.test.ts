@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { modesSetCommand, type AuthModeName, type DiscoveryModeName } from '../contract/modes.js';
+import { modesSetCommand, type DiscoveryModeName, type GatewayAuthModeName } from '../contract/modes.js';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { recordTelemetry } from '../kit/testing.js';
 import { createGatewayApp } from './app.js';
@@ -20,13 +20,13 @@ function spyDiscovery(catalog: FixedCatalog, name: DiscoveryModeName = 'client')
   return { name, pick: (route, exclude) => inner.pick(route, exclude), refused: (upstream) => inner.refused(upstream), close, closed: () => close.mock.calls.length > 0 };
 }
 
-function fakeAuth(name: AuthModeName = 'remote'): AuthMode & { closed: () => boolean } {
+function fakeAuth(name: GatewayAuthModeName = 'remote'): AuthMode & { closed: () => boolean } {
   const close = vi.fn();
   return { name, check: async () => ({ active: false }), close, closed: () => close.mock.calls.length > 0 };
 }
 
 /** A gateway built in-process whose profile upstream holds every answer until the test releases it. */
-async function setup(build?: Partial<ModeBuilders>, drainMs?: number) {
+async function setup(build?: Partial<ModeBuilders>, drainMs?: number, noAuth?: boolean) {
   const held: ServerResponse[] = [];
   const upstream = await startTestServer('profile#1', '127.0.0.1', (record, res) => {
     res.setHeader('x-path', record.url);
@@ -43,6 +43,7 @@ async function setup(build?: Partial<ModeBuilders>, drainMs?: number) {
     modes,
     telemetry: recorded.telemetry,
     drainMs,
+    noAuth,
     build: {
       discovery: build?.discovery ?? ((name) => (built.push(spyDiscovery(catalog, name)), built.at(-1) as DiscoveryMode)),
       auth: build?.auth ?? ((name) => (built.push(fakeAuth(name)), built.at(-1) as AuthMode)),
@@ -146,6 +147,15 @@ describe('the gateway mode switch', () => {
     expect(() => modeSwitch.onCommand(modesSetCommand, { auth: 42 })).toThrow(/remote, local, global, sidecar/);
     expect(() => modeSwitch.onCommand('modes.reset', {})).toThrow(/modes\.reset/);
     expect(modes.current()).toBe(before);
+  });
+
+  it('knows the bench-only auth mode none only with the opt-in', async () => {
+    const refusing = await setup();
+    expect(() => refusing.modeSwitch.onCommand(modesSetCommand, { auth: 'none' })).toThrow(/unknown auth mode "none"/);
+    expect(refusing.built).toHaveLength(0);
+    const optedIn = await setup(undefined, undefined, true);
+    expect(await optedIn.modeSwitch.onCommand(modesSetCommand, { auth: 'none' })).toEqual({ discovery: 'client', auth: 'none' });
+    expect(optedIn.modes.current().auth.name).toBe('none');
   });
 
   it('closes a replaced mode after the drain limit even while a request hangs', async () => {

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { authModeNames, discoveryModeNames, modesSetCommand, type AuthModeName, type DiscoveryModeName, type TopologyModes } from '../contract/modes.js';
+import { acceptedAuthModeNames, discoveryModeNames, modesSetCommand, type DiscoveryModeName, type GatewayAuthModeName } from '../contract/modes.js';
 import type { CommandHandler } from '../kit/ipc.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import type { AuthMode } from './auth/auth-mode.js';
@@ -9,7 +9,7 @@ import type { Modes } from './modes.js';
 /** Builds a mode by name (main.ts passes the factories); throws when the mode cannot be built. */
 export interface ModeBuilders {
   discovery(name: DiscoveryModeName): DiscoveryMode;
-  auth(name: AuthModeName): AuthMode;
+  auth(name: GatewayAuthModeName): AuthMode;
 }
 
 /** Options of createModeSwitch. */
@@ -19,6 +19,14 @@ export interface ModeSwitchOptions {
   readonly telemetry: Telemetry;
   /** Longest wait for the requests of a replaced mode before it is closed anyway. @default 30000 */
   readonly drainMs?: number;
+  /** The bench's opt-in (`TOPOLAB_BENCH_NO_AUTH=1`): `none` is a known auth mode; otherwise it is refused as unknown. @default false */
+  readonly noAuth?: boolean;
+}
+
+/** The modes in force, by name (`auth` is `none` only where the bench opted in). */
+export interface GatewayModeNames {
+  readonly discovery: DiscoveryModeName;
+  readonly auth: GatewayAuthModeName;
 }
 
 /** What a `modes.set` asks for; unknown names are refused. */
@@ -32,7 +40,7 @@ export interface ModeSwitch {
   /** Counts the requests of `server` per mode object, so a replaced mode is closed only once its requests are done. */
   track(server: Server): void;
   /** Switches to the modes named in `change` (the others stay); returns the names now in force. Throws, switching nothing, when a name is unknown or a mode cannot be built. */
-  set(change: ModesChange): TopologyModes;
+  set(change: ModesChange): GatewayModeNames;
   /** The service's `onCommand`: handles `modes.set`, refuses any other command. */
   readonly onCommand: CommandHandler;
   /** Closes the replaced modes still waiting for their requests (the gateway is stopping). */
@@ -45,6 +53,7 @@ type Closable = DiscoveryMode | AuthMode;
 export function createModeSwitch(options: ModeSwitchOptions): ModeSwitch {
   const { modes, build, telemetry } = options;
   const drainMs = options.drainMs ?? 30_000;
+  const authNames = acceptedAuthModeNames(options.noAuth ?? false);
   const inFlight = new Map<Closable, number>();
   const retired = new Map<Closable, NodeJS.Timeout>();
 
@@ -74,10 +83,10 @@ export function createModeSwitch(options: ModeSwitchOptions): ModeSwitch {
     retired.set(mode, timer);
   }
 
-  function set(change: ModesChange): TopologyModes {
+  function set(change: ModesChange): GatewayModeNames {
     const current = modes.current();
     const discoveryName = pickName('discovery', change.discovery, discoveryModeNames);
-    const authName = pickName('auth', change.auth, authModeNames);
+    const authName = pickName('auth', change.auth, authNames);
     const discovery = discoveryName !== undefined && discoveryName !== current.discovery.name ? buildMode(() => build.discovery(discoveryName), 'discovery', discoveryName) : undefined;
     let auth: AuthMode | undefined;
     try {

@@ -58,7 +58,8 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
-  const telemetry = createTelemetry({ service: config.service, instanceId: config.instanceId, channel, level: config.logLevel });
+  // Spans reach the supervisor within 5 ms (well inside the trace collector's 20 ms settle), many per message under load.
+  const telemetry = createTelemetry({ service: config.service, instanceId: config.instanceId, channel, level: config.logLevel, spanBatchMs: 5 });
   process.on('warning', (warning) => {
     telemetry.warn('node warning', { warning: warning.name, message: warning.message });
     telemetry.event('node.warning', { name: warning.name, message: warning.message });

@@ -17,6 +17,12 @@ export interface TelemetryOptions {
   readonly level?: LogLevel;
   /** Where lines go when there is no supervisor. @default process.stderr */
   readonly fallback?: NodeJS.WritableStream;
+  /**
+   * How long a span may wait to be sent with others: under load one IPC message (one write
+   * here, one read and parse in the supervisor) carries many spans. 0 sends each event-loop
+   * turn's spans at the end of the turn. @default 0
+   */
+  readonly spanBatchMs?: number;
 }
 
 /** Logs, spans, states and events of one instance, sent to the supervisor over IPC. */
@@ -26,7 +32,7 @@ export interface Telemetry {
   info(msg: string, fields?: Readonly<Record<string, unknown>>): void;
   warn(msg: string, fields?: Readonly<Record<string, unknown>>): void;
   error(msg: string, fields?: Readonly<Record<string, unknown>>): void;
-  /** Records a finished span; spans are batched and flushed once per event-loop turn. */
+  /** Records a finished span; spans are batched and flushed once per event-loop turn, or after `spanBatchMs`. */
   span(span: SpanInput): void;
   /** Reports a change of the instance's own condition. */
   state(state: string, detail?: string): void;
@@ -44,11 +50,15 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   const minRank = levelRank[options.level ?? 'info'];
   const fallback = options.fallback ?? process.stderr;
   let address = '';
+  const batchMs = options.spanBatchMs ?? 0;
   let pending: Span[] = [];
+  let timer: NodeJS.Timeout | undefined;
   let scheduled = false;
 
   const flush = () => {
     scheduled = false;
+    clearTimeout(timer);
+    timer = undefined;
     if (pending.length === 0) return;
     const spans = pending;
     pending = [];
@@ -70,11 +80,29 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     error: (msg, fields) => log('error', msg, fields),
     span(input) {
       if (!channel.connected) return;
-      pending.push({ ...input, service, instanceId, address });
+      // A literal of one fixed shape, not a spread: this runs twice per proxied request.
+      pending.push({
+        traceId: input.traceId,
+        spanId: input.spanId,
+        parentSpanId: input.parentSpanId,
+        service,
+        instanceId,
+        address,
+        kind: input.kind,
+        name: input.name,
+        start: input.start,
+        durationMs: input.durationMs,
+        status: input.status,
+        attributes: input.attributes,
+      });
       if (pending.length >= maxBatch) flush();
       else if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        if (batchMs > 0) {
+          timer = setTimeout(flush, batchMs);
+          // A batch waiting to be sent must not keep an otherwise finished process alive.
+          timer.unref();
+        } else setImmediate(flush);
       }
     },
     state(state, detail) {

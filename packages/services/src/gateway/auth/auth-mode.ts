@@ -1,8 +1,8 @@
 import type { TraceContext } from '../../kit/trace.js';
 
-import type { AuthModeName } from '../../contract/modes.js';
+import type { GatewayAuthModeName } from '../../contract/modes.js';
 
-export { authModeNames, type AuthModeName } from '../../contract/modes.js';
+export { authModeNames, type AuthModeName, type GatewayAuthModeName } from '../../contract/modes.js';
 
 /** Where a verdict came from; the auth stage copies it onto the request's span. */
 export interface VerdictOrigin {
@@ -26,7 +26,7 @@ export type TokenCheck =
 
 /** One auth mode. The pipeline reads the active one per request from the modes holder. */
 export interface AuthMode {
-  readonly name: AuthModeName;
+  readonly name: GatewayAuthModeName;
   /**
    * Checks a bearer token. Throws GATEWAY_AUTH_UNAVAILABLE when it cannot tell (auth down
    * or answering nonsense); never logs or returns the token.

@@ -1,18 +1,20 @@
+import { envNames } from '../../contract/env.js';
 import { createBusClient } from '../../kit/clients/bus-client.js';
 import { createCacheClient } from '../../kit/clients/cache-client.js';
 import { createIntrospection } from '../../kit/token-cache/introspection.js';
 import type { ModeDeps } from '../mode-deps.js';
-import type { AuthMode, AuthModeName } from './auth-mode.js';
+import type { AuthMode, GatewayAuthModeName } from './auth-mode.js';
 import { createGlobalAuth } from './global-auth.js';
 import { createJwksVerifier } from './jwks-verifier.js';
 import { createLocalAuth } from './local-auth.js';
+import { createNoAuth } from './no-auth.js';
 import { createRemoteAuth } from './remote-auth.js';
 import { createSidecarAuth } from './sidecar-auth.js';
 
 const clockOf = (deps: ModeDeps) => deps.clock ?? Date.now;
 const introspectionOf = (deps: ModeDeps) => createIntrospection({ caller: deps.caller, timeoutMs: deps.config.upstreamTimeoutMs });
 
-const authFactories: Readonly<Record<AuthModeName, (deps: ModeDeps) => AuthMode>> = {
+const authFactories: Readonly<Record<GatewayAuthModeName, (deps: ModeDeps) => AuthMode>> = {
   remote: (deps) => createRemoteAuth({ caller: deps.caller, timeoutMs: deps.config.upstreamTimeoutMs }),
   local: (deps) =>
     createLocalAuth({
@@ -35,9 +37,13 @@ const authFactories: Readonly<Record<AuthModeName, (deps: ModeDeps) => AuthMode>
     if (!deps.config.sidecarUrl) throw new Error('the sidecar auth mode needs TOPOLAB_SIDECAR_URL (the loopback URL of this gateway\'s sidecar)');
     return createSidecarAuth({ url: deps.config.sidecarUrl, http: deps.http, telemetry: deps.telemetry });
   },
+  none: (deps) => {
+    if (!deps.config.benchNoAuth) throw new Error(`the auth mode none is bench-only; it needs ${envNames.benchNoAuth}=1`);
+    return createNoAuth();
+  },
 };
 
-/** Builds the auth mode named `name`; throws when the configuration cannot support it (sidecar without a URL). */
-export function createAuthMode(name: AuthModeName, deps: ModeDeps): AuthMode {
+/** Builds the auth mode named `name`; throws when the configuration cannot support it (sidecar without a URL, none without the bench's opt-in). */
+export function createAuthMode(name: GatewayAuthModeName, deps: ModeDeps): AuthMode {
   return authFactories[name](deps);
 }

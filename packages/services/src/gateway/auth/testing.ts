@@ -9,7 +9,7 @@ import { startServerTrace, type TraceContext } from '../../kit/trace.js';
 import { parseGatewayConfig } from '../config.js';
 import type { ModeDeps } from '../mode-deps.js';
 import { buildCatalog, createFixedCatalog, type FixedCatalog, type TestInstance } from '../testing.js';
-import type { AuthMode, AuthModeName } from './auth-mode.js';
+import type { AuthMode, GatewayAuthModeName } from './auth-mode.js';
 import { createAuthMode } from './factory.js';
 
 /** A real in-process auth (fake clock, fake or given bus, fake cache) and what a gateway's auth mode needs around it. */
@@ -22,7 +22,7 @@ export interface AuthModeFixture {
   readonly catalog: FixedCatalog;
   readonly deps: ModeDeps;
   /** Builds a mode over these deps; closed with the fixture. */
-  mode(name: AuthModeName): AuthMode;
+  mode(name: GatewayAuthModeName): AuthMode;
   /** Registers (once) and logs alice in; returns her access token, refresh token and user id. */
   login(): Promise<{ accessToken: string; refreshToken: string; userId: string }>;
   /** Logs the holder of `accessToken` out. */

@@ -11,9 +11,16 @@ export function isHopByHop(name: string): boolean {
   return hopByHop.has(name);
 }
 
+// Nearly every Connection header says one of these; their token sets are shared, never rebuilt.
+const commonTokens: ReadonlyMap<string, ReadonlySet<string>> = new Map(['keep-alive', 'close', 'Keep-Alive', 'Close'].map((value) => [value, new Set([value.toLowerCase()])]));
+
 /** The lower-case header names a `Connection` header lists; undefined without one. */
-export function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
+export function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> | undefined {
   if (value === undefined) return undefined;
+  if (typeof value === 'string') {
+    const common = commonTokens.get(value);
+    if (common) return common;
+  }
   const tokens = new Set<string>();
   for (const part of Array.isArray(value) ? value : [value]) {
     for (const token of part.split(',')) {
@@ -27,8 +34,9 @@ export function connectionTokens(value: string | string[] | undefined): Set<stri
 /** Removes hop-by-hop headers (and every header the `Connection` header names) in place. */
 export function stripHopByHop(headers: HeaderMap): void {
   const named = connectionTokens(headers.connection);
-  for (const name of hopByHop) delete headers[name];
-  if (named) for (const name of named) delete headers[name];
+  // Deleting only what is there: a delete of a missing name is not free on every answer.
+  for (const name of hopByHop) if (headers[name] !== undefined) delete headers[name];
+  if (named) for (const name of named) if (headers[name] !== undefined) delete headers[name];
 }
 
 /** Whether the client asked to close its connection after this exchange. */

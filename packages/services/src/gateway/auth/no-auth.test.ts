@@ -1,0 +1,61 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { RouteEntry } from '../../contract/registry-api.js';
+import { ConfigError } from '../../kit/config.js';
+import { parseGatewayConfig } from '../config.js';
+import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord } from '../testing.js';
+import { createNoAuth } from './no-auth.js';
+import { startAuthModeFixture, testTrace } from './testing.js';
+
+const base = { TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
+
+/** An unsigned token carrying `claims` (what `none` must accept, and every real mode refuses). */
+function unsignedToken(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'at+jwt' })}.${part(claims)}.`;
+}
+
+describe('the bench-only auth mode none', () => {
+  it('is refused at start without TOPOLAB_BENCH_NO_AUTH=1', () => {
+    expect(() => parseGatewayConfig({ ...base, TOPOLAB_AUTH_MODE: 'none' })).toThrow(ConfigError);
+    expect(() => parseGatewayConfig({ ...base, TOPOLAB_AUTH_MODE: 'none', TOPOLAB_BENCH_NO_AUTH: 'yes' })).toThrow(ConfigError);
+    expect(parseGatewayConfig(base).benchNoAuth).toBe(false);
+    expect(parseGatewayConfig({ ...base, TOPOLAB_AUTH_MODE: 'none', TOPOLAB_BENCH_NO_AUTH: '1' })).toMatchObject({ authMode: 'none', benchNoAuth: true });
+  });
+
+  it('is built by the factory only with the opt-in', async () => {
+    const refusing = await startAuthModeFixture();
+    onTestFinished(() => refusing.close());
+    expect(() => refusing.mode('none')).toThrow(/TOPOLAB_BENCH_NO_AUTH/);
+    const optedIn = await startAuthModeFixture({ env: { TOPOLAB_BENCH_NO_AUTH: '1' } });
+    onTestFinished(() => optedIn.close());
+    const mode = optedIn.mode('none');
+    expect(mode.name).toBe('none');
+    const { accessToken, userId } = await optedIn.login();
+    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId });
+    expect(optedIn.calls('/auth/introspect') + optedIn.calls('/auth/.well-known/jwks.json')).toBe(0);
+  });
+
+  it('takes the sub of any decodable token unverified, and refuses what has none', async () => {
+    const mode = createNoAuth();
+    expect(await mode.check(unsignedToken({ sub: 'usr_1' }), testTrace())).toEqual({ active: true, userId: 'usr_1' });
+    for (const bad of ['not-a-jwt', unsignedToken({ name: 'no sub' }), unsignedToken({ sub: 'has a space' }), unsignedToken({ sub: 42 })]) {
+      expect((await mode.check(bad, testTrace())).active).toBe(false);
+    }
+  });
+
+  it('lets the gateway forward x-user-id from the token, and still needs a bearer token', async () => {
+    const routes: RouteEntry[] = [{ prefix: '/profile', access: 'protected', service: 'profile' }];
+    const profile = await startEchoUpstream('profile#1', '127.0.5.1');
+    onTestFinished(() => profile.close());
+    const gw = await startTestGateway({ catalog: createFixedCatalog(buildCatalog(routes, { profile: [profile] })), auth: createNoAuth() });
+    onTestFinished(() => gw.close());
+    const ok = await send(gw.port, '/profile/me', { headers: { authorization: `Bearer ${unsignedToken({ sub: 'usr_bench' })}`, 'x-user-id': 'someone-else' } });
+    expect(ok.status).toBe(200);
+    expect((ok.body as EchoRecord).headers['x-user-id']).toBe('usr_bench');
+    const missing = await send(gw.port, '/profile/me');
+    expect(missing.status).toBe(401);
+    expect(errorCode(missing)).toBe('GATEWAY_UNAUTHENTICATED');
+    const garbage = await send(gw.port, '/profile/me', { headers: { authorization: 'Bearer not-a-jwt' } });
+    expect(errorCode(garbage)).toBe('GATEWAY_TOKEN_INVALID');
+  });
+});

@@ -1,0 +1,40 @@
+import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import type { ChildMessage } from '../contract/ipc.js';
+import { createTelemetry, type SpanInput } from './telemetry.js';
+
+const span = (name: string): SpanInput => ({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), kind: 'server', name, start: 0, durationMs: 1 });
+
+function recordingTelemetry(spanBatchMs?: number) {
+  const sent: ChildMessage[] = [];
+  const telemetry = createTelemetry({ service: 'test', instanceId: 'test#1', channel: { connected: true, send: (message) => void sent.push(message), onCommand: () => undefined }, ...(spanBatchMs === undefined ? {} : { spanBatchMs }) });
+  const batches = () => sent.flatMap((message) => (message.type === 'spans' ? [message.spans.map((s) => s.name)] : []));
+  return { telemetry, batches };
+}
+
+describe('telemetry spans', () => {
+  it('are sent together at the end of the event-loop turn by default', async () => {
+    const { telemetry, batches } = recordingTelemetry();
+    telemetry.span(span('a'));
+    telemetry.span(span('b'));
+    expect(batches()).toEqual([]);
+    await nextTurn();
+    expect(batches()).toEqual([['a', 'b']]);
+  });
+
+  it('wait up to spanBatchMs, over several turns, to travel in one message; flush sends them at once', async () => {
+    const { telemetry, batches } = recordingTelemetry(30);
+    telemetry.span(span('a'));
+    await nextTurn();
+    telemetry.span(span('b'));
+    await nextTurn();
+    expect(batches()).toEqual([]);
+    await delay(60);
+    expect(batches()).toEqual([['a', 'b']]);
+    telemetry.span(span('c'));
+    telemetry.flush();
+    expect(batches()).toEqual([['a', 'b'], ['c']]);
+    await delay(60);
+    expect(batches()).toHaveLength(2);
+  });
+});

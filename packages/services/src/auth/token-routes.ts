@@ -1,10 +1,10 @@
 import { httpErrors } from '../kit/errors.js';
+import { databaseHealthRoute } from '../kit/http/health.js';
 import { reply } from '../kit/http/reply.js';
 import { defineRoute, type Route } from '../kit/http/router.js';
 import type { AuthDeps } from './deps.js';
 import { authErrors } from './errors.js';
 import { introspectBody } from './schemas.js';
-import { databaseHealthRoute } from '../kit/http/health.js';
 
 /** `POST /auth/introspect`, `GET /auth/.well-known/jwks.json`, `GET /auth/me` and `GET /health`. */
 export function createTokenRoutes(deps: AuthDeps): Route[] {

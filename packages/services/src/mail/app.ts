@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { RouteSpec } from '../contract/registry-api.js';
 import { createHttpServer } from '../kit/http/server.js';
+import { databaseHealthRoute } from '../kit/http/health.js';
 import { defineRoute, Router } from '../kit/http/router.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { createMailer } from './delivery.js';
@@ -15,7 +16,6 @@ import { createSendRoutes } from './routes/send-routes.js';
 import { sendBodyLimit } from './schemas.js';
 import type { MailStore } from './store.js';
 import type { UserDirectory } from './users.js';
-import { databaseHealthRoute } from '../kit/http/health.js';
 
 /** Everything under `/mail` needs a signed-in user; sending allows 10 MiB bodies (attachments). */
 export const mailRouteSpecs: readonly RouteSpec[] = Object.freeze([

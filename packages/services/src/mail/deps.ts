@@ -1,4 +1,3 @@
-import { httpErrors } from '../kit/errors.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import type { Mailer } from './delivery.js';
 import { mailErrors } from './errors.js';
@@ -15,12 +14,6 @@ export interface MailDeps {
   readonly telemetry: Telemetry;
   /** Epoch ms now. */
   readonly clock: () => number;
-}
-
-/** The user the gateway named in `x-user-id`, or 401. */
-export function requireUser(ctx: { readonly userId: string | undefined }): string {
-  if (!ctx.userId) throw httpErrors.HTTP_UNAUTHENTICATED();
-  return ctx.userId;
 }
 
 /** A message or contact id from the path; anything that is not one is simply not found. */

@@ -1,12 +1,10 @@
 import type { Server } from 'node:http';
 import { z } from 'zod';
 import type { RouteSpec } from '../contract/registry-api.js';
-import { httpErrors } from '../kit/errors.js';
-import { createHttpServer, defineRoute, reply, Router, type RequestContext } from '../kit/http/index.js';
+import { createHttpServer, databaseHealthRoute, defineRoute, reply, requireUser, Router } from '../kit/http/index.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { profileErrors } from './errors.js';
 import type { ProfileStore } from './store.js';
-import { databaseHealthRoute } from '../kit/http/health.js';
 
 /** What createProfileApp needs. */
 export interface ProfileAppOptions {
@@ -89,7 +87,3 @@ export function createProfileApp(options: ProfileAppOptions): { server: Server; 
   return { server, routes: profileRoutes };
 }
 
-function requireUser(ctx: RequestContext<unknown, unknown>): string {
-  if (!ctx.userId) throw httpErrors.HTTP_UNAUTHENTICATED();
-  return ctx.userId;
-}

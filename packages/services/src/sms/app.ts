@@ -1,12 +1,11 @@
 import type { Server } from 'node:http';
 import { z } from 'zod';
 import type { RouteSpec } from '../contract/registry-api.js';
-import { createHttpServer, defineRoute, reply, Router } from '../kit/http/index.js';
+import { createHttpServer, databaseHealthRoute, defineRoute, reply, Router } from '../kit/http/index.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { smsErrors } from './errors.js';
 import type { SmsStore } from './store.js';
 import { renderTemplate, templateNames } from './templates.js';
-import { databaseHealthRoute } from '../kit/http/health.js';
 
 /** What createSmsApp needs. */
 export interface SmsAppOptions {

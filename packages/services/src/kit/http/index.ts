@@ -1,5 +1,7 @@
 export * from './body.js';
 export * from './client.js';
+export * from './health.js';
+export * from './identity.js';
 export * from './reply.js';
 export * from './router.js';
 export * from './server.js';

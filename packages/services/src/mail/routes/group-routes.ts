@@ -1,6 +1,7 @@
 import { reply } from '../../kit/http/reply.js';
 import { defineRoute, type Route } from '../../kit/http/router.js';
-import { parseId, requireUser, writtenOr, type MailDeps } from '../deps.js';
+import { requireUser } from '../../kit/http/identity.js';
+import { parseId, writtenOr, type MailDeps } from '../deps.js';
 import { mailErrors } from '../errors.js';
 import type { Group } from '../records.js';
 import { groupBody, groupPatch } from '../schemas.js';

@@ -1,6 +1,7 @@
 import { defineRoute, type Route } from '../../kit/http/router.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { parseMessageId, requireUser, type MailDeps } from '../deps.js';
+import { requireUser } from '../../kit/http/identity.js';
+import { parseMessageId, type MailDeps } from '../deps.js';
 import { mailErrors } from '../errors.js';
 import { toSpamMessage } from '../filter-seam.js';
 import { mailboxNames, type MailboxName } from '../records.js';
@@ -10,10 +11,16 @@ import { moveBody, pageQuery } from '../schemas.js';
 export function createMessageRoutes(deps: MailDeps): Route[] {
   const { store, filters, telemetry } = deps;
 
-  /** Moves a message of `userId`, refusing moves into or out of quarantine. */
-  const moveMessage = (userId: string, id: number, mailbox: MailboxName) => {
+  /** A message of `userId`; another user's id is as unknown as a made-up one (404). */
+  const findMessage = (userId: string, id: number) => {
     const message = store.get(userId, id);
     if (!message) throw mailErrors.MAIL_MESSAGE_NOT_FOUND();
+    return message;
+  };
+
+  /** Moves a message of `userId`, refusing moves into or out of quarantine. */
+  const moveMessage = (userId: string, id: number, mailbox: MailboxName) => {
+    const message = findMessage(userId, id);
     if (message.mailbox === 'quarantine' || mailbox === 'quarantine') throw mailErrors.MAIL_MOVE_FORBIDDEN();
     if (message.mailbox !== mailbox) store.move(userId, id, mailbox);
     return message;
@@ -64,9 +71,7 @@ export function createMessageRoutes(deps: MailDeps): Route[] {
       method: 'GET',
       path: '/mail/messages/:id',
       handler(ctx) {
-        const message = store.get(requireUser(ctx), parseMessageId(ctx.params.id));
-        if (!message) throw mailErrors.MAIL_MESSAGE_NOT_FOUND();
-        return { message };
+        return { message: findMessage(requireUser(ctx), parseMessageId(ctx.params.id)) };
       },
     }),
     defineRoute({
@@ -75,9 +80,7 @@ export function createMessageRoutes(deps: MailDeps): Route[] {
       handler(ctx) {
         const userId = requireUser(ctx);
         const id = parseMessageId(ctx.params.id);
-        const message = store.get(userId, id);
-        if (!message) throw mailErrors.MAIL_MESSAGE_NOT_FOUND();
-        if (message.mailbox === 'quarantine') throw mailErrors.MAIL_QUARANTINED();
+        if (findMessage(userId, id).mailbox === 'quarantine') throw mailErrors.MAIL_QUARANTINED();
         const index = /^\d{1,3}$/.test(ctx.params.index ?? '') ? Number(ctx.params.index) : -1;
         const attachment = store.attachment(userId, id, index);
         if (!attachment) throw mailErrors.MAIL_ATTACHMENT_NOT_FOUND();
@@ -120,8 +123,7 @@ export function createMessageRoutes(deps: MailDeps): Route[] {
       handler(ctx) {
         const userId = requireUser(ctx);
         const id = parseMessageId(ctx.params.id);
-        const message = store.get(userId, id);
-        if (!message) throw mailErrors.MAIL_MESSAGE_NOT_FOUND();
+        const message = findMessage(userId, id);
         // From trash (or quarantine) a delete is for good; elsewhere it moves to trash.
         if (message.mailbox === 'trash' || message.mailbox === 'quarantine') {
           store.remove(userId, id);

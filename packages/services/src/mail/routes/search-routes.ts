@@ -1,6 +1,7 @@
 import { defineRoute, type Route } from '../../kit/http/router.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { requireUser, type MailDeps } from '../deps.js';
+import { requireUser } from '../../kit/http/identity.js';
+import { type MailDeps } from '../deps.js';
 import { mailErrors } from '../errors.js';
 import { compileQuery, type SearchPlan } from '../query/compile.js';
 import { parseQuery } from '../query/parse.js';

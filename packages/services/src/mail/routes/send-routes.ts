@@ -1,6 +1,7 @@
 import { reply } from '../../kit/http/reply.js';
 import { defineRoute, type Route } from '../../kit/http/router.js';
-import { requireUser, type MailDeps } from '../deps.js';
+import { requireUser } from '../../kit/http/identity.js';
+import { type MailDeps } from '../deps.js';
 import { mailErrors } from '../errors.js';
 import { resolveRecipients } from '../recipients.js';
 import { sendBody, sendBodyLimit } from '../schemas.js';

@@ -1,5 +1,5 @@
 import { defineScenario, type ScenarioContext } from '@topolab/runtime';
-import { requestsServed } from './support/instances.js';
+import { lbInstanceOf, requestsServed } from './support/instances.js';
 import { describeFailures, withLoad, type Load } from './support/load.js';
 
 /** Waits until `count` requests of the load were sent after `since` (epoch ms). */
@@ -36,28 +36,30 @@ export default defineScenario({
       return signedUp;
     });
 
+    // The embedded lb, or nginx with `--lb nginx`.
+    const lb = lbInstanceOf(ctx);
     const readProfile = () => ctx.gateway.request({ method: 'GET', path: '/profile/me', token: user.accessToken, timeoutMs: 5000 });
     const readOnce = async () => ctx.expect(await readProfile()).toHaveStatus(200);
     await withLoad(ctx, readProfile, { intervalMs: 10 }, async (load) => {
       await ctx.step('client-side: the gateway picks a profile instance itself, the lb sees nothing', async () => {
-        const lbBefore = requestsServed(ctx, 'lb#1');
+        const lbBefore = requestsServed(ctx, lb);
         await readOnce();
         await waitForSamples(ctx, load, Date.now(), 20);
-        ctx.expect(requestsServed(ctx, 'lb#1')).toBe(lbBefore);
-        ctx.note('the gateway chose the instance from its own copy of the registry; lb#1 served none of the last 20 requests');
+        ctx.expect(requestsServed(ctx, lb)).toBe(lbBefore);
+        ctx.note(`the gateway chose the instance from its own copy of the registry; ${lb} served none of the last 20 requests`);
       });
 
       await ctx.step('switch to server-side discovery while the stream runs: the lb hop appears', async () => {
-        const lbBefore = requestsServed(ctx, 'lb#1');
+        const lbBefore = requestsServed(ctx, lb);
         const tookMs = await switchDiscovery(ctx, 'server');
         const switchedAt = Date.now();
         await readOnce();
         await waitForSamples(ctx, load, switchedAt, 20);
         const through = await ctx.waitFor(() => {
-          const delta = requestsServed(ctx, 'lb#1') - lbBefore;
+          const delta = requestsServed(ctx, lb) - lbBefore;
           return delta >= 20 ? delta : undefined;
-        }, { timeout: 2000, message: 'the requests after the switch counted on lb#1' });
-        ctx.note(`switched in ${tookMs} ms: the gateway now hands every request to lb#1, which picks the instance (${through} requests through the lb so far)`);
+        }, { timeout: 2000, message: `the requests after the switch counted on ${lb}` });
+        ctx.note(`switched in ${tookMs} ms: the gateway now hands every request to ${lb}, which picks the instance (${through} requests through the lb so far)`);
       });
 
       await ctx.step('switch back to client-side: the lb hop disappears', async () => {
@@ -65,9 +67,9 @@ export default defineScenario({
         // Requests already in flight finish in the mode they started in; after them the lb is idle.
         await ctx.waitFor(
           async () => {
-            const lbBefore = requestsServed(ctx, 'lb#1');
+            const lbBefore = requestsServed(ctx, lb);
             await waitForSamples(ctx, load, Date.now(), 10);
-            return requestsServed(ctx, 'lb#1') === lbBefore;
+            return requestsServed(ctx, lb) === lbBefore;
           },
           { timeout: 3000, message: '10 requests in a row that did not pass the lb' },
         );

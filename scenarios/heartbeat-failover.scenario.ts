@@ -57,7 +57,7 @@ export default defineScenario({
         ctx.measure('requests', report.samples.length, 'requests');
         ctx.measure('failed requests', report.failed.length, 'requests');
         ctx.note(`${report.samples.length} requests, ${duringOutage} of them while profile#2 was dead but still listed; failed: ${describeFailures(report.failed)}`);
-        ctx.note(`a GET that met the dead box was refused at connect and retried once on another instance by the ${ctx.modes.discovery === 'client' ? 'gateway' : 'lb'}, which then skipped profile#2 until the catalog changed`);
+        ctx.note(`a GET that met the dead box was refused at connect and retried once on another instance by the ${ctx.modes.discovery === 'client' ? 'gateway' : ctx.backends.lb === 'nginx' ? 'nginx' : 'lb'}, which then skipped profile#2 until the catalog changed`);
         ctx.expect(report.failed).toHaveLength(0);
       });
     });

@@ -18,7 +18,7 @@ export default defineScenario({
     });
     const everyone = ctx.topology
       .instances()
-      .filter((instance) => instance.service !== 'registry')
+      .filter((instance) => instance.registers)
       .map((instance) => instance.id);
     const allListed = (ids: readonly string[]) => everyone.every((id) => ids.includes(id));
 

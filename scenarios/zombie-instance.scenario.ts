@@ -61,7 +61,7 @@ export default defineScenario({
           const batch = await readBatch(ctx, user.accessToken, 6);
           return batch.get('profile#2') === 0 ? batch : undefined;
         },
-        { timeout: 3000, message: `a batch of reads that no longer reaches profile#2 (the ${ctx.modes.discovery === 'client' ? 'gateway' : 'lb'} drops it on the registry's push)` },
+        { timeout: 3000, message: `a batch of reads that no longer reaches profile#2 (the ${ctx.modes.discovery === 'client' ? 'gateway' : ctx.backends.lb === 'nginx' ? 'nginx' : 'lb'} drops it on the registry's push)` },
       );
       ctx.note(`reads: ${describeCounts(counts)}`);
       const more = await readBatch(ctx, user.accessToken, 10);

@@ -51,3 +51,8 @@ export function waitForCatalog(ctx: ScenarioContext, service: Parameters<Scenari
     { timeout, message },
   );
 }
+
+/** The server-side load balancer's instance: the embedded `lb#1`, or `nginx#1` with `--lb nginx`. */
+export function lbInstanceOf(ctx: Pick<ScenarioContext, 'backends'>): string {
+  return ctx.backends.lb === 'nginx' ? 'nginx#1' : 'lb#1';
+}

@@ -90,7 +90,7 @@ describe('topolab run', () => {
   it.each([
     [['run', 'nope'], 'SCENARIO_NOT_FOUND'],
     [['run', './missing.scenario.ts'], 'SCENARIO_NOT_FOUND'],
-    [['run', '--matrix', '--auth', 'local'], 'cannot be used with'],
+    [['run', '--cache', 'memcached'], 'Allowed choices are embedded, redis'],
     [['run', '--reporter', 'fancy'], 'Expected one of pretty, plain, json, junit'],
     [['run', '--reporter', 'plain', '--reporter', 'junit'], 'CONFIG_INVALID'],
     [['run', '--output', 'x.json'], 'CONFIG_INVALID'],

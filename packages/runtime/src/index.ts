@@ -9,6 +9,7 @@
  * - control: the control API served by `topolab up` and its client for other terminals.
  * - scenarios: the DSL (`defineScenario`), the context, runner and loader of scenario files.
  * - bench: `runBench(settings)` measures throughput, revocation lag, failover and cold start.
+ * - backends: the real parts (redis-server, nginx) a topology can run instead of embedded ones.
  */
 export * from './errors/index.js';
 export * from './supervisor/index.js';
@@ -22,6 +23,8 @@ export * from './demo/test-signatures.js';
 export * from './phone/read-phone.js';
 export * from './scenarios/index.js';
 export * from './bench/index.js';
+export * from './backends/index.js';
 /** Contract types the CLI needs, re-exported so the CLI depends on the runtime only. */
 export type { ServiceName, TimingsPreset, Timings, Span, LogRecord } from '@topolab/services/contract';
 export { defaultLimitSettings, type LimitSettings } from '@topolab/services/contract';
+export { busBackendNames, cacheBackendNames, defaultBackends, lbBackendNames, type BusBackendName, type CacheBackendName, type LbBackendName, type TopologyBackends } from '@topolab/services/contract';

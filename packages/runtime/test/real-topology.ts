@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serviceManifest, type Catalog } from '@topolab/services/contract';
+import { defaultBackends, servicesWith, type Catalog } from '@topolab/services/contract';
 import { expect } from 'vitest';
 import {
   createGatewayClient,
@@ -25,7 +25,7 @@ import { killLeftovers, waitFor } from './helpers.js';
 
 // The real services compile to packages/services/dist/<name>/main.js (`npx tsc -b`).
 /** Whether the real services are built, for `describe.skipIf(!servicesBuilt)`. */
-export const servicesBuilt = serviceManifest.every((spec) => existsSync(spec.entry));
+export const servicesBuilt = servicesWith(defaultBackends).every((spec) => existsSync(spec.entry));
 
 /**
  * Every password, one-time code and token the helpers of this module handled. Each test file
@@ -135,7 +135,8 @@ export async function withNextCode<T>(topology: Topology, phone: string, purpose
       return code !== undefined;
     },
     5000,
-    `a ${purpose} code on ${phone}`,
+    // Say how the action was answered: a code that never came is often a request that failed.
+    `a ${purpose} code on ${phone} (the request answered ${JSON.stringify((result as { status?: unknown; body?: unknown })?.status)} ${JSON.stringify((result as { body?: unknown })?.body ?? null).slice(0, 200)})`,
   );
   handledSecrets.add(code!);
   return { result, code: code! };

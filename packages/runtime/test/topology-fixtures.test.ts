@@ -76,7 +76,8 @@ describe('startTopology with fixture services', () => {
     const failure = await startTopology({
       dataDir: makeTempDir('failing'),
       manifest,
-      startTimeoutMs: 800,
+      // Long enough for the registry and profile to start on a loaded machine (800 ms was not); sms never reports ready.
+      startTimeoutMs: 2500,
       graceMs: 300,
       env: { FIXTURE_MODE: 'silent' },
       onEvent: (event) => {

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { serviceManifest } from '@topolab/services/contract';
+import { defaultBackends, servicesWith } from '@topolab/services/contract';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createControlClient, createGatewayClient, hopsOf, startControlServer, startTopology, type TopologyEvent } from '../src/index.js';
 import { isAlive, killLeftovers, makeTempDir, waitFor } from './helpers.js';
 
 // The real services compile to packages/services/dist/<name>/main.js (`npx tsc -b`).
-const built = serviceManifest.every((spec) => existsSync(spec.entry));
+const built = servicesWith(defaultBackends).every((spec) => existsSync(spec.entry));
 
 describe.skipIf(!built)('startTopology with the real services', () => {
   it('reaches ready on port 0, serves through the gateway and stops without leftovers', async () => {
@@ -25,7 +25,7 @@ describe.skipIf(!built)('startTopology with the real services', () => {
       killLeftovers([...pids]);
     });
 
-    const expected = serviceManifest.reduce((sum, spec) => sum + spec.defaultReplicas, 0);
+    const expected = servicesWith(defaultBackends).reduce((sum, spec) => sum + spec.defaultReplicas, 0);
     expect(topology.instances()).toHaveLength(expected);
     expect(topology.instances().every((instance) => instance.state === 'ready')).toBe(true);
     expect(topology.readyMs).toBeGreaterThan(0);

@@ -36,8 +36,14 @@ const report: BenchReport = {
   machine: { cpus: 2, cpuModel: 'Test CPU <x86>', totalMemoryMb: 24_000, os: 'Linux 6.1 (x64)', node: 'v20.20.2', gitCommit: 'abc123', nginx: 'nginx version: nginx/1.22.1' },
   settings: { ...defaultBenchSettings, rounds: 2 },
   throughput,
-  revocation: [{ auth: 'local', gateways: 2, sessions: 50, p50Ms: 0, p99Ms: 1.2, maxMs: 3.9, acceptedAfterLogout: 1 }],
-  failover: [{ discovery: 'client', auth: 'remote', rate: 100, victim: 'profile#2', requests: 400, failed: 2, timedOut: 1, detectionMs: 650, failureWindowMs: [3, 12] }],
+  revocation: [
+    { auth: 'local', backend: 'embedded', gateways: 2, sessions: 50, p50Ms: 0, p99Ms: 1.2, maxMs: 3.9, acceptedAfterLogout: 1 },
+    { auth: 'global', backend: 'redis', gateways: 2, sessions: 50, p50Ms: 0, p99Ms: 0.4, maxMs: 0.9, acceptedAfterLogout: 0 },
+  ],
+  failover: [
+    { discovery: 'client', backend: 'embedded', auth: 'remote', rate: 100, victim: 'profile#2', requests: 400, failed: 2, timedOut: 1, detectionMs: 650, failureWindowMs: [3, 12] },
+    { discovery: 'server', backend: 'nginx', reloadLagMs: 14.2, auth: 'remote', rate: 100, victim: 'profile#2', requests: 400, failed: 0, timedOut: 0, detectionMs: 640, failureWindowMs: undefined },
+  ],
   coldStart: { runs: [1100, 1200, 1000], medianReadyMs: 1100, instances: 11, rssMb: { 'gateway#1': 66 }, perService: { gateway: { instances: 1, meanMb: 66, totalMb: 66 }, profile: { instances: 2, meanMb: 63, totalMb: 126 } } },
   targets: checkTargets({ rows: throughput.rows, rounds }),
   notes: describeCaveats({ cpus: 2 }, throughput),

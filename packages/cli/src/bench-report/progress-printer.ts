@@ -20,20 +20,21 @@ export function describeProgress(event: BenchProgress): string | undefined {
     case 'row': {
       const s = event.sample;
       const failures = s.errors + s.non2xx > 0 ? `  errors ${s.errors}  non-2xx ${s.non2xx}` : '';
-      return `  round ${event.round}/${event.rounds}  ${s.rowId.padEnd(14)} ${formatRps(s.requestsPerSec).padStart(6)} req/s  p50 ${formatMs(s.latencyMs.p50)}  p90 ${formatMs(s.latencyMs.p90)}  p99 ${formatMs(s.latencyMs.p99)} ms${failures}`;
+      return `  round ${event.round}/${event.rounds}  ${s.rowId.padEnd(20)} ${formatRps(s.requestsPerSec).padStart(6)} req/s  p50 ${formatMs(s.latencyMs.p50)}  p90 ${formatMs(s.latencyMs.p90)}  p99 ${formatMs(s.latencyMs.p99)} ms${failures}`;
     }
     case 'row-missing':
-      return `  ${event.rowId.padEnd(14)} missing: ${event.reason}`;
+      return `  ${event.rowId.padEnd(20)} missing: ${event.reason}`;
     case 'round':
       return `  round ${event.snapshot.round}/${event.rounds} done; gateway RSS ${Object.entries(event.snapshot.gatewayRssMb).map(([id, mb]) => `${id} ${formatMb(mb)}`).join(', ')}`;
     case 'revocation': {
       const r = event.result;
-      return `  auth=${r.auth.padEnd(8)} p50 ${formatMs(r.p50Ms)}  p99 ${formatMs(r.p99Ms)}  max ${formatMs(r.maxMs)} ms  accepted after logout ${r.acceptedAfterLogout}  (${r.sessions} logouts, ${r.gateways} gateways)`;
+      return `  auth=${r.auth.padEnd(8)}${r.backend === 'redis' ? ' on redis' : ''} p50 ${formatMs(r.p50Ms)}  p99 ${formatMs(r.p99Ms)}  max ${formatMs(r.maxMs)} ms  accepted after logout ${r.acceptedAfterLogout}  (${r.sessions} logouts, ${r.gateways} gateways)`;
     }
     case 'failover': {
       const f = event.result;
       const window = f.failureWindowMs ? `  window ${formatMs(f.failureWindowMs[0])}…${formatMs(f.failureWindowMs[1])} ms after the kill` : '';
-      return `  discovery=${f.discovery.padEnd(6)} evicted after ${formatMs(f.detectionMs)} ms  failed ${f.failed}/${f.requests} (timed out ${f.timedOut})${window}`;
+      const reload = f.reloadLagMs === undefined ? '' : `, nginx routed by it ${formatMs(f.reloadLagMs)} ms later`;
+      return `  discovery=${f.discovery.padEnd(6)}${f.backend === 'nginx' ? ' via nginx' : ''} evicted after ${formatMs(f.detectionMs)} ms${reload}  failed ${f.failed}/${f.requests} (timed out ${f.timedOut})${window}`;
     }
     case 'coldstart':
       return `  start ${event.run}/${event.runs}: all ready in ${formatMs(event.readyMs)} ms`;
@@ -54,7 +55,7 @@ export function createProgressPrinter(options: ProgressPrinterOptions): BenchPro
     if (event.type === 'row-start') {
       if (!options.interactive) return;
       clearLive();
-      options.stream.write(c.dim(`  round ${event.round}/${event.rounds}  ${event.rowId.padEnd(14)} running for ${formatDuration(event.durationMs)}…`));
+      options.stream.write(c.dim(`  round ${event.round}/${event.rounds}  ${event.rowId.padEnd(20)} running for ${formatDuration(event.durationMs)}…`));
       live = true;
       return;
     }

@@ -87,9 +87,9 @@ export function revocationTable(report: BenchReport): ReportTable | undefined {
     id: 'revocation',
     title: 'Revocation lag — logout → every gateway refuses the token',
     caption: 'Per logout, the time from the logout’s answer until each gateway (probed back to back) refuses the token; 0 = the first probe after the logout was refused.',
-    headers: ['auth', 'p50 ms', 'p99 ms', 'max ms', 'accepted after logout', 'logouts', 'gateways'],
-    numeric: [1, 2, 3, 4, 5, 6],
-    rows: report.revocation.map((r) => [r.auth, formatMs(r.p50Ms), formatMs(r.p99Ms), formatMs(r.maxMs), String(r.acceptedAfterLogout), String(r.sessions), String(r.gateways)]),
+    headers: ['auth', 'cache & bus', 'p50 ms', 'p99 ms', 'max ms', 'accepted after logout', 'logouts', 'gateways'],
+    numeric: [2, 3, 4, 5, 6, 7],
+    rows: report.revocation.map((r) => [r.auth, r.backend ?? 'embedded', formatMs(r.p50Ms), formatMs(r.p99Ms), formatMs(r.maxMs), String(r.acceptedAfterLogout), String(r.sessions), String(r.gateways)]),
   };
 }
 
@@ -99,14 +99,16 @@ export function failoverTable(report: BenchReport): ReportTable | undefined {
   return {
     id: 'failover',
     title: 'Failover — SIGKILL of profile#2 of 3 under an open-loop load',
-    caption: 'Detection: from the kill until the registry no longer lists the instance. The window is when the failed requests were sent, relative to the kill.',
-    headers: ['discovery', 'auth', 'rate', 'detection ms', 'failed', 'timed out', 'failure window'],
-    numeric: [2, 3, 4, 5],
+    caption: 'Detection: from the kill until the registry no longer lists the instance. nginx reload: from that eviction until nginx routed by its new config. The window is when the failed requests were sent, relative to the kill.',
+    headers: ['discovery', 'lb', 'auth', 'rate', 'detection ms', 'nginx reload ms', 'failed', 'timed out', 'failure window'],
+    numeric: [3, 4, 5, 6, 7],
     rows: report.failover.map((f) => [
       f.discovery,
+      f.discovery === 'client' ? '—' : (f.backend ?? 'embedded'),
       f.auth,
       `${f.rate}/s`,
       formatMs(f.detectionMs),
+      f.reloadLagMs === undefined ? '—' : formatMs(f.reloadLagMs),
       `${f.failed}/${f.requests}`,
       String(f.timedOut),
       f.failureWindowMs ? `${formatMs(f.failureWindowMs[0])} … ${formatMs(f.failureWindowMs[1])} ms` : '—',

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { benchAuthModes, benchSections, discoveryModeNames, type BenchAuthMode, type BenchSection, type BenchSettings, type DiscoveryModeName } from '@topolab/runtime';
+import { benchAuthModes, benchBackends, benchSections, discoveryModeNames, type BenchAuthMode, type BenchBackend, type BenchSection, type BenchSettings, type DiscoveryModeName } from '@topolab/runtime';
 
 /** The flags of `topolab bench` as commander hands them over. */
 export interface BenchFlags {
@@ -12,6 +12,7 @@ export interface BenchFlags {
   rounds?: number;
   sessions?: number;
   only?: BenchSection[];
+  backends?: BenchBackend[];
   json?: string;
   markdown?: string;
   html?: string;
@@ -53,6 +54,14 @@ export const parseAuthList = listParser(benchAuthModes);
 /** `--only throughput,revocation,failover,coldstart`. */
 export const parseSectionList = listParser(benchSections);
 
+const parseBackendNames = listParser([...benchBackends, 'none'] as const);
+/** `--backends redis,nginx`, or `none` for the embedded parts alone. */
+export function parseBackendList(value: string): BenchBackend[] {
+  const names = parseBackendNames(value);
+  if (names.includes('none') && names.length > 1) throw new InvalidArgumentError('Expected none alone, or a comma-separated list of redis, nginx.');
+  return names.filter((name): name is BenchBackend => name !== 'none');
+}
+
 /** The bench settings the flags name (the runtime fills the rest with its defaults). */
 export function settingsFromFlags(flags: BenchFlags): Partial<BenchSettings> {
   return {
@@ -65,5 +74,6 @@ export function settingsFromFlags(flags: BenchFlags): Partial<BenchSettings> {
     ...(flags.rounds !== undefined ? { rounds: flags.rounds } : {}),
     ...(flags.sessions !== undefined ? { sessions: flags.sessions } : {}),
     ...(flags.only ? { sections: flags.only } : {}),
+    ...(flags.backends ? { backends: flags.backends } : {}),
   };
 }

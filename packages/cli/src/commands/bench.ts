@@ -7,7 +7,7 @@ import { renderTerminalReport } from '../bench-report/terminal-report.js';
 import { parsePositiveInteger } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { writeDocument } from '../reporters/document-target.js';
-import { parseAuthList, parseDiscoveryList, parseDuration, parseNonNegativeDuration, parseSectionList, settingsFromFlags, type BenchFlags } from './bench-options.js';
+import { parseAuthList, parseBackendList, parseDiscoveryList, parseDuration, parseNonNegativeDuration, parseSectionList, settingsFromFlags, type BenchFlags } from './bench-options.js';
 
 const d = defaultBenchSettings;
 
@@ -25,6 +25,7 @@ export function registerBenchCommand(program: Command, ctx: CommandContext): voi
     .addOption(new Option('--rounds <n>', 'rounds of the throughput table (every row once per round; the median is reported)').argParser(parsePositiveInteger).default(d.rounds))
     .addOption(new Option('--sessions <n>', 'logouts per auth mode for the revocation lag').argParser(parsePositiveInteger).default(d.sessions))
     .addOption(new Option('--only <sections>', 'sections, comma-separated: throughput, revocation, failover, coldstart').argParser(parseSectionList))
+    .addOption(new Option('--backends <list>', 'real backends measured beside the embedded ones: redis (global cache and bus), nginx (the lb), or none').argParser(parseBackendList).default(d.backends, d.backends.join(',')))
     .option('--json <file>', 'write the report as JSON (machine, settings, every round’s raw figures)')
     .option('--markdown <file>', 'write the report as Markdown')
     .option('--html <file>', 'write the report as one self-contained HTML page with SVG charts')
@@ -37,11 +38,14 @@ Examples:
   $ topolab bench --only throughput --discovery client --auth local,none
   $ topolab bench --duration 2s --rounds 1 --html bench.html --json bench.json
   $ topolab bench --only revocation,failover --sessions 100 --rate 200
+  $ topolab bench --only throughput --discovery client,server --auth global,local --backends redis,nginx
 
 Throughput rows: direct (straight to the profile instances: the ceiling), nginx (when
 installed: one proxy hop, a production reference), and every discovery × auth pair switched
-live on one topology with rate limits off. Rows are interleaved over the rounds; the median
-is reported with its ratio to direct. The load generator (autocannon) runs in this process
+live on one topology with rate limits off; with --backends, the same pairs on a second
+topology whose cache and bus are a real Redis and whose lb is a real nginx (client/global+redis,
+server/local+nginx; a backend not installed is listed as missing). Rows are interleaved over
+the rounds; the median is reported with its ratio to direct. The load generator (autocannon) runs in this process
 and shares the machine's cores with the topology. Progress goes to stderr, the report to
 stdout. Exit code 0 (1 with --check when a target is missed), 2 on a usage error.`,
     )

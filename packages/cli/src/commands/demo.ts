@@ -7,9 +7,9 @@ import type { AuthModeName, DiscoveryModeName, ServiceName, TimingsPreset } from
 import { parsePort, parseReplicas } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { createDemoPrinter } from '../output/demo-printer.js';
-import { authOption, discoveryOption, limitOptions, limitsFrom, timingsOption } from './shared-options.js';
+import { authOption, backendOptions, backendsFrom, discoveryOption, limitOptions, limitsFrom, timingsOption, type BackendFlags } from './shared-options.js';
 
-interface DemoOptions {
+interface DemoOptions extends BackendFlags {
   port: number;
   replicas: Record<string, number>;
   dataDir?: string;
@@ -37,6 +37,10 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
     .addOption(limitOptions().rateLimit)
     .addOption(limitOptions().burst)
     .addOption(limitOptions().blacklist)
+    .addOption(backendOptions().cache)
+    .addOption(backendOptions().bus)
+    .addOption(backendOptions().lb)
+    .addOption(backendOptions().redisUrl)
     .addHelpText(
       'after',
       `
@@ -44,6 +48,7 @@ Examples:
   $ topolab demo
   $ topolab demo --replicas profile=3 --keep-data
   $ topolab demo --discovery server --auth sidecar
+  $ topolab demo --cache redis --bus redis --discovery server --lb nginx
 
 Exit code 0 when every step answered as expected, 1 when one did not.`,
     )
@@ -67,6 +72,7 @@ async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<numbe
       timings: options.timings,
       modes: { discovery: options.discovery, auth: options.auth },
       limits: limitsFrom(options),
+      backends: backendsFrom(options),
       onEvent: print.progress,
     });
     const gateway = createGatewayClient(topology.gatewayUrl);

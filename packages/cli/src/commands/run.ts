@@ -1,14 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import { loadScenarios, runScenarios, type AuthModeName, type DiscoveryModeName, type RunResult, type TopologyModes } from '@topolab/runtime';
+import { assertBackendsAvailable, loadScenarios, runScenarios, type AuthModeName, type DiscoveryModeName, type RunResult, type RunScenariosOptions } from '@topolab/runtime';
 import { parsePositiveInteger } from '../options.js';
 import type { CommandContext } from '../program.js';
 import type { ReporterName } from '../reporters/reporter.js';
 import { builtInScenarioDir } from './built-in-scenarios.js';
 import { collect, createReporters, parseReporter, planReporters } from './run-reporters.js';
-import { authOption, discoveryOption } from './shared-options.js';
+import { authOption, backendOptions, backendsFrom, discoveryOption, type BackendFlags } from './shared-options.js';
 
-interface RunOptions {
+interface RunOptions extends BackendFlags {
   discovery?: DiscoveryModeName;
   auth?: AuthModeName;
   matrix?: boolean;
@@ -25,9 +25,13 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
     .command('run')
     .description('run scenarios (all built-in ones, or the names and files given), each on a fresh topology, narrating every step with the hops of its requests')
     .argument('[scenarios...]', 'built-in names (see `topolab scenarios`) or paths of .ts, .js or .mjs scenario files')
-    .addOption(discoveryOption().conflicts('matrix'))
-    .addOption(authOption().conflicts('matrix'))
-    .option('--matrix', 'run each scenario in every discovery × auth combination it allows')
+    .addOption(discoveryOption())
+    .addOption(authOption())
+    .option('--matrix', 'run each scenario in every discovery × auth combination it allows (with --discovery or --auth: that axis fixed)')
+    .addOption(backendOptions().cache)
+    .addOption(backendOptions().bus)
+    .addOption(backendOptions().lb)
+    .addOption(backendOptions().redisUrl)
     .addOption(new Option('--reporter <name>', 'pretty (live, default on a terminal), plain (default otherwise), json or junit; repeatable').argParser(parseReporter))
     .addOption(new Option('--output <file>', 'file for the json or junit reporter (repeatable, one per file reporter, in order)').argParser(collect))
     .option('--bail', 'stop after the first failing scenario (the rest are reported as skipped)')
@@ -42,6 +46,8 @@ Examples:
   $ topolab run ./my.scenario.ts                 your own scenario: import { defineScenario } from 'topolab'
   $ topolab run --auth local zombie-instance
   $ topolab run --matrix --reporter plain --reporter junit --output junit.xml
+  $ topolab run --matrix --cache redis --bus redis --lb nginx   the matrix on a real Redis and nginx
+  $ topolab run --matrix --discovery server --lb nginx           every auth mode through nginx
   $ topolab run token-revocation --reporter json > run.json
 
 A scenario that does not fit the modes asked for is skipped. Exit code 0 when every scenario
@@ -54,8 +60,11 @@ passed (or was skipped), 1 when one failed, 2 on a usage error or an unknown sce
 
 async function runCommand(selectors: readonly string[], options: RunOptions, ctx: CommandContext): Promise<number> {
   const plans = planReporters(options.reporter, options.output, ctx.io.interactive);
+  const backends = backendsFrom(options);
+  assertBackendsAvailable(backends);
   const loaded = await loadScenarios({ builtInDir: await builtInScenarioDir(), selectors });
-  const modes: Partial<TopologyModes> | 'matrix' = options.matrix ? 'matrix' : { ...(options.discovery ? { discovery: options.discovery } : {}), ...(options.auth ? { auth: options.auth } : {}) };
+  const named = { ...(options.discovery ? { discovery: options.discovery } : {}), ...(options.auth ? { auth: options.auth } : {}) };
+  const modes: RunScenariosOptions['modes'] = options.matrix ? { matrix: named } : named;
   const reporters = await createReporters(plans, ctx.io);
   // Ctrl-C: the running scenarios stop and their topologies too; a second Ctrl-C exits at once.
   const interrupt = new AbortController();
@@ -70,6 +79,7 @@ async function runCommand(selectors: readonly string[], options: RunOptions, ctx
     result = await runScenarios({
       scenarios: loaded.map((entry) => entry.scenario),
       modes,
+      backends,
       bail: Boolean(options.bail),
       keepData: Boolean(options.keepData),
       parallel: options.parallel,

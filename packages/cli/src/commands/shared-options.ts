@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { parseNonNegativeInteger, parsePositiveInteger } from '../options.js';
-import { authModeNames, defaultLimitSettings, discoveryModeNames } from '@topolab/runtime';
+import { authModeNames, busBackendNames, cacheBackendNames, defaultLimitSettings, discoveryModeNames, lbBackendNames, type BackendOptions, type TopologyBackends } from '@topolab/runtime';
 
 /** `--data-dir DIR`, shared by every command that finds a running topology. */
 export function dataDirOption(): Option {
@@ -38,4 +38,28 @@ export function limitOptions(): { rateLimit: Option; burst: Option; blacklist: O
 /** The values of limitOptions as the runtime's limit settings. */
 export function limitsFrom(options: { rateLimit: number; burst: number; blacklist: number }): { rateLimitRps: number; rateLimitBurst: number; blacklistThreshold: number } {
   return { rateLimitRps: options.rateLimit, rateLimitBurst: options.burst, blacklistThreshold: options.blacklist };
+}
+
+/** The flags of backendOptions as commander hands them over. */
+export interface BackendFlags {
+  cache: TopologyBackends['cache'];
+  bus: TopologyBackends['bus'];
+  lb: TopologyBackends['lb'];
+  redisUrl?: string;
+}
+
+/** `--cache`, `--bus`, `--lb` and `--redis-url`: what backs the swappable parts (embedded by default). */
+export function backendOptions(): { cache: Option; bus: Option; lb: Option; redisUrl: Option } {
+  return {
+    cache: new Option('--cache <backend>', 'global cache: embedded (a Node service) or redis (a real Redis: a supervised redis-server, or REDIS_URL)').choices(cacheBackendNames).default('embedded'),
+    bus: new Option('--bus <backend>', 'message bus: embedded or redis (Redis Streams)').choices(busBackendNames).default('embedded'),
+    lb: new Option('--lb <backend>', 'server-side load balancer: embedded (a Node service) or nginx (upstreams rendered from the registry on every change)').choices(lbBackendNames).default('embedded'),
+    redisUrl: new Option('--redis-url <url>', 'use this Redis for --cache/--bus redis instead of starting redis-server').env('REDIS_URL'),
+  };
+}
+
+/** The values of backendOptions as the runtime's backend options. */
+export function backendsFrom(flags: BackendFlags): BackendOptions {
+  const onRedis = flags.cache === 'redis' || flags.bus === 'redis';
+  return { cache: flags.cache, bus: flags.bus, lb: flags.lb, ...(onRedis && flags.redisUrl ? { redisUrl: flags.redisUrl } : {}) };
 }

@@ -4,10 +4,10 @@ import type { AuthModeName, DiscoveryModeName, ServiceName, TimingsPreset } from
 import { parsePort, parseReplicas } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { createPlainEventPrinter } from '../output/plain-events.js';
-import { authOption, dataDirOption, discoveryOption, limitOptions, limitsFrom, timingsOption } from './shared-options.js';
+import { authOption, backendOptions, backendsFrom, dataDirOption, discoveryOption, limitOptions, limitsFrom, timingsOption, type BackendFlags } from './shared-options.js';
 import { waitForStopSignal } from './stop-signal.js';
 
-interface UpOptions {
+interface UpOptions extends BackendFlags {
   port: number;
   replicas: Record<string, number>;
   dataDir: string;
@@ -36,6 +36,10 @@ export function registerUpCommand(program: Command, ctx: CommandContext): void {
     .addOption(limitOptions().rateLimit)
     .addOption(limitOptions().burst)
     .addOption(limitOptions().blacklist)
+    .addOption(backendOptions().cache)
+    .addOption(backendOptions().bus)
+    .addOption(backendOptions().lb)
+    .addOption(backendOptions().redisUrl)
     .option('--plain', 'print plain event lines even on a terminal')
     .addHelpText(
       'after',
@@ -45,6 +49,9 @@ Examples:
   $ topolab up --port 9000 --replicas profile=3 --fresh
   $ topolab up --discovery server --auth local --replicas gateway=2
   $ topolab up --timings realistic --data-dir /tmp/lab
+  $ topolab up --cache redis --bus redis --auth global     a real redis-server as global cache and bus
+  $ topolab up --discovery server --lb nginx                a real nginx, its upstreams rendered from the registry
+  $ REDIS_URL=redis://127.0.0.1:6379 topolab up --cache redis
 
 Ctrl-C (or q in the dashboard) stops every instance and exits 0. From another terminal:
 topolab status, topolab phone +447700900123, topolab mode --auth local,
@@ -70,6 +77,7 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
     timings: options.timings,
     modes: { discovery: options.discovery, auth: options.auth },
     limits: limitsFrom(options),
+    backends: backendsFrom(options),
     onEvent: (event) => listener(event),
   });
   try {

@@ -28,6 +28,7 @@ function instance(id: string, overrides: Partial<InstanceView> = {}): InstanceVi
     errors: 0,
     lastHeartbeat: now - 200,
     registered: true,
+    registers: true,
     zombie: false,
     ...overrides,
   };

@@ -3,9 +3,26 @@ import { planRounds, planThroughputRows } from './bench-plan.js';
 
 describe('bench plan', () => {
   it('lists direct, nginx, then every discovery × auth pair', () => {
-    const rows = planThroughputRows({ discovery: ['client', 'server'], auth: ['local', 'none'] });
+    const rows = planThroughputRows({ discovery: ['client', 'server'], auth: ['local', 'none'], backends: [] });
     expect(rows.map((row) => row.id)).toEqual(['direct', 'nginx', 'client/local', 'client/none', 'server/local', 'server/none']);
     expect(rows[3]).toEqual({ id: 'client/none', kind: 'gateway', modes: { discovery: 'client', auth: 'none' } });
+  });
+
+  it('adds the pairs that exercise a real backend on every request: global auth on Redis, server discovery through nginx', () => {
+    const rows = planThroughputRows({ discovery: ['client', 'server'], auth: ['local', 'global'], backends: ['redis', 'nginx'] });
+    expect(rows.map((row) => row.id)).toEqual([
+      'direct',
+      'nginx',
+      'client/local',
+      'client/global',
+      'server/local',
+      'server/global',
+      'client/global+redis',
+      'server/local+nginx',
+      'server/global+redis+nginx',
+    ]);
+    expect(rows.at(-1)).toEqual({ id: 'server/global+redis+nginx', kind: 'gateway', modes: { discovery: 'server', auth: 'global' }, backends: ['redis', 'nginx'] });
+    expect(planThroughputRows({ discovery: ['client'], auth: ['local'], backends: ['redis', 'nginx'] }).map((row) => row.id)).toEqual(['direct', 'nginx', 'client/local']);
   });
 
   it('runs every row once per round, rounds one after the other', () => {

@@ -1,18 +1,30 @@
 import type { BenchSettings } from './bench-settings.js';
-import type { ThroughputRow } from './bench-types.js';
+import type { BenchBackend, ThroughputRow } from './bench-types.js';
+
+/**
+ * The real backends a gateway row in these modes exercises on every request: Redis in `global`
+ * auth (one cache read each), nginx in `server` discovery (the lb hop).
+ */
+export function backendsExercised(modes: NonNullable<ThroughputRow['modes']>, backends: readonly BenchBackend[]): BenchBackend[] {
+  return backends.filter((backend) => (backend === 'redis' ? modes.auth === 'global' : modes.discovery === 'server'));
+}
 
 /**
  * The rows of the throughput table, in display order: `direct` (the ceiling), `nginx` (one
- * production proxy hop; listed as missing where nginx is not installed), then one row per
- * discovery × auth combination (`client/local`).
+ * production proxy hop; listed as missing where nginx is not installed), one row per
+ * discovery × auth combination (`client/local`), then the same combinations on the real
+ * backends where they exercise one (`client/global+redis`, `server/local+nginx`).
  */
-export function planThroughputRows(settings: Pick<BenchSettings, 'discovery' | 'auth'>): ThroughputRow[] {
+export function planThroughputRows(settings: Pick<BenchSettings, 'discovery' | 'auth' | 'backends'>): ThroughputRow[] {
   const rows: ThroughputRow[] = [
     { id: 'direct', kind: 'direct' },
     { id: 'nginx', kind: 'nginx' },
   ];
-  for (const discovery of settings.discovery) {
-    for (const auth of settings.auth) rows.push({ id: `${discovery}/${auth}`, kind: 'gateway', modes: { discovery, auth } });
+  const gateways = settings.discovery.flatMap((discovery) => settings.auth.map((auth) => ({ discovery, auth })));
+  for (const modes of gateways) rows.push({ id: `${modes.discovery}/${modes.auth}`, kind: 'gateway', modes });
+  for (const modes of gateways) {
+    const backends = backendsExercised(modes, settings.backends);
+    if (backends.length > 0) rows.push({ id: `${modes.discovery}/${modes.auth}+${backends.join('+')}`, kind: 'gateway', modes, backends });
   }
   return rows;
 }

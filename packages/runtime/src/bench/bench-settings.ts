@@ -1,6 +1,6 @@
 import { acceptedAuthModeNames, discoveryModeNames, type DiscoveryModeName } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
-import { benchSections, type BenchAuthMode, type BenchSection } from './bench-types.js';
+import { benchBackends, benchSections, type BenchAuthMode, type BenchBackend, type BenchSection } from './bench-types.js';
 
 /** The auth modes the bench knows: the gateway's, plus the bench-only `none`. */
 export const benchAuthModes: readonly BenchAuthMode[] = acceptedAuthModeNames(true);
@@ -25,6 +25,12 @@ export interface BenchSettings {
   readonly sessions: number;
   /** @default every section */
   readonly sections: readonly BenchSection[];
+  /**
+   * Real backends measured beside the embedded ones: rows `client/global+redis` and
+   * `server/<auth>+nginx`, revocation lag on Redis, failover through nginx. One not installed
+   * is reported as missing. @default ['redis', 'nginx']
+   */
+  readonly backends: readonly BenchBackend[];
 }
 
 /** The defaults of every setting. */
@@ -38,6 +44,7 @@ export const defaultBenchSettings: BenchSettings = Object.freeze({
   rounds: 3,
   sessions: 50,
   sections: [...benchSections],
+  backends: [...benchBackends],
 });
 
 const invalid = (message: string) => runtimeError('CONFIG_INVALID', { message });
@@ -48,6 +55,8 @@ export function normalizeBenchSettings(settings: Partial<BenchSettings> = {}): B
   checkList('discovery', merged.discovery, discoveryModeNames);
   checkList('auth', merged.auth, benchAuthModes);
   checkList('sections', merged.sections, benchSections);
+  if (!Array.isArray(merged.backends)) throw invalid('Expected the `backends` setting to be a list of redis, nginx.');
+  for (const backend of merged.backends) if (!benchBackends.includes(backend)) throw invalid(`Unknown backend "${String(backend).slice(0, 40)}"; expected redis or nginx.`);
   checkInteger('durationMs', merged.durationMs, 100);
   checkInteger('warmupMs', merged.warmupMs, 0);
   checkInteger('connections', merged.connections, 1);
@@ -59,6 +68,7 @@ export function normalizeBenchSettings(settings: Partial<BenchSettings> = {}): B
     discovery: unique(merged.discovery),
     auth: unique(merged.auth),
     sections: unique(merged.sections),
+    backends: unique(merged.backends),
   });
 }
 

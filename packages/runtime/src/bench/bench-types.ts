@@ -14,6 +14,18 @@ export type BenchSection = (typeof benchSections)[number];
  */
 export type BenchAuthMode = GatewayAuthModeName;
 
+/**
+ * A real part the bench compares with its embedded twin: `redis` (global cache and bus on a
+ * supervised redis-server) and `nginx` (the lb; upstreams rendered from the registry).
+ */
+export const benchBackends = ['redis', 'nginx'] as const;
+
+/** One real backend of the bench. */
+export type BenchBackend = (typeof benchBackends)[number];
+
+/** What a row, a revocation or a failover measurement ran on: the embedded parts, or real ones. */
+export type BenchBackendLabel = 'embedded' | BenchBackend;
+
 /** What a row of the throughput table sends its requests to. */
 export type ThroughputRowKind =
   /** Straight to the profile instances with the `x-user-id` header: the ceiling. */
@@ -30,6 +42,12 @@ export interface ThroughputRow {
   readonly kind: ThroughputRowKind;
   /** The gateway's modes, for a gateway row. */
   readonly modes?: { readonly discovery: DiscoveryModeName; readonly auth: BenchAuthMode };
+  /**
+   * The real backends this row exercises (`client/global+redis`, `server/local+nginx`): it runs
+   * on the bench's second topology, whose cache and bus are on Redis and whose lb is nginx.
+   * @default none: the embedded topology
+   */
+  readonly backends?: readonly BenchBackend[];
 }
 
 /** Latency percentiles of one load run, in milliseconds. */
@@ -101,6 +119,8 @@ export interface ThroughputResult {
 /** Revocation lag of one auth mode: logout → every gateway refuses the token. */
 export interface RevocationResult {
   readonly auth: BenchAuthMode;
+  /** `redis`: the global cache and the bus were a real Redis. */
+  readonly backend: 'embedded' | 'redis';
   readonly gateways: number;
   readonly sessions: number;
   readonly p50Ms: number;
@@ -113,6 +133,10 @@ export interface RevocationResult {
 /** Failover of one discovery mode: a profile instance SIGKILLed under an open-loop load. */
 export interface FailoverResult {
   readonly discovery: DiscoveryModeName;
+  /** `nginx`: server-side discovery through a real nginx. */
+  readonly backend: 'embedded' | 'nginx';
+  /** With nginx: from the registry's eviction until nginx routed by the new config. */
+  readonly reloadLagMs?: number;
   readonly auth: BenchAuthMode;
   readonly rate: number;
   readonly victim: string;

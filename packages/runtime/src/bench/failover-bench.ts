@@ -3,6 +3,7 @@ import { createGatewayClient } from '../client/gateway-client.js';
 import { isListed, measureUntil, withBenchTopology, type BenchTopologyOptions } from './bench-topology.js';
 import type { FailoverResult } from './bench-types.js';
 import { signUpWithProfile } from './bench-users.js';
+import type { TopologyEvent } from '../topology/topology-events.js';
 import { runOpenLoop } from './open-loop.js';
 
 /** What measureFailover needs. */
@@ -16,21 +17,30 @@ export interface FailoverOptions {
   readonly durationMs?: number;
   /** When the victim is killed, after the load started. @default 1000 */
   readonly killAtMs?: number;
+  /** `nginx`: server-side discovery through a real nginx (use with discovery `server`). @default 'embedded' */
+  readonly backend?: 'embedded' | 'nginx';
   /** More options of the topology (a manifest, `env`). */
   readonly topology?: BenchTopologyOptions;
 }
 
 /**
  * SIGKILLs profile#2 of 3 at a known time under an open-loop `GET /profile/me` load through
- * the gateway, and reports how long the registry took to evict it (detection), and which
- * requests failed or timed out, with their window relative to the kill.
+ * the gateway, and reports how long the registry took to evict it (detection), which requests
+ * failed or timed out, with their window relative to the kill, and with nginx how long nginx
+ * took from the eviction to routing by its new config.
  */
 export async function measureFailover(options: FailoverOptions): Promise<FailoverResult> {
   const rate = options.rate ?? 100;
   const killAtMs = options.killAtMs ?? 1000;
   const auth = options.auth ?? 'remote';
   const victim = 'profile#2';
-  return withBenchTopology({ modes: { discovery: options.discovery, auth }, replicas: { profile: 3 } }, async (topology) => {
+  const backend = options.backend ?? 'embedded';
+  let reloadLagMs: number | undefined;
+  const onEvent = (event: TopologyEvent) => {
+    if (event.type === 'event' && event.name === 'nginx.reloaded' && event.data.change === `evicted ${victim}` && typeof event.data.lagMs === 'number') reloadLagMs = event.data.lagMs;
+  };
+  const backends = backend === 'nginx' ? { backends: { lb: 'nginx' as const }, onEvent } : {};
+  return withBenchTopology({ modes: { discovery: options.discovery, auth }, replicas: { profile: 3 }, ...backends }, async (topology) => {
     const gateway = createGatewayClient(topology.gatewayUrl);
     let session;
     try {
@@ -53,10 +63,14 @@ export async function measureFailover(options: FailoverOptions): Promise<Failove
       },
     });
     const detectionMs = await detection;
+    // The eviction's reload follows within milliseconds; wait a little for its event.
+    if (backend === 'nginx') await measureUntil(() => reloadLagMs !== undefined, 2000);
     const failed = records.filter((record) => record.status !== 200);
     const at = killedAt ?? 0;
     return {
       discovery: options.discovery,
+      backend,
+      ...(reloadLagMs === undefined ? {} : { reloadLagMs }),
       auth,
       rate,
       victim,

@@ -1,3 +1,4 @@
+import { nginxHttpBaseLines } from '@topolab/services/contract';
 /** What the bench's nginx proxies to, and where it keeps its files. */
 export interface NginxConfigOptions {
   /** The temp dir for pid, error log and temp paths. */
@@ -43,14 +44,7 @@ export function buildNginxConfig(options: NginxConfigOptions): string {
     '  worker_connections 1024;',
     '}',
     'http {',
-    '  access_log off;',
-    // nginx closes a keep-alive connection after 1000 requests by default; the gateway never does.
-    '  keepalive_requests 1000000;',
-    `  client_body_temp_path ${dir}/client_body;`,
-    `  proxy_temp_path ${dir}/proxy;`,
-    `  fastcgi_temp_path ${dir}/fastcgi;`,
-    `  uwsgi_temp_path ${dir}/uwsgi;`,
-    `  scgi_temp_path ${dir}/scgi;`,
+    ...nginxHttpBaseLines(dir),
     '  upstream profile {',
     ...servers,
     `    keepalive ${keepalive};`,

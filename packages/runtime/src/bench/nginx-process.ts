@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { findProgram } from '@topolab/services/contract';
+import { borrowPort } from '../backends/borrow-port.js';
+import { answersOk } from '../backends/probes.js';
 import { buildNginxConfig } from './nginx-config.js';
 
 /** A running nginx started by the bench. */
@@ -28,36 +30,7 @@ export interface StartNginxOptions {
 
 /** The nginx binary on PATH (or in the usual sbin folders, often not on a user's PATH), if any. */
 export function findNginx(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin', '/opt/homebrew/bin', '/usr/local/bin'];
-  for (const dir of dirs) {
-    const candidate = join(dir, 'nginx');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-// nginx takes no port 0: borrow a free port from the OS, then hand it over.
-async function borrowPort(host: string): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, host, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function answersOk(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
-  }
+  return findProgram('nginx', env);
 }
 
 /**
@@ -99,7 +72,7 @@ export async function startNginx(options: StartNginxOptions): Promise<NginxProce
     })());
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 5000);
-  while (!(await answersOk(`${url}${options.probePath ?? '/profile/me'}`))) {
+  while (!(await answersOk(`${url}${options.probePath ?? '/profile/me'}`, 1000))) {
     if (exited || Date.now() > deadline) {
       const log = existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '';
       const tail = `${stderr}\n${log}`.trim().split('\n').slice(-5).join(' | ');

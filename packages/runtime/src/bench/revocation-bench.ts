@@ -15,6 +15,8 @@ export interface RevocationOptions {
   readonly gateways?: number;
   /** Probing of one token stops after this long without every gateway refusing it. @default 5000 */
   readonly giveUpMs?: number;
+  /** `redis`: the global cache and the bus on a supervised redis-server. @default 'embedded' */
+  readonly backend?: 'embedded' | 'redis';
   /** More options of the topology (a manifest, `env`). */
   readonly topology?: BenchTopologyOptions;
 }
@@ -28,7 +30,9 @@ export interface RevocationOptions {
 export async function measureRevocationLag(options: RevocationOptions): Promise<RevocationResult> {
   const count = options.sessions ?? 50;
   const giveUpMs = options.giveUpMs ?? 5000;
-  return withBenchTopology({ modes: { auth: options.auth }, replicas: { gateway: options.gateways ?? 2 } }, async (topology) => {
+  const backend = options.backend ?? 'embedded';
+  const backends = backend === 'redis' ? { backends: { cache: 'redis' as const, bus: 'redis' as const } } : {};
+  return withBenchTopology({ modes: { auth: options.auth }, replicas: { gateway: options.gateways ?? 2 }, ...backends }, async (topology) => {
     const gateways = topology.gatewayUrls.map((url) => createGatewayClient(url));
     try {
       const sessions = await createBenchSessions({ gateway: gateways[0]!, instances: () => topology.instances() }, count);
@@ -71,6 +75,7 @@ export async function measureRevocationLag(options: RevocationOptions): Promise<
       }
       return {
         auth: options.auth,
+        backend,
         gateways: gateways.length,
         sessions: sessions.length,
         p50Ms: percentile(lags, 50),

@@ -3,12 +3,15 @@ import type { BenchProgressListener } from './bench-progress.js';
 import type { BenchTopologyOptions } from './bench-topology.js';
 import { normalizeBenchSettings, type BenchSettings } from './bench-settings.js';
 import { checkTargets } from './bench-targets.js';
+import { planThroughputRows } from './bench-plan.js';
 import type { ColdStartResult, FailoverResult, MachineInfo, RevocationResult, TargetCheck, ThroughputResult } from './bench-types.js';
 import { measureColdStart } from './cold-start-bench.js';
 import { measureFailover } from './failover-bench.js';
 import { readMachineInfo } from './machine-info.js';
 import { measureRevocationLag } from './revocation-bench.js';
 import { measureThroughput } from './throughput-bench.js';
+import { assertBackendsAvailable } from '../backends/topology-backends.js';
+import { isTopolabError } from '../errors/topolab-error.js';
 
 /** Everything one `topolab bench` run measured: what the JSON report holds. */
 export interface BenchReport {
@@ -61,24 +64,41 @@ export async function runBench(input: Partial<BenchSettings> = {}, options: RunB
   let coldStart: ColdStartResult | undefined;
 
   if (sections.has('throughput')) {
-    const gatewayRows = settings.discovery.length * settings.auth.length;
-    emit({ type: 'section', section: 'throughput', detail: `${gatewayRows + 2} rows × ${settings.rounds} rounds, ${settings.durationMs / 1000} s each after a ${settings.warmupMs / 1000} s warm-up, ${settings.connections} connections` });
+    const rowCount = planThroughputRows(settings).length;
+    emit({ type: 'section', section: 'throughput', detail: `${rowCount} rows × ${settings.rounds} rounds, ${settings.durationMs / 1000} s each after a ${settings.warmupMs / 1000} s warm-up, ${settings.connections} connections` });
     throughput = await measureThroughput(settings, { onProgress: emit, ...(options.signal ? { signal: options.signal } : {}), ...(options.nginxBinary !== undefined ? { nginxBinary: options.nginxBinary } : {}), ...topology });
   }
+  const missingBackends: string[] = [];
+  // A measurement on a real backend that is not installed is left out, and the report says why.
+  const available = (backend: 'redis' | 'nginx') => {
+    if (!settings.backends.includes(backend)) return false;
+    try {
+      assertBackendsAvailable(backend === 'redis' ? { cache: 'redis' } : { lb: 'nginx' }, options.topology?.manifest);
+      return true;
+    } catch (error) {
+      if (!isTopolabError(error) || error.code !== 'TOPOLOGY_BACKEND_MISSING') throw error;
+      if (!missingBackends.some((note) => note.startsWith(backend))) missingBackends.push(`${backend}: ${error.message} ${error.hint ?? ''}`.trim());
+      return false;
+    }
+  };
   if (sections.has('revocation') && realAuth.length > 0) {
-    emit({ type: 'section', section: 'revocation', detail: `${settings.sessions} logouts per auth mode, 2 gateways probed` });
-    for (const auth of realAuth) {
+    // Remote auth never reads the cache or the bus: Redis changes nothing there.
+    const onRedis = available('redis') ? realAuth.filter((auth) => auth !== 'remote') : [];
+    emit({ type: 'section', section: 'revocation', detail: `${settings.sessions} logouts per auth mode${onRedis.length > 0 ? ' (and per mode on Redis)' : ''}, 2 gateways probed` });
+    for (const [auth, backend] of [...realAuth.map((auth) => [auth, 'embedded'] as const), ...onRedis.map((auth) => [auth, 'redis'] as const)]) {
       aborted();
-      const result = await measureRevocationLag({ auth, sessions: settings.sessions, ...topology });
+      const result = await measureRevocationLag({ auth, backend, sessions: settings.sessions, ...topology });
       revocation.push(result);
       emit({ type: 'revocation', result });
     }
   }
   if (sections.has('failover')) {
-    emit({ type: 'section', section: 'failover', detail: `SIGKILL profile#2 of 3 after 1 s of an open loop at ${settings.rate} req/s` });
-    for (const discovery of settings.discovery) {
+    const throughNginx = settings.discovery.includes('server') && available('nginx');
+    emit({ type: 'section', section: 'failover', detail: `SIGKILL profile#2 of 3 after 1 s of an open loop at ${settings.rate} req/s${throughNginx ? ' (and through nginx)' : ''}` });
+    const runs = [...settings.discovery.map((discovery) => [discovery, 'embedded'] as const), ...(throughNginx ? [['server', 'nginx'] as const] : [])];
+    for (const [discovery, backend] of runs) {
       aborted();
-      const result = await measureFailover({ discovery, auth: realAuth[0] ?? 'remote', rate: settings.rate, ...topology });
+      const result = await measureFailover({ discovery, backend, auth: realAuth[0] ?? 'remote', rate: settings.rate, ...topology });
       failover.push(result);
       emit({ type: 'failover', result });
     }
@@ -103,7 +123,7 @@ export async function runBench(input: Partial<BenchSettings> = {}, options: RunB
     ...(failover.length > 0 ? { failover } : {}),
     ...(coldStart ? { coldStart } : {}),
     targets: checkTargets({ rows: throughput?.rows ?? [], rounds: throughput?.rounds ?? [] }),
-    notes: describeCaveats(machine, throughput),
+    notes: [...describeCaveats(machine, throughput), ...missingBackends.map((note) => `Measurements on ${note}`)],
   };
 }
 

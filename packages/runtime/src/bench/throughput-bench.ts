@@ -7,8 +7,9 @@ import { planRounds, planThroughputRows } from './bench-plan.js';
 import type { BenchProgressListener } from './bench-progress.js';
 import type { BenchSettings } from './bench-settings.js';
 import { summarizeRows } from './bench-stats.js';
+import { assertBackendsAvailable, type BackendOptions } from '../backends/topology-backends.js';
 import { benchNoAuthEnv, withBenchTopology, type BenchTopologyOptions } from './bench-topology.js';
-import type { RoundSnapshot, ThroughputResult, ThroughputRow, ThroughputSample } from './bench-types.js';
+import type { BenchBackend, RoundSnapshot, ThroughputResult, ThroughputRow, ThroughputSample } from './bench-types.js';
 import { signUpWithProfile, type BenchSession } from './bench-users.js';
 import { runClosedLoop } from './closed-loop.js';
 import { findNginx, startNginx, type NginxProcess } from './nginx-process.js';
@@ -30,10 +31,27 @@ interface Target {
   readonly headers: Record<string, string>;
 }
 
+/** A topology the rows run on, with its signed-up user. */
+interface RowTopology {
+  readonly topology: Topology;
+  readonly session: BenchSession;
+}
+
+async function signUpOn(topology: Topology): Promise<RowTopology> {
+  const gateway = createGatewayClient(topology.gatewayUrl);
+  try {
+    return { topology, session: await signUpWithProfile({ gateway, instances: () => topology.instances() }) };
+  } finally {
+    gateway.close();
+  }
+}
+
 /**
  * The throughput table: `GET /profile/me` as one signed-up user, closed loop, per row (direct,
  * nginx, every discovery × auth combination switched live on one topology with the limits
- * off), rows interleaved over `rounds` rounds; the gateways' memory after each round.
+ * off), rows interleaved over `rounds` rounds; the gateways' memory after each round. Rows on
+ * real backends run on a second topology, started beside the first (its cache and bus on
+ * Redis, its lb nginx), so they interleave with their embedded twins.
  */
 export async function measureThroughput(settings: BenchSettings, options: ThroughputOptions = {}): Promise<ThroughputResult> {
   const emit = options.onProgress ?? (() => undefined);
@@ -42,30 +60,31 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
   const startAuth = settings.auth.find((auth) => auth !== 'none') ?? 'remote';
   // Only a topology that runs `none` rows gets the opt-in: every other gateway refuses the mode.
   const env = settings.auth.includes('none') ? benchNoAuthEnv : {};
-  return withBenchTopology({ modes: { discovery: settings.discovery[0]!, auth: startAuth }, env }, async (topology) => {
-    const gateway = createGatewayClient(topology.gatewayUrl);
-    let session: BenchSession;
-    try {
-      session = await signUpWithProfile({ gateway, instances: () => topology.instances() });
-    } finally {
-      gateway.close();
-    }
+  const modes = { discovery: settings.discovery[0]!, auth: startAuth };
+  const missing = new Map<string, string>();
+  const markMissing = (rowId: string, reason: string) => {
+    if (missing.has(rowId)) return;
+    missing.set(rowId, reason);
+    emit({ type: 'row-missing', rowId, reason });
+  };
+  const realRows = rows.filter((row) => row.backends);
+  const real = realBackendsOf(settings.backends);
+  return withBenchTopology({ modes, env }, async (topology) => withRealTopology(realRows.length > 0 ? { modes, env, backends: real } : undefined, (reason) => realRows.forEach((row) => markMissing(row.id, reason)), async (second) => {
+    const embedded = await signUpOn(topology);
+    const onReal = second ? await signUpOn(second) : undefined;
+    const { session } = embedded;
     const profiles = topology.instances().filter((instance) => instance.service === 'profile' && instance.state === 'ready');
-    const missing = new Map<string, string>();
-    const markMissing = (rowId: string, reason: string) => {
-      if (missing.has(rowId)) return;
-      missing.set(rowId, reason);
-      emit({ type: 'row-missing', rowId, reason });
-    };
     const nginx = await startReferenceProxy(options.nginxBinary, profiles, session.userId, (reason) => markMissing('nginx', reason));
     const samples: ThroughputSample[] = [];
     const rounds: RoundSnapshot[] = [];
     let gatewayLoadSeconds = 0;
     try {
+      const onTopologyOf = (row: ThroughputRow): RowTopology => (row.backends ? onReal! : embedded);
       const targetOf = (row: ThroughputRow): Target => {
         if (row.kind === 'direct') return { urls: profiles.map((p) => `${formatHttpUrl(p.host, p.port)}/profile/me`), headers: { 'x-user-id': session.userId } };
         if (row.kind === 'nginx') return { urls: [`${nginx!.url}/profile/me`], headers: {} };
-        return { urls: [`${topology.gatewayUrl}/profile/me`], headers: { authorization: `Bearer ${session.accessToken}` } };
+        const on = onTopologyOf(row);
+        return { urls: [`${on.topology.gatewayUrl}/profile/me`], headers: { authorization: `Bearer ${on.session.accessToken}` } };
       };
       // The profile instances serve every row: warm their JIT once before any row is timed.
       if (settings.warmupMs > 0) await runClosedLoop({ ...targetOf(rows[0]!), connections: settings.connections, durationMs: settings.warmupMs * 3, ...(options.signal ? { signal: options.signal } : {}) });
@@ -75,7 +94,7 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
           if (options.signal?.aborted) throw abortError();
           const row = rows.find((candidate) => candidate.id === rowId)!;
           if (missing.has(row.id)) continue;
-          if (row.modes && !(await switchModes(topology, row, markMissing))) continue;
+          if (row.modes && !(await switchModes(onTopologyOf(row).topology, row, markMissing))) continue;
           const target = targetOf(row);
           const load = { urls: target.urls, headers: target.headers, connections: settings.connections, ...(options.signal ? { signal: options.signal } : {}) };
           if (settings.warmupMs > 0) await runClosedLoop({ ...load, durationMs: settings.warmupMs });
@@ -93,14 +112,39 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
     } finally {
       await nginx?.stop();
     }
-    const instances = topology.instances().filter((instance) => instance.state === 'ready').length;
+    const ready = (t: Topology | undefined) => t?.instances().filter((instance) => instance.state === 'ready').length ?? 0;
+    const instances = ready(topology) + ready(second);
     return {
       rows: summarizeRows(rows, samples, missing),
       rounds,
       plan,
-      loadGenerator: `connections ${settings.connections}, 1 autocannon worker in the bench process, sharing ${cpus().length} cores with ${instances} topology instances${nginx ? ' and nginx' : ''}`,
+      loadGenerator: `connections ${settings.connections}, 1 autocannon worker in the bench process, sharing ${cpus().length} cores with ${instances} topology instances${second ? ' (two topologies: embedded, and on redis + nginx)' : ''}${nginx ? ' and the nginx reference' : ''}`,
     };
-  }, options.topology);
+  }), options.topology);
+}
+
+/** The backends of the second topology: Redis for the cache and the bus, nginx for the lb, as asked. */
+export function realBackendsOf(backends: readonly BenchBackend[]): BackendOptions {
+  return {
+    ...(backends.includes('redis') ? { cache: 'redis' as const, bus: 'redis' as const } : {}),
+    ...(backends.includes('nginx') ? { lb: 'nginx' as const } : {}),
+  };
+}
+
+/**
+ * Runs `run` with a second topology on real backends (stopped afterwards), or with undefined
+ * when none is asked for or a program is missing (TOPOLOGY_BACKEND_MISSING: `onMissing` hears why).
+ */
+async function withRealTopology<T>(options: BenchTopologyOptions | undefined, onMissing: (reason: string) => void, run: (topology: Topology | undefined) => Promise<T>, extra?: BenchTopologyOptions): Promise<T> {
+  if (!options) return run(undefined);
+  try {
+    assertBackendsAvailable(options.backends, extra?.manifest);
+  } catch (error) {
+    if (!isTopolabError(error) || error.code !== 'TOPOLOGY_BACKEND_MISSING') throw error;
+    onMissing(`${error.message} ${error.hint ?? ''}`.trim());
+    return run(undefined);
+  }
+  return withBenchTopology(options, run, extra);
 }
 
 /** Switches the gateways to a row's modes; false (and the row marked missing) when they refuse them. */

@@ -3,7 +3,7 @@ import type { Topology } from '../topology/topology.js';
 import type { ScenarioContext, ScenarioGateway } from './dsl.js';
 import { createExpectation } from './expect.js';
 import { createScenarioControls } from './scenario-controls.js';
-import { createScenarioGateway } from './scenario-gateway.js';
+import { createScenarioGateway, waitForHops } from './scenario-gateway.js';
 import { createScenarioPhone } from './scenario-phone.js';
 import { createScenarioUsers } from './scenario-users.js';
 import { createSecretRegistry } from './secrets.js';
@@ -71,8 +71,10 @@ export function createScenarioContext(options: ScenarioContextOptions): Scenario
     phone: { messages: phone.messages, lastCode: phone.lastCode },
     topology: createScenarioControls({ topology, note: (text) => recorder.note(text) }),
     modes,
+    backends: { cache: topology.options.backends.cache, bus: topology.options.backends.bus, lb: topology.options.backends.lb },
     waitFor: (condition, waitOptions = {}) => waitUntil(condition, { ...waitOptions, ...withSignal }),
     expect: createExpectation,
+    hops: (response) => waitForHops(topology.traces, response.traceId, response.spanId, options.hopsTimeoutMs ?? 1000),
     measure: (name, value, unit) => recorder.measure(name, value, unit),
     note: (text) => recorder.note(text),
     sleep: (ms) => sleepFor(ms, signal),

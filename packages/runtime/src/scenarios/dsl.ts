@@ -1,4 +1,4 @@
-import type { AuthModeName, DiscoveryModeName, LimitSettings, ServiceName, TimingsPreset, TopologyModes } from '@topolab/services/contract';
+import type { AuthModeName, DiscoveryModeName, LimitSettings, ServiceName, TimingsPreset, TopologyBackends, TopologyModes } from '@topolab/services/contract';
 import type { GatewayRequest, GatewayResponse } from '../client/gateway-client.js';
 import type { PhoneMessage } from '../control/control-routes.js';
 import type { Hop } from '../telemetry/hops.js';
@@ -12,6 +12,12 @@ export interface ScenarioTopology {
   readonly timings?: TimingsPreset;
   /** The gateways' rate limiter and blacklist. @default off (scenarios drive traffic far faster than a person), unless a scenario names them */
   readonly limits?: Partial<LimitSettings>;
+  /**
+   * Backends the story needs whatever the run's (`{ cache: 'redis' }` for a Redis restart).
+   * When the program is not installed the run is skipped, unless TOPOLAB_REQUIRE_BACKENDS=1 (CI).
+   * @default the run's backends (`topolab run --cache redis`), else every part embedded
+   */
+  readonly backends?: Partial<TopologyBackends>;
 }
 
 /** The mode combinations a scenario fits; a missing list means every mode of that axis. */
@@ -92,6 +98,8 @@ export interface ScenarioInstance {
   readonly errors: number;
   /** Serves but stopped heartbeating (`ctx.topology.zombie`). */
   readonly zombie: boolean;
+  /** Keeps a lease in the registry (false for the registry itself, redis and nginx-sync, which the catalog never lists). */
+  readonly registers: boolean;
 }
 
 /** Faults and controls of the running topology. */
@@ -157,9 +165,13 @@ export interface ScenarioContext {
   readonly topology: ScenarioControls;
   /** The modes this run started in. */
   readonly modes: TopologyModes;
+  /** What backs the global cache, the bus and the lb in this run (`lb: 'nginx'`: the lb instance is `nginx#1`). */
+  readonly backends: TopologyBackends;
   /** Waits until `condition` holds (truthy), checking every `interval`; fails the step after `timeout`. Resolves with the truthy value. */
   waitFor<T>(condition: () => T | Promise<T>, options?: WaitForOptions): Promise<NonNullable<T>>;
   expect<T>(actual: T): Expectation<T>;
+  /** The hops of one answer of `ctx.gateway(s)` (waits up to a second for its spans): who served it, from which cache. */
+  hops(response: { readonly traceId: string; readonly spanId: string }): Promise<readonly Hop[]>;
   /** Records a figure (reporters and bench show it): `measure('eviction', 612, 'ms')`. */
   measure(name: string, value: number, unit: string): void;
   /** A line of narration under the current step. */

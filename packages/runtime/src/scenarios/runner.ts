@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { TopologyModes } from '@topolab/services/contract';
+import { backendsRequired, serviceManifest, type ServiceSpec, type TopologyModes } from '@topolab/services/contract';
+import { findPrograms, normalizeBackends, selectServices, type BackendOptions } from '../backends/topology-backends.js';
 import { runtimeError } from '../errors/error-codes.js';
+import { isTopolabError } from '../errors/topolab-error.js';
 import { startTopology as startRealTopology } from '../topology/start-topology.js';
 import type { Topology } from '../topology/topology.js';
 import { defaultModes, validateModes } from '../topology/topology-modes.js';
@@ -14,11 +16,14 @@ import { fitsModes, matrixModesOf } from './scenario-modes.js';
 export interface RunScenariosOptions {
   readonly scenarios: readonly Scenario[];
   /**
-   * One mode combination for every scenario (a scenario that does not fit it is skipped), or
-   * `'matrix'`: every discovery × auth pair each scenario allows.
+   * One mode combination for every scenario (a scenario that does not fit it is skipped),
+   * `'matrix'`: every discovery × auth pair each scenario allows, or `{ matrix: { discovery:
+   * 'server' } }`: the pairs of the matrix with the axes named there fixed.
    * @default { discovery: 'client', auth: 'remote' }
    */
-  readonly modes?: Partial<TopologyModes> | 'matrix';
+  readonly modes?: Partial<TopologyModes> | 'matrix' | MatrixModes;
+  /** Backends of every topology of the run (a scenario's own `topology.backends` win). @default every part embedded */
+  readonly backends?: BackendOptions;
   /** Only scenarios whose name contains this string, matches this pattern, or passes this test. @default every scenario */
   readonly filter?: string | RegExp | ((scenario: Scenario) => boolean);
   /** After the first failure, skip every run not yet started. @default false */
@@ -39,6 +44,11 @@ export interface RunScenariosOptions {
   readonly startTopology?: (options: TopologyOptions) => Promise<Topology>;
 }
 
+/** The matrix with some axes fixed. */
+export interface MatrixModes {
+  readonly matrix: Partial<TopologyModes>;
+}
+
 interface PlannedRun {
   readonly scenario: Scenario;
   readonly modes: TopologyModes;
@@ -56,10 +66,12 @@ function matcherOf(filter: RunScenariosOptions['filter']): (scenario: Scenario) 
 /** Every scenario × modes run, in scenario order then mode order. */
 export function planRuns(scenarios: readonly Scenario[], modes: RunScenariosOptions['modes'], filter?: RunScenariosOptions['filter']): PlannedRun[] {
   const selected = scenarios.filter(matcherOf(filter));
-  if (modes === 'matrix') {
+  if (modes === 'matrix' || (typeof modes === 'object' && 'matrix' in modes)) {
+    const fixed = modes === 'matrix' ? {} : modes.matrix;
+    validateModes(fixed);
     return selected.flatMap((scenario) => {
-      const pairs = matrixModesOf(scenario);
-      return pairs.length > 0 ? pairs.map((pair) => ({ scenario, modes: pair })) : [{ scenario, modes: defaultModes, skip: 'it allows no mode combination' }];
+      const pairs = matrixModesOf(scenario).filter((pair) => (fixed.discovery ?? pair.discovery) === pair.discovery && (fixed.auth ?? pair.auth) === pair.auth);
+      return pairs.length > 0 ? pairs.map((pair) => ({ scenario, modes: pair })) : [{ scenario, modes: defaultModes, skip: 'it allows no mode combination asked for' }];
     });
   }
   const single = validateModes(modes ?? {});
@@ -93,7 +105,10 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
   let next = 0;
 
   const runPlanned = async ({ scenario, modes, skip }: PlannedRun): Promise<ScenarioRunResult> => {
-    const reason = skip ?? (options.signal?.aborted ? 'the run was interrupted' : options.bail && failed ? 'an earlier scenario failed (bail)' : undefined);
+    const backends: BackendOptions = { ...options.backends, ...scenario.topology?.backends };
+    const reason =
+      skip ??
+      (options.signal?.aborted ? 'the run was interrupted' : options.bail && failed ? 'an earlier scenario failed (bail)' : missingBackend(backends, options.topologyDefaults?.manifest ?? serviceManifest));
     if (reason !== undefined) {
       const result = skippedResult(scenario, modes, reason);
       emit({ type: 'scenario.end', ...result });
@@ -106,7 +121,7 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
       startTopology: options.startTopology ?? startRealTopology,
       ...(options.tmpDir === undefined ? {} : { tmpDir: options.tmpDir }),
       ...(options.keepData === undefined ? {} : { keepData: options.keepData }),
-      ...(options.topologyDefaults === undefined ? {} : { topologyDefaults: options.topologyDefaults }),
+      topologyDefaults: { ...options.topologyDefaults, backends },
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     if (!result.ok) failed = true;
@@ -125,4 +140,19 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
   emit({ type: 'run.end', ...summary });
   if (listenerError !== undefined) throw listenerError;
   return { ok: summary.failed === 0, ...summary, startedAt, scenarios: results };
+}
+
+/**
+ * Why a run cannot start here: a program its backends need is not installed. The run is then
+ * skipped — unless TOPOLAB_REQUIRE_BACKENDS=1 (CI installs them), when it runs and fails.
+ */
+function missingBackend(backends: BackendOptions, manifest: readonly ServiceSpec[]): string | undefined {
+  if (backendsRequired()) return undefined;
+  try {
+    findPrograms(selectServices(manifest, normalizeBackends(backends)));
+    return undefined;
+  } catch (error) {
+    if (!isTopolabError(error) || error.code !== 'TOPOLOGY_BACKEND_MISSING') return undefined;
+    return `it needs ${String(error.details?.binary)}, which is not installed (${error.hint ?? ''})`;
+  }
 }

@@ -59,6 +59,7 @@ export function createScenarioControls(options: ScenarioControlsOptions): Scenar
         requests: instance.requests,
         errors: instance.errors,
         zombie: instance.zombie,
+        registers: instance.registers,
       })),
   };
 }

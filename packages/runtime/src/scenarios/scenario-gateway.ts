@@ -23,6 +23,14 @@ function codeOf(body: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** The hops of one answer, once its spans arrived (or those seen after `timeoutMs`). */
+export function waitForHops(traces: TraceCollector, traceId: string, spanId: string, timeoutMs: number): Promise<Hop[]> {
+  return traces
+    .waitForTrace(traceId, { parentSpanId: spanId, timeoutMs })
+    .catch(() => traces.spansOf(traceId))
+    .then(hopsOf);
+}
+
 /**
  * A gateway for scenarios: each request is recorded in the current step with its status,
  * duration and hops. Hops are looked up without delaying the answer; the step waits for them
@@ -31,11 +39,7 @@ function codeOf(body: unknown): string | undefined {
 export function createScenarioGateway(options: ScenarioGatewayOptions): ScenarioGateway {
   const { client, traces, recorder, secrets } = options;
   const hopsTimeoutMs = options.hopsTimeoutMs ?? 1000;
-  const hopsFor = (traceId: string, spanId: string): Promise<Hop[]> =>
-    traces
-      .waitForTrace(traceId, { parentSpanId: spanId, timeoutMs: hopsTimeoutMs })
-      .catch(() => traces.spansOf(traceId))
-      .then(hopsOf);
+  const hopsFor = (traceId: string, spanId: string): Promise<Hop[]> => waitForHops(traces, traceId, spanId, hopsTimeoutMs);
 
   async function request<T>(request: GatewayRequest): Promise<GatewayResponse<T>> {
     secrets.add(request.token);

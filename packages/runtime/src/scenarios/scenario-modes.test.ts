@@ -37,4 +37,21 @@ describe('scenario modes', () => {
     expect(planRuns([any, cached], undefined, /^any/).map((planned) => planned.scenario.name)).toEqual(['any-mode']);
     expect(() => planRuns([any], { auth: 'psychic' as 'local' })).toThrow(expect.objectContaining({ code: 'TOPOLOGY_INVALID_MODE' }));
   });
+
+  it('plan the matrix with an axis fixed (`run --matrix --discovery server`), skipping a scenario with no pair left', () => {
+    const server = planRuns([any, cached, serverOnly], { matrix: { discovery: 'server' } });
+    expect(server.filter((planned) => !planned.skip).map((planned) => `${planned.scenario.name} ${planned.modes.discovery}/${planned.modes.auth}`)).toEqual([
+      'any-mode server/remote',
+      'any-mode server/local',
+      'any-mode server/global',
+      'any-mode server/sidecar',
+      'cached server/local',
+      'cached server/sidecar',
+      'server-only server/remote',
+    ]);
+    const local = planRuns([any, serverOnly], { matrix: { auth: 'local' } });
+    expect(local.map((planned) => planned.skip === undefined)).toEqual([true, true, false]);
+    expect(local[2]?.skip).toContain('no mode combination');
+    expect(() => planRuns([any], { matrix: { discovery: 'dns' as 'client' } })).toThrow(expect.objectContaining({ code: 'TOPOLOGY_INVALID_MODE' }));
+  });
 });

@@ -32,6 +32,25 @@ export interface SpawnRequest {
 export type SpawnChild = (request: SpawnRequest) => ChildHandle;
 
 /**
+ * The execa options of every supervised child, a Node service or a program: exactly `env`, no
+ * buffering, piped output, killed when the supervisor exits normally (`cleanup`), and no
+ * execa escalation to SIGKILL (the supervisor does that, after its own grace period).
+ */
+export function supervisedChildOptions(env: Readonly<Record<string, string>>) {
+  return {
+    env: { ...env },
+    extendEnv: false,
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    forceKillAfterDelay: false,
+  } as const;
+}
+
+/**
  * Runs `entry` with this Node binary through execa: IPC channel, piped output, no buffering,
  * and `cleanup` so the child is killed when the supervisor exits normally.
  * Throws SUPERVISOR_ENTRY_MISSING when the entry is not built.
@@ -41,19 +60,10 @@ export const spawnNodeChild: SpawnChild = ({ entry, env }) => {
     throw runtimeError('SUPERVISOR_ENTRY_MISSING', { message: `The compiled entry ${entry} does not exist.`, details: { entry } });
   }
   const subprocess = execaNode(entry, [], {
-    env: { ...env },
-    extendEnv: false,
+    ...supervisedChildOptions(env),
     // The supervisor's own flags (a test runner's loaders, --inspect) must not reach services.
     nodeOptions: [],
     ipc: true,
-    buffer: false,
-    reject: false,
-    cleanup: true,
-    stdin: 'ignore',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    // The supervisor escalates to SIGKILL itself, after its own grace period.
-    forceKillAfterDelay: false,
   });
   // With reject: false the promise never rejects; exit is observed through the 'exit' event.
   void subprocess.then(() => undefined, () => undefined);

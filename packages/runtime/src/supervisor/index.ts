@@ -6,3 +6,4 @@ export * from './terminate-child.js';
 export * from './supervisor.js';
 export * from './supervisor-events.js';
 export * from './process-alive.js';
+export * from './program-child.js';

@@ -33,6 +33,8 @@ export interface StartInstanceOptions {
   readonly logFile: string;
   /** @default the supervisor's startTimeoutMs */
   readonly startTimeoutMs?: number;
+  /** Starts this instance instead of the supervisor's `spawn` (a program: createProgramSpawner). */
+  readonly spawn?: SpawnChild;
 }
 
 /** Signals a fault may send: kill (a crash), pause and resume (a hung process). */
@@ -93,7 +95,7 @@ export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
         port: start.port,
         logFile: start.logFile,
         startTimeoutMs: start.startTimeoutMs ?? options.startTimeoutMs ?? 10_000,
-        spawn,
+        spawn: start.spawn ?? spawn,
         emit,
         register: (launched) => instances.set(id, launched),
       });

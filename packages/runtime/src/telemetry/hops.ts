@@ -24,22 +24,31 @@ function depthOf(span: Span, byId: ReadonlyMap<string, Span>): number {
   return depth;
 }
 
-/** The server spans of a trace as hops, in start order (a caller before its callee when they start in the same millisecond). */
+/**
+ * Whether a span is a hop: a server span, or a client span to a peer that records no spans of
+ * its own (Redis), marked `inferred` with the peer's id, service and address — the way tracing
+ * UIs infer an uninstrumented service.
+ */
+function isHop(span: Span): boolean {
+  return span.kind === 'server' || (span.kind === 'client' && span.attributes?.inferred === true && typeof span.attributes.peer === 'string');
+}
+
+function toHop(span: Span): Hop {
+  if (span.kind === 'server') {
+    return { service: span.service, instanceId: span.instanceId, address: span.address, name: span.name, durationMs: span.durationMs, status: span.status, attributes: span.attributes ?? {} };
+  }
+  const attributes = span.attributes ?? {};
+  return { service: String(attributes.peerService ?? attributes.peer), instanceId: String(attributes.peer), address: String(attributes.target ?? ''), name: span.name, durationMs: span.durationMs, status: span.status, attributes };
+}
+
+/** The hops of a trace (server spans and inferred peers), in start order (a caller before its callee when they start in the same millisecond). */
 export function hopsOf(spans: readonly Span[]): Hop[] {
   const byId = new Map(spans.map((span) => [span.spanId, span]));
   return spans
-    .filter((span) => span.kind === 'server')
+    .filter(isHop)
     .map((span) => ({ span, depth: depthOf(span, byId) }))
     .sort((a, b) => a.span.start - b.span.start || a.depth - b.depth)
-    .map(({ span }) => ({
-      service: span.service,
-      instanceId: span.instanceId,
-      address: span.address,
-      name: span.name,
-      durationMs: span.durationMs,
-      status: span.status,
-      attributes: span.attributes ?? {},
-    }));
+    .map(({ span }) => toHop(span));
 }
 
 /** The host part of `127.0.3.1:4312` (or of `[::1]:4312`). */

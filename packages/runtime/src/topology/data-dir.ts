@@ -23,7 +23,7 @@ export function instanceLogFile(root: string, service: string, index: number): s
 }
 
 /** Files topolab itself puts in a data dir; `--fresh` removes only these. */
-const ownedFile = /^(?:[a-z][a-z0-9-]*\.db(?:-wal|-shm|-journal)?|control\.json)$/;
+const ownedFile = /^(?:[a-z][a-z0-9-]*\.db(?:-wal|-shm|-journal)?|control\.json|redis|nginx)$/;
 
 /**
  * Creates the data dir (and `logs/`), refusing one where another live topology runs

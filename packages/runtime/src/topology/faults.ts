@@ -1,4 +1,4 @@
-import type { ServiceSpec, Timings } from '@topolab/services/contract';
+import { formatInstanceId, registrationCommands, type ServiceSpec, type Timings } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
 import type { InstanceInfo } from '../supervisor/instance-info.js';
 import { isLiveState } from '../supervisor/instance-state.js';
@@ -103,20 +103,29 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
     },
     async zombie(id) {
       const info = live(id);
-      if (info.service === 'registry') {
-        throw runtimeError('TOPOLOGY_FAULT_UNSUPPORTED', { message: 'The registry holds no lease, so it cannot stop heartbeating.', details: { instanceId: id } });
-      }
-      await supervisor.command(id, 'lease.pause');
+      await leaseCommand(info, 'pause');
       zombies.set(id, info.pid);
       return `serves on but stops heartbeating: evicted after ${timings.heartbeatMs * timings.missedHeartbeats} ms`;
     },
     async unzombie(id) {
-      live(id);
-      await supervisor.command(id, 'lease.resume');
+      await leaseCommand(live(id), 'resume');
       zombies.delete(id);
       return 'heartbeats again (and registers again once evicted)';
     },
   };
+
+  // The lease is the instance's own, or kept for it by another (nginx-sync registers nginx).
+  async function leaseCommand(info: InstanceInfo, what: 'pause' | 'resume'): Promise<void> {
+    const spec = specOf(info);
+    if (spec.registeredBy) {
+      await supervisor.command(formatInstanceId(spec.registeredBy, 1), registrationCommands[what], { instanceId: info.id });
+      return;
+    }
+    if (info.service === 'registry' || spec.registers === false || spec.program) {
+      throw runtimeError('TOPOLOGY_FAULT_UNSUPPORTED', { message: `${info.id} holds no registry lease, so it cannot stop heartbeating.`, details: { instanceId: info.id } });
+    }
+    await supervisor.command(info.id, `lease.${what}`);
+  }
 
   return {
     async inject(action, instanceId) {
@@ -128,8 +137,8 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
 }
 
 /** Whether other instances reach this service by the address they were given at start (not through the registry). */
-function keepsAddress(spec: Pick<ServiceSpec, 'name' | 'colocatedWith'>): boolean {
-  return spec.name === 'registry' || spec.name === 'gateway' || spec.colocatedWith !== undefined;
+function keepsAddress(spec: Pick<ServiceSpec, 'name' | 'colocatedWith' | 'program'>): boolean {
+  return spec.name === 'registry' || spec.name === 'gateway' || spec.colocatedWith !== undefined || spec.program !== undefined;
 }
 
 function describeExit(info: InstanceInfo): string {

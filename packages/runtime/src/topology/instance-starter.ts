@@ -8,6 +8,7 @@ import { colocatedUrlEnvName, colocatedWith } from './colocation.js';
 import { instanceLogFile } from './data-dir.js';
 import { buildInstanceEnv } from './instance-env.js';
 import { portInUse } from './port-check.js';
+import type { ProgramPlan } from './program-instances.js';
 import type { NormalizedTopologyOptions } from './topology-options.js';
 import { limitsEnv } from './topology-limits.js';
 import { modesEnv, type TopologyModes } from './topology-modes.js';
@@ -20,6 +21,8 @@ export interface InstanceStarterOptions {
   readonly registryUrl: () => string;
   /** The modes in force now: a gateway started later (restart, scale) starts in them. */
   readonly modes: () => TopologyModes;
+  /** Addresses, backend variables and launches of the real servers (redis-server, nginx). */
+  readonly programs: ProgramPlan;
 }
 
 /**
@@ -30,11 +33,13 @@ export type StartInstanceOf = (spec: ServiceSpec, index: number, port?: number) 
 
 /**
  * Creates the function that starts one instance with the topology's address plan and
- * environment: registry URL, timings, the modes (gateways), and the URL of each companion
- * instance with the same index (`TOPOLAB_SIDECAR_URL`), starting a missing companion first.
+ * environment: registry URL, timings, backends (the Redis URL), the modes (gateways), and the
+ * URL of each companion instance with the same index (`TOPOLAB_SIDECAR_URL`), starting a
+ * missing companion first. A program (redis-server, nginx) runs on the address planned for it
+ * once, through its own spawner.
  */
 export function createInstanceStarter(starter: InstanceStarterOptions): StartInstanceOf {
-  const { options, supervisor } = starter;
+  const { options, supervisor, programs } = starter;
 
   async function companionEnv(spec: ServiceSpec, index: number): Promise<Record<string, string>> {
     const env: Record<string, string> = {};
@@ -47,7 +52,7 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
   }
 
   async function start(spec: ServiceSpec, index: number, pinnedPort?: number): Promise<InstanceInfo> {
-    const planned = planAddress({ spec, index, gatewayHost: options.gatewayHost, gatewayPort: options.gatewayPort });
+    const planned = spec.program ? await programs.addressOf(spec, index) : planAddress({ spec, index, gatewayHost: options.gatewayHost, gatewayPort: options.gatewayPort });
     const { host } = planned;
     const port = pinnedPort ?? planned.port;
     const registryUrl = spec.name === 'registry' ? '' : starter.registryUrl();
@@ -58,12 +63,14 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
       logLevel: options.logLevel,
       extra: {
         ...options.env,
+        ...(await programs.envFor(spec)),
         ...(spec.name === 'gateway' ? { ...limitsEnv(options.limits), ...modesEnv(starter.modes()) } : {}),
         ...(await companionEnv(spec, index)),
       },
     });
     try {
-      return await supervisor.startInstance({ spec, index, host, port, env, logFile: instanceLogFile(options.dataDir, spec.name, index) });
+      const spawn = spec.program ? { spawn: await programs.spawnerOf(spec, index, { host, port }, registryUrl) } : {};
+      return await supervisor.startInstance({ spec, index, host, port, env, logFile: instanceLogFile(options.dataDir, spec.name, index), ...spawn });
     } catch (error) {
       // The port can be taken between the pre-check and the gateway's listen.
       if (spec.name === 'gateway' && port !== 0 && isTopolabError(error) && error.lastLines?.some((line) => line.includes('EADDRINUSE'))) {

@@ -14,6 +14,7 @@ import { createFaultInjector } from './faults.js';
 import { switchGatewayModes } from './gateway-modes.js';
 import { createInstanceStarter } from './instance-starter.js';
 import { createInstanceStats } from './instance-stats.js';
+import { createProgramPlan } from './program-instances.js';
 import { assertPortFree } from './port-check.js';
 import { scaleService } from './scale.js';
 import { createSerialQueue } from './serial-queue.js';
@@ -67,7 +68,8 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   let modes: TopologyModes = options.modes;
   let stopped = false;
   const specOf = (service: string) => manifest.find((spec) => spec.name === service);
-  const startOne = createInstanceStarter({ options, supervisor, registryUrl: () => registryUrl, modes: () => modes });
+  const programs = createProgramPlan({ manifest, backends: options.backends, programs: options.programs, dataDir: options.dataDir });
+  const startOne = createInstanceStarter({ options, supervisor, registryUrl: () => registryUrl, modes: () => modes, programs });
 
   try {
     for (const layer of orderStartLayers(manifest)) {
@@ -78,6 +80,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
     }
   } catch (error) {
     await supervisor.stopAll({ graceMs: options.graceMs });
+    await programs.close();
     throw error;
   }
 
@@ -91,7 +94,13 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
 
   const faults = createFaultInjector({ supervisor, specOf, timings: options.timings, graceMs: options.graceMs, start: startOne });
   const queue = createSerialQueue();
-  const toView = (info: InstanceInfo): InstanceView => ({ ...info, ...stats.get(info.id), kind: specOf(info.service)?.kind ?? 'domain', zombie: faults.isZombie(info) });
+  const toView = (info: InstanceInfo): InstanceView => {
+    const spec = specOf(info.service);
+    const counters = stats.get(info.id);
+    // An instance that keeps no lease is neither listed nor missing from the catalog.
+    const registers = spec?.registers !== false && info.service !== 'registry';
+    return { ...info, ...counters, ...(registers ? {} : { registered: undefined }), registers, kind: spec?.kind ?? 'domain', zombie: faults.isZombie(info) };
+  };
   const assertRunning = () => {
     if (stopped) throw runtimeError('TOPOLOGY_STOPPED', { message: 'The topology has been stopped; start a new one.' });
   };
@@ -164,6 +173,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
         hub.emit({ type: 'topology.stopping', time: Date.now() });
         poller?.stop();
         await supervisor.stopAll({ graceMs: options.graceMs });
+        await programs.close();
         hub.emit({ type: 'topology.stopped', time: Date.now() });
       })();
       return stopping;

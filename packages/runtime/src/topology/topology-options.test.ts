@@ -1,4 +1,4 @@
-import { findServiceSpec, serviceManifest } from '@topolab/services/contract';
+import { defaultBackends, findServiceSpec, serviceManifest, servicesWith } from '@topolab/services/contract';
 import { describe, expect, it } from 'vitest';
 import { buildInstanceEnv } from './instance-env.js';
 import { orderStartLayers } from './start-layers.js';
@@ -54,9 +54,19 @@ describe('normalizeTopologyOptions modes', () => {
 
 describe('orderStartLayers', () => {
   it('starts the registry alone, then everything that starts after it', () => {
-    const layers = orderStartLayers(serviceManifest).map((layer) => layer.map((spec) => spec.name));
+    const layers = orderStartLayers(servicesWith(defaultBackends)).map((layer) => layer.map((spec) => spec.name));
     expect(layers[0]).toEqual(['registry']);
     expect(layers[1]).toEqual(expect.arrayContaining(['sms', 'auth', 'profile', 'bus', 'cache', 'lb', 'sidecar']));
+  });
+
+  it('starts redis-server beside the registry and its users after both, and nginx after nginx-sync', () => {
+    const layers = orderStartLayers(servicesWith({ cache: 'redis', bus: 'redis', lb: 'nginx' })).map((layer) => layer.map((spec) => spec.name));
+    expect(layers[0]).toEqual(['registry', 'redis']);
+    expect(layers[1]).toEqual(expect.arrayContaining(['auth', 'sidecar', 'nginx-sync']));
+    expect(layers.flat()).not.toContain('cache');
+    expect(layers.flat()).not.toContain('bus');
+    expect(layers.flat()).not.toContain('lb');
+    expect(layers.findIndex((layer) => layer.includes('nginx'))).toBeGreaterThan(layers.findIndex((layer) => layer.includes('nginx-sync')));
   });
 
   it('starts a colocated service in a layer before its host', () => {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { serviceManifest, timingsPresets, type LogLevel, type ServiceName, type ServiceSpec, type Timings, type TimingsPreset, type LimitSettings } from '@topolab/services/contract';
+import { findPrograms, normalizeBackends, selectServices, type BackendOptions, type NormalizedBackends } from '../backends/topology-backends.js';
 import { runtimeError } from '../errors/error-codes.js';
 import { defaultGatewayHost, defaultGatewayPort, gatewayPortOf } from './addresses.js';
 import type { TopologyEventListener } from './topology-events.js';
@@ -40,6 +41,12 @@ export interface TopologyOptions {
   readonly onEvent?: TopologyEventListener;
   /** The services to run; tests pass fixture services. @default serviceManifest */
   readonly manifest?: readonly ServiceSpec[];
+  /**
+   * What backs the global cache, the bus and the lb: `embedded` services, or real Redis
+   * (`cache`/`bus`: `redis`, a supervised redis-server unless `redisUrl`) and nginx (`lb`).
+   * @default every part embedded
+   */
+  readonly backends?: BackendOptions;
 }
 
 /** TopologyOptions with every default filled in and every value checked. */
@@ -59,16 +66,23 @@ export interface NormalizedTopologyOptions {
   readonly logLevel: LogLevel;
   readonly graceMs: number;
   readonly env: Readonly<Record<string, string>>;
+  /** The services that run with these backends. */
   readonly manifest: readonly ServiceSpec[];
+  readonly backends: NormalizedBackends;
+  /** The binary of each program service (redis-server, nginx). */
+  readonly programs: ReadonlyMap<string, string>;
 }
 
 /** Services that run exactly one instance. */
-export const singletonServices: readonly string[] = ['registry'];
+export const singletonServices: readonly string[] = ['registry', 'redis', 'nginx', 'nginx-sync'];
 const logLevels: readonly string[] = ['debug', 'info', 'warn', 'error'];
 
 const invalid = (message: string) => runtimeError('CONFIG_INVALID', { message });
 
-/** Fills defaults and validates once (CONFIG_INVALID, TOPOLOGY_INVALID_REPLICAS); the result is frozen. */
+/**
+ * Fills defaults and validates once (CONFIG_INVALID, TOPOLOGY_INVALID_REPLICAS,
+ * TOPOLOGY_INVALID_BACKEND, TOPOLOGY_BACKEND_MISSING when a program is not installed); the result is frozen.
+ */
 export function normalizeTopologyOptions(options: TopologyOptions): NormalizedTopologyOptions {
   if (typeof options.dataDir !== 'string' || options.dataDir.trim() === '') throw invalid('Expected the `dataDir` option to be a non-empty path.');
   const gatewayPort = options.gatewayPort ?? defaultGatewayPort;
@@ -85,7 +99,8 @@ export function normalizeTopologyOptions(options: TopologyOptions): NormalizedTo
   for (const [name, value] of Object.entries(env)) {
     if (typeof value !== 'string') throw invalid(`Expected the variable ${name} of the \`env\` option to be a string.`);
   }
-  const manifest = options.manifest ?? serviceManifest;
+  const backends = normalizeBackends(options.backends);
+  const manifest = selectServices(options.manifest ?? serviceManifest, backends);
   const replicas = validateReplicas(options.replicas ?? {}, manifest);
   validateGatewayPorts(gatewayPort, replicas.gateway ?? 0);
   return Object.freeze({
@@ -103,6 +118,8 @@ export function normalizeTopologyOptions(options: TopologyOptions): NormalizedTo
     graceMs,
     env: Object.freeze({ ...env }),
     manifest,
+    backends,
+    programs: findPrograms(manifest),
   });
 }
 

@@ -12,6 +12,8 @@ import type { ModesChange, TopologyModes } from './topology-modes.js';
 /** One instance as the topology shows it: the supervisor's view plus traffic and registry facts. */
 export interface InstanceView extends InstanceInfo, InstanceCounters {
   readonly kind: ServiceSpec['kind'];
+  /** Whether it keeps a lease in the registry (itself, or nginx-sync for nginx); false for the registry, redis and nginx-sync. */
+  readonly registers: boolean;
   /** Made a zombie (serves, does not heartbeat) and not undone since; a restarted process is not. */
   readonly zombie: boolean;
 }

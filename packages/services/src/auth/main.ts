@@ -1,5 +1,4 @@
-import { createBusClient } from '../kit/clients/bus-client.js';
-import { createCacheClient } from '../kit/clients/cache-client.js';
+import { createBackendClients } from '../kit/clients/backend-clients.js';
 import { createServiceCaller } from '../kit/discovery/service-caller.js';
 import { runService } from '../kit/service-main.js';
 import { createAuthApp } from './app.js';
@@ -16,13 +15,13 @@ void runService(async ({ config, telemetry, http, createCatalog }) => {
   if (!config.dataDir) throw new Error('auth keeps its users in a database: set TOPOLAB_DATA_DIR.');
   const store = openAuthStore(config.dataDir);
   const tokens = await createAccessTokens({ store });
-  // SMS, bus and cache are reached like any other service: resolved in the registry's catalog, round-robin.
+  // SMS is reached like any other service: resolved in the registry's catalog, round-robin; bus and
+  // cache too when embedded, or Redis directly (`--cache redis`, `--bus redis`).
   const catalog = createCatalog();
   const caller = createServiceCaller(catalog, http);
   const sms = createSmsSender(caller);
-  const bus = createBusClient({ catalog, caller, http });
-  const cache = createCacheClient(caller);
-  const app = createAuthApp({ store, sms, tokens, bus, cache, telemetry, config: { ...settings, bodyLimit: config.bodyLimit } });
+  const backends = createBackendClients({ config, telemetry, catalog, caller, http });
+  const app = createAuthApp({ store, sms, tokens, bus: backends.bus, cache: backends.cache, telemetry, config: { ...settings, bodyLimit: config.bodyLimit } });
   telemetry.info('auth configured', { kid: tokens.kid, ...settings });
   return {
     ...app,
@@ -31,6 +30,7 @@ void runService(async ({ config, telemetry, http, createCatalog }) => {
     },
     close() {
       app.close();
+      backends.close();
       catalog.stop();
       store.close();
     },

@@ -42,6 +42,24 @@ export const envNames = Object.freeze({
   busKeepAliveMs: 'TOPOLAB_BUS_KEEP_ALIVE_MS',
   /** Consecutive failures after which discovery skips an instance until the registry vouches for it. */
   passiveHealthFailures: 'TOPOLAB_PASSIVE_HEALTH_FAILURES',
+  /** `embedded` (the `cache` service, found in the registry) or `redis` (TOPOLAB_REDIS_URL, used directly). */
+  cacheBackend: 'TOPOLAB_CACHE_BACKEND',
+  /** `embedded` (the `bus` service) or `redis` (Redis Streams at TOPOLAB_REDIS_URL). */
+  busBackend: 'TOPOLAB_BUS_BACKEND',
+  /** `redis://127.0.11.1:41234`: the Redis of the topology (a supervised redis-server, or REDIS_URL). */
+  redisUrl: 'TOPOLAB_REDIS_URL',
+  /** How traces name that Redis (`redis#1`, or `redis` for one topolab does not run). */
+  redisPeer: 'TOPOLAB_REDIS_PEER',
+  /** The address nginx listens on (`127.0.12.1`), for nginx-sync's config and the registration it makes for nginx. */
+  nginxHost: 'TOPOLAB_NGINX_HOST',
+  /** The port nginx listens on. */
+  nginxPort: 'TOPOLAB_NGINX_PORT',
+  /** nginx's prefix directory: nginx.conf, pid file, error log, temp paths. */
+  nginxDir: 'TOPOLAB_NGINX_DIR',
+  /** The instance id nginx is registered under (`nginx#1`). */
+  nginxInstance: 'TOPOLAB_NGINX_INSTANCE',
+  /** `127.0.0.1:41234`: the supervisor's syslog receiver for nginx's access log (its spans). */
+  nginxLogAddress: 'TOPOLAB_NGINX_LOG_ADDRESS',
 } as const);
 
 /** The name of one `TOPOLAB_*` variable. */

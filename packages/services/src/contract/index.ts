@@ -10,3 +10,6 @@ export * from './bus-api.js';
 export * from './cache-api.js';
 export * from './modes.js';
 export * from './limits.js';
+export * from './backends.js';
+export * from './programs.js';
+export * from './nginx-log.js';

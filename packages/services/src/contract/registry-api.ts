@@ -74,6 +74,8 @@ export type CatalogChangeKind = 'registered' | 'deregistered' | 'evicted';
 export interface CatalogChange {
   readonly version: number;
   readonly kind: CatalogChangeKind;
+  /** Epoch ms when the registry made the change (nginx-sync measures its lag from it). */
+  readonly time: number;
   readonly instance: InstanceRecord;
 }
 

@@ -1,3 +1,4 @@
+import { createBackendClients } from '../kit/clients/backend-clients.js';
 import { loadConfig } from '../kit/config.js';
 import { createServiceCaller } from '../kit/discovery/service-caller.js';
 import { runService } from '../kit/service-main.js';
@@ -14,7 +15,10 @@ const config = loadConfig(() => parseGatewayConfig());
 // The gateway registers with no routes: it shows up in the registry and heartbeats, but owns no path.
 void runService((deps) => {
   const catalog = deps.createCatalog();
-  const modeDeps: ModeDeps = { config, telemetry: deps.telemetry, catalog, caller: createServiceCaller(catalog, deps.http), http: deps.http };
+  const caller = createServiceCaller(catalog, deps.http);
+  // The bus and the global cache of the topology's backends (embedded services, or Redis), shared by every mode built.
+  const backends = createBackendClients({ config: deps.config, telemetry: deps.telemetry, catalog, caller, http: deps.http });
+  const modeDeps: ModeDeps = { config, telemetry: deps.telemetry, catalog, caller, http: deps.http, bus: backends.bus, cache: backends.cache };
   const modes = createModes({
     discovery: createDiscoveryMode(config.discoveryMode, modeDeps),
     auth: createAuthMode(config.authMode, modeDeps),
@@ -37,6 +41,7 @@ void runService((deps) => {
       discovery.close();
       auth.close();
       modeSwitch.close();
+      backends.close();
       catalog.stop();
     },
   };

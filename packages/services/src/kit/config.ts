@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { busBackendNames, cacheBackendNames, type BusBackendName, type CacheBackendName } from '../contract/backends.js';
 import { envNames } from '../contract/env.js';
 import { timingsPresets } from '../contract/timings.js';
 
@@ -19,6 +20,13 @@ export const baseConfigSchema = z.object({
   [envNames.catalogRefreshMs]: integer(defaults.catalogRefreshMs, 10),
   [envNames.logLevel]: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   [envNames.bodyLimit]: integer(1024 * 1024, 1),
+  [envNames.cacheBackend]: z.enum(cacheBackendNames).default('embedded'),
+  [envNames.busBackend]: z.enum(busBackendNames).default('embedded'),
+  [envNames.redisUrl]: z.url({ protocol: /^rediss?$/ }).optional(),
+  [envNames.redisPeer]: z.string().min(1).default('redis'),
+}).refine((env) => env[envNames.redisUrl] !== undefined || (env[envNames.cacheBackend] !== 'redis' && env[envNames.busBackend] !== 'redis'), {
+  message: 'a redis backend needs a redis:// URL',
+  path: [envNames.redisUrl],
 });
 
 /** The validated, frozen configuration of one instance. */
@@ -37,6 +45,10 @@ export interface ServiceConfig {
   readonly catalogRefreshMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly bodyLimit: number;
+  /** What backs the global cache and the bus for this instance's clients. */
+  readonly backends: { readonly cache: CacheBackendName; readonly bus: BusBackendName };
+  /** The topology's Redis, when a backend runs on it. */
+  readonly redis: { readonly url: string; readonly peer: string } | undefined;
 }
 
 /** Thrown when the environment does not describe a valid instance; lists every bad variable. */
@@ -60,6 +72,7 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv)
 /** Reads the shared configuration once, at start. */
 export function parseServiceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const raw = parseEnv(baseConfigSchema, env);
+  const redisUrl = raw[envNames.redisUrl];
   return Object.freeze({
     service: raw[envNames.service],
     instanceId: raw[envNames.instanceId],
@@ -73,6 +86,8 @@ export function parseServiceConfig(env: NodeJS.ProcessEnv = process.env): Servic
     catalogRefreshMs: raw[envNames.catalogRefreshMs],
     logLevel: raw[envNames.logLevel],
     bodyLimit: raw[envNames.bodyLimit],
+    backends: Object.freeze({ cache: raw[envNames.cacheBackend], bus: raw[envNames.busBackend] }),
+    redis: redisUrl === undefined ? undefined : Object.freeze({ url: redisUrl, peer: raw[envNames.redisPeer] }),
   });
 }
 

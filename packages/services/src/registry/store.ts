@@ -77,7 +77,7 @@ export function createRegistryStore(options: RegistryStoreOptions = {}): Registr
 
   function record(kind: CatalogChangeKind, instance: InstanceRecord): CatalogChange {
     version += 1;
-    const change: CatalogChange = { version, kind, instance: copyInstance(instance) };
+    const change: CatalogChange = { version, kind, time: clock(), instance: copyInstance(instance) };
     for (const listener of listeners) listener(change);
     return change;
   }

@@ -1,5 +1,4 @@
-import { createBusClient } from '../kit/clients/bus-client.js';
-import { createCacheClient } from '../kit/clients/cache-client.js';
+import { createBackendClients } from '../kit/clients/backend-clients.js';
 import { loadConfig } from '../kit/config.js';
 import { createServiceCaller } from '../kit/discovery/service-caller.js';
 import { runService } from '../kit/service-main.js';
@@ -9,13 +8,14 @@ import { parseSidecarConfig } from './config.js';
 
 const config = loadConfig(() => parseSidecarConfig());
 
-// Bus, global cache and auth are found like any service: in the registry's catalog.
-void runService(({ telemetry, http, createCatalog }) => {
+// Auth is found like any service, in the registry's catalog; bus and global cache too when embedded, or on Redis.
+void runService(({ config: service, telemetry, http, createCatalog }) => {
   const catalog = createCatalog();
   const caller = createServiceCaller(catalog, http);
+  const backends = createBackendClients({ config: service, telemetry, catalog, caller, http });
   const app = createSidecarApp({
-    bus: createBusClient({ catalog, caller, http }),
-    cache: createCacheClient(caller),
+    bus: backends.bus,
+    cache: backends.cache,
     introspection: createIntrospection({ caller }),
     telemetry,
     settings: config,
@@ -31,6 +31,7 @@ void runService(({ telemetry, http, createCatalog }) => {
     },
     close() {
       app.close();
+      backends.close();
       catalog.stop();
     },
   };

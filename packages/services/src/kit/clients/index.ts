@@ -1,2 +1,3 @@
 export * from './bus-client.js';
 export * from './cache-client.js';
+export * from './backend-clients.js';

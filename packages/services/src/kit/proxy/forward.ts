@@ -57,8 +57,10 @@ export interface ForwardOptions {
 
 /**
  * Picks an upstream and proxies. When an attempt gets no answer — refused (that upstream is
- * ejected), reset, or timed out — an idempotent request goes once more to another upstream;
- * anything else gets the caller's error. Throws when no answer reached the client.
+ * ejected), reset, or timed out — an idempotent request goes once more to another upstream
+ * (to the same one after a reset on a stale kept-alive socket, when no other is left: a
+ * reloading nginx closes its idle connections); anything else gets the caller's error. Throws
+ * when no answer reached the client.
  */
 export async function forwardWithRetry(options: ForwardOptions): Promise<void> {
   const { target, errors, attributes } = options;
@@ -88,7 +90,8 @@ export async function forwardWithRetry(options: ForwardOptions): Promise<void> {
     target.settled?.(upstream, failure);
     if (retries > 0 || !isIdempotent(options.method)) throw errorFor(errors, failure, cause);
     (tried ??= new Set()).add(upstream.id);
-    upstream = target.pick(tried);
+    const same: Upstream = upstream;
+    upstream = target.pick(tried) ?? (outcome.staleSocket ? same : undefined);
     if (!upstream) throw errorFor(errors, failure, cause);
   }
 }

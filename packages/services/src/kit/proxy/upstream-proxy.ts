@@ -2,6 +2,7 @@ import { Agent, request, type ClientRequest, type IncomingMessage, type Outgoing
 import { performance } from 'node:perf_hooks';
 import type { Telemetry } from '../telemetry.js';
 import { formatTraceparent, type TraceContext } from '../trace.js';
+import { isIdempotent } from './forward.js';
 import { stripHopByHop } from './hop-by-hop.js';
 import type { AttemptFailure, Upstream } from './upstream.js';
 
@@ -11,8 +12,12 @@ export type AttemptOutcome =
   | { readonly kind: 'response'; readonly status: number }
   /** The client went away first; nothing more to send. */
   | { readonly kind: 'aborted' }
-  /** Nothing was sent to the client yet; the forwarder answers or retries. */
-  | { readonly kind: 'failed'; readonly failure: AttemptFailure; readonly cause: Error };
+  /**
+   * Nothing was sent to the client yet; the forwarder answers or retries. `staleSocket`: the
+   * attempt went out on a kept-alive socket and no answer began — most often a socket the
+   * upstream had just closed (an nginx reload closes its idle ones; Node's `reusedSocket` race).
+   */
+  | { readonly kind: 'failed'; readonly failure: AttemptFailure; readonly cause: Error; readonly staleSocket: boolean };
 
 /** One attempt to send the request (whose headers are already prepared) to one upstream. */
 export interface ProxyAttempt {
@@ -59,6 +64,10 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
   const clock = options.clock ?? Date.now;
   // As many idle sockets as the busiest burst left; the default 256 would close the rest and reconnect.
   const agent = new Agent({ keepAlive: true, maxFreeSockets: 1024 });
+  // A request that must not be sent twice goes on a connection of its own (HAProxy's
+  // `http-reuse safe`): a kept-alive socket the upstream closes as the request leaves (an nginx
+  // reload closes its idle ones, an instance stopping too) resets it, and it cannot be retried.
+  const freshAgent = new Agent({ keepAlive: false });
 
   function forward(req: IncomingMessage, res: ServerResponse, attempt: ProxyAttempt): Promise<AttemptOutcome> {
     const { upstream, trace } = attempt;
@@ -89,7 +98,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       }
       let proxyReq: ClientRequest;
       try {
-        proxyReq = request({ host: upstream.host, port: upstream.port, method, path: req.url, headers, agent });
+        proxyReq = request({ host: upstream.host, port: upstream.port, method, path: req.url, headers, agent: isIdempotent(method) ? agent : freshAgent });
       } catch (error) {
         reject(error);
         return;
@@ -113,7 +122,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
         if (settled) return;
         const failure = classifyFailure(error, timedOut);
         record(undefined, failure);
-        settle({ kind: 'failed', failure, cause: error });
+        settle({ kind: 'failed', failure, cause: error, staleSocket: failure === 'failed' && proxyReq.reusedSocket });
       };
       proxyReq.on('error', onError);
       req.on('error', onError);
@@ -143,7 +152,13 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
     });
   }
 
-  return { forward, close: () => agent.destroy() };
+  return {
+    forward,
+    close: () => {
+      agent.destroy();
+      freshAgent.destroy();
+    },
+  };
 }
 
 function classifyFailure(error: Error, timedOut: boolean): AttemptFailure {

@@ -1,0 +1,28 @@
+import { createConnection } from 'node:net';
+
+/** Whether a Redis at host:port answers PING with PONG within `timeoutMs`. */
+export function answersPing(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString('latin1').startsWith('+PONG')));
+    socket.once('error', () => done(false));
+    socket.once('close', () => done(false));
+  });
+}
+
+/** Whether GET `url` answers 200 within `timeoutMs` (and, when given, the body passes `check`). */
+export async function answersOk(url: string, timeoutMs = 500, check?: (body: string) => boolean): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const body = await response.text();
+    return response.status === 200 && (check?.(body) ?? true);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,35 @@
+import { mkdirSync } from 'node:fs';
+import type { ProgramLaunch } from '../supervisor/program-child.js';
+import { answersPing } from './probes.js';
+
+/** Where the topology's redis-server runs. */
+export interface RedisLaunchOptions {
+  readonly binary: string;
+  readonly host: string;
+  readonly port: number;
+  /** Its working directory (`<data-dir>/redis`). */
+  readonly dir: string;
+}
+
+/**
+ * redis-server in the foreground on its own loopback address, logging to stdout (the instance
+ * log), without persistence: the global cache and the bus hold only what expires or is
+ * replayed, so a restarted Redis starts empty — its users notice (a new bus epoch) and recover.
+ * Ready once it answers PING.
+ */
+export function redisLaunch(options: RedisLaunchOptions): ProgramLaunch {
+  const { host, port, dir } = options;
+  mkdirSync(dir, { recursive: true });
+  return {
+    binary: options.binary,
+    args: ['--bind', host, '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--daemonize', 'no', '--logfile', '', '--databases', '1'],
+    address: { host, port },
+    cwd: dir,
+    probe: () => answersPing(host, port),
+  };
+}
+
+/** `redis://host:port`. */
+export function formatRedisUrl(host: string, port: number): string {
+  return `redis://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

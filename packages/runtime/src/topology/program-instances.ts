@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { envNames, formatInstanceId, parseNginxSpanLine, type ServiceSpec } from '@topolab/services/contract';
+import { borrowPort } from '../backends/borrow-port.js';
+import { nginxLaunch } from '../backends/nginx-program.js';
+import { formatRedisUrl, redisLaunch } from '../backends/redis-program.js';
+import type { NormalizedBackends } from '../backends/topology-backends.js';
+import { openSpanListener, type SpanListener } from '../backends/span-listener.js';
+import { createProgramSpawner, type ProgramLaunch } from '../supervisor/program-child.js';
+import type { SpawnChild } from '../supervisor/child-process.js';
+import { planAddress } from './addresses.js';
+
+/** What createProgramPlan needs. */
+export interface ProgramPlanOptions {
+  readonly manifest: readonly ServiceSpec[];
+  readonly backends: NormalizedBackends;
+  /** Binary of each program service (findPrograms). */
+  readonly programs: ReadonlyMap<string, string>;
+  readonly dataDir: string;
+}
+
+/** The address, environment and launch of the real servers (redis-server, nginx) of one topology. */
+export interface ProgramPlan {
+  /**
+   * Where program instance `index` of `spec` listens: planned once (its loopback address, a
+   * borrowed port) and kept, so a restart comes back where its users were told it is.
+   */
+  addressOf(spec: ServiceSpec, index: number): Promise<{ host: string; port: number }>;
+  /** The backend variables of an instance: which backends, the Redis URL, and for nginx-sync where nginx listens. */
+  envFor(spec: ServiceSpec): Promise<Record<string, string>>;
+  /** The spawner of a program instance. */
+  spawnerOf(spec: ServiceSpec, index: number, address: { host: string; port: number }, registryUrl: string): Promise<SpawnChild>;
+  /** Closes what outlives single instances (nginx's span listener). */
+  close(): Promise<void>;
+}
+
+/** Creates the program plan of a topology. */
+export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
+  const { manifest, backends, dataDir } = options;
+  const addresses = new Map<string, Promise<{ host: string; port: number }>>();
+  const specOf = (name: string) => manifest.find((spec) => spec.name === name);
+  // One syslog receiver for nginx's access log, kept across nginx restarts (nginx.conf names its port).
+  let nginxSpans: Promise<SpanListener> | undefined;
+  const nginxSpansOf = (address: { host: string; port: number }) =>
+    (nginxSpans ??= openSpanListener((line) => parseNginxSpanLine(line, { service: 'nginx', instanceId: formatInstanceId('nginx', 1), address: `${address.host}:${address.port}` })));
+
+  function addressOf(spec: ServiceSpec, index: number) {
+    const id = formatInstanceId(spec.name, index);
+    let address = addresses.get(id);
+    if (!address) {
+      const { host } = planAddress({ spec, index });
+      addresses.set(id, (address = borrowPort(host).then((port) => ({ host, port }))));
+    }
+    return address;
+  }
+
+  async function redisEnv(): Promise<Record<string, string>> {
+    const redis = specOf('redis');
+    if (backends.redisUrl !== undefined) return { [envNames.redisUrl]: backends.redisUrl, [envNames.redisPeer]: 'redis' };
+    if (!redis) return {};
+    const { host, port } = await addressOf(redis, 1);
+    return { [envNames.redisUrl]: formatRedisUrl(host, port), [envNames.redisPeer]: formatInstanceId('redis', 1) };
+  }
+
+  async function nginxEnv(): Promise<Record<string, string>> {
+    const nginx = specOf('nginx');
+    if (!nginx) return {};
+    const address = await addressOf(nginx, 1);
+    const spans = await nginxSpansOf(address);
+    return {
+      [envNames.nginxHost]: address.host,
+      [envNames.nginxPort]: String(address.port),
+      [envNames.nginxDir]: join(dataDir, 'nginx'),
+      [envNames.nginxInstance]: formatInstanceId('nginx', 1),
+      [envNames.nginxLogAddress]: spans.address,
+    };
+  }
+
+  return {
+    addressOf,
+    async envFor(spec) {
+      return {
+        [envNames.cacheBackend]: backends.cache,
+        [envNames.busBackend]: backends.bus,
+        ...(await redisEnv()),
+        ...(spec.name === 'nginx-sync' ? await nginxEnv() : {}),
+      };
+    },
+    async spawnerOf(spec, index, address, registryUrl) {
+      const binary = options.programs.get(spec.name);
+      if (!binary) throw new Error(`No binary was found for ${spec.name}`);
+      let launch: ProgramLaunch;
+      if (spec.name === 'redis') launch = redisLaunch({ binary, ...address, dir: join(dataDir, 'redis') });
+      else if (spec.name === 'nginx') {
+        launch = nginxLaunch({ binary, ...address, dir: join(dataDir, 'nginx'), instanceId: formatInstanceId('nginx', index), registryUrl, spans: await nginxSpansOf(address) });
+      } else throw new Error(`topolab does not know how to run the program ${spec.name}`);
+      return createProgramSpawner(launch);
+    },
+    async close() {
+      await (await nginxSpans)?.close();
+    },
+  };
+}

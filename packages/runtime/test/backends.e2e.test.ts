@@ -1,0 +1,178 @@
+import { createConnection } from 'node:net';
+import { backendsRequired, findProgram, tokenStateKey, redisKeys } from '@topolab/services/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatHttpUrl, sendHttpRequest, type InstanceView } from '../src/index.js';
+import { isAlive, waitFor } from './helpers.js';
+import { catalogInstanceIds, createEventLog, hopsOfResponse, servicesBuilt, signUp, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
+
+/** The binary, or undefined (the suite is skipped) unless TOPOLAB_REQUIRE_BACKENDS=1, when a missing one fails. */
+function programFor(binary: string): string | undefined {
+  const found = findProgram(binary);
+  if (!found && backendsRequired()) throw new Error(`${binary} is required (TOPOLAB_REQUIRE_BACKENDS=1) but not installed`);
+  return found;
+}
+const redisServer = programFor('redis-server');
+const nginx = programFor('nginx');
+
+/** One RESP command on a fresh connection; the raw reply. */
+function redisCommand(host: string, port: number, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host, port });
+    let reply = '';
+    socket.setTimeout(2000, () => socket.destroy(new Error('redis did not answer')));
+    socket.once('connect', () => socket.write(`*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`));
+    socket.on('data', (data) => {
+      reply += data.toString();
+      if (reply.endsWith('\r\n')) {
+        socket.end();
+        resolve(reply);
+      }
+    });
+    socket.once('error', reject);
+  });
+}
+
+function instanceOf(real: RealTopology, id: string): InstanceView {
+  const found = real.topology.instances().find((instance) => instance.id === id);
+  if (!found) throw new Error(`no instance ${id}`);
+  return found;
+}
+
+describe.skipIf(!servicesBuilt || !redisServer)('--cache redis --bus redis: a supervised redis-server is the global cache and the bus', () => {
+  let real: RealTopology;
+  const events = createEventLog();
+  beforeAll(async () => {
+    real = await startRealTopology({ prefix: 'redis', modes: { auth: 'global' }, backends: { cache: 'redis', bus: 'redis' }, onEvent: events.listener });
+  });
+  afterAll(() => real?.stop());
+
+  it('runs redis#1 like any instance, on its own loopback address, instead of the embedded cache and bus', () => {
+    const ids = real.topology.instances().map((instance) => instance.id);
+    expect(ids).toContain('redis#1');
+    expect(ids).not.toContain('cache#1');
+    expect(ids).not.toContain('bus#1');
+    const redis = instanceOf(real, 'redis#1');
+    expect(redis).toMatchObject({ state: 'ready', host: '127.0.11.1', registers: false, registered: undefined });
+    expect(redis.pid).toBeGreaterThan(0);
+    expect(redis.port).toBeGreaterThan(0);
+  });
+
+  it('serves the global cache on Redis: auth writes the token state, the gateway reads it (hop gateway#1 → redis#1), and a logout is refused at once', async () => {
+    const user = await signUpWithProfile(real.topology, real.gateway);
+    const read = await real.gateway.request({ method: 'GET', path: '/profile/me', token: user.accessToken });
+    expect(read.status).toBe(200);
+    // Spans arrive from each process on its own: wait for the gateway's as well as the Redis hop.
+    await waitFor(() => ['gateway#1', 'redis#1'].every((id) => hopsOfResponse(real.topology, read).some((hop) => hop.instanceId === id)), 2000, 'the gateway and redis hops of the read');
+    const hops = hopsOfResponse(real.topology, read).map((hop) => hop.instanceId);
+    expect(hops[0]).toBe('gateway#1');
+    expect(hops).toContain('redis#1');
+    const jti = JSON.parse(Buffer.from(user.accessToken.split('.')[1]!, 'base64url').toString()).jti as string;
+    const redis = instanceOf(real, 'redis#1');
+    expect(await redisCommand(redis.host, redis.port, 'GET', redisKeys.cache(tokenStateKey(jti)))).toContain('"active":true');
+    expect((await real.gateway.request({ method: 'POST', path: '/auth/logout', token: user.accessToken })).status).toBe(204);
+    expect(await redisCommand(redis.host, redis.port, 'GET', redisKeys.cache(tokenStateKey(jti)))).toContain('"active":false');
+    expect((await real.gateway.request({ method: 'GET', path: '/profile/me', token: user.accessToken })).status).toBe(401);
+  });
+
+  it('carries revocations on a Redis stream (ids 0-<seq>) that local-mode gateways follow', async () => {
+    await real.topology.setModes({ auth: 'local' });
+    const user = await signUp(real.topology, real.gateway);
+    expect((await real.gateway.request({ method: 'GET', path: '/auth/me', token: user.accessToken })).status).toBe(200);
+    expect((await real.gateway.request({ method: 'POST', path: '/auth/logout', token: user.accessToken })).status).toBe(204);
+    const redis = instanceOf(real, 'redis#1');
+    expect(await redisCommand(redis.host, redis.port, 'XLEN', redisKeys.busStream('token.revoked'))).toMatch(/^:[1-9]/);
+    await waitFor(async () => (await real.gateway.request({ method: 'GET', path: '/auth/me', token: user.accessToken })).status === 401, 2000, 'the local cache to drop the revoked token');
+    await real.topology.setModes({ auth: 'global' });
+  });
+
+  it('kills, restarts (same address, new pid) and pauses redis#1, and refuses to make it a zombie', async () => {
+    const before = instanceOf(real, 'redis#1');
+    await expect(real.topology.fault('zombie', 'redis#1')).rejects.toMatchObject({ code: 'TOPOLOGY_FAULT_UNSUPPORTED', exitCode: 2 });
+    await real.topology.fault('kill', 'redis#1');
+    expect(isAlive(before.pid!)).toBe(false);
+    expect(instanceOf(real, 'redis#1').state).toBe('crashed');
+    // The global cache is gone: the gateway asks auth instead, and says so.
+    const user = await signUp(real.topology, real.gateway);
+    expect((await real.gateway.request({ method: 'GET', path: '/auth/me', token: user.accessToken })).status).toBe(200);
+    await real.topology.fault('restart', 'redis#1');
+    const after = instanceOf(real, 'redis#1');
+    expect(after).toMatchObject({ state: 'ready', host: before.host, port: before.port });
+    expect(after.pid).not.toBe(before.pid);
+    await real.topology.fault('pause', 'redis#1');
+    expect(instanceOf(real, 'redis#1').state).toBe('paused');
+    await real.topology.fault('resume', 'redis#1');
+    expect(instanceOf(real, 'redis#1').state).toBe('ready');
+    expect(events.named('gateway.auth.degraded').length).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!servicesBuilt || !nginx)('--discovery server --lb nginx: a real nginx routes by the registry', () => {
+  let real: RealTopology;
+  const events = createEventLog();
+  beforeAll(async () => {
+    real = await startRealTopology({ prefix: 'nginx', modes: { discovery: 'server' }, backends: { lb: 'nginx' }, replicas: { profile: 3 }, onEvent: events.listener });
+  });
+  afterAll(() => real?.stop());
+
+  it('runs nginx#1 (registered by nginx-sync as an lb instance) instead of lb#1, and routes through it: gateway#1 → nginx#1 → profile', async () => {
+    const ids = real.topology.instances().map((instance) => instance.id);
+    expect(ids).toEqual(expect.arrayContaining(['nginx#1', 'nginx-sync#1']));
+    expect(ids).not.toContain('lb#1');
+    expect(instanceOf(real, 'nginx#1')).toMatchObject({ state: 'ready', host: '127.0.12.1', registers: true });
+    expect(await catalogInstanceIds(real.topology)).toContain('nginx#1');
+    const user = await signUpWithProfile(real.topology, real.gateway);
+    const read = await real.gateway.request({ method: 'GET', path: '/profile/me', token: user.accessToken });
+    expect(read.status).toBe(200);
+    await waitFor(() => hopsOfResponse(real.topology, read).length >= 4, 2000, 'four hops');
+    const hops = hopsOfResponse(real.topology, read);
+    // remote auth: the gateway asks auth itself (service to service), then hands the request to nginx.
+    expect(hops.map((hop) => hop.instanceId.split('#')[0])).toEqual(['gateway', 'auth', 'nginx', 'profile']);
+    expect(hops[2]).toMatchObject({ instanceId: 'nginx#1', attributes: { route: '/profile', service: 'profile' } });
+  });
+
+  it('answers as the embedded lb does: internal routes and unknown paths are LB_ROUTE_NOT_FOUND', async () => {
+    const nginxInstance = instanceOf(real, 'nginx#1');
+    const base = formatHttpUrl(nginxInstance.host, nginxInstance.port);
+    const internal = await sendHttpRequest({ url: `${base}/auth/internal/introspect`, method: 'POST', body: {}, timeoutMs: 2000 });
+    expect(internal.status).toBe(404);
+    expect(internal.body).toMatchObject({ error: { code: 'LB_ROUTE_NOT_FOUND' } });
+    expect((await sendHttpRequest({ url: `${base}/nowhere`, timeoutMs: 2000 })).body).toMatchObject({ error: { code: 'LB_ROUTE_NOT_FOUND' } });
+  });
+
+  it('re-renders and reloads nginx when the registry evicts an instance, and measures the lag from the registry change', async () => {
+    const since = events.mark();
+    await real.topology.fault('kill', 'profile#3');
+    const [reload] = await waitForReload(since, 'evicted profile#3');
+    expect(reload!.data.lagMs).toBeGreaterThanOrEqual(0);
+    expect(reload!.data.lagMs).toBeLessThan(2000);
+    const user = await signUpWithProfile(real.topology, real.gateway);
+    for (let i = 0; i < 6; i += 1) expect((await real.gateway.request({ method: 'GET', path: '/profile/me', token: user.accessToken })).status).toBe(200);
+  });
+
+  it('kills nginx with its worker (a process group), deregisters it, and restarts it on its address', async () => {
+    const before = instanceOf(real, 'nginx#1');
+    await real.topology.fault('kill', 'nginx#1');
+    expect(isAlive(before.pid!)).toBe(false);
+    await waitFor(async () => !(await catalogInstanceIds(real.topology)).has('nginx#1'), 3000, 'nginx#1 out of the catalog');
+    // No worker of the killed nginx answers on its address any more.
+    expect((await sendHttpRequest({ url: `${formatHttpUrl(before.host, before.port)}/_topolab/health`, timeoutMs: 500 }).catch(() => ({ status: 0 }))).status).toBe(0);
+    await real.topology.fault('restart', 'nginx#1');
+    expect(instanceOf(real, 'nginx#1')).toMatchObject({ state: 'ready', port: before.port });
+    const user = await signUp(real.topology, real.gateway);
+    expect((await real.gateway.request({ method: 'GET', path: '/auth/me', token: user.accessToken })).status).toBe(200);
+  });
+
+  it('makes nginx a zombie through nginx-sync: it still answers, the registry evicts it', async () => {
+    await real.topology.fault('zombie', 'nginx#1');
+    await waitFor(async () => !(await catalogInstanceIds(real.topology)).has('nginx#1'), 3000, 'nginx#1 evicted');
+    const nginxInstance = instanceOf(real, 'nginx#1');
+    expect((await sendHttpRequest({ url: `${formatHttpUrl(nginxInstance.host, nginxInstance.port)}/_topolab/health`, timeoutMs: 1000 })).status).toBe(200);
+    await real.topology.fault('unzombie', 'nginx#1');
+    await waitFor(async () => (await catalogInstanceIds(real.topology)).has('nginx#1'), 3000, 'nginx#1 back in the catalog');
+  });
+
+  async function waitForReload(since: number, change: string) {
+    await waitFor(() => events.named('nginx.reloaded', since).some((event) => event.data.change === change), 5000, `nginx.reloaded after ${change}`);
+    return events.named('nginx.reloaded', since).filter((event) => event.data.change === change);
+  }
+});

@@ -1,0 +1,124 @@
+import type { Redis } from 'ioredis';
+import { redisKeys } from '../../../contract/backends.js';
+import type { BusMessage } from '../../../contract/bus-api.js';
+import type { BusSubscription, BusSubscriptionStatus } from '../bus-subscription.js';
+import { defaultBusIdleTimeoutMs } from '../bus-subscription.js';
+import { ensureBusEpoch, parseStreamEntry, seqOfStreamId, type StreamEntry } from './redis-streams.js';
+
+/** Options of openRedisStreamSubscription. */
+export interface RedisStreamSubscriptionOptions<T> {
+  readonly topic: string;
+  /** A blocking connection of its own (XREAD BLOCK holds it), with `socketTimeout` = the idle timeout. */
+  readonly redis: Redis;
+  /** How the status names where it streams from (`redis#1`). */
+  readonly peer: string;
+  readonly onMessage: (message: BusMessage<T>) => void;
+  readonly onStatus?: (status: BusSubscriptionStatus) => void;
+  /** How long one XREAD blocks; keep it well under the connection's idle timeout. @default 1000 */
+  readonly blockMs?: number;
+}
+
+/**
+ * Follows one topic on a Redis stream with the guarantees of the embedded bus's subscription
+ * (openBusSubscription): in seq order, exactly once, from the topic's newest seq on the first
+ * connection; a reconnection resumes after the last seq (`XREAD … STREAMS key 0-<last>`), so
+ * nothing published meanwhile is lost. A Redis that started afresh (its epoch key changed or
+ * the stream went back) or trimmed what was missed is reported as `lost`. A paused Redis is
+ * noticed by the connection's idle timeout (the socket brings nothing while XREAD blocks).
+ */
+export function openRedisStreamSubscription<T>(options: RedisStreamSubscriptionOptions<T>): BusSubscription {
+  const { redis, topic, peer } = options;
+  const key = redisKeys.busStream(topic);
+  const blockMs = options.blockMs ?? Math.floor(defaultBusIdleTimeoutMs / 3);
+  let lastSeq: number | undefined;
+  let epoch: string | undefined;
+  let connected = false;
+  let everTried = false;
+  let closed = false;
+  let delay = 100;
+  let wake: (() => void) | undefined;
+
+  const status = (next: BusSubscriptionStatus) => {
+    if (!closed) options.onStatus?.(next);
+  };
+
+  function deliver(entry: StreamEntry): void {
+    if (lastSeq !== undefined && entry.seq <= lastSeq) return;
+    if (lastSeq !== undefined && entry.seq > lastSeq + 1) status({ state: 'lost', afterSeq: lastSeq });
+    lastSeq = entry.seq;
+    options.onMessage({ topic, seq: entry.seq, time: entry.time, data: entry.data as T });
+  }
+
+  async function newestSeq(): Promise<{ newest: number; oldest: number | undefined }> {
+    const [newest] = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
+    const [oldest] = await redis.xrange(key, '-', '+', 'COUNT', 1);
+    return { newest: newest ? seqOfStreamId(newest[0]) : 0, oldest: oldest ? seqOfStreamId(oldest[0]) : undefined };
+  }
+
+  // Fixes the seq to resume after, as openBusSubscription's prepare does.
+  async function prepare(): Promise<void> {
+    const current = await ensureBusEpoch(redis);
+    const { newest, oldest } = await newestSeq();
+    if (lastSeq === undefined) {
+      lastSeq = newest;
+      epoch = current;
+      return;
+    }
+    const restarted = current !== epoch || newest < lastSeq;
+    if (restarted || (oldest !== undefined && oldest > lastSeq + 1)) {
+      status({ state: 'lost', afterSeq: lastSeq });
+      lastSeq = restarted ? 0 : oldest! - 1;
+      epoch = current;
+    }
+  }
+
+  async function follow(): Promise<void> {
+    while (!closed) {
+      const reply = (await redis.xread('COUNT', 100, 'BLOCK', blockMs, 'STREAMS', key, `0-${lastSeq ?? 0}`)) as [string, [string, string[]][]][] | null;
+      if (closed) return;
+      for (const [, entries] of reply ?? []) for (const entry of entries) deliver(parseStreamEntry(entry));
+    }
+  }
+
+  async function run(): Promise<void> {
+    while (!closed) {
+      try {
+        await prepare();
+        connected = true;
+        everTried = true;
+        delay = 100;
+        status({ state: 'connected', instanceId: peer });
+        await follow();
+      } catch (error) {
+        if (closed) return;
+        if (connected || !everTried) status({ state: 'disconnected', reason: `${peer}: ${error instanceof Error ? error.message : String(error)}` });
+        connected = false;
+        everTried = true;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        delay = Math.min(delay * 2, 2000);
+      }
+    }
+  }
+
+  void run();
+  return {
+    get connected() {
+      return connected;
+    },
+    get lastSeq() {
+      return lastSeq ?? 0;
+    },
+    close() {
+      closed = true;
+      connected = false;
+      wake?.();
+      redis.disconnect(false);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { envNames } from '../contract/env.js';
+import { parseEnv, parseServiceConfig, type ServiceConfig } from '../kit/config.js';
+import { proxySettingsSchema, toProxySettings, type ProxySettings } from '../kit/proxy/settings.js';
+
+/** Where the nginx that nginx-sync drives listens and keeps its files. */
+export interface NginxTarget {
+  readonly host: string;
+  readonly port: number;
+  /** Prefix directory: nginx.conf, nginx.pid, error.log, temp paths. */
+  readonly dir: string;
+  /** The id nginx is registered under (`nginx#1`). */
+  readonly instanceId: string;
+  /** Where nginx sends its access log (syslog over UDP), which the supervisor turns into spans. @default undefined (no access log) */
+  readonly logAddress?: string;
+}
+
+/** nginx-sync's configuration: the shared one, the proxy settings nginx gets, and its nginx. */
+export type NginxSyncConfig = ServiceConfig & ProxySettings & { readonly nginx: NginxTarget };
+
+const nginxSchema = z.object({
+  [envNames.nginxHost]: z.string().min(1),
+  [envNames.nginxPort]: z.coerce.number().int().min(1).max(65535),
+  [envNames.nginxDir]: z.string().min(1),
+  [envNames.nginxInstance]: z.string().regex(/^[a-z][a-z0-9-]*#[1-9][0-9]*$/),
+  [envNames.nginxLogAddress]: z.string().regex(/^[0-9.]+:[0-9]+$/).optional(),
+});
+
+/** Reads nginx-sync's configuration once; throws a ConfigError naming each bad variable. */
+export function parseNginxSyncConfig(env: NodeJS.ProcessEnv = process.env): NginxSyncConfig {
+  const nginx = parseEnv(nginxSchema, env);
+  return Object.freeze({
+    ...parseServiceConfig(env),
+    ...toProxySettings(parseEnv(proxySettingsSchema, env)),
+    nginx: Object.freeze({
+      host: nginx[envNames.nginxHost],
+      port: nginx[envNames.nginxPort],
+      dir: nginx[envNames.nginxDir],
+      instanceId: nginx[envNames.nginxInstance],
+      ...(nginx[envNames.nginxLogAddress] === undefined ? {} : { logAddress: nginx[envNames.nginxLogAddress] }),
+    }),
+  });
+}

@@ -1,0 +1,166 @@
+import type { Catalog, InstanceRecord, RouteEntry } from '../contract/registry-api.js';
+import { nginxHttpBaseLines, nginxSpanLogFormat } from '../contract/nginx-log.js';
+import { lbErrors } from '../lb/errors.js';
+
+/** What the rendered nginx.conf needs besides the catalog. */
+export interface NginxConfigInput {
+  readonly catalog: Catalog;
+  /** nginx's address. */
+  readonly host: string;
+  readonly port: number;
+  /** Prefix directory: pid file, error log, temp paths. */
+  readonly dir: string;
+  /** Counts rendered configs; `/_topolab/generation` answers it, so a reload can be confirmed. */
+  readonly generation: number;
+  /** Connect, send and read timeout per upstream attempt (as the embedded lb's). */
+  readonly upstreamTimeoutMs: number;
+  /** Body limit of routes that name none. */
+  readonly bodyLimit: number;
+  /** `127.0.0.1:41234`: where the access log goes (syslog), or undefined for none. */
+  readonly logAddress?: string;
+}
+
+/** A rendered config, and what it left out. */
+export interface RenderedConfig {
+  readonly text: string;
+  /** The upstream part alone (routes and instances): equal parts need no reload. */
+  readonly routing: string;
+  /** Routes not rendered, with why (a prefix nginx cannot hold literally). */
+  readonly skipped: readonly { readonly prefix: string; readonly reason: string }[];
+}
+
+// Prefixes and addresses go into the config literally: only characters that cannot end a token.
+const safePrefix = /^\/[A-Za-z0-9._~/-]*$/;
+const safeHost = /^[0-9A-Fa-f.:]+$/;
+
+type LbErrorCode = Exclude<keyof typeof lbErrors, 'definitions'>;
+/** The embedded lb's JSON error body for `code`, which nginx answers literally. */
+const errorBody = (code: LbErrorCode, message?: string): string => JSON.stringify(lbErrors[code](message === undefined ? {} : { message }).toBody());
+// Inside '…' nginx still reads $variables and \\ escapes; the bodies hold neither.
+const quoted = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\$/g, '')}'`;
+
+function upstreamName(service: string): string {
+  return `svc_${service.replace(/[^a-z0-9]/g, '_')}`;
+}
+
+function hostPort(instance: Pick<InstanceRecord, 'host' | 'port'>): string {
+  return instance.host.includes(':') ? `[${instance.host}]:${instance.port}` : `${instance.host}:${instance.port}`;
+}
+
+/**
+ * One `location` pair per route: the prefix itself and everything under it (segment-wise, as
+ * the registry matches; nginx picks the longest prefix, as the registry does). An internal
+ * route answers LB_ROUTE_NOT_FOUND, so it cannot be reached through a public prefix above it.
+ */
+function routeLocations(route: RouteEntry, live: boolean, bodyLimit: number): string[] {
+  const answer =
+    route.access === 'internal'
+      ? `      return 404 ${quoted(errorBody('LB_ROUTE_NOT_FOUND'))};`
+      : live
+        ? `      proxy_pass http://${upstreamName(route.service)};`
+        : `      return 503 ${quoted(errorBody('LB_NO_INSTANCE', `No live instance of ${route.service} serves ${route.prefix}.`))};`;
+  const body = [`      set $topolab_service ${route.service};`, `      set $topolab_route ${route.prefix};`, `      client_max_body_size ${route.bodyLimit ?? bodyLimit};`, answer];
+  if (route.prefix === '/') return ['    location / {', ...body, '    }'];
+  return [`    location = ${route.prefix} {`, ...body, '    }', `    location ${route.prefix}/ {`, ...body, '    }'];
+}
+
+/**
+ * Renders nginx.conf from the registry's catalog, as consul-template would: one upstream per
+ * service with live instances (keep-alive, passive health), one location pair per public or
+ * protected route (internal ones stay unreachable, as through the embedded lb), the lb's JSON
+ * errors (`LB_ROUTE_NOT_FOUND`, `LB_NO_INSTANCE`, `LB_UPSTREAM_*`, `LB_BODY_TOO_LARGE`), an
+ * access log that carries spans (nginxSpanLogFormat) to the supervisor over syslog, and `/_topolab/health` and
+ * `/_topolab/generation`. nginx runs in the foreground, a master and one worker in a process
+ * group of their own (a fault signals the whole group); SIGHUP to the master reloads it: a new
+ * worker takes the new config, the old one finishes its requests.
+ */
+export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
+  const { catalog, dir, generation } = input;
+  if (input.logAddress !== undefined && !/^[0-9.]+:[0-9]+$/.test(input.logAddress)) throw new RangeError(`Expected the log address to be IPv4:port, got ${JSON.stringify(input.logAddress)}`);
+  if (!safeHost.test(input.host)) throw new RangeError(`Expected nginx's host to be an IP address, got ${JSON.stringify(input.host)}`);
+  if (/[\s;{}"'\\$]/.test(dir)) throw new RangeError(`Expected nginx's directory without spaces, quotes or ; { } $ \\, got ${JSON.stringify(dir)}`);
+  const skipped: { prefix: string; reason: string }[] = [];
+  const routes = catalog.routes.filter((route) => {
+    if (!safePrefix.test(route.prefix)) skipped.push({ prefix: route.prefix, reason: 'it holds characters nginx would read as syntax' });
+    return safePrefix.test(route.prefix);
+  });
+  const services = [...new Set(routes.filter((route) => route.access !== 'internal').map((route) => route.service))].sort();
+  const liveOf = (service: string) => (catalog.services[service] ?? []).filter((instance) => safeHost.test(instance.host));
+  const upstreams = services
+    .filter((service) => liveOf(service).length > 0)
+    .flatMap((service) => [
+      `  upstream ${upstreamName(service)} {`,
+      ...liveOf(service).map((instance) => `    server ${hostPort(instance)} max_fails=5 fail_timeout=2s;  # ${instance.instanceId}`),
+      '    keepalive 64;',
+      '    keepalive_requests 1000000;',
+      '  }',
+    ]);
+  const locations = routes.flatMap((route) => routeLocations(route, liveOf(route.service).length > 0, input.bodyLimit));
+  const catchAll = routes.some((route) => route.prefix === '/')
+    ? []
+    : ['    location / {', `      return 404 ${quoted(errorBody('LB_ROUTE_NOT_FOUND'))};`, '    }'];
+  const routing = [...upstreams, ...locations].join('\n');
+  const timeout = `${input.upstreamTimeoutMs}ms`;
+  const text = [
+    `# Rendered by nginx-sync from the registry (catalog ${catalog.epoch} v${catalog.version}, generation ${generation}). Do not edit: the next change overwrites it.`,
+    'daemon off;',
+    'worker_processes 1;',
+    `pid ${dir}/nginx.pid;`,
+    `error_log ${dir}/error.log notice;`,
+    'error_log stderr warn;',
+    'events {',
+    '  worker_connections 4096;',
+    '}',
+    'http {',
+    `  log_format topolab_span escape=json ${nginxSpanLogFormat};`,
+    '  map $request_id $topolab_span_id {',
+    '    "~^(?<head>[0-9a-f]{16})" $head;',
+    '  }',
+    '  map $http_traceparent $topolab_trace_id {',
+    '    "~^00-(?<trace>[0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$" $trace;',
+    '    default $request_id;',
+    '  }',
+    ...nginxHttpBaseLines(dir),
+    '  default_type application/json;',
+    '  proxy_http_version 1.1;',
+    '  proxy_set_header Connection "";',
+    '  proxy_set_header Host $host;',
+    '  proxy_set_header traceparent "00-$topolab_trace_id-$topolab_span_id-01";',
+    `  proxy_connect_timeout ${timeout};`,
+    `  proxy_send_timeout ${timeout};`,
+    `  proxy_read_timeout ${timeout};`,
+    // Like the embedded lb: an idempotent request is retried once on another instance after a refusal, reset or timeout.
+    '  proxy_next_upstream error timeout;',
+    '  proxy_next_upstream_tries 2;',
+    ...upstreams,
+    '  server {',
+    `    listen ${hostPort(input)};`,
+    input.logAddress ? `    access_log syslog:server=${input.logAddress},nohostname,tag=nginx topolab_span;` : '    access_log off;',
+    '    set $topolab_service "";',
+    '    set $topolab_route "";',
+    '    error_page 502 @lb_unreachable;',
+    '    error_page 504 @lb_timeout;',
+    '    error_page 413 @lb_too_large;',
+    '    location = /_topolab/health {',
+    '      access_log off;',
+    `      return 200 '{"status":"ok","generation":${generation}}';`,
+    '    }',
+    '    location = /_topolab/generation {',
+    '      access_log off;',
+    `      return 200 '${generation}';`,
+    '    }',
+    '    location = /health {',
+    '      access_log off;',
+    `      return 200 '{"status":"ok","generation":${generation}}';`,
+    '    }',
+    ...locations,
+    ...catchAll,
+    `    location @lb_unreachable { return 502 ${quoted(errorBody('LB_UPSTREAM_UNREACHABLE'))}; }`,
+    `    location @lb_timeout { return 504 ${quoted(errorBody('LB_UPSTREAM_TIMEOUT'))}; }`,
+    `    location @lb_too_large { return 413 ${quoted(errorBody('LB_BODY_TOO_LARGE'))}; }`,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  return { text, routing, skipped };
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { backendsRequired, findProgram } from '@topolab/runtime';
 import { runCli } from './run-cli.js';
 
 describe('topolab demo', () => {
@@ -15,5 +16,18 @@ describe('topolab demo', () => {
     expect(run.stdout).toContain('is registered, verified and logged in with SMS 2FA, and has mail (14 steps)');
     // The narration never shows a one-time code.
     expect(run.stdout).not.toMatch(/code is \d{6}/);
+  });
+});
+
+const realParts = Boolean(findProgram('redis-server') && findProgram('nginx'));
+if (!realParts && backendsRequired()) throw new Error('redis-server and nginx are required (TOPOLAB_REQUIRE_BACKENDS=1) but not installed');
+
+describe.skipIf(!realParts)('topolab demo on the real parts', () => {
+  it('runs the whole demo with Redis as global cache and bus and nginx as the lb, and the hops show them', async () => {
+    const run = await runCli(['demo', '--cache', 'redis', '--bus', 'redis', '--lb', 'nginx', '--discovery', 'server', '--auth', 'global']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/GET \/profile\/me 200\s+gateway#1 → redis#1 @127\.0\.11\.1 → nginx#1 @127\.0\.12\.1 → profile#\d @/);
+    expect(run.stdout).toContain('is registered, verified and logged in with SMS 2FA, and has mail (14 steps)');
   });
 });

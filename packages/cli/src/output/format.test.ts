@@ -13,6 +13,11 @@ describe('describeEvent', () => {
     );
   });
 
+  it('says how long nginx took to route by a registry change', () => {
+    const reloaded = { type: 'event' as const, time: 0, instanceId: 'nginx-sync#1', service: 'nginx-sync', name: 'nginx.reloaded', data: { generation: 5, catalogVersion: 9, change: 'evicted profile#2', lagMs: 11.4, reloadMs: 8.96 } };
+    expect(describeEvent(reloaded)).toBe('nginx-sync#1 nginx.conf generation 5 for evicted profile#2: nginx routes by it 11 ms after the registry change (reload 9.0 ms)');
+  });
+
   it('formats a scale result', () => {
     expect(formatScale({ service: 'profile', previous: 2, replicas: 3, started: ['profile#3'], stopped: [] })).toBe('scale profile 2 → 3 · started profile#3');
     expect(formatScale({ service: 'profile', previous: 2, replicas: 2, started: [], stopped: [] })).toBe('scale profile 2 → 2 · nothing to do');

@@ -93,6 +93,15 @@ function describeDomainEvent(name: string, data: Readonly<Record<string, unknown
       return `evicted ${str('instanceId')} (missed heartbeats)`;
     case 'sms.sent':
       return `SMS ${str('template')} → ${str('to')}`;
+    case 'nginx.reloaded': {
+      const lag = typeof data.lagMs === 'number' ? `nginx routes by it ${Math.round(data.lagMs)} ms after the registry change` : 'nginx routes by it';
+      const reload = typeof data.reloadMs === 'number' ? ` (reload ${data.reloadMs.toFixed(1)} ms)` : '';
+      return `nginx.conf generation ${str('generation')}${data.change ? ` for ${str('change')}` : ''}: ${lag}${reload}`;
+    }
+    case 'nginx.registered':
+      return `registered ${str('instanceId')} @${str('address')} as an lb instance (it answers its health check)`;
+    case 'nginx.deregistered':
+      return `deregistered ${str('instanceId')}: ${str('reason')}`;
     default: {
       const fields = Object.entries(data)
         .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)

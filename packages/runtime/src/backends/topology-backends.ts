@@ -61,10 +61,10 @@ export function findPrograms(services: readonly ServiceSpec[], env: NodeJS.Proce
     if (!spec.program) continue;
     const binary = findProgram(spec.program.binary, env);
     if (!binary) {
-      const { binary: name, debianPackage } = spec.program;
+      const { binary: name, debianPackage, brewFormula } = spec.program;
       throw runtimeError('TOPOLOGY_BACKEND_MISSING', {
         message: `The ${spec.name} backend needs ${name}, which is not installed.`,
-        hint: `Install it (Debian/Ubuntu: sudo apt-get install -y ${debianPackage}; macOS: brew install ${debianPackage === 'redis-server' ? 'redis' : debianPackage})${spec.name === 'redis' ? ', or point REDIS_URL at a running Redis' : ''}, or run without the flag.`,
+        hint: `Install it (Debian/Ubuntu: sudo apt-get install -y ${debianPackage}; macOS: brew install ${brewFormula})${spec.name === 'redis' ? ', or point REDIS_URL at a running Redis' : ''}, or run without the flag.`,
         details: { service: spec.name, binary: name, package: debianPackage },
       });
     }

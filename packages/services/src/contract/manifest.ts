@@ -10,6 +10,8 @@ export interface ProgramSpec {
   readonly binary: string;
   /** The Debian/Ubuntu package that installs it, named in the hint when it is missing. */
   readonly debianPackage: string;
+  /** The Homebrew formula that installs it (macOS). */
+  readonly brewFormula: string;
 }
 
 /** What the runtime needs to know to start a service, without importing its code. */
@@ -63,7 +65,7 @@ const entryOf = (name: ServiceName): string =>
 export const serviceManifest: readonly ServiceSpec[] = Object.freeze([
   { name: 'registry', entry: entryOf('registry'), registers: false, kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 1, startAfter: [] },
   // Redis starts beside the registry, so its users find it answering when they start.
-  { name: 'redis', entry: 'redis-server', registers: false, program: { binary: 'redis-server', debianPackage: 'redis-server' }, when: usesRedis, kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 11, startAfter: [] },
+  { name: 'redis', entry: 'redis-server', registers: false, program: { binary: 'redis-server', debianPackage: 'redis-server', brewFormula: 'redis' }, when: usesRedis, kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 11, startAfter: [] },
   { name: 'sms', entry: entryOf('sms'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 4, startAfter: ['registry'] },
   { name: 'auth', entry: entryOf('auth'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 3, startAfter: ['registry', 'redis'] },
   { name: 'profile', entry: entryOf('profile'), kind: 'domain', defaultReplicas: 2, ownsData: true, addressOctet: 5, startAfter: ['registry'] },
@@ -73,7 +75,7 @@ export const serviceManifest: readonly ServiceSpec[] = Object.freeze([
   { name: 'lb', entry: entryOf('lb'), when: (backends) => backends.lb === 'embedded', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 6, startAfter: ['registry'] },
   // consul-template's part: renders nginx.conf from the registry, reloads nginx, and keeps nginx registered as an lb instance while it answers.
   { name: 'nginx-sync', entry: entryOf('nginx-sync'), registers: false, when: (backends) => backends.lb === 'nginx', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 13, startAfter: ['registry'] },
-  { name: 'nginx', entry: 'nginx', program: { binary: 'nginx', debianPackage: 'nginx' }, registeredBy: 'nginx-sync', when: (backends) => backends.lb === 'nginx', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 12, startAfter: ['nginx-sync'] },
+  { name: 'nginx', entry: 'nginx', program: { binary: 'nginx', debianPackage: 'nginx', brewFormula: 'nginx' }, registeredBy: 'nginx-sync', when: (backends) => backends.lb === 'nginx', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 12, startAfter: ['nginx-sync'] },
   { name: 'sidecar', entry: entryOf('sidecar'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 9, startAfter: ['registry', 'redis'], colocatedWith: 'gateway' },
   { name: 'gateway', entry: entryOf('gateway'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 2, startAfter: ['registry', 'redis'] },
 ] satisfies ServiceSpec[]);

@@ -69,7 +69,7 @@ export function createNginxRegistration(options: NginxRegistrationOptions): Ngin
     const pid = control.pid();
     if (lease && pid === registeredPid) return;
     lease?.pause();
-    const next = createLease({ registryUrl: options.registryUrl, registration: registration(pid), heartbeatMs, http: options.http, telemetry });
+    const next = createLease({ registryUrl: options.registryUrl, registration: registration(pid), heartbeatMs, http: options.http, telemetry, reportsState: false });
     await next.register(Date.now() + heartbeatMs * 4);
     if (paused || stopped) return;
     next.start();

@@ -10,6 +10,11 @@ export interface LeaseOptions {
   readonly heartbeatMs: number;
   readonly http: HttpClient;
   readonly telemetry: Telemetry;
+  /**
+   * Report `registered` as this instance's own condition. False for a lease kept for another
+   * instance (nginx-sync registering nginx), whose registrations are its own events. @default true
+   */
+  readonly reportsState?: boolean;
 }
 
 /** An instance's registration with the registry, kept alive by heartbeats. */
@@ -55,7 +60,7 @@ export function createLease(options: LeaseOptions): Lease {
       if (result.status === 404) {
         telemetry.warn('registry does not know this instance; registering again');
         await registerOnce();
-        telemetry.state('registered', 'again');
+        if (options.reportsState !== false) telemetry.state('registered', 'again');
       }
       if (registryDown) telemetry.info('registry reachable again');
       registryDown = false;
@@ -79,7 +84,7 @@ export function createLease(options: LeaseOptions): Lease {
       for (;;) {
         try {
           const answer = await registerOnce();
-          telemetry.state('registered');
+          if (options.reportsState !== false) telemetry.state('registered');
           return answer;
         } catch (error) {
           if (Date.now() + delay > deadline) throw error;

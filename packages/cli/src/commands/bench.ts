@@ -34,7 +34,7 @@ export function registerBenchCommand(program: Command, ctx: CommandContext): voi
       'after',
       `
 Examples:
-  $ topolab bench                                         everything, 10 s per row, 3 rounds (about 8 min)
+  $ topolab bench                                         everything, 10 s per row, 3 rounds (about 13 min)
   $ topolab bench --only throughput --discovery client --auth local,none
   $ topolab bench --duration 2s --rounds 1 --html bench.html --json bench.json
   $ topolab bench --only revocation,failover --sessions 100 --rate 200

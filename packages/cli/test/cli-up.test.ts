@@ -2,16 +2,20 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { backendsRequired, findProgram } from '@topolab/runtime';
 import { isAlive, runCli, startCli, waitFor } from './run-cli.js';
+
+const realParts = Boolean(findProgram('redis-server') && findProgram('nginx'));
+if (!realParts && backendsRequired()) throw new Error('redis-server and nginx are required (TOPOLAB_REQUIRE_BACKENDS=1) but not installed');
 
 interface StatusJson {
   gatewayUrl: string;
   instances: { id: string; service: string; pid: number; state: string; host: string }[];
 }
 
-async function startUp(): Promise<{ dir: string; up: ReturnType<typeof startCli>; status: StatusJson }> {
+async function startUp(extra: readonly string[] = []): Promise<{ dir: string; up: ReturnType<typeof startCli>; status: StatusJson }> {
   const dir = mkdtempSync(join(tmpdir(), 'topolab-up-'));
-  const up = startCli(['up', '--port', '0', '--data-dir', dir]);
+  const up = startCli(['up', '--port', '0', '--data-dir', dir, ...extra]);
   onTestFinished(async () => {
     up.child.kill('SIGKILL');
     await up.exited;
@@ -59,6 +63,25 @@ describe('topolab up', () => {
     const pids = status.instances.map((instance) => instance.pid);
     // The children notice the closed IPC channel and exit; `bench/lifecycle.mjs` measures how fast.
     await waitFor(() => pids.every((pid) => !isAlive(pid)), 10_000, 'every child to exit');
+  });
+
+  it.skipIf(!realParts)('leaves no redis-server and no nginx (master or worker) behind when the CLI is killed with SIGKILL', async () => {
+    const { up, status } = await startUp(['--cache', 'redis', '--bus', 'redis', '--lb', 'nginx']);
+    const nginx = status.instances.find((instance) => instance.id === 'nginx#1')!;
+    expect(status.instances.map((instance) => instance.id)).toEqual(expect.arrayContaining(['redis#1', 'nginx#1', 'nginx-sync#1']));
+    up.child.kill('SIGKILL');
+    await up.exited;
+    const pids = status.instances.map((instance) => instance.pid);
+    // nginx's master leads its process group: once the group is empty, its worker is gone too.
+    const groupAlive = (pgid: number) => {
+      try {
+        process.kill(-pgid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(() => pids.every((pid) => !isAlive(pid)) && !groupAlive(nginx.pid), 10_000, 'every child, redis-server and both nginx processes to exit');
   });
 
   it('reports an instance killed behind its back, with its exit signal', async () => {

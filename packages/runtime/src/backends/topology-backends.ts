@@ -1,5 +1,6 @@
 import { busBackendNames, cacheBackendNames, defaultBackends, findProgram, lbBackendNames, serviceManifest, servicesWith, type ServiceSpec, type TopologyBackends } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
+import { isTopolabError, type TopolabError } from '../errors/topolab-error.js';
 
 /** What backs the swappable parts of a topology, as asked for. */
 export interface BackendOptions extends Partial<TopologyBackends> {
@@ -76,4 +77,23 @@ export function findPrograms(services: readonly ServiceSpec[], env: NodeJS.Proce
 /** Checks up front that the programs `backends` need are installed (TOPOLOGY_BACKEND_MISSING otherwise). */
 export function assertBackendsAvailable(backends: BackendOptions = {}, manifest: readonly ServiceSpec[] = serviceManifest): void {
   findPrograms(selectServices(manifest, normalizeBackends(backends)));
+}
+
+/**
+ * Why `backends` cannot run here: the TOPOLOGY_BACKEND_MISSING error of the first program
+ * that is not installed, or undefined when every one is (other errors are thrown).
+ */
+export function missingBackend(backends: BackendOptions = {}, manifest: readonly ServiceSpec[] = serviceManifest): TopolabError | undefined {
+  try {
+    assertBackendsAvailable(backends, manifest);
+    return undefined;
+  } catch (error) {
+    if (isTopolabError(error) && error.code === 'TOPOLOGY_BACKEND_MISSING') return error;
+    throw error;
+  }
+}
+
+/** One line for a report: the missing program's message and its install hint. */
+export function describeMissingBackend(error: TopolabError): string {
+  return `${error.message} ${error.hint ?? ''}`.trim();
 }

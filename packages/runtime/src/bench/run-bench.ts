@@ -10,8 +10,7 @@ import { measureFailover } from './failover-bench.js';
 import { readMachineInfo } from './machine-info.js';
 import { measureRevocationLag } from './revocation-bench.js';
 import { measureThroughput } from './throughput-bench.js';
-import { assertBackendsAvailable } from '../backends/topology-backends.js';
-import { isTopolabError } from '../errors/topolab-error.js';
+import { describeMissingBackend, missingBackend } from '../backends/topology-backends.js';
 
 /** Everything one `topolab bench` run measured: what the JSON report holds. */
 export interface BenchReport {
@@ -72,14 +71,9 @@ export async function runBench(input: Partial<BenchSettings> = {}, options: RunB
   // A measurement on a real backend that is not installed is left out, and the report says why.
   const available = (backend: 'redis' | 'nginx') => {
     if (!settings.backends.includes(backend)) return false;
-    try {
-      assertBackendsAvailable(backend === 'redis' ? { cache: 'redis' } : { lb: 'nginx' }, options.topology?.manifest);
-      return true;
-    } catch (error) {
-      if (!isTopolabError(error) || error.code !== 'TOPOLOGY_BACKEND_MISSING') throw error;
-      if (!missingBackends.some((note) => note.startsWith(backend))) missingBackends.push(`${backend}: ${error.message} ${error.hint ?? ''}`.trim());
-      return false;
-    }
+    const missing = missingBackend(backend === 'redis' ? { cache: 'redis' } : { lb: 'nginx' }, options.topology?.manifest);
+    if (missing && !missingBackends.some((note) => note.startsWith(backend))) missingBackends.push(`${backend}: ${describeMissingBackend(missing)}`);
+    return missing === undefined;
   };
   if (sections.has('revocation') && realAuth.length > 0) {
     // Remote auth never reads the cache or the bus: Redis changes nothing there.

@@ -7,7 +7,7 @@ import { planRounds, planThroughputRows } from './bench-plan.js';
 import type { BenchProgressListener } from './bench-progress.js';
 import type { BenchSettings } from './bench-settings.js';
 import { summarizeRows } from './bench-stats.js';
-import { assertBackendsAvailable, type BackendOptions } from '../backends/topology-backends.js';
+import { describeMissingBackend, missingBackend, type BackendOptions } from '../backends/topology-backends.js';
 import { benchNoAuthEnv, withBenchTopology, type BenchTopologyOptions } from './bench-topology.js';
 import type { BenchBackend, RoundSnapshot, ThroughputResult, ThroughputRow, ThroughputSample } from './bench-types.js';
 import { signUpWithProfile, type BenchSession } from './bench-users.js';
@@ -137,11 +137,9 @@ export function realBackendsOf(backends: readonly BenchBackend[]): BackendOption
  */
 async function withRealTopology<T>(options: BenchTopologyOptions | undefined, onMissing: (reason: string) => void, run: (topology: Topology | undefined) => Promise<T>, extra?: BenchTopologyOptions): Promise<T> {
   if (!options) return run(undefined);
-  try {
-    assertBackendsAvailable(options.backends, extra?.manifest);
-  } catch (error) {
-    if (!isTopolabError(error) || error.code !== 'TOPOLOGY_BACKEND_MISSING') throw error;
-    onMissing(`${error.message} ${error.hint ?? ''}`.trim());
+  const missing = missingBackend(options.backends, extra?.manifest);
+  if (missing) {
+    onMissing(describeMissingBackend(missing));
     return run(undefined);
   }
   return withBenchTopology(options, run, extra);

@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { backendsRequired, serviceManifest, type ServiceSpec, type TopologyModes } from '@topolab/services/contract';
-import { findPrograms, normalizeBackends, selectServices, type BackendOptions } from '../backends/topology-backends.js';
+import { missingBackend, type BackendOptions } from '../backends/topology-backends.js';
 import { runtimeError } from '../errors/error-codes.js';
-import { isTopolabError } from '../errors/topolab-error.js';
 import { startTopology as startRealTopology } from '../topology/start-topology.js';
 import type { Topology } from '../topology/topology.js';
 import { defaultModes, validateModes } from '../topology/topology-modes.js';
@@ -108,7 +107,7 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
     const backends: BackendOptions = { ...options.backends, ...scenario.topology?.backends };
     const reason =
       skip ??
-      (options.signal?.aborted ? 'the run was interrupted' : options.bail && failed ? 'an earlier scenario failed (bail)' : missingBackend(backends, options.topologyDefaults?.manifest ?? serviceManifest));
+      (options.signal?.aborted ? 'the run was interrupted' : options.bail && failed ? 'an earlier scenario failed (bail)' : skipForMissingBackend(backends, options.topologyDefaults?.manifest ?? serviceManifest));
     if (reason !== undefined) {
       const result = skippedResult(scenario, modes, reason);
       emit({ type: 'scenario.end', ...result });
@@ -146,13 +145,14 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
  * Why a run cannot start here: a program its backends need is not installed. The run is then
  * skipped — unless TOPOLAB_REQUIRE_BACKENDS=1 (CI installs them), when it runs and fails.
  */
-function missingBackend(backends: BackendOptions, manifest: readonly ServiceSpec[]): string | undefined {
+function skipForMissingBackend(backends: BackendOptions, manifest: readonly ServiceSpec[]): string | undefined {
   if (backendsRequired()) return undefined;
+  let missing;
   try {
-    findPrograms(selectServices(manifest, normalizeBackends(backends)));
+    missing = missingBackend(backends, manifest);
+  } catch {
+    // Invalid backends fail the run itself, with their error in its result.
     return undefined;
-  } catch (error) {
-    if (!isTopolabError(error) || error.code !== 'TOPOLOGY_BACKEND_MISSING') return undefined;
-    return `it needs ${String(error.details?.binary)}, which is not installed (${error.hint ?? ''})`;
   }
+  return missing && `it needs ${String(missing.details?.binary)}, which is not installed (${missing.hint ?? ''})`;
 }

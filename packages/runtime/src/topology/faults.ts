@@ -1,4 +1,4 @@
-import { formatInstanceId, registrationCommands, type ServiceSpec, type Timings } from '@topolab/services/contract';
+import { formatInstanceId, holdsLease, registrationCommands, type ServiceSpec, type Timings } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
 import type { InstanceInfo } from '../supervisor/instance-info.js';
 import { isLiveState } from '../supervisor/instance-state.js';
@@ -121,7 +121,7 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
       await supervisor.command(formatInstanceId(spec.registeredBy, 1), registrationCommands[what], { instanceId: info.id });
       return;
     }
-    if (info.service === 'registry' || spec.registers === false || spec.program) {
+    if (!holdsLease(spec) || spec.program) {
       throw runtimeError('TOPOLOGY_FAULT_UNSUPPORTED', { message: `${info.id} holds no registry lease, so it cannot stop heartbeating.`, details: { instanceId: info.id } });
     }
     await supervisor.command(info.id, `lease.${what}`);

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ServiceSpec } from '@topolab/services/contract';
-import { createSpanId } from '@topolab/services/contract';
+import { createSpanId, holdsLease, type ServiceName } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
 import { isLiveState } from '../supervisor/instance-state.js';
 import type { InstanceInfo } from '../supervisor/instance-info.js';
@@ -98,7 +98,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
     const spec = specOf(info.service);
     const counters = stats.get(info.id);
     // An instance that keeps no lease is neither listed nor missing from the catalog.
-    const registers = spec?.registers !== false && info.service !== 'registry';
+    const registers = holdsLease(spec ?? { name: info.service as ServiceName });
     return { ...info, ...counters, ...(registers ? {} : { registered: undefined }), registers, kind: spec?.kind ?? 'domain', zombie: faults.isZombie(info) };
   };
   const assertRunning = () => {

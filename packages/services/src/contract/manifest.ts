@@ -85,6 +85,11 @@ export function servicesWith(backends: TopologyBackends, manifest: readonly Serv
   return manifest.filter((spec) => spec.when?.(backends) ?? true);
 }
 
+/** Whether instances of `spec` keep a lease in the registry (themselves, or through `registeredBy`): not the registry, redis or nginx-sync. */
+export function holdsLease(spec: Pick<ServiceSpec, 'name' | 'registers'>): boolean {
+  return spec.registers !== false && spec.name !== 'registry';
+}
+
 /** Looks a service up by name; undefined for an unknown name. */
 export function findServiceSpec(name: string): ServiceSpec | undefined {
   return serviceManifest.find((spec) => spec.name === name);

@@ -46,7 +46,8 @@ export function useDashboardKeys(options: DashboardKeysOptions): void {
       const auth = modes.nextAuth();
       return actions.run(`auth ${auth}`, () => topology.setModes({ auth }));
     }
-    const selected = instances.find((instance) => instance.id === selection.selectedId);
+    const selectedId = selection.current();
+    const selected = instances.find((instance) => instance.id === selectedId);
     if (!selected) return;
     const fault = faultOfKey(input, selected);
     if (fault) return actions.run(`${fault} ${selected.id}`, () => topology.fault(fault, selected.id));

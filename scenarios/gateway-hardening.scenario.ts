@@ -1,5 +1,5 @@
 import { defineScenario } from '@topolab/runtime';
-import { chunked, describeExchange, exchangeRaw, rawRequest } from './support/raw-http.js';
+import { chunked, describeExchange, exchangeRaw, rawGateway, rawRequest } from './support/raw-http.js';
 import { smuggledRegistration, smugglingAttempts } from './support/smuggling.js';
 
 interface ProfileAnswer {
@@ -14,7 +14,7 @@ export default defineScenario({
   name: 'gateway-hardening',
   summary: 'Dot-segment paths, a spoofed x-user-id, hop-by-hop and Trailer headers, an oversize body and request-smuggling attempts are all stopped at the gateway.',
   async run(ctx) {
-    const host = new URL(ctx.gateway.url).host;
+    const host = new URL(rawGateway(ctx).url).host;
     const [owner, victim] = await ctx.step('two users with profiles: the owner (attacker) and the victim', async () => {
       const users = [await ctx.users.signUp({ firstName: 'Eve' }), await ctx.users.signUp({ firstName: 'Alice' })] as const;
       for (const [user, displayName] of [[users[0], 'Eve'], [users[1], 'Alice']] as const) {
@@ -48,11 +48,11 @@ export default defineScenario({
 
     await ctx.step('the gateway is no forward proxy: an absolute-form target and CONNECT go nowhere', async () => {
       // A gateway that honoured either could be aimed at any host behind it.
-      const absolute = await exchangeRaw(ctx.gateway.url, rawRequest([`GET http://internal.example/auth/introspect HTTP/1.1`, `Host: ${host}`, 'Connection: close']));
+      const absolute = await exchangeRaw(rawGateway(ctx), rawRequest([`GET http://internal.example/auth/introspect HTTP/1.1`, `Host: ${host}`, 'Connection: close']));
       ctx.expect(absolute.responses).toHaveLength(1);
       ctx.expect(absolute.responses[0]!).toHaveStatus(400, 'GATEWAY_PATH_INVALID');
       ctx.note(`GET http://internal.example/… — the gateway ${describeExchange(absolute)}`);
-      const tunnel = await exchangeRaw(ctx.gateway.url, rawRequest([`CONNECT internal.example:443 HTTP/1.1`, 'Host: internal.example:443']));
+      const tunnel = await exchangeRaw(rawGateway(ctx), rawRequest([`CONNECT internal.example:443 HTTP/1.1`, 'Host: internal.example:443']));
       ctx.expect(tunnel.responses.filter((response) => response.status >= 200 && response.status < 300)).toHaveLength(0);
       ctx.expect(tunnel.closedByServer).toBe(true);
       ctx.note(`CONNECT internal.example:443 — the gateway ${describeExchange(tunnel)}: no tunnel`);
@@ -81,7 +81,7 @@ export default defineScenario({
       // A header named in Connection is for this hop only: auth never sees the Content-Type.
       const body = JSON.stringify({ username: owner.username, password: owner.password });
       const named = await exchangeRaw(
-        ctx.gateway.url,
+        rawGateway(ctx),
         rawRequest([`POST /auth/login HTTP/1.1`, `Host: ${host}`, 'Content-Type: application/json', `Content-Length: ${body.length}`, 'Connection: close, Content-Type'], body),
       );
       ctx.expect(named.responses).toHaveLength(1);
@@ -89,19 +89,19 @@ export default defineScenario({
       ctx.note(`POST /auth/login with Connection: close, Content-Type — the gateway ${describeExchange(named)}`);
       ctx.note('Content-Type was named as hop-by-hop, so the gateway dropped it before forwarding and auth refused the body');
       const upgrade = await exchangeRaw(
-        ctx.gateway.url,
+        rawGateway(ctx),
         rawRequest([`GET /auth/.well-known/jwks.json HTTP/1.1`, `Host: ${host}`, 'Connection: Upgrade, close', 'Upgrade: websocket', 'Keep-Alive: timeout=600', 'Proxy-Authorization: Basic Zm9vOmJhcg==']),
       );
       ctx.expect(upgrade.responses).toHaveLength(1);
       ctx.expect(upgrade.responses[0]!).toHaveStatus(200);
       ctx.note(`GET with Upgrade: websocket, Keep-Alive and Proxy-Authorization — the gateway ${describeExchange(upgrade)}`);
-      ctx.note('an Upgrade the gateway does not proxy is ignored: a plain answer, no protocol switch behind its back');
+      ctx.note('the gateway passes a WebSocket handshake on, but auth serves no WebSocket: its plain answer comes back, no protocol switch behind its back');
     });
 
     await ctx.step('a Trailer cannot carry an identity past the gateway', async () => {
       const body = chunked([JSON.stringify({ bio: 'set with a trailer' })], [`x-user-id: ${victim.userId}`]);
       const exchange = await exchangeRaw(
-        ctx.gateway.url,
+        rawGateway(ctx),
         rawRequest(
           [`POST /profile/update HTTP/1.1`, `Host: ${host}`, `Authorization: Bearer ${owner.accessToken}`, 'Content-Type: application/json', 'Transfer-Encoding: chunked', 'Trailer: x-user-id', 'Connection: close'],
           body,
@@ -122,7 +122,7 @@ export default defineScenario({
       // The declared length is a lie: what follows it must not be read as the next request.
       const smuggledUser = ctx.users.fresh();
       const exchange = await exchangeRaw(
-        ctx.gateway.url,
+        rawGateway(ctx),
         rawRequest([`POST /profile/update HTTP/1.1`, `Host: ${host}`, `Authorization: Bearer ${owner.accessToken}`, 'Content-Type: application/json', `Content-Length: ${2 * 1024 * 1024}`], smuggledRegistration(host, smuggledUser)),
       );
       ctx.note(`Content-Length: 2 MiB, with a whole registration as the first bytes of the body — the gateway ${describeExchange(exchange)}`);
@@ -134,7 +134,7 @@ export default defineScenario({
 
     await ctx.step('control: two honest requests pipelined on one connection get two answers', async () => {
       const get = rawRequest([`GET /auth/.well-known/jwks.json HTTP/1.1`, `Host: ${host}`]);
-      const exchange = await exchangeRaw(ctx.gateway.url, get + rawRequest([`GET /auth/.well-known/jwks.json HTTP/1.1`, `Host: ${host}`, 'Connection: close']));
+      const exchange = await exchangeRaw(rawGateway(ctx), get + rawRequest([`GET /auth/.well-known/jwks.json HTTP/1.1`, `Host: ${host}`, 'Connection: close']));
       ctx.expect(exchange.responses.map((response) => response.status)).toEqual([200, 200]);
       ctx.note('so a hidden request that got parsed would show up below as a second answer');
     });
@@ -143,7 +143,7 @@ export default defineScenario({
     const hidden = smuggled.map((user) => smuggledRegistration(host, user));
     for (const attempt of smugglingAttempts(host, (index) => hidden[index]!)) {
       await ctx.step(`request smuggling: ${attempt.title} → 400, connection closed`, async () => {
-        const exchange = await exchangeRaw(ctx.gateway.url, attempt.bytes);
+        const exchange = await exchangeRaw(rawGateway(ctx), attempt.bytes);
         ctx.note(`the gateway ${describeExchange(exchange)}`);
         ctx.expect(exchange.responses.map((response) => response.status)).toEqual([400]);
         ctx.expect(exchange.closedByServer).toBe(true);

@@ -1,5 +1,5 @@
 import { defineScenario, type ScenarioContext } from '@topolab/runtime';
-import { exchangeRaw, rawRequest, type RawResponse } from './support/raw-http.js';
+import { exchangeRaw, rawGateway, rawRequest, type RawResponse } from './support/raw-http.js';
 
 type GatewayAnswer = Awaited<ReturnType<ScenarioContext['gateway']['get']>>;
 
@@ -7,9 +7,9 @@ const limits = { rateLimitRps: 5, rateLimitBurst: 10, blacklistThreshold: 5, bla
 
 /** One GET from `localAddress` (a second client on the same machine), on a connection of its own. */
 async function getFrom(ctx: ScenarioContext, localAddress: string, path: string, token?: string): Promise<RawResponse> {
-  const host = new URL(ctx.gateway.url).host;
+  const host = new URL(rawGateway(ctx).url).host;
   const lines = [`GET ${path} HTTP/1.1`, `Host: ${host}`, 'Connection: close', ...(token === undefined ? [] : [`Authorization: Bearer ${token}`])];
-  const exchange = await exchangeRaw(ctx.gateway.url, rawRequest(lines), { localAddress, timeoutMs: 3000 });
+  const exchange = await exchangeRaw(rawGateway(ctx), rawRequest(lines), { localAddress, timeoutMs: 3000 });
   const [answer] = exchange.responses;
   if (answer === undefined) throw new Error(`No answer to GET ${path} from ${localAddress}.`);
   return answer;

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 
 /** One response read off a raw socket. */
 export interface RawResponse {
@@ -27,16 +28,30 @@ export interface RawExchangeOptions {
   readonly localAddress?: string;
 }
 
+/** Where raw bytes go: a gateway by address, and the CA to trust when it speaks HTTPS. */
+export interface RawTarget {
+  readonly url: string;
+  readonly ca?: string;
+}
+
+/** Gateway #1 by its address (raw sockets do not resolve www.topolab.test), trusting the topology's CA under TLS. */
+export function rawGateway(ctx: { readonly gateways: readonly { readonly url: string }[]; readonly edge: { readonly tls?: { readonly ca: string } } }): RawTarget {
+  return { url: ctx.gateways[0]!.url, ...(ctx.edge.tls ? { ca: ctx.edge.tls.ca } : {}) };
+}
+
 /**
  * Writes `bytes` on a fresh TCP connection to `baseUrl` exactly as given — nothing normalises
  * the path or the headers — and collects whatever comes back until the server closes or
  * `timeoutMs` passes. The client never half-closes, so a server that waits for more keeps waiting.
  */
-export function exchangeRaw(baseUrl: string, bytes: string | Buffer, options: RawExchangeOptions = {}): Promise<RawExchange> {
+export function exchangeRaw(target: string | RawTarget, bytes: string | Buffer, options: RawExchangeOptions = {}): Promise<RawExchange> {
+  const { url: baseUrl, ca } = typeof target === 'string' ? { url: target, ca: undefined } : target;
   const url = new URL(baseUrl);
   const timeoutMs = options.timeoutMs ?? 1500;
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port), ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
+    const endpoint = { host: url.hostname, port: Number(url.port), ...(options.localAddress ? { localAddress: options.localAddress } : {}) };
+    // Over TLS the bytes are the same; only the socket under them changes.
+    const socket = url.protocol === 'https:' ? connectTls({ ...endpoint, servername: 'www.topolab.test', ...(ca ? { ca } : {}) }) : connect(endpoint);
     const chunks: Buffer[] = [];
     let closedByServer = false;
     let settled = false;

@@ -16,7 +16,7 @@ describe('topolab bench', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Examples:');
     expect(run.stdout).toContain('$ topolab bench');
-    for (const flag of ['--discovery', '--auth', '--duration', '--connections', '--rate', '--rounds', '--json', '--markdown', '--html', '--only']) expect(run.stdout).toContain(flag);
+    for (const flag of ['--discovery', '--auth', '--duration', '--connections', '--rate', '--rounds', '--receivers', '--messages', '--json', '--markdown', '--html', '--only']) expect(run.stdout).toContain(flag);
   });
 
   it.each([
@@ -27,6 +27,7 @@ describe('topolab bench', () => {
     [['bench', '--only', 'speed']],
     [['bench', '--rounds', '0']],
     [['bench', '--connections', 'many']],
+    [['bench', '--receivers', '0']],
   ])('exits 2 on the usage error %j', async (args) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
@@ -62,5 +63,20 @@ describe('topolab bench', () => {
     expect(run.stdout).toContain('Targets');
     expect(readFileSync(files.markdown, 'utf8')).toContain('| client/remote |');
     expect(readFileSync(files.html, 'utf8')).toContain('<svg');
+  }, 150_000);
+
+  it('--only fanout measures the WebSocket fan-out over both chat instances, exactly once per socket', async () => {
+    const dir = tempDir();
+    const json = join(dir, 'bench.json');
+    const run = await runCli(['bench', '--only', 'fanout', '--receivers', '4', '--messages', '10', '--backends', 'none', '--json', json], 120_000);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(report.fanout).toHaveLength(1);
+    const [fanout] = report.fanout;
+    expect(fanout).toMatchObject({ backend: 'embedded', receivers: 4, messages: 10, duplicates: 0 });
+    expect(Object.keys(fanout.perInstance).sort()).toEqual(['chat#1', 'chat#2']);
+    expect(fanout.latencyMs.p99).toBeGreaterThanOrEqual(fanout.latencyMs.p50);
+    expect(run.stderr).toMatch(/bus=embedded\s+p50/);
+    expect(run.stdout).toContain('WebSocket fan-out');
   }, 150_000);
 });

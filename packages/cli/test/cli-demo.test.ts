@@ -7,10 +7,10 @@ describe('topolab demo', () => {
     const run = await runCli(['demo']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/✓ 1\. register through the gateway\n\s+POST \/auth\/register 201\s+gateway#1 → auth#1 @127\.0\.\d+\.\d+ → sms#1/);
+    expect(run.stdout).toMatch(/✓ 1\. register through the gateway\n\s+POST \/auth\/register 201\s+dns#1 \(www\.topolab\.test → 127\.0\.0\.1\) → gateway#1 @127\.0\.0\.1 → auth#1 @127\.0\.\d+\.\d+ → sms#1/);
     expect(run.stdout).toMatch(/✓ 6\. complete the login with the SMS code/);
-    expect(run.stdout).toMatch(/GET \/profile\/me 200\s+gateway#1 → auth#1 @[\d.]+ → profile#\d @/);
-    expect(run.stdout).toMatch(/✓ 11\. send a mail to yourself\n\s+POST \/mail\/send 201\s+gateway#1 → auth#1 @[\d.]+ → mail#1 @/);
+    expect(run.stdout).toMatch(/GET \/profile\/me 200\s+(?:dns#1 \([^)]*\) → )?gateway#1(?: @[\d.]+)? → auth#1 @[\d.]+ → profile#\d @/);
+    expect(run.stdout).toMatch(/✓ 11\. send a mail to yourself\n\s+POST \/mail\/send 201\s+(?:dns#1 \([^)]*\) → )?gateway#1(?: @[\d.]+)? → auth#1 @[\d.]+ → mail#1 @/);
     expect(run.stdout).toMatch(/✓ 12\. search your mail\n\s+GET \/mail\/search\?q=\S+ 200/);
     expect(run.stdout).toMatch(/✓ 14\. the spam folder caught it\n.*\n\s+spam: “Test of the spam filter”/);
     expect(run.stdout).toContain('is registered, verified and logged in with SMS 2FA, and has mail (14 steps)');
@@ -27,7 +27,7 @@ describe.skipIf(!realParts)('topolab demo on the real parts', () => {
     const run = await runCli(['demo', '--cache', 'redis', '--bus', 'redis', '--lb', 'nginx', '--discovery', 'server', '--auth', 'global']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/GET \/profile\/me 200\s+gateway#1 → redis#1 @127\.0\.11\.1 → nginx#1 @127\.0\.12\.1 → profile#\d @/);
+    expect(run.stdout).toMatch(/GET \/profile\/me 200\s+(?:dns#1 \([^)]*\) → )?gateway#1(?: @[\d.]+)? → redis#1 @127\.0\.11\.1 → nginx#1 @127\.0\.12\.1 → profile#\d @/);
     expect(run.stdout).toContain('is registered, verified and logged in with SMS 2FA, and has mail (14 steps)');
   });
 });

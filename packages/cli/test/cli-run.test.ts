@@ -48,7 +48,7 @@ describe('topolab run', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('▶ tiny-ok  discovery client · auth remote');
-    expect(run.stdout).toMatch(/✓ a request without a token is refused {2}gateway#1 {2}[\d.]+ ms {2}401 GATEWAY_UNAUTHENTICATED/);
+    expect(run.stdout).toMatch(/✓ a request without a token is refused {2}dns#1 \(www\.topolab\.test → 127\.0\.0\.1\) → gateway#1 @127\.0\.0\.1 {2}[\d.]+ ms {2}401 GATEWAY_UNAUTHENTICATED/);
     expect(run.stdout).toMatch(/tiny-ok\s+client\/remote\s+answers\s+1 req/);
     expect(run.stdout).toContain('1 passed · 0 failed');
   });

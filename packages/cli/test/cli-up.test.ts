@@ -1,4 +1,6 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { Resolver } from 'node:dns/promises';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -10,7 +12,18 @@ if (!realParts && backendsRequired()) throw new Error('redis-server and nginx ar
 
 interface StatusJson {
   gatewayUrl: string;
+  edge: { url: string; redirectUrl?: string; tls?: { caFile: string }; dns?: { host: string; port: number; name: string } };
   instances: { id: string; service: string; pid: number; state: string; host: string }[];
+}
+
+/** GET over HTTPS trusting `ca`; resolves with the status. */
+function getWithCa(url: string, ca: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
 }
 
 async function startUp(extra: readonly string[] = []): Promise<{ dir: string; up: ReturnType<typeof startCli>; status: StatusJson }> {
@@ -30,7 +43,7 @@ async function startUp(extra: readonly string[] = []): Promise<{ dir: string; up
 describe('topolab up', () => {
   it('runs every instance on its own loopback address, serves status and phone, and stops cleanly on Ctrl-C', async () => {
     const { dir, up, status } = await startUp();
-    expect(status.instances.map((instance) => instance.id).sort()).toEqual(['auth#1', 'bus#1', 'cache#1', 'gateway#1', 'lb#1', 'mail#1', 'profile#1', 'profile#2', 'registry#1', 'sidecar#1', 'sms#1']);
+    expect(status.instances.map((instance) => instance.id).sort()).toEqual(['auth#1', 'bus#1', 'cache#1', 'chat#1', 'chat#2', 'dns#1', 'gateway#1', 'lb#1', 'mail#1', 'profile#1', 'profile#2', 'registry#1', 'sidecar#1', 'sms#1']);
     expect(status.instances.every((instance) => instance.state === 'ready')).toBe(true);
     if (process.platform === 'linux') {
       const hosts = status.instances.filter((instance) => instance.service !== 'gateway').map((instance) => instance.host);
@@ -45,8 +58,17 @@ describe('topolab up', () => {
     expect(phone.code).toBe(0);
     expect(phone.stdout).toContain('has received no message');
 
-    const health = await fetch(`${status.gatewayUrl}/health`);
-    expect(health.status).toBe(200);
+    // HTTPS with the CA that status names; plain HTTP redirects (RFC 9110 §15.4.9); dns#1 answers for the gateway.
+    expect(status.gatewayUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(plain.stdout).toContain(`https     CA ${status.edge.tls?.caFile}`);
+    const health = await getWithCa(`${status.gatewayUrl}/health`, readFileSync(status.edge.tls!.caFile, 'utf8'));
+    expect(health).toBe(200);
+    const redirect = await fetch(`${status.edge.redirectUrl}/health`, { redirect: 'manual' });
+    expect(redirect.status).toBe(308);
+    expect(redirect.headers.get('location')).toBe(`${status.gatewayUrl}/health`);
+    const resolver = new Resolver();
+    resolver.setServers([`${status.edge.dns!.host}:${status.edge.dns!.port}`]);
+    expect(await resolver.resolve4('www.topolab.test')).toEqual(['127.0.0.1']);
 
     up.child.kill('SIGINT');
     const exit = await up.exited;

@@ -27,4 +27,5 @@ export * from './backends/index.js';
 /** Contract types the CLI needs, re-exported so the CLI depends on the runtime only. */
 export type { ServiceName, TimingsPreset, Timings, Span, LogRecord } from '@topolab/services/contract';
 export { defaultLimitSettings, type LimitSettings } from '@topolab/services/contract';
+export { chatCloseCodes, chatLimits, type ChatClientFrame, type ChatHistoryPage, type ChatMessage, type ChatRoom, type ChatServerFrame } from '@topolab/services/contract';
 export { backendsRequired, findProgram, busBackendNames, cacheBackendNames, defaultBackends, lbBackendNames, type BusBackendName, type CacheBackendName, type LbBackendName, type TopologyBackends } from '@topolab/services/contract';

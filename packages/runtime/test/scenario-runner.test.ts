@@ -20,7 +20,8 @@ async function runFixture(scenarios: readonly Scenario[], options: Partial<RunSc
   const result = await runScenarios({
     scenarios,
     tmpDir,
-    topologyDefaults: { manifest: fixtureManifest, graceMs: 500 },
+    // The fixture gateway speaks plain HTTP only.
+    topologyDefaults: { manifest: fixtureManifest, graceMs: 500, tls: false },
     startTopology: start,
     onEvent: (event) => events.push(event),
     ...options,

@@ -1,6 +1,7 @@
 import { authErrors } from './auth/errors.js';
 import { busErrors } from './bus/errors.js';
 import { cacheErrors } from './cache/errors.js';
+import { chatErrors } from './chat/errors.js';
 import { gatewayErrors } from './gateway/errors.js';
 import type { ErrorDefinition } from './kit/errors.js';
 import { httpErrors } from './kit/errors.js';
@@ -21,6 +22,7 @@ export const serviceErrorTables: Readonly<Record<string, Readonly<Record<string,
   sms: smsErrors.definitions,
   profile: profileErrors.definitions,
   mail: mailErrors.definitions,
+  chat: chatErrors.definitions,
   bus: busErrors.definitions,
   cache: cacheErrors.definitions,
   sidecar: sidecarErrors.definitions,

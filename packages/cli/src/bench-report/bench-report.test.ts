@@ -44,6 +44,19 @@ const report: BenchReport = {
     { discovery: 'client', backend: 'embedded', auth: 'remote', rate: 100, victim: 'profile#2', requests: 400, failed: 2, timedOut: 1, detectionMs: 650, failureWindowMs: [3, 12] },
     { discovery: 'server', backend: 'nginx', reloadLagMs: 14.2, auth: 'remote', rate: 100, victim: 'profile#2', requests: 400, failed: 0, timedOut: 0, detectionMs: 640, failureWindowMs: undefined },
   ],
+  fanout: [
+    {
+      backend: 'embedded',
+      receivers: 20,
+      messages: 200,
+      senderInstance: 'chat#2',
+      perInstance: { 'chat#1': 10, 'chat#2': 10 },
+      latencyMs: { p50: 2.6, p90: 6, p99: 10.5, max: 15 },
+      sameInstanceMs: { p50: 1.4, p90: 4, p99: 8.5, max: 9 },
+      otherInstanceMs: { p50: 3.6, p90: 7, p99: 11.8, max: 15 },
+      duplicates: 0,
+    },
+  ],
   coldStart: { runs: [1100, 1200, 1000], medianReadyMs: 1100, instances: 11, rssMb: { 'gateway#1': 66 }, perService: { gateway: { instances: 1, meanMb: 66, totalMb: 66 }, profile: { instances: 2, meanMb: 63, totalMb: 126 } } },
   targets: checkTargets({ rows: throughput.rows, rounds }),
   notes: describeCaveats({ cpus: 2 }, throughput),
@@ -56,7 +69,8 @@ describe('markdown report', () => {
     expect(markdown).toContain('| row | req/s | × direct | p50 ms |');
     expect(markdown).toMatch(/^\| --- \| ---: \| ---: \|/m);
     expect(markdown).toMatch(/^\| client\/local \| 2300 \| 0\.26× \|/m);
-    for (const title of ['Throughput and latency', 'Gateway memory', 'Revocation lag', 'Failover', 'Cold start', 'Notes', 'Targets']) expect(markdown).toContain(`## ${title}`);
+    for (const title of ['Throughput and latency', 'Gateway memory', 'Revocation lag', 'Failover', 'WebSocket fan-out', 'Cold start', 'Notes', 'Targets']) expect(markdown).toContain(`## ${title}`);
+    expect(markdown).toMatch(/^\| embedded \| 2\.6 \| 10\.5 \| 15\.0 \| 1\.4 \/ 8\.5 \| 3\.6 \/ 11\.8 \| 200 × 20 \| chat#1 10, chat#2 10 \(sender\) \| 0 \|$/m);
   });
 
   it('reports a missing row with its reason, and the targets with ✓/✗/–', () => {
@@ -145,5 +159,6 @@ describe('progress', () => {
     expect(describeProgress({ type: 'failover', result: report.failover![0]! })).toContain('failed 2/400');
     expect(describeProgress({ type: 'revocation', result: report.revocation![0]! })).toContain('auth=local');
     expect(describeProgress({ type: 'coldstart', run: 1, runs: 3, readyMs: 1000 })).toContain('1/3');
+    expect(describeProgress({ type: 'fanout', result: report.fanout![0]! })).toMatch(/bus=embedded\s+p50 2\.6 {2}p99 10\.5/);
   });
 });

@@ -36,6 +36,11 @@ export function describeProgress(event: BenchProgress): string | undefined {
       const reload = f.reloadLagMs === undefined ? '' : `, nginx routed by it ${formatMs(f.reloadLagMs)} ms later`;
       return `  discovery=${f.discovery.padEnd(6)}${f.backend === 'nginx' ? ' via nginx' : ''} evicted after ${formatMs(f.detectionMs)} ms${reload}  failed ${f.failed}/${f.requests} (timed out ${f.timedOut})${window}`;
     }
+    case 'fanout': {
+      const f = event.result;
+      const spread = Object.entries(f.perInstance).map(([id, n]) => `${id} ${n}`).join(', ');
+      return `  bus=${f.backend.padEnd(8)} p50 ${formatMs(f.latencyMs.p50)}  p99 ${formatMs(f.latencyMs.p99)}  max ${formatMs(f.latencyMs.max)} ms  (same instance p50 ${formatMs(f.sameInstanceMs.p50)}, other p50 ${formatMs(f.otherInstanceMs.p50)} ms; ${f.messages} messages × ${f.receivers} receivers: ${spread}; sender on ${f.senderInstance}${f.duplicates > 0 ? `; ${f.duplicates} DUPLICATES` : ''})`;
+    }
     case 'coldstart':
       return `  start ${event.run}/${event.runs}: all ready in ${formatMs(event.readyMs)} ms`;
     case 'coldstart-done':

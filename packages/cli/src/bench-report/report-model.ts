@@ -3,7 +3,7 @@ import { formatDuration, formatMb, formatMs, formatRatio, formatRps } from './fi
 
 /** A table every renderer lays out its own way (padded text, Markdown, HTML). */
 export interface ReportTable {
-  /** `throughput`, `memory`, `revocation`, `failover`, `coldstart`. */
+  /** `throughput`, `memory`, `revocation`, `failover`, `fanout`, `coldstart`. */
   readonly id: string;
   readonly title: string;
   /** One line under the title saying how to read the table. */
@@ -27,7 +27,7 @@ export function describeRun(report: BenchReport): string[] {
   return [
     `machine   ${m.cpus} × ${m.cpuModel}, ${Math.round(m.totalMemoryMb / 1024)} GB, ${m.os}, Node ${m.node}${m.nginx ? `, ${m.nginx.replace(/^nginx version: /, '')}` : ''}`,
     ...(m.gitCommit ? [`commit    ${m.gitCommit}`] : []),
-    `settings  discovery ${s.discovery.join(',')} · auth ${s.auth.join(',')} · ${formatDuration(s.durationMs)} per row after ${formatDuration(s.warmupMs)} warm-up · ${s.rounds} round${s.rounds === 1 ? '' : 's'} · ${s.connections} connections · failover at ${s.rate} req/s · ${s.sessions} logouts`,
+    `settings  discovery ${s.discovery.join(',')} · auth ${s.auth.join(',')} · ${formatDuration(s.durationMs)} per row after ${formatDuration(s.warmupMs)} warm-up · ${s.rounds} round${s.rounds === 1 ? '' : 's'} · ${s.connections} connections · failover at ${s.rate} req/s · ${s.sessions} logouts · fan-out ${s.messages} messages to ${s.receivers} sockets`,
     `run       ${report.startedAt} → ${report.finishedAt}`,
   ];
 }
@@ -116,6 +116,31 @@ export function failoverTable(report: BenchReport): ReportTable | undefined {
   };
 }
 
+/** WebSocket fan-out latency, embedded bus and Redis. */
+export function fanoutTable(report: BenchReport): ReportTable | undefined {
+  if (!report.fanout) return undefined;
+  return {
+    id: 'fanout',
+    title: 'WebSocket fan-out — one sender, receivers on every chat instance',
+    caption: 'Per (message, receiver): from the send to that receiver’s frame, each message sent once every receiver got the previous one. Same instance: delivered by the instance that stored it; other: through the bus.',
+    headers: ['bus', 'p50 ms', 'p99 ms', 'max ms', 'same instance p50 / p99', 'other instance p50 / p99', 'messages × receivers', 'receivers per instance', 'duplicates'],
+    numeric: [1, 2, 3, 8],
+    rows: report.fanout.map((f) => [
+      f.backend,
+      formatMs(f.latencyMs.p50),
+      formatMs(f.latencyMs.p99),
+      formatMs(f.latencyMs.max),
+      `${formatMs(f.sameInstanceMs.p50)} / ${formatMs(f.sameInstanceMs.p99)}`,
+      `${formatMs(f.otherInstanceMs.p50)} / ${formatMs(f.otherInstanceMs.p99)}`,
+      `${f.messages} × ${f.receivers}`,
+      Object.entries(f.perInstance)
+        .map(([id, n]) => `${id} ${n}${id === f.senderInstance ? ' (sender)' : ''}`)
+        .join(', '),
+      String(f.duplicates),
+    ]),
+  };
+}
+
 /** Cold start and memory per service. */
 export function coldStartTable(report: BenchReport): ReportTable | undefined {
   const c = report.coldStart;
@@ -132,5 +157,5 @@ export function coldStartTable(report: BenchReport): ReportTable | undefined {
 
 /** Every table of the report, in order (sections not run are left out). */
 export function reportTables(report: BenchReport): ReportTable[] {
-  return [throughputTable(report), memoryTable(report), revocationTable(report), failoverTable(report), coldStartTable(report)].filter((table): table is ReportTable => table !== undefined);
+  return [throughputTable(report), memoryTable(report), revocationTable(report), failoverTable(report), fanoutTable(report), coldStartTable(report)].filter((table): table is ReportTable => table !== undefined);
 }

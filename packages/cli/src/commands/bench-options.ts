@@ -11,6 +11,8 @@ export interface BenchFlags {
   rate?: number;
   rounds?: number;
   sessions?: number;
+  receivers?: number;
+  messages?: number;
   only?: BenchSection[];
   backends?: BenchBackend[];
   json?: string;
@@ -51,7 +53,7 @@ export function listParser<T extends string>(valid: readonly T[]): (value: strin
 export const parseDiscoveryList = listParser(discoveryModeNames);
 /** `--auth remote,local,global,sidecar,none` (`none` is bench-only). */
 export const parseAuthList = listParser(benchAuthModes);
-/** `--only throughput,revocation,failover,coldstart`. */
+/** `--only throughput,revocation,failover,fanout,coldstart`. */
 export const parseSectionList = listParser(benchSections);
 
 const parseBackendNames = listParser([...benchBackends, 'none'] as const);
@@ -73,6 +75,8 @@ export function settingsFromFlags(flags: BenchFlags): Partial<BenchSettings> {
     ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
     ...(flags.rounds !== undefined ? { rounds: flags.rounds } : {}),
     ...(flags.sessions !== undefined ? { sessions: flags.sessions } : {}),
+    ...(flags.receivers !== undefined ? { receivers: flags.receivers } : {}),
+    ...(flags.messages !== undefined ? { messages: flags.messages } : {}),
     ...(flags.only ? { sections: flags.only } : {}),
     ...(flags.backends ? { backends: flags.backends } : {}),
   };

@@ -15,7 +15,7 @@ const d = defaultBenchSettings;
 export function registerBenchCommand(program: Command, ctx: CommandContext): void {
   program
     .command('bench')
-    .description('measure throughput and latency of every discovery × auth mode against direct and nginx, revocation lag, failover and cold start, in one run on this machine')
+    .description('measure throughput and latency of every discovery × auth mode against direct and nginx, revocation lag, failover, WebSocket fan-out and cold start, in one run on this machine')
     .addOption(new Option('--discovery <modes>', 'discovery modes, comma-separated: client, server').argParser(parseDiscoveryList).default(d.discovery, d.discovery.join(',')))
     .addOption(new Option('--auth <modes>', 'auth modes, comma-separated: remote, local, global, sidecar, none (bench-only: no auth check)').argParser(parseAuthList).default(d.auth, d.auth.join(',')))
     .addOption(new Option('--duration <time>', 'load per row and round: 10s, 500ms, 1m').argParser(parseDuration).default(d.durationMs, '10s'))
@@ -24,7 +24,9 @@ export function registerBenchCommand(program: Command, ctx: CommandContext): voi
     .addOption(new Option('--rate <n>', 'requests per second of the open-loop load during failover').argParser(parsePositiveInteger).default(d.rate))
     .addOption(new Option('--rounds <n>', 'rounds of the throughput table (every row once per round; the median is reported)').argParser(parsePositiveInteger).default(d.rounds))
     .addOption(new Option('--sessions <n>', 'logouts per auth mode for the revocation lag').argParser(parsePositiveInteger).default(d.sessions))
-    .addOption(new Option('--only <sections>', 'sections, comma-separated: throughput, revocation, failover, coldstart').argParser(parseSectionList))
+    .addOption(new Option('--receivers <n>', 'WebSocket receivers of the fan-out, spread over the chat instances').argParser(parsePositiveInteger).default(d.receivers))
+    .addOption(new Option('--messages <n>', 'messages the fan-out times (each awaited by every receiver)').argParser(parsePositiveInteger).default(d.messages))
+    .addOption(new Option('--only <sections>', 'sections, comma-separated: throughput, revocation, failover, fanout, coldstart').argParser(parseSectionList))
     .addOption(new Option('--backends <list>', 'real backends measured beside the embedded ones: redis (global cache and bus), nginx (the lb), or none').argParser(parseBackendList).default(d.backends, d.backends.join(',')))
     .option('--json <file>', 'write the report as JSON (machine, settings, every round’s raw figures)')
     .option('--markdown <file>', 'write the report as Markdown')
@@ -38,6 +40,7 @@ Examples:
   $ topolab bench --only throughput --discovery client --auth local,none
   $ topolab bench --duration 2s --rounds 1 --html bench.html --json bench.json
   $ topolab bench --only revocation,failover --sessions 100 --rate 200
+  $ topolab bench --only fanout --receivers 50 --messages 500       WebSocket fan-out p50/p99 (embedded bus, then Redis)
   $ topolab bench --only throughput --discovery client,server --auth global,local --backends redis,nginx
 
 Throughput rows: direct (straight to the profile instances: the ceiling), nginx (when

@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { createGatewayClient, readPhone, runDemoFlow, startTopology } from '@topolab/runtime';
+import { createEdgeClient, readPhone, runDemoFlow, startTopology } from '@topolab/runtime';
 import type { AuthModeName, DiscoveryModeName, ServiceName, TimingsPreset } from '@topolab/runtime';
-import { parsePort, parseReplicas } from '../options.js';
+import { parseReplicas } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { createDemoPrinter } from '../output/demo-printer.js';
-import { authOption, backendOptions, backendsFrom, discoveryOption, limitOptions, limitsFrom, timingsOption, type BackendFlags } from './shared-options.js';
+import { authOption, backendOptions, backendsFrom, discoveryOption, edgeFrom, edgeOptions, limitOptions, limitsFrom, timingsOption, type BackendFlags, type EdgeFlags } from './shared-options.js';
 
-interface DemoOptions extends BackendFlags {
+const edgePorts = { http: 0, https: 0, dns: 0 };
+
+interface DemoOptions extends BackendFlags, EdgeFlags {
   port: number;
   replicas: Record<string, number>;
   dataDir?: string;
@@ -24,10 +26,14 @@ interface DemoOptions extends BackendFlags {
 
 /** `topolab demo`: start a fresh topology, narrate registration, 2FA login, profile and mail through the gateway, stop. */
 export function registerDemoCommand(program: Command, ctx: CommandContext): void {
+  const edge = edgeOptions(edgePorts);
   program
     .command('demo')
     .description('start a fresh topology, register a user, verify by SMS, log in with 2FA, use the profile and send, search and catch spam in mail, narrating every hop; then stop')
-    .addOption(new Option('-p, --port <port>', 'public port of the gateway (0 picks a free one)').argParser(parsePort).default(0))
+    .addOption(edge.port)
+    .addOption(edge.httpsPort)
+    .addOption(edge.noTls)
+    .addOption(edge.dnsPort)
     .addOption(new Option('--replicas <service=n>', 'instances of a service, repeatable or comma-separated').argParser(parseReplicas).default({}, 'profile=2, every other service 1'))
     .option('--data-dir <dir>', 'data directory (default: a new temporary one, removed afterwards)')
     .option('--keep-data', 'keep the temporary data directory (databases and logs) afterwards')
@@ -47,6 +53,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
 Examples:
   $ topolab demo
   $ topolab demo --replicas profile=3 --keep-data
+  $ topolab demo --no-tls                                   plain HTTP, no DNS name
   $ topolab demo --discovery server --auth sidecar
   $ topolab demo --cache redis --bus redis --discovery server --lb nginx
 
@@ -67,7 +74,7 @@ async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<numbe
     const topology = await startTopology({
       dataDir,
       fresh: true,
-      gatewayPort: options.port,
+      ...edgeFrom(options, edgePorts),
       replicas: options.replicas as Partial<Record<ServiceName, number>>,
       timings: options.timings,
       modes: { discovery: options.discovery, auth: options.auth },
@@ -75,7 +82,8 @@ async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<numbe
       backends: backendsFrom(options),
       onEvent: print.progress,
     });
-    const gateway = createGatewayClient(topology.gatewayUrl);
+    // As a user would: https://www.topolab.test:PORT, resolved through dns#1, trusting the topology's CA.
+    const gateway = createEdgeClient(topology.edge);
     try {
       print.ready(topology);
       const result = await runDemoFlow({

@@ -9,6 +9,8 @@ import { collect, createReporters, parseReporter, planReporters } from './run-re
 import { authOption, backendOptions, backendsFrom, discoveryOption, type BackendFlags } from './shared-options.js';
 
 interface RunOptions extends BackendFlags {
+  /** False with `--no-tls`. */
+  tls: boolean;
   discovery?: DiscoveryModeName;
   auth?: AuthModeName;
   matrix?: boolean;
@@ -32,6 +34,7 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
     .addOption(backendOptions().bus)
     .addOption(backendOptions().lb)
     .addOption(backendOptions().redisUrl)
+    .option('--no-tls', 'plain HTTP at the gateways (scenarios that need HTTPS still get it)')
     .addOption(new Option('--reporter <name>', 'pretty (live, default on a terminal), plain (default otherwise), json or junit; repeatable').argParser(parseReporter))
     .addOption(new Option('--output <file>', 'file for the json or junit reporter (repeatable, one per file reporter, in order)').argParser(collect))
     .option('--bail', 'stop after the first failing scenario (the rest are reported as skipped)')
@@ -80,6 +83,7 @@ async function runCommand(selectors: readonly string[], options: RunOptions, ctx
       scenarios: loaded.map((entry) => entry.scenario),
       modes,
       backends,
+      topologyDefaults: { tls: options.tls },
       bail: Boolean(options.bail),
       keepData: Boolean(options.keepData),
       parallel: options.parallel,

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { parseNonNegativeInteger, parsePositiveInteger } from '../options.js';
+import { parseNonNegativeInteger, parsePort, parsePositiveInteger } from '../options.js';
 import { authModeNames, busBackendNames, cacheBackendNames, defaultLimitSettings, discoveryModeNames, lbBackendNames, type BackendOptions, type TopologyBackends } from '@topolab/runtime';
 
 /** `--data-dir DIR`, shared by every command that finds a running topology. */
@@ -62,4 +62,29 @@ export function backendOptions(): { cache: Option; bus: Option; lb: Option; redi
 export function backendsFrom(flags: BackendFlags): BackendOptions {
   const onRedis = flags.cache === 'redis' || flags.bus === 'redis';
   return { cache: flags.cache, bus: flags.bus, lb: flags.lb, ...(onRedis && flags.redisUrl ? { redisUrl: flags.redisUrl } : {}) };
+}
+
+/** The flags of edgeOptions as commander hands them over. */
+export interface EdgeFlags {
+  /** False with `--no-tls`. */
+  tls: boolean;
+  httpsPort?: number;
+  dnsPort?: number;
+}
+
+/** `-p/--port`, `--https-port`, `--no-tls`, `--dns-port`: how the edge meets clients; with `--port 0` the other ports default to 0 too (a throwaway topology). */
+export function edgeOptions(fallbackPorts: { http: number; https: number; dns: number }): { port: Option; httpsPort: Option; noTls: Option; dnsPort: Option } {
+  const zeroToo = fallbackPorts.http === 0 ? '' : ', 0 with --port 0';
+  return {
+    port: new Option('-p, --port <port>', 'plain-HTTP port of the gateways: answers 308 to HTTPS (serves directly with --no-tls); 0 picks a free one').argParser(parsePort).default(fallbackPorts.http),
+    httpsPort: new Option('--https-port <port>', `HTTPS port of the gateways, certificate from a local CA in <data-dir>/tls (default ${fallbackPorts.https}${zeroToo})`).argParser(parsePort),
+    noTls: new Option('--no-tls', 'plain HTTP only, no certificate (e.g. to compare with a plain-HTTP baseline)'),
+    dnsPort: new Option('--dns-port <port>', `port of dns#1, authoritative for topolab.test, UDP and TCP (default ${fallbackPorts.dns}${zeroToo})`).argParser(parsePort),
+  };
+}
+
+/** The values of edgeOptions as topology options (`fallbackPorts` as given to edgeOptions). */
+export function edgeFrom(flags: EdgeFlags & { port: number }, fallbackPorts: { https: number; dns: number }): { gatewayPort: number; tls: boolean; httpsPort: number; dnsPort: number } {
+  const pick = (given: number | undefined, fallback: number) => given ?? (flags.port === 0 ? 0 : fallback);
+  return { gatewayPort: flags.port, tls: flags.tls, httpsPort: pick(flags.httpsPort, fallbackPorts.https), dnsPort: pick(flags.dnsPort, fallbackPorts.dns) };
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createControlClient, formatModes } from '@topolab/runtime';
 import type { CommandContext } from '../program.js';
 import { formatTable } from '../output/table.js';
-import { instanceCells, instanceHeaders, formatLimits } from '../output/format.js';
+import { formatEdge, instanceCells, instanceHeaders, formatLimits } from '../output/format.js';
 import { dataDirOption } from './shared-options.js';
 
 /** `topolab status`: what runs where, from another terminal. */
@@ -12,7 +12,7 @@ export function registerStatusCommand(program: Command, ctx: CommandContext): vo
     .description('show the modes and instances of the topology started by `topolab up` in this data directory')
     .addOption(dataDirOption())
     .option('--json', 'print the status as JSON')
-    .addHelpText('after', '\nExamples:\n  $ topolab status\n  $ topolab status --json | jq \'.instances[] | select(.service == "profile")\'')
+    .addHelpText('after', '\nExamples:\n  $ topolab status\n  $ curl --cacert .topolab/tls/ca.pem https://localhost:8443/health     the CA path is in the status\n  $ topolab status --json | jq \'.instances[] | select(.service == "profile")\'')
     .action(async (options: { dataDir: string; json?: boolean }) => {
       const status = await createControlClient({ dataDir: options.dataDir }).status();
       if (options.json) {
@@ -24,6 +24,7 @@ export function registerStatusCommand(program: Command, ctx: CommandContext): vo
       ctx.io.stdout.write(
         [
           `gateway   ${status.gatewayUrls.length > 0 ? status.gatewayUrls.join(', ') : status.gatewayUrl}`,
+          ...formatEdge(status.edge),
           `modes     ${formatModes(status.modes)}`,
           `limits    ${formatLimits(status.limits)}`,
           `registry  ${status.registryUrl}`,

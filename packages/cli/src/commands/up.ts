@@ -1,13 +1,16 @@
 import { Option, type Command } from 'commander';
 import { formatModes, startControlServer, startTopology, type TopologyEvent } from '@topolab/runtime';
 import type { AuthModeName, DiscoveryModeName, ServiceName, TimingsPreset } from '@topolab/runtime';
-import { parsePort, parseReplicas } from '../options.js';
+import { parseReplicas } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { createPlainEventPrinter } from '../output/plain-events.js';
-import { authOption, backendOptions, backendsFrom, dataDirOption, discoveryOption, limitOptions, limitsFrom, timingsOption, type BackendFlags } from './shared-options.js';
+import { formatEdge } from '../output/format.js';
+import { authOption, backendOptions, backendsFrom, dataDirOption, discoveryOption, edgeFrom, edgeOptions, limitOptions, limitsFrom, timingsOption, type BackendFlags, type EdgeFlags } from './shared-options.js';
 import { waitForStopSignal } from './stop-signal.js';
 
-interface UpOptions extends BackendFlags {
+const edgePorts = { http: 8080, https: 8443, dns: 8053 };
+
+interface UpOptions extends BackendFlags, EdgeFlags {
   port: number;
   replicas: Record<string, number>;
   dataDir: string;
@@ -23,10 +26,14 @@ interface UpOptions extends BackendFlags {
 
 /** `topolab up`: start the topology and keep it running until Ctrl-C. */
 export function registerUpCommand(program: Command, ctx: CommandContext): void {
+  const edge = edgeOptions(edgePorts);
   program
     .command('up')
     .description('start the topology and keep it running: a live dashboard on a terminal, plain event lines otherwise')
-    .addOption(new Option('-p, --port <port>', 'public port of the gateway (0 picks a free one)').argParser(parsePort).default(8080))
+    .addOption(edge.port)
+    .addOption(edge.httpsPort)
+    .addOption(edge.noTls)
+    .addOption(edge.dnsPort)
     .addOption(new Option('--replicas <service=n>', 'instances of a service, repeatable or comma-separated').argParser(parseReplicas).default({}, 'profile=2, every other service 1'))
     .addOption(dataDirOption())
     .option('--fresh', 'wipe the data directory before starting')
@@ -45,8 +52,10 @@ export function registerUpCommand(program: Command, ctx: CommandContext): void {
       'after',
       `
 Examples:
-  $ topolab up
-  $ topolab up --port 9000 --replicas profile=3 --fresh
+  $ topolab up                                              https://localhost:8443 (CA in .topolab/tls/ca.pem), http://localhost:8080 redirects
+  $ curl --cacert .topolab/tls/ca.pem https://localhost:8443/health
+  $ dig @127.0.15.1 -p 8053 www.topolab.test               one A record per ready gateway
+  $ topolab up --no-tls --port 9000 --replicas profile=3 --fresh
   $ topolab up --discovery server --auth local --replicas gateway=2
   $ topolab up --timings realistic --data-dir /tmp/lab
   $ topolab up --cache redis --bus redis --auth global     a real redis-server as global cache and bus
@@ -72,7 +81,7 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
   const topology = await startTopology({
     dataDir: options.dataDir,
     fresh: Boolean(options.fresh),
-    gatewayPort: options.port,
+    ...edgeFrom(options, edgePorts),
     replicas: options.replicas as Partial<Record<ServiceName, number>>,
     timings: options.timings,
     modes: { discovery: options.discovery, auth: options.auth },
@@ -91,6 +100,7 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
         view.unmount();
       } else {
         io.stdout.write(`gateway ${topology.gatewayUrls.join(', ')} · ${formatModes(topology.modes())} · control ${control.url} · Ctrl-C stops\n`);
+        for (const line of formatEdge(topology.edge)) io.stdout.write(`${line}\n`);
         await stopSignal.promise;
       }
     } finally {

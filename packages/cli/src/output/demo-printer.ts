@@ -1,3 +1,4 @@
+import { formatEdge } from './format.js';
 import { formatHops, type DemoResult, type DemoStep, type Topology, type TopologyEvent } from '@topolab/runtime';
 import { createColors } from './colors.js';
 
@@ -22,7 +23,9 @@ export function createDemoPrinter(stream: NodeJS.WriteStream): DemoPrinter {
       if (event.type === 'instance.crashed') write(c.red(`  ${event.instanceId} crashed; log ${event.logFile}`));
     },
     ready(topology) {
-      write(`${c.green('●')} all ${topology.instances().length} instances ready in ${Math.round(topology.readyMs)} ms · gateway ${topology.gatewayUrl}\n`);
+      write(`${c.green('●')} all ${topology.instances().length} instances ready in ${Math.round(topology.readyMs)} ms · gateway ${topology.edge.url}${topology.edge.url === topology.gatewayUrl ? '' : ` (${topology.gatewayUrl})`}`);
+      for (const line of formatEdge(topology.edge)) write(c.dim(`  ${line}`));
+      write('');
     },
     step(step) {
       const mark = step.ok ? c.green('✓') : c.red('✖');

@@ -120,3 +120,26 @@ export function formatLimits(limits: LimitSettings): string {
       : 'blacklist off';
   return `${rate} · ${blacklist}`;
 }
+
+/** What `formatEdge` reads: the edge of a topology, or of a status answer (no CA PEM). */
+export interface EdgeFacts {
+  readonly url: string;
+  readonly redirectUrl?: string;
+  readonly tls?: { readonly caFile: string; readonly notAfter: string; readonly reused: boolean };
+  readonly dns?: { readonly host: string; readonly port: number; readonly name: string };
+}
+
+/**
+ * The edge as lines: `https   CA /…/tls/ca.pem (valid until 2027-03-02) · http://127.0.0.1:8080 redirects (308)`
+ * and `dns     www.topolab.test at 127.0.15.1:8053 · dig @127.0.15.1 -p 8053 www.topolab.test`.
+ */
+export function formatEdge(edge: EdgeFacts): string[] {
+  const lines: string[] = [];
+  if (edge.tls) {
+    lines.push(`https     CA ${edge.tls.caFile} (valid until ${edge.tls.notAfter.slice(0, 10)}${edge.tls.reused ? ', reused' : ''})${edge.redirectUrl ? ` · ${edge.redirectUrl} redirects (308)` : ''}`);
+  }
+  if (edge.dns) {
+    lines.push(`dns       ${edge.dns.name} at ${edge.dns.host}:${edge.dns.port} · dig @${edge.dns.host} -p ${edge.dns.port} ${edge.dns.name}${edge.url.includes(edge.dns.name) ? ` · ${edge.url}` : ''}`);
+  }
+  return lines;
+}

@@ -1,4 +1,4 @@
-import { formatModes, type Hop, type RecordedRequest, type ScenarioErrorInfo, type ScenarioRunResult, type StepResult, type TopologyModes } from '@topolab/runtime';
+import { formatLookupHop, formatModes, isLookupHop, type Hop, type RecordedRequest, type ScenarioErrorInfo, type ScenarioRunResult, type StepResult, type TopologyModes } from '@topolab/runtime';
 
 /**
  * How a piece of narration is shown: `pass`/`fail`/`skip` marks, `head` (a scenario's name),
@@ -42,6 +42,7 @@ export function formatHopPath(hops: readonly Hop[]): string {
   if (hops.length === 0) return '(no hops)';
   return hops
     .map((hop, i) => {
+      if (isLookupHop(hop)) return formatLookupHop(hop);
       const cache = typeof hop.attributes.cache === 'string' ? ` (cache ${hop.attributes.cache})` : '';
       return `${hop.instanceId}${cache}${i === 0 || hop.address === '' ? '' : ` @${hostOf(hop.address)}`}`;
     })

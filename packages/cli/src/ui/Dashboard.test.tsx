@@ -13,6 +13,7 @@ function instance(id: string, overrides: Partial<InstanceView> = {}): InstanceVi
     index: Number(index),
     host: `127.0.5.${index}`,
     port: 40000 + Number(index),
+    endpoints: {},
     pid: 1000 + Number(index),
     state: 'ready',
     condition: 'registered',

@@ -1,4 +1,4 @@
-import type { BenchSection, ColdStartResult, FailoverResult, RevocationResult, RoundSnapshot, ThroughputSample } from './bench-types.js';
+import type { BenchSection, ColdStartResult, FailoverResult, FanoutResult, RevocationResult, RoundSnapshot, ThroughputSample } from './bench-types.js';
 
 /** What the bench reports while it runs, in order; a renderer prints a line for each. */
 export type BenchProgress =
@@ -14,6 +14,7 @@ export type BenchProgress =
   | { readonly type: 'round'; readonly snapshot: RoundSnapshot; readonly rounds: number }
   | { readonly type: 'revocation'; readonly result: RevocationResult }
   | { readonly type: 'failover'; readonly result: FailoverResult }
+  | { readonly type: 'fanout'; readonly result: FanoutResult }
   | { readonly type: 'coldstart'; readonly run: number; readonly runs: number; readonly readyMs: number }
   | { readonly type: 'coldstart-done'; readonly result: ColdStartResult };
 

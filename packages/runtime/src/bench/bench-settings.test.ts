@@ -18,7 +18,7 @@ describe('bench settings', () => {
     const settings = normalizeBenchSettings();
     expect(settings).toEqual(defaultBenchSettings);
     expect(settings.auth).toContain('none');
-    expect(settings.sections).toEqual(['throughput', 'revocation', 'failover', 'coldstart']);
+    expect(settings.sections).toEqual(['throughput', 'revocation', 'failover', 'fanout', 'coldstart']);
     expect(Object.isFrozen(settings)).toBe(true);
   });
 

@@ -23,6 +23,10 @@ export interface BenchSettings {
   readonly rounds: number;
   /** Logouts per auth mode for the revocation lag. @default 50 */
   readonly sessions: number;
+  /** Receiving sockets of the WebSocket fan-out, spread over the chat instances. @default 20 */
+  readonly receivers: number;
+  /** Messages timed in the WebSocket fan-out (each awaited by every receiver). @default 200 */
+  readonly messages: number;
   /** @default every section */
   readonly sections: readonly BenchSection[];
   /**
@@ -43,6 +47,8 @@ export const defaultBenchSettings: BenchSettings = Object.freeze({
   rate: 100,
   rounds: 3,
   sessions: 50,
+  receivers: 20,
+  messages: 200,
   sections: [...benchSections],
   backends: [...benchBackends],
 });
@@ -63,6 +69,8 @@ export function normalizeBenchSettings(settings: Partial<BenchSettings> = {}): B
   checkInteger('rate', merged.rate, 1);
   checkInteger('rounds', merged.rounds, 1);
   checkInteger('sessions', merged.sessions, 1);
+  checkInteger('receivers', merged.receivers, 1);
+  checkInteger('messages', merged.messages, 1);
   return Object.freeze({
     ...merged,
     discovery: unique(merged.discovery),

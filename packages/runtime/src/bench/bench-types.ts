@@ -1,7 +1,7 @@
 import type { DiscoveryModeName, GatewayAuthModeName } from '@topolab/services/contract';
 
 /** The measurements `topolab bench` can take; `--only` picks some. */
-export const benchSections = ['throughput', 'revocation', 'failover', 'coldstart'] as const;
+export const benchSections = ['throughput', 'revocation', 'failover', 'fanout', 'coldstart'] as const;
 
 /** One measurement of the bench. */
 export type BenchSection = (typeof benchSections)[number];
@@ -147,6 +147,27 @@ export interface FailoverResult {
   readonly detectionMs: number | undefined;
   /** First and last failed request's send time, in ms after the kill; undefined when none failed. */
   readonly failureWindowMs: readonly [number, number] | undefined;
+}
+
+/** WebSocket fan-out: one sender, receivers spread over the chat instances, latency from send to each receive. */
+export interface FanoutResult {
+  /** `redis`: the bus (chat's fan-out between instances) was Redis Streams. */
+  readonly backend: 'embedded' | 'redis';
+  readonly receivers: number;
+  /** Messages sent (after the warm-up), each awaited by every receiver before the next. */
+  readonly messages: number;
+  /** The chat instance holding the sender's socket. */
+  readonly senderInstance: string;
+  /** Receivers per chat instance. */
+  readonly perInstance: Readonly<Record<string, number>>;
+  /** Over every (message, receiver) pair, ms. */
+  readonly latencyMs: LatencyFigures;
+  /** Receivers on the sender's instance: stored and delivered there, no bus hop. */
+  readonly sameInstanceMs: LatencyFigures;
+  /** Receivers on another instance: delivered from the bus. */
+  readonly otherInstanceMs: LatencyFigures;
+  /** (message, receiver) pairs that got a message twice (must be 0). */
+  readonly duplicates: number;
 }
 
 /** Cold start: startTopology → every instance ready, and memory per service. */

@@ -17,3 +17,4 @@ export * from './process-rss.js';
 export * from './revocation-bench.js';
 export * from './run-bench.js';
 export * from './throughput-bench.js';
+export * from './fanout-bench.js';

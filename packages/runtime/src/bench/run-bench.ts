@@ -4,9 +4,10 @@ import type { BenchTopologyOptions } from './bench-topology.js';
 import { normalizeBenchSettings, type BenchSettings } from './bench-settings.js';
 import { checkTargets } from './bench-targets.js';
 import { planThroughputRows } from './bench-plan.js';
-import type { ColdStartResult, FailoverResult, MachineInfo, RevocationResult, TargetCheck, ThroughputResult } from './bench-types.js';
+import type { ColdStartResult, FailoverResult, FanoutResult, MachineInfo, RevocationResult, TargetCheck, ThroughputResult } from './bench-types.js';
 import { measureColdStart } from './cold-start-bench.js';
 import { measureFailover } from './failover-bench.js';
+import { measureFanout } from './fanout-bench.js';
 import { readMachineInfo } from './machine-info.js';
 import { measureRevocationLag } from './revocation-bench.js';
 import { measureThroughput } from './throughput-bench.js';
@@ -23,6 +24,8 @@ export interface BenchReport {
   readonly throughput?: ThroughputResult;
   readonly revocation?: readonly RevocationResult[];
   readonly failover?: readonly FailoverResult[];
+  /** WebSocket fan-out latency, on the embedded bus (and on Redis). */
+  readonly fanout?: readonly FanoutResult[];
   readonly coldStart?: ColdStartResult;
   /** The issue's targets checked against this run's figures. */
   readonly targets: readonly TargetCheck[];
@@ -60,6 +63,7 @@ export async function runBench(input: Partial<BenchSettings> = {}, options: RunB
   let throughput: ThroughputResult | undefined;
   const revocation: RevocationResult[] = [];
   const failover: FailoverResult[] = [];
+  const fanout: FanoutResult[] = [];
   let coldStart: ColdStartResult | undefined;
 
   if (sections.has('throughput')) {
@@ -97,6 +101,16 @@ export async function runBench(input: Partial<BenchSettings> = {}, options: RunB
       emit({ type: 'failover', result });
     }
   }
+  if (sections.has('fanout')) {
+    const onRedis = available('redis');
+    emit({ type: 'section', section: 'fanout', detail: `1 sender, ${settings.receivers} WebSocket receivers over the chat instances, ${settings.messages} messages${onRedis ? ' (and with the bus on Redis)' : ''}` });
+    for (const backend of onRedis ? (['embedded', 'redis'] as const) : (['embedded'] as const)) {
+      aborted();
+      const result = await measureFanout({ backend, receivers: settings.receivers, messages: settings.messages, ...topology });
+      fanout.push(result);
+      emit({ type: 'fanout', result });
+    }
+  }
   if (sections.has('coldstart')) {
     aborted();
     const runs = settings.rounds;
@@ -115,6 +129,7 @@ export async function runBench(input: Partial<BenchSettings> = {}, options: RunB
     ...(throughput ? { throughput } : {}),
     ...(revocation.length > 0 ? { revocation } : {}),
     ...(failover.length > 0 ? { failover } : {}),
+    ...(fanout.length > 0 ? { fanout } : {}),
     ...(coldStart ? { coldStart } : {}),
     targets: checkTargets({ rows: throughput?.rows ?? [], rounds: throughput?.rounds ?? [] }),
     notes: [...describeCaveats(machine, throughput), ...missingBackends.map((note) => `Measurements on ${note}`)],

@@ -1,4 +1,6 @@
 import { request as httpRequest, type Agent } from 'node:http';
+import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
+import type { LookupFunction } from 'node:net';
 
 /** Why a request failed before an answer arrived. */
 export type HttpFailure =
@@ -8,6 +10,8 @@ export type HttpFailure =
   | 'timeout'
   /** The connection broke mid-way. */
   | 'reset'
+  /** The TLS handshake failed (an untrusted certificate, a name it does not cover). */
+  | 'tls'
   /** Anything else at the network level. */
   | 'network';
 
@@ -35,8 +39,12 @@ export interface HttpRequestOptions {
   readonly body?: unknown;
   /** @default 5000 */
   readonly timeoutMs?: number;
-  /** A keep-alive agent; the global agent when absent. */
-  readonly agent?: Agent;
+  /** A keep-alive agent (an https one for `https:` URLs); the global agent when absent. */
+  readonly agent?: Agent | HttpsAgent;
+  /** CA certificates (PEM) to trust for an `https:` URL, instead of the system's. */
+  readonly ca?: string;
+  /** Resolves the URL's host name for a new connection (the topology's DNS); the OS resolver when absent. */
+  readonly lookup?: LookupFunction;
 }
 
 /** Any HTTP answer; the body is parsed when it is JSON, else the text (undefined when empty). */
@@ -46,7 +54,7 @@ export interface HttpResponse {
   readonly body: unknown;
 }
 
-/** Sends one request with node:http; network failures reject with HttpRequestFailure. */
+/** Sends one request with node:http (node:https for an `https:` URL); network failures reject with HttpRequestFailure. */
 export function sendHttpRequest(options: HttpRequestOptions): Promise<HttpResponse> {
   const url = new URL(options.url);
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -57,8 +65,17 @@ export function sendHttpRequest(options: HttpRequestOptions): Promise<HttpRespon
   }
   const target = url.host;
   return new Promise((resolve, reject) => {
-    const requestOptions = { method: options.method ?? 'GET', headers, agent: options.agent, timeout: options.timeoutMs ?? 5000, ...(options.path === undefined ? {} : { path: options.path }) };
-    const req = httpRequest(url, requestOptions, (res) => {
+    const requestOptions = {
+      method: options.method ?? 'GET',
+      headers,
+      agent: options.agent,
+      timeout: options.timeoutMs ?? 5000,
+      ...(options.path === undefined ? {} : { path: options.path }),
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+      ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+    };
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, requestOptions as Parameters<typeof httpsRequest>[1], (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', (error) => reject(new HttpRequestFailure('reset', target, { cause: error })));
@@ -75,6 +92,7 @@ export function sendHttpRequest(options: HttpRequestOptions): Promise<HttpRespon
 
 function classify(error: NodeJS.ErrnoException): HttpFailure {
   if (error.code === 'ECONNREFUSED') return 'refused';
+  if (error.code?.startsWith('ERR_TLS') || error.code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || error.code === 'SELF_SIGNED_CERT_IN_CHAIN' || error.code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') return 'tls';
   if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return 'reset';
   return 'network';
 }

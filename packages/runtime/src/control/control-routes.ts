@@ -7,7 +7,7 @@ import { modeRoutes } from './mode-routes.js';
 /** What the control API needs of a topology (a fake one will do in tests). */
 export type ControlTopology = Pick<
   Topology,
-  'gatewayUrl' | 'gatewayUrls' | 'registryUrl' | 'dataDir' | 'timings' | 'readyMs' | 'instances' | 'modes' | 'setModes' | 'fault' | 'scale' | 'options'
+  'gatewayUrl' | 'gatewayUrls' | 'edge' | 'registryUrl' | 'dataDir' | 'timings' | 'readyMs' | 'instances' | 'modes' | 'setModes' | 'fault' | 'scale' | 'options'
 >;
 
 /** One authorized request to the control API. */
@@ -43,6 +43,8 @@ export interface ControlStatus {
   readonly gatewayUrl: string;
   /** Every running gateway instance. */
   readonly gatewayUrls: readonly string[];
+  /** URL by name, redirect, CA file (no certificate or key material) and DNS server. */
+  readonly edge: Omit<ControlTopology['edge'], 'tls'> & { readonly tls?: Omit<NonNullable<ControlTopology['edge']['tls']>, 'ca'> };
   readonly modes: ReturnType<ControlTopology['modes']>;
   /** The gateways' rate limiter and blacklist. */
   readonly limits: ControlTopology['options']['limits'];
@@ -70,12 +72,20 @@ export interface PhoneMessages {
   readonly messages: readonly PhoneMessage[];
 }
 
+/** The edge without the CA's PEM (its path is enough, and shorter). */
+function publicEdge(edge: ControlTopology['edge']): ControlStatus['edge'] {
+  if (!edge.tls) return edge;
+  const { ca: _pem, ...tls } = edge.tls;
+  return { ...edge, tls };
+}
+
 const statusRoute: ControlRoute = {
   method: 'GET',
   path: '/v1/status',
   handle: ({ topology }): ControlStatus => ({
     gatewayUrl: topology.gatewayUrl,
     gatewayUrls: topology.gatewayUrls,
+    edge: publicEdge(topology.edge),
     modes: topology.modes(),
     limits: topology.options.limits,
     registryUrl: topology.registryUrl,

@@ -1,3 +1,6 @@
+import { createEdgeClient } from '../client/edge-client.js';
+import { createEdgeResolver } from '../client/edge-resolver.js';
+import { createResolverLookup } from '../client/resolver-lookup.js';
 import { createGatewayClient, type GatewayClient } from '../client/gateway-client.js';
 import type { Topology } from '../topology/topology.js';
 import type { ScenarioContext, ScenarioGateway } from './dsl.js';
@@ -6,6 +9,7 @@ import { createScenarioControls } from './scenario-controls.js';
 import { createScenarioGateway, waitForHops } from './scenario-gateway.js';
 import { createScenarioPhone } from './scenario-phone.js';
 import { createScenarioUsers } from './scenario-users.js';
+import { createScenarioSockets, type ScenarioSocketTransport } from './scenario-websocket.js';
 import { createSecretRegistry } from './secrets.js';
 import { createStepRecorder, type StepEvent, type StepRecorder } from './step-recorder.js';
 import { sleepFor, waitUntil } from './wait-for.js';
@@ -20,6 +24,8 @@ export interface ScenarioContextOptions {
   readonly signal?: AbortSignal;
   /** How long a request's spans may take to arrive before its hops are recorded as seen. @default 1000 */
   readonly hopsTimeoutMs?: number;
+  /** How `ctx.websocket` reaches a gateway besides its URL (a CA, a server name, the topology's DNS). @default plain, system resolver */
+  readonly socketTransport?: ScenarioSocketTransport;
 }
 
 /** A context and what the runner reads back from it. */
@@ -29,14 +35,14 @@ export interface ScenarioSession {
   readonly recorder: Pick<StepRecorder, 'steps' | 'figures' | 'notes' | 'failure' | 'abort' | 'current'>;
   /** Replaces every secret the session handled (passwords, codes, tokens) by ‹secret›. */
   redact(text: string): string;
-  /** Closes the gateway clients' sockets. */
+  /** Closes the gateway clients' sockets and the scenario's WebSockets. */
   close(): void;
 }
 
 /**
  * Implements `ScenarioContext` over a running topology: gateways whose requests are recorded
- * with their hops in the current step, users made through the real flows, the phone, the
- * topology's controls, waitFor, expect, measure, note and sleep.
+ * with their hops in the current step, WebSockets through them, users made through the real
+ * flows, the phone, the topology's controls, waitFor, expect, measure, note and sleep.
  */
 export function createScenarioContext(options: ScenarioContextOptions): ScenarioSession {
   const { topology, signal } = options;
@@ -45,10 +51,12 @@ export function createScenarioContext(options: ScenarioContextOptions): Scenario
   const clients = new Map<string, { client: GatewayClient; gateway: ScenarioGateway }>();
 
   // One client per gateway URL, made on first use: a scaled-up gateway appears in ctx.gateways.
+  // The edge's URL (`https://www.topolab.test:PORT`) resolves through dns#1; each gateway's own URL is dialled as is.
   const gatewayFor = (url: string): ScenarioGateway => {
     let entry = clients.get(url);
     if (!entry) {
-      const client = createGatewayClient(url);
+      const edge = topology.edge;
+      const client = url === edge.url ? createEdgeClient(edge) : createGatewayClient(url, edge.tls ? { ca: edge.tls.ca } : {});
       const gateway = createScenarioGateway({ client, traces: topology.traces, recorder, secrets, ...(options.hopsTimeoutMs === undefined ? {} : { hopsTimeoutMs: options.hopsTimeoutMs }) });
       entry = { client, gateway };
       clients.set(url, entry);
@@ -57,17 +65,38 @@ export function createScenarioContext(options: ScenarioContextOptions): Scenario
   };
   const withSignal = signal ? { signal } : {};
   const phone = createScenarioPhone({ topology, secrets, ...withSignal });
+  // By default a socket reaches the edge as ctx.gateway does: its CA, and dns#1 for its name.
+  const edge = topology.edge;
+  const transport: ScenarioSocketTransport = options.socketTransport ?? {
+    ...(edge.tls ? { ca: edge.tls.ca } : {}),
+    ...(edge.dns ? { lookup: createResolverLookup(createEdgeResolver({ host: edge.dns.host, port: edge.dns.port, zone: edge.dns.zone })) } : {}),
+  };
+  const sockets = createScenarioSockets({
+    traces: topology.traces,
+    recorder,
+    secrets,
+    transport,
+    ...(options.hopsTimeoutMs === undefined ? {} : { hopsTimeoutMs: options.hopsTimeoutMs }),
+  });
   const modes = topology.modes();
 
   const context: ScenarioContext = {
     step: (title, fn) => recorder.step(title, fn),
     get gateway() {
-      return gatewayFor(topology.gatewayUrl);
+      return gatewayFor(topology.edge.url);
     },
     get gateways() {
       return topology.gatewayUrls.map(gatewayFor);
     },
-    users: createScenarioUsers({ gateway: () => gatewayFor(topology.gatewayUrl), phone, secrets }),
+    websocket: (path, { gateway, ...socketOptions } = {}) => sockets.open((gateway ?? gatewayFor(topology.gatewayUrl)).url, path, socketOptions),
+    get plainHttp() {
+      const { redirectUrl } = topology.edge;
+      return redirectUrl ? gatewayFor(redirectUrl) : undefined;
+    },
+    get edge() {
+      return topology.edge;
+    },
+    users: createScenarioUsers({ gateway: () => gatewayFor(topology.edge.url), phone, secrets }),
     phone: { messages: phone.messages, lastCode: phone.lastCode },
     topology: createScenarioControls({ topology, note: (text) => recorder.note(text) }),
     modes,
@@ -87,6 +116,7 @@ export function createScenarioContext(options: ScenarioContextOptions): Scenario
     close() {
       for (const { client } of clients.values()) client.close();
       clients.clear();
+      sockets.closeAll();
     },
   };
 }

@@ -1,8 +1,10 @@
 import type { AuthModeName, DiscoveryModeName, LimitSettings, ServiceName, TimingsPreset, TopologyBackends, TopologyModes } from '@topolab/services/contract';
 import type { GatewayRequest, GatewayResponse } from '../client/gateway-client.js';
+import type { WebSocketClient } from '../client/websocket-client.js';
 import type { PhoneMessage } from '../control/control-routes.js';
 import type { Hop } from '../telemetry/hops.js';
 import type { FaultAction } from '../topology/faults.js';
+import type { TopologyEdge } from '../topology/topology.js';
 
 /** The topology a scenario needs, on top of the defaults (ports are always OS-assigned). */
 export interface ScenarioTopology {
@@ -18,6 +20,8 @@ export interface ScenarioTopology {
    * @default the run's backends (`topolab run --cache redis`), else every part embedded
    */
   readonly backends?: Partial<TopologyBackends>;
+  /** HTTPS at the gateways with the topology's CA (and 308 on plain HTTP). @default the run's: on, unless `topolab run --no-tls` */
+  readonly tls?: boolean;
 }
 
 /** The mode combinations a scenario fits; a missing list means every mode of that axis. */
@@ -65,6 +69,25 @@ export interface ScenarioGateway {
   post<T = unknown>(path: string, body?: unknown, options?: { token?: string; headers?: Readonly<Record<string, string>> }): Promise<GatewayResponse<T>>;
   put<T = unknown>(path: string, body?: unknown, options?: { token?: string; headers?: Readonly<Record<string, string>> }): Promise<GatewayResponse<T>>;
 }
+
+/** Options of `ctx.websocket`. */
+export interface ScenarioWebSocketOptions {
+  /** Access token for the handshake. */
+  readonly token?: string;
+  /** `header` (`Authorization: Bearer`) or `subprotocol` (`bearer, <token>`, as a browser sends it). @default 'header' */
+  readonly tokenVia?: 'header' | 'subprotocol';
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The gateway to connect through. @default ctx.gateway */
+  readonly gateway?: ScenarioGateway;
+  /** How long the handshake may take. @default 5000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * An open WebSocket of a scenario: `send(frame)` (objects as JSON), `next(predicate, { timeoutMs })`
+ * to await a frame, `received`, `closed` (`{ code, reason }`) and `close()`.
+ */
+export type ScenarioWebSocket = WebSocketClient;
 
 /** Users made through the real flows (register → SMS code → verify → login → SMS code → verify). */
 export interface ScenarioUsers {
@@ -156,10 +179,21 @@ export interface Expectation<T> {
 export interface ScenarioContext {
   /** Runs one narrated step; every request made through `ctx.gateway(s)` inside it is recorded with its hops. */
   step<T>(title: string, fn: () => Promise<T> | T): Promise<T>;
-  /** gateway#1. */
+  /** The topology's edge as a user meets it: `https://www.topolab.test:PORT`, resolved through dns#1 (the lookup is a request's first hop), trusting the topology's CA. */
   readonly gateway: ScenarioGateway;
-  /** Every gateway, in order. */
+  /** Every gateway by its own address, in order (gateway#2 at 127.0.2.2 on Linux). */
   readonly gateways: readonly ScenarioGateway[];
+  /** The plain-HTTP listener of gateway#1, which answers 308 to HTTPS; undefined without TLS. Redirects are not followed. */
+  readonly plainHttp: ScenarioGateway | undefined;
+  /** URLs, CA and DNS server of the edge (see `Topology.edge`). */
+  readonly edge: TopologyEdge;
+  /**
+   * Opens a WebSocket through a gateway (`ws:` from its `http:` URL, `wss:` from `https:`); the
+   * handshake is recorded in the current step with its hops (`GET /chat/ws 101  gateway#1 → chat#2`).
+   * A refused handshake rejects with CLIENT_WEBSOCKET_REFUSED, its status and code in `details`.
+   * Sockets still open when the scenario ends are closed.
+   */
+  websocket(path: string, options?: ScenarioWebSocketOptions): Promise<ScenarioWebSocket>;
   readonly users: ScenarioUsers;
   readonly phone: ScenarioPhone;
   readonly topology: ScenarioControls;

@@ -76,12 +76,14 @@ export async function runOneScenario(options: RunOneOptions): Promise<ScenarioRu
   try {
     const { topology: shape } = scenario;
     topology = await options.startTopology({
+      tls: true,
       ...options.topologyDefaults,
       dataDir,
       gatewayPort: 0,
       modes,
       ...(shape?.replicas ? { replicas: shape.replicas } : {}),
       ...(shape?.timings ? { timings: shape.timings } : {}),
+      ...(shape?.tls === undefined ? {} : { tls: shape.tls }),
       limits: shape?.limits ?? limitsOff,
     });
     emit({ type: 'scenario.ready', name: scenario.name, modes, readyMs: topology.readyMs, dataDir });

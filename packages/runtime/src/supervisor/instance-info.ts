@@ -10,6 +10,8 @@ export interface InstanceInfo {
   /** The address it listens on: the one asked for until `ready`, then the one it reported. */
   readonly host: string;
   readonly port: number;
+  /** Other listeners it reported with `ready`, by name (`http`: a gateway's redirect to HTTPS; `dns`). */
+  readonly endpoints: Readonly<Record<string, { readonly host: string; readonly port: number }>>;
   readonly pid: number | undefined;
   readonly state: InstanceState;
   /** The last condition the instance reported itself (`registered`, `degraded`), if any. */

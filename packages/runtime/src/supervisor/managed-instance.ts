@@ -60,6 +60,7 @@ export function launchInstance(options: LaunchOptions): ManagedInstance {
   const log = openInstanceLog(logFile, { header: `--- ${new Date().toISOString()} supervisor: starting ${id} (${spec.entry})` });
   const replies = createCommandReplies(id);
   let host = options.host;
+  let endpoints: InstanceInfo['endpoints'] = {};
   let port = options.port;
   let state: InstanceState = 'starting';
   let stateBeforePause: InstanceState = 'starting';
@@ -126,6 +127,7 @@ export function launchInstance(options: LaunchOptions): ManagedInstance {
         clearTimeout(startTimer);
         host = message.address.host;
         port = message.address.port;
+        endpoints = message.endpoints ?? {};
         readyAt = Date.now();
         if (state === 'paused') stateBeforePause = 'ready';
         else setState('ready');
@@ -203,6 +205,7 @@ export function launchInstance(options: LaunchOptions): ManagedInstance {
       index,
       host,
       port,
+      endpoints,
       pid: child.pid,
       state,
       condition,

@@ -58,12 +58,27 @@ function hostOf(address: string): string {
   return host.replace(/^\[(.*)\]$/, '$1');
 }
 
+/** Whether a hop is the DNS lookup that came before the request (dns#1's span, joined through the resolver's EDNS option). */
+export function isLookupHop(hop: Pick<Hop, 'service'>): boolean {
+  return hop.service === 'dns';
+}
+
+/** `dns#1 (www.topolab.test → 127.0.0.1, 127.0.2.2)`: what a lookup hop answered. */
+export function formatLookupHop(hop: Hop): string {
+  const name = hop.name.replace(/^DNS \S+ /, '');
+  const answers = typeof hop.attributes.answers === 'string' ? hop.attributes.answers.split(',').join(', ') : String(hop.attributes.rcode ?? 'no answer');
+  return `${hop.instanceId} (${name} → ${answers})`;
+}
+
 /**
- * Renders hops on one line: `gateway#1 → auth#1 @127.0.3.1 → sms#1 @127.0.4.1  12.3 ms`
- * (the first hop's duration is the whole request's).
+ * Renders hops on one line: `dns#1 (www.topolab.test → 127.0.0.1) → gateway#1 @127.0.0.1 →
+ * auth#1 @127.0.3.1  12.3 ms` (the duration is the first server hop's, the whole request's).
  */
 export function formatHops(hops: readonly Hop[]): string {
   if (hops.length === 0) return '(no hops)';
-  const path = hops.map((hop, i) => (i === 0 || hop.address === '' ? hop.instanceId : `${hop.instanceId} @${hostOf(hop.address)}`)).join(' → ');
-  return `${path}  ${hops[0]!.durationMs.toFixed(1)} ms`;
+  const path = hops
+    .map((hop, i) => (isLookupHop(hop) ? formatLookupHop(hop) : i === 0 || hop.address === '' ? hop.instanceId : `${hop.instanceId} @${hostOf(hop.address)}`))
+    .join(' → ');
+  const first = hops.find((hop) => !isLookupHop(hop)) ?? hops[0]!;
+  return `${path}  ${first.durationMs.toFixed(1)} ms`;
 }

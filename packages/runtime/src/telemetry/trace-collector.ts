@@ -36,7 +36,8 @@ export interface TraceCollector {
 /** Whether a root server span is among `spans`. */
 function hasRoot(spans: readonly Span[], parentSpanId: string | undefined): boolean {
   return spans.some((span) => {
-    if (span.kind !== 'server') return false;
+    // A lookup at dns#1 shares the client's parent span but comes before the request: not its root.
+    if (span.kind !== 'server' || span.service === 'dns') return false;
     if (span.parentSpanId === undefined || span.service === 'gateway') return true;
     if (parentSpanId !== undefined) return span.parentSpanId === parentSpanId;
     return !spans.some((other) => other.spanId === span.parentSpanId);

@@ -2,6 +2,8 @@ import type { ServiceSpec } from '@topolab/services/contract';
 
 /** The gateway's public port when none is given. */
 export const defaultGatewayPort = 8080;
+/** The gateway's HTTPS port when TLS is on and none is given. */
+export const defaultHttpsPort = 8443;
 /** The host the gateway's first instance binds when none is given, so `http://127.0.0.1:8080` works. */
 export const defaultGatewayHost = '127.0.0.1';
 

@@ -1,4 +1,4 @@
-import type { ServiceSpec } from '@topolab/services/contract';
+import { envNames, type ServiceSpec } from '@topolab/services/contract';
 import { isTopolabError } from '../errors/topolab-error.js';
 import type { InstanceInfo } from '../supervisor/instance-info.js';
 import { isLiveState } from '../supervisor/instance-state.js';
@@ -6,6 +6,7 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import { formatHttpUrl, planAddress } from './addresses.js';
 import { colocatedUrlEnvName, colocatedWith } from './colocation.js';
 import { instanceLogFile } from './data-dir.js';
+import type { EdgePlan, GatewayListen } from './edge-plan.js';
 import { buildInstanceEnv } from './instance-env.js';
 import { portInUse } from './port-check.js';
 import type { ProgramPlan } from './program-instances.js';
@@ -23,6 +24,8 @@ export interface InstanceStarterOptions {
   readonly modes: () => TopologyModes;
   /** Addresses, backend variables and launches of the real servers (redis-server, nginx). */
   readonly programs: ProgramPlan;
+  /** The gateways' listeners (shared ports, TLS files). */
+  readonly edge: EdgePlan;
 }
 
 /**
@@ -39,7 +42,8 @@ export type StartInstanceOf = (spec: ServiceSpec, index: number, port?: number) 
  * once, through its own spawner.
  */
 export function createInstanceStarter(starter: InstanceStarterOptions): StartInstanceOf {
-  const { options, supervisor, programs } = starter;
+  const { options, supervisor, programs, edge } = starter;
+  let dnsPort: number | undefined;
 
   async function companionEnv(spec: ServiceSpec, index: number): Promise<Record<string, string>> {
     const env: Record<string, string> = {};
@@ -51,8 +55,31 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
     return env;
   }
 
+  async function addressOf(spec: ServiceSpec, index: number): Promise<{ host: string; port: number; gateway?: GatewayListen }> {
+    if (spec.program) return programs.addressOf(spec, index);
+    if (spec.name === 'gateway') {
+      const gateway = await edge.listenOf(index);
+      return { host: gateway.host, port: gateway.port, gateway };
+    }
+    return planAddress({ spec, index });
+  }
+
+  /** Variables only some services read: the gateways' limits, modes and edge; dns#1's port. */
+  async function serviceEnv(spec: ServiceSpec, gateway: GatewayListen | undefined): Promise<Record<string, string>> {
+    if (spec.name === 'gateway' && gateway) return { ...limitsEnv(options.limits), ...modesEnv(starter.modes()), ...(await edge.envOf(gateway)) };
+    // A restarted dns#1 comes back on the port clients know.
+    if (spec.name === 'dns') return { [envNames.dnsPort]: String(dnsPort ?? options.dnsPort) };
+    return {};
+  }
+
   async function start(spec: ServiceSpec, index: number, pinnedPort?: number): Promise<InstanceInfo> {
-    const planned = spec.program ? await programs.addressOf(spec, index) : planAddress({ spec, index, gatewayHost: options.gatewayHost, gatewayPort: options.gatewayPort });
+    let planned: Awaited<ReturnType<typeof addressOf>>;
+    try {
+      planned = await addressOf(spec, index);
+    } catch (error) {
+      if (spec.name === 'gateway') edge.fail(error);
+      throw error;
+    }
     const { host } = planned;
     const port = pinnedPort ?? planned.port;
     const registryUrl = spec.name === 'registry' ? '' : starter.registryUrl();
@@ -64,14 +91,18 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
       extra: {
         ...options.env,
         ...(await programs.envFor(spec)),
-        ...(spec.name === 'gateway' ? { ...limitsEnv(options.limits), ...modesEnv(starter.modes()) } : {}),
+        ...(await serviceEnv(spec, planned.gateway)),
         ...(await companionEnv(spec, index)),
       },
     });
     try {
       const spawn = spec.program ? { spawn: await programs.spawnerOf(spec, index, { host, port }, registryUrl) } : {};
-      return await supervisor.startInstance({ spec, index, host, port, env, logFile: instanceLogFile(options.dataDir, spec.name, index), ...spawn });
+      const info = await supervisor.startInstance({ spec, index, host, port, env, logFile: instanceLogFile(options.dataDir, spec.name, index), ...spawn });
+      if (spec.name === 'gateway') edge.learn(info);
+      if (spec.name === 'dns') dnsPort ??= info.endpoints.dns?.port;
+      return info;
     } catch (error) {
+      if (spec.name === 'gateway') edge.fail(error);
       // The port can be taken between the pre-check and the gateway's listen.
       if (spec.name === 'gateway' && port !== 0 && isTopolabError(error) && error.lastLines?.some((line) => line.includes('EADDRINUSE'))) {
         throw portInUse(host, port, error, error.lastLines);

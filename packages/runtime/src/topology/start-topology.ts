@@ -7,7 +7,11 @@ import type { InstanceInfo } from '../supervisor/instance-info.js';
 import { createSupervisor } from '../supervisor/supervisor.js';
 import type { SupervisorEvent } from '../supervisor/supervisor-events.js';
 import { createTraceCollector } from '../telemetry/trace-collector.js';
-import { formatHttpUrl, gatewayPortOf } from './addresses.js';
+import { edgeNames } from '@topolab/services/contract';
+import { createEdgeResolver } from '../client/edge-resolver.js';
+import { ensureTlsMaterial } from '../edge/tls-material.js';
+import { formatHttpUrl } from './addresses.js';
+import { createEdgePlan, type EdgePlan } from './edge-plan.js';
 import { startCatalogPoller, type CatalogPoller } from './catalog-poller.js';
 import { prepareDataDir } from './data-dir.js';
 import { createFaultInjector } from './faults.js';
@@ -19,12 +23,56 @@ import { assertPortFree } from './port-check.js';
 import { scaleService } from './scale.js';
 import { createSerialQueue } from './serial-queue.js';
 import { orderStartLayers } from './start-layers.js';
-import type { InstanceView, Topology } from './topology.js';
+import type { InstanceView, Topology, TopologyEdge } from './topology.js';
 import { createTopologyEventHub, type TopologyEvent } from './topology-events.js';
 import { allowsNoAuth, validateModes, type TopologyModes } from './topology-modes.js';
 import { normalizeTopologyOptions, type TopologyOptions } from './topology-options.js';
 
-export type { InstanceView, Topology } from './topology.js';
+export type { InstanceView, Topology, TopologyEdge } from './topology.js';
+
+/** Fails fast with TOPOLOGY_PORT_IN_USE when a pinned gateway port (HTTP or HTTPS) is taken. */
+async function assertGatewayPortsFree(edge: EdgePlan, gateways: number): Promise<void> {
+  for (let index = 1; index <= gateways; index += 1) {
+    if (edge.sharesPorts && index > 1 && (edge.port() === undefined || edge.redirectPort() === undefined)) return;
+    const listen = await edge.listenOf(index);
+    await assertPortFree(listen.host, listen.port);
+    if (listen.redirectPort !== undefined) await assertPortFree(listen.host, listen.redirectPort);
+  }
+}
+
+/** What users and clients need to reach the gateways: the URL by name, the CA to trust, the DNS server that resolves the name. */
+function describeEdge(edge: EdgePlan, gatewayUrl: string, dns: InstanceInfo | undefined): TopologyEdge {
+  const dnsEndpoint = dns && isLiveState(dns.state) ? dns.endpoints.dns : undefined;
+  const scheme = edge.tls ? 'https' : 'http';
+  const port = edge.port();
+  const redirectPort = edge.redirectPort();
+  const gateway = gatewayUrl ? new URL(gatewayUrl) : undefined;
+  return {
+    url: dnsEndpoint && edge.sharesPorts && port !== undefined ? `${scheme}://${edgeNames.www}:${port}` : gatewayUrl,
+    gatewayUrl,
+    ...(edge.tls && gateway && redirectPort !== undefined ? { redirectUrl: `http://${gateway.hostname}:${redirectPort}` } : {}),
+    ...(edge.tls ? { tls: { caFile: edge.tls.caFile, ca: edge.tls.ca, certFile: edge.tls.certFile, notAfter: edge.tls.notAfter.toISOString(), caFingerprint: edge.tls.caFingerprint, reused: edge.tls.reused } } : {}),
+    ...(dnsEndpoint ? { dns: { host: dnsEndpoint.host, port: dnsEndpoint.port, zone: edgeNames.zone, name: edgeNames.www } } : {}),
+  };
+}
+
+/**
+ * Waits (up to 3 s) until dns#1 answers the edge's name with every gateway, as the runtime
+ * waits for registrations: dns#1 learns of a gateway from the registry's push, which can come a
+ * moment after the gateway reported ready, and a first request by name must not miss it.
+ */
+async function waitForEdgeRecords(edge: TopologyEdge, gateways: readonly InstanceInfo[]): Promise<void> {
+  if (!edge.dns || gateways.length === 0 || edge.url === edge.gatewayUrl) return;
+  const expected = [...new Set(gateways.map((info) => info.host))].sort();
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    // A fresh resolver each time: nothing cached between attempts.
+    const resolver = createEdgeResolver({ host: edge.dns.host, port: edge.dns.port, zone: edge.dns.zone, timeoutMs: 200 });
+    const found = await resolver.lookup(edge.dns.name).then((answer) => [...answer.addresses].sort(), () => []);
+    if (found.length === expected.length && found.every((address, i) => address === expected[i])) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /**
  * Starts a whole topology: registry first, then every service that starts after it, each
@@ -37,9 +85,16 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   const options = normalizeTopologyOptions(topologyOptions);
   const { manifest } = options;
   prepareDataDir(options.dataDir, { fresh: options.fresh });
-  if (manifest.some((spec) => spec.name === 'gateway')) {
-    for (let index = 1; index <= (options.replicas.gateway ?? 1); index += 1) await assertPortFree(options.gatewayHost, gatewayPortOf(index, options.gatewayPort));
-  }
+  const gatewaySpec = manifest.find((spec) => spec.name === 'gateway');
+  const edge = createEdgePlan({
+    gatewaySpec: gatewaySpec ?? { name: 'gateway', addressOctet: 2 },
+    gatewayHost: options.gatewayHost,
+    httpPort: options.gatewayPort,
+    httpsPort: options.httpsPort,
+    // Issued (or read back) while the first services start; the gateways wait for it.
+    tls: options.tls && gatewaySpec ? ensureTlsMaterial(options.dataDir) : undefined,
+  });
+  if (gatewaySpec) await assertGatewayPortsFree(edge, options.replicas.gateway ?? 1);
 
   const hub = createTopologyEventHub();
   if (topologyOptions.onEvent) hub.subscribe(topologyOptions.onEvent);
@@ -69,7 +124,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   let stopped = false;
   const specOf = (service: string) => manifest.find((spec) => spec.name === service);
   const programs = createProgramPlan({ manifest, backends: options.backends, programs: options.programs, dataDir: options.dataDir });
-  const startOne = createInstanceStarter({ options, supervisor, registryUrl: () => registryUrl, modes: () => modes, programs });
+  const startOne = createInstanceStarter({ options, supervisor, registryUrl: () => registryUrl, modes: () => modes, programs, edge });
 
   try {
     for (const layer of orderStartLayers(manifest)) {
@@ -85,10 +140,11 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   }
 
   const gateway = supervisor.get('gateway#1');
-  const gatewayUrl = gateway ? formatHttpUrl(gateway.host, gateway.port) : '';
+  const gatewayUrl = gateway ? edge.urlOf(gateway) : '';
   const poller: CatalogPoller | undefined = registryUrl
     ? startCatalogPoller({ registryUrl, markerSpanId: pollMarker, onCatalog: (catalog) => stats.recordCatalog(catalog) })
     : undefined;
+  await waitForEdgeRecords(describeEdge(edge, gatewayUrl, supervisor.get('dns#1')), supervisor.list().filter((info) => info.service === 'gateway'));
   const readyMs = performance.now() - started;
   hub.emit({ type: 'topology.ready', time: Date.now(), readyMs, gatewayUrl, registryUrl });
 
@@ -115,7 +171,10 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
         .list()
         .filter((info) => info.service === 'gateway' && isLiveState(info.state))
         .sort((a, b) => a.index - b.index)
-        .map((info) => formatHttpUrl(info.host, info.port));
+        .map((info) => edge.urlOf(info));
+    },
+    get edge() {
+      return describeEdge(edge, gatewayUrl, supervisor.get('dns#1'));
     },
     registryUrl,
     dataDir: options.dataDir,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { serviceManifest, timingsPresets, type LogLevel, type ServiceName, type ServiceSpec, type Timings, type TimingsPreset, type LimitSettings } from '@topolab/services/contract';
 import { findPrograms, normalizeBackends, selectServices, type BackendOptions, type NormalizedBackends } from '../backends/topology-backends.js';
 import { runtimeError } from '../errors/error-codes.js';
-import { defaultGatewayHost, defaultGatewayPort, gatewayPortOf } from './addresses.js';
+import { defaultGatewayHost, defaultGatewayPort, defaultHttpsPort, gatewayPortOf } from './addresses.js';
 import type { TopologyEventListener } from './topology-events.js';
 import { validateLimits } from './topology-limits.js';
 import { allowsNoAuth, validateModes, type TopologyModes } from './topology-modes.js';
@@ -15,8 +15,22 @@ export interface TopologyOptions {
   readonly fresh?: boolean;
   /** The gateway's public port; 0 picks a free one. @default 8080 */
   readonly gatewayPort?: number;
-  /** The host every gateway binds (gateway #n on port `gatewayPort + n - 1`). @default '127.0.0.1' */
+  /**
+   * The host gateway #1 binds. Where every 127.x address is loopback (Linux) and this is one,
+   * gateway #n (n ≥ 2) binds 127.0.2.n on the same ports, so DNS lists one A record per gateway;
+   * elsewhere gateway #n takes port `gatewayPort + n - 1` on this host. @default '127.0.0.1'
+   */
   readonly gatewayHost?: string;
+  /**
+   * Serve HTTPS with a certificate from a local CA kept in `<dataDir>/tls` (issued at the
+   * first start, reused while valid); `gatewayPort` then only answers 308 to HTTPS.
+   * @default false (plain HTTP on gatewayPort)
+   */
+  readonly tls?: boolean;
+  /** The gateways' HTTPS port with `tls`. @default 8443, or 0 (a free one) when gatewayPort is 0 */
+  readonly httpsPort?: number;
+  /** The port dns#1 answers on (UDP and TCP). @default 0 (a free one) */
+  readonly dnsPort?: number;
   /**
    * Instances per service (1..9). The registry runs one; a colocated service (a sidecar)
    * follows its host's count. Gateway #n listens on `gatewayPort + n - 1`.
@@ -55,6 +69,9 @@ export interface NormalizedTopologyOptions {
   readonly fresh: boolean;
   readonly gatewayPort: number;
   readonly gatewayHost: string;
+  readonly tls: boolean;
+  readonly httpsPort: number;
+  readonly dnsPort: number;
   readonly replicas: Readonly<Record<string, number>>;
   /** The modes the gateways start with. */
   readonly modes: TopologyModes;
@@ -85,10 +102,11 @@ const invalid = (message: string) => runtimeError('CONFIG_INVALID', { message })
  */
 export function normalizeTopologyOptions(options: TopologyOptions): NormalizedTopologyOptions {
   if (typeof options.dataDir !== 'string' || options.dataDir.trim() === '') throw invalid('Expected the `dataDir` option to be a non-empty path.');
-  const gatewayPort = options.gatewayPort ?? defaultGatewayPort;
-  if (!Number.isInteger(gatewayPort) || gatewayPort < 0 || gatewayPort > 65535) {
-    throw invalid(`Expected the \`gatewayPort\` option to be an integer from 0 to 65535, got ${String(gatewayPort)}.`);
-  }
+  const gatewayPort = validatePort('gatewayPort', options.gatewayPort ?? defaultGatewayPort);
+  const httpsPort = validatePort('httpsPort', options.httpsPort ?? (gatewayPort === 0 ? 0 : defaultHttpsPort));
+  const dnsPort = validatePort('dnsPort', options.dnsPort ?? 0);
+  const tls = options.tls ?? false;
+  if (tls && gatewayPort !== 0 && gatewayPort === httpsPort) throw invalid(`The HTTP and HTTPS ports must differ, got ${gatewayPort} for both.`);
   const timingsPreset = options.timings ?? 'compressed';
   if (!Object.hasOwn(timingsPresets, timingsPreset)) throw invalid(`Expected the \`timings\` option to be compressed or realistic, got ${String(timingsPreset)}.`);
   const startTimeoutMs = validatePositive('startTimeoutMs', options.startTimeoutMs ?? 10_000);
@@ -108,6 +126,9 @@ export function normalizeTopologyOptions(options: TopologyOptions): NormalizedTo
     fresh: options.fresh ?? false,
     gatewayPort,
     gatewayHost: options.gatewayHost ?? defaultGatewayHost,
+    tls,
+    httpsPort,
+    dnsPort,
     replicas: Object.freeze(replicas),
     modes: validateModes(options.modes ?? {}, undefined, { noAuth: allowsNoAuth(env) }),
     limits: validateLimits(options.limits ?? {}),
@@ -170,6 +191,11 @@ export function validateGatewayPorts(gatewayPort: number, gateways: number): voi
       details: { service: 'gateway', replicas: gateways },
     });
   }
+}
+
+function validatePort(name: string, port: number): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid(`Expected the \`${name}\` option to be an integer from 0 to 65535, got ${String(port)}.`);
+  return port;
 }
 
 function validatePositive(name: string, value: number): number {

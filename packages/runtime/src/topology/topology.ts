@@ -18,12 +18,28 @@ export interface InstanceView extends InstanceInfo, InstanceCounters {
   readonly zombie: boolean;
 }
 
+/** How clients reach the gateways. */
+export interface TopologyEdge {
+  /** `https://www.topolab.test:8443` while dns#1 runs and the gateways share their ports, else `gatewayUrl`. */
+  readonly url: string;
+  /** Gateway #1 by address (`https://127.0.0.1:8443`). */
+  readonly gatewayUrl: string;
+  /** The plain-HTTP port that answers 308 to HTTPS (`http://127.0.0.1:8080`); only with TLS. */
+  readonly redirectUrl?: string;
+  /** The local CA the gateway certificate chains to (trust `caFile` with `curl --cacert`); only with TLS. */
+  readonly tls?: { readonly caFile: string; readonly ca: string; readonly certFile: string; readonly notAfter: string; readonly caFingerprint: string; readonly reused: boolean };
+  /** dns#1, authoritative for `zone`: `dig @host -p port name`. */
+  readonly dns?: { readonly host: string; readonly port: number; readonly zone: string; readonly name: string };
+}
+
 /** A running topology. */
 export interface Topology {
-  /** `http://127.0.0.1:8080`: gateway #1, where users send requests. */
+  /** `http://127.0.0.1:8080` (`https://127.0.0.1:8443` with TLS): gateway #1, where users send requests. */
   readonly gatewayUrl: string;
-  /** The URL of every running gateway instance, by index (`--replicas gateway=2`: 8080, 8081). */
+  /** The URL of every running gateway instance, by index (gateway #n on 127.0.2.n, same port, on Linux). */
   readonly gatewayUrls: readonly string[];
+  /** The edge: URL by name, CA, redirect and DNS server. */
+  readonly edge: TopologyEdge;
   /** `http://127.0.1.1:<port>`. */
   readonly registryUrl: string;
   /** Absolute path of the data dir. */

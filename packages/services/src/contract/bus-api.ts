@@ -37,12 +37,14 @@ export interface BusBacklog<T = unknown> {
   readonly messages: readonly BusMessage<T>[];
 }
 
-/** Topics topolab uses, with their payloads. Payloads never hold a token, only its id. */
+/** Topics topolab uses, with their payloads. Payloads never hold a token, only its id (chat messages carry their text: the bus never logs data). */
 export const busTopics = Object.freeze({
   /** An access token (and its family) was revoked: logout, refresh-token reuse. */
   tokenRevoked: 'token.revoked',
   /** A user verified their phone number. */
   userVerified: 'user.verified',
+  /** A chat message was stored; every chat instance delivers it to its sockets in the room (`ChatMessageEvent`). */
+  chatMessage: 'chat.message',
 } as const);
 
 /** Data of `token.revoked`: the jti of each revoked access token, whose, and until when it would have been valid. */

@@ -60,6 +60,17 @@ export const envNames = Object.freeze({
   nginxInstance: 'TOPOLAB_NGINX_INSTANCE',
   /** `127.0.0.1:41234`: the supervisor's syslog receiver for nginx's access log (its spans). */
   nginxLogAddress: 'TOPOLAB_NGINX_LOG_ADDRESS',
+  /** PEM files of the gateway's TLS certificate (chain) and key; unset without TLS (`--no-tls`). */
+  tlsCertFile: 'TOPOLAB_TLS_CERT_FILE',
+  tlsKeyFile: 'TOPOLAB_TLS_KEY_FILE',
+  /** The gateway's plain-HTTP port, which answers 308 to the HTTPS URL while TLS is on (0: any). */
+  redirectPort: 'TOPOLAB_REDIRECT_PORT',
+  /** The HTTPS port the redirect points to (the public one, shared by every gateway). */
+  httpsPort: 'TOPOLAB_HTTPS_PORT',
+  /** The DNS zone the dns service is authoritative for (`topolab.test`). */
+  dnsZone: 'TOPOLAB_DNS_ZONE',
+  /** The port the dns service answers on, UDP and TCP (0: any). */
+  dnsPort: 'TOPOLAB_DNS_PORT',
 } as const);
 
 /** The name of one `TOPOLAB_*` variable. */

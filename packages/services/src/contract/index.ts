@@ -13,3 +13,5 @@ export * from './limits.js';
 export * from './backends.js';
 export * from './programs.js';
 export * from './nginx-log.js';
+export * from './edge.js';
+export * from './chat-api.js';

@@ -9,7 +9,14 @@ export interface InstanceAddress {
 /** Messages an instance sends to the supervisor over the IPC channel. */
 export type ChildMessage =
   /** Listening, registered (domain services), serving. */
-  | { readonly type: 'ready'; readonly instanceId: string; readonly address: InstanceAddress; readonly pid: number }
+  | {
+      readonly type: 'ready';
+      readonly instanceId: string;
+      readonly address: InstanceAddress;
+      readonly pid: number;
+      /** Listeners besides `address`, by name (`http`: the gateway's redirect to HTTPS; `dns`: UDP and TCP). */
+      readonly endpoints?: Readonly<Record<string, InstanceAddress>>;
+    }
   /** A log line. */
   | { readonly type: 'log'; readonly record: LogRecord }
   /** Finished spans, batched. */

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { usesRedis, type TopologyBackends } from './backends.js';
 
 /** Every service topolab can run. */
-export type ServiceName = 'registry' | 'gateway' | 'lb' | 'bus' | 'cache' | 'sidecar' | 'auth' | 'sms' | 'profile' | 'mail' | 'redis' | 'nginx-sync' | 'nginx';
+export type ServiceName = 'registry' | 'gateway' | 'lb' | 'bus' | 'cache' | 'sidecar' | 'auth' | 'sms' | 'profile' | 'mail' | 'redis' | 'nginx-sync' | 'nginx' | 'dns' | 'chat';
 
 /** A real server from the system, run instead of a Node entry. */
 export interface ProgramSpec {
@@ -70,6 +70,8 @@ export const serviceManifest: readonly ServiceSpec[] = Object.freeze([
   { name: 'auth', entry: entryOf('auth'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 3, startAfter: ['registry', 'redis'] },
   { name: 'profile', entry: entryOf('profile'), kind: 'domain', defaultReplicas: 2, ownsData: true, addressOctet: 5, startAfter: ['registry'] },
   { name: 'mail', entry: entryOf('mail'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 10, startAfter: ['registry'] },
+  // Real-time rooms over WebSocket; two instances by default, fanning messages out to each other through the bus.
+  { name: 'chat', entry: entryOf('chat'), kind: 'domain', defaultReplicas: 2, ownsData: true, addressOctet: 14, startAfter: ['registry', 'redis'] },
   { name: 'bus', entry: entryOf('bus'), when: (backends) => backends.bus === 'embedded', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 7, startAfter: ['registry'] },
   { name: 'cache', entry: entryOf('cache'), when: (backends) => backends.cache === 'embedded', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 8, startAfter: ['registry'] },
   { name: 'lb', entry: entryOf('lb'), when: (backends) => backends.lb === 'embedded', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 6, startAfter: ['registry'] },
@@ -78,6 +80,8 @@ export const serviceManifest: readonly ServiceSpec[] = Object.freeze([
   { name: 'nginx', entry: 'nginx', program: { binary: 'nginx', debianPackage: 'nginx', brewFormula: 'nginx' }, registeredBy: 'nginx-sync', when: (backends) => backends.lb === 'nginx', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 12, startAfter: ['nginx-sync'] },
   { name: 'sidecar', entry: entryOf('sidecar'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 9, startAfter: ['registry', 'redis'], colocatedWith: 'gateway' },
   { name: 'gateway', entry: entryOf('gateway'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 2, startAfter: ['registry', 'redis'] },
+  // Authoritative for topolab.test: `www.topolab.test` has one A record per ready gateway, from the registry.
+  { name: 'dns', entry: entryOf('dns'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 15, startAfter: ['registry'] },
 ] satisfies ServiceSpec[]);
 
 /** The services a topology with `backends` runs (each one's `when`): `servicesWith(defaultBackends)` is the default topology. */

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Telemetry } from '../kit/telemetry.js';
 import { attachLimits } from './limits/attach.js';
 import { createLimits, type Limits } from './limits/limits.js';
@@ -6,6 +7,7 @@ import { pickLimitSettings, type LimitSettings } from './limits/settings.js';
 import type { Modes } from './modes.js';
 import { createPipeline, type GatewayCatalog } from './pipeline.js';
 import { createUpstreamProxy } from './proxy.js';
+import { attachUpgradeHandler } from './upgrade.js';
 
 /** The settings the gateway's request path reads (a subset of GatewayConfig); missing limit settings take their defaults. */
 export interface GatewayAppConfig extends Partial<LimitSettings> {
@@ -27,20 +29,26 @@ export interface GatewayAppOptions {
   readonly clock?: () => number;
   /** Rate limits and blacklist (their state and settings). @default createLimits from the limit settings in `config` */
   readonly limits?: Limits;
+  /** Serve HTTPS (TLS 1.2 or later) with this certificate chain and key, PEM. @default plain HTTP */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
 }
 
 /**
- * Builds the gateway (the edge) as an unstarted HTTP server: every request runs the pipeline
- * and is proxied to an upstream instance, except the gateway's own `GET /health`.
+ * Builds the gateway (the edge) as an unstarted HTTP server (HTTPS with `tls`): every request
+ * runs the pipeline and is proxied to an upstream instance, except the gateway's own `GET /health`.
  */
-export function createGatewayApp(options: GatewayAppOptions): Server {
+export function createGatewayApp(options: GatewayAppOptions & { tls: NonNullable<GatewayAppOptions['tls']> }): HttpsServer;
+export function createGatewayApp(options: GatewayAppOptions): Server | HttpsServer;
+export function createGatewayApp(options: GatewayAppOptions): Server | HttpsServer {
   const { config, telemetry } = options;
   const clock = options.clock ?? Date.now;
   const proxy = createUpstreamProxy({ timeoutMs: config.upstreamTimeoutMs, telemetry, clock });
   const limits = options.limits ?? createLimits(pickLimitSettings(config));
   const detachLimits = attachLimits(limits, { telemetry, clock });
   const handler = createPipeline({ bodyLimit: config.bodyLimit, telemetry, catalog: options.catalog, modes: options.modes, proxy, limits, clock });
-  const server = createServer(handler);
+  // TLS 1.2 is the floor (RFC 8996 deprecates 1.0 and 1.1); Node negotiates 1.3 where the client can.
+  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, handler) : createServer(handler);
+  attachUpgradeHandler(server, { telemetry, catalog: options.catalog, modes: options.modes, limits, upstreamTimeoutMs: config.upstreamTimeoutMs, clock });
   // `Expect: 100-continue`: the pipeline invites the upload once the route's body limit allows it.
   server.on('checkContinue', handler);
   // Clients such as bench keep connections open between bursts; match the services' idle timeout.

@@ -12,6 +12,11 @@ export const gatewayErrors = defineErrors({
     message: 'No service serves this path through the gateway.',
     hint: 'See the route table in the registry (GET /v1/catalog); internal routes are not reachable from outside.',
   },
+  GATEWAY_UPGRADE_UNSUPPORTED: {
+    status: 400,
+    message: 'The gateway switches protocols only to WebSocket.',
+    hint: 'Send a WebSocket handshake (GET with Connection: Upgrade and Upgrade: websocket), or the request without Upgrade.',
+  },
   GATEWAY_BODY_TOO_LARGE: {
     status: 413,
     message: 'The request body is larger than the limit.',
@@ -20,7 +25,7 @@ export const gatewayErrors = defineErrors({
   GATEWAY_UNAUTHENTICATED: {
     status: 401,
     message: 'This route needs an access token.',
-    hint: 'Send Authorization: Bearer <access token> (log in first).',
+    hint: 'Send Authorization: Bearer <access token> (log in first); a browser WebSocket sends it as the subprotocols bearer, <access token>.',
   },
   GATEWAY_TOKEN_INVALID: {
     status: 401,

@@ -58,7 +58,8 @@ export async function forwardRequest(input: ForwardInput): Promise<void> {
   });
 }
 
-function forwardErrorsFor(route: RouteEntry, discovery: DiscoveryMode): ForwardErrors {
+/** The gateway's errors for a request at `route` that got no answer (503, 502, 504). */
+export function forwardErrorsFor(route: RouteEntry, discovery: DiscoveryMode): ForwardErrors {
   return {
     noInstance: () =>
       gatewayErrors.GATEWAY_NO_INSTANCE({

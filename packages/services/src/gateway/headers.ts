@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { identityHeaders } from '../kit/http/identity.js';
 import { connectionTokens, isHopByHop, type HeaderMap } from '../kit/proxy/hop-by-hop.js';
 
 export { clientWantsClose, stripHopByHop as stripResponseHeaders, type HeaderMap } from '../kit/proxy/hop-by-hop.js';
 
 // Identity and forwarding facts come only from the gateway; `expect` was already answered by Node.
-const gatewayOwned = new Set(['x-user-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'forwarded', 'x-request-id', 'traceparent', 'expect']);
+const gatewayOwned = new Set([identityHeaders.userId, identityHeaders.tokenId, identityHeaders.tokenExpires, 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'forwarded', 'x-request-id', 'traceparent', 'expect']);
 
 const bearer = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
@@ -16,12 +17,15 @@ export interface ForwardFacts {
   readonly requestId: string;
   /** The authenticated user; absent on public routes. */
   readonly userId: string | undefined;
+  /** The access token a WebSocket handshake carried (its jti and exp in epoch seconds, never the token), so the service can end the socket with it. */
+  readonly token?: { readonly jti: string; readonly exp: number };
 }
 
 /**
  * The headers sent upstream: the client's, minus hop-by-hop headers (and every header the
  * client's `Connection` names) and minus anything the gateway asserts itself, plus the
- * gateway's `X-Forwarded-*`, `X-Request-Id` and `x-user-id`.
+ * gateway's `X-Forwarded-*`, `X-Request-Id` and `x-user-id` (and `x-token-id`, `x-token-exp`
+ * for a handshake).
  */
 export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, facts: ForwardFacts): HeaderMap {
   const named = connectionTokens(incoming.connection);
@@ -34,7 +38,11 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, facts: Forwa
   out['x-forwarded-proto'] = facts.proto;
   if (incoming.host !== undefined) out['x-forwarded-host'] = incoming.host;
   out['x-request-id'] = facts.requestId;
-  if (facts.userId !== undefined) out['x-user-id'] = facts.userId;
+  if (facts.userId !== undefined) out[identityHeaders.userId] = facts.userId;
+  if (facts.token !== undefined) {
+    out[identityHeaders.tokenId] = facts.token.jti;
+    out[identityHeaders.tokenExpires] = String(facts.token.exp);
+  }
   return out;
 }
 

@@ -1,3 +1,8 @@
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { edgeNames } from '../contract/edge.js';
 import { createBackendClients } from '../kit/clients/backend-clients.js';
 import { loadConfig } from '../kit/config.js';
 import { createServiceCaller } from '../kit/discovery/service-caller.js';
@@ -6,6 +11,7 @@ import { createGatewayApp } from './app.js';
 import { createAuthMode } from './auth/factory.js';
 import { parseGatewayConfig } from './config.js';
 import { createDiscoveryMode } from './discovery/factory.js';
+import { createRedirectServer } from './edge/redirect.js';
 import type { ModeDeps } from './mode-deps.js';
 import { createModeSwitch } from './mode-switch.js';
 import { createModes } from './modes.js';
@@ -29,18 +35,42 @@ void runService((deps) => {
     noAuth: config.benchNoAuth,
     build: { discovery: (name) => createDiscoveryMode(name, modeDeps), auth: (name) => createAuthMode(name, modeDeps) },
   });
-  const server = createGatewayApp({ config, telemetry: deps.telemetry, catalog, modes });
+  const tls = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
+  const server = createGatewayApp({ config, telemetry: deps.telemetry, catalog, modes, ...(tls ? { tls } : {}) });
   modeSwitch.track(server);
+  // With TLS, plain HTTP on its own port only redirects (nginx's `return 308 https://$host$request_uri`).
+  let listening = { host: config.host, port: config.port };
+  let redirect: Server | undefined;
   return {
     server,
     routes: [],
-    start: () => catalog.start(Date.now() + 10_000),
+    async start(address) {
+      listening = address;
+      if (tls) {
+        redirect = createRedirectServer({
+          httpsPort: () => config.httpsPort || listening.port,
+          knownHosts: edgeNames.certificateDns,
+          fallbackHost: () => listening.host,
+          telemetry: deps.telemetry,
+        });
+        redirect.listen(config.redirectPort, config.host);
+        await once(redirect, 'listening');
+      }
+      await catalog.start(Date.now() + 10_000);
+    },
+    endpoints(): Record<string, { host: string; port: number }> {
+      if (!redirect) return {};
+      const { address, port } = redirect.address() as AddressInfo;
+      return { http: { host: address, port } };
+    },
     onCommand: modeSwitch.onCommand,
     close() {
       const { discovery, auth } = modes.current();
       discovery.close();
       auth.close();
       modeSwitch.close();
+      redirect?.close();
+      redirect?.closeAllConnections();
       backends.close();
       catalog.stop();
     },

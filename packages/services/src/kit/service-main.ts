@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { RouteSpec } from '../contract/registry-api.js';
 import { parseServiceConfig, type ServiceConfig } from './config.js';
@@ -22,13 +23,18 @@ export interface ServiceDeps {
 
 /** A built, unstarted service. */
 export interface ServiceApp {
-  readonly server: Server;
+  /** Serves `/health` and the service's routes (HTTPS for a gateway with TLS). */
+  readonly server: Server | HttpsServer;
   /** Routes to register with the registry; omitted for services that do not serve users through the gateway. */
   readonly routes?: readonly RouteSpec[];
   /** Runs after the server listens and before `ready` (load a catalog, open streams). */
   start?(listening: { host: string; port: number }): Promise<void>;
+  /** Runs on shutdown right after the server stopped accepting, before the drain: end long-lived connections (WebSockets) it would wait for. */
+  drain?(): void;
   /** Runs on shutdown after the server stopped accepting (close the database). */
   close?(): Promise<void> | void;
+  /** Other listeners it opened in `start` (`{ http: … }` of the gateway's redirect, `{ dns: … }`), reported with `ready`. */
+  endpoints?(): Readonly<Record<string, { host: string; port: number }>>;
   /** Supervisor commands this service understands besides the kit's (`lease.pause`, `lease.resume`). */
   readonly onCommand?: CommandHandler;
 }
@@ -115,6 +121,7 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
       const closed = once(app.server, 'close');
       app.server.close();
       app.server.closeIdleConnections();
+      app.drain?.();
       const drained = await Promise.race([closed.then(() => true), delay(drainMs).then(() => false)]);
       if (!drained) app.server.closeAllConnections();
       await app.close?.();
@@ -150,7 +157,8 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
       throw new Error(`${config.service} does not understand the command ${command}`);
     });
     if (stopping) return;
-    channel.send({ type: 'ready', instanceId: config.instanceId, address: { host, port }, pid: process.pid });
+    const endpoints = app.endpoints?.();
+    channel.send({ type: 'ready', instanceId: config.instanceId, address: { host, port }, pid: process.pid, ...(endpoints ? { endpoints } : {}) });
     telemetry.info('ready', { address: `${host}:${port}` });
   } catch (error) {
     fatal(error);

@@ -5,6 +5,7 @@ import { createPassiveHealth } from '../kit/discovery/passive-health.js';
 import { createUpstreamProxy } from '../kit/proxy/upstream-proxy.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { createLbHandler } from './handler.js';
+import { attachLbUpgrades } from './upgrade.js';
 
 /** The settings the lb's request path reads (a subset of LbConfig). */
 export interface LbAppConfig {
@@ -29,7 +30,7 @@ export interface LbAppOptions {
 /**
  * Builds the lb (server-side discovery, like AWS ELB or NGINX with Consul) as an unstarted
  * HTTP server: it resolves route → service → instance from its own catalog cache and proxies
- * every request, except its own `GET /health`.
+ * every request (and WebSocket), except its own `GET /health`.
  */
 export function createLbApp(options: LbAppOptions): Server {
   const { config, telemetry, catalog } = options;
@@ -38,6 +39,8 @@ export function createLbApp(options: LbAppOptions): Server {
   const passiveHealth = createPassiveHealth({ failures: config.passiveHealthFailures, clock, telemetry });
   const picker = createInstancePicker({ catalog, passiveHealth });
   const server = createServer(createLbHandler({ bodyLimit: config.bodyLimit, telemetry, catalog, picker, proxy, clock }));
+  // WebSocket handshakes (the chat's `/chat/ws`) are routed the same way, then tunnelled.
+  attachLbUpgrades(server, { telemetry, catalog, picker, upstreamTimeoutMs: config.upstreamTimeoutMs, clock });
   // The gateway keeps connections to the lb open; match the services' idle timeout.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -7,6 +7,11 @@ export const lbErrors = defineErrors({
     message: 'No service serves this path through the lb.',
     hint: 'See the route table in the registry (GET /v1/catalog); internal routes are not reachable through the lb.',
   },
+  LB_UPGRADE_UNSUPPORTED: {
+    status: 400,
+    message: 'The lb switches protocols only to WebSocket.',
+    hint: 'Send a WebSocket handshake (GET with Connection: Upgrade and Upgrade: websocket).',
+  },
   LB_BODY_TOO_LARGE: {
     status: 413,
     message: 'The request body is larger than the limit.',

@@ -49,6 +49,17 @@ describe('nginx.conf rendered from the catalog', () => {
     expect(() => renderNginxConfig({ ...input, host: 'evil;host' })).toThrow(RangeError);
   });
 
+  it('passes WebSockets through: Upgrade forwarded, Connection upgrade for a handshake and empty (keep-alive) otherwise', () => {
+    const { text } = renderNginxConfig(input);
+    expect(text).toContain("  map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' '';\n  }");
+    expect(text).toContain('  proxy_http_version 1.1;');
+    expect(text).toContain('  proxy_set_header Upgrade $http_upgrade;');
+    expect(text).toContain('  proxy_set_header Connection $connection_upgrade;');
+    expect(text).not.toContain('proxy_set_header Connection "";');
+    // Set once in the http block: a location with proxy_set_header of its own would drop them.
+    expect(text.match(/proxy_set_header/g)).toHaveLength(4);
+  });
+
   it('changes its routing part only when routes or instances change', () => {
     const base = renderNginxConfig(input).routing;
     expect(renderNginxConfig({ ...input, generation: 4, catalog: { ...catalog, version: 8 } }).routing).toBe(base);

@@ -66,7 +66,7 @@ function routeLocations(route: RouteEntry, live: boolean, bodyLimit: number): st
 
 /**
  * Renders nginx.conf from the registry's catalog, as consul-template would: one upstream per
- * service with live instances (keep-alive, passive health), one location pair per public or
+ * service with live instances (keep-alive, passive health, WebSockets passed through), one location pair per public or
  * protected route (internal ones stay unreachable, as through the embedded lb), the lb's JSON
  * errors (`LB_ROUTE_NOT_FOUND`, `LB_NO_INSTANCE`, `LB_UPSTREAM_*`, `LB_BODY_TOO_LARGE`), an
  * access log that carries spans (nginxSpanLogFormat) to the supervisor over syslog, and `/_topolab/health` and
@@ -122,8 +122,15 @@ export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
     '  }',
     ...nginxHttpBaseLines(dir),
     '  default_type application/json;',
+    // WebSockets: a handshake's Upgrade goes through and its Connection says upgrade; any other
+    // request sends no Connection header, so the upstream keep-alive pool is used.
+    '  map $http_upgrade $connection_upgrade {',
+    '    default upgrade;',
+    "    '' '';",
+    '  }',
     '  proxy_http_version 1.1;',
-    '  proxy_set_header Connection "";',
+    '  proxy_set_header Upgrade $http_upgrade;',
+    '  proxy_set_header Connection $connection_upgrade;',
     '  proxy_set_header Host $host;',
     '  proxy_set_header traceparent "00-$topolab_trace_id-$topolab_span_id-01";',
     `  proxy_connect_timeout ${timeout};`,

@@ -14,6 +14,14 @@ export function admitClient(limits: Limits, req: IncomingMessage, res: ServerRes
   enforce(limits.admitClient(client), 'client', attributes);
 }
 
+/**
+ * The same stage for an upgrade request, which has no ServerResponse: throws as admitClient
+ * does; the caller reports the status it finally answered with `limits.record(client, status)`.
+ */
+export function admitClientKey(limits: Limits, client: string, attributes: SpanAttributes): void {
+  enforce(limits.admitClient(client), 'client', attributes);
+}
+
 /** The per-user rate-limit stage, run right after auth; public routes (no user) pass. Throws GATEWAY_RATE_LIMITED (429). */
 export function admitUser(limits: Limits, userId: string | undefined, attributes: SpanAttributes): void {
   if (userId !== undefined) enforce(limits.admitUser(userId), 'user', attributes);

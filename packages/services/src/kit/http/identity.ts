@@ -8,3 +8,14 @@ export function requireUser(ctx: { readonly userId: string | undefined }): strin
   if (!ctx.userId) throw httpErrors.HTTP_UNAUTHENTICATED();
   return ctx.userId;
 }
+
+/**
+ * The identity headers only the gateway sets (it drops any a client sends): the user, and for
+ * a WebSocket handshake the access token it was opened with — its jti and expiry (epoch
+ * seconds), never the token — so a service can end the socket when that token is revoked or expires.
+ */
+export const identityHeaders = Object.freeze({
+  userId: 'x-user-id',
+  tokenId: 'x-token-id',
+  tokenExpires: 'x-token-exp',
+} as const);

@@ -6,3 +6,5 @@ export * from './reply.js';
 export * from './router.js';
 export * from './server.js';
 export * from './server-span.js';
+export * from './socket-reply.js';
+export * from './upgrade-span.js';

@@ -1,0 +1,67 @@
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ensureTlsMaterial } from './tls-material.js';
+
+const dirs: string[] = [];
+const freshDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'topolab-tls-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ensureTlsMaterial', () => {
+  it('issues a local CA and a gateway certificate for localhost, 127.0.0.1, ::1 and www.topolab.test (RFC 5280 extensions)', async () => {
+    const dir = freshDir();
+    const material = await ensureTlsMaterial(dir);
+    expect(material.reused).toBe(false);
+    const ca = new X509Certificate(readFileSync(material.caFile));
+    const [leafPem] = readFileSync(material.certFile, 'utf8').split(/(?<=-----END CERTIFICATE-----)/);
+    const leaf = new X509Certificate(leafPem!);
+    expect(ca.ca).toBe(true);
+    expect(ca.keyUsage).toBeUndefined(); // Node lists extended key usage only; the CA has none.
+    expect(leaf.ca).toBe(false);
+    expect(leaf.verify(ca.publicKey)).toBe(true);
+    expect(leaf.issuer).toBe(ca.subject);
+    expect(leaf.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']); // serverAuth
+    for (const name of ['localhost', 'www.topolab.test']) expect(leaf.checkHost(name)).toBe(name);
+    expect(leaf.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(leaf.checkIP('::1')).toBe('::1');
+    expect(leaf.checkHost('example.com')).toBeUndefined();
+    expect(leaf.checkPrivateKey(createPrivateKey(readFileSync(material.keyFile)))).toBe(true);
+    // The chain a server sends: the leaf, then the CA.
+    expect(readFileSync(material.certFile, 'utf8')).toContain(readFileSync(material.caFile, 'utf8').trim());
+    // Keys are readable by the user only.
+    expect(statSync(material.keyFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'tls', 'ca-key.pem')).mode & 0o777).toBe(0o600);
+    expect(material.caFingerprint).toBe(ca.fingerprint256);
+  });
+
+  it('reuses the files while they are valid for longer than the renewal margin', async () => {
+    const dir = freshDir();
+    const first = await ensureTlsMaterial(dir);
+    const again = await ensureTlsMaterial(dir);
+    expect(again.reused).toBe(true);
+    expect(again.caFingerprint).toBe(first.caFingerprint);
+    expect(readFileSync(again.certFile, 'utf8')).toBe(readFileSync(first.certFile, 'utf8'));
+  });
+
+  it('issues again when the certificate nears its end, or the files do not match', async () => {
+    const dir = freshDir();
+    const first = await ensureTlsMaterial(dir, { certDays: 10 });
+    // 10 days left is above the 7-day margin; 4 days later it is not.
+    expect((await ensureTlsMaterial(dir)).reused).toBe(true);
+    const later = new Date(Date.now() + 4 * 86_400_000);
+    const renewed = await ensureTlsMaterial(dir, { now: later });
+    expect(renewed.reused).toBe(false);
+    expect(renewed.caFingerprint).not.toBe(first.caFingerprint);
+    // A key that does not belong to the certificate (a half-written pair) is not used.
+    writeFileSync(renewed.keyFile, readFileSync(join(dir, 'tls', 'ca-key.pem')));
+    expect((await ensureTlsMaterial(dir)).reused).toBe(false);
+  });
+});

@@ -1,0 +1,151 @@
+import { createPrivateKey, webcrypto, X509Certificate } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { edgeNames } from '@topolab/services/contract';
+
+/** The names the gateway's certificate is valid for: what a user types, and the topology's DNS name. */
+const edgeCertificateNames = { dns: edgeNames.certificateDns, ip: edgeNames.certificateIps };
+
+/** A local CA and the gateway certificate it issued, as files in the data dir. */
+export interface TlsMaterial {
+  /** `<dataDir>/tls/ca.pem`: what `curl --cacert` and the runtime's clients trust. */
+  readonly caFile: string;
+  /** The CA certificate, PEM. */
+  readonly ca: string;
+  /** `<dataDir>/tls/gateway.pem`: the gateway certificate followed by the CA (the chain a server sends). */
+  readonly certFile: string;
+  /** `<dataDir>/tls/gateway-key.pem` (mode 0600). */
+  readonly keyFile: string;
+  /** The gateway certificate's end of validity. */
+  readonly notAfter: Date;
+  /** SHA-256 fingerprint of the CA, `AB:CD:…`. */
+  readonly caFingerprint: string;
+  /** Whether files of an earlier run were still valid and used again. */
+  readonly reused: boolean;
+}
+
+/** Options of ensureTlsMaterial. */
+export interface TlsMaterialOptions {
+  /** Now, for validity checks and notBefore. @default new Date() */
+  readonly now?: Date;
+  /** How long a new gateway certificate is valid. @default 90 days */
+  readonly certDays?: number;
+  /** How long a new CA is valid. @default 365 days */
+  readonly caDays?: number;
+  /** A certificate with less left than this is issued again. @default 7 days */
+  readonly renewBeforeDays?: number;
+}
+
+const day = 86_400_000;
+const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+type WebCryptoKey = webcrypto.CryptoKey;
+type WebCryptoKeyPair = webcrypto.CryptoKeyPair;
+
+/**
+ * @peculiar/x509 builds X.509 certificates on WebCrypto (ECDSA P-256 keys in milliseconds, no
+ * OpenSSL binary to find): Node's own crypto parses certificates but cannot issue them. Loaded
+ * only when a certificate must be issued (its DI container needs reflect-metadata first).
+ */
+async function loadX509(): Promise<typeof import('@peculiar/x509')> {
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  return x509;
+}
+
+/**
+ * Returns the topology's TLS material from `<dataDir>/tls`, reusing what is there while the CA
+ * and the gateway certificate are valid for long enough and cover every name of
+ * `edgeCertificateNames`; otherwise generates a new CA (CN "topolab local CA", basicConstraints
+ * CA, keyCertSign) and a gateway certificate signed by it (serverAuth, those SANs).
+ */
+export async function ensureTlsMaterial(dataDir: string, options: TlsMaterialOptions = {}): Promise<TlsMaterial> {
+  const now = options.now ?? new Date();
+  const dir = join(dataDir, 'tls');
+  const files = { caFile: join(dir, 'ca.pem'), caKeyFile: join(dir, 'ca-key.pem'), certFile: join(dir, 'gateway.pem'), keyFile: join(dir, 'gateway-key.pem') };
+  const renewBefore = (options.renewBeforeDays ?? 7) * day;
+  const existing = readExisting(files, now, renewBefore);
+  if (existing) return { ...existing, reused: true };
+
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const x509 = await loadX509();
+  const caPair = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as WebCryptoKeyPair;
+  const caCert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: 'CN=topolab local CA, O=topolab',
+    notBefore: new Date(now.getTime() - 60_000),
+    notAfter: new Date(now.getTime() + (options.caDays ?? 365) * day),
+    keys: caPair,
+    signingAlgorithm: algorithm,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caPair.publicKey),
+    ],
+  });
+  const leafPair = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as WebCryptoKeyPair;
+  const leaf = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: 'CN=www.topolab.test, O=topolab',
+    issuer: caCert.subject,
+    notBefore: new Date(now.getTime() - 60_000),
+    notAfter: new Date(now.getTime() + (options.certDays ?? 90) * day),
+    publicKey: leafPair.publicKey,
+    signingKey: caPair.privateKey,
+    signingAlgorithm: algorithm,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
+      new x509.SubjectAlternativeNameExtension([
+        ...edgeCertificateNames.dns.map((value) => ({ type: 'dns' as const, value })),
+        ...edgeCertificateNames.ip.map((value) => ({ type: 'ip' as const, value })),
+      ]),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
+      await x509.SubjectKeyIdentifierExtension.create(leafPair.publicKey),
+    ],
+  });
+  const caPem = caCert.toString('pem');
+  writeFileSync(files.caFile, `${caPem}\n`);
+  writeSecret(files.caKeyFile, await privateKeyPem(caPair.privateKey));
+  writeFileSync(files.certFile, `${leaf.toString('pem')}\n${caPem}\n`);
+  writeSecret(files.keyFile, await privateKeyPem(leafPair.privateKey));
+  const material = readExisting(files, now, 0);
+  if (!material) throw new Error(`The TLS material just written to ${dir} does not verify.`);
+  return { ...material, reused: false };
+}
+
+function readExisting(files: { caFile: string; caKeyFile: string; certFile: string; keyFile: string }, now: Date, renewBefore: number): Omit<TlsMaterial, 'reused'> | undefined {
+  if (![files.caFile, files.caKeyFile, files.certFile, files.keyFile].every((file) => existsSync(file))) return undefined;
+  try {
+    const caPem = readFileSync(files.caFile, 'utf8');
+    const ca = new X509Certificate(caPem);
+    const leaf = new X509Certificate(readFileSync(files.certFile, 'utf8'));
+    const key = createPrivateKey(readFileSync(files.keyFile, 'utf8'));
+    const usable = (cert: X509Certificate) => new Date(cert.validFrom) <= now && new Date(cert.validTo).getTime() - now.getTime() > renewBefore;
+    if (!ca.ca || !usable(ca) || !usable(leaf)) return undefined;
+    if (!leaf.verify(ca.publicKey) || !leaf.checkPrivateKey(key)) return undefined;
+    if (!edgeCertificateNames.dns.every((name) => leaf.checkHost(name) !== undefined)) return undefined;
+    if (!edgeCertificateNames.ip.every((ip) => leaf.checkIP(ip) !== undefined)) return undefined;
+    return { caFile: files.caFile, ca: caPem, certFile: files.certFile, keyFile: files.keyFile, notAfter: new Date(leaf.validTo), caFingerprint: ca.fingerprint256 };
+  } catch {
+    return undefined;
+  }
+}
+
+async function privateKeyPem(key: WebCryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
+  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }).toString();
+}
+
+function writeSecret(file: string, content: string): void {
+  writeFileSync(file, content, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/** A positive 16-byte serial (RFC 5280 §4.1.2.2: at most 20 octets, non-negative). */
+function randomSerial(): string {
+  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
+  bytes[0] = bytes[0]! & 0x7f;
+  return Buffer.from(bytes).toString('hex');
+}

@@ -1,0 +1,111 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectWebSocket, toWebSocketUrl, type ChatServerFrame, type WebSocketClient } from '../src/index.js';
+import { isAlive } from './helpers.js';
+import { createEventLog, errorCode, handledSecrets, logIn, servicesBuilt, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
+
+type Frame<T extends ChatServerFrame['type']> = Extract<ChatServerFrame, { type: T }>;
+const isFrame =
+  <T extends ChatServerFrame['type']>(type: T, matches: (frame: Frame<T>) => boolean = () => true) =>
+  (frame: unknown) =>
+    (frame as { type?: unknown })?.type === type && matches(frame as Frame<T>);
+
+// Chat through the real gateway (server-side discovery: through the lb), two chat instances and the bus.
+describe.skipIf(!servicesBuilt)('chat through the real topology', () => {
+  let real: RealTopology;
+  let ada: SignedUpUser;
+  let bob: SignedUpUser;
+  const events = createEventLog();
+  const sockets: WebSocketClient[] = [];
+  beforeAll(async () => {
+    real = await startRealTopology({ prefix: 'chat', modes: { discovery: 'server', auth: 'local' }, onEvent: events.listener });
+    ada = await signUp(real.topology, real.gateway);
+    bob = await signUp(real.topology, real.gateway);
+  });
+  afterAll(async () => {
+    await Promise.all(sockets.map((socket) => socket.close()));
+    const pids = real?.topology.instances().map((instance) => instance.pid) ?? [];
+    await real?.stop();
+    for (const pid of pids) if (pid !== undefined) expect(isAlive(pid), `pid ${pid}`).toBe(false);
+  });
+
+  const url = () => toWebSocketUrl(real.topology.gatewayUrl, '/chat/ws');
+  async function open(token: string): Promise<{ socket: WebSocketClient; instanceId: string }> {
+    const socket = await connectWebSocket({ url: url(), token });
+    sockets.push(socket);
+    const welcome = await socket.next<Frame<'welcome'>>(isFrame('welcome'));
+    return { socket, instanceId: welcome.instanceId };
+  }
+  /** Opens sockets for `token` until one lands on an instance other than `not`. */
+  async function openElsewhere(token: string, not: string): Promise<{ socket: WebSocketClient; instanceId: string }> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const chat = await open(token);
+      if (chat.instanceId !== not) return chat;
+      await chat.socket.close();
+    }
+    throw new Error(`every socket landed on ${not}`);
+  }
+
+  it('refuses a handshake without a token or with a forged one at the gateway (401)', async () => {
+    await expect(connectWebSocket({ url: url() })).rejects.toMatchObject({ code: 'CLIENT_WEBSOCKET_REFUSED', details: { status: 401, code: 'GATEWAY_UNAUTHENTICATED' } });
+    const forged = `${ada.accessToken.slice(0, -4)}AAAA`;
+    await expect(connectWebSocket({ url: url(), token: forged })).rejects.toMatchObject({ details: { status: 401, code: 'GATEWAY_TOKEN_INVALID' } });
+  });
+
+  it('fans a message out from one chat instance to a socket on the other, exactly once, saying which instance delivered it', async () => {
+    const one = await open(ada.accessToken);
+    const two = await openElsewhere(bob.accessToken, one.instanceId);
+    expect(new Set([one.instanceId, two.instanceId])).toEqual(new Set(['chat#1', 'chat#2']));
+    for (const chat of [one, two]) {
+      chat.socket.send({ type: 'join', room: 'lobby' });
+      await chat.socket.next(isFrame('joined'));
+    }
+    for (let i = 0; i < 5; i++) one.socket.send({ type: 'send', room: 'lobby', text: `ada ${i}` });
+    const received: Frame<'message'>[] = [];
+    for (let i = 0; i < 5; i++) received.push(await two.socket.next<Frame<'message'>>(isFrame('message', (frame) => frame.text === `ada ${i}`)));
+    expect(received.map((frame) => [frame.from, frame.via])).toEqual(Array.from({ length: 5 }, () => [ada.userId, two.instanceId]));
+    const echoes = await Promise.all(received.map((frame) => one.socket.next<Frame<'message'>>(isFrame('message', (echo) => echo.id === frame.id))));
+    expect(echoes.every((echo) => echo.via === one.instanceId)).toBe(true);
+    two.socket.send({ type: 'send', room: 'lobby', text: 'last' });
+    await one.socket.next(isFrame('message', (frame) => frame.text === 'last'));
+    const ids = two.socket.received.filter(isFrame('message')).map((frame) => (frame as Frame<'message'>).id);
+    expect(ids.length).toBe(new Set(ids).size);
+    const history = await real.gateway.request<{ messages: { text: string }[] }>({ method: 'GET', path: '/chat/rooms/lobby/messages', token: bob.accessToken });
+    expect(history.body.messages.map((message) => message.text)).toEqual(['ada 0', 'ada 1', 'ada 2', 'ada 3', 'ada 4', 'last']);
+  });
+
+  it('answers an unknown room with an error frame, and closes an oversized frame with 1009', async () => {
+    const { socket } = await open(ada.accessToken);
+    socket.send({ type: 'join', room: 'does-not-exist' });
+    expect(await socket.next(isFrame('error'))).toMatchObject({ code: 'CHAT_UNKNOWN_ROOM' });
+    const unknown = await real.gateway.request({ method: 'GET', path: '/chat/rooms/does-not-exist/messages', token: ada.accessToken });
+    expect([unknown.status, errorCode(unknown.body)]).toEqual([404, 'CHAT_UNKNOWN_ROOM']);
+    socket.send('x'.repeat(20_000));
+    expect(await socket.closed).toEqual({ code: 1009, reason: 'frame larger than the 16384-byte limit' });
+  });
+
+  it('closes the sockets of a logged-out session with 4401 (on whichever instance holds them), and no other session’s', async () => {
+    const tokens = await logIn(real.topology, real.gateway, ada);
+    const doomed = await open(tokens.accessToken);
+    const survivor = await open(ada.accessToken);
+    const logout = await real.gateway.request({ method: 'POST', path: '/auth/logout', token: tokens.accessToken, body: { refreshToken: tokens.refreshToken } });
+    expect(logout.status).toBe(204);
+    expect(await doomed.socket.closed).toEqual({ code: 4401, reason: 'token revoked' });
+    survivor.socket.send({ type: 'join', room: 'lobby' });
+    await survivor.socket.next(isFrame('joined'));
+    expect(events.named('chat.session.ended').map((event) => event.data)).toEqual([{ userId: ada.userId, connection: expect.any(Number), reason: 'revoked' }]);
+  });
+
+  // Last: it stops the topology so every log file is complete.
+  it('writes no token and no message text in any instance log', async () => {
+    await Promise.all(sockets.map((socket) => socket.close()));
+    await real.topology.stop();
+    const logDir = join(real.dataDir, 'logs');
+    const text = readdirSync(logDir).map((name) => readFileSync(join(logDir, name), 'utf8')).join('\n');
+    expect(text).toContain('chat#1');
+    // Tokens and passwords (the 6-digit codes could match inside any number).
+    for (const secret of [...handledSecrets].filter((value) => value.length > 12)) expect(text.includes(secret)).toBe(false);
+    expect(text).not.toContain('ada 3');
+  });
+});

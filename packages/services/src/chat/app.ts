@@ -1,0 +1,90 @@
+import type { Server } from 'node:http';
+import { chatCloseCodes } from '../contract/chat-api.js';
+import type { RouteSpec } from '../contract/registry-api.js';
+import type { BusClient } from '../kit/clients/bus-client.js';
+import { databaseHealthRoute } from '../kit/http/health.js';
+import { Router } from '../kit/http/router.js';
+import { createHttpServer } from '../kit/http/server.js';
+import type { Telemetry } from '../kit/telemetry.js';
+import { chatErrors } from './errors.js';
+import { createChatFanout, type ChatFanout } from './fanout.js';
+import { createChatRoutes } from './routes.js';
+import { followSessionEnds } from './session-ends.js';
+import { createSocketHub, type SocketHub } from './socket-hub.js';
+import type { ChatStore } from './store.js';
+import { attachChatSockets } from './websocket.js';
+
+/** Everything under `/chat` needs a signed-in user, the WebSocket handshake included. */
+export const chatRouteSpecs: readonly RouteSpec[] = Object.freeze([{ prefix: '/chat', access: 'protected' }] satisfies RouteSpec[]);
+
+/** Options of createChatApp. */
+export interface ChatAppOptions {
+  readonly store: ChatStore;
+  /** The topology's bus: messages between instances, and `token.revoked`. */
+  readonly bus: Pick<BusClient, 'publish' | 'subscribe'>;
+  readonly telemetry: Telemetry;
+  /** This instance (`chat#1`): `welcome` and `via` name it. */
+  readonly instanceId: string;
+  /** Epoch ms now. @default Date.now */
+  readonly clock?: () => number;
+  /** @default 1048576 */
+  readonly bodyLimit?: number;
+  /** Largest frame. @default chatLimits.maxFrameBytes */
+  readonly maxFrameBytes?: number;
+  /** @default 2000 */
+  readonly pingIntervalMs?: number;
+}
+
+/** The built, unstarted chat service. */
+export interface ChatApp {
+  readonly server: Server;
+  readonly routes: readonly RouteSpec[];
+  readonly hub: SocketHub;
+  readonly fanout: ChatFanout;
+  /** Resolves true once both bus streams (messages of the other instances, revocations) flow, false after `timeoutMs`. */
+  whenStreaming(timeoutMs: number): Promise<boolean>;
+  /** Closes every socket with 1001 (the instance is stopping). */
+  drain(): void;
+  /** Stops the subscriptions and the pinger. */
+  close(): void;
+}
+
+/**
+ * Builds the chat service: rooms and history over HTTP, the WebSocket endpoint `/chat/ws`,
+ * fan-out of messages to the other instances over the bus, and sockets closed when their
+ * access token is revoked or expires. Nothing listens until the caller does.
+ */
+export function createChatApp(options: ChatAppOptions): ChatApp {
+  const { store, bus, telemetry, instanceId } = options;
+  const clock = options.clock ?? Date.now;
+  const hub = createSocketHub({ instanceId, telemetry });
+  const fanout = createChatFanout({ bus, instanceId, telemetry, onMessage: (message) => hub.deliver(message) });
+  const sessions = followSessionEnds({ bus, hub, telemetry, clock });
+  const router = new Router().add(...createChatRoutes({ store, telemetry, clock }), databaseHealthRoute(() => store.ping(), chatErrors.CHAT_DB_UNAVAILABLE));
+  const server = createHttpServer({ router, telemetry, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
+  const sockets = attachChatSockets({
+    server,
+    store,
+    hub,
+    fanout,
+    sessions,
+    telemetry,
+    clock,
+    instanceId,
+    ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes }),
+    ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
+  });
+  return {
+    server,
+    routes: chatRouteSpecs,
+    hub,
+    fanout,
+    whenStreaming: async (timeoutMs) => (await Promise.all([fanout.whenConnected(timeoutMs), sessions.whenConnected(timeoutMs)])).every(Boolean),
+    drain: () => sockets.closeAll(chatCloseCodes.goingAway, 'server shutting down'),
+    close() {
+      sockets.close();
+      sessions.close();
+      fanout.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { ChatMessage, ChatRoom } from '../contract/chat-api.js';
+import { openDatabase } from '../kit/sqlite.js';
+
+/** The file of the chat database in the data dir, shared by every chat instance. */
+export const chatDatabaseFile = 'chat.db';
+
+/** A page of history to read. */
+export interface HistoryQuery {
+  /** Only messages with a smaller id (the page before). @default the newest */
+  readonly before?: number;
+  readonly limit: number;
+}
+
+/** Rooms and their messages, one WAL database shared by every chat instance. */
+export interface ChatStore {
+  listRooms(): ChatRoom[];
+  /** Undefined when the name is taken. */
+  createRoom(name: string, userId: string, now: number): ChatRoom | undefined;
+  hasRoom(name: string): boolean;
+  /** Stores a message; undefined when the room does not exist. */
+  addMessage(room: string, from: string, text: string, now: number): ChatMessage | undefined;
+  /** The newest `limit` messages of `room` (before `before`), oldest first. */
+  history(room: string, query: HistoryQuery): ChatMessage[];
+  ping(): boolean;
+  close(): void;
+}
+
+const migrations = [
+  `CREATE TABLE rooms (
+     name TEXT PRIMARY KEY,
+     created_by TEXT,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE messages (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     room TEXT NOT NULL REFERENCES rooms (name) ON DELETE CASCADE,
+     user_id TEXT NOT NULL,
+     text TEXT NOT NULL,
+     time INTEGER NOT NULL
+   );
+   CREATE INDEX messages_by_room ON messages (room, id);
+   INSERT INTO rooms (name, created_by, created_at) VALUES ('lobby', NULL, 0);`,
+];
+
+interface RoomRow {
+  name: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+interface MessageRow {
+  id: number;
+  room: string;
+  user_id: string;
+  text: string;
+  time: number;
+}
+
+const toRoom = (row: RoomRow): ChatRoom => ({ name: row.name, createdBy: row.created_by, createdAt: row.created_at });
+const toMessage = (row: MessageRow): ChatMessage => ({ id: row.id, room: row.room, from: row.user_id, text: row.text, time: row.time });
+
+/** Opens the chat database (`<dataDir>/chat.db`); safe to open from several instances. The room `lobby` always exists. */
+export function openChatStore(file: string): ChatStore {
+  const db = openDatabase(file, { migrations });
+  const selectRooms = db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY name');
+  const selectRoom = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE name = ?');
+  const insertRoom = db.prepare<[string, string, number]>('INSERT INTO rooms (name, created_by, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING');
+  // One statement: a room that does not exist stores nothing (no row returned).
+  const insertMessage = db.prepare<[string, string, number, string], MessageRow>('INSERT INTO messages (room, user_id, text, time) SELECT name, ?, ?, ? FROM rooms WHERE name = ? RETURNING *');
+  const selectPage = db.prepare<[string, number, number], MessageRow>('SELECT * FROM messages WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?');
+  const ping = db.prepare('SELECT 1');
+
+  return {
+    listRooms: () => selectRooms.all().map(toRoom),
+    createRoom(name, userId, now) {
+      const { changes } = insertRoom.run(name, userId, now);
+      return changes === 1 ? toRoom(selectRoom.get(name)!) : undefined;
+    },
+    hasRoom: (name) => selectRoom.get(name) !== undefined,
+    addMessage(room, from, text, now) {
+      const row = insertMessage.get(from, text, now, room);
+      return row ? toMessage(row) : undefined;
+    },
+    history(room, query) {
+      return selectPage.all(room, query.before ?? Number.MAX_SAFE_INTEGER, query.limit).reverse().map(toMessage);
+    },
+    ping: () => ping.get() !== undefined,
+    close: () => db.close(),
+  };
+}

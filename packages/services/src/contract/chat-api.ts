@@ -1,0 +1,80 @@
+/**
+ * The chat service's wire contract: rooms over HTTP under `/chat`, real time over one
+ * WebSocket at `GET /chat/ws` (through the gateway, which authenticates the handshake).
+ *
+ * - `GET /chat/rooms` → `{ rooms: ChatRoom[] }`; `POST /chat/rooms { name }` → 201 `{ room }`.
+ * - `GET /chat/rooms/:room/messages?before=<id>&limit=<n>` → `ChatHistoryPage` (oldest first).
+ * - Frames are JSON text: the client sends `ChatClientFrame`, the server `ChatServerFrame`.
+ */
+
+/** A room as the chat lists it. */
+export interface ChatRoom {
+  readonly name: string;
+  /** The user who created it; null for `lobby`, which always exists. */
+  readonly createdBy: string | null;
+  /** Epoch ms. */
+  readonly createdAt: number;
+}
+
+/** One message of a room, as stored. */
+export interface ChatMessage {
+  /** Grows with every message of the topology (one database), so it orders a room's history. */
+  readonly id: number;
+  readonly room: string;
+  /** The sender's user id. */
+  readonly from: string;
+  readonly text: string;
+  /** Epoch ms when an instance stored it. */
+  readonly time: number;
+}
+
+/** One page of a room's history: `messages` oldest first; `nextBefore` asks for the page before it (null: none). */
+export interface ChatHistoryPage {
+  readonly messages: readonly ChatMessage[];
+  readonly nextBefore: number | null;
+}
+
+/** What a client sends on the socket. */
+export type ChatClientFrame =
+  /** Follow a room: the answer is `joined` with its latest history. */
+  | { readonly type: 'join'; readonly room: string }
+  | { readonly type: 'leave'; readonly room: string }
+  /** Say something in a room joined before; every socket in the room (this one too) gets the `message`. */
+  | { readonly type: 'send'; readonly room: string; readonly text: string };
+
+/** What the server sends on the socket. */
+export type ChatServerFrame =
+  /** First frame of every connection: which instance holds it, for whom. */
+  | { readonly type: 'welcome'; readonly instanceId: string; readonly userId: string }
+  | { readonly type: 'joined'; readonly room: string; readonly history: readonly ChatMessage[] }
+  | { readonly type: 'left'; readonly room: string }
+  /** A message of a joined room; `via` is the instance that delivered it to this socket. Exactly once per socket. */
+  | ({ readonly type: 'message'; readonly via: string } & ChatMessage)
+  /** A refused frame; the socket stays open. `room` when the frame named one. */
+  | { readonly type: 'error'; readonly code: string; readonly message: string; readonly room?: string };
+
+/** Limits of the socket. */
+export const chatLimits = Object.freeze({
+  /** Largest frame a client may send (ws `maxPayload`); a larger one closes the socket with 1009. */
+  maxFrameBytes: 16 * 1024,
+  /** Longest message text, in characters (code points). */
+  maxTextChars: 2000,
+  /** Messages a `joined` frame carries, and the default page of the history route. */
+  historyLimit: 50,
+});
+
+/** Close codes the chat uses besides the standard ones. */
+export const chatCloseCodes = Object.freeze({
+  /** The access token the socket was opened with was revoked (logout) or expired: reason `token revoked` / `token expired`. */
+  sessionEnded: 4401,
+  /** A frame above `maxFrameBytes` (RFC 6455's "message too big"). */
+  tooLarge: 1009,
+  /** The instance is stopping. */
+  goingAway: 1001,
+});
+
+/** Data of the bus topic `chat.message`: a message stored by `origin`, for the other instances to deliver. */
+export interface ChatMessageEvent extends ChatMessage {
+  /** The instance that stored it (and delivered it to its own sockets already). */
+  readonly origin: string;
+}

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { toServiceError } from '../kit/http/reply.js';
+import { sendErrorOnSocket } from '../kit/http/socket-reply.js';
+import { startUpgradeSpan } from '../kit/http/upgrade-span.js';
+import { createRequestStages } from '../kit/proxy/request-stages.js';
+import { createUpgradeProxy, isWebSocketUpgrade, restoreUpgradeHeaders, type UpgradeOutcome } from '../kit/proxy/upgrade-proxy.js';
+import type { Telemetry } from '../kit/telemetry.js';
+import { decodeUnverified } from '../kit/token-cache/token-facts.js';
+import { startChildTrace } from '../kit/trace.js';
+import { authorize } from './authorize.js';
+import { gatewayErrors } from './errors.js';
+import { forwardErrorsFor } from './forward.js';
+import { buildUpstreamHeaders, readBearerToken } from './headers.js';
+import type { Limits } from './limits/limits.js';
+import { admitClientKey, admitUser, clientKeyOf } from './limits/stage.js';
+import type { Modes } from './modes.js';
+import { normalizeTarget } from './normalize-path.js';
+import type { GatewayCatalog } from './pipeline.js';
+import { bearerSubprotocol, readUpgradeCredentials } from './upgrade-credentials.js';
+
+/** What the gateway's upgrade handler needs (the same parts as its request pipeline). */
+export interface GatewayUpgradeDeps {
+  readonly telemetry: Telemetry;
+  readonly catalog: GatewayCatalog;
+  /** Holder of the active discovery and auth modes, read once per handshake. */
+  readonly modes: Modes;
+  readonly limits: Limits;
+  /** Silence from the upstream before it answers a handshake (then 504). */
+  readonly upstreamTimeoutMs: number;
+  /** Epoch ms now, for span start times. @default Date.now */
+  readonly clock?: () => number;
+}
+
+/**
+ * Makes the gateway proxy WebSockets: every `upgrade` event runs the stages of an HTTP request
+ * that apply to a handshake — blacklist and rate limit per client address, path normalisation,
+ * route lookup, auth in the active mode (the token as `Authorization: Bearer`, or as the
+ * subprotocols `bearer, <token>` a browser can send), rate limit per user, discovery in the
+ * active mode — then proxies the handshake and, once switched, the frames. Upstream it sends
+ * the gateway's identity headers (`x-user-id`, and the token's `x-token-id` and `x-token-exp`
+ * so the service can end the socket with the token) and neither the token nor its subprotocol.
+ * A refusal is an HTTP answer with the JSON error body on the raw socket, which then closes.
+ * Each handshake gets a server span (status 101 when switched), so traces show gateway → chat#N.
+ */
+export function attachUpgradeHandler(server: HttpServer | HttpsServer, deps: GatewayUpgradeDeps): void {
+  const { telemetry, catalog, modes, limits } = deps;
+  const clock = deps.clock ?? Date.now;
+  const proxy = createUpgradeProxy({ timeoutMs: deps.upstreamTimeoutMs, telemetry, clock });
+  const stages = createRequestStages({
+    catalog,
+    // A handshake has no body.
+    bodyLimit: 0,
+    telemetry,
+    errors: {
+      catalogUnavailable: () => gatewayErrors.GATEWAY_CATALOG_UNAVAILABLE(),
+      routeNotFound: () => gatewayErrors.GATEWAY_ROUTE_NOT_FOUND(),
+      tooLarge: () => gatewayErrors.GATEWAY_BODY_TOO_LARGE(),
+    },
+  });
+
+  async function handle(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => undefined);
+    const span = startUpgradeSpan(req, socket, telemetry, clock);
+    const { trace } = span;
+    const active = modes.current();
+    const attributes = Object.assign(span.attributes, { discovery: active.discovery.name, auth: active.auth.name });
+    const client = clientKeyOf(req);
+    const requestId = randomUUID();
+    let status = 0;
+    try {
+      admitClientKey(limits, client, attributes);
+      if (!isWebSocketUpgrade(req)) throw gatewayErrors.GATEWAY_UPGRADE_UNSUPPORTED();
+      const target = normalizeTarget(req.url ?? '');
+      span.name = `GET ${target.path}`;
+      const route = stages.findRoute(target.path);
+      attributes.route = route.prefix;
+      attributes.service = route.service;
+      const credentials = readUpgradeCredentials(req.headers);
+      if (credentials.viaSubprotocol) attributes.tokenVia = 'subprotocol';
+      const userId = await authorize({ route, authorization: credentials.authorization, auth: active.auth, trace, attributes });
+      admitUser(limits, userId, attributes);
+      // The active mode accepted this very token, so its claims are the ones auth signed.
+      const claims = userId === undefined ? undefined : decodeUnverified(readBearerToken(credentials.authorization) ?? '');
+      const headers = buildUpstreamHeaders(req.headers, {
+        clientAddress: req.socket.remoteAddress ?? '',
+        proto: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
+        requestId,
+        userId,
+        ...(claims ? { token: { jti: claims.jti, exp: claims.exp } } : {}),
+      });
+      delete headers.authorization;
+      delete headers['sec-websocket-protocol'];
+      if (credentials.subprotocols !== undefined) headers['sec-websocket-protocol'] = credentials.subprotocols;
+      req.headers = restoreUpgradeHeaders(headers, req.headers) as IncomingHttpHeaders;
+      req.url = target.url;
+      const errors = forwardErrorsFor(route, active.discovery);
+      const upstream = active.discovery.pick(route);
+      if (!upstream) throw errors.noInstance();
+      attributes.upstream = upstream.id;
+      attributes.upstreamAddress = `${upstream.host}:${upstream.port}`;
+      const outcome: UpgradeOutcome = await proxy.forward(req, socket, head, {
+        upstream,
+        trace: startChildTrace(trace),
+        name: `${route.service}: GET ${target.path}`,
+        errors,
+        ...(active.discovery.attemptTimeoutMs === undefined ? {} : { timeoutMs: active.discovery.attemptTimeoutMs }),
+        answerHeaders: { 'x-request-id': requestId, ...(credentials.viaSubprotocol ? { 'sec-websocket-protocol': bearerSubprotocol } : {}) },
+      });
+      if (outcome.kind === 'failed') {
+        if (outcome.failure === 'refused') active.discovery.refused(upstream);
+        active.discovery.settled?.(upstream, outcome.failure);
+        attributes.error = outcome.error.code;
+        status = outcome.error.status;
+      } else if (outcome.kind !== 'aborted') {
+        active.discovery.settled?.(upstream, 'answered');
+        status = outcome.kind === 'upgraded' ? 101 : outcome.status;
+      }
+    } catch (error) {
+      const answer = toServiceError(error);
+      attributes.error = answer.code;
+      status = answer.status;
+      if (answer.code === 'INTERNAL') telemetry.error('upgrade failed', { errorCode: answer.code, cause: (answer.cause as Error | undefined)?.stack });
+      sendErrorOnSocket(socket, answer, { 'x-request-id': requestId });
+    } finally {
+      // 401s and 429s of handshakes count towards a block, as those of requests do.
+      if (status > 0) limits.record(client, status);
+      span.end(status);
+    }
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void handle(req, socket, head);
+  });
+  server.on('close', () => proxy.close());
+}

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 // server around it is small and needs the trace option, which full DNS servers do not carry.
 import * as dnsPacket from 'dns-packet';
 import { dnsTraceparentOption } from '../contract/edge.js';
-import type { Telemetry } from '../kit/telemetry.js';
+import { spanIn, type Telemetry } from '../kit/telemetry.js';
 import { startServerTrace } from '../kit/trace.js';
 import { answerQuery, ednsOf, rcodes, type ZoneAnswer, type ZoneRecords, type ZoneSettings } from './zone.js';
 
@@ -72,10 +72,7 @@ export function createDnsServer(options: DnsServerOptions): DnsServer {
 
   function record(fields: { start: number; started: number; protocol: string; from: string; qname: string; qtype: string; answer: ZoneAnswer | undefined; rcode: string; traceparent: string | undefined }): void {
     const trace = startServerTrace(fields.traceparent);
-    telemetry.span({
-      traceId: trace.traceId,
-      spanId: trace.spanId,
-      ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
+    telemetry.span(spanIn(trace, {
       kind: 'server',
       name: `DNS ${fields.qtype || '?'} ${fields.qname || '?'}`,
       start: fields.start,
@@ -86,7 +83,7 @@ export function createDnsServer(options: DnsServerOptions): DnsServer {
         client: fields.from,
         ...(fields.answer && fields.answer.addresses.length > 0 ? { answers: fields.answer.addresses.join(',') } : {}),
       },
-    });
+    }));
   }
 
   function serveTcp(socket: Socket): void {

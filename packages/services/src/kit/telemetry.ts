@@ -8,6 +8,11 @@ const maxBatch = 512;
 /** A span as a service records it; the kit fills in service, instance and address. */
 export type SpanInput = Omit<Span, 'service' | 'instanceId' | 'address'>;
 
+/** A span of the trace context `trace` (its ids, and its parent when it has one) with the rest of `fields`. */
+export function spanIn(trace: { readonly traceId: string; readonly spanId: string; readonly parentSpanId?: string | undefined }, fields: Omit<SpanInput, 'traceId' | 'spanId' | 'parentSpanId'>): SpanInput {
+  return { traceId: trace.traceId, spanId: trace.spanId, ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}), ...fields };
+}
+
 /** Options of createTelemetry. */
 export interface TelemetryOptions {
   readonly service: string;

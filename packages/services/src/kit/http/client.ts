@@ -1,6 +1,6 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Telemetry } from '../telemetry.js';
+import { spanIn, type Telemetry } from '../telemetry.js';
 import { formatTraceparent, startChildTrace, type TraceContext } from '../trace.js';
 
 /** Why an outgoing call failed before an answer arrived. */
@@ -89,17 +89,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const started = performance.now();
     const start = Date.now();
     const record = (status: number | undefined, failure?: CallFailure) =>
-      options.telemetry?.span({
-        traceId: trace.traceId,
-        spanId: trace.spanId,
-        ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
+      options.telemetry?.span(spanIn(trace, {
         kind: 'client',
         name: opts.name ?? `${opts.method} ${opts.path}`,
         start,
         durationMs: performance.now() - started,
         ...(status === undefined ? {} : { status }),
         attributes: { target, ...opts.attributes, ...(failure ? { failure } : {}) },
-      });
+      }));
 
     const send = () => sendOnce<T>({ host: opts.host, port: opts.port, method: opts.method, path: opts.path, headers, agent }, payload, opts.timeoutMs ?? defaultTimeout);
     return send()

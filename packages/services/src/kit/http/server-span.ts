@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Telemetry } from '../telemetry.js';
+import { spanIn, type Telemetry } from '../telemetry.js';
 import { startServerTrace, type TraceContext } from '../trace.js';
 
 /** The server span of one request, filled in while it is handled and recorded when the answer is done. */
@@ -23,17 +23,14 @@ export function startServerSpan(req: IncomingMessage, res: ServerResponse, telem
   const span: ServerSpan = { trace: startServerTrace(req.headers.traceparent), name: req.method ?? 'GET', attributes: {} };
   res.once('close', () => {
     const { trace } = span;
-    telemetry.span({
-      traceId: trace.traceId,
-      spanId: trace.spanId,
-      ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
+    telemetry.span(spanIn(trace, {
       kind: 'server',
       name: span.name,
       start,
       durationMs: performance.now() - started,
       status: res.statusCode,
       attributes: span.attributes,
-    });
+    }));
   });
   return span;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import type { Telemetry } from '../telemetry.js';
+import { spanIn, type Telemetry } from '../telemetry.js';
 import { startServerTrace, type TraceContext } from '../trace.js';
 
 /** The server span of one upgrade request (a WebSocket handshake), recorded when the handshake is answered. */
@@ -34,17 +34,14 @@ export function startUpgradeSpan(req: IncomingMessage, socket: Duplex, telemetry
       ended = true;
       socket.off('close', onClose);
       const { trace } = span;
-      telemetry.span({
-        traceId: trace.traceId,
-        spanId: trace.spanId,
-        ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
+      telemetry.span(spanIn(trace, {
         kind: 'server',
         name: span.name,
         start,
         durationMs: performance.now() - started,
         status,
         attributes: span.attributes,
-      });
+      }));
     },
   };
   const onClose = () => span.end(0);

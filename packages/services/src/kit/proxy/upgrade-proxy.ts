@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import type { ServiceError } from '../errors.js';
 import { sendErrorOnSocket } from '../http/socket-reply.js';
-import type { Telemetry } from '../telemetry.js';
+import { spanIn, type Telemetry } from '../telemetry.js';
 import { formatTraceparent, type TraceContext } from '../trace.js';
 import type { ForwardErrors } from './forward.js';
 import { stripHopByHop, type HeaderMap } from './hop-by-hop.js';
@@ -89,17 +89,14 @@ export function createUpgradeProxy(options: UpgradeProxyOptions): UpgradeProxy {
     const started = performance.now();
     const start = clock();
     const record = (status: number | undefined, failure?: string) =>
-      telemetry.span({
-        traceId: trace.traceId,
-        spanId: trace.spanId,
-        ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
+      telemetry.span(spanIn(trace, {
         kind: 'client',
         name: attempt.name,
         start,
         durationMs: performance.now() - started,
         ...(status === undefined ? {} : { status }),
         attributes: { target: `${upstream.host}:${upstream.port}`, peer: upstream.id, upgrade: 'websocket', ...(failure ? { failure } : {}) },
-      });
+      }));
 
     return new Promise<UpgradeOutcome>((resolve) => {
       let settled = false;

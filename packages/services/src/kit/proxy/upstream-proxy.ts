@@ -1,6 +1,6 @@
 import { Agent, request, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Telemetry } from '../telemetry.js';
+import { spanIn, type Telemetry } from '../telemetry.js';
 import { formatTraceparent, type TraceContext } from '../trace.js';
 import { isIdempotent } from './forward.js';
 import { stripHopByHop } from './hop-by-hop.js';
@@ -76,17 +76,14 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
     const started = performance.now();
     const start = clock();
     const record = (status: number | undefined, failure?: string) =>
-      telemetry.span({
-        traceId: trace.traceId,
-        spanId: trace.spanId,
-        ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
+      telemetry.span(spanIn(trace, {
         kind: 'client',
         name: attempt.name,
         start,
         durationMs: performance.now() - started,
         ...(status === undefined ? {} : { status }),
         attributes: { target: `${upstream.host}:${upstream.port}`, peer: upstream.id, ...(failure ? { failure } : {}) },
-      });
+      }));
 
     return new Promise<AttemptOutcome>((resolve, reject) => {
       const method = req.method ?? 'GET';

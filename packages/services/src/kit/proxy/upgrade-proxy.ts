@@ -1,15 +1,14 @@
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import type { ServiceError } from '../errors.js';
 import { sendErrorOnSocket } from '../http/socket-reply.js';
-import { spanIn, type Telemetry } from '../telemetry.js';
+import type { Telemetry } from '../telemetry.js';
 import { formatTraceparent, type TraceContext } from '../trace.js';
 import type { ForwardErrors } from './forward.js';
 import { stripHopByHop, type HeaderMap } from './hop-by-hop.js';
-import type { AttemptFailure, Upstream } from './upstream.js';
+import { startAttemptSpan, type AttemptFailure, type Upstream } from './upstream.js';
 
 /** How one proxied handshake ended. */
 export type UpgradeOutcome =
@@ -86,17 +85,7 @@ export function createUpgradeProxy(options: UpgradeProxyOptions): UpgradeProxy {
   function forward(req: IncomingMessage, socket: Duplex, head: Buffer, attempt: UpgradeAttempt): Promise<UpgradeOutcome> {
     if (socket.destroyed) return Promise.resolve({ kind: 'aborted' });
     const { upstream, trace } = attempt;
-    const started = performance.now();
-    const start = clock();
-    const record = (status: number | undefined, failure?: string) =>
-      telemetry.span(spanIn(trace, {
-        kind: 'client',
-        name: attempt.name,
-        start,
-        durationMs: performance.now() - started,
-        ...(status === undefined ? {} : { status }),
-        attributes: { target: `${upstream.host}:${upstream.port}`, peer: upstream.id, upgrade: 'websocket', ...(failure ? { failure } : {}) },
-      }));
+    const record = startAttemptSpan(telemetry, clock, attempt, { upgrade: 'websocket' });
 
     return new Promise<UpgradeOutcome>((resolve) => {
       let settled = false;

@@ -1,10 +1,9 @@
 import { Agent, request, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { spanIn, type Telemetry } from '../telemetry.js';
+import type { Telemetry } from '../telemetry.js';
 import { formatTraceparent, type TraceContext } from '../trace.js';
 import { isIdempotent } from './forward.js';
 import { stripHopByHop } from './hop-by-hop.js';
-import type { AttemptFailure, Upstream } from './upstream.js';
+import { startAttemptSpan, type AttemptFailure, type Upstream } from './upstream.js';
 
 /** How one proxied attempt ended, from the forwarder's point of view. */
 export type AttemptOutcome =
@@ -73,17 +72,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
     const { upstream, trace } = attempt;
     // The client may have left while the caller waited (auth, a first attempt): do not bother the upstream.
     if (req.socket.destroyed) return Promise.resolve({ kind: 'aborted' });
-    const started = performance.now();
-    const start = clock();
-    const record = (status: number | undefined, failure?: string) =>
-      telemetry.span(spanIn(trace, {
-        kind: 'client',
-        name: attempt.name,
-        start,
-        durationMs: performance.now() - started,
-        ...(status === undefined ? {} : { status }),
-        attributes: { target: `${upstream.host}:${upstream.port}`, peer: upstream.id, ...(failure ? { failure } : {}) },
-      }));
+    const record = startAttemptSpan(telemetry, clock, attempt);
 
     return new Promise<AttemptOutcome>((resolve, reject) => {
       const method = req.method ?? 'GET';

@@ -1,3 +1,7 @@
+import { performance } from 'node:perf_hooks';
+import { spanIn, type Telemetry } from '../telemetry.js';
+import type { TraceContext } from '../trace.js';
+
 /** Where one proxied attempt goes. */
 export interface Upstream {
   /** Instance id shown in spans (`profile#2`). */
@@ -23,4 +27,28 @@ export type AttemptResult = 'answered' | AttemptFailure;
 /** One incarnation of an instance: the same id on another address or registration is another one. */
 export function incarnationOf(instance: { readonly host: string; readonly port: number; readonly registeredAt?: number }): string {
   return `${instance.host}:${instance.port}@${instance.registeredAt ?? 0}`;
+}
+
+/**
+ * Starts the clock of one attempt and answers the function that records its client span when it
+ * ends: `target` and `peer` (the upstream) in its attributes, with `extra` and the failure if any.
+ */
+export function startAttemptSpan(
+  telemetry: Telemetry,
+  clock: () => number,
+  attempt: { readonly upstream: Upstream; readonly trace: TraceContext; readonly name: string },
+  extra: Readonly<Record<string, string>> = {},
+): (status: number | undefined, failure?: string) => void {
+  const { upstream, trace } = attempt;
+  const started = performance.now();
+  const start = clock();
+  return (status, failure) =>
+    telemetry.span(spanIn(trace, {
+      kind: 'client',
+      name: attempt.name,
+      start,
+      durationMs: performance.now() - started,
+      ...(status === undefined ? {} : { status }),
+      attributes: { target: `${upstream.host}:${upstream.port}`, peer: upstream.id, ...extra, ...(failure ? { failure } : {}) },
+    }));
 }

@@ -5,7 +5,8 @@ export interface MailSummary {
   readonly id: number;
   readonly mailbox: string;
   readonly kind: 'mail' | 'bounce' | 'notice';
-  readonly from: { readonly address: string; readonly name?: string };
+  /** `userId`: the sending user (absent on the system's own messages). */
+  readonly from: { readonly address: string; readonly name?: string; readonly userId?: string };
   readonly to: readonly string[];
   readonly cc: readonly string[];
   readonly subject: string;

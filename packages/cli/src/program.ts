@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerEventsCommand } from './commands/events.js';
 import { registerFaultCommands } from './commands/faults.js';
 import { registerModeCommand } from './commands/mode.js';
 import { registerPhoneCommand } from './commands/phone.js';
@@ -31,6 +32,7 @@ Examples:
   $ topolab up --replicas profile=3  run the topology with a live dashboard
   $ topolab status                   from another terminal: what runs where
   $ topolab kill profile#2           break something and watch the registry evict it
+  $ topolab events --follow          watch an account deletion reach every service
   $ topolab mode --auth local        switch every gateway's auth mode at run time
   $ topolab scenarios                list the built-in scenarios
   $ topolab run --matrix             run every scenario in every mode it allows
@@ -43,6 +45,7 @@ Examples:
   registerRunCommand(program, context);
   registerStatusCommand(program, context);
   registerPhoneCommand(program, context);
+  registerEventsCommand(program, context);
   registerModeCommand(program, context);
   registerFaultCommands(program, context);
   registerScaleCommand(program, context);

@@ -43,7 +43,7 @@ async function startUp(extra: readonly string[] = []): Promise<{ dir: string; up
 describe('topolab up', () => {
   it('runs every instance on its own loopback address, serves status and phone, and stops cleanly on Ctrl-C', async () => {
     const { dir, up, status } = await startUp();
-    expect(status.instances.map((instance) => instance.id).sort()).toEqual(['auth#1', 'bus#1', 'cache#1', 'chat#1', 'chat#2', 'dns#1', 'gateway#1', 'lb#1', 'mail#1', 'profile#1', 'profile#2', 'registry#1', 'sidecar#1', 'sms#1']);
+    expect(status.instances.map((instance) => instance.id).sort()).toEqual(['auth#1', 'bus#1', 'cache#1', 'chat#1', 'chat#2', 'dns#1', 'gateway#1', 'graphql#1', 'lb#1', 'mail#1', 'profile#1', 'profile#2', 'registry#1', 'sidecar#1', 'sms#1']);
     expect(status.instances.every((instance) => instance.state === 'ready')).toBe(true);
     if (process.platform === 'linux') {
       const hosts = status.instances.filter((instance) => instance.service !== 'gateway').map((instance) => instance.host);

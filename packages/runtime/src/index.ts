@@ -21,11 +21,14 @@ export * from './demo/demo-flow.js';
 export * from './demo/demo-user.js';
 export * from './demo/test-signatures.js';
 export * from './phone/read-phone.js';
+export * from './events/event-status.js';
+export * from './events/read-events.js';
 export * from './scenarios/index.js';
 export * from './bench/index.js';
 export * from './backends/index.js';
 /** Contract types the CLI needs, re-exported so the CLI depends on the runtime only. */
 export type { ServiceName, TimingsPreset, Timings, Span, LogRecord } from '@topolab/services/contract';
 export { defaultLimitSettings, type LimitSettings } from '@topolab/services/contract';
+export { domainEventTypes, type DomainEvent, type DomainEventType, type AppliedEvent } from '@topolab/services/contract';
 export { chatCloseCodes, chatLimits, type ChatClientFrame, type ChatHistoryPage, type ChatMessage, type ChatRoom, type ChatServerFrame } from '@topolab/services/contract';
 export { backendsRequired, findProgram, busBackendNames, cacheBackendNames, defaultBackends, lbBackendNames, type BusBackendName, type CacheBackendName, type LbBackendName, type TopologyBackends } from '@topolab/services/contract';

@@ -124,12 +124,12 @@ export type CodePurpose = 'registration' | 'login';
  * `phone` because of it (the first code message not on the phone before). Fails after 5 s.
  */
 export async function withNextCode<T>(topology: Topology, phone: string, purpose: CodePurpose, action: () => Promise<T>): Promise<{ result: T; code: string }> {
-  const before = new Set((await readPhone(topology.instances(), { to: phone })).map((message) => message.id));
+  const before = new Set((await readPhone(topology, { to: phone })).map((message) => message.id));
   const result = await action();
   let code: string | undefined;
   await waitFor(
     async () => {
-      const messages = await readPhone(topology.instances(), { to: phone });
+      const messages = await readPhone(topology, { to: phone });
       const fresh = messages.find((message) => !before.has(message.id) && message.type === 'otp' && message.text.includes(`${purpose} code`));
       code = fresh ? extractCode(fresh.text) : undefined;
       return code !== undefined;

@@ -89,7 +89,7 @@ async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<numbe
       const result = await runDemoFlow({
         gateway,
         traces: topology.traces,
-        readPhone: (phone) => readPhone(topology.instances(), { to: phone }),
+        readPhone: (phone) => readPhone(topology, { to: phone }),
         onStep: print.step,
       });
       print.done(result);

@@ -61,6 +61,7 @@ function fakeTopology(instances: InstanceView[], refuse?: string) {
         return { action, instanceId, detail: 'done' } as never;
       }),
       scale: vi.fn(async () => ({}) as never),
+      serviceToken: vi.fn(async () => 'token'),
     },
   };
 }

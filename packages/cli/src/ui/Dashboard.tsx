@@ -16,7 +16,7 @@ import { useSelection } from './use-selection.js';
 /** What the dashboard shows and acts on of a topology. */
 export type DashboardTopology = Pick<
   Topology,
-  'instances' | 'events' | 'gatewayUrl' | 'gatewayUrls' | 'readyMs' | 'timings' | 'dataDir' | 'modes' | 'setModes' | 'fault' | 'scale'
+  'instances' | 'events' | 'gatewayUrl' | 'gatewayUrls' | 'readyMs' | 'timings' | 'dataDir' | 'modes' | 'setModes' | 'fault' | 'scale' | 'serviceToken'
 > & { readonly options: Pick<Topology['options'], 'limits'> };
 
 /** Props of Dashboard. */

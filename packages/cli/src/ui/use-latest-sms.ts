@@ -2,12 +2,12 @@ import { useEffect, useState } from 'react';
 import { readPhone, type PhoneMessage, type Topology } from '@topolab/runtime';
 
 /** The newest SMS messages of any number, re-read whenever the SMS service reports a send. */
-export function useLatestSms(topology: Pick<Topology, 'events' | 'instances'>, size = 5): PhoneMessage[] {
+export function useLatestSms(topology: Pick<Topology, 'events' | 'instances' | 'serviceToken'>, size = 5): PhoneMessage[] {
   const [messages, setMessages] = useState<PhoneMessage[]>([]);
   useEffect(() => {
     let alive = true;
     const refresh = () =>
-      void readPhone(topology.instances(), { limit: size })
+      void readPhone(topology, { limit: size })
         .then((latest) => alive && setMessages(latest))
         .catch(() => undefined);
     refresh();

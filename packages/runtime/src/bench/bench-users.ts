@@ -3,8 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { GatewayClient, GatewayResponse } from '../client/gateway-client.js';
 import { extractCode } from '../demo/demo-user.js';
 import { runtimeError } from '../errors/error-codes.js';
-import { readPhone } from '../phone/read-phone.js';
-import type { InstanceInfo } from '../supervisor/instance-info.js';
+import { readPhone, type PhoneSource } from '../phone/read-phone.js';
 
 /** A person the bench signs up. */
 export interface BenchUser {
@@ -26,7 +25,7 @@ export interface BenchSession {
 /** Where the user flows run: a gateway, and the instances (to read the phone). */
 export interface BenchUserContext {
   readonly gateway: GatewayClient;
-  readonly instances: () => readonly InstanceInfo[];
+  readonly phone: PhoneSource;
 }
 
 let nextPhone = randomInt(0, 10_000);
@@ -53,7 +52,7 @@ function expectStatus<T>(answer: GatewayResponse<T>, status: number, call: strin
 
 async function newestCode(ctx: BenchUserContext, phone: string, since: number): Promise<string> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const messages = await readPhone(ctx.instances(), { to: phone, limit: 5 });
+    const messages = await readPhone(ctx.phone, { to: phone, limit: 5 });
     const message = messages.find((candidate) => candidate.type === 'otp' && candidate.time >= since);
     const code = message ? extractCode(message.text) : undefined;
     if (code) return code;

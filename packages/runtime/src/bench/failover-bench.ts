@@ -44,7 +44,7 @@ export async function measureFailover(options: FailoverOptions): Promise<Failove
     const gateway = createGatewayClient(topology.gatewayUrl);
     let session;
     try {
-      session = await signUpWithProfile({ gateway, instances: () => topology.instances() });
+      session = await signUpWithProfile({ gateway, phone: topology });
     } finally {
       gateway.close();
     }

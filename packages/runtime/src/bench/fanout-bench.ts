@@ -50,7 +50,7 @@ export async function measureFanout(options: FanoutOptions = {}): Promise<Fanout
     const gateway = createGatewayClient(topology.gatewayUrl);
     const sockets: WebSocketClient[] = [];
     try {
-      const [sender, listener] = await createBenchSessions({ gateway, instances: () => topology.instances() }, 2);
+      const [sender, listener] = await createBenchSessions({ gateway, phone: topology }, 2);
       await gateway.request({ method: 'POST', path: '/chat/rooms', token: sender!.accessToken, body: { name: room } });
       const url = toWebSocketUrl(topology.gatewayUrl, '/chat/ws');
       const open = async (token: string) => {

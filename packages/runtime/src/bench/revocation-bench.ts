@@ -35,7 +35,7 @@ export async function measureRevocationLag(options: RevocationOptions): Promise<
   return withBenchTopology({ modes: { auth: options.auth }, replicas: { gateway: options.gateways ?? 2 }, ...backends }, async (topology) => {
     const gateways = topology.gatewayUrls.map((url) => createGatewayClient(url));
     try {
-      const sessions = await createBenchSessions({ gateway: gateways[0]!, instances: () => topology.instances() }, count);
+      const sessions = await createBenchSessions({ gateway: gateways[0]!, phone: topology }, count);
       const lags: number[] = [];
       let acceptedAfterLogout = 0;
       for (const session of sessions) {

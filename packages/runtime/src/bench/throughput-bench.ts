@@ -40,7 +40,7 @@ interface RowTopology {
 async function signUpOn(topology: Topology): Promise<RowTopology> {
   const gateway = createGatewayClient(topology.gatewayUrl);
   try {
-    return { topology, session: await signUpWithProfile({ gateway, instances: () => topology.instances() }) };
+    return { topology, session: await signUpWithProfile({ gateway, phone: topology }) };
   } finally {
     gateway.close();
   }

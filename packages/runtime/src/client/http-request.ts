@@ -37,6 +37,8 @@ export interface HttpRequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Sent as JSON when defined. */
   readonly body?: unknown;
+  /** Sent as `application/x-www-form-urlencoded` instead of `body` (an OAuth token request). */
+  readonly form?: Readonly<Record<string, string>>;
   /** @default 5000 */
   readonly timeoutMs?: number;
   /** A keep-alive agent (an https one for `https:` URLs); the global agent when absent. */
@@ -57,10 +59,10 @@ export interface HttpResponse {
 /** Sends one request with node:http (node:https for an `https:` URL); network failures reject with HttpRequestFailure. */
 export function sendHttpRequest(options: HttpRequestOptions): Promise<HttpResponse> {
   const url = new URL(options.url);
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const payload = options.form ? new URLSearchParams(options.form).toString() : options.body === undefined ? undefined : JSON.stringify(options.body);
   const headers: Record<string, string | number> = { accept: 'application/json', ...options.headers };
   if (payload !== undefined) {
-    headers['content-type'] = 'application/json';
+    headers['content-type'] = options.form ? 'application/x-www-form-urlencoded' : 'application/json';
     headers['content-length'] = Buffer.byteLength(payload);
   }
   const target = url.host;

@@ -1,4 +1,4 @@
-import { isErrorBody } from '@topolab/services/contract';
+import { isErrorBody, type DomainEventType } from '@topolab/services/contract';
 import { HttpRequestFailure, sendHttpRequest } from '../client/http-request.js';
 import { isRuntimeErrorCode, runtimeError } from '../errors/error-codes.js';
 import { TopolabError } from '../errors/topolab-error.js';
@@ -7,6 +7,7 @@ import { controlFilePath, readControlFile, type ControlFile } from './control-fi
 import type { FaultAction, FaultResult } from '../topology/faults.js';
 import type { ScaleResult } from '../topology/scale.js';
 import type { ModesChange } from '../topology/topology-modes.js';
+import type { ControlEvents } from '../events/event-status.js';
 import type { ControlStatus, PhoneMessages } from './control-routes.js';
 import type { ControlModes, ControlModesChanged } from './mode-routes.js';
 
@@ -34,6 +35,8 @@ export interface ControlClient {
   fault(action: FaultAction, instanceId: string): Promise<FaultResult>;
   /** `POST /v1/services/:name/scale`. */
   scale(service: string, replicas: number): Promise<ScaleResult>;
+  /** `GET /v1/events`: auth's domain events after a seq, with each consumer's state of each. */
+  events(options?: { after?: number; limit?: number; type?: DomainEventType }): Promise<ControlEvents>;
   /** Any control route (for routes added later); resolves with the JSON body of a 2xx answer. */
   request<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
@@ -77,6 +80,11 @@ export function createControlClient(options: ControlClientOptions): ControlClien
     setModes: (change) => request<ControlModesChanged>('POST', '/v1/modes', change, actionTimeoutMs),
     fault: (action, instanceId) => request<FaultResult>('POST', `/v1/instances/${encodeURIComponent(instanceId)}/${action}`, undefined, actionTimeoutMs),
     scale: (service, replicas) => request<ScaleResult>('POST', `/v1/services/${encodeURIComponent(service)}/scale`, { replicas }, actionTimeoutMs),
+    events: (eventOptions = {}) => {
+      const search = new URLSearchParams();
+      for (const [name, value] of Object.entries(eventOptions)) if (value !== undefined) search.set(name, String(value));
+      return request<ControlEvents>('GET', `/v1/events${search.size > 0 ? `?${search}` : ''}`);
+    },
     request: (method, path, body) => request(method, path, body),
   };
 }

@@ -1,13 +1,14 @@
 import { runtimeError } from '../errors/error-codes.js';
 import type { Topology } from '../topology/topology.js';
-import { HttpRequestFailure, sendHttpRequest } from '../client/http-request.js';
+import { readPhone } from '../phone/read-phone.js';
+import { eventRoutes } from './event-routes.js';
 import { faultRoutes } from './fault-routes.js';
 import { modeRoutes } from './mode-routes.js';
 
 /** What the control API needs of a topology (a fake one will do in tests). */
 export type ControlTopology = Pick<
   Topology,
-  'gatewayUrl' | 'gatewayUrls' | 'edge' | 'registryUrl' | 'dataDir' | 'timings' | 'readyMs' | 'instances' | 'modes' | 'setModes' | 'fault' | 'scale' | 'options'
+  'gatewayUrl' | 'gatewayUrls' | 'edge' | 'registryUrl' | 'dataDir' | 'timings' | 'readyMs' | 'instances' | 'modes' | 'setModes' | 'fault' | 'scale' | 'options' | 'serviceToken'
 >;
 
 /** One authorized request to the control API. */
@@ -104,21 +105,12 @@ const phoneRoute: ControlRoute = {
     if (limit !== null && !/^[1-9]\d{0,5}$/.test(limit)) {
       throw runtimeError('CONTROL_INVALID_REQUEST', { message: `Expected limit to be a positive integer, got ${limit.slice(0, 20)}.` });
     }
-    const sms = topology.instances().find((instance) => instance.service === 'sms' && instance.state === 'ready');
-    if (!sms) throw runtimeError('CONTROL_PHONE_UNAVAILABLE');
-    const search = new URLSearchParams({ to: params.number ?? '', ...(limit === null ? {} : { limit }) });
-    try {
-      const answer = await sendHttpRequest({ url: `http://${sms.host.includes(':') ? `[${sms.host}]` : sms.host}:${sms.port}/sms/messages?${search}`, timeoutMs: 3000 });
-      return answer.status === 200 ? answer.body : new ControlReply(answer.status, answer.body);
-    } catch (error) {
-      if (!(error instanceof HttpRequestFailure)) throw error;
-      throw runtimeError('CONTROL_UPSTREAM_FAILED', { message: `${sms.id} did not answer (${error.failure}).`, cause: error });
-    }
+    return { messages: await readPhone(topology, { to: params.number ?? '', ...(limit === null ? {} : { limit: Number(limit) }) }) };
   },
 };
 
-/** The routes every control server has: status, phone, modes, faults and scale. */
-export const controlRoutes: readonly ControlRoute[] = Object.freeze([statusRoute, phoneRoute, ...modeRoutes, ...faultRoutes]);
+/** The routes every control server has: status, phone, modes, faults, scale and the event log. */
+export const controlRoutes: readonly ControlRoute[] = Object.freeze([statusRoute, phoneRoute, ...modeRoutes, ...faultRoutes, ...eventRoutes]);
 
 /** Finds the route of `method path`; undefined when none matches. */
 export function matchControlRoute(routes: readonly ControlRoute[], method: string, path: string): { route: ControlRoute; params: Record<string, string> } | undefined {

@@ -11,17 +11,27 @@ export interface ReadPhoneOptions {
   readonly limit?: number;
 }
 
+/** Where the phone is read: the instances (to find sms) and the runtime's service tokens (`/sms/messages` is internal). */
+export interface PhoneSource {
+  instances(): readonly InstanceInfo[];
+  serviceToken(audience: string): Promise<string>;
+}
+
 /**
  * Reads what the SMS service sent (the simulated phone), newest first, from the first ready
- * SMS instance. CONTROL_PHONE_UNAVAILABLE when none is ready, CONTROL_UPSTREAM_FAILED when it does not answer.
+ * SMS instance, with the runtime's service token (scope `sms.read`). CONTROL_PHONE_UNAVAILABLE
+ * when none is ready, CONTROL_UPSTREAM_FAILED when it (or auth, for the token) does not answer.
  */
-export async function readPhone(instances: readonly InstanceInfo[], options: ReadPhoneOptions = {}): Promise<PhoneMessage[]> {
-  const sms = instances.find((instance) => instance.service === 'sms' && instance.state === 'ready');
+export async function readPhone(source: PhoneSource, options: ReadPhoneOptions = {}): Promise<PhoneMessage[]> {
+  const sms = source.instances().find((instance) => instance.service === 'sms' && instance.state === 'ready');
   if (!sms) throw runtimeError('CONTROL_PHONE_UNAVAILABLE');
   const search = new URLSearchParams({ ...(options.to ? { to: options.to } : {}), limit: String(options.limit ?? 20) });
   const host = sms.host.includes(':') ? `[${sms.host}]` : sms.host;
+  // A topology without auth (a fixture's) has nobody to issue tokens, nor to check them.
+  const hasAuth = source.instances().some((instance) => instance.service === 'auth');
+  const headers: Record<string, string> = hasAuth ? { authorization: `Bearer ${await source.serviceToken('sms')}` } : {};
   try {
-    const answer = await sendHttpRequest({ url: `http://${host}:${sms.port}/sms/messages?${search}`, timeoutMs: 3000 });
+    const answer = await sendHttpRequest({ url: `http://${host}:${sms.port}/sms/messages?${search}`, headers, timeoutMs: 3000 });
     if (answer.status !== 200) {
       const code = (answer.body as { error?: { code?: string } } | undefined)?.error?.code ?? `HTTP ${answer.status}`;
       throw runtimeError('CONTROL_UPSTREAM_FAILED', { message: `${sms.id} refused to list messages (${code}).`, details: { status: answer.status } });

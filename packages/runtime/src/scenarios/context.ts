@@ -98,7 +98,23 @@ export function createScenarioContext(options: ScenarioContextOptions): Scenario
     },
     users: createScenarioUsers({ gateway: () => gatewayFor(topology.edge.url), phone, secrets }),
     phone: { messages: phone.messages, lastCode: phone.lastCode },
-    topology: createScenarioControls({ topology, note: (text) => recorder.note(text) }),
+    // A service token a scenario holds is a secret like a code: never in a note or a failure.
+    topology: createScenarioControls({
+      topology: {
+        fault: (action, id) => topology.fault(action, id),
+        scale: (service, replicas) => topology.scale(service, replicas),
+        setModes: (change) => topology.setModes(change),
+        modes: () => topology.modes(),
+        instances: () => topology.instances(),
+        registryUrl: topology.registryUrl,
+        async serviceToken(audience) {
+          const token = await topology.serviceToken(audience);
+          secrets.add(token);
+          return token;
+        },
+      },
+      note: (text) => recorder.note(text),
+    }),
     modes,
     backends: { cache: topology.options.backends.cache, bus: topology.options.backends.bus, lb: topology.options.backends.lb },
     waitFor: (condition, waitOptions = {}) => waitUntil(condition, { ...waitOptions, ...withSignal }),

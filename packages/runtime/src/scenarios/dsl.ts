@@ -144,6 +144,11 @@ export interface ScenarioControls {
   registered(service?: ServiceName): Promise<readonly string[]>;
   /** Instances as the supervisor sees them (id, service, host, port, pid, state, requests, errors). */
   instances(): readonly ScenarioInstance[];
+  /**
+   * A service token of the runtime's own client (`control`) for `audience`'s internal routes,
+   * from auth's client-credentials endpoint (RFC 6749 §4.4), as any instance gets one.
+   */
+  serviceToken(audience: string): Promise<string>;
 }
 
 /** Options of waitFor. */

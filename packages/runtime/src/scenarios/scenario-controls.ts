@@ -7,7 +7,7 @@ import type { ScenarioControls } from './dsl.js';
 
 /** What the controls need: the topology, and narration for what they did. */
 export interface ScenarioControlsOptions {
-  readonly topology: Pick<Topology, 'fault' | 'scale' | 'setModes' | 'modes' | 'instances' | 'registryUrl'>;
+  readonly topology: Pick<Topology, 'fault' | 'scale' | 'setModes' | 'modes' | 'instances' | 'registryUrl' | 'serviceToken'>;
   /** Adds a line under the current step (`kill profile#2 · SIGKILL: pid 4242 is gone`). */
   readonly note: (text: string) => void;
 }
@@ -48,6 +48,7 @@ export function createScenarioControls(options: ScenarioControlsOptions): Scenar
     },
     modes: () => topology.modes(),
     registered: (service) => readRegistered(topology.registryUrl, service),
+    serviceToken: (audience) => topology.serviceToken(audience),
     instances: () =>
       topology.instances().map((instance) => ({
         id: instance.id,

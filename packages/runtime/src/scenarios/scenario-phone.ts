@@ -8,7 +8,7 @@ import { waitUntil } from './wait-for.js';
 
 /** What the scenario phone needs. */
 export interface ScenarioPhoneOptions {
-  readonly topology: Pick<Topology, 'instances'>;
+  readonly topology: Pick<Topology, 'instances' | 'serviceToken'>;
   readonly secrets: SecretRegistry;
   readonly signal?: AbortSignal;
 }
@@ -24,7 +24,7 @@ export interface ScenarioPhoneInternals extends ScenarioPhone {
 /** Creates `ctx.phone`: reads what the SMS service sent; every code it reads is remembered as a secret. */
 export function createScenarioPhone(options: ScenarioPhoneOptions): ScenarioPhoneInternals {
   const { topology, secrets, signal } = options;
-  const messages = (number: string): Promise<PhoneMessage[]> => readPhone(topology.instances(), { to: number });
+  const messages = (number: string): Promise<PhoneMessage[]> => readPhone(topology, { to: number });
   const codeOf = (message: PhoneMessage | undefined): string | undefined => {
     const code = message ? extractCode(message.text) : undefined;
     secrets.add(code);

@@ -12,4 +12,10 @@ describe('createSecretRegistry', () => {
     const text = `ada used Pw-secret-42 and 123456, got ${jwt} and rt-opaque-value; AUTH_OTP_INVALID; ab`;
     expect(secrets.redact(text)).toBe(`ada used ${redactedMark} and ${redactedMark}, got ${redactedMark} and ${redactedMark}; AUTH_OTP_INVALID; ab`);
   });
+
+  it('keeps the name of a token type readable (tokenType: "Bearer" is not a secret)', () => {
+    const secrets = createSecretRegistry();
+    secrets.addFromBody({ tokenType: 'Bearer', token_type: 'Bearer', refreshToken: 'r-1234567' });
+    expect(secrets.redact('WWW-Authenticate: Bearer realm="x"; r-1234567')).toBe(`WWW-Authenticate: Bearer realm="x"; ${redactedMark}`);
+  });
 });

@@ -5,6 +5,8 @@ export const redactedMark = '‹secret›';
 const jwtPattern = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]{4,}/g;
 // Fields whose values are secrets in request and response bodies; a `code` is one only when it is digits (an OTP, not an error code).
 const secretField = /password|token|secret/i;
+// …except fields that only name a kind of token (`tokenType: "Bearer"`, RFC 6749's `token_type`).
+const publicField = /^token_?type$/i;
 const codeField = /^(code|otp)$/i;
 const otpValue = /^\d{4,8}$/;
 
@@ -27,7 +29,7 @@ export function createSecretRegistry(): SecretRegistry {
   const scan = (body: unknown, depth: number): void => {
     if (typeof body !== 'object' || body === null || depth > 2) return;
     for (const [key, value] of Object.entries(body)) {
-      if (secretField.test(key)) add(value);
+      if (secretField.test(key) && !publicField.test(key)) add(value);
       else if (codeField.test(key)) {
         if (typeof value === 'string' && otpValue.test(value)) add(value);
       } else scan(value, depth + 1);

@@ -70,6 +70,18 @@ export function formatLookupHop(hop: Hop): string {
   return `${hop.instanceId} (${name} → ${answers})`;
 }
 
+/** Whether a hop is an instance fetching its service token (the client-credentials grant at auth). */
+export function isServiceTokenHop(hop: Pick<Hop, 'name'>): boolean {
+  return hop.name === 'POST /auth/oauth/token';
+}
+
+/** `auth#1 @127.0.3.1`, with `(service token for mail#1)` on a token request. */
+function formatHop(hop: Hop, first: boolean): string {
+  const where = first || hop.address === '' ? hop.instanceId : `${hop.instanceId} @${hostOf(hop.address)}`;
+  if (!isServiceTokenHop(hop)) return where;
+  return typeof hop.attributes.client === 'string' ? `${where} (service token for ${hop.attributes.client})` : `${where} (service token refused)`;
+}
+
 /**
  * Renders hops on one line: `dns#1 (www.topolab.test → 127.0.0.1) → gateway#1 @127.0.0.1 →
  * auth#1 @127.0.3.1  12.3 ms` (the duration is the first server hop's, the whole request's).
@@ -77,7 +89,7 @@ export function formatLookupHop(hop: Hop): string {
 export function formatHops(hops: readonly Hop[]): string {
   if (hops.length === 0) return '(no hops)';
   const path = hops
-    .map((hop, i) => (isLookupHop(hop) ? formatLookupHop(hop) : i === 0 || hop.address === '' ? hop.instanceId : `${hop.instanceId} @${hostOf(hop.address)}`))
+    .map((hop, i) => (isLookupHop(hop) ? formatLookupHop(hop) : formatHop(hop, i === 0)))
     .join(' → ');
   const first = hops.find((hop) => !isLookupHop(hop)) ?? hops[0]!;
   return `${path}  ${first.durationMs.toFixed(1)} ms`;

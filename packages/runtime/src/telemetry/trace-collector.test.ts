@@ -82,6 +82,12 @@ describe('hopsOf and formatHops', () => {
     expect(formatHops(hops)).toBe('gateway#1 → auth#1 @127.0.3.1 → sms#1 @127.0.4.1  12.3 ms');
   });
 
+  it('says which client a service-token request was for', () => {
+    const tokenHop = { ...authServer, name: 'POST /auth/oauth/token', attributes: { ...authServer.attributes, client: 'gateway#1' } };
+    const hops = hopsOf([tokenHop, gatewayClient, gatewayServer]);
+    expect(formatHops(hops)).toBe('gateway#1 → auth#1 @127.0.3.1 (service token for gateway#1)  12.3 ms');
+  });
+
   it('orders a callee after its caller when both start in the same millisecond', () => {
     const hops = hopsOf([smsServer, authClient, { ...authServer, start: 1002 }]);
     expect(hops.map((hop) => hop.instanceId)).toEqual(['auth#1', 'sms#1']);

@@ -1,4 +1,4 @@
-import { envNames, type ServiceSpec } from '@topolab/services/contract';
+import { clientSecretFor, envNames, formatInstanceId, type ServiceSpec } from '@topolab/services/contract';
 import { isTopolabError } from '../errors/topolab-error.js';
 import type { InstanceInfo } from '../supervisor/instance-info.js';
 import { isLiveState } from '../supervisor/instance-state.js';
@@ -26,6 +26,8 @@ export interface InstanceStarterOptions {
   readonly programs: ProgramPlan;
   /** The gateways' listeners (shared ports, TLS files). */
   readonly edge: EdgePlan;
+  /** The topology's client key: each instance gets its client id and secret from it, auth the key itself. */
+  readonly clientKey: string;
 }
 
 /**
@@ -72,6 +74,17 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
     return {};
   }
 
+  /** Each Node instance's OAuth client credentials (contract/service-auth.ts); auth also gets the key to check everyone's. */
+  function credentialsEnv(spec: ServiceSpec, index: number): Record<string, string> {
+    if (spec.program) return {};
+    const clientId = formatInstanceId(spec.name, index);
+    return {
+      [envNames.clientId]: clientId,
+      [envNames.clientSecret]: clientSecretFor(starter.clientKey, clientId),
+      ...(spec.name === 'auth' ? { [envNames.clientKey]: starter.clientKey } : {}),
+    };
+  }
+
   async function start(spec: ServiceSpec, index: number, pinnedPort?: number): Promise<InstanceInfo> {
     let planned: Awaited<ReturnType<typeof addressOf>>;
     try {
@@ -93,6 +106,7 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
         ...(await programs.envFor(spec)),
         ...(await serviceEnv(spec, planned.gateway)),
         ...(await companionEnv(spec, index)),
+        ...credentialsEnv(spec, index),
       },
     });
     try {

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
 import type { ServiceSpec } from '@topolab/services/contract';
 import { createSpanId, holdsLease, type ServiceName } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
@@ -14,6 +15,7 @@ import { formatHttpUrl } from './addresses.js';
 import { createEdgePlan, type EdgePlan } from './edge-plan.js';
 import { startCatalogPoller, type CatalogPoller } from './catalog-poller.js';
 import { prepareDataDir } from './data-dir.js';
+import { createControlTokens } from './control-tokens.js';
 import { createFaultInjector } from './faults.js';
 import { switchGatewayModes } from './gateway-modes.js';
 import { createInstanceStarter } from './instance-starter.js';
@@ -124,7 +126,9 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   let stopped = false;
   const specOf = (service: string) => manifest.find((spec) => spec.name === service);
   const programs = createProgramPlan({ manifest, backends: options.backends, programs: options.programs, dataDir: options.dataDir });
-  const startOne = createInstanceStarter({ options, supervisor, registryUrl: () => registryUrl, modes: () => modes, programs, edge });
+  // Per topology, in memory only: a restarted instance gets the same credentials, another topology other ones.
+  const clientKey = randomBytes(32).toString('base64url');
+  const startOne = createInstanceStarter({ options, supervisor, registryUrl: () => registryUrl, modes: () => modes, programs, edge, clientKey });
 
   try {
     for (const layer of orderStartLayers(manifest)) {
@@ -163,6 +167,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   const emitFault = (action: Extract<TopologyEvent, { type: 'topology.fault' }>['action'], target: string, detail: string) =>
     hub.emit({ type: 'topology.fault', time: Date.now(), action, target, detail });
   let stopping: Promise<void> | undefined;
+  const controlTokens = createControlTokens({ clientKey, instances: () => supervisor.list() });
 
   return {
     gatewayUrl,
@@ -187,6 +192,11 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
     traces,
     supervisor,
     modes: () => modes,
+    async serviceToken(audience) {
+      const token = await controlTokens.token(audience);
+      if (token === undefined) throw runtimeError('CONTROL_INVALID_REQUEST', { message: `The runtime is granted no scope of ${audience}.` });
+      return token;
+    },
     async setModes(change) {
       assertRunning();
       const modeOptions = { noAuth: allowsNoAuth(options.env) };

@@ -61,6 +61,12 @@ export interface Topology {
   /** The discovery and auth modes every gateway runs now. */
   modes(): TopologyModes;
   /**
+   * A service token of the runtime's client (`control`) for calls to `audience`'s internal
+   * routes (the phone, the event log), from auth's client-credentials endpoint, cached until
+   * near expiry. CONTROL_UPSTREAM_FAILED when auth cannot issue one.
+   */
+  serviceToken(audience: string): Promise<string>;
+  /**
    * Switches every gateway to the named modes (the others stay) without a restart; resolves
    * with the new modes once every gateway replied, and emits `topology.modes`. An unknown name
    * is TOPOLOGY_INVALID_MODE; a gateway that refuses (a mode not available) rolls all back and

@@ -32,6 +32,7 @@ describe('auth service', () => {
       { prefix: '/auth/.well-known', access: 'public' },
       { prefix: '/auth/introspect', access: 'internal' },
       { prefix: '/auth/internal', access: 'internal' },
+      { prefix: '/auth/oauth', access: 'internal' },
     ]);
   });
 

@@ -3,7 +3,9 @@ import type { RouteSpec } from '../contract/registry-api.js';
 import { createHttpServer } from '../kit/http/server.js';
 import { Router } from '../kit/http/router.js';
 import type { Telemetry } from '../kit/telemetry.js';
+import { createClientCredentials } from './client-credentials.js';
 import type { AuthSettings } from './config.js';
+import { createEventRelay, type EventRelayOptions } from './event-relay.js';
 import { createOtpCodes } from './otp.js';
 import { authRouteSpecs, createAuthRoutes } from './routes.js';
 import type { SmsSender } from './sms-sender.js';
@@ -30,6 +32,10 @@ export interface AuthAppOptions {
   readonly cache: AuthCache;
   /** Epoch ms now; tests pass a fake one. @default Date.now */
   readonly clock?: () => number;
+  /** The token endpoint and auth's own guard (main.ts builds it, as its SMS caller signs with it too). @default one over `tokens` and `config.clientKey` */
+  readonly clientCredentials?: ReturnType<typeof createClientCredentials>;
+  /** Timing of the outbox relay. @default poll 1 s, retry 200 ms doubling to 2 s, lease 3 s */
+  readonly relay?: Pick<EventRelayOptions, 'pollMs' | 'minDelayMs' | 'maxDelayMs' | 'leaseMs'>;
 }
 
 /** The built, unstarted auth service. */
@@ -37,7 +43,10 @@ export interface AuthApp {
   readonly server: Server;
   /** The prefixes to register with the registry. */
   readonly routes: readonly RouteSpec[];
-  /** Stops retrying undelivered token states (the outbox is in memory; what is pending is dropped and reported). */
+  /**
+   * Stops retrying undelivered token states (that outbox is in memory; what is pending is dropped
+   * and reported) and stops the domain-event relay (its outbox is the database: nothing is lost).
+   */
   close(): void;
 }
 
@@ -51,7 +60,22 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
   const otp = createOtpCodes(store, clock());
   const lifetimes = { accessTokenTtlS: config.accessTokenTtlS, refreshTokenTtlS: config.refreshTokenTtlS };
   const events = createTokenEvents({ bus: options.bus, cache: options.cache, telemetry, clock });
-  const router = new Router().add(...createAuthRoutes({ store, otp, sms, tokens, telemetry, clock, lifetimes, events }));
-  const server = createHttpServer({ router, telemetry, ...(config.bodyLimit === undefined ? {} : { bodyLimit: config.bodyLimit }) });
-  return { server, routes: authRouteSpecs, close: () => events.close() };
+  const relay = createEventRelay({ log: store.events, bus: options.bus, telemetry, clock, ...options.relay });
+  const credentials = options.clientCredentials ?? createClientCredentials({ tokens, clientKey: config.clientKey, telemetry, clock });
+  const router = new Router().add(...createAuthRoutes({ store, otp, sms, tokens, telemetry, clock, lifetimes, events, relay }), credentials.route);
+  const server = createHttpServer({
+    router,
+    telemetry,
+    serviceAuth: credentials.guard,
+    registered: authRouteSpecs,
+    ...(config.bodyLimit === undefined ? {} : { bodyLimit: config.bodyLimit }),
+  });
+  return {
+    server,
+    routes: authRouteSpecs,
+    close() {
+      events.close();
+      relay.close();
+    },
+  };
 }

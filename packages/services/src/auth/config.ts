@@ -7,6 +7,7 @@ const seconds = (fallback: number) => z.coerce.number().int().min(1).default(fal
 const authEnvSchema = z.object({
   [envNames.accessTokenTtlS]: seconds(900),
   [envNames.refreshTokenTtlS]: seconds(30 * 24 * 3600),
+  [envNames.clientKey]: z.string().min(32).optional(),
 });
 
 /** Token lifetimes of auth. */
@@ -15,6 +16,8 @@ export interface AuthSettings {
   readonly accessTokenTtlS: number;
   /** Lifetime of a refresh token in seconds. @default 2592000 (30 days) */
   readonly refreshTokenTtlS: number;
+  /** The topology's client key, from which every instance's client secret is derived; without it no service token is issued. */
+  readonly clientKey?: string | undefined;
 }
 
 /** The configuration of an auth instance: the shared one plus token lifetimes. */
@@ -26,6 +29,7 @@ export function parseAuthSettings(env: NodeJS.ProcessEnv = process.env): AuthSet
   return Object.freeze({
     accessTokenTtlS: raw[envNames.accessTokenTtlS],
     refreshTokenTtlS: raw[envNames.refreshTokenTtlS],
+    clientKey: raw[envNames.clientKey],
   });
 }
 

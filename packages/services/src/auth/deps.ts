@@ -1,4 +1,5 @@
 import type { Telemetry } from '../kit/telemetry.js';
+import type { EventRelay } from './event-relay.js';
 import type { OtpCodes } from './otp.js';
 import type { TokenLifetimes } from './refresh.js';
 import type { SmsSender } from './sms-sender.js';
@@ -18,4 +19,6 @@ export interface AuthDeps {
   readonly lifetimes: TokenLifetimes;
   /** Writes token states to the global cache and publishes on the bus (best effort). */
   readonly events: TokenEvents;
+  /** Publishes the outbox: kicked right after a transaction that appended a domain event. */
+  readonly relay: Pick<EventRelay, 'kick'>;
 }

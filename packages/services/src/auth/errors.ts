@@ -31,6 +31,7 @@ export const authErrors = defineErrors({
   },
   AUTH_ALREADY_VERIFIED: { status: 409, message: 'This account is already verified.', hint: 'Log in with POST /auth/login.' },
   AUTH_INVALID_CREDENTIALS: { status: 401, message: 'The username or password is wrong.' },
+  AUTH_PASSWORD_WRONG: { status: 401, message: 'The password does not match this account.', hint: 'Send the current password of the account to confirm.' },
   AUTH_NOT_VERIFIED: {
     status: 403,
     message: 'The phone number of this account is not verified yet.',

@@ -1,7 +1,7 @@
 import { defineRoute, type Route } from '../kit/http/router.js';
 import type { AuthDeps } from './deps.js';
 import type { UserRecord } from './records.js';
-import { lookupBody } from './schemas.js';
+import { eventLogQuery, lookupBody } from './schemas.js';
 
 /** A user as other services see it: no password hash, no phone. */
 export interface PublicUser {
@@ -15,12 +15,16 @@ export interface PublicUser {
  * `POST /auth/internal/users/lookup { usernames?, userIds? }` → `{ users }`: the users found,
  * each once, in no particular order (unknown names and ids are simply absent). Registered under
  * the internal prefix `/auth/internal`, so the gateway never exposes it.
+ *
+ * `GET /auth/internal/events?after=SEQ&limit=N` (scope `auth.events.read`) → `EventLogPage`:
+ * the outbox read as the event log, for consumers catching up and for `topolab events`.
  */
 export function createInternalRoutes(deps: AuthDeps): Route[] {
   const { store } = deps;
   const lookup = defineRoute({
     method: 'POST',
     path: '/auth/internal/users/lookup',
+    scope: 'auth.users.read',
     body: lookupBody,
     handler({ body, attributes }) {
       const found = new Map<string, PublicUser>();
@@ -34,5 +38,16 @@ export function createInternalRoutes(deps: AuthDeps): Route[] {
       return { users: [...found.values()] };
     },
   });
-  return [lookup];
+  const eventLog = defineRoute({
+    method: 'GET',
+    path: '/auth/internal/events',
+    query: eventLogQuery,
+    scope: 'auth.events.read',
+    handler({ query, attributes }) {
+      const page = store.events.page(query.after, query.limit);
+      attributes.events = page.events.length;
+      return page;
+    },
+  });
+  return [lookup, eventLog];
 }

@@ -1,7 +1,9 @@
 import { createBackendClients } from '../kit/clients/backend-clients.js';
 import { createServiceCaller } from '../kit/discovery/service-caller.js';
 import { runService } from '../kit/service-main.js';
+import { createServiceTokenSource } from '../kit/service-auth/token-source.js';
 import { createAuthApp } from './app.js';
+import { createClientCredentials } from './client-credentials.js';
 import { parseAuthSettings } from './config.js';
 import { createSmsSender } from './sms-sender.js';
 import { openAuthStore } from './store.js';
@@ -18,11 +20,14 @@ void runService(async ({ config, telemetry, http, createCatalog }) => {
   // SMS is reached like any other service: resolved in the registry's catalog, round-robin; bus and
   // cache too when embedded, or Redis directly (`--cache redis`, `--bus redis`).
   const catalog = createCatalog();
-  const caller = createServiceCaller(catalog, http);
+  // auth signs its own service tokens (to call sms): no token request to itself.
+  const clientCredentials = createClientCredentials({ tokens, clientKey: settings.clientKey, telemetry, clock: Date.now });
+  const ownTokens = config.client ? createServiceTokenSource({ clientId: config.client.id, fetch: clientCredentials.fetchOwn(config.client.id) }) : undefined;
+  const caller = createServiceCaller(catalog, http, ownTokens);
   const sms = createSmsSender(caller);
   const backends = createBackendClients({ config, telemetry, catalog, caller, http });
-  const app = createAuthApp({ store, sms, tokens, bus: backends.bus, cache: backends.cache, telemetry, config: { ...settings, bodyLimit: config.bodyLimit } });
-  telemetry.info('auth configured', { kid: tokens.kid, ...settings });
+  const app = createAuthApp({ clientCredentials, store, sms, tokens, bus: backends.bus, cache: backends.cache, telemetry, config: { ...settings, bodyLimit: config.bodyLimit } });
+  telemetry.info('auth configured', { kid: tokens.kid, accessTokenTtlS: settings.accessTokenTtlS, refreshTokenTtlS: settings.refreshTokenTtlS, serviceTokens: settings.clientKey !== undefined });
   return {
     ...app,
     async start() {

@@ -1,5 +1,6 @@
 import type { RouteSpec } from '../contract/registry-api.js';
 import type { Route } from '../kit/http/router.js';
+import { createAccountRoutes } from './account-routes.js';
 import type { AuthDeps } from './deps.js';
 import { createInternalRoutes } from './internal-routes.js';
 import { createRegistrationRoutes } from './registration-routes.js';
@@ -21,9 +22,17 @@ export const authRouteSpecs: readonly RouteSpec[] = Object.freeze([
   { prefix: '/auth/.well-known', access: 'public' },
   { prefix: '/auth/introspect', access: 'internal' },
   { prefix: '/auth/internal', access: 'internal' },
+  // The client-credentials token endpoint: service to service, authenticated by the client's secret.
+  { prefix: '/auth/oauth', access: 'internal' },
 ] satisfies RouteSpec[]);
 
 /** Every HTTP route of auth. */
 export function createAuthRoutes(deps: AuthDeps): Route[] {
-  return [...createRegistrationRoutes(deps), ...createSessionRoutes(deps), ...createTokenRoutes(deps), ...createInternalRoutes(deps)];
+  return [
+    ...createRegistrationRoutes(deps),
+    ...createSessionRoutes(deps),
+    ...createTokenRoutes(deps),
+    ...createAccountRoutes(deps),
+    ...createInternalRoutes(deps),
+  ];
 }

@@ -57,4 +57,24 @@ export const authMigrations: readonly string[] = Object.freeze([
     created_at INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- The transactional outbox and event log (contract/events-api.ts): written in the transaction
+  -- of the change it describes, published by the relay (event-relay.ts), never deleted.
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL CHECK (json_valid(data)),
+    occurred_at INTEGER NOT NULL,
+    published_at INTEGER
+  ) STRICT;
+  CREATE INDEX events_unpublished ON events (seq) WHERE published_at IS NULL;
+
+  -- The one relay (of any instance) publishing the outbox, until its lease expires.
+  CREATE TABLE event_relay_lease (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    holder TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ]);

@@ -12,13 +12,14 @@ const password = z.string().max(1024);
 const code = z.string().regex(/^\d{6}$/, 'must be 6 digits');
 const purpose = z.enum(['registration', 'login']);
 const opaqueToken = z.string().min(1).max(512);
+const firstName = z.string().trim().min(1).max(64);
 
 /** Body of `POST /auth/register`. The phone is checked by the handler so it gets its own code. */
 export const registerBody = z.object({
   username: z.string().regex(usernamePattern, 'must be 3-32 of a-z 0-9 . _ - starting with a letter or digit'),
   password,
   phone: z.string(),
-  firstName: z.string().trim().min(1).max(64),
+  firstName,
 });
 
 /** Body of `POST /auth/verify` and `POST /auth/login/verify`. */
@@ -35,6 +36,18 @@ export const refreshBody = z.object({ refreshToken: opaqueToken });
 
 /** Body of `POST /auth/logout` (optional). */
 export const logoutBody = z.object({ refreshToken: opaqueToken.optional() });
+
+/** Body of `DELETE /auth/me`: the password again, to confirm. */
+export const deleteAccountBody = z.strictObject({ password: password.min(1) });
+
+/** Body of `PATCH /auth/me`: the fields that may change, validated as at registration. */
+export const updateAccountBody = z.strictObject({ firstName });
+
+/** Query of `GET /auth/internal/events`. */
+export const eventLogQuery = z.object({
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
 
 /** Body of `POST /auth/introspect`. Any string is accepted: whatever is not a good token is inactive. */
 export const introspectBody = z.object({ token: z.string().max(16_384) });

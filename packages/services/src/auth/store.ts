@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { openDatabase, type SqliteDatabase } from '../kit/sqlite.js';
+import { createEventLog, type EventLog } from './event-log.js';
 import type {
   AccessRecord,
   CodeRecord,
@@ -30,6 +31,10 @@ export interface AuthStore {
   userByName(username: string): UserRecord | undefined;
   userById(id: string): UserRecord | undefined;
   markVerified(userId: string, now: number): void;
+  /** Sets a user's first name; false when there is no such user. */
+  updateFirstName(userId: string, firstName: string): boolean;
+  /** Deletes a user with their codes and tokens (ON DELETE CASCADE); false when there is no such user. */
+  deleteUser(userId: string): boolean;
   insertCode(code: NewCode): number;
   /** The newest code of a user and purpose. */
   latestCode(userId: string, purpose: OtpPurpose): CodeRecord | undefined;
@@ -47,6 +52,10 @@ export interface AuthStore {
   accessByJti(jti: string): AccessRecord | undefined;
   /** Revokes every refresh and access token of a family; returns the access tokens it revoked (not those revoked before). */
   revokeFamily(familyId: string, now: number): AccessRecord[];
+  /** Revokes every refresh and access token of a user; returns the access tokens it revoked. */
+  revokeUser(userId: string, now: number): AccessRecord[];
+  /** The outbox and event log, on the same connection: append inside `transaction` to commit an event with its change. */
+  readonly events: EventLog;
   close(): void;
 }
 
@@ -78,6 +87,8 @@ export function createAuthStore(db: SqliteDatabase): AuthStore {
     userByName: db.prepare<[string], UserRow>(`SELECT ${userColumns} FROM users WHERE username = ?`),
     userById: db.prepare<[string], UserRow>(`SELECT ${userColumns} FROM users WHERE id = ?`),
     markVerified: db.prepare('UPDATE users SET verified = 1, verified_at = ? WHERE id = ?'),
+    updateFirstName: db.prepare('UPDATE users SET first_name = ? WHERE id = ?'),
+    deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
     insertCode: db.prepare(
       `INSERT INTO otp_codes (user_id, purpose, code_hash, created_at, expires_at)
        VALUES (@userId, @purpose, @codeHash, @createdAt, @expiresAt)`,
@@ -108,6 +119,10 @@ export function createAuthStore(db: SqliteDatabase): AuthStore {
     revokeAccessFamily: db.prepare<[number, string], AccessRecord>(
       `UPDATE access_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL RETURNING ${accessColumns}`,
     ),
+    revokeRefreshUser: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL'),
+    revokeAccessUser: db.prepare<[number, string], AccessRecord>(
+      `UPDATE access_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL RETURNING ${accessColumns}`,
+    ),
   };
   // One transaction wrapper for every caller: `immediate` takes the write lock up front, so two instances never deadlock upgrading a read.
   const inTransaction = db.transaction((fn: () => unknown) => fn());
@@ -127,6 +142,8 @@ export function createAuthStore(db: SqliteDatabase): AuthStore {
     userByName: (username) => toUser(statements.userByName.get(username)),
     userById: (id) => toUser(statements.userById.get(id)),
     markVerified: (userId, now) => void statements.markVerified.run(now, userId),
+    updateFirstName: (userId, firstName) => statements.updateFirstName.run(firstName, userId).changes === 1,
+    deleteUser: (userId) => statements.deleteUser.run(userId).changes === 1,
     insertCode: (code) => Number(statements.insertCode.run(code).lastInsertRowid),
     latestCode: (userId, purpose) => statements.latestCode.get(userId, purpose),
     codesSince(userId, purpose, since) {
@@ -147,6 +164,13 @@ export function createAuthStore(db: SqliteDatabase): AuthStore {
         return statements.revokeAccessFamily.all(now, familyId);
       });
     },
+    revokeUser(userId, now) {
+      return store.transaction(() => {
+        statements.revokeRefreshUser.run(now, userId);
+        return statements.revokeAccessUser.all(now, userId);
+      });
+    },
+    events: createEventLog(db, (fn) => inTransaction.immediate(fn) as ReturnType<typeof fn>),
     close: () => db.close(),
   };
   return store;

@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { SignJWT, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import { serviceScopes } from '../contract/service-auth.js';
+import { testClientKey } from '../kit/service-auth/testing.js';
 import { createAuthApp, type AuthApp, type AuthAppConfig } from './app.js';
 import { SmsSendError, type SmsMessage, type SmsSender } from './sms-sender.js';
 import { openAuthStore, type AuthStore } from './store.js';
@@ -76,7 +79,13 @@ export interface TestAuth<B extends AuthBus = FakeBus> {
   /** Where auth writes token states (a FakeCache on the test's clock unless the test passed its own). */
   readonly cache: FakeCache;
   readonly recorded: RecordedTelemetry;
-  /** Sends `body` as JSON (a string is sent as it is). */
+  /** Headers with a service token for `audience` and `scopes`, signed by this auth (client `test#1`). */
+  serviceHeaders(audience: string, scopes: readonly string[]): Promise<Record<string, string>>;
+  /**
+   * Sends `body` as JSON (a string is sent as it is). A call to an internal route
+   * (`/auth/introspect`, `/auth/internal/...`) carries a service token with every auth scope,
+   * unless `headers` has an `authorization` of its own (`{ authorization: '' }` sends none).
+   */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
   /** Closes the server and the database and removes the temp dir. */
   close(): Promise<void>;
@@ -113,12 +122,17 @@ export async function startTestAuth<B extends AuthBus = FakeBus>(config: Partial
     cache,
     clock: clock.now,
     telemetry: recorded.telemetry,
-    config: { accessTokenTtlS: 900, refreshTokenTtlS: 2_592_000, ...config },
+    config: { accessTokenTtlS: 900, refreshTokenTtlS: 2_592_000, clientKey: testClientKey, ...config },
   });
   app.server.listen(0, '127.0.0.1');
   await once(app.server, 'listening');
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  const serviceHeaders = async (audience: string, scopes: readonly string[]) => {
+    const iat = Math.floor(clock.now() / 1000);
+    const token = await tokens.signService({ clientId: 'test#1', audience, scopes, jti: randomUUID(), iat, exp: iat + 300 });
+    return { authorization: `Bearer ${token}` };
+  };
   return {
     app,
     url,
@@ -130,7 +144,12 @@ export async function startTestAuth<B extends AuthBus = FakeBus>(config: Partial
     bus,
     cache,
     recorded,
+    serviceHeaders,
     async request(method, path, body, headers = {}) {
+      // Internal routes get a service token with every auth scope unless the test sends its own authorization.
+      if ((path.startsWith('/auth/introspect') || path.startsWith('/auth/internal')) && !('authorization' in headers)) {
+        headers = { ...headers, ...(await serviceHeaders('auth', serviceScopes.auth)) };
+      }
       const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
       const res = await fetch(url + path, {
         method,

@@ -14,6 +14,7 @@ export function createTokenRoutes(deps: AuthDeps): Route[] {
   const introspect = defineRoute({
     method: 'POST',
     path: '/auth/introspect',
+    scope: 'auth.introspect',
     body: introspectBody,
     async handler({ body, attributes }) {
       const info = await tokens.introspect(body.token);

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { calculateJwkThumbprint, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { serviceTokenVerifyOptions } from '../kit/service-auth/guard.js';
 import type { AuthStore } from './store.js';
 
 /** The `iss` of every access token. */
@@ -68,6 +69,23 @@ export interface AccessTokens {
   sign(claims: AccessTokenClaims): Promise<string>;
   /** The token's facts when it is signed by us, well-formed, unexpired and not revoked; otherwise undefined. */
   introspect(token: string): Promise<AccessTokenInfo | undefined>;
+  /** Signs a service token (client credentials, contract/service-auth.ts): `aud` the service, `sub` and `client_id` the client. */
+  signService(claims: ServiceTokenSigning): Promise<string>;
+  /** The payload when `token` is a service token we signed for `audience`, unexpired; otherwise undefined. */
+  verifyService(token: string, audience: string): Promise<JWTPayload | undefined>;
+}
+
+/** Claims of a service token to sign. */
+export interface ServiceTokenSigning {
+  readonly clientId: string;
+  /** The one service the scopes belong to. */
+  readonly audience: string;
+  readonly scopes: readonly string[];
+  readonly jti: string;
+  /** Epoch seconds. */
+  readonly iat: number;
+  /** Epoch seconds. */
+  readonly exp: number;
 }
 
 /** Options of createAccessTokens. */
@@ -97,6 +115,24 @@ export async function createAccessTokens(options: AccessTokensOptions): Promise<
         .setIssuedAt(claims.iat)
         .setExpirationTime(claims.exp)
         .sign(key.privateKey);
+    },
+    signService(claims) {
+      return new SignJWT({ client_id: claims.clientId, scope: claims.scopes.join(' ') })
+        .setProtectedHeader({ alg: 'EdDSA', typ: accessTokenType, kid: key.kid })
+        .setIssuer(tokenIssuer)
+        .setAudience(claims.audience)
+        .setSubject(claims.clientId)
+        .setJti(claims.jti)
+        .setIssuedAt(claims.iat)
+        .setExpirationTime(claims.exp)
+        .sign(key.privateKey);
+    },
+    async verifyService(token, audience) {
+      try {
+        return (await jwtVerify(token, key.publicKey, { ...serviceTokenVerifyOptions(audience), currentDate: new Date(clock()) })).payload;
+      } catch {
+        return undefined;
+      }
     },
     async introspect(token) {
       let payload;

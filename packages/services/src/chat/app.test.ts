@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestServiceGuard } from '../kit/service-auth/testing.js';
 import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
 import { createFakeBus, type FakeBus } from '../kit/token-cache/testing.js';
 import { createChatApp, type ChatApp } from './app.js';
@@ -28,7 +29,7 @@ describe('chat service', () => {
     // Two instances over one WAL database and one bus, as the topology runs them.
     for (const [i, host] of ['127.0.0.1', '127.0.0.2'].entries()) {
       const store = openChatStore(join(dir, 'chat.db'));
-      const app = createChatApp({ store, bus, telemetry: telemetry.telemetry, instanceId: `chat#${i + 1}`, maxFrameBytes: 1024 });
+      const app = createChatApp({ store, bus, telemetry: telemetry.telemetry, instanceId: `chat#${i + 1}`, maxFrameBytes: 1024, serviceAuth: createTestServiceGuard('chat') });
       stores.push(store);
       apps.push(app);
       bases.push((await listenOnLoopback(app.server, host)).url);

@@ -2,9 +2,12 @@ import type { Server } from 'node:http';
 import { chatCloseCodes } from '../contract/chat-api.js';
 import type { RouteSpec } from '../contract/registry-api.js';
 import type { BusClient } from '../kit/clients/bus-client.js';
+import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
+import { openConsumerStore, type ConsumerStore } from '../kit/events/consumer-store.js';
 import { databaseHealthRoute } from '../kit/http/health.js';
 import { Router } from '../kit/http/router.js';
 import { createHttpServer } from '../kit/http/server.js';
+import type { ServiceGuard } from '../kit/service-auth/guard.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { chatErrors } from './errors.js';
 import { createChatFanout, type ChatFanout } from './fanout.js';
@@ -14,8 +17,11 @@ import { createSocketHub, type SocketHub } from './socket-hub.js';
 import type { ChatStore } from './store.js';
 import { attachChatSockets } from './websocket.js';
 
-/** Everything under `/chat` needs a signed-in user, the WebSocket handshake included. */
-export const chatRouteSpecs: readonly RouteSpec[] = Object.freeze([{ prefix: '/chat', access: 'protected' }] satisfies RouteSpec[]);
+/** Everything under `/chat` needs a signed-in user, the WebSocket handshake included; `/chat/internal` a service token. */
+export const chatRouteSpecs: readonly RouteSpec[] = Object.freeze([
+  { prefix: '/chat', access: 'protected' },
+  { prefix: '/chat/internal', access: 'internal' },
+] satisfies RouteSpec[]);
 
 /** Options of createChatApp. */
 export interface ChatAppOptions {
@@ -33,6 +39,10 @@ export interface ChatAppOptions {
   readonly maxFrameBytes?: number;
   /** @default 2000 */
   readonly pingIntervalMs?: number;
+  /** Checks the service tokens of internal routes (main.ts: against auth's keys). */
+  readonly serviceAuth?: ServiceGuard;
+  /** The domain events applied (main.ts: the consumer's store). @default openConsumerStore(store.db) */
+  readonly appliedEvents?: Pick<ConsumerStore, 'cursor' | 'page'>;
 }
 
 /** The built, unstarted chat service. */
@@ -60,8 +70,12 @@ export function createChatApp(options: ChatAppOptions): ChatApp {
   const hub = createSocketHub({ instanceId, telemetry });
   const fanout = createChatFanout({ bus, instanceId, telemetry, onMessage: (message) => hub.deliver(message) });
   const sessions = followSessionEnds({ bus, hub, telemetry, clock });
-  const router = new Router().add(...createChatRoutes({ store, telemetry, clock }), databaseHealthRoute(() => store.ping(), chatErrors.CHAT_DB_UNAVAILABLE));
-  const server = createHttpServer({ router, telemetry, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
+  const router = new Router().add(
+    ...createChatRoutes({ store, telemetry, clock }),
+    appliedEventsRoute({ service: 'chat', scope: 'chat.events', store: options.appliedEvents ?? openConsumerStore(store.db) }),
+    databaseHealthRoute(() => store.ping(), chatErrors.CHAT_DB_UNAVAILABLE),
+  );
+  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, registered: chatRouteSpecs, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
   const sockets = attachChatSockets({
     server,
     store,

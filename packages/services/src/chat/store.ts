@@ -1,8 +1,11 @@
 import type { ChatMessage, ChatRoom } from '../contract/chat-api.js';
-import { openDatabase } from '../kit/sqlite.js';
+import { openDatabase, type SqliteDatabase } from '../kit/sqlite.js';
 
 /** The file of the chat database in the data dir, shared by every chat instance. */
 export const chatDatabaseFile = 'chat.db';
+
+/** Who a deleted user's messages are from, in history: their text is gone too. */
+export const deletedChatUser = Object.freeze({ userId: 'deleted-user', text: '[deleted]' });
 
 /** A page of history to read. */
 export interface HistoryQuery {
@@ -21,6 +24,14 @@ export interface ChatStore {
   addMessage(room: string, from: string, text: string, now: number): ChatMessage | undefined;
   /** The newest `limit` messages of `room` (before `before`), oldest first. */
   history(room: string, query: HistoryQuery): ChatMessage[];
+  /**
+   * Anonymises a deleted user in history (`user.deleted`): their messages stay in place, from
+   * `deletedChatUser.userId` with the text `deletedChatUser.text`, and the rooms they created
+   * have no creator. Answers how many messages and rooms changed.
+   */
+  anonymiseUser(userId: string): { messages: number; rooms: number };
+  /** The open database, for the domain-event consumer's table (kit/events). */
+  readonly db: SqliteDatabase;
   ping(): boolean;
   close(): void;
 }
@@ -40,6 +51,8 @@ const migrations = [
    );
    CREATE INDEX messages_by_room ON messages (room, id);
    INSERT INTO rooms (name, created_by, created_at) VALUES ('lobby', NULL, 0);`,
+  // A deleted user's messages are found by user.
+  `CREATE INDEX messages_by_user ON messages (user_id);`,
 ];
 
 interface RoomRow {
@@ -68,6 +81,8 @@ export function openChatStore(file: string): ChatStore {
   // One statement: a room that does not exist stores nothing (no row returned).
   const insertMessage = db.prepare<[string, string, number, string], MessageRow>('INSERT INTO messages (room, user_id, text, time) SELECT name, ?, ?, ? FROM rooms WHERE name = ? RETURNING *');
   const selectPage = db.prepare<[string, number, number], MessageRow>('SELECT * FROM messages WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?');
+  const anonymiseMessages = db.prepare<[string, string, string]>('UPDATE messages SET user_id = ?, text = ? WHERE user_id = ?');
+  const anonymiseRooms = db.prepare<[string]>('UPDATE rooms SET created_by = NULL WHERE created_by = ?');
   const ping = db.prepare('SELECT 1');
 
   return {
@@ -84,6 +99,11 @@ export function openChatStore(file: string): ChatStore {
     history(room, query) {
       return selectPage.all(room, query.before ?? Number.MAX_SAFE_INTEGER, query.limit).reverse().map(toMessage);
     },
+    anonymiseUser: (userId) => ({
+      messages: anonymiseMessages.run(deletedChatUser.userId, deletedChatUser.text, userId).changes,
+      rooms: anonymiseRooms.run(userId).changes,
+    }),
+    db,
     ping: () => ping.get() !== undefined,
     close: () => db.close(),
   };

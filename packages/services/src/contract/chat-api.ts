@@ -10,7 +10,7 @@
 /** A room as the chat lists it. */
 export interface ChatRoom {
   readonly name: string;
-  /** The user who created it; null for `lobby`, which always exists. */
+  /** The user who created it; null for `lobby`, which always exists, and once its creator deleted their account. */
   readonly createdBy: string | null;
   /** Epoch ms. */
   readonly createdAt: number;
@@ -65,7 +65,7 @@ export const chatLimits = Object.freeze({
 
 /** Close codes the chat uses besides the standard ones. */
 export const chatCloseCodes = Object.freeze({
-  /** The access token the socket was opened with was revoked (logout) or expired: reason `token revoked` / `token expired`. */
+  /** The access token the socket was opened with was revoked (logout) or expired, or the user deleted their account: reason `token revoked` / `token expired` / `account deleted`. */
   sessionEnded: 4401,
   /** A frame above `maxFrameBytes` (RFC 6455's "message too big"). */
   tooLarge: 1009,

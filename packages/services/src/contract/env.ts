@@ -67,6 +67,11 @@ export const envNames = Object.freeze({
   redirectPort: 'TOPOLAB_REDIRECT_PORT',
   /** The HTTPS port the redirect points to (the public one, shared by every gateway). */
   httpsPort: 'TOPOLAB_HTTPS_PORT',
+  /** This instance's OAuth client id (its instance id) and secret, for service tokens (contract/service-auth.ts). */
+  clientId: 'TOPOLAB_CLIENT_ID',
+  clientSecret: 'TOPOLAB_CLIENT_SECRET',
+  /** auth only: the topology's client key, from which every client's secret is derived. */
+  clientKey: 'TOPOLAB_CLIENT_KEY',
   /** The DNS zone the dns service is authoritative for (`topolab.test`). */
   dnsZone: 'TOPOLAB_DNS_ZONE',
   /** The port the dns service answers on, UDP and TCP (0: any). */

@@ -15,3 +15,5 @@ export * from './programs.js';
 export * from './nginx-log.js';
 export * from './edge.js';
 export * from './chat-api.js';
+export * from './service-auth.js';
+export * from './events-api.js';

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { usesRedis, type TopologyBackends } from './backends.js';
 
 /** Every service topolab can run. */
-export type ServiceName = 'registry' | 'gateway' | 'lb' | 'bus' | 'cache' | 'sidecar' | 'auth' | 'sms' | 'profile' | 'mail' | 'redis' | 'nginx-sync' | 'nginx' | 'dns' | 'chat';
+export type ServiceName = 'registry' | 'gateway' | 'lb' | 'bus' | 'cache' | 'sidecar' | 'auth' | 'sms' | 'profile' | 'mail' | 'redis' | 'nginx-sync' | 'nginx' | 'dns' | 'chat' | 'graphql';
 
 /** A real server from the system, run instead of a Node entry. */
 export interface ProgramSpec {
@@ -66,12 +66,14 @@ export const serviceManifest: readonly ServiceSpec[] = Object.freeze([
   { name: 'registry', entry: entryOf('registry'), registers: false, kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 1, startAfter: [] },
   // Redis starts beside the registry, so its users find it answering when they start.
   { name: 'redis', entry: 'redis-server', registers: false, program: { binary: 'redis-server', debianPackage: 'redis-server', brewFormula: 'redis' }, when: usesRedis, kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 11, startAfter: [] },
-  { name: 'sms', entry: entryOf('sms'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 4, startAfter: ['registry'] },
+  { name: 'sms', entry: entryOf('sms'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 4, startAfter: ['registry', 'redis'] },
   { name: 'auth', entry: entryOf('auth'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 3, startAfter: ['registry', 'redis'] },
-  { name: 'profile', entry: entryOf('profile'), kind: 'domain', defaultReplicas: 2, ownsData: true, addressOctet: 5, startAfter: ['registry'] },
-  { name: 'mail', entry: entryOf('mail'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 10, startAfter: ['registry'] },
+  { name: 'profile', entry: entryOf('profile'), kind: 'domain', defaultReplicas: 2, ownsData: true, addressOctet: 5, startAfter: ['registry', 'redis'] },
+  { name: 'mail', entry: entryOf('mail'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 10, startAfter: ['registry', 'redis'] },
   // Real-time rooms over WebSocket; two instances by default, fanning messages out to each other through the bus.
   { name: 'chat', entry: entryOf('chat'), kind: 'domain', defaultReplicas: 2, ownsData: true, addressOctet: 14, startAfter: ['registry', 'redis'] },
+  // Composes auth, profile and mail behind one POST /graphql; keeps no data of its own.
+  { name: 'graphql', entry: entryOf('graphql'), kind: 'domain', defaultReplicas: 1, ownsData: false, addressOctet: 16, startAfter: ['registry'] },
   { name: 'bus', entry: entryOf('bus'), when: (backends) => backends.bus === 'embedded', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 7, startAfter: ['registry'] },
   { name: 'cache', entry: entryOf('cache'), when: (backends) => backends.cache === 'embedded', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 8, startAfter: ['registry'] },
   { name: 'lb', entry: entryOf('lb'), when: (backends) => backends.lb === 'embedded', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 6, startAfter: ['registry'] },

@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { edgeNames } from '../contract/edge.js';
 import { createBackendClients } from '../kit/clients/backend-clients.js';
 import { loadConfig } from '../kit/config.js';
-import { createServiceCaller } from '../kit/discovery/service-caller.js';
 import { runService } from '../kit/service-main.js';
 import { createGatewayApp } from './app.js';
 import { createAuthMode } from './auth/factory.js';
@@ -21,7 +20,7 @@ const config = loadConfig(() => parseGatewayConfig());
 // The gateway registers with no routes: it shows up in the registry and heartbeats, but owns no path.
 void runService((deps) => {
   const catalog = deps.createCatalog();
-  const caller = createServiceCaller(catalog, deps.http);
+  const caller = deps.createServiceCaller(catalog);
   // The bus and the global cache of the topology's backends (embedded services, or Redis), shared by every mode built.
   const backends = createBackendClients({ config: deps.config, telemetry: deps.telemetry, catalog, caller, http: deps.http });
   const modeDeps: ModeDeps = { config, telemetry: deps.telemetry, catalog, caller, http: deps.http, bus: backends.bus, cache: backends.cache };

@@ -24,6 +24,8 @@ export const baseConfigSchema = z.object({
   [envNames.busBackend]: z.enum(busBackendNames).default('embedded'),
   [envNames.redisUrl]: z.url({ protocol: /^rediss?$/ }).optional(),
   [envNames.redisPeer]: z.string().min(1).default('redis'),
+  [envNames.clientId]: z.string().min(1).optional(),
+  [envNames.clientSecret]: z.string().min(16).optional(),
 }).refine((env) => env[envNames.redisUrl] !== undefined || (env[envNames.cacheBackend] !== 'redis' && env[envNames.busBackend] !== 'redis'), {
   message: 'a redis backend needs a redis:// URL',
   path: [envNames.redisUrl],
@@ -49,6 +51,8 @@ export interface ServiceConfig {
   readonly backends: { readonly cache: CacheBackendName; readonly bus: BusBackendName };
   /** The topology's Redis, when a backend runs on it. */
   readonly redis: { readonly url: string; readonly peer: string } | undefined;
+  /** This instance's client credentials for service tokens; absent when the runtime gave none. */
+  readonly client: { readonly id: string; readonly secret: string } | undefined;
 }
 
 /** Thrown when the environment does not describe a valid instance; lists every bad variable. */
@@ -73,6 +77,8 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv)
 export function parseServiceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const raw = parseEnv(baseConfigSchema, env);
   const redisUrl = raw[envNames.redisUrl];
+  const clientId = raw[envNames.clientId];
+  const clientSecret = raw[envNames.clientSecret];
   return Object.freeze({
     service: raw[envNames.service],
     instanceId: raw[envNames.instanceId],
@@ -88,6 +94,7 @@ export function parseServiceConfig(env: NodeJS.ProcessEnv = process.env): Servic
     bodyLimit: raw[envNames.bodyLimit],
     backends: Object.freeze({ cache: raw[envNames.cacheBackend], bus: raw[envNames.busBackend] }),
     redis: redisUrl === undefined ? undefined : Object.freeze({ url: redisUrl, peer: raw[envNames.redisPeer] }),
+    client: clientId === undefined || clientSecret === undefined ? undefined : Object.freeze({ id: clientId, secret: clientSecret }),
   });
 }
 

@@ -9,3 +9,4 @@ export * from './trace.js';
 export * from './discovery/index.js';
 export * from './http/index.js';
 export * from './clients/index.js';
+export * from './events/index.js';

@@ -6,6 +6,11 @@ import type { RouteSpec } from '../contract/registry-api.js';
 import { parseServiceConfig, type ServiceConfig } from './config.js';
 import { createCatalogCache, type CatalogCache } from './discovery/catalog-cache.js';
 import { createLease, type Lease } from './discovery/lease.js';
+import { createServiceCaller, type ServiceCaller } from './discovery/service-caller.js';
+import { createServiceGuard, serviceAuthErrors, type ServiceGuard } from './service-auth/guard.js';
+import { createAuthKeySet } from './service-auth/key-set.js';
+import { createRemoteTokenFetch } from './service-auth/remote-token.js';
+import { createServiceTokenSource, type ServiceTokenSource } from './service-auth/token-source.js';
 import { createHttpClient, type HttpClient } from './http/client.js';
 import { connectParent, type CommandHandler, type ParentChannel } from './ipc.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
@@ -19,6 +24,13 @@ export interface ServiceDeps {
   readonly http: HttpClient;
   /** Creates a catalog cache on the registry (the app starts it in `start`). */
   createCatalog(): CatalogCache;
+  /**
+   * A caller of other services through `catalog` whose calls carry this instance's service
+   * token for the service called (client credentials from auth, cached until near expiry).
+   */
+  createServiceCaller(catalog: CatalogCache): ServiceCaller;
+  /** Checks service tokens sent to this service's internal routes, against auth's published keys (fetched through `caller`). */
+  createServiceGuard(caller: ServiceCaller): ServiceGuard;
 }
 
 /** A built, unstarted service. */
@@ -80,6 +92,16 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
   process.on('unhandledRejection', fatal);
 
   const http = createHttpClient({ telemetry });
+  const tokenSources = new WeakMap<CatalogCache, ServiceTokenSource>();
+  const tokenSourceFor = (catalog: CatalogCache): ServiceTokenSource | undefined => {
+    if (!config.client) return undefined;
+    let source = tokenSources.get(catalog);
+    if (!source) {
+      const fetch = createRemoteTokenFetch({ caller: createServiceCaller(catalog, http), clientId: config.client.id, clientSecret: config.client.secret });
+      tokenSources.set(catalog, (source = createServiceTokenSource({ clientId: config.client.id, fetch })));
+    }
+    return source;
+  };
   const deps: ServiceDeps = {
     config,
     telemetry,
@@ -96,6 +118,9 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
         refillGraceMs: config.heartbeatMs * config.missedHeartbeats + config.sweepIntervalMs,
       });
     },
+    createServiceCaller: (catalog) => createServiceCaller(catalog, http, tokenSourceFor(catalog)),
+    createServiceGuard: (caller) =>
+      createServiceGuard(config.service, createAuthKeySet({ caller, unavailable: (extras) => serviceAuthErrors.HTTP_SERVICE_AUTH_UNAVAILABLE(extras) })),
   };
 
   let lease: Lease | undefined;

@@ -16,10 +16,11 @@ async function fill(mail: TestMail, n: number, body = 'hello'): Promise<number[]
 }
 
 describe('mail service', () => {
-  it('registers /mail as protected and /mail/send with a 10 MiB body limit', () => {
+  it('registers /mail as protected, /mail/send with a 10 MiB body limit and /mail/internal as internal', () => {
     expect(mailRouteSpecs).toEqual([
       { prefix: '/mail', access: 'protected' },
       { prefix: '/mail/send', access: 'protected', bodyLimit: 10 * 1024 * 1024 },
+      { prefix: '/mail/internal', access: 'internal' },
     ]);
   });
 

@@ -1,8 +1,11 @@
 import type { Server } from 'node:http';
 import type { RouteSpec } from '../contract/registry-api.js';
+import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
+import { openConsumerStore, type ConsumerStore } from '../kit/events/consumer-store.js';
 import { createHttpServer } from '../kit/http/server.js';
 import { databaseHealthRoute } from '../kit/http/health.js';
 import { defineRoute, Router } from '../kit/http/router.js';
+import type { ServiceGuard } from '../kit/service-auth/guard.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { createMailer } from './delivery.js';
 import type { MailDeps } from './deps.js';
@@ -10,6 +13,7 @@ import { mailErrors } from './errors.js';
 import type { MailFilters } from './filter-seam.js';
 import { createContactRoutes } from './routes/contact-routes.js';
 import { createGroupRoutes } from './routes/group-routes.js';
+import { createInternalRoutes } from './routes/internal-routes.js';
 import { createMessageRoutes } from './routes/message-routes.js';
 import { createSearchRoutes } from './routes/search-routes.js';
 import { createSendRoutes } from './routes/send-routes.js';
@@ -17,10 +21,11 @@ import { sendBodyLimit } from './schemas.js';
 import type { MailStore } from './store.js';
 import type { UserDirectory } from './users.js';
 
-/** Everything under `/mail` needs a signed-in user; sending allows 10 MiB bodies (attachments). */
+/** Everything under `/mail` needs a signed-in user; sending allows 10 MiB bodies (attachments); `/mail/internal` takes service tokens only. */
 export const mailRouteSpecs: readonly RouteSpec[] = Object.freeze([
   { prefix: '/mail', access: 'protected' },
   { prefix: '/mail/send', access: 'protected', bodyLimit: sendBodyLimit },
+  { prefix: '/mail/internal', access: 'internal' },
 ] satisfies RouteSpec[]);
 
 /** Options of createMailApp. */
@@ -35,6 +40,10 @@ export interface MailAppOptions {
   readonly clock?: () => number;
   /** Body limit of every route but `/mail/send`. @default 1048576 */
   readonly bodyLimit?: number;
+  /** Checks the service tokens of internal routes (main.ts: against auth's keys). */
+  readonly serviceAuth?: ServiceGuard;
+  /** The domain events applied (main.ts: the consumer's store). @default openConsumerStore(store.db) */
+  readonly appliedEvents?: Pick<ConsumerStore, 'cursor' | 'page'>;
 }
 
 /** The built, unstarted mail service. */
@@ -59,8 +68,10 @@ export function createMailApp(options: MailAppOptions): MailApp {
     ...createSearchRoutes(deps),
     ...createContactRoutes(deps),
     ...createGroupRoutes(deps),
+    ...createInternalRoutes(deps),
+    appliedEventsRoute({ service: 'mail', scope: 'mail.events', store: options.appliedEvents ?? openConsumerStore(store.db) }),
     health,
   );
-  const server = createHttpServer({ router, telemetry, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
+  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, registered: mailRouteSpecs, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
   return { server, routes: mailRouteSpecs };
 }

@@ -89,7 +89,7 @@ export function createMailer(options: MailerOptions): Mailer {
       }
 
       const now = clock();
-      const content = { sender: { address: senderAddress, name: sender.firstName }, to, cc, subject: draft.subject, body: draft.body, sentAt: now, attachments };
+      const content = { sender: { address: senderAddress, name: sender.firstName }, senderId: sender.userId, to, cc, subject: draft.subject, body: draft.body, sentAt: now, attachments };
       const deliveries: Delivery[] = [{ content, copies }];
       if (bounces.length > 0) deliveries.push(systemMessage(sender, `Undeliverable: ${draft.subject}`, bounceText(draft.subject, bounces), 'bounce', now));
       if (virus.infected && recipients.length > 0) {

@@ -17,7 +17,9 @@ import { idRange } from './schema.js';
 
 /** What was sent, stored once however many copies are delivered. */
 export interface NewContent {
-  readonly sender: Required<Party>;
+  readonly sender: Required<Pick<Party, 'address' | 'name'>>;
+  /** The sending user; absent for the system's own messages (bounces, notices). */
+  readonly senderId?: string;
   readonly to: readonly string[];
   readonly cc: readonly string[];
   readonly subject: string;
@@ -77,6 +79,7 @@ interface SummaryRow {
   attachment_count: number;
   sender: string;
   sender_name: string;
+  sender_id: string | null;
   to_list: string;
   cc_list: string;
   subject: string;
@@ -95,15 +98,15 @@ interface DetailRow extends SummaryRow {
   virus_reasons: string | null;
 }
 
-const summaryColumns = `m.id, m.mailbox, m.kind, m.read, m.sent_at, m.attachment_count, c.sender, c.sender_name, c.to_list, c.cc_list, c.subject,
+const summaryColumns = `m.id, m.mailbox, m.kind, m.read, m.sent_at, m.attachment_count, c.sender, c.sender_name, c.sender_id, c.to_list, c.cc_list, c.subject,
   substr(c.body, 1, 400) AS snippet`;
 
 /** Prepares the message statements on `db` (which the caller owns). */
 export function createMessageStore(db: SqliteDatabase, owners: Owners): MessageStore {
   const s = {
     insertContent: db.prepare(
-      `INSERT INTO contents (sender, sender_name, to_list, cc_list, subject, body, sent_at, attachment_count, size)
-       VALUES (@sender, @senderName, @to, @cc, @subject, @body, @sentAt, @attachmentCount, @size)`,
+      `INSERT INTO contents (sender, sender_name, sender_id, to_list, cc_list, subject, body, sent_at, attachment_count, size)
+       VALUES (@sender, @senderName, @senderId, @to, @cc, @subject, @body, @sentAt, @attachmentCount, @size)`,
     ),
     insertAttachment: db.prepare('INSERT INTO attachments (content_id, position, filename, content_type, size, data) VALUES (?, ?, ?, ?, ?, ?)'),
     insertCopy: db.prepare(
@@ -141,6 +144,7 @@ export function createMessageStore(db: SqliteDatabase, owners: Owners): MessageS
       s.insertContent.run({
         sender: content.sender.address,
         senderName: content.sender.name,
+        senderId: content.senderId ?? null,
         to: JSON.stringify(content.to),
         cc: JSON.stringify(content.cc),
         subject: content.subject,
@@ -238,7 +242,7 @@ function toSummary(row: SummaryRow): MessageSummary {
     id: row.id,
     mailbox: row.mailbox,
     kind: row.kind,
-    from: row.sender_name ? { address: row.sender, name: row.sender_name } : { address: row.sender },
+    from: { address: row.sender, ...(row.sender_name ? { name: row.sender_name } : {}), ...(row.sender_id ? { userId: row.sender_id } : {}) },
     to: JSON.parse(row.to_list) as string[],
     cc: JSON.parse(row.cc_list) as string[],
     subject: row.subject,

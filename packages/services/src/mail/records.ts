@@ -20,6 +20,8 @@ export type MessageKind =
 export interface Party {
   readonly address: string;
   readonly name?: string;
+  /** The sending user's id: only on a message's `from`, absent for the system's own messages. */
+  readonly userId?: string;
 }
 
 /** A message as a mailbox listing or search shows it. */

@@ -1,3 +1,5 @@
+import type { SqliteDatabase } from '../kit/sqlite.js';
+
 /**
  * Migrations of `mail.db`, applied once each in order (tracked by `PRAGMA user_version`); the
  * spam filter's migrations are appended after these. Only append.
@@ -127,6 +129,28 @@ export const mailMigrations: readonly string[] = Object.freeze([
   CREATE INDEX group_members_by_contact ON group_members (contact_id);
   `,
 ]);
+
+/**
+ * Adds `contents.sender_id` (the sending user, for `from.userId`) where it is missing, filled for
+ * mail sent before from the sender's own copy (the one with a bcc list). Outside the numbered
+ * migrations, like kit/events' table: the spam filter's scripts follow mail's in one
+ * `user_version`, so a numbered script appended here would be skipped on a database migrated
+ * before it. Idempotent; instances opening the file at once take turns (IMMEDIATE).
+ */
+export function ensureSenderIds(db: SqliteDatabase): void {
+  const add = db.transaction(() => {
+    const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('contents')").pluck().all();
+    if (columns.includes('sender_id')) return;
+    db.exec(`
+      ALTER TABLE contents ADD COLUMN sender_id TEXT;
+      UPDATE contents SET sender_id = (
+        SELECT o.user_id FROM messages m JOIN owners o ON o.num = m.owner
+        WHERE m.content_id = contents.id AND m.kind = 'mail' AND m.bcc_list IS NOT NULL LIMIT 1
+      );
+    `);
+  });
+  add.immediate();
+}
 
 /** Bits of a message id below the owner number. */
 const sequenceBits = 2 ** 32;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SpamMessage, SpamVerdict, VirusScanResult } from './filters/index.js';
 import { closeServer, listenOnLoopback, recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
+import { createTestServiceGuard } from '../kit/service-auth/testing.js';
 import { createMailApp, type MailApp } from './app.js';
 import type { MailFilters } from './filter-seam.js';
 import { mailDatabaseFile, openMailStore, type MailStore } from './store.js';
@@ -102,7 +103,7 @@ export async function startTestMail(options: { readonly clock?: () => number } =
   const directory = createFakeDirectory();
   const filters = createFakeFilters();
   const recorded = recordTelemetry('mail');
-  const app = createMailApp({ store, users: directory, filters, telemetry: recorded.telemetry, ...(options.clock ? { clock: options.clock } : {}) });
+  const app = createMailApp({ store, users: directory, filters, telemetry: recorded.telemetry, serviceAuth: createTestServiceGuard('mail'), ...(options.clock ? { clock: options.clock } : {}) });
   const { url } = await listenOnLoopback(app.server);
   return {
     app,

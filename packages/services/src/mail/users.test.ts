@@ -27,6 +27,21 @@ describe('user directory', () => {
     expect(requests).toEqual([{ usernames: ['ada', 'eve', 'ghost'] }]);
   });
 
+  it('forgets a deleted user and shows a renamed one’s new first name, as auth’s events say', async () => {
+    const { lookup, requests } = fakeLookup([ada]);
+    const directory = createUserDirectory({ lookup });
+    await directory.byUsernames(['ada']);
+    directory.update({ userId: 'u1', username: 'ada', firstName: 'Augusta' });
+    expect((await directory.byId('u1'))?.firstName).toBe('Augusta');
+    expect((await directory.byUsernames(['ada'])).get('ada')?.firstName).toBe('Augusta');
+    directory.forget({ userId: 'u1', username: 'ada' });
+    await directory.byId('u1');
+    expect(requests).toEqual([{ usernames: ['ada'] }, { userIds: ['u1'] }]);
+    // An uncached user stays uncached: the next lookup asks auth.
+    directory.update({ userId: 'u9', username: 'zed', firstName: 'Zed' });
+    expect(await directory.byId('u9')).toBeUndefined();
+  });
+
   it('never caches unknown or unverified users, so a user who verifies gets mail at once', async () => {
     const users = [{ ...eve }];
     const { lookup, requests } = fakeLookup(users as MailUser[]);

@@ -23,6 +23,14 @@ export interface UserDirectory {
   byId(userId: string, trace?: TraceContext): Promise<MailUser | undefined>;
 }
 
+/** What auth's domain events change in a directory's cache (each mail instance keeps its own). */
+export interface DirectoryCache {
+  /** Drops a deleted user: a later lookup asks auth, which no longer knows them. */
+  forget(user: Pick<MailUser, 'userId' | 'username'>): void;
+  /** Shows a user's new first name from now on, if they are cached. */
+  update(user: Pick<MailUser, 'userId' | 'username' | 'firstName'>): void;
+}
+
 /** What the directory asks auth: `POST /auth/internal/users/lookup`. */
 export type LookupUsers = (request: { usernames?: string[]; userIds?: string[] }, trace?: TraceContext) => Promise<MailUser[]>;
 
@@ -39,7 +47,7 @@ export interface UserDirectoryOptions {
  * A directory over auth's lookup with a short-lived LRU of verified users (by name and by id).
  * Unknown and unverified users are never cached, so a user who verifies gets mail at once.
  */
-export function createUserDirectory(options: UserDirectoryOptions): UserDirectory {
+export function createUserDirectory(options: UserDirectoryOptions): UserDirectory & DirectoryCache {
   const cache = new LRUCache<string, MailUser>({ max: options.max ?? 10_000, ttl: options.ttlMs ?? 30_000 });
   const remember = (users: readonly MailUser[]) => {
     for (const user of users) {
@@ -49,6 +57,14 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
     }
   };
   return {
+    forget(user) {
+      cache.delete(`name:${user.username}`);
+      cache.delete(`id:${user.userId}`);
+    },
+    update(user) {
+      const cached = cache.get(`id:${user.userId}`) ?? cache.get(`name:${user.username}`);
+      if (cached) remember([{ ...cached, firstName: user.firstName }]);
+    },
     async byUsernames(usernames, trace) {
       const found = new Map<string, MailUser>();
       const missing: string[] = [];

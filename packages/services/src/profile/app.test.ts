@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
+import { createTestServiceGuard } from '../kit/service-auth/testing.js';
 import { createProfileApp } from './app.js';
 import { openProfileStore, type ProfileStore } from './store.js';
 
@@ -20,7 +21,7 @@ describe('profile service', () => {
     // Two instances over one WAL database, as the topology runs them.
     for (const host of ['127.0.0.1', '127.0.0.2']) {
       const store = openProfileStore(join(dir, 'profile.db'));
-      const { server } = createProfileApp({ store, telemetry: recordTelemetry('profile').telemetry });
+      const { server } = createProfileApp({ store, telemetry: recordTelemetry('profile').telemetry, serviceAuth: createTestServiceGuard('profile') });
       stores.push(store);
       servers.push(server);
       bases.push((await listenOnLoopback(server, host)).url);

@@ -1,9 +1,13 @@
 import type { Server } from 'node:http';
 import { z } from 'zod';
 import type { RouteSpec } from '../contract/registry-api.js';
+import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
+import { openConsumerStore, type ConsumerStore } from '../kit/events/consumer-store.js';
 import { createHttpServer, databaseHealthRoute, defineRoute, reply, requireUser, Router } from '../kit/http/index.js';
+import type { ServiceGuard } from '../kit/service-auth/guard.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { profileErrors } from './errors.js';
+import { createLookupRoutes } from './lookup-routes.js';
 import type { ProfileStore } from './store.js';
 
 /** What createProfileApp needs. */
@@ -14,10 +18,18 @@ export interface ProfileAppOptions {
   readonly clock?: () => number;
   /** @default 1048576 */
   readonly bodyLimit?: number;
+  /** Checks the service tokens of internal routes (main.ts: against auth's keys). */
+  readonly serviceAuth?: ServiceGuard;
+  /** The domain events applied (main.ts: the consumer's store). @default openConsumerStore(store.db) */
+  readonly appliedEvents?: Pick<ConsumerStore, 'cursor' | 'page'>;
 }
 
 /** Every profile route needs a signed-in user; the gateway names it in `x-user-id`. */
-export const profileRoutes: readonly RouteSpec[] = [{ prefix: '/profile', access: 'protected' }];
+export const profileRoutes: readonly RouteSpec[] = [
+  { prefix: '/profile', access: 'protected' },
+  // Service to service only (a service token): the domain events applied, profiles by id for graphql.
+  { prefix: '/profile/internal', access: 'internal' },
+];
 
 const text = (max: number) => z.string().trim().max(max);
 const displayName = z.string().trim().min(1).max(64);
@@ -81,9 +93,11 @@ export function createProfileApp(options: ProfileAppOptions): { server: Server; 
         return { preferences: store.getPreferences(userId) };
       },
     }),
+    ...createLookupRoutes(store),
+    appliedEventsRoute({ service: 'profile', scope: 'profile.events', store: options.appliedEvents ?? openConsumerStore(store.db) }),
     databaseHealthRoute(() => store.ping(), profileErrors.PROFILE_DB_UNAVAILABLE),
   );
-  const server = createHttpServer({ router, telemetry, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
+  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, registered: profileRoutes, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
   return { server, routes: profileRoutes };
 }
 

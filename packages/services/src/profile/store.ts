@@ -1,4 +1,4 @@
-import { openDatabase } from '../kit/sqlite.js';
+import { openDatabase, type SqliteDatabase } from '../kit/sqlite.js';
 
 /** What a user shows to others. */
 export interface Profile {
@@ -38,9 +38,15 @@ export interface ProfileStore {
   /** Undefined when the user has no profile. */
   update(userId: string, fields: Partial<ProfileFields>, now: number): Profile | undefined;
   get(userId: string): Profile | undefined;
+  /** The profiles of those of `userIds` that have one, each once, in no particular order. */
+  getMany(userIds: readonly string[]): Profile[];
   getPreferences(userId: string): Preferences;
   /** False when the user has no profile. */
   setPreferences(userId: string, preferences: Preferences, now: number): boolean;
+  /** Deletes the user's profile and preferences (`user.deleted`); answers how many rows of each went. */
+  deleteUser(userId: string): { profiles: number; preferences: number };
+  /** The open database, for the domain-event consumer's table (kit/events). */
+  readonly db: SqliteDatabase;
   ping(): boolean;
   close(): void;
 }
@@ -98,6 +104,8 @@ export function openProfileStore(file: string): ProfileStore {
     'INSERT INTO profiles (user_id, display_name, bio, location, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING',
   );
   const select = db.prepare<[string], ProfileRow>('SELECT * FROM profiles WHERE user_id = ?');
+  // One statement for any number of ids: they travel as one JSON array.
+  const selectMany = db.prepare<[string], ProfileRow>('SELECT * FROM profiles WHERE user_id IN (SELECT value FROM json_each(?))');
   const patch = db.prepare<[string | null, string | null, string | null, number, string]>(
     `UPDATE profiles SET display_name = coalesce(?, display_name), bio = coalesce(?, bio), location = coalesce(?, location), updated_at = ?
      WHERE user_id = ?`,
@@ -108,6 +116,8 @@ export function openProfileStore(file: string): ProfileStore {
      ON CONFLICT (user_id) DO UPDATE SET language = excluded.language, theme = excluded.theme, signature = excluded.signature,
        notify_email = excluded.notify_email, notify_sms = excluded.notify_sms, updated_at = excluded.updated_at`,
   );
+  const removePreferences = db.prepare<[string]>('DELETE FROM preferences WHERE user_id = ?');
+  const removeProfile = db.prepare<[string]>('DELETE FROM profiles WHERE user_id = ?');
   const ping = db.prepare('SELECT 1');
 
   const get = (userId: string) => {
@@ -125,6 +135,7 @@ export function openProfileStore(file: string): ProfileStore {
       return changes === 1 ? get(userId) : undefined;
     },
     get,
+    getMany: (userIds) => selectMany.all(JSON.stringify(userIds)).map(toProfile),
     getPreferences(userId) {
       const row = selectPreferences.get(userId);
       if (!row) return defaultPreferences;
@@ -140,6 +151,12 @@ export function openProfileStore(file: string): ProfileStore {
       upsertPreferences.run(userId, p.language, p.theme, p.signature, p.notifications.email ? 1 : 0, p.notifications.sms ? 1 : 0, now);
       return true;
     },
+    deleteUser(userId) {
+      // Preferences first, so each count is its own (the profile's delete would cascade to them).
+      const preferences = removePreferences.run(userId).changes;
+      return { profiles: removeProfile.run(userId).changes, preferences };
+    },
+    db,
     ping: () => ping.get() !== undefined,
     close: () => db.close(),
   };

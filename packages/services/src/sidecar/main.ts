@@ -1,6 +1,5 @@
 import { createBackendClients } from '../kit/clients/backend-clients.js';
 import { loadConfig } from '../kit/config.js';
-import { createServiceCaller } from '../kit/discovery/service-caller.js';
 import { runService } from '../kit/service-main.js';
 import { createIntrospection } from '../kit/token-cache/introspection.js';
 import { createSidecarApp } from './app.js';
@@ -9,9 +8,9 @@ import { parseSidecarConfig } from './config.js';
 const config = loadConfig(() => parseSidecarConfig());
 
 // Auth is found like any service, in the registry's catalog; bus and global cache too when embedded, or on Redis.
-void runService(({ config: service, telemetry, http, createCatalog }) => {
+void runService(({ config: service, telemetry, http, createCatalog, createServiceCaller }) => {
   const catalog = createCatalog();
-  const caller = createServiceCaller(catalog, http);
+  const caller = createServiceCaller(catalog);
   const backends = createBackendClients({ config: service, telemetry, catalog, caller, http });
   const app = createSidecarApp({
     bus: backends.bus,

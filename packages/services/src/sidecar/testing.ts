@@ -1,6 +1,7 @@
 import { logIn, registerVerified, startTestAuth, type TestAuth } from '../auth/testing.js';
 import { createServiceCaller, type ServiceCall, type ServiceCaller } from '../kit/discovery/service-caller.js';
 import { createHttpClient } from '../kit/http/client.js';
+import { createTestTokenSource } from '../kit/service-auth/testing.js';
 import { closeServer, listenOnLoopback, recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
 import { createIntrospection, type Introspection } from '../kit/token-cache/introspection.js';
 import type { TokenCacheSettings } from '../kit/token-cache/settings.js';
@@ -46,7 +47,7 @@ export async function startTestSidecar(options: TestSidecarOptions = {}): Promis
   const recorded = recordTelemetry('sidecar');
   const http = createHttpClient({ telemetry: recorded.telemetry, timeoutMs: 1000 });
   const paths: string[] = [];
-  const real = createServiceCaller(catalog, http);
+  const real = createServiceCaller(catalog, http, createTestTokenSource(createServiceCaller(catalog, http), 'sidecar#1'));
   const caller: ServiceCaller = { call: (call: ServiceCall) => (paths.push(call.path), real.call(call)) as never };
   const introspection = createIntrospection({ caller, timeoutMs: 1000 });
   const app = createSidecarApp({

@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
+import { createTestServiceGuard, testServiceHeaders } from '../kit/service-auth/testing.js';
 import { createSmsApp } from './app.js';
 import { openSmsStore, type SmsStore } from './store.js';
+
+// auth's token: it sends; the runtime's (control) reads the phone. Both scopes here for brevity.
+const token = testServiceHeaders('auth#1', 'sms', ['sms.send', 'sms.read']);
 
 describe('sms service', () => {
   let dir: string;
@@ -17,7 +21,7 @@ describe('sms service', () => {
     dir = mkdtempSync(join(tmpdir(), 'topolab-sms-'));
     store = openSmsStore(join(dir, 'sms.db'));
     recorded = recordTelemetry('sms');
-    server = createSmsApp({ store, telemetry: recorded.telemetry, clock: () => 1_700_000_000_000 }).server;
+    server = createSmsApp({ store, telemetry: recorded.telemetry, clock: () => 1_700_000_000_000, serviceAuth: createTestServiceGuard('sms') }).server;
     base = (await listenOnLoopback(server)).url;
   });
 
@@ -28,12 +32,12 @@ describe('sms service', () => {
   });
 
   const send = (body: unknown) =>
-    fetch(`${base}/sms/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${base}/sms/send`, { method: 'POST', headers: { 'content-type': 'application/json', ...token }, body: JSON.stringify(body) });
 
   it('renders the template, stores the message and shows it on the phone', async () => {
     const sent = await send({ to: '+447700900123', template: 'otp', fields: { firstName: 'Ada', code: '123456', purpose: 'registration' }, userId: 'u1' });
     expect(sent.status).toBe(201);
-    const phone = await jsonOf(await fetch(`${base}/sms/messages?to=%2B447700900123`));
+    const phone = await jsonOf(await fetch(`${base}/sms/messages?to=%2B447700900123`, { headers: token }));
     expect(phone.messages).toHaveLength(1);
     expect(phone.messages[0]).toMatchObject({ type: 'otp', to: '+447700900123', userId: 'u1', time: 1_700_000_000_000 });
     expect(phone.messages[0].text).toContain('Ada');
@@ -44,7 +48,7 @@ describe('sms service', () => {
     await send({ to: '+447700900001', template: 'welcome', fields: { firstName: 'A' } });
     await send({ to: '+447700900002', template: 'welcome', fields: { firstName: 'B' } });
     await send({ to: '+447700900001', template: 'reminder', fields: { firstName: 'A', message: 'hello' } });
-    const phone = await jsonOf(await fetch(`${base}/sms/messages?to=%2B447700900001`));
+    const phone = await jsonOf(await fetch(`${base}/sms/messages?to=%2B447700900001`, { headers: token }));
     expect(phone.messages.map((m: { type: string }) => m.type)).toEqual(['reminder', 'welcome']);
   });
 
@@ -68,7 +72,7 @@ describe('sms service', () => {
   });
 
   it('refuses malformed JSON and oversize bodies', async () => {
-    const malformed = await fetch(`${base}/sms/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"to":' });
+    const malformed = await fetch(`${base}/sms/send`, { method: 'POST', headers: { 'content-type': 'application/json', ...token }, body: '{"to":' });
     expect(malformed.status).toBe(400);
     expect((await jsonOf(malformed)).error.code).toBe('HTTP_BODY_MALFORMED');
     const huge = await send({ to: '+447700900123', template: 'welcome', fields: { firstName: 'x'.repeat(2 * 1024 * 1024) } });
@@ -78,8 +82,23 @@ describe('sms service', () => {
 
   it('answers 404 and 405 as JSON errors', async () => {
     expect((await jsonOf(await fetch(`${base}/nope`))).error.code).toBe('HTTP_NOT_FOUND');
-    const wrong = await fetch(`${base}/sms/send`);
+    const wrong = await fetch(`${base}/sms/send`, { headers: token });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('POST');
+  });
+  // RFC 6750 §3: no token → 401 with a Bearer challenge; a token lacking the scope → 403 insufficient_scope.
+  it('refuses calls without a service token, with another audience\'s token, or without the route\'s scope', async () => {
+    const body = JSON.stringify({ to: '+447700900123', template: 'welcome', fields: { firstName: 'Ada' } });
+    const post = (headers: Record<string, string>) => fetch(`${base}/sms/send`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const missing = await post({});
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer realm="topolab-internal"/);
+    expect((await jsonOf(missing)).error.code).toBe('HTTP_SERVICE_TOKEN_MISSING');
+    const otherAudience = await post(testServiceHeaders('mail#1', 'auth', ['sms.send']));
+    expect((await jsonOf(otherAudience)).error.code).toBe('HTTP_SERVICE_TOKEN_INVALID');
+    const readOnly = await post(testServiceHeaders('control', 'sms', ['sms.read']));
+    expect(readOnly.status).toBe(403);
+    expect(readOnly.headers.get('www-authenticate')).toContain('error="insufficient_scope", scope="sms.send"');
+    expect(store.listRecent(10)).toHaveLength(0);
   });
 });

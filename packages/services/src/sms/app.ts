@@ -1,7 +1,10 @@
 import type { Server } from 'node:http';
 import { z } from 'zod';
 import type { RouteSpec } from '../contract/registry-api.js';
+import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
+import { openConsumerStore, type ConsumerStore } from '../kit/events/consumer-store.js';
 import { createHttpServer, databaseHealthRoute, defineRoute, reply, Router } from '../kit/http/index.js';
+import type { ServiceGuard } from '../kit/service-auth/guard.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { smsErrors } from './errors.js';
 import type { SmsStore } from './store.js';
@@ -15,6 +18,10 @@ export interface SmsAppOptions {
   readonly clock?: () => number;
   /** @default 1048576 */
   readonly bodyLimit?: number;
+  /** Checks the service tokens of internal routes (main.ts: against auth's keys). */
+  readonly serviceAuth?: ServiceGuard;
+  /** The domain events applied (main.ts: the consumer's store). @default openConsumerStore(store.db) */
+  readonly appliedEvents?: Pick<ConsumerStore, 'cursor' | 'page'>;
 }
 
 /** SMS is internal: only other services send, and the "phone" is read through the control API. */
@@ -42,6 +49,7 @@ export function createSmsApp(options: SmsAppOptions): { server: Server; routes: 
     defineRoute({
       method: 'POST',
       path: '/sms/send',
+      scope: 'sms.send',
       body: sendBody,
       handler: ({ body }) => {
         const text = renderTemplate(body.template, body.fields);
@@ -53,11 +61,13 @@ export function createSmsApp(options: SmsAppOptions): { server: Server; routes: 
     defineRoute({
       method: 'GET',
       path: '/sms/messages',
+      scope: 'sms.read',
       query: messagesQuery,
       handler: ({ query }) => ({ messages: query.to ? store.listTo(query.to, query.limit) : store.listRecent(query.limit) }),
     }),
+    appliedEventsRoute({ service: 'sms', scope: 'sms.events', store: options.appliedEvents ?? openConsumerStore(store.db) }),
     databaseHealthRoute(() => store.ping(), smsErrors.SMS_DB_UNAVAILABLE),
   );
-  const server = createHttpServer({ router, telemetry, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
+  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, registered: smsRoutes, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
   return { server, routes: smsRoutes };
 }

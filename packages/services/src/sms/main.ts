@@ -1,10 +1,24 @@
 import { join } from 'node:path';
+import { createServicePlumbing } from '../kit/events/service-plumbing.js';
 import { runService } from '../kit/service-main.js';
 import { createSmsApp } from './app.js';
 import { openSmsStore } from './store.js';
+import { smsEventHandlers } from './user-events.js';
 
-await runService(({ config, telemetry }) => {
+await runService((deps) => {
+  const { config, telemetry } = deps;
   const store = openSmsStore(join(config.dataDir ?? '.', 'sms.db'));
-  const { server, routes } = createSmsApp({ store, telemetry, bodyLimit: config.bodyLimit });
-  return { server, routes, close: () => store.close() };
+  // Auth's domain events (a deleted user) arrive on the topology's bus, embedded or Redis Streams.
+  const plumbing = createServicePlumbing(deps);
+  const events = plumbing.consume({ db: store.db, handlers: smsEventHandlers(store) });
+  const { server, routes } = createSmsApp({ store, telemetry, bodyLimit: config.bodyLimit, serviceAuth: plumbing.guard, appliedEvents: events.applied });
+  return {
+    server,
+    routes,
+    start: () => plumbing.start(),
+    close() {
+      plumbing.close();
+      store.close();
+    },
+  };
 });

@@ -19,6 +19,10 @@ export interface SmsStore {
   listTo(to: string, limit: number): SmsMessage[];
   /** Newest first, any recipient. */
   listRecent(limit: number): SmsMessage[];
+  /** Deletes every message sent to the user (`user.deleted`); answers how many went. */
+  deleteUser(userId: string): { messages: number };
+  /** The open database, for the domain-event consumer's table (kit/events). */
+  readonly db: SqliteDatabase;
   ping(): boolean;
   close(): void;
 }
@@ -33,6 +37,7 @@ const migrations = [
      text TEXT NOT NULL
    );
    CREATE INDEX messages_to_time ON messages (to_number, id DESC);`,
+  `CREATE INDEX messages_by_user ON messages (user_id) WHERE user_id IS NOT NULL;`,
 ];
 
 interface Row {
@@ -61,6 +66,7 @@ export function openSmsStore(file: string): SmsStore {
   );
   const listTo = db.prepare<[string, number], Row>('SELECT * FROM messages WHERE to_number = ? ORDER BY id DESC LIMIT ?');
   const listRecent = db.prepare<[number], Row>('SELECT * FROM messages ORDER BY id DESC LIMIT ?');
+  const removeUser = db.prepare<[string]>('DELETE FROM messages WHERE user_id = ?');
   const ping = db.prepare('SELECT 1');
   return {
     insert(message) {
@@ -69,6 +75,8 @@ export function openSmsStore(file: string): SmsStore {
     },
     listTo: (to, limit) => listTo.all(to, limit).map(toMessage),
     listRecent: (limit) => listRecent.all(limit).map(toMessage),
+    deleteUser: (userId) => ({ messages: removeUser.run(userId).changes }),
+    db,
     ping: () => ping.get() !== undefined,
     close: () => db.close(),
   };

@@ -3,6 +3,7 @@ import type { AuthBus } from '../../auth/token-events.js';
 import type { BusClient } from '../../kit/clients/bus-client.js';
 import { createServiceCaller, type ServiceCall, type ServiceCaller } from '../../kit/discovery/service-caller.js';
 import { createHttpClient } from '../../kit/http/client.js';
+import { createTestTokenSource } from '../../kit/service-auth/testing.js';
 import { recordTelemetry, type RecordedTelemetry } from '../../kit/testing.js';
 import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from '../../kit/token-cache/testing.js';
 import { startServerTrace, type TraceContext } from '../../kit/trace.js';
@@ -65,7 +66,7 @@ export async function startAuthModeFixture(options: AuthModeFixtureOptions = {})
   const http = createHttpClient({ telemetry: recorded.telemetry, timeoutMs: 1000 });
   closers.push(() => http.close());
   const paths: string[] = [];
-  const real = createServiceCaller(catalog, http);
+  const real = createServiceCaller(catalog, http, createTestTokenSource(createServiceCaller(catalog, http), 'gateway#1'));
   const caller: ServiceCaller = { call: (call: ServiceCall) => (paths.push(call.path), real.call(call)) as never };
   const config = parseGatewayConfig({ TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1', TOPOLAB_UPSTREAM_TIMEOUT_MS: '1000', ...options.env });
   const deps: ModeDeps = { config, telemetry: recorded.telemetry, catalog, caller, http, bus, cache, clock: clock.now };

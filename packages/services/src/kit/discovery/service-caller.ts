@@ -1,5 +1,6 @@
 import { CallError, type CallResult, type HttpClient } from '../http/client.js';
 import type { TraceContext } from '../trace.js';
+import type { ServiceTokenSource } from '../service-auth/token-source.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { createRoundRobin } from './round-robin.js';
 
@@ -9,6 +10,8 @@ export interface ServiceCall {
   readonly method: string;
   readonly path: string;
   readonly body?: unknown;
+  /** A form body instead of JSON (`POST /auth/oauth/token`). */
+  readonly form?: Readonly<Record<string, string>>;
   readonly headers?: Readonly<Record<string, string>>;
   readonly trace?: TraceContext;
   readonly timeoutMs?: number;
@@ -29,36 +32,52 @@ export interface ServiceCaller {
 
 /**
  * Resolves the service in the catalog cache, picks an instance round-robin and calls it; a
- * refused connection (the request never arrived) moves on to the next instance.
+ * refused connection (the request never arrived) moves on to the next instance. With `tokens`,
+ * each call carries this instance's service token for the called service (client credentials,
+ * contract/service-auth.ts); a 401 for a token once cached gets one fresh token and one retry.
  */
-export function createServiceCaller(catalog: CatalogCache, http: HttpClient): ServiceCaller {
+export function createServiceCaller(catalog: CatalogCache, http: HttpClient, tokens?: ServiceTokenSource): ServiceCaller {
   const picker = createRoundRobin();
-  return {
+  const caller: ServiceCaller = {
     async call<T>(call: ServiceCall): Promise<CallResult<T>> {
-      const tried = new Set<string>();
-      let lastError: unknown;
-      for (;;) {
-        const instance = picker.pick(call.service, catalog.instances(call.service), tried);
-        if (!instance) throw new NoInstanceError(call.service, { cause: lastError });
-        tried.add(instance.instanceId);
-        try {
-          return await http.call<T>({
-            host: instance.host,
-            port: instance.port,
-            method: call.method,
-            path: call.path,
-            body: call.body,
-            ...(call.headers ? { headers: call.headers } : {}),
-            ...(call.trace ? { trace: call.trace } : {}),
-            ...(call.timeoutMs ? { timeoutMs: call.timeoutMs } : {}),
-            name: `${call.service}: ${call.method} ${call.path}`,
-            attributes: { peer: instance.instanceId },
-          });
-        } catch (error) {
-          if (!(error instanceof CallError) || error.failure !== 'refused') throw error;
-          lastError = error;
-        }
-      }
+      if (!tokens || call.headers?.authorization !== undefined) return send<T>(call);
+      const token = await tokens.token(call.service, call.trace);
+      if (token === undefined) return send<T>(call);
+      const answer = await send<T>({ ...call, headers: { ...call.headers, authorization: `Bearer ${token}` } });
+      if (answer.status !== 401) return answer;
+      // Auth's key may have changed since (a new data dir): one fresh token, one more try.
+      tokens.invalidate(call.service);
+      const fresh = await tokens.token(call.service, call.trace);
+      return fresh === undefined || fresh === token ? answer : send<T>({ ...call, headers: { ...call.headers, authorization: `Bearer ${fresh}` } });
     },
   };
+
+  async function send<T>(call: ServiceCall): Promise<CallResult<T>> {
+    const tried = new Set<string>();
+    let lastError: unknown;
+    for (;;) {
+      const instance = picker.pick(call.service, catalog.instances(call.service), tried);
+      if (!instance) throw new NoInstanceError(call.service, { cause: lastError });
+      tried.add(instance.instanceId);
+      try {
+        return await http.call<T>({
+          host: instance.host,
+          port: instance.port,
+          method: call.method,
+          path: call.path,
+          body: call.body,
+          ...(call.form ? { form: call.form } : {}),
+          ...(call.headers ? { headers: call.headers } : {}),
+          ...(call.trace ? { trace: call.trace } : {}),
+          ...(call.timeoutMs ? { timeoutMs: call.timeoutMs } : {}),
+          name: `${call.service}: ${call.method} ${call.path}`,
+          attributes: { peer: instance.instanceId },
+        });
+      } catch (error) {
+        if (!(error instanceof CallError) || error.failure !== 'refused') throw error;
+        lastError = error;
+      }
+    }
+  }
+  return caller;
 }

@@ -24,10 +24,21 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks, size);
 }
 
-/** Reads and parses a JSON body; `undefined` when there is none. */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+const formType = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+/**
+ * Reads and parses a JSON body; `undefined` when there is none. With `form`, an
+ * `application/x-www-form-urlencoded` body is accepted too (an OAuth token request, RFC 6749
+ * §4.4.2), as an object of its first value per name.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number, form = false): Promise<unknown> {
   if (!hasBody(req)) return undefined;
   const type = req.headers['content-type'];
+  if (form && type !== undefined && formType.test(type)) {
+    const fields: Record<string, string> = {};
+    for (const [name, value] of new URLSearchParams((await readBody(req, limit)).toString('utf8'))) fields[name] ??= value;
+    return fields;
+  }
   if (type === undefined || !jsonType.test(type)) throw httpErrors.HTTP_UNSUPPORTED_MEDIA_TYPE();
   const raw = await readBody(req, limit);
   if (raw.length === 0) return undefined;

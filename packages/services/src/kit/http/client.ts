@@ -37,6 +37,8 @@ export interface CallOptions {
   readonly method: string;
   readonly path: string;
   readonly body?: unknown;
+  /** Sent as `application/x-www-form-urlencoded` instead of a JSON `body` (an OAuth token request). */
+  readonly form?: Readonly<Record<string, string>>;
   readonly headers?: Readonly<Record<string, string>>;
   /** The caller's span: the call becomes its child and carries `traceparent`. */
   readonly trace?: TraceContext;
@@ -80,10 +82,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   function call<T>(opts: CallOptions): Promise<CallResult<T>> {
     const trace = startChildTrace(opts.trace);
     const target = `${opts.host}:${opts.port}`;
-    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const payload = opts.form ? new URLSearchParams(opts.form).toString() : opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const headers: Record<string, string | number> = { ...opts.headers, traceparent: formatTraceparent(trace) };
     if (payload !== undefined) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = opts.form ? 'application/x-www-form-urlencoded' : 'application/json';
       headers['content-length'] = Buffer.byteLength(payload);
     }
     const started = performance.now();

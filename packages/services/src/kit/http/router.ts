@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import type { ServiceScope } from '../../contract/service-auth.js';
 import type { TraceContext } from '../trace.js';
 import type { Reply } from './reply.js';
 
@@ -35,6 +36,19 @@ export interface Route<B extends z.ZodType | undefined = z.ZodType | undefined, 
   readonly query?: Q;
   /** Body limit in bytes for this route. @default the service's limit (1 MiB) */
   readonly bodyLimit?: number;
+  /**
+   * The service-token scope the route needs (contract/service-auth.ts). Required on, and only
+   * on, routes under one of the service's `internal` prefixes: the server refuses a call
+   * without a valid service token (401) or without this scope in it (403).
+   */
+  readonly scope?: ServiceScope;
+  /**
+   * `client`: the route authenticates the calling client itself (the OAuth token endpoint,
+   * with the client's secret), so it needs no service token though it is internal.
+   */
+  readonly credentials?: 'client';
+  /** Also accept an `application/x-www-form-urlencoded` body (as an object of strings). @default false */
+  readonly form?: boolean;
   readonly handler: (
     ctx: RequestContext<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodType ? z.output<Q> : Record<string, string>>,
   ) => HandlerResult | Promise<HandlerResult>;
@@ -66,6 +80,11 @@ export class Router {
   add(...routes: Route[]): this {
     for (const route of routes) this.#routes.push({ route, segments: splitPath(route.path) });
     return this;
+  }
+
+  /** Every route added, in order. */
+  routes(): Route[] {
+    return this.#routes.map(({ route }) => route);
   }
 
   /** Finds the route for `method` and `path`. Parameter values are percent-decoded. */

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import type { RouteSpec } from '../../contract/registry-api.js';
 import { httpErrors, type ServiceError } from '../errors.js';
+import { requireServiceToken, type ServiceGuard } from '../service-auth/guard.js';
 import type { Telemetry } from '../telemetry.js';
 import type { TraceContext } from '../trace.js';
 import { readJsonBody } from './body.js';
@@ -14,6 +16,23 @@ export interface HttpServerOptions {
   readonly telemetry: Telemetry;
   /** Default body limit in bytes. @default 1048576 */
   readonly bodyLimit?: number;
+  /** Checks the service tokens of routes with a `scope`; required when any route has one. */
+  readonly serviceAuth?: ServiceGuard | undefined;
+  /**
+   * What the service registers: every route under one of its `internal` prefixes must name a
+   * scope, or the server is not built (an internal route cannot be left open by mistake).
+   */
+  readonly registered?: readonly RouteSpec[];
+}
+
+/** Throws unless every route under an internal prefix has a scope, and a guard checks them. */
+function checkInternalRoutes(routes: readonly Route[], registered: readonly RouteSpec[], guard: ServiceGuard | undefined): void {
+  const internal = registered.filter((spec) => spec.access === 'internal').map((spec) => spec.prefix);
+  const under = (path: string) => internal.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  for (const route of routes) {
+    if (under(route.path) && !route.scope && route.credentials !== 'client') throw new Error(`The internal route ${route.method} ${route.path} names no service-token scope.`);
+    if (route.scope && !guard) throw new Error(`The route ${route.method} ${route.path} needs a service guard (serviceAuth).`);
+  }
 }
 
 /**
@@ -23,6 +42,8 @@ export interface HttpServerOptions {
 export function createHttpServer(options: HttpServerOptions): Server {
   const { router, telemetry } = options;
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const guard = options.serviceAuth;
+  checkInternalRoutes(router.routes(), options.registered ?? [], guard);
   const server = createServer((req, res) => {
     void handleRequest(req, res);
   });
@@ -45,8 +66,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (match.kind === 'wrong-method') throw httpErrors.HTTP_METHOD_NOT_ALLOWED({ headers: { allow: match.allow.join(', ') } });
       const { route, params } = match;
       span.name = `${method} ${route.path}`;
+      if (route.scope) attributes.caller = (await requireServiceToken(guard!, req, route.scope, trace)).clientId;
       const query = parseQuery(route, queryAt === -1 ? '' : url.slice(queryAt + 1));
-      const raw = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req, route.bodyLimit ?? bodyLimit);
+      const raw = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req, route.bodyLimit ?? bodyLimit, route.form);
       const body = route.body ? validate(route.body, raw ?? {}, 'body') : raw;
       const userHeader = req.headers['x-user-id'];
       const ctx: RequestContext<unknown, Record<string, string>> = {

@@ -1,0 +1,176 @@
+import { domainEventTypes, type DomainEvent } from '../../contract/events-api.js';
+import type { BusClient, BusSubscription, BusSubscriptionStatus } from '../clients/bus-client.js';
+import type { Telemetry } from '../telemetry.js';
+import type { ApplyOutcome, ConsumerStore } from './consumer-store.js';
+import { eventHandlerOf, isDomainEvent, type EventHandlers } from './event-handlers.js';
+import type { ReadEventLog } from './event-log.js';
+import { createRetryingRun } from './retrying-run.js';
+
+/** Options of createEventConsumer. */
+export interface EventConsumerOptions {
+  /** The consuming service (`profile`), named in events. */
+  readonly service: string;
+  /** This instance (`profile#2`): the `appliedBy` of what it applies. */
+  readonly instanceId: string;
+  readonly store: ConsumerStore;
+  readonly handlers: EventHandlers;
+  /**
+   * Runs on this instance for every event it reaches, once its database part is done (here or
+   * by another instance): per-instance state such as caches and sockets. Errors are logged.
+   */
+  readonly onEvent?: (event: DomainEvent, outcome: ApplyOutcome) => void;
+  /** The topology's bus (embedded or Redis Streams): the fast path. */
+  readonly bus: Pick<BusClient, 'subscribe'>;
+  /** Auth's durable log: the source of truth after a gap, an outage or a restart. */
+  readonly readLog: ReadEventLog;
+  readonly telemetry: Telemetry;
+  /** Epoch ms now. @default Date.now */
+  readonly clock?: () => number;
+  /** How often the log is read anyway, as a safety net. @default 5000 */
+  readonly safetyIntervalMs?: number;
+  /** Events per log read. @default 100 */
+  readonly pageLimit?: number;
+  /** First retry delay after a failed read; doubles up to `retryMaxMs`. @default 200 */
+  readonly retryMinMs?: number;
+  /** @default 5000 */
+  readonly retryMaxMs?: number;
+  /**
+   * How long after `start` failed reads are not reported while none has succeeded yet: at a
+   * topology's start auth may come up a moment after its consumers. @default 3000
+   */
+  readonly startGraceMs?: number;
+}
+
+/** A running consumer of domain events. */
+export interface EventConsumer {
+  /** Subscribes, arms the safety net and makes one catch-up attempt; resolves when it ends or after `firstAttemptMs` (default 1000). Never rejects. */
+  start(firstAttemptMs?: number): Promise<void>;
+  /** Every seq up to this one has been processed by this instance. */
+  readonly cursor: number;
+  /** Reads the log after the cursor now; resolves when that read (and any asked for meanwhile) ends. Never rejects. */
+  catchUp(reason: string): Promise<void>;
+  close(): void;
+}
+
+/**
+ * At-least-once, idempotent, in-order consumption of auth's domain events. Events arrive on the
+ * bus; one that follows the cursor is applied at once, one past a gap (a missed message, or the
+ * other topic's message still on its way) triggers a read of auth's log, which applies what
+ * is missing in seq order, that event included. The log is also read at start, when a bus
+ * stream (re)connects or lost messages, and every `safetyIntervalMs`; a failed read is retried
+ * with backoff. Each event is applied in one transaction with its record (ConsumerStore), so
+ * a redelivery, or the same event reaching another instance, changes nothing.
+ */
+export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
+  const { service, instanceId, store, telemetry } = options;
+  const clock = options.clock ?? Date.now;
+  const pageLimit = options.pageLimit ?? 100;
+  let cursor = store.cursor();
+  let closed = false;
+  let degraded = false;
+  let succeededOnce = false;
+  let startedAt = 0;
+  let warnedBehind = false;
+  let safety: NodeJS.Timeout | undefined;
+  let subscriptions: BusSubscription[] = [];
+
+  function applyEvent(event: DomainEvent): void {
+    const now = clock();
+    const handler = eventHandlerOf(options.handlers, event.type);
+    const outcome = store.apply(event, { appliedBy: instanceId, now, handler });
+    cursor = event.seq;
+    const facts = { service, type: event.type, seq: event.seq, eventId: event.eventId };
+    if (outcome.applied) telemetry.event('consumer.applied', { ...facts, lagMs: Math.max(0, now - event.occurredAt) });
+    else telemetry.event('consumer.duplicate', { ...facts, appliedBy: outcome.record.appliedBy });
+    try {
+      options.onEvent?.(event, outcome);
+    } catch (error) {
+      telemetry.warn('an event’s local effect failed', { ...facts, error });
+    }
+  }
+
+  async function readAll(): Promise<void> {
+    for (;;) {
+      const page = await options.readLog(cursor, pageLimit);
+      if (page.latestSeq < cursor && !warnedBehind) {
+        warnedBehind = true;
+        telemetry.warn('auth’s event log ends before this service’s cursor: was auth’s database replaced?', { service, cursor, latestSeq: page.latestSeq });
+      }
+      for (const event of page.events) {
+        if (closed) return;
+        if (!isDomainEvent(event)) throw new Error(`auth's log holds a malformed event after seq ${cursor}`);
+        if (event.seq > cursor) applyEvent(event);
+      }
+      if (page.events.length < pageLimit || cursor >= page.latestSeq) return;
+    }
+  }
+
+  function succeeded(): void {
+    succeededOnce = true;
+    if (!degraded) return;
+    degraded = false;
+    telemetry.event('consumer.restored', { service, cursor });
+    telemetry.info('domain events flow again', { service, cursor });
+  }
+
+  function failed(error: unknown, retryMs: number): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    const starting = !succeededOnce && clock() - startedAt < (options.startGraceMs ?? 3000);
+    if (starting) telemetry.debug('auth’s event log is not reachable yet; retrying', { service, reason, retryMs });
+    else if (!degraded) {
+      degraded = true;
+      telemetry.event('consumer.degraded', { service, cursor, reason });
+      telemetry.warn('cannot catch up on domain events; retrying with backoff', { service, cursor, reason, retryMs });
+    }
+  }
+
+  const reads = createRetryingRun({ run: readAll, onSuccess: succeeded, onFailure: failed, retryMinMs: options.retryMinMs ?? 200, retryMaxMs: options.retryMaxMs ?? 5000 });
+
+  function catchUp(reason: string): Promise<void> {
+    telemetry.debug('reading auth’s event log', { service, after: cursor, reason });
+    return reads.request();
+  }
+
+  function onMessage(message: { data: unknown }): void {
+    const event = message.data;
+    if (closed) return;
+    if (!isDomainEvent(event)) return telemetry.warn('ignored a malformed domain event', { service });
+    if (event.seq <= cursor) return telemetry.event('consumer.duplicate', { service, type: event.type, seq: event.seq, eventId: event.eventId });
+    if (event.seq > cursor + 1) return void catchUp(`gap: seq ${event.seq} after ${cursor}`);
+    try {
+      applyEvent(event);
+    } catch (error) {
+      telemetry.warn('could not apply a domain event; reading the log', { service, seq: event.seq, error });
+      void catchUp('apply failed');
+    }
+  }
+
+  function onStatus(status: BusSubscriptionStatus): void {
+    // A stream that (re)connects resumes from its own seq, but events published before it did are only in the log.
+    if (status.state === 'connected' || status.state === 'lost') void catchUp(`bus ${status.state}`);
+  }
+
+  return {
+    async start(firstAttemptMs = 1000) {
+      if (closed || subscriptions.length > 0) return;
+      startedAt = clock();
+      subscriptions = Object.values(domainEventTypes).map((topic) => options.bus.subscribe<DomainEvent>(topic, { onMessage, onStatus }));
+      safety = setInterval(() => void catchUp('periodic'), options.safetyIntervalMs ?? 5000);
+      safety.unref();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([catchUp('start'), new Promise<void>((resolve) => (timer = setTimeout(resolve, firstAttemptMs)))]);
+      clearTimeout(timer);
+    },
+    get cursor() {
+      return cursor;
+    },
+    catchUp,
+    close() {
+      closed = true;
+      reads.close();
+      clearInterval(safety);
+      for (const subscription of subscriptions) subscription.close();
+      subscriptions = [];
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { DomainEvent, DomainEventData, DomainEventType, EventLogPage } from '../../contract/events-api.js';
+import type { BusClient } from '../clients/bus-client.js';
+import { EventLogUnavailableError, type ReadEventLog } from './event-log.js';
+
+/** A domain event for tests: `seq`, a fresh id, occurred at `occurredAt` (default 0). */
+export function domainEvent<T extends DomainEventType>(seq: number, type: T, data: DomainEventData[T], occurredAt = 0): DomainEvent<T> {
+  return { seq, eventId: randomUUID(), type, occurredAt, data };
+}
+
+/** An in-process stand-in for auth's event log and relay. */
+export interface FakeEventLog {
+  /** Every event appended, in seq order. */
+  readonly events: DomainEvent[];
+  /** Reads the log, as createEventLogReader does; throws EventLogUnavailableError while `down`. */
+  readonly read: ReadEventLog;
+  /** When true, reads fail as if auth were unreachable. */
+  down: boolean;
+  /** Reads attempted so far (failed ones included). */
+  readonly reads: number;
+  /** Appends the next event (seq = last + 1) without publishing it. */
+  append<T extends DomainEventType>(type: T, data: DomainEventData[T], occurredAt?: number): DomainEvent<T>;
+  /** Appends the next event and publishes it on `bus` to its type's topic, as auth's relay does. */
+  emit<T extends DomainEventType>(bus: Pick<BusClient, 'publish'>, type: T, data: DomainEventData[T], occurredAt?: number): Promise<DomainEvent<T>>;
+}
+
+/** Creates an empty FakeEventLog. */
+export function createFakeEventLog(): FakeEventLog {
+  const events: DomainEvent[] = [];
+  let reads = 0;
+  const log: FakeEventLog = {
+    events,
+    down: false,
+    get reads() {
+      return reads;
+    },
+    async read(after, limit): Promise<EventLogPage> {
+      reads += 1;
+      if (log.down) throw new EventLogUnavailableError('auth could not be reached');
+      return { events: events.filter((event) => event.seq > after).slice(0, limit), latestSeq: events.at(-1)?.seq ?? 0 };
+    },
+    append(type, data, occurredAt = 0) {
+      const event = domainEvent(events.length + 1, type, data, occurredAt);
+      events.push(event);
+      return event;
+    },
+    async emit(bus, type, data, occurredAt) {
+      const event = log.append(type, data, occurredAt);
+      await bus.publish(type, event);
+      return event;
+    },
+  };
+  return log;
+}

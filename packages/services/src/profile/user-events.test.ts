@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openConsumerStore } from '../kit/events/consumer-store.js';
+import { eventHandlerOf } from '../kit/events/event-handlers.js';
+import { domainEvent } from '../kit/events/testing.js';
+import { createTestServiceGuard, testServiceHeaders } from '../kit/service-auth/testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
+import { createProfileApp } from './app.js';
+import { openProfileStore, type Preferences } from './store.js';
+import { profileEventHandlers } from './user-events.js';
+
+const preferences: Preferences = { language: 'en', theme: 'dark', signature: '', notifications: { email: true, sms: false } };
+
+function openStore() {
+  const dir = mkdtempSync(join(tmpdir(), 'topolab-profile-events-'));
+  const store = openProfileStore(join(dir, 'profile.db'));
+  onTestFinished(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return store;
+}
+
+describe('profile user events', () => {
+  it('user.deleted deletes that user’s profile and preferences, and only theirs', () => {
+    const store = openStore();
+    for (const userId of ['u1', 'u2']) {
+      store.create(userId, { displayName: userId, bio: '', location: '' }, 1);
+      store.setPreferences(userId, preferences, 1);
+    }
+    const handlers = profileEventHandlers(store);
+    expect(handlers['user.deleted']!(domainEvent(1, 'user.deleted', { userId: 'u1', username: 'ann' }))).toEqual({ profiles: 1, preferences: 1 });
+    expect(store.get('u1')).toBeUndefined();
+    expect(store.getPreferences('u1').theme).toBe('system');
+    expect(store.get('u2')?.displayName).toBe('u2');
+    expect(store.getPreferences('u2').theme).toBe('dark');
+    // A user who never made a profile: nothing to delete.
+    expect(handlers['user.deleted']!(domainEvent(2, 'user.deleted', { userId: 'u3', username: 'cy' }))).toEqual({ profiles: 0, preferences: 0 });
+  });
+
+  it('serves what it applied at GET /profile/internal/events/applied, to a service token with profile.events', async () => {
+    const store = openStore();
+    const applied = openConsumerStore(store.db);
+    const event = domainEvent(1, 'user.deleted', { userId: 'u1', username: 'ann' });
+    applied.apply(event, { appliedBy: 'profile#1', now: 5, handler: eventHandlerOf(profileEventHandlers(store), event.type) });
+    const { server } = createProfileApp({ store, telemetry: recordTelemetry('profile').telemetry, serviceAuth: createTestServiceGuard('profile'), appliedEvents: applied });
+    const { url } = await listenOnLoopback(server);
+    onTestFinished(() => closeServer(server));
+    const path = `${url}/profile/internal/events/applied?after=0`;
+
+    const answer = await fetch(path, { headers: testServiceHeaders('control', 'profile', ['profile.events']) });
+    expect(answer.status).toBe(200);
+    expect(await jsonOf(answer)).toEqual({
+      service: 'profile',
+      cursor: 1,
+      events: [{ seq: 1, eventId: event.eventId, type: 'user.deleted', appliedAt: 5, appliedBy: 'profile#1', effect: { profiles: 0, preferences: 0 } }],
+    });
+    expect((await fetch(path)).status).toBe(401);
+    expect((await fetch(path, { headers: testServiceHeaders('control', 'profile', ['profile.read']) })).status).toBe(403);
+    expect((await jsonOf(await fetch(`${url}/profile/internal/events/applied?after=1`, { headers: testServiceHeaders('control', 'profile', ['profile.events']) }))).events).toEqual([]);
+  });
+});

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openConsumerStore } from '../kit/events/consumer-store.js';
+import { eventHandlerOf } from '../kit/events/event-handlers.js';
+import { domainEvent } from '../kit/events/testing.js';
+import { createTestServiceGuard, testServiceHeaders } from '../kit/service-auth/testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
+import { createSmsApp } from './app.js';
+import { openSmsStore } from './store.js';
+import { smsEventHandlers } from './user-events.js';
+
+function openStore() {
+  const dir = mkdtempSync(join(tmpdir(), 'topolab-sms-events-'));
+  const store = openSmsStore(join(dir, 'sms.db'));
+  onTestFinished(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return store;
+}
+
+describe('sms user events', () => {
+  it('user.deleted deletes the messages sent to that user, and only theirs', () => {
+    const store = openStore();
+    store.insert({ time: 1, type: 'otp', to: '+447700900001', userId: 'u1', text: 'code 1' });
+    store.insert({ time: 2, type: 'otp', to: '+447700900001', userId: 'u1', text: 'code 2' });
+    store.insert({ time: 3, type: 'otp', to: '+447700900002', userId: 'u2', text: 'code 3' });
+    store.insert({ time: 4, type: 'otp', to: '+447700900001', text: 'no user named' });
+    const deleted = smsEventHandlers(store)['user.deleted']!(domainEvent(1, 'user.deleted', { userId: 'u1', username: 'ann' }));
+    expect(deleted).toEqual({ messages: 2 });
+    expect(store.listRecent(10).map((message) => message.text)).toEqual(['no user named', 'code 3']);
+  });
+
+  it('serves what it applied at GET /sms/internal/events/applied, to a service token with sms.events', async () => {
+    const store = openStore();
+    const applied = openConsumerStore(store.db);
+    const event = domainEvent(1, 'user.deleted', { userId: 'u1', username: 'ann' });
+    applied.apply(event, { appliedBy: 'sms#1', now: 5, handler: eventHandlerOf(smsEventHandlers(store), event.type) });
+    const { server } = createSmsApp({ store, telemetry: recordTelemetry('sms').telemetry, serviceAuth: createTestServiceGuard('sms'), appliedEvents: applied });
+    const { url } = await listenOnLoopback(server);
+    onTestFinished(() => closeServer(server));
+    const answer = await fetch(`${url}/sms/internal/events/applied`, { headers: testServiceHeaders('control', 'sms', ['sms.events']) });
+    expect(await jsonOf(answer)).toMatchObject({ service: 'sms', cursor: 1, events: [{ seq: 1, appliedBy: 'sms#1', effect: { messages: 0 } }] });
+    expect((await fetch(`${url}/sms/internal/events/applied`, { headers: testServiceHeaders('control', 'sms', ['sms.read']) })).status).toBe(403);
+  });
+});

@@ -43,6 +43,8 @@ async function measureConsistency(ctx: ScenarioContext, watch: EventWatch, seq: 
  */
 export default defineScenario({
   name: 'account-deletion',
+  // Consumers reach auth's log through discovery of their own; the gateway's discovery only routes the requests. Every auth mode: the deletion revokes tokens.
+  modes: { discovery: ['client'] },
   summary: 'A user with a profile, mail, SMS and chat deletes their account: every service applies user.deleted within milliseconds; with profile killed it catches up from auth’s log when it restarts; a new first name reaches the mail others received.',
   timeoutMs: 90_000,
   async run(ctx) {

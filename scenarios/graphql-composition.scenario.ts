@@ -38,6 +38,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
  */
 export default defineScenario({
   name: 'graphql-composition',
+  // Resolvers find auth, profile and mail through discovery of their own; the gateway's discovery only routes /graphql.
+  modes: { discovery: ['client'] },
   summary: 'Three senders mail Dana; REST needs the inbox plus one profile call per sender, one GraphQL query answers the same with one profile lookup for all three (DataLoader), and a too-costly query is refused before it runs.',
   async run(ctx) {
     const dana = await ctx.step('Dana signs up and logs in with 2FA', () => ctx.users.signUp({ firstName: 'Dana' }));

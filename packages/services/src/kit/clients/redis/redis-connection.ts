@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import type { Telemetry } from '../../telemetry.js';
 
 /** The Redis of the topology, as its users are told about it. */
@@ -26,6 +27,11 @@ export interface RedisConnectionOptions {
 
 const maxReconnectDelayMs = 1000;
 
+// ioredis (CommonJS, ~120 ms to load) is required only by an instance that opens a connection:
+// with the embedded bus and cache, no instance pays for it at start.
+const requireModule = createRequire(import.meta.url);
+const loadRedis = (): typeof Redis => (requireModule('ioredis') as typeof import('ioredis')).Redis;
+
 /**
  * Opens an ioredis connection that fails fast instead of waiting out an outage: while Redis is
  * down a command rejects at the next failed reconnection attempt (≤ 1 s: 50 ms doubling to
@@ -37,7 +43,8 @@ const maxReconnectDelayMs = 1000;
 export function openRedisConnection(options: RedisConnectionOptions): Redis {
   const { target, telemetry, name } = options;
   const blocking = options.blockingIdleMs !== undefined;
-  const redis = new Redis(target.url, {
+  const RedisClient = loadRedis();
+  const redis = new RedisClient(target.url, {
     connectionName: name.replace(/[^A-Za-z0-9#:._-]/g, '_'),
     // A command sent while (re)connecting waits for the connection, but only until the next
     // failed attempt (maxRetriesPerRequest 0 flushes the queue then) or its timeout.

@@ -1,6 +1,6 @@
 import { runtimeError } from '../errors/error-codes.js';
 import type { Topology } from '../topology/topology.js';
-import { readPhone } from '../phone/read-phone.js';
+import { requestPhone } from '../phone/read-phone.js';
 import { eventRoutes } from './event-routes.js';
 import { faultRoutes } from './fault-routes.js';
 import { modeRoutes } from './mode-routes.js';
@@ -105,7 +105,9 @@ const phoneRoute: ControlRoute = {
     if (limit !== null && !/^[1-9]\d{0,5}$/.test(limit)) {
       throw runtimeError('CONTROL_INVALID_REQUEST', { message: `Expected limit to be a positive integer, got ${limit.slice(0, 20)}.` });
     }
-    return { messages: await readPhone(topology, { to: params.number ?? '', ...(limit === null ? {} : { limit: Number(limit) }) }) };
+    // SMS's own refusal (a malformed number: 400) reaches the caller as SMS gave it.
+    const { answer } = await requestPhone(topology, { to: params.number ?? '', ...(limit === null ? {} : { limit: Number(limit) }) });
+    return answer.status === 200 ? answer.body : new ControlReply(answer.status, answer.body);
   },
 };
 

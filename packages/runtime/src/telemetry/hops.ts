@@ -79,7 +79,8 @@ export function isServiceTokenHop(hop: Pick<Hop, 'name'>): boolean {
 function formatHop(hop: Hop, first: boolean): string {
   const where = first || hop.address === '' ? hop.instanceId : `${hop.instanceId} @${hostOf(hop.address)}`;
   if (!isServiceTokenHop(hop)) return where;
-  return typeof hop.attributes.client === 'string' ? `${where} (service token for ${hop.attributes.client})` : `${where} (service token refused)`;
+  // auth names the client once it is authenticated, and the error when it refused the request anyway (a scope not granted).
+  return typeof hop.attributes.client === 'string' && hop.attributes.error === undefined ? `${where} (service token for ${hop.attributes.client})` : `${where} (service token refused)`;
 }
 
 /**

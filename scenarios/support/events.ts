@@ -1,4 +1,4 @@
-import { formatHttpUrl, sendHttpRequest, type AppliedEvent, type DomainEvent, type ScenarioContext } from '@topolab/runtime';
+import { formatHttpUrl, readEvents, sendHttpRequest, type AppliedEvent, type DomainEvent, type ScenarioContext } from '@topolab/runtime';
 
 /** Where one consumer service stands with one event, as `topolab events` shows it. */
 export type Consistency =
@@ -19,46 +19,38 @@ export interface EventWatch {
   waitUntilApplied(services: readonly string[], seq: number, timeout?: number): Promise<Map<string, AppliedEvent>>;
 }
 
-/** An EventWatch over `ctx` (one service token per audience, fetched once). */
+/** An EventWatch over `ctx`: what `topolab events` reads (readEvents), with the runtime's service tokens. */
 export function watchEvents(ctx: ScenarioContext): EventWatch {
-  const tokens = new Map<string, Promise<string>>();
-  const tokenFor = (audience: string) => {
-    let token = tokens.get(audience);
-    if (!token) tokens.set(audience, (token = ctx.topology.serviceToken(audience)));
-    return token;
-  };
+  // Event `seq` as `topolab events` shows it: auth's record, and where each consumer stands.
+  async function statusOf(seq: number) {
+    const { events, consumers } = await readEvents(ctx.topology, { after: seq - 1, limit: 1 });
+    const event = events.find((candidate) => candidate.seq === seq);
+    if (!event) throw new Error(`auth's log has no event ${seq}`);
+    return { event, consumers };
+  }
 
-  // Asks each ready instance of `service` in turn; undefined when none answers 200.
-  async function ask<T>(service: string, path: string): Promise<{ body: T; instanceId: string } | undefined> {
-    const ready = ctx.topology.instances().filter((instance) => instance.service === service && instance.state === 'ready');
-    const authorization = `Bearer ${await tokenFor(service)}`;
-    for (const instance of ready) {
-      const answer = await sendHttpRequest({ url: `${formatHttpUrl(instance.host, instance.port)}${path}`, headers: { authorization }, timeoutMs: 1000 }).catch(() => undefined);
-      if (answer?.status === 200) return { body: answer.body as T, instanceId: instance.id };
+  function consistencyIn({ event, consumers }: Awaited<ReturnType<typeof statusOf>>, service: string): Consistency {
+    const delivery = event.consumers[service];
+    const summary = consumers.find((consumer) => consumer.service === service);
+    if (delivery?.state === 'applied' && delivery.appliedAt !== undefined && delivery.appliedBy !== undefined) {
+      return { state: 'applied', record: { seq: event.seq, eventId: event.eventId, type: event.type, appliedAt: delivery.appliedAt, appliedBy: delivery.appliedBy, effect: delivery.effect ?? {} } };
     }
-    return undefined;
+    if (summary?.state === 'reachable') return { state: 'pending', cursor: summary.cursor };
+    return { state: 'unreachable', reason: summary?.state === 'unreachable' ? summary.reason : 'no ready instance answers' };
   }
 
   const watch: EventWatch = {
-    async logged(seq) {
-      const page = await ask<{ events: DomainEvent[] }>('auth', `/auth/internal/events?after=${seq - 1}&limit=1`);
-      const event = page?.body.events.find((candidate) => candidate.seq === seq);
-      if (!event) throw new Error(`auth's log has no event ${seq}`);
-      return event;
-    },
-    async consistency(service, seq) {
-      const page = await ask<{ events: AppliedEvent[]; cursor: number }>(service, `/${service}/internal/events/applied?after=${seq - 1}&limit=1`);
-      if (!page) return { state: 'unreachable', reason: 'no ready instance answers' };
-      const record = page.body.events.find((event) => event.seq === seq);
-      return record ? { state: 'applied', record } : { state: 'pending', cursor: page.body.cursor };
-    },
+    logged: async (seq) => (await statusOf(seq)).event,
+    consistency: async (service, seq) => consistencyIn(await statusOf(seq), service),
     async waitUntilApplied(services, seq, timeout = 5000) {
       const records = new Map<string, AppliedEvent>();
       await ctx.waitFor(
         async () => {
-          const missing = services.filter((service) => !records.has(service));
-          for (const [i, state] of (await Promise.all(missing.map((service) => watch.consistency(service, seq)))).entries()) {
-            if (state.state === 'applied') records.set(missing[i]!, state.record);
+          // One read of the log and every consumer per check, as `topolab events` does.
+          const status = await statusOf(seq);
+          for (const service of services) {
+            const state = consistencyIn(status, service);
+            if (state.state === 'applied') records.set(service, state.record);
           }
           return records.size === services.length;
         },

@@ -1,13 +1,22 @@
 import type { AppliedEvent, AppliedEventsPage, DomainEvent, DomainEventType, EventLogPage } from '@topolab/services/contract';
 import { HttpRequestFailure, sendHttpRequest } from '../client/http-request.js';
 import { runtimeError } from '../errors/error-codes.js';
-import type { InstanceInfo } from '../supervisor/instance-info.js';
 import { formatHttpUrl } from '../topology/addresses.js';
 import { eventConsumerServices, mergeEventStatus, type ConsumerReport, type ControlEvents } from './event-status.js';
 
+/** What readEvents needs to know of an instance: an InstanceInfo, or a scenario's ScenarioInstance. */
+export interface EventSourceInstance {
+  readonly id: string;
+  readonly service: string;
+  /** Only `ready` instances are asked. */
+  readonly state: string;
+  readonly host: string;
+  readonly port: number;
+}
+
 /** Where events are read: the instances, and the runtime's service tokens (the routes are internal). */
 export interface EventSource {
-  instances(): readonly InstanceInfo[];
+  instances(): readonly EventSourceInstance[];
   serviceToken(audience: string): Promise<string>;
 }
 
@@ -31,7 +40,7 @@ const pageSize = 1000;
 /** Why asking one instance failed, said without secrets: `timeout`, `HTTP 403 HTTP_SERVICE_SCOPE_MISSING`. */
 class AskFailure extends Error {}
 
-async function ask<T>(instance: InstanceInfo, path: string, token: string, timeoutMs: number): Promise<T> {
+async function ask<T>(instance: EventSourceInstance, path: string, token: string, timeoutMs: number): Promise<T> {
   let answer;
   try {
     answer = await sendHttpRequest({ url: `${formatHttpUrl(instance.host, instance.port)}${path}`, headers: { authorization: `Bearer ${token}` }, timeoutMs });
@@ -47,7 +56,7 @@ async function ask<T>(instance: InstanceInfo, path: string, token: string, timeo
 }
 
 /** Asks each ready instance of `service` in turn until one answers; AskFailure with the last reason otherwise. */
-async function askAny<T>(ready: readonly InstanceInfo[], read: (instance: InstanceInfo) => Promise<T>): Promise<{ instance: InstanceInfo; value: T }> {
+async function askAny<T>(ready: readonly EventSourceInstance[], read: (instance: EventSourceInstance) => Promise<T>): Promise<{ instance: EventSourceInstance; value: T }> {
   let failure: AskFailure | undefined;
   for (const instance of ready) {
     try {
@@ -95,7 +104,7 @@ async function readConsumer(source: EventSource, service: string, after: number,
   } catch {
     return { service, state: 'unreachable', reason: 'no service token (is auth ready?)' };
   }
-  const readFrom = async (instance: InstanceInfo) => {
+  const readFrom = async (instance: EventSourceInstance) => {
     const applied: AppliedEvent[] = [];
     let cursor = 0;
     for (let page = 0, from = after; page < maxAppliedPages; page++) {

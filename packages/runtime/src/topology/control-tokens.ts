@@ -1,5 +1,5 @@
 import { controlClientId, clientSecretFor, serviceTokenPath } from '@topolab/services/contract';
-import { basicCredentials, createServiceTokenSource, type ServiceTokenSource } from '@topolab/services/service-tokens';
+import { basicCredentials, createServiceTokenSource, grantOf, tokenRequestForm, type ServiceTokenSource } from '@topolab/services/service-tokens';
 import { HttpRequestFailure, sendHttpRequest } from '../client/http-request.js';
 import { runtimeError } from '../errors/error-codes.js';
 import type { InstanceInfo } from '../supervisor/instance-info.js';
@@ -31,18 +31,17 @@ export function createControlTokens(options: ControlTokensOptions): ServiceToken
           url: `${formatHttpUrl(auth.host, auth.port)}${serviceTokenPath}`,
           method: 'POST',
           headers: { authorization },
-          form: { grant_type: 'client_credentials', scope: scopes.join(' ') },
+          form: tokenRequestForm(scopes),
           timeoutMs: 3000,
         });
       } catch (error) {
         if (!(error instanceof HttpRequestFailure)) throw error;
         throw runtimeError('CONTROL_UPSTREAM_FAILED', { message: `${auth.id} did not answer a token request (${error.failure}).`, cause: error });
       }
-      const body = answer.body as { access_token?: unknown; expires_in?: unknown; error_code?: unknown } | undefined;
-      if (answer.status !== 200 || typeof body?.access_token !== 'string' || typeof body.expires_in !== 'number') {
-        throw runtimeError('CONTROL_UPSTREAM_FAILED', { message: `${auth.id} refused a service token (${String(body?.error_code ?? answer.status)}).` });
-      }
-      return { accessToken: body.access_token, expiresIn: body.expires_in };
+      const grant = grantOf(answer.status, answer.body);
+      if (grant) return grant;
+      const code = (answer.body as { error_code?: unknown } | undefined)?.error_code;
+      throw runtimeError('CONTROL_UPSTREAM_FAILED', { message: `${auth.id} refused a service token (${String(code ?? answer.status)}).` });
     },
   });
 }

@@ -100,7 +100,7 @@ export function createClientCredentials(options: ClientCredentialsOptions) {
       const scopes = [...new Set((body.scope ?? '').split(' ').filter(Boolean))];
       const audiences = new Set(scopes.map(scopeAudience));
       if (scopes.length === 0 || audiences.size !== 1 || scopes.some((scope) => !knownScopes.has(scope))) return refuse('AUTH_SCOPE_INVALID', attributes);
-      const granted = grantedScopes(client.id, scopes.map(scopeAudience)[0]!);
+      const granted = grantedScopes(client.id, [...audiences][0]!);
       if (scopes.some((scope) => !granted.includes(scope as never))) return refuse('AUTH_SCOPE_INVALID', attributes, `The scope ${scopes.join(' ')} is not granted to ${client.id}.`);
       const { accessToken, expiresIn, audience } = await issue(client.id, scopes);
       attributes.audience = audience;

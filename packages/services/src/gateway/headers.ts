@@ -1,13 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { identityHeaders } from '../kit/http/identity.js';
+
+export { readBearerToken } from '../kit/http/identity.js';
 import { connectionTokens, isHopByHop, type HeaderMap } from '../kit/proxy/hop-by-hop.js';
 
 export { clientWantsClose, stripHopByHop as stripResponseHeaders, type HeaderMap } from '../kit/proxy/hop-by-hop.js';
 
 // Identity and forwarding facts come only from the gateway; `expect` was already answered by Node.
 const gatewayOwned = new Set([identityHeaders.userId, identityHeaders.tokenId, identityHeaders.tokenExpires, 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'forwarded', 'x-request-id', 'traceparent', 'expect']);
-
-const bearer = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /** What the gateway itself asserts to the upstream. */
 export interface ForwardFacts {
@@ -44,12 +44,6 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, facts: Forwa
     out[identityHeaders.tokenExpires] = String(facts.token.exp);
   }
   return out;
-}
-
-/** The token of an `Authorization: Bearer <token>` header; undefined when absent or malformed. */
-export function readBearerToken(authorization: string | undefined): string | undefined {
-  if (authorization === undefined) return undefined;
-  return bearer.exec(authorization)?.[1];
 }
 
 // Some servers read `x_user_id` as `x-user-id` (nginx, CGI), so underscores are no disguise.

@@ -9,6 +9,15 @@ export function requireUser(ctx: { readonly userId: string | undefined }): strin
   return ctx.userId;
 }
 
+// RFC 6750 §2.1: `Bearer` and a b64token.
+const bearer = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** The token of an `Authorization: Bearer <token>` header; undefined when absent or malformed. */
+export function readBearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  return bearer.exec(authorization)?.[1];
+}
+
 /**
  * The identity headers only the gateway sets (it drops any a client sends): the user, and for
  * a WebSocket handshake the access token it was opened with — its jti and expiry (epoch

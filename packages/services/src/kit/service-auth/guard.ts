@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { JWTPayload, JWTVerifyOptions } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { defineErrors } from '../errors.js';
+import { readBearerToken } from '../http/identity.js';
 import type { TraceContext } from '../trace.js';
 import type { AuthKeySet } from './key-set.js';
 
@@ -71,14 +72,6 @@ export function rememberVerdicts(guard: ServiceGuard, clock: () => number = Date
   };
 }
 
-/** The bearer token of `req` (RFC 6750 §2.1), or undefined. */
-export function bearerToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
-  if (typeof header !== 'string') return undefined;
-  const match = /^Bearer +([\w.~+/-]+=*)$/i.exec(header.trim());
-  return match?.[1];
-}
-
 /**
  * Checks that `req` carries a service token for the guard's audience with `scope`; returns the
  * caller's client id. 401 with `WWW-Authenticate: Bearer` (RFC 6750 §3) without a token or with
@@ -86,7 +79,7 @@ export function bearerToken(req: IncomingMessage): string | undefined {
  */
 export async function requireServiceToken(guard: ServiceGuard, req: IncomingMessage, scope: string, trace?: TraceContext): Promise<ServiceTokenClaims> {
   const realm = `realm="topolab-internal"`;
-  const token = bearerToken(req);
+  const token = readBearerToken(req.headers.authorization);
   if (!token) throw serviceAuthErrors.HTTP_SERVICE_TOKEN_MISSING({ headers: { 'www-authenticate': `Bearer ${realm}, scope="${scope}"` } });
   let claims: ServiceTokenClaims | undefined;
   try {

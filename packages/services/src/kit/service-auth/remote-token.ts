@@ -1,6 +1,6 @@
 import { serviceTokenPath } from '../../contract/service-auth.js';
 import type { ServiceCaller } from '../discovery/service-caller.js';
-import { basicCredentials, type FetchServiceToken } from './token-source.js';
+import { basicCredentials, grantOf, tokenRequestForm, type FetchServiceToken } from './token-source.js';
 
 /** auth refused or failed a token request. */
 export class ServiceTokenError extends Error {
@@ -34,11 +34,11 @@ export function createRemoteTokenFetch(options: RemoteTokenFetchOptions): FetchS
   return async (scopes, trace) => {
     let answer;
     try {
-      answer = await options.caller.call<{ access_token?: unknown; expires_in?: unknown; error?: unknown }>({
+      answer = await options.caller.call<{ error?: unknown } | undefined>({
         service: 'auth',
         method: 'POST',
         path: serviceTokenPath,
-        form: { grant_type: 'client_credentials', scope: scopes.join(' ') },
+        form: tokenRequestForm(scopes),
         headers: { authorization },
         timeoutMs: options.timeoutMs ?? 2000,
         ...(trace ? { trace } : {}),
@@ -46,10 +46,9 @@ export function createRemoteTokenFetch(options: RemoteTokenFetchOptions): FetchS
     } catch (error) {
       throw new ServiceTokenError('auth could not be reached for a service token', 'unavailable', { cause: error });
     }
-    const { access_token: accessToken, expires_in: expiresIn, error } = answer.body ?? {};
-    if (answer.status !== 200 || typeof accessToken !== 'string' || typeof expiresIn !== 'number') {
-      throw new ServiceTokenError(`auth refused a service token (${answer.status})`, typeof error === 'string' ? error : 'server_error');
-    }
-    return { accessToken, expiresIn };
+    const grant = grantOf(answer.status, answer.body);
+    if (grant) return grant;
+    const error = answer.body?.error;
+    throw new ServiceTokenError(`auth refused a service token (${answer.status})`, typeof error === 'string' ? error : 'server_error');
   };
 }

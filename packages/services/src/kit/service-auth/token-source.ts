@@ -75,6 +75,17 @@ export function createServiceTokenSource(options: ServiceTokenSourceOptions): Se
   };
 }
 
+/** The form body of a client-credentials token request for `scopes` (RFC 6749 §4.4.2). */
+export function tokenRequestForm(scopes: readonly string[]): Record<string, string> {
+  return { grant_type: 'client_credentials', scope: scopes.join(' ') };
+}
+
+/** The grant in a token endpoint's answer (RFC 6749 §5.1); undefined when it is a refusal or malformed. */
+export function grantOf(status: number, body: unknown): ServiceTokenGrant | undefined {
+  const { access_token: accessToken, expires_in: expiresIn } = (body ?? {}) as { access_token?: unknown; expires_in?: unknown };
+  return status === 200 && typeof accessToken === 'string' && typeof expiresIn === 'number' ? { accessToken, expiresIn } : undefined;
+}
+
 /** The HTTP Basic credentials of a client (RFC 6749 §2.3.1: id and secret form-encoded first). */
 export function basicCredentials(clientId: string, clientSecret: string): string {
   const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');

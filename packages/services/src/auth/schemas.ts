@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from '../kit/http/free-text.js';
 
 /** A new username: lower-case letters and digits, then also `.`, `_`, `-`; 3 to 32 characters. */
 export const usernamePattern = /^[a-z0-9][a-z0-9._-]{2,31}$/;
@@ -12,7 +13,8 @@ const password = z.string().max(1024);
 const code = z.string().regex(/^\d{6}$/, 'must be 6 digits');
 const purpose = z.enum(['registration', 'login']);
 const opaqueToken = z.string().min(1).max(512);
-const firstName = z.string().trim().min(1).max(64);
+// Single-line free text: no control characters, so a NUL or ESC never reaches the SMS text.
+const firstName = singleLineText({ min: 1, max: 64, trim: true });
 
 /** Body of `POST /auth/register`. The phone is checked by the handler so it gets its own code. */
 export const registerBody = z.object({
@@ -59,3 +61,9 @@ export const lookupBody = z
     userIds: z.array(z.string().min(1).max(64)).max(500).optional(),
   })
   .refine((body) => body.usernames !== undefined || body.userIds !== undefined, 'name usernames, userIds or both');
+
+/** Body of `POST /auth/totp/confirm` and `DELETE /auth/totp`: the current code of the authenticator app. */
+export const totpCodeBody = z.strictObject({ code });
+
+/** Query of `GET /auth/internal/authenticator/:username`: how many 30 s steps the simulated phone's clock is off. */
+export const authenticatorQuery = z.object({ offset: z.coerce.number().int().min(-2).max(2).default(0) });

@@ -117,6 +117,28 @@ describe('chat service', () => {
     expect(stores[0]!.history('lobby', { limit: 10 })).toEqual([]);
   });
 
+  // Message text is multi-line free text (as kit/http/free-text.ts has it, plus no bidi overrides): tab and newline only.
+  it('refuses NUL and ESC in message text with CHAT_TEXT_INVALID but delivers tab and newline; room names are refused over HTTP with 400', async () => {
+    const ada = await connect(0, 'ada');
+    ada.send({ type: 'join', room: 'lobby' });
+    await ada.next('joined');
+    for (const text of ['Ada\u0000', '\u001b[2JAda']) {
+      ada.send({ type: 'send', room: 'lobby', text });
+      const error = await ada.next('error', (frame) => frame.code === 'CHAT_TEXT_INVALID');
+      expect(error).toMatchObject({ room: 'lobby' });
+      expect(JSON.stringify(error)).not.toContain('Ada');
+    }
+    ada.send({ type: 'send', room: 'lobby', text: 'two\nlines\tand a tab' });
+    expect(await ada.next('message')).toMatchObject({ text: 'two\nlines\tand a tab' });
+    expect(stores[0]!.history('lobby', { limit: 10 }).map((message) => message.text)).toEqual(['two\nlines\tand a tab']);
+
+    for (const name of ['room\u0000', 'room\u001b']) {
+      const res = await call(bases[0]!, 'POST', '/chat/rooms', { name });
+      expect(res.status).toBe(400);
+      expect((await jsonOf(res)).error).toMatchObject({ code: 'HTTP_VALIDATION_FAILED', details: [{ path: 'body.name' }] });
+    }
+  });
+
   it('closes the socket with 1009 and names the limit for a frame above it', async () => {
     const ada = await connect(0, 'ada');
     ada.send(JSON.stringify({ type: 'send', room: 'lobby', text: 'x'.repeat(2000) }));

@@ -30,6 +30,9 @@ describe('chat frames', () => {
   it.each([
     ['no text', { type: 'send', room: 'lobby' }],
     ['blank text', { type: 'send', room: 'lobby', text: ' \n\t ' }],
+    ['a NUL', { type: 'send', room: 'lobby', text: 'a\u0000b' }],
+    ['an ESC', { type: 'send', room: 'lobby', text: '\u001b[2Jhi' }],
+    ['a DEL', { type: 'send', room: 'lobby', text: 'a\u007fb' }],
     ['a bell', { type: 'send', room: 'lobby', text: 'ding\u0007' }],
     ['a carriage return', { type: 'send', room: 'lobby', text: 'a\rb' }],
     ['a C1 control', { type: 'send', room: 'lobby', text: 'a\u0085b' }],

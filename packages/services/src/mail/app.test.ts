@@ -236,3 +236,46 @@ describe('body limits', () => {
     expect([badData.status, badData.body.error.details[0].path]).toEqual([400, 'body.attachments.0.data']);
   });
 });
+
+// kit/http/free-text.ts: every mail field is one line but the body, which may hold tab, LF and CRLF.
+describe('free text', () => {
+  const control = 'must not contain control characters';
+
+  it('refuses NUL, ESC and line breaks in one-line fields with the validation error, never echoing the value', async () => {
+    const mail = await start();
+    const send = { to: 'bob@topolab.test', subject: 'hi', body: 'x' };
+    const attachment = { filename: 'a.txt', contentType: 'text/plain', data: 'eA==' };
+    const cases: [method: string, path: string, body: unknown, field: string][] = [
+      ['POST', '/mail/send', { ...send, subject: 'Ada\u0000' }, 'body.subject'],
+      ['POST', '/mail/send', { ...send, subject: 'hi\r\nBcc: eve@topolab.test' }, 'body.subject'],
+      ['POST', '/mail/send', { ...send, to: 'bob@topolab.test\u0000' }, 'body.to'],
+      ['POST', '/mail/send', { ...send, cc: ['\u001bbob'] }, 'body.cc.0'],
+      ['POST', '/mail/send', { ...send, attachments: [{ ...attachment, filename: 'Ada\u0000.txt' }] }, 'body.attachments.0.filename'],
+      ['POST', '/mail/contacts', { name: 'Ada\u0000', address: 'ada@topolab.test' }, 'body.name'],
+      ['POST', '/mail/contacts', { name: 'Ada', address: 'ada@topolab.test\u001b' }, 'body.address'],
+      ['POST', '/mail/groups', { name: 'Team\u001b', members: [] }, 'body.name'],
+      ['POST', '/mail/groups', { name: 'Team', members: ['Ada\u0000'] }, 'body.members.0'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const res = await mail.request(method, path, body);
+      expect([res.status, res.body.error.code], `${path} ${field}`).toEqual([400, 'HTTP_VALIDATION_FAILED']);
+      expect(res.body.error.details).toContainEqual({ path: field, message: control });
+      expect(JSON.stringify(res.body)).not.toContain('Ada');
+    }
+    const search = await mail.request('GET', '/mail/search?q=Ada%00', undefined, 'bob');
+    expect([search.status, search.body.error.details]).toEqual([400, [{ path: 'query.q', message: control }]]);
+    expect((await mail.request('GET', '/mail/mailboxes/inbox', undefined, 'bob')).body.messages).toEqual([]);
+  });
+
+  it('refuses NUL and ESC in the body but keeps tab, LF and CRLF', async () => {
+    const mail = await start();
+    for (const body of ['Ada\u0000', 'Ada\u001b[2J', 'a lone\rCR']) {
+      const res = await mail.request('POST', '/mail/send', { to: 'bob@topolab.test', body });
+      expect([res.status, res.body.error.details]).toEqual([400, [{ path: 'body.body', message: 'must not contain control characters other than tab and newline (CR only in CRLF)' }]]);
+    }
+    const text = 'Dear Bob,\r\n\r\n\tthe engine runs.\nAda';
+    expect((await mail.request('POST', '/mail/send', { to: 'bob@topolab.test', subject: 'Engine', body: text })).status).toBe(201);
+    const [copy] = (await mail.request('GET', '/mail/mailboxes/inbox', undefined, 'bob')).body.messages;
+    expect((await mail.request('GET', `/mail/messages/${copy.id}`, undefined, 'bob')).body.message.body).toBe(text);
+  });
+});

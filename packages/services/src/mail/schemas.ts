@@ -1,24 +1,28 @@
 import { z } from 'zod';
+import { multiLineText, singleLineText } from '../kit/http/free-text.js';
 import { parseAddress } from './addresses.js';
 import { movableMailboxes } from './records.js';
 
 /** Body limit of `POST /mail/send` (attachments travel base64 in the JSON). */
 export const sendBodyLimit = 10 * 1024 * 1024;
 
-const recipient = z.string().trim().min(1).max(254);
-const recipients = z.union([recipient.transform((one) => [one]), z.array(recipient).max(100)]);
+// Free text (kit/http/free-text.ts): everything is one line but the body, whose lines may end
+// in CRLF as RFC 5322 has them. A CR or LF in a subject or an address would split a header.
+const recipient = singleLineText({ min: 1, max: 254, trim: true });
+// The list is made after the union: a transform inside it would hide why a lone recipient failed.
+const recipients = z.union([recipient, z.array(recipient).max(100)]).transform((value) => (typeof value === 'string' ? [value] : value));
 
 /** Body of `POST /mail/send`. `to` may be one recipient or a list; each is an address, a contact name or a group name. */
 export const sendBody = z.strictObject({
   to: recipients.refine((list) => list.length > 0, 'name at least one recipient'),
   cc: recipients.default([]),
   bcc: recipients.default([]),
-  subject: z.string().max(998).default(''),
-  body: z.string().max(2 * 1024 * 1024),
+  subject: singleLineText({ max: 998 }).default(''),
+  body: multiLineText({ max: 2 * 1024 * 1024, crlf: true }),
   attachments: z
     .array(
       z.strictObject({
-        filename: z.string().trim().min(1).max(255).refine((name) => !/[/\\\0]/.test(name), 'must not contain / \\ or NUL'),
+        filename: singleLineText({ min: 1, max: 255, trim: true }).refine((name) => !/[/\\]/.test(name), 'must not contain / or \\'),
         contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type such as application/pdf').max(127),
         data: z.base64(),
       }),
@@ -34,21 +38,13 @@ export const pageQuery = z.object({
 });
 
 /** `GET /mail/search?q=&cursor=&limit=`. */
-export const searchQuery = pageQuery.extend({ q: z.string().max(500) });
+export const searchQuery = pageQuery.extend({ q: singleLineText({ max: 500 }) });
 
 /** Body of `POST /mail/messages/:id/move`. Nothing moves into quarantine. */
 export const moveBody = z.strictObject({ mailbox: z.enum(movableMailboxes) });
 
-const contactName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .refine((name) => !name.includes('@'), 'must not contain @ (it would read as an address)');
-const contactAddress = z
-  .string()
-  .trim()
-  .max(254)
+const contactName = singleLineText({ min: 1, max: 64, trim: true }).refine((name) => !name.includes('@'), 'must not contain @ (it would read as an address)');
+const contactAddress = singleLineText({ max: 254, trim: true })
   .refine((address) => parseAddress(address) !== undefined, 'must be an address such as ada@topolab.test')
   .transform((address) => parseAddress(address)!.address);
 const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +447700900123');
@@ -62,7 +58,7 @@ export const contactPatch = z
   .refine((fields) => Object.values(fields).some((value) => value !== undefined), 'name at least one field to change');
 
 /** A group member: a contact id (number) or a contact name (string). */
-const member = z.union([z.number().int().positive(), z.string().trim().min(1).max(64)]);
+const member = z.union([z.number().int().positive(), singleLineText({ min: 1, max: 64, trim: true })]);
 
 /** Body of `POST /mail/groups`. */
 export const groupBody = z.strictObject({ name: contactName, members: z.array(member).max(500).default([]) });

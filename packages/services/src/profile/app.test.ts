@@ -92,4 +92,31 @@ describe('profile service', () => {
     const res = await call(bases[0]!, 'PUT', '/profile/preferences', { language: 'en', theme: 'dark', signature: '', notifications: { email: true, sms: true } });
     expect((await jsonOf(res)).error.code).toBe('PROFILE_NOT_FOUND');
   });
+
+  // kit/http/free-text.ts: the display name and location are one line; the bio and signature may hold lines.
+  it('refuses control characters in free text with the validation error, and keeps tab and newline where text is multi-line', async () => {
+    const base = bases[0]!;
+    const refused = async (method: string, path: string, body: unknown, field: string, message = 'must not contain control characters') => {
+      const res = await call(base, method, path, body);
+      expect(res.status).toBe(400);
+      const { error } = await jsonOf(res);
+      expect(error).toMatchObject({ code: 'HTTP_VALIDATION_FAILED', details: [{ path: `body.${field}`, message }] });
+      expect(JSON.stringify(error)).not.toContain('Ada');
+    };
+    await refused('POST', '/profile', { displayName: 'Ada\u0000' }, 'displayName');
+    await refused('POST', '/profile', { displayName: '\u001b[31mAda' }, 'displayName');
+    await refused('POST', '/profile', { displayName: 'Ada\nLovelace' }, 'displayName');
+    await refused('POST', '/profile', { displayName: 'Ada\u202e' }, 'displayName', 'must not contain bidirectional controls or line/paragraph separators');
+    expect((await call(base, 'GET', '/profile/me')).status).toBe(404);
+
+    expect((await call(base, 'POST', '/profile', { displayName: 'Ada', bio: 'Engines.\n\tAnd poems.' })).status).toBe(201);
+    await refused('POST', '/profile/update', { bio: 'Ada\u0000' }, 'bio', 'must not contain control characters other than tab and newline');
+    await refused('POST', '/profile/update', { location: 'London\tUK Ada' }, 'location');
+    const prefs = { language: 'en', theme: 'dark', notifications: { email: true, sms: true } };
+    await refused('PUT', '/profile/preferences', { ...prefs, signature: 'Ada\u001b' }, 'signature', 'must not contain control characters other than tab and newline (CR only in CRLF)');
+    expect((await call(base, 'PUT', '/profile/preferences', { ...prefs, signature: '-- \r\nAda\n\tLondon' })).status).toBe(200);
+    const me = await jsonOf(await call(base, 'GET', '/profile/me'));
+    expect(me.profile.bio).toBe('Engines.\n\tAnd poems.');
+    expect(me.preferences.signature).toBe('-- \r\nAda\n\tLondon');
+  });
 });

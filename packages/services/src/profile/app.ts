@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { RouteSpec } from '../contract/registry-api.js';
 import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
 import { openConsumerStore, type ConsumerStore } from '../kit/events/consumer-store.js';
+import { multiLineText, singleLineText } from '../kit/http/free-text.js';
 import { createHttpServer, databaseHealthRoute, defineRoute, reply, requireUser, Router } from '../kit/http/index.js';
 import type { ServiceGuard } from '../kit/service-auth/guard.js';
 import type { Telemetry } from '../kit/telemetry.js';
@@ -31,17 +32,20 @@ export const profileRoutes: readonly RouteSpec[] = [
   { prefix: '/profile/internal', access: 'internal' },
 ];
 
-const text = (max: number) => z.string().trim().max(max);
-const displayName = z.string().trim().min(1).max(64);
+// Free text (kit/http/free-text.ts): the bio and the signature may hold lines (the signature,
+// going into mail bodies, CRLF too); the display name and location are one line each.
+const displayName = singleLineText({ min: 1, max: 64, trim: true });
+const bio = multiLineText({ max: 500, trim: true });
+const location = singleLineText({ max: 100, trim: true });
 
-const createBody = z.strictObject({ displayName, bio: text(500).default(''), location: text(100).default('') });
+const createBody = z.strictObject({ displayName, bio: bio.default(''), location: location.default('') });
 const updateBody = z
-  .strictObject({ displayName: displayName.optional(), bio: text(500).optional(), location: text(100).optional() })
+  .strictObject({ displayName: displayName.optional(), bio: bio.optional(), location: location.optional() })
   .refine((fields) => Object.values(fields).some((value) => value !== undefined), 'name at least one field to change');
 const preferencesBody = z.strictObject({
   language: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as en or pt-BR'),
   theme: z.enum(['light', 'dark', 'system']),
-  signature: z.string().max(500),
+  signature: multiLineText({ max: 500, crlf: true }),
   notifications: z.strictObject({ email: z.boolean(), sms: z.boolean() }),
 });
 

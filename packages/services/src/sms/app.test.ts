@@ -71,6 +71,21 @@ describe('sms service', () => {
     expect(store.listRecent(10)).toHaveLength(0);
   });
 
+  // Template fields are one line each (kit/http/free-text.ts): no C0/C1 control, not even newline.
+  it.each([
+    ['a NUL', { firstName: 'Ada\u0000' }],
+    ['an ESC', { firstName: '\u001b[2JAda' }],
+    ['a newline', { firstName: 'Ada', message: 'line one\nline two' }],
+    ['a C1 control', { firstName: 'Ada\u0085' }],
+  ])('refuses %s in a template field with the validation error and stores nothing', async (_what, fields) => {
+    const res = await send({ to: '+447700900123', template: 'reminder', fields: { message: 'hello', ...fields } });
+    expect(res.status).toBe(400);
+    const { error } = await jsonOf(res);
+    expect(error.code).toBe('HTTP_VALIDATION_FAILED');
+    expect(error.details).toEqual([{ path: expect.stringMatching(/^body\.fields\.(firstName|message)$/), message: 'must not contain control characters' }]);
+    expect(store.listRecent(10)).toHaveLength(0);
+  });
+
   it('refuses malformed JSON and oversize bodies', async () => {
     const malformed = await fetch(`${base}/sms/send`, { method: 'POST', headers: { 'content-type': 'application/json', ...token }, body: '{"to":' });
     expect(malformed.status).toBe(400);

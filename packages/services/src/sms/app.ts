@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { RouteSpec } from '../contract/registry-api.js';
 import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
 import { openConsumerStore, type ConsumerStore } from '../kit/events/consumer-store.js';
+import { singleLineText } from '../kit/http/free-text.js';
 import { createHttpServer, databaseHealthRoute, defineRoute, reply, Router } from '../kit/http/index.js';
 import type { ServiceGuard } from '../kit/service-auth/guard.js';
 import type { Telemetry } from '../kit/telemetry.js';
@@ -32,7 +33,8 @@ const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such
 const sendBody = z.object({
   to: e164,
   template: z.enum(templateNames),
-  fields: z.record(z.string().regex(/^\w{1,32}$/), z.string().max(500)).default({}),
+  // Each value lands inside one line of the message text (kit/http/free-text.ts): no control characters.
+  fields: z.record(z.string().regex(/^\w{1,32}$/), singleLineText({ max: 500 })).default({}),
   userId: z.string().min(1).max(64).optional(),
 });
 

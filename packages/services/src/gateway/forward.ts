@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { forwardWithRetry, type ForwardErrors } from '../kit/proxy/forward.js';
+import { tooLargeMessage } from '../kit/proxy/request-stages.js';
 import type { UpstreamProxy } from '../kit/proxy/upstream-proxy.js';
 import type { TraceContext } from '../kit/trace.js';
 import type { DiscoveryMode } from './discovery/discovery-mode.js';
@@ -21,6 +22,8 @@ export interface ForwardInput {
   readonly trace: TraceContext;
   /** The buffered body of an idempotent request, replayed on a retry. */
   readonly body: Buffer | undefined;
+  /** The route's body limit, enforced on a streamed (chunked) body as it passes. */
+  readonly bodyLimit: number;
   readonly closeAfter: boolean;
   /** The discovery mode in force for this request. */
   readonly discovery: DiscoveryMode;
@@ -34,7 +37,8 @@ export interface ForwardInput {
  * the route's service, or an lb), and the kit's forwarder proxies and retries an idempotent
  * request once on another upstream after a refused connection, a reset or a timeout. Throws
  * GATEWAY_NO_INSTANCE, GATEWAY_UPSTREAM_UNREACHABLE, GATEWAY_UPSTREAM_TIMEOUT or
- * GATEWAY_UPSTREAM_FAILED when no answer reached the client.
+ * GATEWAY_UPSTREAM_FAILED when no answer reached the client, and GATEWAY_BODY_TOO_LARGE when a
+ * streamed body went past the limit before the upstream answered (the attempt is cancelled).
  */
 export async function forwardRequest(input: ForwardInput): Promise<void> {
   const { route, discovery } = input;
@@ -45,6 +49,7 @@ export async function forwardRequest(input: ForwardInput): Promise<void> {
     name: `${route.service}: ${input.method} ${input.path}`,
     trace: input.trace,
     body: input.body,
+    bodyLimit: input.bodyLimit,
     closeAfter: input.closeAfter,
     proxy: input.proxy,
     target: {
@@ -58,7 +63,7 @@ export async function forwardRequest(input: ForwardInput): Promise<void> {
   });
 }
 
-/** The gateway's errors for a request at `route` that got no answer (503, 502, 504). */
+/** The gateway's errors for a request at `route` that got no answer (503, 502, 504, 413). */
 export function forwardErrorsFor(route: RouteEntry, discovery: DiscoveryMode): ForwardErrors {
   return {
     noInstance: () =>
@@ -68,5 +73,6 @@ export function forwardErrorsFor(route: RouteEntry, discovery: DiscoveryMode): F
     unreachable: (cause) => gatewayErrors.GATEWAY_UPSTREAM_UNREACHABLE({ cause }),
     timeout: (cause) => gatewayErrors.GATEWAY_UPSTREAM_TIMEOUT({ cause }),
     failed: (cause) => gatewayErrors.GATEWAY_UPSTREAM_FAILED({ cause }),
+    tooLarge: (limit) => gatewayErrors.GATEWAY_BODY_TOO_LARGE(tooLargeMessage(limit)),
   };
 }

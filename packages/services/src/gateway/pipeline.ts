@@ -24,7 +24,7 @@ export type GatewayCatalog = Pick<CatalogCache, 'current' | 'route' | 'watching'
 
 /** What the pipeline needs. */
 export interface PipelineDeps {
-  /** Body limit in bytes (Content-Length above it: 413). */
+  /** Body limit in bytes of routes that name none (a declared Content-Length above it, or a chunked body growing past it: 413). */
   readonly bodyLimit: number;
   readonly telemetry: Telemetry;
   readonly catalog: GatewayCatalog;
@@ -39,7 +39,8 @@ export interface PipelineDeps {
 /**
  * The gateway's request handler. Per request, in order: request id and trace → blacklist and
  * rate limit per client address → path normalisation → route lookup → body size (the route's
- * limit, else the gateway's; `Expect: 100-continue` is answered only after this check) → auth
+ * limit, else the gateway's; `Expect: 100-continue` is answered only after this check; a
+ * chunked body is counted as it streams upstream, see UpstreamProxy) → auth
  * (active mode) → rate limit per user → discovery (active mode) → proxy → response and
  * server span.
  */
@@ -86,7 +87,8 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       if (body) headers['content-length'] = String(body.length);
       req.headers = headers as IncomingHttpHeaders;
       req.url = target.url;
-      await forwardRequest({ req, res, method, path: target.path, route, trace, body, closeAfter, discovery: active.discovery, proxy, attributes });
+      const bodyLimit = stages.limitOf(route);
+      await forwardRequest({ req, res, method, path: target.path, route, trace, body, bodyLimit, closeAfter, discovery: active.discovery, proxy, attributes });
     } catch (error) {
       stages.answerError(req, res, toServiceError(error), attributes);
     }

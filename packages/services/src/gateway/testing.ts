@@ -228,6 +228,112 @@ export async function waitFor(condition: () => boolean, timeoutMs = 2000, what =
   }
 }
 
+/** What a counting upstream saw of one request body. */
+export interface BodyCount {
+  readonly url: string;
+  /** Body bytes received so far. */
+  bytes: number;
+  /** The whole body arrived (`end`). */
+  complete: boolean;
+  /** The request is over: answered, or cut off by the sender. */
+  closed: boolean;
+}
+
+/** An upstream that counts the body bytes of each request (never keeping them) and answers `status` once a body is complete. */
+export interface CountingUpstream extends TestInstance {
+  readonly bodies: BodyCount[];
+  close(): Promise<void>;
+}
+
+/** Starts a CountingUpstream on `host`, port 0, answering `{ instance, bytes }` with `status` (200 by default). */
+export async function startCountingUpstream(id: string, host: string, status = 200): Promise<CountingUpstream> {
+  const bodies: BodyCount[] = [];
+  const server = createServer((req, res) => {
+    const count: BodyCount = { url: req.url ?? '', bytes: 0, complete: false, closed: false };
+    bodies.push(count);
+    req.on('data', (chunk: Buffer) => (count.bytes += chunk.length));
+    req.on('error', () => undefined);
+    req.on('close', () => (count.closed = true));
+    req.on('end', () => {
+      count.complete = true;
+      const payload = JSON.stringify({ instance: id, bytes: count.bytes });
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }).end(payload);
+    });
+  });
+  const { port } = await listen(server, host);
+  return { id, host, port, bodies, close: () => closeServer(server) };
+}
+
+/** The routes of the chunked-body tests: `/auth/register` takes at most 1 MiB, the rest of `/auth` the server's limit. */
+export const chunkedLimitRoutes: readonly RouteEntry[] = Object.freeze([
+  { prefix: '/auth', access: 'public', service: 'auth' },
+  { prefix: '/auth/register', access: 'public', service: 'auth', bodyLimit: 1024 * 1024 },
+] satisfies RouteEntry[]);
+
+/** How a client saw a refusal end, for one `toEqual`: a clean one is `{ status: 413, code, connection: 'close', serverClosed: true, error: undefined }`. */
+export function refusalOf(upload: ChunkedUpload): { status: number; code: unknown; connection: unknown; serverClosed: boolean; error: string | undefined } {
+  return { status: upload.response.status, code: errorCode(upload.response), connection: upload.response.headers.connection, serverClosed: upload.serverClosed, error: upload.error };
+}
+
+/** A clean 413 refusal of `code` as refusalOf shows it: the whole answer, Connection: close, the server's FIN, no reset. */
+export const cleanRefusal = (code: string) => ({ status: 413, code, connection: 'close', serverClosed: true, error: undefined });
+
+/** How a raw chunked upload ended, as the client saw it. */
+export interface ChunkedUpload {
+  readonly response: TestResponse;
+  /** The server closed its side (a FIN) after answering. */
+  readonly serverClosed: boolean;
+  /** A socket error the client saw (ECONNRESET, EPIPE), if any. */
+  readonly error: string | undefined;
+}
+
+/**
+ * Uploads `totalBytes` with `Transfer-Encoding: chunked` (no Content-Length) on a fresh
+ * keep-alive socket, writing as fast as the socket takes it, and reads until the server
+ * closes (send `close` when a kept-alive answer is expected). With `expectContinue` it sends
+ * `Expect: 100-continue` and waits for the invitation.
+ */
+export function uploadChunked(
+  port: number,
+  path: string,
+  totalBytes: number,
+  options: { method?: string; chunkBytes?: number; expectContinue?: boolean; close?: boolean } = {},
+): Promise<ChunkedUpload> {
+  const chunkBytes = options.chunkBytes ?? 64 * 1024;
+  const frame = Buffer.concat([Buffer.from(`${chunkBytes.toString(16)}\r\n`), Buffer.alloc(chunkBytes, 0x78), Buffer.from('\r\n')]);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let serverClosed = false;
+    let error: string | undefined;
+    let invited = !options.expectContinue;
+    const sendBody = () => {
+      for (let sent = 0; sent < totalBytes; sent += chunkBytes) socket.write(frame);
+      socket.write('0\r\n\r\n');
+    };
+    const socket = connect(port, '127.0.0.1', () => {
+      const expect = (options.expectContinue ? 'Expect: 100-continue\r\n' : '') + (options.close ? 'Connection: close\r\n' : '');
+      socket.write(`${options.method ?? 'POST'} ${path} HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n${expect}\r\n`);
+      if (invited) sendBody();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      if (!invited) {
+        const text = chunk.toString('latin1');
+        if (text.startsWith('HTTP/1.1 100 ')) {
+          invited = true;
+          const rest = chunk.subarray(text.indexOf('\r\n\r\n') + 4);
+          if (rest.length > 0) chunks.push(rest);
+          sendBody();
+          return;
+        }
+      }
+      chunks.push(chunk);
+    });
+    socket.on('end', () => (serverClosed = true));
+    socket.on('error', (err: NodeJS.ErrnoException) => (error = err.code ?? err.message));
+    socket.on('close', () => resolve({ response: parseRawResponse(Buffer.concat(chunks).toString('latin1')), serverClosed, error }));
+  });
+}
+
 function parseRawResponse(text: string): TestResponse {
   const headEnd = text.indexOf('\r\n\r\n');
   const [statusLine = '', ...lines] = text.slice(0, headEnd === -1 ? text.length : headEnd).split('\r\n');

@@ -59,3 +59,29 @@ export async function closeServer(server: Server): Promise<void> {
 export async function jsonOf(response: Response): Promise<any> {
   return response.json();
 }
+
+/** Closers of what a test started, run after it, last first (`afterEach(cleanups.run)`). */
+export interface Cleanups {
+  /** Awaits `started` and registers its `close`. */
+  track<T extends { close(): Promise<void> | void }>(started: Promise<T>): Promise<T>;
+  /** Registers any closer. */
+  defer(cleanup: () => Promise<void> | void): void;
+  /** Runs and forgets every closer, the last registered first. */
+  run(): Promise<void>;
+}
+
+/** Creates an empty list of closers. */
+export function createCleanups(): Cleanups {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  return {
+    async track(started) {
+      const server = await started;
+      cleanups.push(() => server.close());
+      return server;
+    },
+    defer: (cleanup) => void cleanups.push(cleanup),
+    async run() {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    },
+  };
+}

@@ -19,7 +19,7 @@ export type LbCatalog = Pick<CatalogCache, 'current' | 'route' | 'watching'>;
 
 /** What the lb's request handler needs. */
 export interface LbHandlerDeps {
-  /** Body limit in bytes (Content-Length above it: 413). */
+  /** Body limit in bytes of routes that name none (a declared Content-Length above it, or a chunked body growing past it: 413). */
   readonly bodyLimit: number;
   readonly telemetry: Telemetry;
   readonly catalog: LbCatalog;
@@ -74,6 +74,8 @@ export function createLbHandler(deps: LbHandlerDeps): (req: IncomingMessage, res
         name: `${route.service}: ${method} ${path}`,
         trace,
         body,
+        // A chunked body is counted as it streams upstream; past the limit the attempt is cancelled (413).
+        bodyLimit: stages.limitOf(route),
         closeAfter,
         proxy,
         target: {
@@ -100,6 +102,7 @@ function forwardErrorsFor(route: RouteEntry): ForwardErrors {
     unreachable: (cause) => lbErrors.LB_UPSTREAM_UNREACHABLE({ cause }),
     timeout: (cause) => lbErrors.LB_UPSTREAM_TIMEOUT({ cause }),
     failed: (cause) => lbErrors.LB_UPSTREAM_FAILED({ cause }),
+    tooLarge: (limit) => lbErrors.LB_BODY_TOO_LARGE(tooLargeMessage(limit)),
   };
 }
 

@@ -6,6 +6,7 @@ import { requireServiceToken, type ServiceGuard } from '../service-auth/guard.js
 import type { Telemetry } from '../telemetry.js';
 import type { TraceContext } from '../trace.js';
 import { readJsonBody } from './body.js';
+import { answerThenClose } from './drain.js';
 import { Reply, sendError, sendJson, toServiceError } from './reply.js';
 import type { RequestContext, Route, Router } from './router.js';
 import { startServerSpan } from './server-span.js';
@@ -108,9 +109,11 @@ function answerError(
     const cause = error.cause as Error | undefined;
     telemetry.error('request failed', { errorCode: error.code, traceId: trace.traceId, cause: cause?.stack ?? String(cause) });
   }
-  sendError(res, error);
-  // A body we refused to read must not be parsed as the next request on this connection.
-  if (error.headers?.connection === 'close') res.once('finish', () => res.req.destroy());
+  // A body we refused to read must not be parsed as the next request on this connection: the
+  // rest of it is drained first, so a client (often the gateway) still sending gets the whole
+  // 413 and then a clean close instead of a reset.
+  if (error.headers?.connection === 'close') answerThenClose(res.req, res, () => sendError(res, error));
+  else sendError(res, error);
 }
 
 function parseQuery(route: Route, search: string): Record<string, string> {

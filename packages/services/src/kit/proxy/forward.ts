@@ -18,7 +18,11 @@ export interface AttemptTarget {
   pick(exclude?: ReadonlySet<string>): Upstream | undefined;
   /** `upstream` refused a connection: later picks avoid it. */
   refused(upstream: Upstream): void;
-  /** How an attempt at `upstream` ended (for passive health checks). */
+  /**
+   * How an attempt at `upstream` ended (for passive health checks): a connection failure or a
+   * timeout, or `answered` — any HTTP status, a 4xx the client caused included. An attempt the
+   * proxy cancelled itself (the client left, or its body went past the limit) is not reported.
+   */
   settled?(upstream: Upstream, result: AttemptResult): void;
 }
 
@@ -32,6 +36,8 @@ export interface ForwardErrors {
   timeout(cause: Error): ServiceError;
   /** The last attempt failed otherwise, e.g. a reset (502). */
   failed(cause: Error): ServiceError;
+  /** The streamed body went past `limit` bytes (413 with `Connection: close`). */
+  tooLarge(limit: number): ServiceError;
 }
 
 /** One request on its way upstream, headers and path already prepared. */
@@ -45,6 +51,8 @@ export interface ForwardOptions {
   readonly trace: TraceContext;
   /** The buffered body of an idempotent request, replayed on a retry. */
   readonly body: Buffer | undefined;
+  /** Most bytes of a streamed (chunked) body passed upstream; past it the attempt is cancelled and `errors.tooLarge` thrown. */
+  readonly bodyLimit?: number;
   readonly closeAfter: boolean;
   readonly proxy: UpstreamProxy;
   readonly target: AttemptTarget;
@@ -60,7 +68,8 @@ export interface ForwardOptions {
  * ejected), reset, or timed out — an idempotent request goes once more to another upstream
  * (to the same one after a reset on a stale kept-alive socket, when no other is left: a
  * reloading nginx closes its idle connections); anything else gets the caller's error. Throws
- * when no answer reached the client.
+ * when no answer reached the client. Passive health hears of connection failures and timeouts
+ * (they count) and of answers (any status: a 4xx is the client's doing, and resets the count).
  */
 export async function forwardWithRetry(options: ForwardOptions): Promise<void> {
   const { target, errors, attributes } = options;
@@ -77,9 +86,12 @@ export async function forwardWithRetry(options: ForwardOptions): Promise<void> {
       name: options.name,
       body: options.body,
       closeAfter: options.closeAfter,
+      ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
+    // Cancelled by the proxy, not failed by the upstream: neither counts against its health.
     if (outcome.kind === 'aborted') return;
+    if (outcome.kind === 'tooLarge') throw errors.tooLarge(outcome.limit);
     if (outcome.kind === 'response') {
       target.settled?.(upstream, 'answered');
       return;

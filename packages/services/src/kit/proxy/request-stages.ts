@@ -3,6 +3,7 @@ import type { RouteEntry } from '../../contract/registry-api.js';
 import type { CatalogCache } from '../discovery/catalog-cache.js';
 import { ServiceError } from '../errors.js';
 import { readBody } from '../http/body.js';
+import { answerThenClose } from '../http/drain.js';
 import { sendError } from '../http/reply.js';
 import type { Telemetry } from '../telemetry.js';
 
@@ -27,6 +28,8 @@ export interface RequestStagesOptions {
 
 /** The stages a proxy (gateway or lb) runs around forwarding a request. */
 export interface RequestStages {
+  /** The body limit of `route`: its own `bodyLimit`, else the proxy's. */
+  limitOf(route?: RouteEntry): number;
   /** Refuses a declared Content-Length above the limit of `route` (its own `bodyLimit`, else the proxy's). */
   checkDeclaredLength(req: IncomingMessage, route?: RouteEntry): void;
   /** The route serving `path`, refusing missing and internal routes. */
@@ -42,6 +45,7 @@ export function createRequestStages(options: RequestStagesOptions): RequestStage
   const { catalog, bodyLimit, telemetry, errors } = options;
   const limitOf = (route: RouteEntry | undefined) => route?.bodyLimit ?? bodyLimit;
   return {
+    limitOf,
     checkDeclaredLength(req, route) {
       const limit = limitOf(route);
       if (Number(req.headers['content-length'] ?? 0) > limit) throw errors.tooLarge(limit);
@@ -71,11 +75,7 @@ export function createRequestStages(options: RequestStagesOptions): RequestStage
         req.resume();
         return;
       }
-      drainThen(req, () => {
-        if (res.writableEnded || res.destroyed) return;
-        sendError(res, error);
-        res.once('finish', () => req.destroy());
-      });
+      answerThenClose(req, res, () => sendError(res, error));
     },
   };
 }
@@ -83,43 +83,4 @@ export function createRequestStages(options: RequestStagesOptions): RequestStage
 /** The message of a too-large body, shared by every proxy. */
 export function tooLargeMessage(limit: number): { message: string; headers: { connection: 'close' } } {
   return { message: `The request body is larger than the limit of ${limit} bytes.`, headers: { connection: 'close' } };
-}
-
-// How much of a refused body a proxy reads and throws away before answering 413 (nginx's
-// lingering close): a client still sending would otherwise see a reset connection instead of
-// the answer. Past either bound the answer goes at once, and so it does when the client pauses
-// (it declared more than it sends, as a smuggling attempt does, and waits for an answer).
-const drainLimitBytes = 64 * 1024 * 1024;
-const drainTimeoutMs = 5_000;
-const drainIdleMs = 500;
-
-/** Reads and discards what is left of `req`'s body (within the bounds above), then calls `answer`. */
-function drainThen(req: IncomingMessage, answer: () => void): void {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  // `Expect: 100-continue`: the client sends nothing until invited; a destroyed or read request has nothing left.
-  if (req.complete || req.destroyed || req.readableEnded || req.headers.expect !== undefined || declared > drainLimitBytes) {
-    answer();
-    return;
-  }
-  let drained = 0;
-  let done = false;
-  const finish = () => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    clearTimeout(idle);
-    req.off('data', onData);
-    answer();
-  };
-  const onData = (chunk: Buffer) => {
-    drained += chunk.length;
-    if (drained > drainLimitBytes) finish();
-    else idle.refresh();
-  };
-  const timer = setTimeout(finish, drainTimeoutMs);
-  const idle = setTimeout(finish, drainIdleMs);
-  req.on('data', onData);
-  req.once('end', finish);
-  req.once('error', finish);
-  req.once('close', finish);
 }

@@ -12,6 +12,12 @@ export type AttemptOutcome =
   /** The client went away first; nothing more to send. */
   | { readonly kind: 'aborted' }
   /**
+   * The streamed body went past `bodyLimit` before the upstream answered: the proxy stopped
+   * forwarding and cancelled the attempt (the upstream got at most `limit` bytes); the caller
+   * answers 413. Says nothing about the upstream's health.
+   */
+  | { readonly kind: 'tooLarge'; readonly limit: number }
+  /**
    * Nothing was sent to the client yet; the forwarder answers or retries. `staleSocket`: the
    * attempt went out on a kept-alive socket and no answer began — most often a socket the
    * upstream had just closed (an nginx reload closes its idle ones; Node's `reusedSocket` race).
@@ -27,6 +33,12 @@ export interface ProxyAttempt {
   readonly name: string;
   /** The buffered body to replay; undefined streams the request itself. */
   readonly body: Buffer | undefined;
+  /**
+   * Most bytes of a streamed body (one without a declared length: chunked) passed on; past it
+   * the attempt is cancelled (`tooLarge`, or a destroyed answer once the upstream began one).
+   * @default no limit
+   */
+  readonly bodyLimit?: number;
   /** The client asked to close its connection after this exchange. */
   readonly closeAfter: boolean;
   /** Silence after which this attempt fails with `timeout`. @default the proxy's `timeoutMs` */
@@ -134,7 +146,22 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       if (attempt.body) proxyReq.end(attempt.body);
       // A request without a body (already complete, nothing buffered) goes out in one write.
       else if (req.complete && req.readableLength === 0) proxyReq.end();
-      else req.pipe(proxyReq);
+      else if (attempt.bodyLimit === undefined) req.pipe(proxyReq);
+      else {
+        const limit = attempt.bodyLimit;
+        streamLimited(req, proxyReq, limit, () => {
+          if (!settled) {
+            // Settled first: the cancelled request's 'socket hang up' is ours, not the upstream's.
+            record(undefined, 'too_large');
+            settle({ kind: 'tooLarge', limit });
+            proxyReq.destroy();
+            return;
+          }
+          // The upstream is answering already: cut both sides (the answer cannot be trusted to end).
+          proxyReq.destroy();
+          res.destroy();
+        });
+      }
     });
   }
 
@@ -145,6 +172,43 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       freshAgent.destroy();
     },
   };
+}
+
+/**
+ * `req.pipe(proxyReq)` that counts: past `limit` bytes it stops forwarding (the chunk that
+ * crosses the limit is not sent), leaves `req` (possibly paused) to the caller and calls `over`.
+ */
+function streamLimited(req: IncomingMessage, proxyReq: ClientRequest, limit: number, over: () => void): void {
+  let passed = 0;
+  const onData = (chunk: Buffer) => {
+    passed += chunk.length;
+    if (passed > limit) {
+      stop();
+      over();
+      return;
+    }
+    if (!proxyReq.write(chunk)) req.pause();
+  };
+  const onDrain = () => req.resume();
+  const onEnd = () => {
+    stop();
+    proxyReq.end();
+  };
+  // The attempt ended (answered and done, failed, or the client left): what is left of the body is dropped.
+  const onClose = () => {
+    stop();
+    req.resume();
+  };
+  const stop = () => {
+    req.off('data', onData);
+    req.off('end', onEnd);
+    proxyReq.off('drain', onDrain);
+    proxyReq.off('close', onClose);
+  };
+  req.on('data', onData);
+  req.once('end', onEnd);
+  proxyReq.on('drain', onDrain);
+  proxyReq.once('close', onClose);
 }
 
 function classifyFailure(error: Error, timedOut: boolean): AttemptFailure {

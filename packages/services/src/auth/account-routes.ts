@@ -34,6 +34,10 @@ function accountView(user: UserRecord): AccountView {
  * `DELETE /auth/me { password }` and `PATCH /auth/me { firstName }`. Each writes its domain
  * event (`user.deleted`, `user.updated`) in the transaction of the change — the transactional
  * outbox — and kicks the relay, which publishes it to the bus after the commit.
+ *
+ * A wrong password at `DELETE /auth/me` counts as a failed login of the account, and a locked
+ * account answers 429 AUTH_LOGIN_THROTTLED with `Retry-After` before the password is checked
+ * (the rule: login-throttle.ts).
  */
 export function createAccountRoutes(deps: AuthDeps): Route[] {
   const { store, telemetry, clock, events, relay } = deps;
@@ -52,7 +56,10 @@ export function createAccountRoutes(deps: AuthDeps): Route[] {
       if (userId === undefined) throw httpErrors.HTTP_UNAUTHENTICATED();
       const user = store.userById(userId);
       if (!user) throw authErrors.AUTH_USER_UNKNOWN();
+      // A wrong password here counts as a failed login of the account (login-throttle.ts): 429 while locked.
+      const attempt = store.throttle.attempt(user.username, clock());
       if (!(await verifyPassword(body.password, user.passwordHash))) throw authErrors.AUTH_PASSWORD_WRONG();
+      attempt.succeeded();
       const now = clock();
       const { revoked, event } = store.transaction((): { revoked: AccessRecord[]; event: DomainEvent } => {
         // Revoked before the rows go (ON DELETE CASCADE), so the live tokens can be announced.

@@ -11,8 +11,8 @@ export const authErrors = defineErrors({
   },
   AUTH_PASSWORD_WEAK: {
     status: 400,
-    message: 'The password is too weak.',
-    hint: 'Use at least 8 characters with a letter and a digit, not the username and not a common password.',
+    message: 'The password is too short or too easy to guess.',
+    hint: 'Use at least 8 characters, e.g. a few uncommon words; not a common or leaked password, nor your name, username or phone. The details say why.',
   },
   AUTH_USERNAME_TAKEN: { status: 409, message: 'This username is taken.', hint: 'Choose another username.' },
   AUTH_SMS_UNAVAILABLE: {
@@ -46,4 +46,30 @@ export const authErrors = defineErrors({
   AUTH_TOKEN_INVALID: { status: 401, message: 'The access token is not valid.', hint: 'Log in again or refresh the token.' },
   AUTH_USER_UNKNOWN: { status: 404, message: 'This user does not exist.' },
   AUTH_DB_UNAVAILABLE: { status: 503, message: 'The auth database cannot be read.', hint: 'See the instance log.' },
+  AUTH_LOGIN_THROTTLED: {
+    status: 429,
+    message: 'Too many failed attempts for this account; it is locked for a while.',
+    hint: 'Wait for the number of seconds in Retry-After, then try again.',
+  },
+  AUTH_LOGIN_CHALLENGE_EXPIRED: {
+    status: 401,
+    message: 'The password step of this login has expired.',
+    hint: 'Log in again with POST /auth/login, then send the code within 5 minutes.',
+  },
+  AUTH_TOTP_INVALID: {
+    status: 401,
+    message: 'The authenticator code is not valid.',
+    hint: 'Enter the current code of your authenticator app, and check that its clock is right.',
+  },
+  AUTH_TOTP_REUSED: { status: 401, message: 'This authenticator code was already used.', hint: 'Wait for the next code of your authenticator app.' },
+  AUTH_TOTP_ENROLLED: {
+    status: 409,
+    message: 'An authenticator is already enabled on this account.',
+    hint: 'Turn it off with DELETE /auth/totp before enrolling another.',
+  },
+  AUTH_TOTP_NOT_ENROLLED: {
+    status: 404,
+    message: 'No authenticator is enrolled for this account.',
+    hint: 'Enrol one with POST /auth/totp/enroll, then confirm it with POST /auth/totp/confirm.',
+  },
 });

@@ -18,6 +18,9 @@ export interface PublicUser {
  *
  * `GET /auth/internal/events?after=SEQ&limit=N` (scope `auth.events.read`) → `EventLogPage`:
  * the outbox read as the event log, for consumers catching up and for `topolab events`.
+ *
+ * `GET /auth/internal/authenticator/:username` (scope `auth.authenticator`, the simulated
+ * authenticator app) lives with the other TOTP routes in totp-routes.ts.
  */
 export function createInternalRoutes(deps: AuthDeps): Route[] {
   const { store } = deps;

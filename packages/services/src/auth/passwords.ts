@@ -17,7 +17,7 @@ export interface HashOptions {
   readonly p?: number;
 }
 
-/** Hashes a password with scrypt into `scrypt$N$r$p$salt$hash` (salt and hash base64url). */
+/** Hashes the NFKC form of a password with scrypt into `scrypt$N$r$p$salt$hash` (salt and hash base64url). */
 export async function hashPassword(password: string, options: HashOptions = {}): Promise<string> {
   const params = { N: options.N ?? defaults.N, r: options.r ?? defaults.r, p: options.p ?? defaults.p };
   const salt = randomBytes(saltLength);
@@ -34,8 +34,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const salt = Buffer.from(parts[4]!, 'base64url');
   const expected = Buffer.from(parts[5]!, 'base64url');
   if (expected.length !== keyLength) return false;
-  const actual = await derive(password, salt, { N, r, p });
-  return timingSafeEqual(actual, expected);
+  const params = { N, r, p };
+  if (timingSafeEqual(await derive(password, salt, params), expected)) return true;
+  // Hashes made before the switch to NFKC are of the NFC form, so that form is tried too. This cannot
+  // accept a wrong password for an NFKC hash: if NFC(x) were the NFKC form of the registered password,
+  // so would NFKC(x) be, and it was just refused. Only passwords NFKC changes pay a second scrypt.
+  const nfc = password.normalize('NFC');
+  return nfc !== password.normalize('NFKC') && timingSafeEqual(await scryptOf(nfc, salt, params), expected);
 }
 
 let dummyHash: Promise<string> | undefined;
@@ -50,9 +55,14 @@ export async function verifyDummyPassword(password: string): Promise<false> {
   return false;
 }
 
+/** The key of a password: NFKC first, as NIST SP 800-63B-4 §3.1.1.2 advises, so `ﬁ` and `fi` are one password. */
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return scryptOf(password.normalize('NFKC'), salt, options);
+}
+
+function scryptOf(text: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, keyLength, { ...options, maxmem: maxMemory + 1024 * 1024 }, (error, key) =>
+    scrypt(text, salt, keyLength, { ...options, maxmem: maxMemory + 1024 * 1024 }, (error, key) =>
       error ? reject(error) : resolve(key),
     );
   });

@@ -76,3 +76,23 @@ export interface AccessRecord {
 
 /** An access token to insert. */
 export type NewAccess = Omit<AccessRecord, 'revokedAt'>;
+
+/** An authenticator (TOTP, RFC 6238) secret of a user: pending until a first code confirms it. */
+export interface TotpCredential {
+  readonly userId: string;
+  /** Base32, 20 random bytes. Kept as is: the authenticator and the check both need it. */
+  readonly secret: string;
+  /** When this secret was enrolled (epoch ms). */
+  readonly createdAt: number;
+  /** When a first code confirmed it; null while pending (login does not ask for it yet). */
+  readonly confirmedAt: number | null;
+  /** The newest time step a code was accepted for; codes of this step or older are refused. */
+  readonly lastStep: number | null;
+}
+
+/** A login whose password step passed and whose authenticator code is awaited. */
+export interface LoginChallenge {
+  readonly userId: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}

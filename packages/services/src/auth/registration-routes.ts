@@ -4,7 +4,7 @@ import { defineRoute, type Route } from '../kit/http/router.js';
 import type { AuthDeps } from './deps.js';
 import { authErrors } from './errors.js';
 import { sendCode, sendWelcome } from './notify.js';
-import { checkPasswordStrength, describeWeakPassword } from './password-policy.js';
+import { checkPasswordStrength } from './password-policy.js';
 import { hashPassword } from './passwords.js';
 import type { NewUser } from './records.js';
 import { phonePattern, registerBody, resendBody, verifyBody } from './schemas.js';
@@ -20,9 +20,9 @@ export function createRegistrationRoutes(deps: AuthDeps): Route[] {
     async handler({ body, trace }) {
       const { username, password, phone, firstName } = body;
       if (!phonePattern.test(phone)) throw authErrors.AUTH_PHONE_INVALID();
-      const weak = checkPasswordStrength(password, username);
+      const weak = await checkPasswordStrength(password, { username, firstName, phone });
       if (weak.length > 0) {
-        throw authErrors.AUTH_PASSWORD_WEAK({ details: weak.map((reason) => ({ path: 'body.password', message: describeWeakPassword(reason) })) });
+        throw authErrors.AUTH_PASSWORD_WEAK({ details: weak.map((message) => ({ path: 'body.password', message })) });
       }
       // Fail fast before the expensive hash; the unique index still decides a race.
       if (store.userByName(username)) throw authErrors.AUTH_USERNAME_TAKEN();
@@ -66,6 +66,8 @@ export function createRegistrationRoutes(deps: AuthDeps): Route[] {
       const user = store.userByName(body.username);
       // Unknown users get the same answer as known ones, and nothing is sent.
       if (!user) return accepted;
+      // A user with an authenticator gets no login code by SMS: answered as for an unknown user.
+      if (purpose === 'login' && store.totp.enabled(user.id)) return accepted;
       if (purpose === 'registration' && user.verified) throw authErrors.AUTH_ALREADY_VERIFIED();
       const now = clock();
       const code = store.transaction(() =>

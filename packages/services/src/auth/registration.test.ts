@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { otpPolicy } from './otp.js';
 import { authDatabaseFile } from './store.js';
-import { alice, bob, startTestAuth, type TestAuth } from './testing.js';
+import { alice, bob, registerVerified, startTestAuth, type TestAuth } from './testing.js';
 
 async function start(): Promise<TestAuth> {
   const auth = await startTestAuth();
@@ -56,13 +56,46 @@ describe('POST /auth/register', () => {
     },
   );
 
-  it.each(['short7', 'lettersonly', '123456789', 'my-alice-99', 'password123'])('refuses the weak password %s', async (password) => {
+  // NIST SP 800-63B-4 §3.1.1.2: refuse short, common, breached and context-specific passwords, say why.
+  it.each([
+    ['short7', 'This is shorter than 8 characters.'],
+    ['password123', 'This is a commonly used password.'],
+    ['P@ssw0rd!', 'This is similar to a commonly used password.'],
+    ['123456789', 'This is a heavily used password.'],
+    ['alice-1234', 'There should not be any personal or page related data.'],
+    ['7700900123', 'There should not be any personal or page related data.'],
+  ])('refuses the weak password %s with AUTH_PASSWORD_WEAK and says why', async (password, reason) => {
     const auth = await start();
     const res = await auth.request('POST', '/auth/register', { ...alice, password });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('AUTH_PASSWORD_WEAK');
+    expect(res.body.error.details).toContainEqual({ path: 'body.password', message: reason });
     expect(res.text).not.toContain(password);
     expect(auth.store.userByName('alice')).toBeUndefined();
+  });
+
+  it.each([
+    ['a passphrase without digits', 'correct horse battery'],
+    ['64 characters', 'lanterns drift over the quiet harbour while seven otters juggle!'],
+    ['1000 characters', 'marmalade cobalt vineyard lighthouse umbrella '.repeat(22).slice(0, 1000)],
+    ['emoji', '🐴🔋📎🦄🌵🎻🧲🪁'],
+    ['non-Latin letters and spaces', 'лошадь батарея скрепка'],
+  ])('accepts %s (NIST SP 800-63B-4 §3.1.1.2: no composition rules, all of Unicode)', async (_, password) => {
+    const auth = await start();
+    const res = await auth.request('POST', '/auth/register', { ...alice, password });
+    expect(res.status).toBe(201);
+  });
+
+  it.each([
+    ['full-width letters', 'ｃｏｒｒｅｃｔ ｈｏｒｓｅ ｂａｔｔｅｒｙ', 'correct horse battery'],
+    ['a ligature', 'ﬁsh and chips forever', 'fish and chips forever'],
+  ])('lets a password registered with %s log in in its NFKC form (NIST SP 800-63B-4 §3.1.1.2)', async (_, registered, typed) => {
+    const auth = await start();
+    await registerVerified(auth, { ...alice, password: registered });
+    const res = await auth.request('POST', '/auth/login', { username: 'alice', password: typed });
+    expect(res.status).toBe(202);
+    const wrong = await auth.request('POST', '/auth/login', { username: 'alice', password: `${typed}s` });
+    expect(wrong.status).toBe(401);
   });
 
   it.each(['Alice', 'al', '-alice', 'a'.repeat(33), 'al ice', 'alice!'])('refuses the username %s', async (username) => {

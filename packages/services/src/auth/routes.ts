@@ -6,11 +6,13 @@ import { createInternalRoutes } from './internal-routes.js';
 import { createRegistrationRoutes } from './registration-routes.js';
 import { createSessionRoutes } from './session-routes.js';
 import { createTokenRoutes } from './token-routes.js';
+import { createTotpRoutes } from './totp-routes.js';
 
 /**
  * The prefixes auth registers with the registry. Everything under `/auth` needs a token
- * except the steps that lead to one; introspection and `/auth/internal` (user lookup) are for
- * services only.
+ * except the steps that lead to one (`/auth/totp/*` is protected: enrolling needs a login);
+ * introspection and `/auth/internal` (user lookup, event log, the simulated authenticator) are
+ * for services only.
  */
 export const authRouteSpecs: readonly RouteSpec[] = Object.freeze([
   { prefix: '/auth', access: 'protected' },
@@ -34,5 +36,6 @@ export function createAuthRoutes(deps: AuthDeps): Route[] {
     ...createTokenRoutes(deps),
     ...createAccountRoutes(deps),
     ...createInternalRoutes(deps),
+    ...createTotpRoutes(deps),
   ];
 }

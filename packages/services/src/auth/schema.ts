@@ -77,4 +77,31 @@ export const authMigrations: readonly string[] = Object.freeze([
     expires_at INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- Authenticator (TOTP) secrets (totp-store.ts): one per user, pending until confirmed by a
+  -- first code. last_step is the newest accepted time step: a code of it or older is refused.
+  CREATE TABLE totp_credentials (
+    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    secret TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    confirmed_at INTEGER,
+    last_step INTEGER
+  ) STRICT;
+
+  -- A login of a TOTP user whose password step passed; the code step needs a live one.
+  CREATE TABLE login_challenges (
+    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+
+  -- Failed logins per account name (login-throttle.ts), also for names no user has.
+  CREATE TABLE login_throttle (
+    account TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    last_failure_at INTEGER NOT NULL,
+    locked_until INTEGER
+  ) STRICT;
+  CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_at);
+  `,
 ]);

@@ -11,6 +11,8 @@ import type { AccessRecord } from './records.js';
 import { createFamilyId, hashRefreshToken, recordTokenPair, rotateRefreshToken, type RecordedPair } from './refresh.js';
 import { loginBody, logoutBody, refreshBody, verifyBody } from './schemas.js';
 import { toRevokedTokens } from './token-events.js';
+import { totpPolicy } from './totp.js';
+import { acceptTotpLogin } from './totp-verify.js';
 
 /** The answer of a successful login or refresh. */
 export interface TokenPair {
@@ -27,7 +29,21 @@ export function readBearer(headers: IncomingHttpHeaders): string | undefined {
   return match?.[1];
 }
 
-/** `POST /auth/login`, `/auth/login/verify`, `/auth/refresh` and `/auth/logout`. */
+/**
+ * `POST /auth/login`, `/auth/login/verify`, `/auth/refresh` and `/auth/logout`.
+ *
+ * Login takes two steps. `POST /auth/login { username, password }` checks the password and
+ * answers 202 `{ challenge: "sms" }` (a code is texted) or, for a user with a confirmed
+ * authenticator, `{ challenge: "totp" }` (nothing is sent; the step stays open 5 minutes).
+ * `POST /auth/login/verify { username, code }` then takes the texted code or the authenticator
+ * code and answers the token pair.
+ *
+ * Both steps are throttled per account name (login-throttle.ts): the first 5 failures are free,
+ * then the account is locked for 1 s, doubling with each further failure up to 15 minutes;
+ * a locked attempt answers 429 AUTH_LOGIN_THROTTLED with `Retry-After` before the password or
+ * code is checked, and does not count itself. A completed login resets the count; it is
+ * forgotten 24 h after the last failure.
+ */
 export function createSessionRoutes(deps: AuthDeps): Route[] {
   const { store, otp, tokens, telemetry, clock, lifetimes, events } = deps;
 
@@ -43,10 +59,19 @@ export function createSessionRoutes(deps: AuthDeps): Route[] {
     path: '/auth/login',
     body: loginBody,
     async handler({ body, trace }) {
+      const now = clock();
+      // Before the password is looked at: a locked account costs no scrypt (login-throttle.ts).
+      const attempt = store.throttle.attempt(body.username, now);
       const user = store.userByName(body.username);
       const matches = user ? await verifyPassword(body.password, user.passwordHash) : await verifyDummyPassword(body.password);
       if (!user || !matches) throw authErrors.AUTH_INVALID_CREDENTIALS();
+      // The right password is no failure, but no success yet: the second factor's failures keep counting.
+      attempt.refund();
       if (!user.verified) throw authErrors.AUTH_NOT_VERIFIED();
+      if (store.totp.enabled(user.id)) {
+        store.totp.openChallenge(user.id, now, now + totpPolicy.challengeTtlMs);
+        return reply(202, { challenge: 'totp' });
+      }
       const code = otp.issue(user.id, 'login', clock());
       await sendCode(deps, { user, purpose: 'login', code, trace });
       return reply(202, { challenge: 'sms' });
@@ -58,12 +83,15 @@ export function createSessionRoutes(deps: AuthDeps): Route[] {
     path: '/auth/login/verify',
     body: verifyBody,
     async handler({ body, trace }) {
+      const now = clock();
+      const attempt = store.throttle.attempt(body.username, now);
       const user = store.userByName(body.username);
       if (!user) throw authErrors.AUTH_OTP_INVALID();
-      const now = clock();
-      const pair = otp.verify(user.id, 'login', body.code, now, () =>
-        recordTokenPair(store, { userId: user.id, familyId: createFamilyId(), now, lifetimes }),
-      );
+      const record = () => recordTokenPair(store, { userId: user.id, familyId: createFamilyId(), now, lifetimes });
+      const pair = store.totp.enabled(user.id)
+        ? acceptTotpLogin(store, { userId: user.id, code: body.code, now }, record)
+        : otp.verify(user.id, 'login', body.code, now, record);
+      attempt.succeeded();
       telemetry.event('auth.login', { userId: user.id });
       telemetry.info('user logged in', { userId: user.id });
       return issuePair(pair, user.username, trace);

@@ -1,5 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { alice, createFakeClock, startTestAuth } from './testing.js';
+import { alice, createFakeClock, enableTotp, registerVerified, startTestAuth } from './testing.js';
+import { totpCode } from './totp.js';
 
 describe('two auth instances over one database', () => {
   it('share users, codes, the signing key and revocations', async () => {
@@ -41,5 +42,26 @@ describe('two auth instances over one database', () => {
     ]);
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401]);
     expect(answers.find((answer) => answer.status === 401)?.body.error.code).toBe('AUTH_OTP_USED');
+  });
+
+  it('let exactly one of two simultaneous logins with one authenticator code win, and refuse it later on either', async () => {
+    const clock = createFakeClock();
+    const one = await startTestAuth({}, { clock });
+    onTestFinished(() => one.close());
+    const two = await startTestAuth({}, { clock, dir: one.dir });
+    onTestFinished(() => two.close());
+    const secret = await enableTotp(one, await registerVerified(one));
+    clock.advance(30_000);
+    const code = totpCode(secret, clock.now());
+    expect((await two.request('POST', '/auth/login', { username: 'alice', password: alice.password })).body).toEqual({ challenge: 'totp' });
+    const answers = await Promise.all([
+      one.request('POST', '/auth/login/verify', { username: 'alice', code }),
+      two.request('POST', '/auth/login/verify', { username: 'alice', code }),
+    ]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401]);
+
+    await one.request('POST', '/auth/login', { username: 'alice', password: alice.password });
+    const replay = await two.request('POST', '/auth/login/verify', { username: 'alice', code });
+    expect([replay.status, replay.body.error.code]).toEqual([401, 'AUTH_TOTP_REUSED']);
   });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { openDatabase, type SqliteDatabase } from '../kit/sqlite.js';
 import { createEventLog, type EventLog } from './event-log.js';
+import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import type {
   AccessRecord,
   CodeRecord,
@@ -14,6 +15,7 @@ import type {
   UserRecord,
 } from './records.js';
 import { authMigrations } from './schema.js';
+import { createTotpStore, type TotpStore } from './totp-store.js';
 
 /** The file name of the database every auth instance of a data dir shares. */
 export const authDatabaseFile = 'auth.db';
@@ -56,6 +58,10 @@ export interface AuthStore {
   revokeUser(userId: string, now: number): AccessRecord[];
   /** The outbox and event log, on the same connection: append inside `transaction` to commit an event with its change. */
   readonly events: EventLog;
+  /** Authenticator secrets and pending login challenges; call inside `transaction` to combine with other writes. */
+  readonly totp: TotpStore;
+  /** Failed-login counts per account name (login-throttle.ts). */
+  readonly throttle: LoginThrottle;
   close(): void;
 }
 
@@ -171,6 +177,8 @@ export function createAuthStore(db: SqliteDatabase): AuthStore {
       });
     },
     events: createEventLog(db, (fn) => inTransaction.immediate(fn) as ReturnType<typeof fn>),
+    totp: createTotpStore(db),
+    throttle: createLoginThrottle(db, (fn) => inTransaction.immediate(fn) as ReturnType<typeof fn>),
     close: () => db.close(),
   };
   return store;

@@ -12,6 +12,7 @@ import { SmsSendError, type SmsMessage, type SmsSender } from './sms-sender.js';
 import { openAuthStore, type AuthStore } from './store.js';
 import type { AuthBus } from './token-events.js';
 import { createAccessTokens, loadSigningKey, type AccessTokens } from './tokens.js';
+import { totpCode } from './totp.js';
 
 import { recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
 import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from '../kit/token-cache/testing.js';
@@ -212,4 +213,17 @@ export async function logIn(
   const pair = await auth.request('POST', '/auth/login/verify', { username: user.username, code: auth.sms.lastCode(user.phone) });
   if (pair.status !== 200) throw new Error(`login/verify answered ${pair.status}: ${pair.text}`);
   return pair.body;
+}
+
+/**
+ * Enrols and confirms an authenticator for `userId` with the code of the clock's now; returns
+ * its secret. That step is then used: advance the clock a step before the next code.
+ */
+export async function enableTotp(auth: TestAuth<AuthBus>, userId: string): Promise<string> {
+  const enrolled = await auth.request('POST', '/auth/totp/enroll', undefined, { 'x-user-id': userId });
+  if (enrolled.status !== 201) throw new Error(`totp/enroll answered ${enrolled.status}: ${enrolled.text}`);
+  const secret = enrolled.body.secret as string;
+  const confirmed = await auth.request('POST', '/auth/totp/confirm', { code: totpCode(secret, auth.clock.now()) }, { 'x-user-id': userId });
+  if (confirmed.status !== 200) throw new Error(`totp/confirm answered ${confirmed.status}: ${confirmed.text}`);
+  return secret;
 }

@@ -34,7 +34,7 @@ export const serviceTokenRefreshBeforeS = 60;
  * scope is `<service>.<what>`: its prefix is the token's audience.
  */
 export const serviceScopes = Object.freeze({
-  auth: ['auth.introspect', 'auth.users.read', 'auth.events.read'],
+  auth: ['auth.introspect', 'auth.users.read', 'auth.events.read', 'auth.authenticator'],
   sms: ['sms.send', 'sms.read', 'sms.events'],
   profile: ['profile.read', 'profile.events'],
   mail: ['mail.read', 'mail.events'],
@@ -46,7 +46,7 @@ export type ServiceScope = (typeof serviceScopes)[keyof typeof serviceScopes][nu
 
 /**
  * Which scopes each client may be granted, by the service it is an instance of (`control` is
- * the runtime: the phone, the event log). Least privilege: a client gets only what it calls.
+ * the runtime: the phone, the authenticator app, the event log). Least privilege: a client gets only what it calls.
  */
 export const serviceGrants: Readonly<Record<string, readonly ServiceScope[]>> = Object.freeze({
   gateway: ['auth.introspect'],
@@ -57,7 +57,8 @@ export const serviceGrants: Readonly<Record<string, readonly ServiceScope[]>> = 
   sms: ['auth.events.read'],
   chat: ['auth.events.read'],
   graphql: ['auth.users.read', 'profile.read', 'mail.read'],
-  control: ['sms.read', 'auth.events.read', 'profile.events', 'mail.events', 'sms.events', 'chat.events'],
+  // auth.authenticator: the simulated authenticator app (`topolab authenticator`), the runtime's alone.
+  control: ['sms.read', 'auth.events.read', 'auth.authenticator', 'profile.events', 'mail.events', 'sms.events', 'chat.events'],
 });
 
 /** The client id of the runtime itself (control API, scenarios). */

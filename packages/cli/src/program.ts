@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuthenticatorCommand } from './commands/authenticator.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerEventsCommand } from './commands/events.js';
@@ -31,6 +32,7 @@ Examples:
   $ topolab demo                     start a topology, register and log in with SMS 2FA, stop
   $ topolab up --replicas profile=3  run the topology with a live dashboard
   $ topolab status                   from another terminal: what runs where
+  $ topolab authenticator ada        the code of ada's authenticator app (TOTP login)
   $ topolab kill profile#2           break something and watch the registry evict it
   $ topolab events --follow          watch an account deletion reach every service
   $ topolab mode --auth local        switch every gateway's auth mode at run time
@@ -45,6 +47,7 @@ Examples:
   registerRunCommand(program, context);
   registerStatusCommand(program, context);
   registerPhoneCommand(program, context);
+  registerAuthenticatorCommand(program, context);
   registerEventsCommand(program, context);
   registerModeCommand(program, context);
   registerFaultCommands(program, context);

@@ -57,6 +57,10 @@ describe('topolab up', () => {
     const phone = await runCli(['phone', '+447700900123', '--data-dir', dir]);
     expect(phone.code).toBe(0);
     expect(phone.stdout).toContain('has received no message');
+    // The authenticator app of a user who has none: auth's 404, as the CLI prints any refusal.
+    const authenticator = await runCli(['authenticator', 'nobody', '--data-dir', dir]);
+    expect(authenticator.code).toBe(2);
+    expect(authenticator.stderr).toContain('✖ AUTH_USER_UNKNOWN');
 
     // HTTPS with the CA that status names; plain HTTP redirects (RFC 9110 §15.4.9); dns#1 answers for the gateway.
     expect(status.gatewayUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);

@@ -16,10 +16,10 @@ describe('topolab usage', () => {
   it('lists the commands in --help', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['up', 'demo', 'scenarios', 'run', 'status', 'phone', 'events', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale']) expect(run.stdout).toContain(command);
+    for (const command of ['up', 'demo', 'scenarios', 'run', 'status', 'phone', 'authenticator', 'events', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale']) expect(run.stdout).toContain(command);
   });
 
-  it.each(['up', 'demo', 'scenarios', 'run', 'status', 'phone', 'events', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale'])('topolab %s --help has an example', async (command) => {
+  it.each(['up', 'demo', 'scenarios', 'run', 'status', 'phone', 'authenticator', 'events', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale'])('topolab %s --help has an example', async (command) => {
     const run = await runCli([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Examples:');
@@ -34,6 +34,7 @@ describe('topolab usage', () => {
     [['up', '--timings', 'slow']],
     [['phone', '07700900123']],
     [['phone']],
+    [['authenticator']],
     [['launch']],
     [['up', '--discovery', 'dns']],
     [['demo', '--auth', 'psychic']],
@@ -76,7 +77,7 @@ describe('topolab usage', () => {
 
   it('exits 3 with CONTROL_NOT_RUNNING when nothing runs in the data dir', async () => {
     const dir = tempDir();
-    for (const args of [['status', '--data-dir', dir], ['phone', '+447700900123', '--data-dir', dir], ['events', '--data-dir', dir]]) {
+    for (const args of [['status', '--data-dir', dir], ['phone', '+447700900123', '--data-dir', dir], ['authenticator', 'ada', '--data-dir', dir], ['events', '--data-dir', dir]]) {
       const run = await runCli(args);
       expect(run.code).toBe(3);
       expect(run.stderr).toContain('✖ CONTROL_NOT_RUNNING');

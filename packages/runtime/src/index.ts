@@ -20,6 +20,7 @@ export * from './control/index.js';
 export * from './demo/demo-flow.js';
 export * from './demo/demo-user.js';
 export * from './demo/test-signatures.js';
+export * from './phone/read-authenticator.js';
 export * from './phone/read-phone.js';
 export * from './events/event-status.js';
 export * from './events/read-events.js';

@@ -8,6 +8,7 @@ import type { FaultAction, FaultResult } from '../topology/faults.js';
 import type { ScaleResult } from '../topology/scale.js';
 import type { ModesChange } from '../topology/topology-modes.js';
 import type { ControlEvents } from '../events/event-status.js';
+import type { AuthenticatorCode } from '../phone/read-authenticator.js';
 import type { ControlStatus, PhoneMessages } from './control-routes.js';
 import type { ControlModes, ControlModesChanged } from './mode-routes.js';
 
@@ -27,6 +28,8 @@ export interface ControlClient {
   status(): Promise<ControlStatus>;
   /** `GET /v1/phone/:number`: what the SMS service sent to `number`, newest first. */
   phone(number: string, options?: { limit?: number }): Promise<PhoneMessages>;
+  /** `GET /v1/authenticator/:username`: the current code of the user's authenticator app (TOTP). */
+  authenticator(username: string): Promise<AuthenticatorCode>;
   /** `GET /v1/modes`: the modes in force and the valid values. */
   modes(): Promise<ControlModes>;
   /** `POST /v1/modes`: switches every gateway. */
@@ -76,6 +79,7 @@ export function createControlClient(options: ControlClientOptions): ControlClien
       const query = phoneOptions.limit === undefined ? '' : `?limit=${encodeURIComponent(String(phoneOptions.limit))}`;
       return request<PhoneMessages>('GET', `/v1/phone/${encodeURIComponent(number)}${query}`);
     },
+    authenticator: (username) => request<AuthenticatorCode>('GET', `/v1/authenticator/${encodeURIComponent(username)}`),
     modes: () => request<ControlModes>('GET', '/v1/modes'),
     setModes: (change) => request<ControlModesChanged>('POST', '/v1/modes', change, actionTimeoutMs),
     fault: (action, instanceId) => request<FaultResult>('POST', `/v1/instances/${encodeURIComponent(instanceId)}/${action}`, undefined, actionTimeoutMs),

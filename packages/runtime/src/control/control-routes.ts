@@ -1,5 +1,6 @@
 import { runtimeError } from '../errors/error-codes.js';
 import type { Topology } from '../topology/topology.js';
+import { requestAuthenticator } from '../phone/read-authenticator.js';
 import { requestPhone } from '../phone/read-phone.js';
 import { eventRoutes } from './event-routes.js';
 import { faultRoutes } from './fault-routes.js';
@@ -111,8 +112,22 @@ const phoneRoute: ControlRoute = {
   },
 };
 
-/** The routes every control server has: status, phone, modes, faults, scale and the event log. */
-export const controlRoutes: readonly ControlRoute[] = Object.freeze([statusRoute, phoneRoute, ...modeRoutes, ...faultRoutes, ...eventRoutes]);
+// The user's authenticator app (TOTP): auth's refusal (no authenticator enrolled: 404) reaches the caller as auth gave it.
+const authenticatorRoute: ControlRoute = {
+  method: 'GET',
+  path: '/v1/authenticator/:username',
+  async handle({ params, query, topology }) {
+    const offset = query.get('offset');
+    if (offset !== null && !/^-?[0-2]$/.test(offset)) {
+      throw runtimeError('CONTROL_INVALID_REQUEST', { message: `Expected offset to be a whole number of steps from -2 to 2, got ${offset.slice(0, 20)}.` });
+    }
+    const { answer } = await requestAuthenticator(topology, params.username ?? '', offset === null ? {} : { offset: Number(offset) });
+    return answer.status === 200 ? answer.body : new ControlReply(answer.status, answer.body);
+  },
+};
+
+/** The routes every control server has: status, the phone (SMS and authenticator), modes, faults, scale and the event log. */
+export const controlRoutes: readonly ControlRoute[] = Object.freeze([statusRoute, phoneRoute, authenticatorRoute, ...modeRoutes, ...faultRoutes, ...eventRoutes]);
 
 /** Finds the route of `method path`; undefined when none matches. */
 export function matchControlRoute(routes: readonly ControlRoute[], method: string, path: string): { route: ControlRoute; params: Record<string, string> } | undefined {

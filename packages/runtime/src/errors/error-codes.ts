@@ -50,6 +50,7 @@ export const runtimeErrorCodes = Object.freeze({
   CONTROL_NOT_FOUND: { exitCode: 2, status: 404, message: 'No such control route.' },
   CONTROL_INVALID_REQUEST: { exitCode: 2, status: 400, message: 'The control request is invalid.' },
   CONTROL_PHONE_UNAVAILABLE: { exitCode: 3, status: 503, message: 'No SMS instance is ready to read messages from.', hint: 'Check `topolab status`; restart the sms instance.' },
+  CONTROL_AUTHENTICATOR_UNAVAILABLE: { exitCode: 3, status: 503, message: 'No auth instance is ready to read an authenticator code from.', hint: 'Check `topolab status`; restart an auth instance.' },
   CONTROL_EVENTS_UNAVAILABLE: { exitCode: 3, status: 503, message: 'No auth instance is ready to read the event log from.', hint: 'Check `topolab status`; restart an auth instance.' },
   CONTROL_UPSTREAM_FAILED: { exitCode: 3, status: 502, message: 'An instance behind the control API did not answer.', hint: 'Check `topolab status` and the instance log.' },
   DEMO_STEP_FAILED: { exitCode: 1, status: 500, message: 'A demo step got an unexpected answer.', hint: 'Read the answer shown and the instance logs under the data dir.' },

@@ -97,7 +97,7 @@ export function createScenarioContext(options: ScenarioContextOptions): Scenario
       return topology.edge;
     },
     users: createScenarioUsers({ gateway: () => gatewayFor(topology.edge.url), phone, secrets }),
-    phone: { messages: phone.messages, lastCode: phone.lastCode },
+    phone: { messages: phone.messages, lastCode: phone.lastCode, authenticator: phone.authenticator },
     // A service token a scenario holds is a secret like a code: never in a note or a failure.
     topology: createScenarioControls({
       topology: {

@@ -2,6 +2,7 @@ import type { AuthModeName, DiscoveryModeName, LimitSettings, ServiceName, Timin
 import type { GatewayRequest, GatewayResponse } from '../client/gateway-client.js';
 import type { WebSocketClient } from '../client/websocket-client.js';
 import type { PhoneMessage } from '../control/control-routes.js';
+import type { AuthenticatorCode } from '../phone/read-authenticator.js';
 import type { Hop } from '../telemetry/hops.js';
 import type { FaultAction } from '../topology/faults.js';
 import type { TopologyEdge } from '../topology/topology.js';
@@ -105,6 +106,12 @@ export interface ScenarioPhone {
   messages(number: string): Promise<readonly PhoneMessage[]>;
   /** The 6-digit code of the newest one-time-code SMS to `number` sent after `since` (epoch ms); waits up to `timeoutMs` (default 2000). */
   lastCode(number: string, options?: { since?: number; timeoutMs?: number }): Promise<string>;
+  /**
+   * The code the authenticator app of `username` shows now (TOTP, RFC 6238, after
+   * `POST /auth/totp/enroll`), remembered as a secret. `offset` plays a phone whose clock is that
+   * many 30-second steps ahead (negative: behind).
+   */
+  authenticator(username: string, options?: { offset?: number }): Promise<AuthenticatorCode>;
 }
 
 /** One instance as `ctx.topology.instances()` shows it. */

@@ -1,5 +1,6 @@
 import type { PhoneMessage } from '../control/control-routes.js';
 import { extractCode } from '../demo/demo-user.js';
+import { readAuthenticator } from '../phone/read-authenticator.js';
 import { readPhone } from '../phone/read-phone.js';
 import type { Topology } from '../topology/topology.js';
 import type { ScenarioPhone } from './dsl.js';
@@ -32,6 +33,11 @@ export function createScenarioPhone(options: ScenarioPhoneOptions): ScenarioPhon
   };
   return {
     messages,
+    async authenticator(username, { offset } = {}) {
+      const answer = await readAuthenticator(topology, username, offset === undefined ? {} : { offset });
+      secrets.add(answer.code);
+      return answer;
+    },
     async ids(number) {
       return new Set((await messages(number)).map((message) => message.id));
     },

@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { createControlClient } from '@topolab/runtime';
+import type { CommandContext } from '../program.js';
+import { dataDirOption } from './shared-options.js';
+
+/**
+ * `topolab authenticator USERNAME`: the user's authenticator app, i.e. the TOTP code (RFC 6238)
+ * of the secret they enrolled with `POST /auth/totp/enroll`, as `topolab phone` is their SMS inbox.
+ */
+export function registerAuthenticatorCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('authenticator')
+    .description("show the current code of a user's authenticator app (TOTP, after POST /auth/totp/enroll)")
+    .argument('<username>', 'the user who enrolled an authenticator')
+    .addOption(dataDirOption())
+    .option('--json', 'print the code, its time step and seconds left as JSON')
+    .addHelpText('after', '\nExamples:\n  $ topolab authenticator ada\n  $ topolab authenticator ada --json')
+    .action(async (username: string, options: { dataDir: string; json?: boolean }) => {
+      const answer = await createControlClient({ dataDir: options.dataDir }).authenticator(username);
+      if (options.json) {
+        ctx.io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+        return;
+      }
+      ctx.io.stdout.write(`${answer.code}  ${answer.username}'s authenticator code, valid ${answer.validForS} s more (step ${answer.step}, one login per code)\n`);
+    });
+}

@@ -7,3 +7,4 @@ export * from './supervisor.js';
 export * from './supervisor-events.js';
 export * from './process-alive.js';
 export * from './program-child.js';
+export * from './boot-gate.js';

@@ -1,5 +1,6 @@
 import type { ServiceSpec } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
+import { sharedBootGate, type BootGate } from './boot-gate.js';
 import { spawnNodeChild, type SpawnChild } from './child-process.js';
 import { isLiveState } from './instance-state.js';
 import type { InstanceInfo } from './instance-info.js';
@@ -16,6 +17,8 @@ export interface SupervisorOptions {
   readonly startTimeoutMs?: number;
   /** Time between SIGTERM and SIGKILL when stopping. @default 3000 */
   readonly graceMs?: number;
+  /** Bounds how many children boot at once; the start timeout runs from each spawn. @default sharedBootGate (two per core, shared by the process's supervisors) */
+  readonly bootGate?: BootGate;
 }
 
 /** What startInstance needs to run one instance. */
@@ -72,6 +75,7 @@ export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
   const spawn = options.spawn ?? spawnNodeChild;
   const emit: SupervisorEventListener = options.onEvent ?? (() => undefined);
   const defaultGrace = options.graceMs ?? 3000;
+  const bootGate = options.bootGate ?? sharedBootGate;
   const instances = new Map<string, ManagedInstance>();
 
   const find = (id: string): ManagedInstance => {
@@ -83,22 +87,35 @@ export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
   return {
     async startInstance(start) {
       const id = `${start.spec.name}#${start.index}`;
-      const existing = instances.get(id);
-      if (existing && isLiveState(existing.info().state)) {
-        throw runtimeError('SUPERVISOR_INSTANCE_EXISTS', { message: `${id} is already running.`, details: { instanceId: id } });
+      const assertNotRunning = () => {
+        const existing = instances.get(id);
+        if (existing && isLiveState(existing.info().state)) {
+          throw runtimeError('SUPERVISOR_INSTANCE_EXISTS', { message: `${id} is already running.`, details: { instanceId: id } });
+        }
+      };
+      assertNotRunning();
+      // A free slot is taken at once, so the child is spawned before startInstance returns (no await).
+      const release = bootGate.tryAcquire() ?? (await bootGate.acquire());
+      let instance: ManagedInstance;
+      try {
+        assertNotRunning();
+        instance = launchInstance({
+          spec: start.spec,
+          index: start.index,
+          env: start.env ?? {},
+          host: start.host,
+          port: start.port,
+          logFile: start.logFile,
+          startTimeoutMs: start.startTimeoutMs ?? options.startTimeoutMs ?? 10_000,
+          spawn: start.spawn ?? spawn,
+          emit,
+          register: (launched) => instances.set(id, launched),
+        });
+      } catch (error) {
+        release();
+        throw error;
       }
-      const instance = launchInstance({
-        spec: start.spec,
-        index: start.index,
-        env: start.env ?? {},
-        host: start.host,
-        port: start.port,
-        logFile: start.logFile,
-        startTimeoutMs: start.startTimeoutMs ?? options.startTimeoutMs ?? 10_000,
-        spawn: start.spawn ?? spawn,
-        emit,
-        register: (launched) => instances.set(id, launched),
-      });
+      void instance.ready.finally(release).catch(() => undefined);
       return instance.ready;
     },
     stopInstance: (id, stop = {}) => find(id).stop(stop.graceMs ?? defaultGrace),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { execaNode } from 'execa';
 import type { ParentMessage } from '@topolab/services/contract';
+import { bundledEntry } from './bundled-entry.js';
 import { runtimeError } from '../errors/error-codes.js';
 
 /**
@@ -52,14 +53,15 @@ export function supervisedChildOptions(env: Readonly<Record<string, string>>) {
 
 /**
  * Runs `entry` with this Node binary through execa: IPC channel, piped output, no buffering,
- * and `cleanup` so the child is killed when the supervisor exits normally.
+ * and `cleanup` so the child is killed when the supervisor exits normally. A service's entry
+ * runs as its one-file bundle when that is up to date (bundledEntry).
  * Throws SUPERVISOR_ENTRY_MISSING when the entry is not built.
  */
 export const spawnNodeChild: SpawnChild = ({ entry, env }) => {
   if (!existsSync(entry)) {
     throw runtimeError('SUPERVISOR_ENTRY_MISSING', { message: `The compiled entry ${entry} does not exist.`, details: { entry } });
   }
-  const subprocess = execaNode(entry, [], {
+  const subprocess = execaNode(bundledEntry(entry), [], {
     ...supervisedChildOptions(env),
     // The supervisor's own flags (a test runner's loaders, --inspect) must not reach services.
     nodeOptions: [],

@@ -8,3 +8,4 @@ export * from './supervisor-events.js';
 export * from './process-alive.js';
 export * from './program-child.js';
 export * from './boot-gate.js';
+export * from './bundled-entry.js';

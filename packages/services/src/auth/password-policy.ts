@@ -4,7 +4,7 @@
 // (@zxcvbn-ts): its dictionaries (common and breached passwords, English words and names, keyboard
 // patterns) are matched with l33t, reversal, repetition, sequence and date detection, so
 // `P@ssw0rd!` is refused like `password1` without listing every variant.
-import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { createPasswordEstimator } from './password-estimator.js';
 
 /** Fewest code points a password may have, counted after NFKC normalisation (NIST: at least 8). */
 export const minPasswordLength = 8;
@@ -23,13 +23,6 @@ const minScore = 3;
  */
 const estimatedLength = 64;
 
-/**
- * zxcvbn tries up to 100 l33t variants of the password by default, each a full dictionary pass: that
- * is most of its time (0.5 s for 64 random symbols). 20 still refuses 95% of the heavily substituted
- * common passwords that 100 refuses (`$up3rm@n!`, `p@$$w0rd!`), at a fifth of the cost.
- */
-const l33tVariants = 20;
-
 /** Words of the site itself, refused as NIST's "context-specific words". */
 const siteWords = ['topolab', 'mail'];
 
@@ -43,48 +36,25 @@ export interface PasswordContext {
   readonly phone?: string;
 }
 
-let estimator: Promise<ZxcvbnFactory> | undefined;
+// One worker per process, started by the first check.
+const estimator = createPasswordEstimator();
 
 /**
  * Why `password` may not be used, as one-line messages (never containing the password); empty when it
- * is acceptable. Loads zxcvbn's dictionaries on the first call (about half a second), not at start-up.
+ * is acceptable. zxcvbn runs in a worker thread (password-estimator.ts), started by the first call.
  */
 export async function checkPasswordStrength(password: string, context: PasswordContext): Promise<string[]> {
   const normalized = password.normalize('NFKC');
   const problems: string[] = [];
   if ([...normalized].length < minPasswordLength) problems.push(`This is shorter than ${minPasswordLength} characters.`);
-  const zxcvbn = await loadEstimator();
-  const { score, feedback } = zxcvbn.check(estimatedPart(normalized), contextWords(context));
-  if (score < minScore) problems.push(feedback.warning || 'This is easy to guess.', ...feedback.suggestions);
+  const { score, warning, suggestions } = await estimator.estimate(estimatedPart(normalized), contextWords(context));
+  if (score < minScore) problems.push(warning || 'This is easy to guess.', ...suggestions);
   return [...new Set(problems)];
 }
 
-/** Starts loading the estimator now, e.g. once the service is listening; resolves when it is ready. */
-export async function preloadPasswordEstimator(): Promise<void> {
-  await loadEstimator();
-}
-
-function loadEstimator(): Promise<ZxcvbnFactory> {
-  // The promise is shared so concurrent first calls load once; a failed load is retried next time.
-  estimator ??= buildEstimator().catch((error: unknown) => {
-    estimator = undefined;
-    throw error;
-  });
-  return estimator;
-}
-
-async function buildEstimator(): Promise<ZxcvbnFactory> {
-  const [{ ZxcvbnFactory }, common, english] = await Promise.all([
-    import('@zxcvbn-ts/core'),
-    import('@zxcvbn-ts/language-common'),
-    import('@zxcvbn-ts/language-en'),
-  ]);
-  return new ZxcvbnFactory({
-    dictionary: { ...common.dictionary, ...english.dictionary },
-    graphs: common.adjacencyGraphs,
-    translations: english.translations,
-    l33tMaxSubstitutions: l33tVariants,
-  });
+/** Starts the estimator's worker and loads its dictionaries now; resolves when they are ready. */
+export function preloadPasswordEstimator(): Promise<void> {
+  return estimator.warm();
 }
 
 /** The first `estimatedLength` code points (zxcvbn's own cut counts UTF-16 units and may split a pair). */

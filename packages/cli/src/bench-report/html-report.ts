@@ -1,4 +1,5 @@
-import { benchTargets, type BenchReport } from '@topolab/runtime';
+import { benchTargets } from '@topolab/runtime/cli-facts';
+import type { BenchReport } from '@topolab/runtime';
 import { targetMark } from './figures.js';
 import { describeRun, reportTables, type ReportTable } from './report-model.js';
 import { escapeXml, renderBarChartSvg, type BarChart } from './svg-chart.js';

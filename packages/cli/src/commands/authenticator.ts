@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { createControlClient } from '@topolab/runtime';
 import type { CommandContext } from '../program.js';
 import { dataDirOption } from './shared-options.js';
+import { controlClient } from './runtime.js';
 
 /**
  * `topolab authenticator USERNAME`: the user's authenticator app, i.e. the TOTP code (RFC 6238)
@@ -16,7 +16,7 @@ export function registerAuthenticatorCommand(program: Command, ctx: CommandConte
     .option('--json', 'print the code, its time step and seconds left as JSON')
     .addHelpText('after', '\nExamples:\n  $ topolab authenticator ada\n  $ topolab authenticator ada --json')
     .action(async (username: string, options: { dataDir: string; json?: boolean }) => {
-      const answer = await createControlClient({ dataDir: options.dataDir }).authenticator(username);
+      const answer = await (await controlClient(options.dataDir)).authenticator(username);
       if (options.json) {
         ctx.io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
         return;

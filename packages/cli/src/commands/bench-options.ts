@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import { benchAuthModes, benchBackends, benchSections, discoveryModeNames, type BenchAuthMode, type BenchBackend, type BenchSection, type BenchSettings, type DiscoveryModeName } from '@topolab/runtime';
+import { benchAuthModes, benchBackends, benchSections, discoveryModeNames } from '@topolab/runtime/cli-facts';
+import type { BenchAuthMode, BenchBackend, BenchSection, BenchSettings, DiscoveryModeName } from '@topolab/runtime';
 
 /** The flags of `topolab bench` as commander hands them over. */
 export interface BenchFlags {

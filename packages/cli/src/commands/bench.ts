@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { defaultBenchSettings, runBench, type BenchReport } from '@topolab/runtime';
+import { defaultBenchSettings } from '@topolab/runtime/cli-facts';
+import type { BenchReport } from '@topolab/runtime';
 import { renderHtmlReport } from '../bench-report/html-report.js';
 import { renderMarkdownReport } from '../bench-report/markdown-report.js';
 import { createProgressPrinter } from '../bench-report/progress-printer.js';
@@ -8,6 +9,7 @@ import { parsePositiveInteger } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { writeDocument } from '../reporters/document-target.js';
 import { parseAuthList, parseBackendList, parseDiscoveryList, parseDuration, parseNonNegativeDuration, parseSectionList, settingsFromFlags, type BenchFlags } from './bench-options.js';
+import { loadRuntime } from './runtime.js';
 
 const d = defaultBenchSettings;
 
@@ -69,6 +71,7 @@ async function benchCommand(flags: BenchFlags & { check?: boolean }, ctx: Comman
   process.on('SIGTERM', onSignal);
   let report: BenchReport;
   try {
+    const { runBench } = await loadRuntime();
     report = await runBench(settingsFromFlags(flags), {
       signal: interrupt.signal,
       onProgress: createProgressPrinter({ stream: ctx.io.stderr, interactive: Boolean(ctx.io.stderr.isTTY) && ctx.io.interactive, color: !process.env.NO_COLOR && Boolean(ctx.io.stderr.isTTY) }),

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { createEdgeClient, readPhone, runDemoFlow, startTopology } from '@topolab/runtime';
 import type { AuthModeName, DiscoveryModeName, ServiceName, TimingsPreset } from '@topolab/runtime';
 import { parseReplicas } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { createDemoPrinter } from '../output/demo-printer.js';
 import { authOption, backendOptions, backendsFrom, discoveryOption, edgeFrom, edgeOptions, limitOptions, limitsFrom, timingsOption, type BackendFlags, type EdgeFlags } from './shared-options.js';
+import { loadRuntime } from './runtime.js';
 
 const edgePorts = { http: 0, https: 0, dns: 0 };
 
@@ -71,6 +71,7 @@ async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<numbe
   const print = createDemoPrinter(io.stdout);
   print.line(`starting the topology (data in ${dataDir})…`);
   try {
+    const { createEdgeClient, readPhone, runDemoFlow, startTopology } = await loadRuntime();
     const topology = await startTopology({
       dataDir,
       fresh: true,

@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createControlClient, domainEventTypes, isTopolabError, type ControlClient, type ControlEvents, type DomainEventType, type EventStatus } from '@topolab/runtime';
+import { domainEventTypes, isTopolabError } from '@topolab/runtime/cli-facts';
+import type { ControlClient, ControlEvents, DomainEventType, EventStatus } from '@topolab/runtime';
 import type { CommandContext } from '../program.js';
 import { parseNonNegativeInteger, parsePositiveInteger } from '../options.js';
 import { createColors } from '../output/colors.js';
 import { formatEventLine, isSettled } from '../output/event-lines.js';
 import { dataDirOption } from './shared-options.js';
 import { waitForStopSignal } from './stop-signal.js';
+import { controlClient } from './runtime.js';
 
 /** Options of `topolab events`. */
 interface EventsOptions {
@@ -52,7 +54,7 @@ export function registerEventsCommand(program: Command, ctx: CommandContext): vo
       '\nExamples:\n  $ topolab events\n  $ topolab events --type user.deleted --limit 5\n  $ topolab events --follow                 watch a deletion reach profile, mail, sms and chat\n  $ topolab events --after 40 --json | jq \'.events[] | .consumers\'',
     )
     .action(async (options: EventsOptions) => {
-      const client = createControlClient({ dataDir: options.dataDir });
+      const client = await controlClient(options.dataDir);
       const c = createColors(ctx.io.stdout);
       const write = (line: string) => ctx.io.stdout.write(`${line}\n`);
       const first = await readFirst(client, options);

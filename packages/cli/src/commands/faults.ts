@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { createControlClient, type FaultAction } from '@topolab/runtime';
+import type { FaultAction } from '@topolab/runtime';
 import { parseInstanceId } from '../options.js';
 import { formatFault } from '../output/format.js';
 import type { CommandContext } from '../program.js';
 import { dataDirOption } from './shared-options.js';
+import { controlClient } from './runtime.js';
 
 /** One fault command: its action, what it does, and an example. */
 interface FaultCommand {
@@ -33,7 +34,7 @@ export function registerFaultCommands(program: Command, ctx: CommandContext): vo
     if (fault.action === 'zombie') command.option('--off', 'undo: heartbeat again (the instance registers again)');
     command.action(async (instanceId: string, options: { dataDir: string; off?: boolean }) => {
       const action: FaultAction = fault.action === 'zombie' && options.off ? 'unzombie' : fault.action;
-      const result = await createControlClient({ dataDir: options.dataDir }).fault(action, instanceId);
+      const result = await (await controlClient(options.dataDir)).fault(action, instanceId);
       ctx.io.stdout.write(`✓ ${formatFault(result.action, result.instanceId, result.detail)}\n`);
     });
   }

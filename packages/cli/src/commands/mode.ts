@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { createControlClient, formatModes } from '@topolab/runtime';
+import { formatModes } from '@topolab/runtime/cli-facts';
 import type { CommandContext } from '../program.js';
 import { authOption, dataDirOption, discoveryOption } from './shared-options.js';
+import { controlClient } from './runtime.js';
 
 interface ModeOptions {
   dataDir: string;
@@ -30,7 +31,7 @@ Examples:
 Requests in flight finish in the mode they started with.`,
     )
     .action(async (options: ModeOptions) => {
-      const client = createControlClient({ dataDir: options.dataDir });
+      const client = await controlClient(options.dataDir);
       const change = { ...(options.discovery ? { discovery: options.discovery } : {}), ...(options.auth ? { auth: options.auth } : {}) };
       if (Object.keys(change).length === 0) {
         const { modes } = await client.modes();

@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
-import { createControlClient } from '@topolab/runtime';
 import type { CommandContext } from '../program.js';
 import { parsePhoneNumber, parsePositiveInteger } from '../options.js';
 import { formatClock } from '../output/format.js';
 import { dataDirOption } from './shared-options.js';
+import { controlClient } from './runtime.js';
 
 /** `topolab phone NUMBER`: the simulated phone, i.e. what the SMS service sent to that number. */
 export function registerPhoneCommand(program: Command, ctx: CommandContext): void {
@@ -16,7 +16,7 @@ export function registerPhoneCommand(program: Command, ctx: CommandContext): voi
     .option('--json', 'print the messages as JSON')
     .addHelpText('after', '\nExamples:\n  $ topolab phone +447700900123\n  $ topolab phone +447700900123 --limit 1 --json')
     .action(async (number: string, options: { dataDir: string; limit: number; json?: boolean }) => {
-      const { messages } = await createControlClient({ dataDir: options.dataDir }).phone(number, { limit: options.limit });
+      const { messages } = await (await controlClient(options.dataDir)).phone(number, { limit: options.limit });
       if (options.json) {
         ctx.io.stdout.write(`${JSON.stringify({ messages }, null, 2)}\n`);
         return;

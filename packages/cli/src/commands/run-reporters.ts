@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { runtimeError } from '@topolab/runtime';
+import { runtimeError } from '@topolab/runtime/cli-facts';
 import type { CliIo } from '../io.js';
 import type { DocumentTarget } from '../reporters/document-target.js';
 import { fileReporterNames, reporterNames, type Reporter, type ReporterName } from '../reporters/reporter.js';

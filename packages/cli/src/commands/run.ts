@@ -1,12 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import { assertBackendsAvailable, loadScenarios, runScenarios, type AuthModeName, type DiscoveryModeName, type RunResult, type RunScenariosOptions } from '@topolab/runtime';
+import type { AuthModeName, DiscoveryModeName, RunResult, RunScenariosOptions } from '@topolab/runtime';
 import { parsePositiveInteger } from '../options.js';
 import type { CommandContext } from '../program.js';
 import type { ReporterName } from '../reporters/reporter.js';
 import { builtInScenarioDir } from './built-in-scenarios.js';
 import { collect, createReporters, parseReporter, planReporters } from './run-reporters.js';
 import { authOption, backendOptions, backendsFrom, discoveryOption, type BackendFlags } from './shared-options.js';
+import { loadRuntime } from './runtime.js';
 
 interface RunOptions extends BackendFlags {
   /** False with `--no-tls`. */
@@ -64,6 +65,7 @@ passed (or was skipped), 1 when one failed, 2 on a usage error or an unknown sce
 async function runCommand(selectors: readonly string[], options: RunOptions, ctx: CommandContext): Promise<number> {
   const plans = planReporters(options.reporter, options.output, ctx.io.interactive);
   const backends = backendsFrom(options);
+  const { assertBackendsAvailable, loadScenarios, runScenarios } = await loadRuntime();
   assertBackendsAvailable(backends);
   const loaded = await loadScenarios({ builtInDir: await builtInScenarioDir(), selectors });
   const named = { ...(options.discovery ? { discovery: options.discovery } : {}), ...(options.auth ? { auth: options.auth } : {}) };

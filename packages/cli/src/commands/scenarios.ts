@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { describeScenarioModes, listBuiltInScenarios, matrixModesOf } from '@topolab/runtime';
+import { describeScenarioModes, matrixModesOf } from '@topolab/runtime/cli-facts';
 import type { CommandContext } from '../program.js';
 import { formatTable } from '../output/table.js';
 import { builtInScenarioDir } from './built-in-scenarios.js';
+import { loadRuntime } from './runtime.js';
 
 /** `topolab scenarios`: the built-in scenarios, what each shows and which modes it fits. */
 export function registerScenariosCommand(program: Command, ctx: CommandContext): void {
@@ -20,7 +21,7 @@ Examples:
     )
     .action(async (options: { json?: boolean }) => {
       const dir = await builtInScenarioDir();
-      const loaded = await listBuiltInScenarios(dir);
+      const loaded = await (await loadRuntime()).listBuiltInScenarios(dir);
       if (options.json) {
         const list = loaded.map(({ scenario, file }) => ({
           name: scenario.name,

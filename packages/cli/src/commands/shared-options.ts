@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import { parseNonNegativeInteger, parsePort, parsePositiveInteger } from '../options.js';
-import { authModeNames, busBackendNames, cacheBackendNames, defaultLimitSettings, discoveryModeNames, lbBackendNames, type BackendOptions, type TopologyBackends } from '@topolab/runtime';
+import { authModeNames, busBackendNames, cacheBackendNames, defaultLimitSettings, discoveryModeNames, lbBackendNames } from '@topolab/runtime/cli-facts';
+import type { BackendOptions, TopologyBackends } from '@topolab/runtime';
 
 /** `--data-dir DIR`, shared by every command that finds a running topology. */
 export function dataDirOption(): Option {

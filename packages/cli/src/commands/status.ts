@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { createControlClient, formatModes } from '@topolab/runtime';
+import { formatModes } from '@topolab/runtime/cli-facts';
 import type { CommandContext } from '../program.js';
 import { formatTable } from '../output/table.js';
 import { formatEdge, instanceCells, instanceHeaders, formatLimits } from '../output/format.js';
 import { dataDirOption } from './shared-options.js';
+import { controlClient } from './runtime.js';
 
 /** `topolab status`: what runs where, from another terminal. */
 export function registerStatusCommand(program: Command, ctx: CommandContext): void {
@@ -14,7 +15,7 @@ export function registerStatusCommand(program: Command, ctx: CommandContext): vo
     .option('--json', 'print the status as JSON')
     .addHelpText('after', '\nExamples:\n  $ topolab status\n  $ curl --cacert .topolab/tls/ca.pem https://localhost:8443/health     the CA path is in the status\n  $ topolab status --json | jq \'.instances[] | select(.service == "profile")\'')
     .action(async (options: { dataDir: string; json?: boolean }) => {
-      const status = await createControlClient({ dataDir: options.dataDir }).status();
+      const status = await (await controlClient(options.dataDir)).status();
       if (options.json) {
         ctx.io.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
         return;

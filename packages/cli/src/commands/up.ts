@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { formatModes, startControlServer, startTopology, type TopologyEvent } from '@topolab/runtime';
+import { formatModes } from '@topolab/runtime/cli-facts';
+import type { TopologyEvent } from '@topolab/runtime';
 import type { AuthModeName, DiscoveryModeName, ServiceName, TimingsPreset } from '@topolab/runtime';
 import { parseReplicas } from '../options.js';
 import type { CommandContext } from '../program.js';
@@ -7,6 +8,7 @@ import { createPlainEventPrinter } from '../output/plain-events.js';
 import { formatEdge } from '../output/format.js';
 import { authOption, backendOptions, backendsFrom, dataDirOption, discoveryOption, edgeFrom, edgeOptions, limitOptions, limitsFrom, timingsOption, type BackendFlags, type EdgeFlags } from './shared-options.js';
 import { waitForStopSignal } from './stop-signal.js';
+import { loadRuntime } from './runtime.js';
 
 const edgePorts = { http: 8080, https: 8443, dns: 8053 };
 
@@ -78,6 +80,7 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
   const buffered: TopologyEvent[] = [];
   let listener: (event: TopologyEvent) => void = dashboard ? (event) => void buffered.push(event) : createPlainEventPrinter(io.stdout);
   io.stdout.write(`starting the topology in ${options.dataDir}${options.fresh ? ' (fresh)' : ''}…\n`);
+  const { startControlServer, startTopology } = await loadRuntime();
   const topology = await startTopology({
     dataDir: options.dataDir,
     fresh: Boolean(options.fresh),

@@ -1,5 +1,6 @@
 import { formatEdge } from './format.js';
-import { formatHops, type DemoResult, type DemoStep, type Topology, type TopologyEvent } from '@topolab/runtime';
+import { formatHops } from '@topolab/runtime/cli-facts';
+import type { DemoResult, DemoStep, Topology, TopologyEvent } from '@topolab/runtime';
 import { createColors } from './colors.js';
 
 /** Prints the demo's progress and narration as plain lines (coloured on a terminal unless NO_COLOR). */

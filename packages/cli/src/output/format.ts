@@ -1,4 +1,5 @@
-import { formatModes, type InstanceView, type LimitSettings, type ScaleResult, type TopologyEvent } from '@topolab/runtime';
+import { formatModes } from '@topolab/runtime/cli-facts';
+import type { InstanceView, LimitSettings, ScaleResult, TopologyEvent } from '@topolab/runtime';
 
 /** `12:04:05.123` in local time. */
 export function formatClock(time: number): string {

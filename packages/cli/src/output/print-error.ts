@@ -1,4 +1,4 @@
-import { isTopolabError } from '@topolab/runtime';
+import { isTopolabError } from '@topolab/runtime/cli-facts';
 import type { CliIo } from '../io.js';
 import { createColors } from './colors.js';
 

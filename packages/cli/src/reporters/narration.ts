@@ -1,4 +1,5 @@
-import { formatLookupHop, formatModes, isLookupHop, type Hop, type RecordedRequest, type ScenarioErrorInfo, type ScenarioRunResult, type StepResult, type TopologyModes } from '@topolab/runtime';
+import { formatLookupHop, formatModes, isLookupHop } from '@topolab/runtime/cli-facts';
+import type { Hop, RecordedRequest, ScenarioErrorInfo, ScenarioRunResult, StepResult, TopologyModes } from '@topolab/runtime';
 
 /**
  * How a piece of narration is shown: `pass`/`fail`/`skip` marks, `head` (a scenario's name),

@@ -18,15 +18,7 @@ export function makeTempDir(prefix: string): string {
 /** Whether the process runs (a zombie awaiting its reaper counts as gone). */
 export const isAlive = isProcessAlive;
 
-/** Polls `condition` until it holds, failing after `timeoutMs`. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { waitFor } from '../../../test-support/wait-for.js';
 
 /** Kills whatever is left of `pids` (cleanup after a failed test). */
 export function killLeftovers(pids: readonly (number | undefined)[]): void {

@@ -10,6 +10,7 @@ import { createHttpClient } from '../http/client.js';
 import { closeServer, listenOnLoopback, recordTelemetry } from '../testing.js';
 import { BusUnavailableError, createBusClient, type BusSubscriptionStatus } from './bus-client.js';
 import { startStallProxy } from './testing.js';
+import { waitFor } from '../../../../../test-support/wait-for.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -42,14 +43,6 @@ async function publishTo(instance: InstanceRecord, topic: string, data: unknown)
   if (res.status !== 201) throw new Error(`publish answered ${res.status}`);
 }
 
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('bus client', () => {
   it('delivers every message after subscribing, in order', async () => {
     const { instance } = await startBus();
@@ -58,9 +51,9 @@ describe('bus client', () => {
     const statuses: BusSubscriptionStatus[] = [];
     const subscription = client.subscribe<{ n: number }>('token.revoked', { onMessage: (m) => received.push(m), onStatus: (s) => statuses.push(s) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 'the stream');
+    await waitFor(() => subscription.connected, 5000, 'the stream');
     for (const n of [1, 2, 3]) await client.publish('token.revoked', { n });
-    await waitFor(() => received.length === 3, 'three messages');
+    await waitFor(() => received.length === 3, 5000, 'three messages');
     expect(received.map((m) => [m.seq, m.data.n])).toEqual([[1, 1], [2, 2], [3, 3]]);
     expect(statuses[0]).toEqual({ state: 'connected', instanceId: 'bus#1' });
     expect(subscription.lastSeq).toBe(3);
@@ -73,15 +66,15 @@ describe('bus client', () => {
     const statuses: string[] = [];
     const subscription = client.subscribe('topic.a', { onMessage: (m) => seqs.push(m.seq), onStatus: (s) => statuses.push(s.state) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 'the stream');
+    await waitFor(() => subscription.connected, 5000, 'the stream');
     await client.publish('topic.a', 1);
-    await waitFor(() => seqs.length === 1, 'the first message');
+    await waitFor(() => seqs.length === 1, 5000, 'the first message');
     server.closeAllConnections();
     await client.publish('topic.a', 2);
     await client.publish('topic.a', 3);
-    await waitFor(() => seqs.length === 3, 'the replayed messages');
+    await waitFor(() => seqs.length === 3, 5000, 'the replayed messages');
     await client.publish('topic.a', 4);
-    await waitFor(() => seqs.length === 4, 'a live message after the replay');
+    await waitFor(() => seqs.length === 4, 5000, 'a live message after the replay');
     expect(seqs).toEqual([1, 2, 3, 4]);
     expect(statuses).toContain('disconnected');
     expect(statuses).not.toContain('lost');
@@ -96,17 +89,17 @@ describe('bus client', () => {
     const statuses: string[] = [];
     const subscription = client.subscribe('topic.d', { onMessage: (m) => seqs.push(m.seq), onStatus: (s) => statuses.push(s.state) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 'the stream');
+    await waitFor(() => subscription.connected, 5000, 'the stream');
     expect(subscription.lastSeq).toBe(1);
     // The stream breaks before this subscriber received anything; a message is published meanwhile.
     listed = [];
     server.closeAllConnections();
-    await waitFor(() => statuses.includes('disconnected'), 'the broken stream');
+    await waitFor(() => statuses.includes('disconnected'), 5000, 'the broken stream');
     await publishTo(instance, 'topic.d', 'while disconnected');
     listed = [instance];
-    await waitFor(() => seqs.length === 1, 'the message published while disconnected');
+    await waitFor(() => seqs.length === 1, 5000, 'the message published while disconnected');
     await publishTo(instance, 'topic.d', 'live');
-    await waitFor(() => seqs.length === 2, 'a live message');
+    await waitFor(() => seqs.length === 2, 5000, 'a live message');
     expect(seqs).toEqual([2, 3]);
     expect(statuses).not.toContain('lost');
   });
@@ -120,16 +113,16 @@ describe('bus client', () => {
     const statuses: string[] = [];
     const subscription = client.subscribe('topic.e', { onMessage: (m) => seqs.push(m.seq), onStatus: (s) => statuses.push(s.state) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 'the stream');
+    await waitFor(() => subscription.connected, 5000, 'the stream');
     // Idle but alive: keep-alives hold it connected for several idle timeouts.
-    await waitFor(() => proxy.keepAlives() >= 40, 'forty keep-alives');
+    await waitFor(() => proxy.keepAlives() >= 40, 5000, 'forty keep-alives');
     expect(statuses).toEqual(['connected']);
     proxy.stall();
-    await waitFor(() => statuses.includes('disconnected'), 'the stall noticed');
+    await waitFor(() => statuses.includes('disconnected'), 5000, 'the stall noticed');
     expect(subscription.connected).toBe(false);
     await publishTo(bus.instance, 'topic.e', 'while paused');
     proxy.resume();
-    await waitFor(() => seqs.length === 1, 'the message published while paused');
+    await waitFor(() => seqs.length === 1, 5000, 'the message published while paused');
     expect(seqs).toEqual([1]);
     expect(statuses.at(-1)).toBe('connected');
   });
@@ -142,14 +135,14 @@ describe('bus client', () => {
     const data: number[] = [];
     const subscription = client.subscribe<number>('topic.b', { onMessage: (m) => data.push(m.data), onStatus: (s) => statuses.push(s.state) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 'the stream');
+    await waitFor(() => subscription.connected, 5000, 'the stream');
     for (const n of [1, 2, 3]) await client.publish('topic.b', n);
-    await waitFor(() => data.length === 3, 'three messages');
+    await waitFor(() => data.length === 3, 5000, 'three messages');
     await closeServer(first.server);
     const second = await startBus();
     current = second.instance;
     await client.publish('topic.b', 10);
-    await waitFor(() => statuses.includes('lost') && data.includes(10), 'the lost status and the new message');
+    await waitFor(() => statuses.includes('lost') && data.includes(10), 5000, 'the lost status and the new message');
     expect(data).toEqual([1, 2, 3, 10]);
   });
 
@@ -161,15 +154,15 @@ describe('bus client', () => {
     const data: string[] = [];
     const subscription = client.subscribe<string>('topic.d', { onMessage: (m) => data.push(m.data), onStatus: (s) => statuses.push(s.state) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 'the stream');
+    await waitFor(() => subscription.connected, 5000, 'the stream');
     await client.publish('topic.d', 'before');
-    await waitFor(() => data.length === 1, 'the first message');
+    await waitFor(() => data.length === 1, 5000, 'the first message');
     await closeServer(first.server);
     const second = await startBus();
     current = second.instance;
     // Published while the subscriber reconnects: the new bus is at seq 1 again, like the old one.
     await client.publish('topic.d', 'after');
-    await waitFor(() => statuses.includes('lost') && data.includes('after'), 'the lost status and the replayed message');
+    await waitFor(() => statuses.includes('lost') && data.includes('after'), 5000, 'the lost status and the replayed message');
     expect(data).toEqual(['before', 'after']);
   });
 

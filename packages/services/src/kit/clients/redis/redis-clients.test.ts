@@ -8,16 +8,11 @@ import { BusUnavailableError } from '../bus-client.js';
 import { createBackendClients, type BackendClients } from '../backend-clients.js';
 import { openRedisConnection } from './redis-connection.js';
 import { startTestRedis, testRedisBinary, type TestRedis } from './testing.js';
+import { waitFor } from '../../../../../../test-support/wait-for.js';
 
 const binary = testRedisBinary();
-
-async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+// A real redis-server answers slower than the embedded backends: 5 s.
+const waitUntil = (condition: () => boolean, timeoutMs = 5000) => waitFor(condition, timeoutMs);
 
 describe.skipIf(!binary)('the bus and the global cache on a real redis-server', () => {
   let redis: TestRedis;

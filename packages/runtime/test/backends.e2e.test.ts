@@ -3,7 +3,7 @@ import { backendsRequired, findProgram, tokenStateKey, redisKeys } from '@topola
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHttpUrl, sendHttpRequest, type InstanceView } from '../src/index.js';
 import { isAlive, waitFor } from './helpers.js';
-import { catalogInstanceIds, createEventLog, hopsOfResponse, servicesBuilt, signUp, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
+import { catalogInstanceIds, createEventLog, hopsOfResponse, signUp, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
 
 /** The binary, or undefined (the suite is skipped) unless TOPOLAB_REQUIRE_BACKENDS=1, when a missing one fails. */
 function programFor(binary: string): string | undefined {
@@ -38,7 +38,7 @@ function instanceOf(real: RealTopology, id: string): InstanceView {
   return found;
 }
 
-describe.skipIf(!servicesBuilt || !redisServer)('--cache redis --bus redis: a supervised redis-server is the global cache and the bus', () => {
+describe.skipIf(!redisServer)('--cache redis --bus redis: a supervised redis-server is the global cache and the bus', () => {
   let real: RealTopology;
   const events = createEventLog();
   beforeAll(async () => {
@@ -106,7 +106,7 @@ describe.skipIf(!servicesBuilt || !redisServer)('--cache redis --bus redis: a su
   });
 });
 
-describe.skipIf(!servicesBuilt || !nginx)('--discovery server --lb nginx: a real nginx routes by the registry', () => {
+describe.skipIf(!nginx)('--discovery server --lb nginx: a real nginx routes by the registry', () => {
   let real: RealTopology;
   const events = createEventLog();
   beforeAll(async () => {

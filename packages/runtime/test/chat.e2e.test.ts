@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWebSocket, toWebSocketUrl, type ChatServerFrame, type WebSocketClient } from '../src/index.js';
 import { isAlive } from './helpers.js';
-import { createEventLog, errorCode, handledSecrets, logIn, servicesBuilt, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
+import { createEventLog, errorCode, handledSecrets, logIn, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
 
 type Frame<T extends ChatServerFrame['type']> = Extract<ChatServerFrame, { type: T }>;
 const isFrame =
@@ -12,7 +12,7 @@ const isFrame =
     (frame as { type?: unknown })?.type === type && matches(frame as Frame<T>);
 
 // Chat through the real gateway (server-side discovery: through the lb), two chat instances and the bus.
-describe.skipIf(!servicesBuilt)('chat through the real topology', () => {
+describe('chat through the real topology', () => {
   let real: RealTopology;
   let ada: SignedUpUser;
   let bob: SignedUpUser;

@@ -6,7 +6,6 @@ import {
   catalogInstanceIds,
   createEventLog,
   createGatewayClients,
-  servicesBuilt,
   signUp,
   signUpWithProfile,
   startRealTopology,
@@ -60,7 +59,7 @@ async function logOut(gateway: GatewayClient, user: SignedUpUser): Promise<void>
 /** Whether every gateway instance is in state `ready`. */
 const gatewaysReady = (topology: Topology) => topology.instances().filter((instance) => instance.service === 'gateway').every((instance) => instance.state === 'ready');
 
-describe.skipIf(!servicesBuilt)('degradation in the real topology', () => {
+describe('degradation in the real topology', () => {
   describe('(a) local auth while the bus is stopped', () => {
     const lab = useLab('degrade-local', { auth: 'local' });
 

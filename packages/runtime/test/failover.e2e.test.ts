@@ -2,7 +2,7 @@ import type { Catalog } from '@topolab/services/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTopolabError, sendHttpRequest, type TopologyEvent } from '../src/index.js';
 import { waitFor } from './helpers.js';
-import { errorCode, servicesBuilt, signUp, startRealTopology, strongPassword, uniquePhone, uniqueUsername, type RealTopology } from './real-topology.js';
+import { errorCode, signUp, startRealTopology, strongPassword, uniquePhone, uniqueUsername, type RealTopology } from './real-topology.js';
 
 /** What the gateway's server span of one request said. */
 interface GatewayHop {
@@ -11,7 +11,7 @@ interface GatewayHop {
 }
 
 // One topology for both faults: three profile instances for (a), two auth instances for (b).
-describe.skipIf(!servicesBuilt)('failover in the real topology', () => {
+describe('failover in the real topology', () => {
   let real: RealTopology;
   // The gateway's server span of every request, by trace id (the trace collector keeps only the newest spans).
   const gatewayHops = new Map<string, GatewayHop>();

@@ -2,10 +2,10 @@ import type { Catalog } from '@topolab/services/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHttpUrl, sendHttpRequest, type Topology } from '../src/index.js';
 import { waitFor } from './helpers.js';
-import { servicesBuilt, startRealTopology, type RealTopology } from './real-topology.js';
+import { startRealTopology, type RealTopology } from './real-topology.js';
 
 // One real topology (two gateways) for every fault; each test leaves profile at two ready, registered instances.
-describe.skipIf(!servicesBuilt)('faults in the real topology', () => {
+describe('faults in the real topology', () => {
   let real: RealTopology;
   beforeAll(async () => {
     real = await startRealTopology({ prefix: 'faults', replicas: { gateway: 2 } });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayRequest } from '../src/index.js';
-import { errorCode, hopsOfResponse, servicesBuilt, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
+import { errorCode, hopsOfResponse, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
 
 interface InboxAnswer {
   readonly data?: { me: { inbox: { subject: string; from: { username: string; profile: { displayName: string } | null } | null }[] } } | null;
@@ -10,7 +10,7 @@ interface InboxAnswer {
 const inboxQuery = '{ me { inbox { subject from { username profile { displayName } } } } }';
 
 // The graphql service through the real gateway, with service tokens to auth, profile and mail.
-describe.skipIf(!servicesBuilt)('graphql through the real topology', () => {
+describe('graphql through the real topology', () => {
   let real: RealTopology;
   let viewer: SignedUpUser;
   let senders: SignedUpUser[];

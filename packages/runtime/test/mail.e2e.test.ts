@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eicarSignature, type GatewayRequest } from '../src/index.js';
-import { createEventLog, errorCode, hopsOfResponse, sendRaw, servicesBuilt, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
+import { createEventLog, errorCode, hopsOfResponse, sendRaw, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
 
 interface Summary {
   readonly id: number;
@@ -10,7 +10,7 @@ interface Summary {
 }
 
 // Mail through the real gateway, registry, auth (user lookup) and mail processes.
-describe.skipIf(!servicesBuilt)('mail through the real topology', () => {
+describe('mail through the real topology', () => {
   let real: RealTopology;
   let ada: SignedUpUser;
   let bob: SignedUpUser;

@@ -23,9 +23,16 @@ import {
 } from '../src/index.js';
 import { killLeftovers, waitFor } from './helpers.js';
 
-// The real services compile to packages/services/dist/<name>/main.js (`npx tsc -b`).
-/** Whether the real services are built, for `describe.skipIf(!servicesBuilt)`. */
-export const servicesBuilt = servicesWith(defaultBackends).every((spec) => existsSync(spec.entry));
+assertServicesBuilt();
+
+/**
+ * Throws unless the real services are compiled (packages/services/dist/<name>/main.js). Called
+ * when this module loads: an e2e suite without them fails, since a skipped one reads as a pass.
+ */
+export function assertServicesBuilt(): void {
+  const missing = servicesWith(defaultBackends).find((spec) => !existsSync(spec.entry));
+  if (missing) throw new Error(`The services are not built (${missing.entry} is missing): run \`npx --yes pnpm@10 build\` before the e2e tests.`);
+}
 
 /**
  * Every password, one-time code and token the helpers of this module handled. Each test file

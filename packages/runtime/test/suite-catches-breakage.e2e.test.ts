@@ -20,7 +20,10 @@ async function runBuiltIn(name: string, modes: TopologyModes, manifest?: readonl
   return runScenarios({ scenarios: scenarios.map((loaded) => loaded.scenario), modes, ...(manifest ? { topologyDefaults: { manifest } } : {}) });
 }
 
-describe.skipIf(!existsSync(builtInDir))('the scenario suite catches a broken product', () => {
+// The compiled suite is part of the build: without it this fails rather than skips.
+if (!existsSync(builtInDir)) throw new Error(`The scenario suite is not built (${builtInDir} is missing): run \`npx --yes pnpm@10 build\` first.`);
+
+describe('the scenario suite catches a broken product', () => {
   it('heartbeat-failover passes against the real registry and fails against one that never evicts', async () => {
     const modes = { discovery: 'client', auth: 'remote' } as const;
     const healthy = await runBuiltIn('heartbeat-failover', modes);

@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
 import { defaultBackends, servicesWith } from '@topolab/services/contract';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createControlClient, createGatewayClient, hopsOf, startControlServer, startTopology, type TopologyEvent } from '../src/index.js';
 import { isAlive, killLeftovers, makeTempDir, waitFor } from './helpers.js';
+import { assertServicesBuilt } from './real-topology.js';
 
-// The real services compile to packages/services/dist/<name>/main.js (`npx tsc -b`).
-const built = servicesWith(defaultBackends).every((spec) => existsSync(spec.entry));
+assertServicesBuilt();
 
-describe.skipIf(!built)('startTopology with the real services', () => {
+describe('startTopology with the real services', () => {
   it('reaches ready on port 0, serves through the gateway and stops without leftovers', async () => {
     const dataDir = makeTempDir('real-topology');
     const pids = new Set<number>();

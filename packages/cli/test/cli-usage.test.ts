@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runCli } from './run-cli.js';
+import { runCli, runCliInProcess } from './run-cli.js';
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'topolab-cli-'));
@@ -13,14 +13,14 @@ function tempDir(): string {
 }
 
 describe('topolab usage', () => {
-  it('lists the commands in --help', async () => {
+  it('lists the commands in --help (the built binary, as users run it)', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
     for (const command of ['up', 'demo', 'scenarios', 'run', 'status', 'phone', 'authenticator', 'events', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale']) expect(run.stdout).toContain(command);
   });
 
   it.each(['up', 'demo', 'scenarios', 'run', 'status', 'phone', 'authenticator', 'events', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale'])('topolab %s --help has an example', async (command) => {
-    const run = await runCli([command, '--help']);
+    const run = await runCliInProcess([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Examples:');
     expect(run.stdout).toContain(`$ topolab ${command}`);
@@ -46,16 +46,16 @@ describe('topolab usage', () => {
     [['scale', 'profile', '10']],
     [['scale', 'profile', 'two']],
   ])('exits 2 on the usage error %j', async (args) => {
-    const run = await runCli(args);
+    const run = await runCliInProcess(args);
     expect(run.code).toBe(2);
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack
   });
 
   it('exits 2 on an unknown mode, listing the valid values', async () => {
-    const discovery = await runCli(['mode', '--discovery', 'dns', '--data-dir', tempDir()]);
+    const discovery = await runCliInProcess(['mode', '--discovery', 'dns', '--data-dir', tempDir()]);
     expect(discovery.code).toBe(2);
     expect(discovery.stderr).toMatch(/client.*server/);
-    const auth = await runCli(['mode', '--auth', 'psychic', '--data-dir', tempDir()]);
+    const auth = await runCliInProcess(['mode', '--auth', 'psychic', '--data-dir', tempDir()]);
     expect(auth.code).toBe(2);
     expect(auth.stderr).toMatch(/remote.*local.*global.*sidecar/);
   });
@@ -63,7 +63,7 @@ describe('topolab usage', () => {
   it('exits 3 with CONTROL_NOT_RUNNING for a fault, scale or mode switch when nothing runs', async () => {
     const dir = tempDir();
     for (const args of [['kill', 'profile#2'], ['scale', 'profile', '3'], ['mode'], ['zombie', 'profile#1', '--off']]) {
-      const run = await runCli([...args, '--data-dir', dir]);
+      const run = await runCliInProcess([...args, '--data-dir', dir]);
       expect(run.code).toBe(3);
       expect(run.stderr).toContain('✖ CONTROL_NOT_RUNNING');
     }
@@ -78,7 +78,7 @@ describe('topolab usage', () => {
   it('exits 3 with CONTROL_NOT_RUNNING when nothing runs in the data dir', async () => {
     const dir = tempDir();
     for (const args of [['status', '--data-dir', dir], ['phone', '+447700900123', '--data-dir', dir], ['authenticator', 'ada', '--data-dir', dir], ['events', '--data-dir', dir]]) {
-      const run = await runCli(args);
+      const run = await runCliInProcess(args);
       expect(run.code).toBe(3);
       expect(run.stderr).toContain('✖ CONTROL_NOT_RUNNING');
       expect(run.stderr).toContain('hint:');

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { isProcessAlive } from '@topolab/runtime';
+import type { CliIo } from '../src/io.js';
+import { runCli as runProgram } from '../src/program.js';
 
 /** The compiled CLI, as users run it. */
 export const cliBin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -32,6 +35,31 @@ export function runCli(args: readonly string[], timeoutMs = 60_000): Promise<Cli
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** A stream that keeps what is written to it, as a string. */
+function capture(): { stream: NodeJS.WriteStream; text(): string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+}
+
+/**
+ * Runs `topolab ARGS` in this process, through the program bin.js runs (commander's
+ * exitOverride turns --help and usage errors into exit codes): for usage, help and
+ * nothing-running checks, without a Node start per case. Output is not a TTY, so uncoloured.
+ */
+export async function runCliInProcess(args: readonly string[]): Promise<CliRun> {
+  const stdout = capture();
+  const stderr = capture();
+  const io: CliIo = { stdout: stdout.stream, stderr: stderr.stream, stdin: process.stdin, interactive: false };
+  const code = await runProgram(args, io);
+  return { code, signal: null, stdout: stdout.text(), stderr: stderr.text() };
 }
 
 /** A long-running `topolab ARGS` (e.g. `up`) whose output can be awaited. */

@@ -12,17 +12,18 @@ import { registerScenariosCommand } from './commands/scenarios.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerUpCommand } from './commands/up.js';
 import { processIo, type CliIo } from './io.js';
-import { printError } from './output/print-error.js';
+import { printError, printUsageError } from './output/print-error.js';
 
 /** Builds the `topolab` program; commands resolve to an exit code instead of exiting. */
 export function createProgram(io: CliIo, exit: { code: number }): Command {
   const program = new Command('topolab')
     .description('Run a realistic microservice topology on one machine: see, break and measure service discovery and auth caching.')
     .option('--verbose', 'print stacks of errors')
-    .showHelpAfterError('(add --help for usage)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // Usage errors look like every other error: ✖ CLI_USAGE, the message, the hint.
+      outputError: (text) => printUsageError(io, text),
     })
     .exitOverride()
     .addHelpText(

@@ -48,6 +48,7 @@ describe('topolab usage', () => {
   ])('exits 2 on the usage error %j', async (args) => {
     const run = await runCliInProcess(args);
     expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^✖ CLI_USAGE  \S.*\n  hint: Add --help to the command for its options and examples\.\n$/);
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack
   });
 
@@ -73,6 +74,8 @@ describe('topolab usage', () => {
     const run = await runCli(['up', '--port', '0', '--data-dir', tempDir(), '--replicas', 'mainframe=2']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('TOPOLOGY_INVALID_REPLICAS');
+    // Told before anything starts.
+    expect(run.stdout).not.toContain('starting the topology');
   });
 
   it('exits 3 with CONTROL_NOT_RUNNING when nothing runs in the data dir', async () => {

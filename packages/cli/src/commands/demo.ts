@@ -69,10 +69,9 @@ async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<numbe
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'topolab-demo-'));
   const print = createDemoPrinter(io.stdout);
-  print.line(`starting the topology (data in ${dataDir})…`);
   try {
-    const { createEdgeClient, readPhone, runDemoFlow, startTopology } = await loadRuntime();
-    const topology = await startTopology({
+    const { createEdgeClient, normalizeTopologyOptions, readPhone, runDemoFlow, startTopology } = await loadRuntime();
+    const topologyOptions = {
       dataDir,
       fresh: true,
       ...edgeFrom(options, edgePorts),
@@ -82,7 +81,11 @@ async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<numbe
       limits: limitsFrom(options),
       backends: backendsFrom(options),
       onEvent: print.progress,
-    });
+    };
+    // A usage error is told before anything starts.
+    normalizeTopologyOptions(topologyOptions);
+    print.line(`starting the topology (data in ${dataDir})…`);
+    const topology = await startTopology(topologyOptions);
     // As a user would: https://www.topolab.test:PORT, resolved through dns#1, trusting the topology's CA.
     const gateway = createEdgeClient(topology.edge);
     try {

@@ -79,9 +79,8 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
   const dashboard = io.interactive && !options.plain;
   const buffered: TopologyEvent[] = [];
   let listener: (event: TopologyEvent) => void = dashboard ? (event) => void buffered.push(event) : createPlainEventPrinter(io.stdout);
-  io.stdout.write(`starting the topology in ${options.dataDir}${options.fresh ? ' (fresh)' : ''}…\n`);
-  const { startControlServer, startTopology } = await loadRuntime();
-  const topology = await startTopology({
+  const { normalizeTopologyOptions, startControlServer, startTopology } = await loadRuntime();
+  const topologyOptions = {
     dataDir: options.dataDir,
     fresh: Boolean(options.fresh),
     ...edgeFrom(options, edgePorts),
@@ -90,8 +89,12 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
     modes: { discovery: options.discovery, auth: options.auth },
     limits: limitsFrom(options),
     backends: backendsFrom(options),
-    onEvent: (event) => listener(event),
-  });
+    onEvent: (event: TopologyEvent) => listener(event),
+  };
+  // A usage error (an unknown service, a port used twice) is told before anything starts.
+  normalizeTopologyOptions(topologyOptions);
+  io.stdout.write(`starting the topology in ${options.dataDir}${options.fresh ? ' (fresh)' : ''}…\n`);
+  const topology = await startTopology(topologyOptions);
   try {
     const control = await startControlServer({ topology, dataDir: topology.dataDir });
     try {

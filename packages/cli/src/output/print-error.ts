@@ -1,4 +1,4 @@
-import { isTopolabError } from '@topolab/runtime/cli-facts';
+import { isTopolabError, runtimeError } from '@topolab/runtime/cli-facts';
 import type { CliIo } from '../io.js';
 import { createColors } from './colors.js';
 
@@ -21,4 +21,19 @@ export function printError(io: CliIo, error: unknown, verbose: boolean): number 
   write(`  ${c.dim('hint:')} this is a bug in topolab; please report it with the stack below.`);
   write(c.dim(unknown?.stack ?? String(error)));
   return 1;
+}
+
+/**
+ * Prints a usage error of the argument parser (commander's `error: …` text: an unknown option,
+ * a missing argument, a value an option refuses) as every other error: `✖ CLI_USAGE  message`
+ * on one line, and the hint.
+ */
+export function printUsageError(io: CliIo, text: string): void {
+  const message = text
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ');
+  printError(io, runtimeError('CLI_USAGE', { message }), false);
 }

@@ -61,6 +61,7 @@ export const runtimeErrorCodes = Object.freeze({
   SCENARIO_TIMEOUT: { exitCode: 1, status: 504, message: 'A scenario did not finish in time.', hint: 'Raise its `timeoutMs`, or look for a step that waits on something that never happens.' },
   SCENARIO_USER_FLOW_FAILED: { exitCode: 1, status: 502, message: 'Signing a user up or in through the gateway got an unexpected answer.', hint: 'Run again with --keep-data and read the auth and sms logs.' },
   SCENARIO_STOPPED: { exitCode: 1, status: 409, message: 'The scenario has already failed or ended; no more steps run.' },
+  CLI_USAGE: { exitCode: 2, status: 400, message: 'The command line is not valid.', hint: 'Add --help to the command for its options and examples.' },
   CONFIG_INVALID: { exitCode: 2, status: 400, message: 'Invalid configuration.' },
   INTERNAL: { exitCode: 1, status: 500, message: 'Something went wrong inside topolab.', hint: 'Run again with `--verbose` and report the stack.' },
 } as const satisfies Record<string, RuntimeErrorDefinition>);

@@ -2,21 +2,15 @@ import { domainEventTypes, type DomainEvent } from '../contract/events-api.js';
 import { httpErrors } from '../kit/errors.js';
 import { reply } from '../kit/http/reply.js';
 import { defineRoute, type Route } from '../kit/http/router.js';
+import { accountView, currentUser } from './current-user.js';
 import type { AuthDeps } from './deps.js';
 import { authErrors } from './errors.js';
 import { verifyPassword } from './passwords.js';
-import type { AccessRecord, UserRecord } from './records.js';
+import type { AccessRecord } from './records.js';
 import { deleteAccountBody, updateAccountBody } from './schemas.js';
 import { toRevokedTokens } from './token-events.js';
 
-/** A user as `GET /auth/me` and `PATCH /auth/me` show them to themselves. */
-export interface AccountView {
-  readonly userId: string;
-  readonly username: string;
-  readonly firstName: string;
-  readonly phone: string;
-  readonly verified: boolean;
-}
+export type { AccountView } from './current-user.js';
 
 /** `DELETE /auth/me` answer. */
 export interface AccountDeleted {
@@ -24,10 +18,6 @@ export interface AccountDeleted {
   /** The `user.deleted` event the rest of the system catches up from. */
   readonly eventId: string;
   readonly seq: number;
-}
-
-function accountView(user: UserRecord): AccountView {
-  return { userId: user.id, username: user.username, firstName: user.firstName, phone: user.phone, verified: user.verified };
 }
 
 /**
@@ -53,9 +43,8 @@ export function createAccountRoutes(deps: AuthDeps): Route[] {
     path: '/auth/me',
     body: deleteAccountBody,
     async handler({ userId, body, trace }) {
-      if (userId === undefined) throw httpErrors.HTTP_UNAUTHENTICATED();
-      const user = store.userById(userId);
-      if (!user) throw authErrors.AUTH_USER_UNKNOWN();
+      const user = currentUser(store, userId);
+      const { id } = user;
       // A wrong password here counts as a failed login of the account (login-throttle.ts): 429 while locked.
       const attempt = store.throttle.attempt(user.username, clock());
       if (!(await verifyPassword(body.password, user.passwordHash))) throw authErrors.AUTH_PASSWORD_WRONG();
@@ -63,14 +52,14 @@ export function createAccountRoutes(deps: AuthDeps): Route[] {
       const now = clock();
       const { revoked, event } = store.transaction((): { revoked: AccessRecord[]; event: DomainEvent } => {
         // Revoked before the rows go (ON DELETE CASCADE), so the live tokens can be announced.
-        const revoked = store.revokeUser(userId, now);
-        if (!store.deleteUser(userId)) throw authErrors.AUTH_USER_UNKNOWN();
-        return { revoked, event: store.events.append(domainEventTypes.userDeleted, { userId, username: user.username }, now) };
+        const revoked = store.revokeUser(id, now);
+        if (!store.deleteUser(id)) throw authErrors.AUTH_USER_UNKNOWN();
+        return { revoked, event: store.events.append(domainEventTypes.userDeleted, { userId: id, username: user.username }, now) };
       });
       // Committed first, then announced, as logout does: `global` refuses the tokens from the next request.
       await events.revoked(toRevokedTokens(revoked), trace);
-      telemetry.event('auth.account.deleted', { userId, revoked: revoked.length });
-      stored(event, userId);
+      telemetry.event('auth.account.deleted', { userId: id, revoked: revoked.length });
+      stored(event, id);
       // RFC 9110 §15.3.3: 202 Accepted, the account is gone here; the services holding copies catch up eventually.
       return reply(202, { deleted: true, eventId: event.eventId, seq: event.seq } satisfies AccountDeleted);
     },

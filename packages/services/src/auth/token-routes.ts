@@ -1,7 +1,7 @@
-import { httpErrors } from '../kit/errors.js';
 import { databaseHealthRoute } from '../kit/http/health.js';
 import { reply } from '../kit/http/reply.js';
 import { defineRoute, type Route } from '../kit/http/router.js';
+import { accountView, currentUser } from './current-user.js';
 import type { AuthDeps } from './deps.js';
 import { authErrors } from './errors.js';
 import { introspectBody } from './schemas.js';
@@ -34,12 +34,7 @@ export function createTokenRoutes(deps: AuthDeps): Route[] {
   const me = defineRoute({
     method: 'GET',
     path: '/auth/me',
-    handler({ userId }) {
-      if (userId === undefined) throw httpErrors.HTTP_UNAUTHENTICATED();
-      const user = store.userById(userId);
-      if (!user) throw authErrors.AUTH_USER_UNKNOWN();
-      return { userId: user.id, username: user.username, firstName: user.firstName, phone: user.phone, verified: user.verified };
-    },
+    handler: ({ userId }) => accountView(currentUser(store, userId)),
   });
 
   const health = databaseHealthRoute(() => store.ping(), authErrors.AUTH_DB_UNAVAILABLE);

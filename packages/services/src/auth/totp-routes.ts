@@ -1,6 +1,6 @@
-import { httpErrors } from '../kit/errors.js';
 import { reply } from '../kit/http/reply.js';
 import { defineRoute, type Route } from '../kit/http/router.js';
+import { currentUser } from './current-user.js';
 import type { AuthDeps } from './deps.js';
 import { authErrors } from './errors.js';
 import type { UserRecord } from './records.js';
@@ -53,13 +53,6 @@ const noStore = { 'cache-control': 'no-store' };
 export function createTotpRoutes(deps: AuthDeps): Route[] {
   const { store, telemetry, clock } = deps;
 
-  function currentUser(userId: string | undefined): UserRecord {
-    if (userId === undefined) throw httpErrors.HTTP_UNAUTHENTICATED();
-    const user = store.userById(userId);
-    if (!user) throw authErrors.AUTH_USER_UNKNOWN();
-    return user;
-  }
-
   /** Checks `code` against the user's secret (`state`: only a pending one, or any) as a counted attempt of the account, and runs `effect` in the same transaction. */
   function acceptCode(user: UserRecord, code: string, state: TotpState, effect: (now: number) => void): void {
     const now = clock();
@@ -72,7 +65,7 @@ export function createTotpRoutes(deps: AuthDeps): Route[] {
     method: 'POST',
     path: '/auth/totp/enroll',
     handler({ userId }) {
-      const user = currentUser(userId);
+      const user = currentUser(store, userId);
       const secret = createTotpSecret();
       if (!store.totp.savePending(user.id, secret, clock())) throw authErrors.AUTH_TOTP_ENROLLED();
       telemetry.event('auth.totp.enrolled', { userId: user.id });
@@ -87,7 +80,7 @@ export function createTotpRoutes(deps: AuthDeps): Route[] {
     path: '/auth/totp/confirm',
     body: totpCodeBody,
     handler({ userId, body }) {
-      const user = currentUser(userId);
+      const user = currentUser(store, userId);
       const credential = store.totp.credential(user.id);
       // Checked before the throttle, so only a code is ever counted as a failure.
       if (!credential) throw authErrors.AUTH_TOTP_NOT_ENROLLED();
@@ -104,7 +97,7 @@ export function createTotpRoutes(deps: AuthDeps): Route[] {
     path: '/auth/totp',
     body: totpCodeBody,
     handler({ userId, body }) {
-      const user = currentUser(userId);
+      const user = currentUser(store, userId);
       if (!store.totp.credential(user.id)) throw authErrors.AUTH_TOTP_NOT_ENROLLED();
       acceptCode(user, body.code, 'any', () => store.totp.remove(user.id));
       telemetry.event('auth.totp.removed', { userId: user.id });

@@ -3,7 +3,7 @@ import { backendsRequired, findProgram, tokenStateKey, redisKeys } from '@topola
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHttpUrl, sendHttpRequest, type InstanceView } from '../src/index.js';
 import { isAlive, waitFor } from './helpers.js';
-import { catalogInstanceIds, createEventLog, hopsOfResponse, signUp, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
+import { catalogInstanceIds, createEventLog, expectUnsampledRequestUnrecorded, hopsOfResponse, signUp, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
 
 /** The binary, or undefined (the suite is skipped) unless TOPOLAB_REQUIRE_BACKENDS=1, when a missing one fails. */
 function programFor(binary: string): string | undefined {
@@ -128,6 +128,8 @@ describe.skipIf(!nginx)('--discovery server --lb nginx: a real nginx routes by t
     // remote auth: the gateway asks auth itself (service to service), then hands the request to nginx.
     expect(hops.map((hop) => hop.instanceId.split('#')[0])).toEqual(['gateway', 'auth', 'nginx', 'profile']);
     expect(hops[2]).toMatchObject({ instanceId: 'nginx#1', attributes: { route: '/profile', service: 'profile' } });
+    // nginx passes the cleared sampled flag on (trace-flags 00) and logs no span of it.
+    await expectUnsampledRequestUnrecorded(real.topology, real.gateway, user.accessToken, '/profile/me', 4);
   });
 
   it('answers as the embedded lb does: internal routes and unknown paths are LB_ROUTE_NOT_FOUND', async () => {

@@ -5,6 +5,7 @@ import {
   answersOn,
   createGatewayClients,
   errorCode,
+  expectUnsampledRequestUnrecorded,
   hopsOfResponse,
   signUp,
   signUpWithProfile,
@@ -96,6 +97,7 @@ describe.each(combinations)('discovery $discovery · auth $auth, started in that
     const user = await signUpWithProfile(topology, gateways[0]!, `Matrix ${modes.discovery} ${modes.auth}`);
     await expectOwnProfileEverywhere(gateways, user);
     await expectPathsOf(topology, gateways, user, modes);
+    await expectUnsampledRequestUnrecorded(topology, gateways[0]!, user.accessToken, '/profile/me', expectedPath(modes, 1).length);
 
     const logout = await gateways[0]!.request({ method: 'POST', path: '/auth/logout', token: user.accessToken, body: { refreshToken: user.refreshToken } });
     expect(logout.status).toBe(204);

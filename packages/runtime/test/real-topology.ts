@@ -296,6 +296,26 @@ export function hopsOfResponse(topology: Topology, response: Pick<GatewayRespons
   return hopsOf(topology.traces.spansOf(response.traceId));
 }
 
+/**
+ * W3C Trace Context §3.2.2.5: a caller that clears the sampled flag gets its request served and
+ * no span recorded by any hop. Sends GET `path` with `traceparent: 00-<trace>-<span>-00`, then
+ * the same request sampled; once the sampled one's `hops` server hops all arrived (they left
+ * every instance after the unsampled ones), the unsampled trace must have none.
+ */
+export async function expectUnsampledRequestUnrecorded(topology: Topology, gateway: GatewayClient, token: string, path: string, hops: number): Promise<void> {
+  const traceId = randomBytes(16).toString('hex');
+  const unsampled = await sendHttpRequest({
+    url: `${gateway.baseUrl}${path}`,
+    headers: { authorization: `Bearer ${token}`, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-00` },
+    timeoutMs: 5000,
+  });
+  expect(unsampled.status, `GET ${path} unsampled`).toBe(200);
+  const sampled = await gateway.request({ method: 'GET', path, token });
+  expect(sampled.status, `GET ${path} sampled`).toBe(200);
+  await waitFor(() => hopsOfResponse(topology, sampled).length >= hops, 3000, `the ${hops} hops of the sampled request`);
+  expect(topology.traces.spansOf(traceId), 'spans of the unsampled trace').toEqual([]);
+}
+
 /** A domain event (`type: 'event'`) as an event log keeps it. */
 export interface RecordedDomainEvent {
   readonly instanceId: string;

@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { createGatewayClient } from '../client/gateway-client.js';
+import { createUnsampledTraceparent } from '../client/traceparent.js';
 import { isTopolabError } from '../errors/topolab-error.js';
 import { formatHttpUrl } from '../topology/addresses.js';
 import type { Topology } from '../topology/start-topology.js';
@@ -80,11 +81,13 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
     let gatewayLoadSeconds = 0;
     try {
       const onTopologyOf = (row: ThroughputRow): RowTopology => (row.backends ? onReal! : embedded);
+      // Unsampled (W3C trace-flags 00) on every row: no hop records a span of the load.
+      const traceparent = createUnsampledTraceparent();
       const targetOf = (row: ThroughputRow): Target => {
-        if (row.kind === 'direct') return { urls: profiles.map((p) => `${formatHttpUrl(p.host, p.port)}/profile/me`), headers: { 'x-user-id': session.userId } };
-        if (row.kind === 'nginx') return { urls: [`${nginx!.url}/profile/me`], headers: {} };
+        if (row.kind === 'direct') return { urls: profiles.map((p) => `${formatHttpUrl(p.host, p.port)}/profile/me`), headers: { 'x-user-id': session.userId, traceparent } };
+        if (row.kind === 'nginx') return { urls: [`${nginx!.url}/profile/me`], headers: { traceparent } };
         const on = onTopologyOf(row);
-        return { urls: [`${on.topology.gatewayUrl}/profile/me`], headers: { authorization: `Bearer ${on.session.accessToken}` } };
+        return { urls: [`${on.topology.gatewayUrl}/profile/me`], headers: { authorization: `Bearer ${on.session.accessToken}`, traceparent } };
       };
       // The profile instances serve every row: warm their JIT once before any row is timed.
       if (settings.warmupMs > 0) await runClosedLoop({ ...targetOf(rows[0]!), connections: settings.connections, durationMs: settings.warmupMs * 3, ...(options.signal ? { signal: options.signal } : {}) });

@@ -6,3 +6,12 @@ export function createTraceparent(): { header: string; traceId: string; spanId: 
   const spanId = createSpanId();
   return { header: formatTraceparent({ traceId, spanId }), traceId, spanId };
 }
+
+/**
+ * A `traceparent` of a new trace with the sampled flag cleared (trace-flags `00`): every hop
+ * passes the trace on and none records a span. The bench's load sends it, so what it measures
+ * is the topology serving requests, not the topology recording them.
+ */
+export function createUnsampledTraceparent(): string {
+  return formatTraceparent({ traceId: createTraceId(), spanId: createSpanId(), sampled: false });
+}

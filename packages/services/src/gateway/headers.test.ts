@@ -130,4 +130,16 @@ describe('gateway headers on the wire', () => {
     expect(server).toMatchObject({ traceId, parentSpanId: clientSpan });
     expect(client).toMatchObject({ traceId, parentSpanId: server?.spanId, spanId: sent?.parentSpanId, status: 200, attributes: { peer: 'profile#1' } });
   });
+
+  it('passes a cleared sampled flag on (trace-flags 00) and records no span of that request', async () => {
+    const { gw } = await setup();
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const answer = await send(gw.port, '/profile/me', { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-00` } });
+    expect(answer.status).toBe(200);
+    expect((answer.body as EchoRecord).headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`));
+    const sampled = await send(gw.port, '/profile/me');
+    expect(sampled.status).toBe(200);
+    await waitFor(() => gw.spans().length >= 2, 2000, 'the spans of the sampled request');
+    expect(gw.spans().filter((span) => span.traceId === traceId)).toEqual([]);
+  });
 });

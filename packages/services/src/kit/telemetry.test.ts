@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { ChildMessage } from '../contract/ipc.js';
-import { createTelemetry, type SpanInput } from './telemetry.js';
+import { createTelemetry, spanIn, type SpanInput } from './telemetry.js';
 
 const span = (name: string): SpanInput => ({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), kind: 'server', name, start: 0, durationMs: 1 });
 
@@ -36,5 +36,14 @@ describe('telemetry spans', () => {
     expect(batches()).toEqual([['a', 'b'], ['c']]);
     await delay(60);
     expect(batches()).toHaveLength(2);
+  });
+
+  it('drops the spans of an unsampled trace (W3C trace-flags 00), through spanIn as well', async () => {
+    const { telemetry, batches } = recordingTelemetry();
+    telemetry.span({ ...span('dropped'), sampled: false });
+    telemetry.span(spanIn({ traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), sampled: false }, { kind: 'client', name: 'dropped too', start: 0, durationMs: 1 }));
+    telemetry.span(spanIn({ traceId: 'c'.repeat(32), spanId: 'e'.repeat(16) }, { kind: 'client', name: 'kept', start: 0, durationMs: 1 }));
+    await nextTurn();
+    expect(batches()).toEqual([['kept']]);
   });
 });

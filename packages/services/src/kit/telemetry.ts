@@ -5,12 +5,15 @@ import { redactFields } from './redact.js';
 const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const maxBatch = 512;
 
-/** A span as a service records it; the kit fills in service, instance and address. */
-export type SpanInput = Omit<Span, 'service' | 'instanceId' | 'address'>;
+/**
+ * A span as a service records it; the kit fills in service, instance and address. `sampled:
+ * false` (a trace whose `traceparent` cleared the sampled flag) makes `span()` drop it.
+ */
+export type SpanInput = Omit<Span, 'service' | 'instanceId' | 'address'> & { readonly sampled?: false };
 
-/** A span of the trace context `trace` (its ids, and its parent when it has one) with the rest of `fields`. */
-export function spanIn(trace: { readonly traceId: string; readonly spanId: string; readonly parentSpanId?: string | undefined }, fields: Omit<SpanInput, 'traceId' | 'spanId' | 'parentSpanId'>): SpanInput {
-  return { traceId: trace.traceId, spanId: trace.spanId, ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}), ...fields };
+/** A span of the trace context `trace` (its ids, its parent when it has one, its sampling) with the rest of `fields`. */
+export function spanIn(trace: { readonly traceId: string; readonly spanId: string; readonly parentSpanId?: string | undefined; readonly sampled?: false | undefined }, fields: Omit<SpanInput, 'traceId' | 'spanId' | 'parentSpanId' | 'sampled'>): SpanInput {
+  return { traceId: trace.traceId, spanId: trace.spanId, ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}), ...(trace.sampled === false ? { sampled: false as const } : {}), ...fields };
 }
 
 /** Options of createTelemetry. */
@@ -37,7 +40,10 @@ export interface Telemetry {
   info(msg: string, fields?: Readonly<Record<string, unknown>>): void;
   warn(msg: string, fields?: Readonly<Record<string, unknown>>): void;
   error(msg: string, fields?: Readonly<Record<string, unknown>>): void;
-  /** Records a finished span; spans are batched and flushed once per event-loop turn, or after `spanBatchMs`. */
+  /**
+   * Records a finished span; spans are batched and flushed once per event-loop turn, or after
+   * `spanBatchMs`. A span of an unsampled trace (`sampled: false`) is dropped.
+   */
   span(span: SpanInput): void;
   /** Reports a change of the instance's own condition. */
   state(state: string, detail?: string): void;
@@ -84,7 +90,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     warn: (msg, fields) => log('warn', msg, fields),
     error: (msg, fields) => log('error', msg, fields),
     span(input) {
-      if (!channel.connected) return;
+      if (input.sampled === false || !channel.connected) return;
       // A literal of one fixed shape, not a spread: this runs twice per proxied request.
       pending.push({
         traceId: input.traceId,

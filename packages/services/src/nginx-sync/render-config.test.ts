@@ -37,7 +37,7 @@ describe('nginx.conf rendered from the catalog', () => {
     expect(text).not.toContain('upstream svc_mail');
     expect(text).toMatch(/location \/mail\/send\/ \{[^}]*client_max_body_size 10485760;[^}]*return 503 '\{"error":\{"code":"LB_NO_INSTANCE"/);
     expect(text).toContain("return 200 '3';");
-    expect(text).toContain('access_log syslog:server=127.0.0.1:5140,nohostname,tag=nginx topolab_span;');
+    expect(text).toContain('access_log syslog:server=127.0.0.1:5140,nohostname,tag=nginx topolab_span if=$topolab_sampled;');
   });
 
   it('keeps internal routes unreachable even under a public prefix, and leaves out a prefix nginx would read as syntax', () => {

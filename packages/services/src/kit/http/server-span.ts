@@ -15,12 +15,14 @@ export interface ServerSpan {
 
 /**
  * Starts the server span of a request and records it when the response closes (finished,
- * or the client went away), with the final status.
+ * or the client went away), with the final status; a request of an unsampled trace records none.
  */
 export function startServerSpan(req: IncomingMessage, res: ServerResponse, telemetry: Telemetry, clock: () => number = Date.now): ServerSpan {
   const started = performance.now();
   const start = clock();
   const span: ServerSpan = { trace: startServerTrace(req.headers.traceparent), name: req.method ?? 'GET', attributes: {} };
+  // The caller does not sample this trace: nothing will be recorded, so nothing waits for the close.
+  if (span.trace.sampled === false) return span;
   res.once('close', () => {
     const { trace } = span;
     telemetry.span(spanIn(trace, {

@@ -29,9 +29,12 @@ export function incarnationOf(instance: { readonly host: string; readonly port: 
   return `${instance.host}:${instance.port}@${instance.registeredAt ?? 0}`;
 }
 
+const noRecord = (): void => undefined;
+
 /**
  * Starts the clock of one attempt and answers the function that records its client span when it
  * ends: `target` and `peer` (the upstream) in its attributes, with `extra` and the failure if any.
+ * An attempt of an unsampled trace gets a function that records nothing.
  */
 export function startAttemptSpan(
   telemetry: Telemetry,
@@ -40,6 +43,7 @@ export function startAttemptSpan(
   extra: Readonly<Record<string, string>> = {},
 ): (status: number | undefined, failure?: string) => void {
   const { upstream, trace } = attempt;
+  if (trace.sampled === false) return noRecord;
   const started = performance.now();
   const start = clock();
   return (status, failure) =>

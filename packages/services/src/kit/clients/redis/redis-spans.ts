@@ -10,12 +10,12 @@ export type RedisTracer = <T>(command: string, trace: TraceContext | undefined, 
  * Creates the tracer of one Redis client. Redis records no spans itself, so each command's
  * client span says whom it reached (`peer: 'redis#1'`, `target`) and is marked `inferred`:
  * the hop list shows it as a hop of its own (`gateway#1 → redis#1 @127.0.11.1`), the way
- * tracing UIs infer an uninstrumented peer. Without a trace nothing is recorded.
+ * tracing UIs infer an uninstrumented peer. Without a trace, or of an unsampled one, nothing is recorded.
  */
 export function createRedisTracer(telemetry: Telemetry, target: RedisTarget): RedisTracer {
   const address = redisAddressOf(target.url);
   return async (command, parent, run) => {
-    if (!parent) return run();
+    if (!parent || parent.sampled === false) return run();
     const trace = startChildTrace(parent);
     const started = performance.now();
     const start = Date.now();

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-/** What `scripts/bundle-services.mjs` writes beside the bundles: which build of `dist/` they were made from. */
+/** What `scripts/bundle.mjs` writes beside the bundles: which build of `dist/` they were made from. */
 export interface BundleStamp {
   /** mtime (ms) of `packages/services/dist/.tsbuildinfo` when the bundles were made. */
   readonly buildInfoMtimeMs: number;

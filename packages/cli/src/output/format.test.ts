@@ -1,6 +1,6 @@
 import type { InstanceView } from '@topolab/runtime';
 import { describe, expect, it } from 'vitest';
-import { describeEvent, formatScale, instanceCells } from './format.js';
+import { describeEvent, formatScale, instanceCells, instanceCondition } from './format.js';
 
 describe('describeEvent', () => {
   it('describes mode switches, faults and scales in one line', () => {
@@ -29,5 +29,8 @@ describe('instanceCells', () => {
     const view = { id: 'profile#2', service: 'profile', host: '127.0.5.2', port: 1, pid: 9, state: 'ready', zombie: true, registered: false, requests: 0, errors: 0, lastHeartbeat: undefined } as InstanceView;
     expect(instanceCells(view, 0)[3]).toBe('zombie');
     expect(instanceCells({ ...view, zombie: false }, 0)[3]).toBe('ready (not in registry)');
+    expect(instanceCondition({ ...view, zombie: false })).toBe('unlisted');
+    expect(instanceCondition({ ...view, zombie: false, service: 'registry' })).toBe('ready');
+    expect(instanceCondition({ ...view, state: 'paused' })).toBe('paused');
   });
 });

@@ -15,16 +15,24 @@ export function formatAge(time: number | undefined, now: number): string {
   return seconds < 60 ? `${seconds.toFixed(1)} s ago` : `${Math.round(seconds / 60)} min ago`;
 }
 
-/** The cells of one instance row: INSTANCE, ADDRESS, PID, STATE, HEARTBEAT, REQUESTS, ERRORS. */
-export function instanceCells(instance: InstanceView, now: number): string[] {
+/**
+ * The state of an instance as a person reads it: its process state, or `zombie` (ready, its
+ * heartbeats paused on purpose), or `unlisted` (ready, yet not in the registry's catalog).
+ */
+export function instanceCondition(instance: InstanceView): InstanceView['state'] | 'zombie' | 'unlisted' {
   // Every instance but the registry itself holds a lease; a ready one missing from the catalog is a zombie or evicted.
   const unlisted = instance.service !== 'registry' && instance.registered === false && instance.state === 'ready';
-  const registered = instance.zombie && instance.state === 'ready' ? 'zombie' : unlisted ? 'ready (not in registry)' : instance.state;
+  return instance.zombie && instance.state === 'ready' ? 'zombie' : unlisted ? 'unlisted' : instance.state;
+}
+
+/** The cells of one instance row: INSTANCE, ADDRESS, PID, STATE, HEARTBEAT, REQUESTS, ERRORS. */
+export function instanceCells(instance: InstanceView, now: number): string[] {
+  const condition = instanceCondition(instance);
   return [
     instance.id,
     `${instance.host}:${instance.port}`,
     instance.pid === undefined ? '—' : String(instance.pid),
-    registered,
+    condition === 'unlisted' ? 'ready (not in registry)' : condition,
     formatAge(instance.lastHeartbeat, now),
     String(instance.requests),
     String(instance.errors),

@@ -1,6 +1,9 @@
+import { EventEmitter } from 'node:events';
+import type { ReactElement } from 'react';
+import { render as renderInk } from 'ink';
 import { render } from 'ink-testing-library';
-import { runtimeError, type InstanceView, type TopologyEvent, type TopologyEventListener, type TopologyModes } from '@topolab/runtime';
-import { describe, expect, it, vi } from 'vitest';
+import { runtimeError, type InstanceView, type Span, type TopologyEvent, type TopologyEventListener, type TopologyModes } from '@topolab/runtime';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { Dashboard } from './Dashboard.js';
 
 const now = Date.now();
@@ -68,14 +71,80 @@ function fakeTopology(instances: InstanceView[], refuse?: string) {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
+/** The instances of `topolab up` by default (15). */
+const defaultIds = ['registry#1', 'sms#1', 'auth#1', 'profile#1', 'profile#2', 'mail#1', 'chat#1', 'chat#2', 'graphql#1', 'bus#1', 'cache#1', 'lb#1', 'sidecar#1', 'gateway#1', 'dns#1'];
+
+/** Renders on a fake terminal of `columns` × `rows` (ink-testing-library's is 100 columns, no rows). */
+function renderOn(tree: ReactElement, columns: number, rows: number) {
+  const frames: string[] = [];
+  const stdout = Object.assign(new EventEmitter(), { columns, rows, write: (frame: string) => frames.push(frame) > 0 });
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: true,
+    data: null as string | null,
+    setEncoding() {},
+    setRawMode() {},
+    resume() {},
+    pause() {},
+    ref() {},
+    unref() {},
+    read() {
+      const { data } = stdin;
+      stdin.data = null;
+      return data;
+    },
+    write(data: string) {
+      stdin.data = data;
+      stdin.emit('readable');
+      stdin.emit('data', data);
+    },
+  });
+  const instance = renderInk(tree, { stdout: stdout as never, stdin: stdin as never, debug: true, exitOnCtrlC: false, patchConsole: false });
+  onTestFinished(() => instance.unmount());
+  // eslint-disable-next-line no-control-regex
+  const lastFrame = () => (frames.at(-1) ?? '').replace(/\u001B\[[0-9;]*m/g, '');
+  return { lastFrame, stdin };
+}
+
+/** One attempt of the gateway: at `peer`, answered in `ms`, or failed. */
+interface Attempt {
+  readonly peer: string;
+  readonly ms: number;
+  readonly failure?: string;
+}
+
+/** The spans of one request through gateway#1 (auth asked first), in the order the instances send them. */
+function requestSpans(traceId: string, name: string, start: number, attempts: readonly Attempt[], status = 200): Span[] {
+  const base = { traceId, service: 'gateway', instanceId: 'gateway#1', address: '127.0.0.1:8080' };
+  const spans: Span[] = [
+    { ...base, spanId: `${traceId}-auth`, parentSpanId: `${traceId}-root`, kind: 'client', name: 'auth: POST /auth/introspect', start, durationMs: 1.2, status: 200, attributes: { peer: 'auth#1' } },
+  ];
+  let at = start + 2;
+  attempts.forEach((attempt, i) => {
+    const spanId = `${traceId}-attempt-${i}`;
+    const service = attempt.peer.split('#')[0]!;
+    spans.push({ ...base, spanId, parentSpanId: `${traceId}-root`, kind: 'client', name: `${service}: ${name}`, start: at, durationMs: attempt.ms, ...(attempt.failure ? { attributes: { peer: attempt.peer, failure: attempt.failure } } : { status, attributes: { peer: attempt.peer } }) });
+    if (!attempt.failure) spans.unshift({ ...base, service, instanceId: attempt.peer, spanId: `${spanId}-server`, parentSpanId: spanId, kind: 'server', name, start: at + 0.5, durationMs: attempt.ms - 1, status });
+    at += attempt.ms;
+  });
+  const root: Span = { ...base, spanId: `${traceId}-root`, kind: 'server', name, start, durationMs: at - start + 1, status, attributes: { discovery: 'client', auth: 'remote', authResult: 'active', retries: attempts.length - 1 } };
+  return [...spans, root];
+}
+
+const spansEvent = (spans: Span[]): TopologyEvent => ({ type: 'spans', time: now, instanceId: 'gateway#1', service: 'gateway', spans });
+
 describe('Dashboard', () => {
-  it('shows every instance with address, pid, state, heartbeat, requests and errors', () => {
-    const { topology } = fakeTopology([instance('profile#1'), instance('profile#2', { state: 'crashed', pid: undefined, errors: 3 })]);
+  it('groups the instances by service and details the selected one: address, pid, state, requests, errors, heartbeat', async () => {
+    const { topology } = fakeTopology([instance('profile#1'), instance('auth#1'), instance('profile#2', { state: 'crashed', pid: undefined, errors: 3 })]);
     const view = render(<Dashboard topology={topology} initialEvents={[]} onQuit={() => undefined} />);
-    const frame = view.lastFrame() ?? '';
-    expect(frame).toContain('http://127.0.0.1:8080');
-    expect(frame).toMatch(/profile#1\s+127\.0\.5\.1:40001\s+1001\s+ready\s+0\.\d s ago\s+7\s+0/);
-    expect(frame).toMatch(/profile#2\s+127\.0\.5\.2:40002\s+—\s+crashed/);
+    const frame = () => view.lastFrame() ?? '';
+    expect(frame()).toContain('http://127.0.0.1:8080');
+    expect(frame()).toMatch(/profile +›#1 ready +#2 crashed/);
+    expect(frame()).toMatch(/auth +#1 ready/);
+    expect(frame()).toMatch(/› profile#1 +127\.0\.5\.1:40001 +pid 1001 +ready +7 req +0 err +heartbeat 0\.\d s ago/);
+    await tick();
+    view.stdin.write('\u001B[B');
+    await vi.waitFor(() => expect(frame()).toMatch(/› profile#2 +127\.0\.5\.2:40002 +pid — +crashed +7 req +3 err/));
+    expect(frame()).toMatch(/profile +#1 ready +›#2 crashed/);
     view.unmount();
   });
 
@@ -184,5 +253,45 @@ describe('Dashboard', () => {
     expect(frame()).toContain('modes: discovery server · auth global');
     expect(frame()).toContain('kill profile#2 · SIGKILL: pid 1002 is gone');
     view.unmount();
+  });
+
+  it('fits 80×24 with the default topology, a busy request log and events, and shows the timed-out attempt and its retry', async () => {
+    const { topology, emit } = fakeTopology(defaultIds.map((id) => instance(id, { host: `127.0.${id.length}.1` })));
+    const view = renderOn(<Dashboard topology={topology} initialEvents={[]} onQuit={() => undefined} />, 80, 24);
+    for (let i = 0; i < 8; i++) emit({ type: 'instance.state', time: now, instanceId: `chat#${i}`, service: 'chat', state: 'ready', previous: 'starting', pid: 4000 + i });
+    for (let i = 0; i < 6; i++) emit(spansEvent(requestSpans(`t${i}`, i % 2 ? 'POST /mail/send' : 'GET /mail/mailboxes/inbox', now + i * 10, [{ peer: 'mail#1', ms: 8 }], i % 2 ? 201 : 200)));
+    emit(spansEvent(requestSpans('paused', 'GET /profile/me', now + 100, [{ peer: 'profile#1', ms: 5001.9, failure: 'timeout' }, { peer: 'profile#2', ms: 4.1 }])));
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('✖ profile#1'));
+    const frame = view.lastFrame();
+    const lines = frame.replace(/\n$/, '').split('\n');
+    expect(lines.length).toBeLessThanOrEqual(23);
+    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(80);
+    for (const part of ['topolab · discovery client', 'profile   #1 ready  #2 ready', 'Requests  7 through the gateway', 'Events', 'Latest SMS', 'q quit']) expect(frame).toContain(part);
+    expect(frame).toMatch(/› \d\d:\d\d:\d\d GET {4}\/profile\/me +200 +5\.0 s {2}✖ timeout profile#1 · ↻ 1/);
+    expect(frame).toContain('  ├─ ✖ profile#1  GET /profile/me  timeout  5.0 s');
+    expect(frame).toContain('  └─ ↻ profile#2  GET /profile/me 200  4.1 ms  retry');
+    expect(frame).toContain('chat#7');
+  });
+
+  it('moves to an older request with ← and back to following the newest with →', async () => {
+    const { topology, emit } = fakeTopology([instance('profile#1')]);
+    const view = renderOn(<Dashboard topology={topology} initialEvents={[]} onQuit={() => undefined} />, 80, 24);
+    emit(spansEvent(requestSpans('old', 'GET /profile/me', now, [{ peer: 'profile#1', ms: 3 }])));
+    emit(spansEvent(requestSpans('new', 'POST /mail/send', now + 10, [{ peer: 'mail#1', ms: 9 }], 201)));
+    const tree = () => view.lastFrame().split('\n').find((line) => line.startsWith('  └─ '));
+    await vi.waitFor(() => expect(tree()).toContain('mail#1  POST /mail/send 201'));
+    view.stdin.write('\u001B[D');
+    await vi.waitFor(() => expect(tree()).toContain('profile#1  GET /profile/me 200'));
+    expect(view.lastFrame()).toMatch(/› \d\d:\d\d:\d\d GET/);
+    // A newer request does not move a selection made by hand.
+    emit(spansEvent(requestSpans('newest', 'GET /chat/rooms', now + 20, [{ peer: 'chat#1', ms: 2 }])));
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('/chat/rooms'));
+    expect(tree()).toContain('profile#1');
+    view.stdin.write('\u001B[C');
+    await vi.waitFor(() => expect(tree()).toContain('mail#1'));
+    view.stdin.write('\u001B[C');
+    await vi.waitFor(() => expect(tree()).toContain('chat#1'));
+    emit(spansEvent(requestSpans('latest', 'GET /auth/me', now + 30, [{ peer: 'auth#1', ms: 2 }])));
+    await vi.waitFor(() => expect(tree()).toContain('auth#1  GET /auth/me'));
   });
 });

@@ -13,19 +13,23 @@ export interface HeaderProps {
   readonly timings: Timings;
   /** The gateways' rate limiter and blacklist. */
   readonly limits: LimitSettings;
+  /** Draw the second line (limits and timings; they do not change while it runs). @default true */
+  readonly detail?: boolean;
 }
 
-/** The first lines of the dashboard: where to send requests, the modes, the timings. */
-export function Header({ gatewayUrls, modes, readyMs, timings, limits }: HeaderProps) {
+/** The first lines of the dashboard: the modes, where to send requests, then the limits and timings; each cut at the terminal's width. */
+export function Header({ gatewayUrls, modes, readyMs, timings, limits, detail = true }: HeaderProps) {
   return (
     <>
-      <Text>
-        <Text bold color="green">topolab</Text> · gateway <Text bold>{gatewayUrls.join(', ') || '—'}</Text> · ready in {Math.round(readyMs)} ms · heartbeat{' '}
-        {timings.heartbeatMs} ms, eviction after {timings.missedHeartbeats} missed
+      <Text wrap="truncate">
+        <Text bold color="green">topolab</Text> · discovery <Text bold color="cyan">{modes.discovery}</Text> · auth <Text bold color="cyan">{modes.auth}</Text> · gateway{' '}
+        <Text bold>{gatewayUrls.join(', ') || '—'}</Text> · ready in {Math.round(readyMs)} ms
       </Text>
-      <Text>
-        discovery <Text bold color="cyan">{modes.discovery}</Text> · auth <Text bold color="cyan">{modes.auth}</Text> · {formatLimits(limits)}
-      </Text>
+      {detail ? (
+        <Text wrap="truncate" dimColor>
+          {formatLimits(limits)} · heartbeat {timings.heartbeatMs} ms, eviction after {timings.missedHeartbeats} missed
+        </Text>
+      ) : null}
     </>
   );
 }

@@ -1,8 +1,8 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { Box, Static, Text } from 'ink';
-import type { Line, Tone } from '../reporters/narration.js';
 import { formatDuration, shortModes } from '../reporters/narration.js';
 import type { RunStore } from '../reporters/run-store.js';
+import { LineText } from './LineText.js';
 
 /** Props of RunView. */
 export interface RunViewProps {
@@ -13,20 +13,6 @@ export interface RunViewProps {
 }
 
 const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-
-/** One line of narration in colour. */
-function NarrationLine({ line }: { readonly line: Line }) {
-  const style = (tone: Tone) => ({
-    ...(tone === 'pass' ? { color: 'green' } : tone === 'fail' ? { color: 'red' } : tone === 'skip' ? { color: 'yellow' } : {}),
-    ...(tone === 'dim' ? { dimColor: true } : {}),
-    ...(tone === 'head' || tone === 'code' ? { bold: true } : {}),
-  });
-  return (
-    <Text>
-      {line.length === 0 ? ' ' : line.map((segment, i) => <Text key={i} {...style(segment.tone)}>{segment.text}</Text>)}
-    </Text>
-  );
-}
 
 /** The pretty reporter's view: finished narration written once above, the running steps live below with a spinner and their elapsed time. */
 export function RunView({ store, tickMs = 120 }: RunViewProps) {
@@ -40,7 +26,7 @@ export function RunView({ store, tickMs = 120 }: RunViewProps) {
   const now = Date.now();
   return (
     <>
-      <Static items={[...state.lines]}>{(item) => <NarrationLine key={item.key} line={item.line} />}</Static>
+      <Static items={[...state.lines]}>{(item) => <LineText key={item.key} line={item.line} />}</Static>
       {state.running.length > 0 && (
         <Box flexDirection="column">
           {state.running.map((run) => (

@@ -8,7 +8,10 @@ import type { Selection } from './use-selection.js';
 export interface DashboardKeysOptions {
   readonly topology: Pick<Topology, 'fault' | 'scale' | 'setModes'>;
   readonly instances: readonly InstanceView[];
+  /** The selected instance, for the fault and scale keys. */
   readonly selection: Selection;
+  /** The selected request (newest first): the one whose hop tree is drawn. */
+  readonly requestSelection: Selection;
   readonly modes: ModesState;
   readonly actions: Actions;
   readonly onQuit: () => void;
@@ -17,6 +20,7 @@ export interface DashboardKeysOptions {
 /** The keys of the dashboard, as the footer lists them. */
 export const dashboardKeys: readonly (readonly [key: string, meaning: string])[] = [
   ['↑↓', 'select'],
+  ['←→', 'request'],
   ['k', 'kill'],
   ['s', 'stop'],
   ['p', 'pause/resume'],
@@ -29,15 +33,18 @@ export const dashboardKeys: readonly (readonly [key: string, meaning: string])[]
 ];
 
 /**
- * ↑/↓ select an instance; k kill, s stop, p pause or resume, r restart, z zombie on or off,
+ * ↑/↓ select an instance; ← an older request, → a newer one (back at the newest, the newest
+ * is followed again as requests come); k kill, s stop, p pause or resume, r restart, z zombie on or off,
  * +/- scale its service, d and a cycle the discovery and auth modes, q or Ctrl-C quit.
  */
 export function useDashboardKeys(options: DashboardKeysOptions): void {
-  const { topology, instances, selection, modes, actions } = options;
+  const { topology, instances, selection, requestSelection, modes, actions } = options;
   useInput((input, key) => {
     if (input === 'q' || (key.ctrl && input === 'c')) return options.onQuit();
     if (key.upArrow) return selection.up();
     if (key.downArrow) return selection.down();
+    if (key.leftArrow) return requestSelection.down();
+    if (key.rightArrow) return newerRequest(requestSelection);
     if (input === 'd') {
       const discovery = modes.nextDiscovery();
       return actions.run(`discovery ${discovery}`, () => topology.setModes({ discovery }));
@@ -56,6 +63,12 @@ export function useDashboardKeys(options: DashboardKeysOptions): void {
     const running = instances.filter((instance) => instance.service === selected.service && isLiveState(instance.state)).length;
     actions.run(`scale ${selected.service} ${running + step}`, () => topology.scale(selected.service, running + step));
   });
+}
+
+// Back at the newest request, the selection follows the newest again instead of staying on this one.
+function newerRequest(requests: Selection): void {
+  requests.up();
+  if (requests.isFirst()) requests.reset();
 }
 
 function faultOfKey(input: string, selected: InstanceView) {

@@ -10,6 +10,10 @@ export interface Selection {
   up(): void;
   /** ↓: the row below (stays on the last). */
   down(): void;
+  /** Whether the first row is selected now. */
+  isFirst(): boolean;
+  /** Forgets the choice: the first row is selected again, whichever it is as rows come. */
+  reset(): void;
 }
 
 const indexIn = (ids: readonly string[], id: string | undefined) => Math.max(0, id === undefined ? 0 : ids.indexOf(id));
@@ -34,5 +38,10 @@ export function useSelection(ids: readonly string[]): Selection {
     current: () => idsNow.current[indexIn(idsNow.current, chosenNow.current)],
     up: () => move(-1),
     down: () => move(1),
+    isFirst: () => indexIn(idsNow.current, chosenNow.current) === 0,
+    reset: () => {
+      chosenNow.current = undefined;
+      setChosen(undefined);
+    },
   };
 }

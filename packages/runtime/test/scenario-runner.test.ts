@@ -132,6 +132,34 @@ describe('runScenarios on fixture topologies', () => {
     expect(parallel.events.filter((event) => event.type === 'scenario.start')).toHaveLength(2);
   });
 
+  it('hands the topology a passing run left unchanged to the next run of its shape; a change, a failure or a fresh scenario ends it', async () => {
+    const named = (name: string, extra: Partial<Parameters<typeof defineScenario>[0]> = {}) =>
+      defineScenario({ name, summary: 'Pings the gateway.', run: (ctx) => ctx.step('ping', async () => ctx.expect(await ctx.gateway.get('/ping')).toHaveStatus(200)), ...extra });
+    const kills = named('kills', { run: (ctx) => ctx.step('kill the gateway', () => ctx.topology.kill('gateway#1')) });
+    const ownTopology = named('own-topology', { topology: { fresh: true } });
+    const otherShape = named('other-shape', { topology: { replicas: { gateway: 2 } } });
+    const { result, events, pids, tmpDir } = await runFixture([named('first'), named('second'), kills, named('after-kill'), otherShape, ownTopology, named('after-own'), failsAtSecondStep, named('after-failure')]);
+    expect(result.scenarios.map((run) => [run.name, run.status, run.reusedTopology ?? false])).toEqual([
+      ['first', 'passed', false],
+      ['second', 'passed', true],
+      // Reused, but the kill changed it: stopped afterwards.
+      ['kills', 'passed', true],
+      ['after-kill', 'passed', false],
+      // Another shape runs after every run of the first shape (runs are grouped by shape); results stay in plan order.
+      ['other-shape', 'passed', false],
+      ['own-topology', 'passed', false],
+      ['after-own', 'passed', true],
+      ['fails-at-second-step', 'failed', true],
+      ['after-failure', 'passed', false],
+    ]);
+    const readies = events.flatMap((event) => (event.type === 'scenario.ready' ? [[event.name, event.reused ?? false]] : []));
+    expect(readies.map(([name]) => name)).toEqual(['first', 'second', 'kills', 'after-kill', 'own-topology', 'after-own', 'fails-at-second-step', 'after-failure', 'other-shape']);
+    // Four topologies of the first shape (first, after-kill, own-topology, after-failure) and one of the other: 5 + 5 + 5 + 5 + 6 instances.
+    expect(pids.size).toBe(26);
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    expect(readdirSync(tmpDir)).toEqual([]);
+  });
+
   it('reports a topology that fails to start as a failed scenario, and a throw outside steps', async () => {
     const tmpDir = makeTempDir('runner');
     const result = await runScenarios({

@@ -19,6 +19,7 @@ interface RunOptions extends BackendFlags {
   output?: string[];
   bail?: boolean;
   keepData?: boolean;
+  isolate?: boolean;
   parallel: number;
 }
 
@@ -40,6 +41,7 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
     .addOption(new Option('--output <file>', 'file for the json or junit reporter (repeatable, one per file reporter, in order)').argParser(collect))
     .option('--bail', 'stop after the first failing scenario (the rest are reported as skipped)')
     .option('--keep-data', "keep each run's temporary data directory (databases and logs) and print where it is")
+    .option('--isolate', 'every run on a topology of its own (by default a run may take over one an earlier run of the same shape and modes passed and left unchanged)')
     .addOption(new Option('--parallel <n>', 'scenario runs at once, each with its own topology').argParser(parsePositiveInteger).default(defaultParallel(), '2 on a machine with 2 cores or more, else 1'))
     .addHelpText(
       'after',
@@ -53,7 +55,12 @@ Examples:
   $ topolab run --matrix --cache redis --bus redis --lb nginx   the matrix on a real Redis and nginx
   $ topolab run --matrix --discovery server --lb nginx           every auth mode through nginx
   $ topolab run token-revocation --reporter json > run.json
+  $ topolab run --isolate                        no topology shared between runs
 
+Runs of one shape (modes, replicas, limits, backends) run one after another, and a run takes
+over the topology the previous one passed and left unchanged (same instances and pids, all
+ready, same modes): most of a run is a topology starting. A scenario with topology.fresh, a
+run after a failure, and --keep-data or --isolate get a topology of their own.
 A scenario that does not fit the modes asked for is skipped. Exit code 0 when every scenario
 passed (or was skipped), 1 when one failed, 2 on a usage error or an unknown scenario.`,
     )
@@ -88,6 +95,7 @@ async function runCommand(selectors: readonly string[], options: RunOptions, ctx
       topologyDefaults: { tls: options.tls },
       bail: Boolean(options.bail),
       keepData: Boolean(options.keepData),
+      isolate: Boolean(options.isolate),
       parallel: options.parallel,
       signal: interrupt.signal,
       onEvent: (event) => {

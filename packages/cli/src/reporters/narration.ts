@@ -110,6 +110,11 @@ export function stepLines(step: StepResult): Line[] {
   return lines;
 }
 
+/** `  topology ready in 2.4 s`, or that the run took over the topology an earlier run of its shape left unchanged. */
+export function topologyReadyLines(event: { readonly readyMs: number; readonly reused?: true }): Line[] {
+  return [[{ text: event.reused ? '  topology reused (an earlier run of the same shape and modes left it unchanged)' : `  topology ready in ${formatDuration(event.readyMs)}`, tone: 'dim' }]];
+}
+
 /** `▶ registration-2fa  discovery client · auth remote` and the summary. */
 export function scenarioHeaderLines(name: string, summary: string, modes: TopologyModes): Line[] {
   return [[seg('▶ ', 'head'), seg(name, 'head'), seg(`  ${formatModes(modes)}`, 'dim')], [seg(`  ${summary}`, 'dim')]];

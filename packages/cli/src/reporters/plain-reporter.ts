@@ -1,6 +1,6 @@
 import type { RunEvent, RunResult, TopologyModes } from '@topolab/runtime';
 import { createColors } from '../output/colors.js';
-import { formatDuration, scenarioEndLines, scenarioHeaderLines, shortModes, stepLines, type Line } from './narration.js';
+import { formatDuration, scenarioEndLines, scenarioHeaderLines, shortModes, stepLines, topologyReadyLines, type Line } from './narration.js';
 import { renderLine } from './render-line.js';
 import type { Reporter } from './reporter.js';
 import { figureLines, totalLines } from './summary.js';
@@ -38,7 +38,7 @@ export function createPlainReporter(stream: NodeJS.WriteStream): Reporter {
           out(runKey(event.name, event.modes), scenarioHeaderLines(event.name, event.summary, event.modes));
           return;
         case 'scenario.ready':
-          out(runKey(event.name, event.modes), [[{ text: `  topology ready in ${formatDuration(event.readyMs)}`, tone: 'dim' }]]);
+          out(runKey(event.name, event.modes), topologyReadyLines(event));
           return;
         case 'step.end':
           out(runKey(event.scenario, event.modes), stepLines(event));

@@ -1,5 +1,5 @@
 import type { RunEvent, RunResult, TopologyModes } from '@topolab/runtime';
-import { formatDuration, scenarioEndLines, scenarioHeaderLines, shortModes, stepLines, type Line } from './narration.js';
+import { formatDuration, scenarioEndLines, scenarioHeaderLines, shortModes, stepLines, topologyReadyLines, type Line } from './narration.js';
 import { figureLines, totalLines } from './summary.js';
 
 /** A scenario run in progress, for the live part of the pretty reporter. */
@@ -73,7 +73,7 @@ export function createRunStore(now: () => number = Date.now): RunStore {
           return;
         case 'scenario.ready':
           update(event.name, event.modes, (run) => ({ ...run, ready: true }));
-          out(keyOf(event.name, event.modes), [[{ text: `  topology ready in ${formatDuration(event.readyMs)}`, tone: 'dim' }]]);
+          out(keyOf(event.name, event.modes), topologyReadyLines(event));
           return;
         case 'step.start':
           update(event.scenario, event.modes, (run) => ({ ...run, step: { title: event.title, startedAt: now() } }));

@@ -23,6 +23,14 @@ export interface ScenarioTopology {
   readonly backends?: Partial<TopologyBackends>;
   /** HTTPS at the gateways with the topology's CA (and 308 on plain HTTP). @default the run's: on, unless `topolab run --no-tls` */
   readonly tls?: boolean;
+  /**
+   * Run on a topology of its own, and hand it on to no other run: for a story that leaves state
+   * a later one would see (a trained spam filter, a locked account). Otherwise a topology of the
+   * same shape and modes that an earlier run passed on and left unchanged (same instances and
+   * pids, all ready, same modes) may be reused, so the story must not count on empty
+   * databases: its users, mail and messages are its own. @default false
+   */
+  readonly fresh?: boolean;
 }
 
 /** The mode combinations a scenario fits; a missing list means every mode of that axis. */

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TopologyModes } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
@@ -10,6 +7,7 @@ import { createScenarioContext, type ScenarioSession } from './context.js';
 import { describeError } from './describe-error.js';
 import type { Scenario } from './dsl.js';
 import type { RunEventListener, ScenarioErrorInfo, ScenarioRunResult } from './run-types.js';
+import { createTopologyPool, type LentTopology, type TopologyPool } from './topology-pool.js';
 
 /** The default time a scenario's `run` may take. */
 export const defaultScenarioTimeoutMs = 60_000;
@@ -29,6 +27,25 @@ export interface RunOneOptions {
   readonly topologyDefaults?: Partial<Omit<TopologyOptions, 'dataDir' | 'onEvent'>>;
   /** Stops the run from outside (Ctrl-C): the scenario fails as stopped. */
   readonly signal?: AbortSignal;
+  /** Where the topology comes from and goes back to (runScenarios shares one between runs). @default a fresh topology, stopped after the run */
+  readonly pool?: TopologyPool;
+}
+
+/**
+ * The topology options of a run of `scenario` in `modes`, and the key of that shape: runs of
+ * the same key may share a topology.
+ */
+export function topologyShapeOf(scenario: Scenario, modes: TopologyModes, defaults: RunOneOptions['topologyDefaults'] = {}): { key: string; options: (dataDir: string) => TopologyOptions } {
+  const { topology: shape } = scenario;
+  const own = {
+    modes,
+    ...(shape?.replicas ? { replicas: shape.replicas } : {}),
+    ...(shape?.timings ? { timings: shape.timings } : {}),
+    ...(shape?.tls === undefined ? {} : { tls: shape.tls }),
+    limits: shape?.limits ?? limitsOff,
+  };
+  const key = JSON.stringify({ ...own, tls: own.tls ?? defaults.tls ?? true, backends: defaults.backends ?? {} });
+  return { key, options: (dataDir) => ({ tls: true, ...defaults, dataDir, gatewayPort: 0, ...own }) };
 }
 
 type Outcome = { readonly kind: 'done' } | { readonly kind: 'threw'; readonly error: unknown } | { readonly kind: 'timeout' } | { readonly kind: 'interrupted' };
@@ -59,34 +76,29 @@ async function settle(run: () => Promise<void>, timeoutMs: number, signal: Abort
 }
 
 /**
- * Runs one scenario in one mode combination: a fresh temp data dir, a fresh topology, the
- * scenario with its timeout, then (always) the topology stopped and the data dir removed
- * unless `keepData`. Never throws: every failure ends up in the result.
+ * Runs one scenario in one mode combination: a topology of its shape from the pool (a fresh
+ * one in a fresh temp data dir by default), the scenario with its timeout, then (always) the
+ * topology handed back: kept for the next run of that shape only when this one passed and left
+ * it unchanged, else stopped and its data dir removed unless `keepData`. Never throws: every
+ * failure ends up in the result.
  */
 export async function runOneScenario(options: RunOneOptions): Promise<ScenarioRunResult> {
   const { scenario, modes, emit } = options;
   const started = performance.now();
   emit({ type: 'scenario.start', name: scenario.name, summary: scenario.summary, modes });
-  const dataDir = mkdtempSync(join(options.tmpDir ?? tmpdir(), `topolab-${scenario.name}-`));
   const controller = new AbortController();
+  const pool = options.pool ?? createTopologyPool({ startTopology: options.startTopology, maxIdle: 0, ...(options.tmpDir === undefined ? {} : { tmpDir: options.tmpDir }) });
+  let lent: LentTopology | undefined;
   let topology: Topology | undefined;
   let session: ScenarioSession | undefined;
   let error: ScenarioErrorInfo | undefined;
   const redact = (text: string) => session?.redact(text) ?? text;
   try {
-    const { topology: shape } = scenario;
-    topology = await options.startTopology({
-      tls: true,
-      ...options.topologyDefaults,
-      dataDir,
-      gatewayPort: 0,
-      modes,
-      ...(shape?.replicas ? { replicas: shape.replicas } : {}),
-      ...(shape?.timings ? { timings: shape.timings } : {}),
-      ...(shape?.tls === undefined ? {} : { tls: shape.tls }),
-      limits: shape?.limits ?? limitsOff,
-    });
-    emit({ type: 'scenario.ready', name: scenario.name, modes, readyMs: topology.readyMs, dataDir });
+    const shape = topologyShapeOf(scenario, modes, options.topologyDefaults);
+    lent = await pool.acquire(shape.key, shape.options, scenario.name, scenario.topology?.fresh === true);
+    topology = lent.topology;
+    const dataDir = lent.dataDir;
+    emit({ type: 'scenario.ready', name: scenario.name, modes, readyMs: lent.reused ? 0 : topology.readyMs, dataDir, ...(lent.reused ? { reused: true } : {}) });
     session = createScenarioContext({ topology, signal: controller.signal, onEvent: (event) => emit({ ...event, scenario: scenario.name, modes }) });
     const context = session.context;
     const timeoutMs = scenario.timeoutMs ?? defaultScenarioTimeoutMs;
@@ -108,11 +120,11 @@ export async function runOneScenario(options: RunOneOptions): Promise<ScenarioRu
   } finally {
     session?.close();
     try {
-      await topology?.stop();
+      // A run that failed or was stopped, or a scenario that asks for a fresh topology, hands on nothing.
+      if (lent) await pool.release(lent, error === undefined && !controller.signal.aborted && !options.signal?.aborted && scenario.topology?.fresh !== true, options.keepData === true);
     } catch (stopError) {
       error ??= describeError(stopError, redact);
     }
-    if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
   }
   const recorder = session?.recorder;
   const result: ScenarioRunResult = {
@@ -122,12 +134,12 @@ export async function runOneScenario(options: RunOneOptions): Promise<ScenarioRu
     status: error === undefined ? 'passed' : 'failed',
     ok: error === undefined,
     durationMs: performance.now() - started,
-    ...(topology ? { readyMs: topology.readyMs } : {}),
+    ...(topology && lent ? (lent.reused ? { readyMs: 0, reusedTopology: true } : { readyMs: topology.readyMs }) : {}),
     steps: [...(recorder?.steps ?? [])],
     figures: [...(recorder?.figures ?? [])],
     notes: [...(recorder?.notes ?? [])],
     ...(error === undefined ? {} : { error }),
-    ...(options.keepData ? { dataDir } : {}),
+    ...(options.keepData && lent ? { dataDir: lent.dataDir } : {}),
   };
   emit({ type: 'scenario.end', ...result });
   return result;

@@ -55,8 +55,10 @@ export interface ScenarioRunResult {
   readonly ok: boolean;
   /** Start-up, run and stop. */
   readonly durationMs: number;
-  /** Time the topology took to be ready. */
+  /** Time the topology took to be ready (0 when it was reused). */
   readonly readyMs?: number;
+  /** The run got a topology an earlier run of the same shape and modes had left unchanged. */
+  readonly reusedTopology?: true;
   readonly steps: readonly StepResult[];
   readonly figures: readonly Figure[];
   /** Notes made outside any step. */
@@ -98,7 +100,7 @@ export type ScenarioActivityEvent =
 export type RunEvent =
   | { readonly type: 'run.start'; readonly total: number; readonly parallel: number }
   | { readonly type: 'scenario.start'; readonly name: string; readonly summary: string; readonly modes: TopologyModes }
-  | { readonly type: 'scenario.ready'; readonly name: string; readonly modes: TopologyModes; readonly readyMs: number; readonly dataDir: string }
+  | { readonly type: 'scenario.ready'; readonly name: string; readonly modes: TopologyModes; readonly readyMs: number; readonly dataDir: string; readonly reused?: true }
   | ScenarioActivityEvent
   | ({ readonly type: 'scenario.end' } & ScenarioRunResult)
   | { readonly type: 'run.end'; readonly passed: number; readonly failed: number; readonly skipped: number; readonly durationMs: number };

@@ -7,9 +7,10 @@ import type { Topology } from '../topology/topology.js';
 import { defaultModes, validateModes } from '../topology/topology-modes.js';
 import type { TopologyOptions } from '../topology/topology-options.js';
 import type { Scenario } from './dsl.js';
-import { runOneScenario, skippedResult } from './run-scenario.js';
+import { runOneScenario, skippedResult, topologyShapeOf } from './run-scenario.js';
 import type { RunEvent, RunEventListener, RunResult, ScenarioRunResult } from './run-types.js';
 import { fitsModes, matrixModesOf } from './scenario-modes.js';
+import { createTopologyPool } from './topology-pool.js';
 
 /** Options of runScenarios. */
 export interface RunScenariosOptions {
@@ -31,6 +32,8 @@ export interface RunScenariosOptions {
   readonly keepData?: boolean;
   /** Runs at once, each with its own topology. @default 1 */
   readonly parallel?: number;
+  /** Every run on a topology of its own: none is handed from one run to the next. @default false */
+  readonly isolate?: boolean;
   /** Receives every event, in order, for live reporters. */
   readonly onEvent?: RunEventListener;
   /** Aborting it fails the running scenarios as stopped and skips the rest (Ctrl-C). */
@@ -78,8 +81,10 @@ export function planRuns(scenarios: readonly Scenario[], modes: RunScenariosOpti
 }
 
 /**
- * Runs scenarios, each scenario × modes combination on a fresh topology in a fresh temp data
- * dir, at most `parallel` at once. Emits run.start, then per run scenario.start, scenario.ready,
+ * Runs scenarios, each scenario × modes combination on a topology of its shape, at most
+ * `parallel` at once: a fresh one in a fresh temp data dir, or one an earlier run of the same
+ * shape passed and left unchanged (see TopologyPool; a scenario with `topology.fresh` always
+ * gets a new one). Emits run.start, then per run scenario.start, scenario.ready,
  * step.start/step.end/measure, scenario.end (skipped runs emit only scenario.end), then run.end.
  * Resolves with every result; a failing scenario does not reject.
  */
@@ -100,6 +105,13 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
   };
   emit({ type: 'run.start', total: plan.length, parallel });
   const results: ScenarioRunResult[] = new Array(plan.length);
+  const pool = createTopologyPool({
+    startTopology: options.startTopology ?? startRealTopology,
+    // One idle topology per worker at most; kept data dirs are the runs' own, never shared.
+    maxIdle: options.keepData || options.isolate ? 0 : parallel,
+    ...(options.tmpDir === undefined ? {} : { tmpDir: options.tmpDir }),
+  });
+  const shapeKeyOf = (run: PlannedRun) => topologyShapeOf(run.scenario, run.modes, { ...options.topologyDefaults, backends: { ...options.backends, ...run.scenario.topology?.backends } }).key;
   let failed = false;
   let next = 0;
 
@@ -117,6 +129,7 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
       scenario,
       modes,
       emit,
+      pool,
       startTopology: options.startTopology ?? startRealTopology,
       ...(options.tmpDir === undefined ? {} : { tmpDir: options.tmpDir }),
       ...(options.keepData === undefined ? {} : { keepData: options.keepData }),
@@ -126,13 +139,23 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
     if (!result.ok) failed = true;
     return result;
   };
+  // Runs of one topology shape (modes, replicas, limits…) one after another, so each can take
+  // over the topology the previous one left; results stay in plan order.
+  const order = plan.map((run, index) => ({ index, key: run.skip === undefined ? shapeKeyOf(run) : '' }));
+  const firstOfKey = new Map<string, number>();
+  for (const { index, key } of order) if (!firstOfKey.has(key)) firstOfKey.set(key, index);
+  order.sort((a, b) => firstOfKey.get(a.key)! - firstOfKey.get(b.key)! || a.index - b.index);
   const worker = async () => {
-    while (next < plan.length) {
-      const index = next++;
+    while (next < order.length) {
+      const { index } = order[next++]!;
       results[index] = await runPlanned(plan[index]!);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, Math.max(plan.length, 1)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(parallel, Math.max(plan.length, 1)) }, worker));
+  } finally {
+    await pool.close();
+  }
 
   const count = (status: ScenarioRunResult['status']) => results.filter((result) => result.status === status).length;
   const summary = { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), durationMs: performance.now() - started };

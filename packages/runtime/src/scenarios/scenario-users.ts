@@ -25,11 +25,13 @@ function expectAnswer(response: GatewayResponse, status: number, call: string): 
   });
 }
 
+// Fictional numbers (+1 555 01xx xxxx), counted for the whole process: runs may share a
+// topology (runScenarios' pool), and two of them must never register the same phone.
+let nextPhone = randomInt(0, 9000);
+
 /** Creates `ctx.users`: people made through the real flows, reading codes from the phone. */
 export function createScenarioUsers(options: ScenarioUsersOptions): ScenarioUsers {
   const { phone, secrets } = options;
-  // Fictional numbers (+1 555 01xx xxxx); unique within one topology, which is always fresh.
-  let nextPhone = randomInt(0, 9000);
   let nextName = 0;
 
   const fresh: ScenarioUsers['fresh'] = (choice = {}) => {

@@ -24,7 +24,8 @@ export interface TopologyPoolOptions {
 /**
  * Topologies shared by the runs of one `runScenarios`. A run asks for a topology of a shape
  * (modes, replicas, limits, backends…: `key`); it gets an idle one of that shape when there is
- * one, else a fresh one in a fresh data dir. Handed back, a topology is kept for the next run
+ * one, else a fresh one in a fresh data dir (every idle one of another shape is stopped first:
+ * runs are planned shape by shape). Handed back, a topology is kept for the next run
  * only when the caller says it may be (the scenario passed and allows it) and it is as it was
  * lent: the same instances, with the same pids, all ready, in the same modes (a scenario that
  * killed, restarted, scaled or switched modes leaves it changed, and it is stopped).
@@ -77,6 +78,12 @@ export function createTopologyPool(options: TopologyPoolOptions): TopologyPool {
         lent.set(entry!.topology, entry!);
         return { topology: entry!.topology, dataDir: entry!.dataDir, reused: true };
       }
+      // Runs come shape by shape: an idle topology of another shape will not be asked for again,
+      // and idle topologies still heartbeat and poll, taking CPU from the runs (timing-sensitive
+      // steps failed with four of them alive on 2 cores). They go before a new one starts.
+      const others = idle.filter((entry) => entry.key !== key);
+      idle.splice(0, idle.length, ...idle.filter((entry) => entry.key === key));
+      await Promise.allSettled(others.map((entry) => stop(entry, false)));
       const dataDir = mkdtempSync(join(options.tmpDir ?? tmpdir(), `topolab-${namePrefix}-`));
       let topology: Topology;
       try {

@@ -105,18 +105,21 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
   };
   emit({ type: 'run.start', total: plan.length, parallel });
   const results: ScenarioRunResult[] = new Array(plan.length);
+  const startTopology = options.startTopology ?? startRealTopology;
   const pool = createTopologyPool({
-    startTopology: options.startTopology ?? startRealTopology,
+    startTopology,
     // One idle topology per worker at most; kept data dirs are the runs' own, never shared.
     maxIdle: options.keepData || options.isolate ? 0 : parallel,
     ...(options.tmpDir === undefined ? {} : { tmpDir: options.tmpDir }),
   });
-  const shapeKeyOf = (run: PlannedRun) => topologyShapeOf(run.scenario, run.modes, { ...options.topologyDefaults, backends: { ...options.backends, ...run.scenario.topology?.backends } }).key;
+  // A scenario's own `topology.backends` win over the run's.
+  const topologyDefaultsOf = (scenario: Scenario) => ({ ...options.topologyDefaults, backends: { ...options.backends, ...scenario.topology?.backends } });
   let failed = false;
   let next = 0;
 
   const runPlanned = async ({ scenario, modes, skip }: PlannedRun): Promise<ScenarioRunResult> => {
-    const backends: BackendOptions = { ...options.backends, ...scenario.topology?.backends };
+    const topologyDefaults = topologyDefaultsOf(scenario);
+    const { backends } = topologyDefaults;
     const reason =
       skip ??
       (options.signal?.aborted ? 'the run was interrupted' : options.bail && failed ? 'an earlier scenario failed (bail)' : skipForMissingBackend(backends, options.topologyDefaults?.manifest ?? serviceManifest));
@@ -130,10 +133,10 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
       modes,
       emit,
       pool,
-      startTopology: options.startTopology ?? startRealTopology,
+      startTopology,
       ...(options.tmpDir === undefined ? {} : { tmpDir: options.tmpDir }),
       ...(options.keepData === undefined ? {} : { keepData: options.keepData }),
-      topologyDefaults: { ...options.topologyDefaults, backends },
+      topologyDefaults,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     if (!result.ok) failed = true;
@@ -141,7 +144,7 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
   };
   // Runs of one topology shape (modes, replicas, limits…) one after another, so each can take
   // over the topology the previous one left; results stay in plan order.
-  const order = plan.map((run, index) => ({ index, key: run.skip === undefined ? shapeKeyOf(run) : '' }));
+  const order = plan.map((run, index) => ({ index, key: run.skip === undefined ? topologyShapeOf(run.scenario, run.modes, topologyDefaultsOf(run.scenario)).key : '' }));
   const firstOfKey = new Map<string, number>();
   for (const { index, key } of order) if (!firstOfKey.has(key)) firstOfKey.set(key, index);
   order.sort((a, b) => firstOfKey.get(a.key)! - firstOfKey.get(b.key)! || a.index - b.index);

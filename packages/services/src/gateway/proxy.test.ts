@@ -141,6 +141,35 @@ describe('gateway proxying and retries', () => {
     expect(errorCode(answer)).toBe('GATEWAY_UPSTREAM_FAILED');
   });
 
+  it('retries a GET whose kept-alive sockets were all closed under it (an nginx reload) on a new connection to the one upstream', async () => {
+    // Three requests at once leave three idle sockets in the gateway's pool; then the upstream
+    // "reloads": a request arriving on any of those old sockets is dropped unanswered, as a
+    // reloading nginx closes its idle connections just as a request goes out on one of them.
+    const held: Array<() => void> = [];
+    const oldSockets = new Set<unknown>();
+    let reloaded = false;
+    const upstream = await track(
+      startTestServer('lb#1', '127.0.5.1', (record, res) => {
+        if (reloaded && oldSockets.has(res.socket)) return void res.socket?.destroy();
+        if (!reloaded) oldSockets.add(res.socket);
+        const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(record));
+        if (reloaded) return answer();
+        held.push(answer);
+        if (held.length === 3) for (const release of held) release();
+      }),
+    );
+    const { gw } = await gatewayOver([upstream]);
+    const warmUp = await Promise.all([send(gw.port, '/profile/me'), send(gw.port, '/profile/me'), send(gw.port, '/profile/me')]);
+    expect(warmUp.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(oldSockets.size).toBe(3);
+    reloaded = true;
+    const answer = await send(gw.port, '/profile/me');
+    expect([answer.status, errorCode(answer)]).toEqual([200, undefined]);
+    expect(upstream.requests).toHaveLength(5);
+    await waitFor(() => serverSpans(gw).length === 4, 2000, 'four server spans');
+    expect(serverSpans(gw)[3]?.attributes).toMatchObject({ upstream: 'lb#1', retries: 1 });
+  });
+
   it('answers 413 GATEWAY_BODY_TOO_LARGE from Content-Length without contacting upstream', async () => {
     const live = await track(startEchoUpstream('profile#1', '127.0.5.1'));
     const { gw } = await gatewayOver([live], { bodyLimit: 1024 });

@@ -67,7 +67,8 @@ export interface ForwardOptions {
  * Picks an upstream and proxies. When an attempt gets no answer — refused (that upstream is
  * ejected), reset, or timed out — an idempotent request goes once more to another upstream
  * (to the same one after a reset on a stale kept-alive socket, when no other is left: a
- * reloading nginx closes its idle connections); anything else gets the caller's error. Throws
+ * reloading nginx closes its idle connections), on a new connection, never a pooled one (the
+ * pool may hold more sockets the upstream is closing); anything else gets the caller's error. Throws
  * when no answer reached the client. Passive health hears of connection failures and timeouts
  * (they count) and of answers (any status: a 4xx is the client's doing, and resets the count).
  */
@@ -86,6 +87,7 @@ export async function forwardWithRetry(options: ForwardOptions): Promise<void> {
       name: options.name,
       body: options.body,
       closeAfter: options.closeAfter,
+      freshConnection: retries > 0,
       ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });

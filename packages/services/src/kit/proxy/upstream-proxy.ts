@@ -43,6 +43,12 @@ export interface ProxyAttempt {
   readonly closeAfter: boolean;
   /** Silence after which this attempt fails with `timeout`. @default the proxy's `timeoutMs` */
   readonly timeoutMs?: number;
+  /**
+   * Go out on a connection of its own, not a kept-alive one: a retry does, as its first attempt
+   * may have met a socket the upstream was closing, and the pool may hold more of them (an
+   * nginx reload closes every idle connection at once). @default false
+   */
+  readonly freshConnection?: boolean;
 }
 
 /** Options of createUpstreamProxy. */
@@ -96,7 +102,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       }
       let proxyReq: ClientRequest;
       try {
-        proxyReq = request({ host: upstream.host, port: upstream.port, method, path: req.url, headers, agent: isIdempotent(method) ? agent : freshAgent });
+        proxyReq = request({ host: upstream.host, port: upstream.port, method, path: req.url, headers, agent: isIdempotent(method) && attempt.freshConnection !== true ? agent : freshAgent });
       } catch (error) {
         reject(error);
         return;

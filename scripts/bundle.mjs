@@ -9,6 +9,8 @@
 //     `topolab --help` and the commands' start; the runtime, ink and the scenarios stay outside,
 //     loaded when a command needs them. bin.js imports it only when its stamp matches the
 //     .tsbuildinfo of cli, runtime and services (packages/cli/src/bundled-program.ts).
+//   - the web dashboard (packages/web: React, cytoscape) with Vite into packages/web/dist, which
+//     the control server serves under /dashboard/; skipped while dist is newer than every source.
 //
 // esbuild over the tsc output (not the TypeScript): tsc stays the one compiler and type checker;
 // esbuild only joins files, in about a second for all. Packages stay outside a service bundle
@@ -100,3 +102,24 @@ writeFileSync(join(cliOut, 'stamp.json'), `${JSON.stringify({ buildInfoMtimeMs: 
 
 const names = Object.keys(entryPoints);
 process.stdout.write(`bundled ${names.length} services into packages/services/bundle (${names.join(', ')}) and the CLI into packages/cli/bundle in ${Math.round(performance.now() - started)} ms\n`);
+
+// The web dashboard: Vite (its own bundler, with React's JSX and CSS) into packages/web/dist.
+const webRoot = join(packages, 'web');
+const webBuilt = join(webRoot, 'dist', 'index.html');
+/** Newest mtime under `path` (a file or a folder), node_modules and dist left out. */
+const newestMtime = (path) => {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).filter((name) => name !== 'node_modules' && name !== 'dist').map((name) => newestMtime(join(path, name))));
+};
+if (existsSync(join(webRoot, 'vite.config.mjs'))) {
+  if (existsSync(webBuilt) && statSync(webBuilt).mtimeMs >= newestMtime(webRoot)) {
+    process.stdout.write('web dashboard: packages/web/dist is current\n');
+  } else {
+    const webStarted = performance.now();
+    process.stdout.write('web dashboard: building packages/web with Vite…\n');
+    const { build: viteBuild } = await import('vite');
+    await viteBuild({ root: webRoot, configFile: join(webRoot, 'vite.config.mjs'), logLevel: 'warn' });
+    process.stdout.write(`web dashboard: built packages/web/dist in ${Math.round(performance.now() - webStarted)} ms\n`);
+  }
+}

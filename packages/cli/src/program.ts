@@ -6,6 +6,7 @@ import { registerEventsCommand } from './commands/events.js';
 import { registerFaultCommands } from './commands/faults.js';
 import { registerModeCommand } from './commands/mode.js';
 import { registerPhoneCommand } from './commands/phone.js';
+import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerScaleCommand } from './commands/scale.js';
 import { registerScenariosCommand } from './commands/scenarios.js';
@@ -48,6 +49,7 @@ Examples:
   registerRunCommand(program, context);
   registerStatusCommand(program, context);
   registerPhoneCommand(program, context);
+  registerDashboardCommand(program, context);
   registerAuthenticatorCommand(program, context);
   registerEventsCommand(program, context);
   registerModeCommand(program, context);

@@ -80,7 +80,7 @@ describe('topolab usage', () => {
 
   it('exits 3 with CONTROL_NOT_RUNNING when nothing runs in the data dir', async () => {
     const dir = tempDir();
-    for (const args of [['status', '--data-dir', dir], ['phone', '+447700900123', '--data-dir', dir], ['authenticator', 'ada', '--data-dir', dir], ['events', '--data-dir', dir]]) {
+    for (const args of [['status', '--data-dir', dir], ['phone', '+447700900123', '--data-dir', dir], ['authenticator', 'ada', '--data-dir', dir], ['events', '--data-dir', dir], ['dashboard', '--data-dir', dir]]) {
       const run = await runCliInProcess(args);
       expect(run.code).toBe(3);
       expect(run.stderr).toContain('✖ CONTROL_NOT_RUNNING');

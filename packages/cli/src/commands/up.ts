@@ -5,7 +5,8 @@ import type { AuthModeName, DiscoveryModeName, ServiceName, TimingsPreset } from
 import { parseReplicas } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { createPlainEventPrinter } from '../output/plain-events.js';
-import { formatEdge } from '../output/format.js';
+import { describeEvent, formatEdge } from '../output/format.js';
+import { dashboardAssetsDir } from './dashboard.js';
 import { authOption, backendOptions, backendsFrom, dataDirOption, discoveryOption, edgeFrom, edgeOptions, limitOptions, limitsFrom, timingsOption, type BackendFlags, type EdgeFlags } from './shared-options.js';
 import { waitForStopSignal } from './stop-signal.js';
 import { loadRuntime } from './runtime.js';
@@ -96,17 +97,19 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
   io.stdout.write(`starting the topology in ${options.dataDir}${options.fresh ? ' (fresh)' : ''}…\n`);
   const topology = await startTopology(topologyOptions);
   try {
-    const control = await startControlServer({ topology, dataDir: topology.dataDir });
+    const control = await startControlServer({ topology, dataDir: topology.dataDir, dashboard: { topology, assetsDir: dashboardAssetsDir(), describe: describeEvent } });
+    const dashboardLink = control.dashboardLink() ?? '';
     try {
       if (dashboard) {
         const { renderDashboard } = await import('../ui/render-dashboard.js');
-        const view = renderDashboard({ topology, io, initialEvents: buffered, onQuit: stopSignal.trigger });
+        const view = renderDashboard({ topology, io, initialEvents: buffered, onQuit: stopSignal.trigger, webLink: dashboardLink });
         listener = () => undefined;
         await stopSignal.promise;
         view.unmount();
       } else {
         io.stdout.write(`gateway ${topology.gatewayUrls.join(', ')} · ${formatModes(topology.modes())} · control ${control.url} · Ctrl-C stops\n`);
         for (const line of formatEdge(topology.edge)) io.stdout.write(`${line}\n`);
+        io.stdout.write(`web       ${dashboardLink} (single use; topolab dashboard prints a new one)\n`);
         await stopSignal.promise;
       }
     } finally {

@@ -35,6 +35,8 @@ export interface DashboardProps {
   readonly initialEvents: readonly TopologyEvent[];
   /** Called on q or Ctrl-C. */
   readonly onQuit: () => void;
+  /** The web dashboard's login link, shown in the header. @default none */
+  readonly webLink?: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface DashboardProps {
  * selected, for the fault keys), the recent requests with the selected one's hop tree, events,
  * the latest SMS messages and the keys.
  */
-export function Dashboard({ topology, initialEvents, onQuit }: DashboardProps) {
+export function Dashboard({ topology, initialEvents, onQuit, webLink }: DashboardProps) {
   const { columns, rows } = useTerminalSize();
   const { instances, now } = useInstances(topology);
   const log = useEventLog(topology, initialEvents);
@@ -70,7 +72,7 @@ export function Dashboard({ topology, initialEvents, onQuit }: DashboardProps) {
   });
   return (
     <Box flexDirection="column" width={columns}>
-      <Header gatewayUrls={topology.gatewayUrls} modes={modes.modes} readyMs={topology.readyMs} timings={topology.timings} limits={topology.options.limits} detail={layout.headerDetail} />
+      <Header gatewayUrls={topology.gatewayUrls} modes={modes.modes} readyMs={topology.readyMs} timings={topology.timings} limits={topology.options.limits} detail={layout.headerDetail} {...(webLink ? { webLink } : {})} />
       <ServicesTable grid={grid} instances={instances} now={now} selectedId={selection.selectedId} maxLines={layout.gridLines} />
       <RequestPanel requests={requests} selectedId={requestSelection.selectedId} tree={tree} rows={layout.requestRows} treeLines={layout.treeLines} columns={columns} />
       <EventLog lines={log.lines} maxLines={layout.eventLines} columns={columns} />

@@ -15,10 +15,12 @@ export interface HeaderProps {
   readonly limits: LimitSettings;
   /** Draw the second line (limits and timings; they do not change while it runs). @default true */
   readonly detail?: boolean;
+  /** The web dashboard's login link, first on the second line. @default none */
+  readonly webLink?: string;
 }
 
 /** The first lines of the dashboard: the modes, where to send requests, then the limits and timings; each cut at the terminal's width. */
-export function Header({ gatewayUrls, modes, readyMs, timings, limits, detail = true }: HeaderProps) {
+export function Header({ gatewayUrls, modes, readyMs, timings, limits, detail = true, webLink }: HeaderProps) {
   return (
     <>
       <Text wrap="truncate">
@@ -27,6 +29,7 @@ export function Header({ gatewayUrls, modes, readyMs, timings, limits, detail = 
       </Text>
       {detail ? (
         <Text wrap="truncate" dimColor>
+          {webLink ? `web ${webLink} · ` : ''}
           {formatLimits(limits)} · heartbeat {timings.heartbeatMs} ms, eviction after {timings.missedHeartbeats} missed
         </Text>
       ) : null}

@@ -4,6 +4,9 @@ import { runtimeError, runtimeErrorCodes, toTopolabError } from '../errors/error
 import { controlFilePath, removeControlFile, writeControlFile } from './control-file.js';
 import { ControlReply, controlRoutes, matchControlRoute, type ControlRoute, type ControlTopology } from './control-routes.js';
 import { createControlToken, isAuthorized } from './control-token.js';
+import { createDashboardAssets, dashboardSecurityHeaders } from './dashboard-assets.js';
+import { createDashboardSessions } from './dashboard-session.js';
+import { createDashboardStream, type DashboardStreamOptions } from './dashboard-stream.js';
 
 /** Options of startControlServer. */
 export interface ControlServerOptions {
@@ -14,6 +17,11 @@ export interface ControlServerOptions {
   readonly extraRoutes?: readonly ControlRoute[];
   /** @default '127.0.0.1' */
   readonly host?: string;
+  /**
+   * Serve the web dashboard too: the page under `/dashboard/` (from `assetsDir`, the build of
+   * packages/web), its live feed `GET /v1/stream`, and login links. @default none
+   */
+  readonly dashboard?: Pick<DashboardStreamOptions, 'topology' | 'describe'> & { readonly assetsDir: string | undefined };
 }
 
 /** A running control API. */
@@ -22,6 +30,8 @@ export interface ControlServer {
   readonly url: string;
   /** Path of control.json (mode 0600). */
   readonly file: string;
+  /** A new single-use login link to the web dashboard (`…/dashboard/?ticket=…`); undefined without one. */
+  dashboardLink(): string | undefined;
   /** Stops serving and removes control.json. */
   close(): Promise<void>;
 }
@@ -34,18 +44,78 @@ const bodyLimit = 64 * 1024;
  */
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const token = createControlToken();
-  const routes = [...controlRoutes, ...(options.extraRoutes ?? [])];
+  const web = options.dashboard && {
+    sessions: createDashboardSessions(),
+    assets: createDashboardAssets(options.dashboard.assetsDir),
+    stream: createDashboardStream({ topology: options.dashboard.topology, describe: options.dashboard.describe }),
+  };
+  const loginRoute: ControlRoute = {
+    method: 'POST',
+    path: '/v1/dashboard/link',
+    handle: () => {
+      const link = dashboardLink();
+      if (link === undefined) throw runtimeError('CONTROL_NOT_FOUND', { message: 'This topology serves no web dashboard.' });
+      return { url: link };
+    },
+  };
+  const routes = [...controlRoutes, ...(web ? [loginRoute] : []), ...(options.extraRoutes ?? [])];
   const server = createServer((req, res) => void handle(req, res));
+  let url = '';
+
+  function dashboardLink(): string | undefined {
+    return web ? `${url}/dashboard/?ticket=${web.sessions.issueTicket()}` : undefined;
+  }
+
+  /** The page and its login: true when answered. */
+  function handlePage(req: IncomingMessage, res: ServerResponse, path: URL): boolean {
+    if (!web || (path.pathname !== '/' && !path.pathname.startsWith('/dashboard'))) return false;
+    const ticket = path.searchParams.get('ticket');
+    if (ticket !== null) {
+      if (!web.sessions.redeem(ticket)) sendPage(res, 401, 'This login link was used already or has expired. Run `topolab dashboard` for a new one.');
+      else {
+        res.writeHead(303, { location: '/dashboard/', 'set-cookie': web.sessions.setCookie, 'cache-control': 'no-store', ...dashboardSecurityHeaders });
+        res.end();
+      }
+      return true;
+    }
+    if (!web.sessions.hasSession(req.headers.cookie) && !isAuthorized(req.headers.authorization, token)) {
+      sendPage(res, 401, 'Open the login link `topolab up` printed, or run `topolab dashboard` for a new one.');
+      return true;
+    }
+    if (path.pathname === '/' || path.pathname === '/dashboard') {
+      res.writeHead(308, { location: '/dashboard/' });
+      res.end();
+      return true;
+    }
+    if (!web.assets.available) throw runtimeError('CONTROL_DASHBOARD_UNAVAILABLE', { message: 'The web dashboard is not built (packages/web/dist is missing).' });
+    if (!web.assets.serve(path.pathname, res)) throw runtimeError('CONTROL_NOT_FOUND', { message: `No dashboard file ${path.pathname.slice(0, 80)}.` });
+    return true;
+  }
+
+  /**
+   * A bearer token, or the dashboard's session cookie. A change sent with the cookie must come
+   * from the page itself (its Origin): SameSite=Strict already keeps other sites' requests
+   * cookieless, and this holds for browsers that do not honour it (OWASP ASVS 5.0 V3.5.3).
+   */
+  function authorize(req: IncomingMessage, method: string): void {
+    if (isAuthorized(req.headers.authorization, token)) return;
+    if (!web?.sessions.hasSession(req.headers.cookie)) throw runtimeError('CONTROL_UNAUTHORIZED', { message: 'Missing or wrong bearer token.' });
+    if (method !== 'GET' && method !== 'HEAD' && req.headers.origin !== url) {
+      throw runtimeError('CONTROL_FORBIDDEN_ORIGIN', { message: `Refused a ${method} from origin ${String(req.headers.origin ?? 'none').slice(0, 80)}.` });
+    }
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      if (!isAuthorized(req.headers.authorization, token)) throw runtimeError('CONTROL_UNAUTHORIZED', { message: 'Missing or wrong bearer token.' });
-      const url = new URL(req.url ?? '/', 'http://control');
+      const path = new URL(req.url ?? '/', 'http://control');
+      if (handlePage(req, res, path)) return;
       const method = req.method ?? 'GET';
-      const match = matchControlRoute(routes, method, url.pathname);
-      if (!match) throw runtimeError('CONTROL_NOT_FOUND', { message: `No control route ${method} ${url.pathname}.` });
+      authorize(req, method);
+      if (web && method === 'GET' && path.pathname === '/v1/stream') return web.stream.handle(req, res);
+      const match = matchControlRoute(routes, method, path.pathname);
+      if (!match) throw runtimeError('CONTROL_NOT_FOUND', { message: `No control route ${method} ${path.pathname}.` });
       const body = method === 'GET' || method === 'HEAD' ? undefined : await readJson(req);
-      const result = await match.route.handle({ method, path: url.pathname, params: match.params, query: url.searchParams, body, topology: options.topology });
+      const result = await match.route.handle({ method, path: path.pathname, params: match.params, query: path.searchParams, body, topology: options.topology });
       if (result instanceof ControlReply) send(res, result.status, result.body);
       else send(res, 200, result ?? {});
     } catch (error) {
@@ -60,15 +130,17 @@ export async function startControlServer(options: ControlServerOptions): Promise
     server.listen(0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { address, port } = server.address() as AddressInfo;
-  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   writeControlFile(options.dataDir, { url, token, pid: process.pid, startedAt: Date.now() });
 
   let closing: Promise<void> | undefined;
   return {
     url,
     file: controlFilePath(options.dataDir),
+    dashboardLink,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        web?.stream.close();
         removeControlFile(options.dataDir, token);
         server.close(() => resolve());
         server.closeAllConnections();
@@ -76,6 +148,13 @@ export async function startControlServer(options: ControlServerOptions): Promise
       return closing;
     },
   };
+}
+
+/** A short page for a browser that is not logged in (no secret in it). */
+function sendPage(res: ServerResponse, status: number, text: string): void {
+  const html = `<!doctype html><meta charset="utf-8"><title>topolab dashboard</title><p>${text.replace(/[<>&]/g, '')}</p>`;
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store', ...dashboardSecurityHeaders });
+  res.end(html);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -6,3 +6,5 @@ export * from './event-routes.js';
 export { createControlToken, isAuthorized } from './control-token.js';
 export * from './fault-routes.js';
 export * from './mode-routes.js';
+export type * from './dashboard-protocol.js';
+export { createDashboardStream, type DashboardStream, type DashboardStreamOptions, type DashboardTopology } from './dashboard-stream.js';

@@ -52,6 +52,8 @@ export const runtimeErrorCodes = Object.freeze({
   CONTROL_PHONE_UNAVAILABLE: { exitCode: 3, status: 503, message: 'No SMS instance is ready to read messages from.', hint: 'Check `topolab status`; restart the sms instance.' },
   CONTROL_AUTHENTICATOR_UNAVAILABLE: { exitCode: 3, status: 503, message: 'No auth instance is ready to read an authenticator code from.', hint: 'Check `topolab status`; restart an auth instance.' },
   CONTROL_EVENTS_UNAVAILABLE: { exitCode: 3, status: 503, message: 'No auth instance is ready to read the event log from.', hint: 'Check `topolab status`; restart an auth instance.' },
+  CONTROL_FORBIDDEN_ORIGIN: { exitCode: 3, status: 403, message: 'The control API refused a change sent from another origin.', hint: 'Use the dashboard page the topology serves, or send the bearer token from control.json.' },
+  CONTROL_DASHBOARD_UNAVAILABLE: { exitCode: 3, status: 503, message: 'The web dashboard is not built.', hint: 'Run `npx pnpm@10 build` (it builds packages/web), then open the dashboard link again.' },
   CONTROL_UPSTREAM_FAILED: { exitCode: 3, status: 502, message: 'An instance behind the control API did not answer.', hint: 'Check `topolab status` and the instance log.' },
   DEMO_STEP_FAILED: { exitCode: 1, status: 500, message: 'A demo step got an unexpected answer.', hint: 'Read the answer shown and the instance logs under the data dir.' },
   SCENARIO_NOT_FOUND: { exitCode: 2, status: 404, message: 'No scenario has this name, or the file does not exist.', hint: 'Run `topolab scenarios` to list the built-in ones, or give the path of a .ts, .js or .mjs file.' },

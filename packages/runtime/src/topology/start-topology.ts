@@ -146,7 +146,8 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   const gateway = supervisor.get('gateway#1');
   const gatewayUrl = gateway ? edge.urlOf(gateway) : '';
   const poller: CatalogPoller | undefined = registryUrl
-    ? startCatalogPoller({ registryUrl, markerSpanId: pollMarker, onCatalog: (catalog) => stats.recordCatalog(catalog) })
+    ? // At least once per heartbeat (250 ms compressed): the dashboards show heartbeat ages and lease countdowns.
+      startCatalogPoller({ registryUrl, markerSpanId: pollMarker, intervalMs: Math.min(500, options.timings.heartbeatMs), onCatalog: (catalog) => stats.recordCatalog(catalog) })
     : undefined;
   await waitForEdgeRecords(describeEdge(edge, gatewayUrl, supervisor.get('dns#1')), supervisor.list().filter((info) => info.service === 'gateway'));
   const readyMs = performance.now() - started;

@@ -7,6 +7,7 @@ import { registerFaultCommands } from './commands/faults.js';
 import { registerModeCommand } from './commands/mode.js';
 import { registerPhoneCommand } from './commands/phone.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerScaleCommand } from './commands/scale.js';
 import { registerScenariosCommand } from './commands/scenarios.js';
@@ -50,6 +51,7 @@ Examples:
   registerStatusCommand(program, context);
   registerPhoneCommand(program, context);
   registerDashboardCommand(program, context);
+  registerExportCommand(program, context);
   registerAuthenticatorCommand(program, context);
   registerEventsCommand(program, context);
   registerModeCommand(program, context);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -16,10 +16,10 @@ describe('topolab usage', () => {
   it('lists the commands in --help (the built binary, as users run it)', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['up', 'demo', 'scenarios', 'run', 'status', 'phone', 'authenticator', 'events', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale']) expect(run.stdout).toContain(command);
+    for (const command of ['up', 'demo', 'scenarios', 'run', 'status', 'phone', 'authenticator', 'events', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale', 'dashboard', 'export']) expect(run.stdout).toContain(command);
   });
 
-  it.each(['up', 'demo', 'scenarios', 'run', 'status', 'phone', 'authenticator', 'events', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale'])('topolab %s --help has an example', async (command) => {
+  it.each(['up', 'demo', 'scenarios', 'run', 'status', 'phone', 'authenticator', 'events', 'mode', 'kill', 'stop', 'pause', 'resume', 'restart', 'zombie', 'scale', 'dashboard', 'export'])('topolab %s --help has an example', async (command) => {
     const run = await runCliInProcess([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Examples:');
@@ -45,11 +45,27 @@ describe('topolab usage', () => {
     [['scale', 'profile']],
     [['scale', 'profile', '10']],
     [['scale', 'profile', 'two']],
+    [['export', 'swarm', '--out', 'x']],
+    [['export', 'compose']],
   ])('exits 2 on the usage error %j', async (args) => {
     const run = await runCliInProcess(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^✖ CLI_USAGE  \S.*\n  hint: Add --help to the command for its options and examples\.\n$/);
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack
+  });
+
+  it('exports the topology for Compose and Kubernetes, listing what it wrote and what it left out, never a secret', async () => {
+    for (const target of ['compose', 'kubernetes']) {
+      const out = join(tempDir(), target);
+      const run = await runCliInProcess(['export', target, '--out', out, '--discovery', 'server', '--cache', 'redis']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(target === 'compose' ? 'compose.yaml' : 'topolab.yaml');
+      expect(run.stdout).toContain('Dockerfile');
+      expect(run.stdout).toMatch(/14 client secrets/);
+      expect(run.stdout).toContain('left out: dns#1');
+      expect(readdirSync(out)).toEqual(expect.arrayContaining(['Dockerfile', 'Dockerfile.dockerignore', target === 'compose' ? 'compose.yaml' : 'topolab.yaml']));
+      expect(run.stdout).not.toMatch(/[0-9a-f]{40}/);
+    }
   });
 
   it('exits 2 on an unknown mode, listing the valid values', async () => {

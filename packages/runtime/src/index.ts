@@ -17,6 +17,7 @@ export * from './topology/index.js';
 export * from './telemetry/index.js';
 export * from './client/index.js';
 export * from './control/index.js';
+export * from './export/index.js';
 export * from './demo/demo-flow.js';
 export * from './demo/demo-user.js';
 export * from './demo/test-signatures.js';

@@ -1,51 +1,33 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Option, type Command } from 'commander';
-import type { AuthModeName, DiscoveryModeName, ServiceName, TimingsPreset } from '@topolab/runtime';
-import { parseReplicas } from '../options.js';
+import type { Command } from 'commander';
+import type { ServiceName } from '@topolab/runtime';
 import type { CommandContext } from '../program.js';
 import { createDemoPrinter } from '../output/demo-printer.js';
-import { authOption, backendOptions, backendsFrom, discoveryOption, edgeFrom, edgeOptions, limitOptions, limitsFrom, timingsOption, type BackendFlags, type EdgeFlags } from './shared-options.js';
+import { addTopologyShapeOptions, backendOptions, backendsFrom, edgeFrom, edgeOptions, limitsFrom, replicasOption, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
 import { loadRuntime } from './runtime.js';
 
 const edgePorts = { http: 0, https: 0, dns: 0 };
 
-interface DemoOptions extends BackendFlags, EdgeFlags {
+interface DemoOptions extends TopologyShapeFlags, EdgeFlags {
   port: number;
-  replicas: Record<string, number>;
   dataDir?: string;
   keepData?: boolean;
-  timings: TimingsPreset;
-  discovery: DiscoveryModeName;
-  auth: AuthModeName;
-  rateLimit: number;
-  burst: number;
-  blacklist: number;
 }
 
 /** `topolab demo`: start a fresh topology, narrate registration, 2FA login, profile and mail through the gateway, stop. */
 export function registerDemoCommand(program: Command, ctx: CommandContext): void {
   const edge = edgeOptions(edgePorts);
-  program
-    .command('demo')
+  addTopologyShapeOptions(program.command('demo'))
     .description('start a fresh topology, register a user, verify by SMS, log in with 2FA, use the profile and send, search and catch spam in mail, narrating every hop; then stop')
     .addOption(edge.port)
     .addOption(edge.httpsPort)
     .addOption(edge.noTls)
     .addOption(edge.dnsPort)
-    .addOption(new Option('--replicas <service=n>', 'instances of a service, repeatable or comma-separated').argParser(parseReplicas).default({}, 'profile=2, every other service 1'))
+    .addOption(replicasOption())
     .option('--data-dir <dir>', 'data directory (default: a new temporary one, removed afterwards)')
     .option('--keep-data', 'keep the temporary data directory (databases and logs) afterwards')
-    .addOption(timingsOption())
-    .addOption(discoveryOption('client'))
-    .addOption(authOption('remote'))
-    .addOption(limitOptions().rateLimit)
-    .addOption(limitOptions().burst)
-    .addOption(limitOptions().blacklist)
-    .addOption(backendOptions().cache)
-    .addOption(backendOptions().bus)
-    .addOption(backendOptions().lb)
     .addOption(backendOptions().redisUrl)
     .addHelpText(
       'after',

@@ -1,7 +1,7 @@
-import { Option } from 'commander';
-import { parseNonNegativeInteger, parsePort, parsePositiveInteger } from '../options.js';
+import { Option, type Command } from 'commander';
+import { parseNonNegativeInteger, parsePort, parsePositiveInteger, parseReplicas } from '../options.js';
 import { authModeNames, busBackendNames, cacheBackendNames, defaultLimitSettings, discoveryModeNames, lbBackendNames } from '@topolab/runtime/cli-facts';
-import type { BackendOptions, TopologyBackends } from '@topolab/runtime';
+import type { AuthModeName, BackendOptions, DiscoveryModeName, TimingsPreset, TopologyBackends } from '@topolab/runtime';
 
 /** `--data-dir DIR`, shared by every command that finds a running topology. */
 export function dataDirOption(): Option {
@@ -88,4 +88,31 @@ export function edgeOptions(fallbackPorts: { http: number; https: number; dns: n
 export function edgeFrom(flags: EdgeFlags & { port: number }, fallbackPorts: { https: number; dns: number }): { gatewayPort: number; tls: boolean; httpsPort: number; dnsPort: number } {
   const pick = (given: number | undefined, fallback: number) => given ?? (flags.port === 0 ? 0 : fallback);
   return { gatewayPort: flags.port, tls: flags.tls, httpsPort: pick(flags.httpsPort, fallbackPorts.https), dnsPort: pick(flags.dnsPort, fallbackPorts.dns) };
+}
+
+/** `--replicas service=n`, repeatable or comma-separated. */
+export function replicasOption(): Option {
+  return new Option('--replicas <service=n>', 'instances of a service, repeatable or comma-separated').argParser(parseReplicas).default({}, 'profile=2, chat=2, every other service 1');
+}
+
+/** The flags of replicasOption and addTopologyShapeOptions as commander hands them over. */
+export interface TopologyShapeFlags extends BackendFlags {
+  replicas: Record<string, number>;
+  timings: TimingsPreset;
+  discovery: DiscoveryModeName;
+  auth: AuthModeName;
+  rateLimit: number;
+  burst: number;
+  blacklist: number;
+}
+
+/**
+ * Adds the options that shape a topology (up, demo, export): timings, modes, the gateways'
+ * limits and the cache, bus and lb backends.
+ */
+export function addTopologyShapeOptions(command: Command): Command {
+  const limits = limitOptions();
+  const backends = backendOptions();
+  for (const option of [timingsOption(), discoveryOption('client'), authOption('remote'), limits.rateLimit, limits.burst, limits.blacklist, backends.cache, backends.bus, backends.lb]) command.addOption(option);
+  return command;
 }

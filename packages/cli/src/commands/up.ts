@@ -1,54 +1,36 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { formatModes } from '@topolab/runtime/cli-facts';
 import type { TopologyEvent } from '@topolab/runtime';
-import type { AuthModeName, DiscoveryModeName, ServiceName, TimingsPreset } from '@topolab/runtime';
-import { parseReplicas } from '../options.js';
+import type { ServiceName } from '@topolab/runtime';
 import type { CommandContext } from '../program.js';
 import { createPlainEventPrinter } from '../output/plain-events.js';
 import { describeEvent, formatEdge } from '../output/format.js';
 import { dashboardAssetsDir } from './dashboard.js';
-import { authOption, backendOptions, backendsFrom, dataDirOption, discoveryOption, edgeFrom, edgeOptions, limitOptions, limitsFrom, timingsOption, type BackendFlags, type EdgeFlags } from './shared-options.js';
+import { addTopologyShapeOptions, backendOptions, backendsFrom, dataDirOption, edgeFrom, edgeOptions, limitsFrom, replicasOption, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
 import { waitForStopSignal } from './stop-signal.js';
 import { loadRuntime } from './runtime.js';
 
 const edgePorts = { http: 8080, https: 8443, dns: 8053 };
 
-interface UpOptions extends BackendFlags, EdgeFlags {
+interface UpOptions extends TopologyShapeFlags, EdgeFlags {
   port: number;
-  replicas: Record<string, number>;
   dataDir: string;
   fresh?: boolean;
-  timings: TimingsPreset;
-  discovery: DiscoveryModeName;
-  auth: AuthModeName;
-  rateLimit: number;
-  burst: number;
-  blacklist: number;
   plain?: boolean;
 }
 
 /** `topolab up`: start the topology and keep it running until Ctrl-C. */
 export function registerUpCommand(program: Command, ctx: CommandContext): void {
   const edge = edgeOptions(edgePorts);
-  program
-    .command('up')
+  addTopologyShapeOptions(program.command('up'))
     .description('start the topology and keep it running: a live dashboard on a terminal, plain event lines otherwise')
     .addOption(edge.port)
     .addOption(edge.httpsPort)
     .addOption(edge.noTls)
     .addOption(edge.dnsPort)
-    .addOption(new Option('--replicas <service=n>', 'instances of a service, repeatable or comma-separated').argParser(parseReplicas).default({}, 'profile=2, every other service 1'))
+    .addOption(replicasOption())
     .addOption(dataDirOption())
     .option('--fresh', 'wipe the data directory before starting')
-    .addOption(timingsOption())
-    .addOption(discoveryOption('client'))
-    .addOption(authOption('remote'))
-    .addOption(limitOptions().rateLimit)
-    .addOption(limitOptions().burst)
-    .addOption(limitOptions().blacklist)
-    .addOption(backendOptions().cache)
-    .addOption(backendOptions().bus)
-    .addOption(backendOptions().lb)
     .addOption(backendOptions().redisUrl)
     .option('--plain', 'print plain event lines even on a terminal')
     .addHelpText(

@@ -98,9 +98,10 @@ const invalid = (message: string) => runtimeError('CONFIG_INVALID', { message })
 
 /**
  * Fills defaults and validates once (CONFIG_INVALID, TOPOLOGY_INVALID_REPLICAS,
- * TOPOLOGY_INVALID_BACKEND, TOPOLOGY_BACKEND_MISSING when a program is not installed); the result is frozen.
+ * TOPOLOGY_INVALID_BACKEND, TOPOLOGY_BACKEND_MISSING when a program is not installed, unless
+ * `check.programs` is false); the result is frozen.
  */
-export function normalizeTopologyOptions(options: TopologyOptions): NormalizedTopologyOptions {
+export function normalizeTopologyOptions(options: TopologyOptions, check: { readonly programs?: boolean } = {}): NormalizedTopologyOptions {
   if (typeof options.dataDir !== 'string' || options.dataDir.trim() === '') throw invalid('Expected the `dataDir` option to be a non-empty path.');
   const gatewayPort = validatePort('gatewayPort', options.gatewayPort ?? defaultGatewayPort);
   const httpsPort = validatePort('httpsPort', options.httpsPort ?? (gatewayPort === 0 ? 0 : defaultHttpsPort));
@@ -140,7 +141,8 @@ export function normalizeTopologyOptions(options: TopologyOptions): NormalizedTo
     env: Object.freeze({ ...env }),
     manifest,
     backends,
-    programs: findPrograms(manifest),
+    // An export runs redis and nginx from their images: this machine need not have them.
+    programs: check.programs === false ? new Map<string, string>() : findPrograms(manifest),
   });
 }
 

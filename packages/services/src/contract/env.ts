@@ -7,6 +7,11 @@ export const envNames = Object.freeze({
   instanceId: 'TOPOLAB_INSTANCE_ID',
   host: 'TOPOLAB_HOST',
   port: 'TOPOLAB_PORT',
+  /**
+   * The host others reach this instance at, registered in the registry instead of TOPOLAB_HOST
+   * (Consul's `advertise`): a container listens on 0.0.0.0 and is reached by its name (`profile-1`).
+   */
+  advertiseHost: 'TOPOLAB_ADVERTISE_HOST',
   registryUrl: 'TOPOLAB_REGISTRY_URL',
   dataDir: 'TOPOLAB_DATA_DIR',
   heartbeatMs: 'TOPOLAB_HEARTBEAT_MS',
@@ -77,6 +82,12 @@ export const envNames = Object.freeze({
   /** The port the dns service answers on, UDP and TCP (0: any). */
   dnsPort: 'TOPOLAB_DNS_PORT',
 } as const);
+
+/**
+ * The secrets among them. Each may instead be given as `<NAME>_FILE`, the path of a file that
+ * holds it (the convention of Docker's official images, for Compose and Kubernetes secrets).
+ */
+export const secretEnvNames: readonly string[] = Object.freeze([envNames.clientSecret, envNames.clientKey]);
 
 /** The name of one `TOPOLAB_*` variable. */
 export type EnvName = (typeof envNames)[keyof typeof envNames];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { busBackendNames, cacheBackendNames, type BusBackendName, type CacheBackendName } from '../contract/backends.js';
-import { envNames } from '../contract/env.js';
+import { readFileSync } from 'node:fs';
+import { envNames, secretEnvNames } from '../contract/env.js';
 import { timingsPresets } from '../contract/timings.js';
 
 const defaults = timingsPresets.compressed;
@@ -11,6 +12,7 @@ export const baseConfigSchema = z.object({
   [envNames.service]: z.string().min(1),
   [envNames.instanceId]: z.string().min(1),
   [envNames.host]: z.string().default('127.0.0.1'),
+  [envNames.advertiseHost]: z.string().min(1).optional(),
   [envNames.port]: integer(0).pipe(z.number().max(65535)),
   [envNames.registryUrl]: z.url().optional(),
   [envNames.dataDir]: z.string().min(1).optional(),
@@ -37,6 +39,8 @@ export interface ServiceConfig {
   readonly instanceId: string;
   readonly host: string;
   readonly port: number;
+  /** The host registered for this instance when it is not the one it listens on (TOPOLAB_ADVERTISE_HOST). */
+  readonly advertiseHost: string | undefined;
   /** Absent only for the registry itself. */
   readonly registryUrl: string | undefined;
   /** Absent for services that keep no data. */
@@ -64,9 +68,27 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates `env` against `schema`, throwing a ConfigError that names each bad variable. */
+/**
+ * `env` with each secret given as `<NAME>_FILE` read from its file (trailing newline dropped);
+ * a variable set directly wins. A file that cannot be read is a ConfigError naming the variable.
+ */
+export function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  let resolved: NodeJS.ProcessEnv | undefined;
+  for (const name of secretEnvNames) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || env[name] !== undefined) continue;
+    try {
+      (resolved ??= { ...env })[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new ConfigError([`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+    }
+  }
+  return resolved ?? env;
+}
+
+/** Validates `env` (secrets from their `_FILE`s too) against `schema`, throwing a ConfigError that names each bad variable. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse(withSecretFiles(env));
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
@@ -84,6 +106,7 @@ export function parseServiceConfig(env: NodeJS.ProcessEnv = process.env): Servic
     instanceId: raw[envNames.instanceId],
     host: raw[envNames.host],
     port: raw[envNames.port],
+    advertiseHost: raw[envNames.advertiseHost],
     registryUrl: raw[envNames.registryUrl],
     dataDir: raw[envNames.dataDir],
     heartbeatMs: raw[envNames.heartbeatMs],

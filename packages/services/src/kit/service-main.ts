@@ -169,7 +169,7 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
         heartbeatMs: config.heartbeatMs,
         http,
         telemetry,
-        registration: { service: config.service, instanceId: config.instanceId, host, port, routes: app.routes, pid: process.pid },
+        registration: { service: config.service, instanceId: config.instanceId, host: config.advertiseHost ?? host, port, routes: app.routes, pid: process.pid },
       });
       await lease.register(Date.now() + (options.startTimeoutMs ?? 10_000));
       lease.start();

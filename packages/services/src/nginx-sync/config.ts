@@ -7,6 +7,8 @@ import { proxySettingsSchema, toProxySettings, type ProxySettings } from '../kit
 export interface NginxTarget {
   readonly host: string;
   readonly port: number;
+  /** The host nginx is registered under when others reach it by another name (nginx-sync's TOPOLAB_ADVERTISE_HOST: they share a pod). */
+  readonly advertiseHost?: string;
   /** Prefix directory: nginx.conf, nginx.pid, error.log, temp paths. */
   readonly dir: string;
   /** The id nginx is registered under (`nginx#1`). */
@@ -29,14 +31,16 @@ const nginxSchema = z.object({
 /** Reads nginx-sync's configuration once; throws a ConfigError naming each bad variable. */
 export function parseNginxSyncConfig(env: NodeJS.ProcessEnv = process.env): NginxSyncConfig {
   const nginx = parseEnv(nginxSchema, env);
+  const service = parseServiceConfig(env);
   return Object.freeze({
-    ...parseServiceConfig(env),
+    ...service,
     ...toProxySettings(parseEnv(proxySettingsSchema, env)),
     nginx: Object.freeze({
       host: nginx[envNames.nginxHost],
       port: nginx[envNames.nginxPort],
       dir: nginx[envNames.nginxDir],
       instanceId: nginx[envNames.nginxInstance],
+      ...(service.advertiseHost === undefined ? {} : { advertiseHost: service.advertiseHost }),
       ...(nginx[envNames.nginxLogAddress] === undefined ? {} : { logAddress: nginx[envNames.nginxLogAddress] }),
     }),
   });

@@ -46,7 +46,7 @@ export function createNginxRegistration(options: NginxRegistrationOptions): Ngin
   const registration = (pid: number | undefined): RegisterRequest => ({
     service: 'lb',
     instanceId: target.instanceId,
-    host: target.host,
+    host: target.advertiseHost ?? target.host,
     port: target.port,
     routes: [],
     ...(pid === undefined ? {} : { pid }),
@@ -75,7 +75,7 @@ export function createNginxRegistration(options: NginxRegistrationOptions): Ngin
     next.start();
     lease = next;
     registeredPid = pid;
-    telemetry.event('nginx.registered', { instanceId: target.instanceId, address: `${target.host}:${target.port}`, ...(pid === undefined ? {} : { pid }) });
+    telemetry.event('nginx.registered', { instanceId: target.instanceId, address: `${target.advertiseHost ?? target.host}:${target.port}`, ...(pid === undefined ? {} : { pid }) });
   }
 
   function schedule(): void {

@@ -28,6 +28,13 @@ const nginx = findProgram('nginx');
 if (!nginx && backendsRequired()) throw new Error('nginx is required (TOPOLAB_REQUIRE_BACKENDS=1) but not installed');
 
 describe('nginx.conf rendered from the catalog', () => {
+  it('names an instance registered by host name (a container, `profile-1`) as nginx resolves it, and leaves out a host that could break the config', () => {
+    const named: Catalog = { ...catalog, services: { ...catalog.services, profile: [instance('profile#1', 'profile-1', 3005), instance('profile#2', 'evil;host', 3005)] } };
+    const { text } = renderNginxConfig({ ...input, catalog: named });
+    expect(text).toContain('    server profile-1:3005 max_fails=5 fail_timeout=2s;  # profile#1');
+    expect(text).not.toContain('evil');
+  });
+
   it('has one upstream per service with live instances and a location pair per route', () => {
     const { text } = renderNginxConfig(input);
     expect(text).toContain('upstream svc_profile {\n    server 127.0.5.1:4001 max_fails=5 fail_timeout=2s;  # profile#1\n    server 127.0.5.2:4002');

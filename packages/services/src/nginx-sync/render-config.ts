@@ -32,6 +32,8 @@ export interface RenderedConfig {
 // Prefixes and addresses go into the config literally: only characters that cannot end a token.
 const safePrefix = /^\/[A-Za-z0-9._~/-]*$/;
 const safeHost = /^[0-9A-Fa-f.:]+$/;
+// An upstream may be a host name (a container's, `profile-1`): nginx resolves it when it loads the config.
+const safeUpstreamHost = /^(?:[0-9A-Fa-f.:]+|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)$/;
 
 type LbErrorCode = Exclude<keyof typeof lbErrors, 'definitions'>;
 /** The embedded lb's JSON error body for `code`, which nginx answers literally. */
@@ -85,7 +87,7 @@ export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
     return safePrefix.test(route.prefix);
   });
   const services = [...new Set(routes.filter((route) => route.access !== 'internal').map((route) => route.service))].sort();
-  const liveOf = (service: string) => (catalog.services[service] ?? []).filter((instance) => safeHost.test(instance.host));
+  const liveOf = (service: string) => (catalog.services[service] ?? []).filter((instance) => safeUpstreamHost.test(instance.host));
   const upstreams = services
     .filter((service) => liveOf(service).length > 0)
     .flatMap((service) => [

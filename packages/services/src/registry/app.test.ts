@@ -219,7 +219,7 @@ describe('registry HTTP API', () => {
     const { call } = await start();
     for (const body of [
       { ...profile1, service: 'Profile' },
-      { ...profile1, host: 'example.com' },
+      { ...profile1, host: 'example_com' },
       { ...profile1, port: 0 },
       { ...profile1, routes: [{ prefix: '/profile/', access: 'protected' }] },
       { ...profile1, routes: [{ prefix: '/a/../b', access: 'protected' }] },

@@ -21,7 +21,12 @@ describe('registration schema', () => {
     ['service longer than 32', { service: `p${'x'.repeat(32)}` }],
     ['empty instance id', { instanceId: '' }],
     ['instance id longer than 64', { instanceId: 'x'.repeat(65) }],
-    ['host name that is not localhost', { host: 'example.com' }],
+    ['host with a space', { host: 'profile 1' }],
+    ['host with an underscore', { host: 'profile_1' }],
+    ['host label starting with a hyphen', { host: '-profile' }],
+    ['host with an empty label', { host: 'profile..local' }],
+    ['host label over 63 characters', { host: `${'a'.repeat(64)}.local` }],
+    ['empty host', { host: '' }],
     ['port 0', { port: 0 }],
     ['port above 65535', { port: 65536 }],
     ['fractional port', { port: 80.5 }],
@@ -42,7 +47,7 @@ describe('registration schema', () => {
     }
   });
 
-  it.each(['127.0.0.1', '::1', 'fe80::1', 'localhost'])('accepts the host %s', (host) => {
+  it.each(['127.0.0.1', '::1', 'fe80::1', 'localhost', 'profile-1', 'profile-1.topolab.svc.cluster.local'])('accepts the host %s (an IP literal, or a host name: RFC 1123 §2.1)', (host) => {
     expect(registerRequestSchema.safeParse({ ...valid, host }).success).toBe(true);
   });
 });

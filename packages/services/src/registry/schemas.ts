@@ -31,11 +31,17 @@ export const routeSpecSchema = z.object({
   bodyLimit: z.number().int().min(1).max(maxRouteBodyLimit).optional(),
 });
 
+/** A host name as RFC 1123 §2.1 allows: dot-separated labels of letters, digits and inner hyphens, 63 chars each, 253 in all. */
+export function isHostName(host: string): boolean {
+  return host.length <= 253 && host.split('.').every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+}
+
 /** Body of `POST /v1/instances` (the contract's RegisterRequest). */
 export const registerRequestSchema = z.object({
   service: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'service names are lowercase letters, digits and -, at most 32'),
   instanceId: z.string().min(1).max(64),
-  host: z.string().refine((host) => host === 'localhost' || isIP(host) !== 0, 'host must be an IPv4 or IPv6 literal or localhost'),
+  // A container registers the name others reach it by (`profile-1`), as a Eureka client its hostname.
+  host: z.string().refine((host) => isIP(host) !== 0 || isHostName(host), 'host must be an IPv4 or IPv6 literal or a host name (RFC 1123)'),
   port: z.number().int().min(1).max(65535),
   routes: z
     .array(routeSpecSchema)

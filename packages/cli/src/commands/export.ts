@@ -1,0 +1,57 @@
+import { Argument, Option, type Command } from 'commander';
+import { join, relative } from 'node:path';
+import type { ServiceName } from '@topolab/runtime';
+import { parsePort } from '../options.js';
+import type { CommandContext } from '../program.js';
+import { addTopologyShapeOptions, backendsFrom, limitsFrom, replicasOption, type TopologyShapeFlags } from './shared-options.js';
+import { loadRuntime } from './runtime.js';
+
+interface ExportOptions extends TopologyShapeFlags {
+  out: string;
+  port: number;
+  image: string;
+}
+
+/** `topolab export compose|kubernetes --out DIR`: the topology for a container engine, plus the Dockerfile of its image. */
+export function registerExportCommand(program: Command, ctx: CommandContext): void {
+  addTopologyShapeOptions(program.command('export'))
+    .description('write the topology for Docker Compose or Kubernetes (one container per instance, probes on /health, secrets as secrets) and the Dockerfile of its image')
+    .addArgument(new Argument('<target>', 'the engine').choices(['compose', 'kubernetes']))
+    .requiredOption('--out <dir>', 'folder to write into (created if missing)')
+    .addOption(replicasOption())
+    .addOption(new Option('-p, --port <port>', 'host port of gateway #1 (Compose)').argParser(parsePort).default(8080))
+    .addOption(new Option('--image <name>', 'the image the Node services run (build it with the exported Dockerfile)').default('topolab:local'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ topolab export compose --out deploy/compose && docker build -f deploy/compose/Dockerfile -t topolab:local .
+  $ docker compose -f deploy/compose/compose.yaml up -d
+  $ topolab export kubernetes --out deploy/k8s --discovery server --lb nginx --cache redis --bus redis
+  $ kind load docker-image topolab:local && kubectl apply -f deploy/k8s/topolab.yaml`,
+    )
+    .action(async (target: 'compose' | 'kubernetes', options: ExportOptions) => {
+      const { normalizeTopologyOptions, planExport, renderCompose, renderKubernetes, renderDockerfile, writeExportFiles } = await loadRuntime();
+      const topology = normalizeTopologyOptions(
+        {
+          dataDir: options.out,
+          replicas: options.replicas as Partial<Record<ServiceName, number>>,
+          timings: options.timings,
+          modes: { discovery: options.discovery, auth: options.auth },
+          limits: limitsFrom(options),
+          backends: backendsFrom(options),
+        },
+        { programs: false },
+      );
+      const plan = planExport(topology, { image: options.image, publishPort: options.port });
+      const files = [...(target === 'compose' ? renderCompose(plan) : renderKubernetes(plan)), ...renderDockerfile()];
+      const written = writeExportFiles(options.out, files);
+      const { io } = ctx;
+      io.stdout.write(`wrote ${target === 'compose' ? 'a Compose file' : 'Kubernetes manifests'} for ${plan.instances.length} instances (discovery ${plan.modes.discovery}, auth ${plan.modes.auth}) into ${options.out}:\n`);
+      const shown = (path: string) => (path.startsWith(`${process.cwd()}/`) ? relative(process.cwd(), path) : path);
+      for (const path of written) if (!path.includes('/secrets/')) io.stdout.write(`  ${shown(path)}\n`);
+      const secrets = plan.instances.reduce((count, instance) => count + instance.secrets.length, 0);
+      io.stdout.write(`  ${secrets} client secrets: ${target === 'compose' ? `files in ${join(options.out, 'secrets')}, a folder only you can open` : 'the Secret topolab-credentials, in topolab.yaml (mode 0600)'}\n`);
+      for (const line of plan.leftOut) io.stdout.write(`left out: ${line}\n`);
+    });
+}

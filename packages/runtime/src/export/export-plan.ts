@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { clientSecretFor, envNames, formatInstanceId, type ServiceSpec } from '@topolab/services/contract';
+import { runtimeError } from '../errors/error-codes.js';
+import { colocatedUrlEnvName, startDependencies } from '../topology/colocation.js';
+import { buildInstanceEnv } from '../topology/instance-env.js';
+import { limitsEnv } from '../topology/topology-limits.js';
+import { modesEnv } from '../topology/topology-modes.js';
+import type { NormalizedTopologyOptions } from '../topology/topology-options.js';
+
+/** One secret an instance reads (`<NAME>_FILE` in Compose, a Secret key in Kubernetes). */
+export interface ExportSecret {
+  /** The variable it stands for (`TOPOLAB_CLIENT_SECRET`). */
+  readonly env: string;
+  /** `profile-1-client-secret`: the Compose secret, and the key in the Kubernetes Secret. */
+  readonly name: string;
+  readonly value: string;
+}
+
+/** One instance of the topology as a container. */
+export interface ExportInstance {
+  /** `profile#1`: its id in the registry, the same as under `topolab up`. */
+  readonly id: string;
+  /** `profile-1`: container, host and Service name (a DNS label). */
+  readonly name: string;
+  readonly service: string;
+  /** `node`: a topolab service from the image; `redis` and `nginx`: their official images. */
+  readonly runs: 'node' | 'redis' | 'nginx';
+  /** The container's command. */
+  readonly command: readonly string[];
+  /** The HTTP (redis: RESP) port it listens on inside the container. */
+  readonly port: number;
+  /** Plain variables (secrets are apart). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly secrets: readonly ExportSecret[];
+  /** Where its SQLite database lives, when it keeps one. */
+  readonly dataDir?: string;
+  /** Instance names that must be healthy first (its `startAfter`). */
+  readonly dependsOn: readonly string[];
+  /** `GET /health` on `port`, the readiness and liveness probe; undefined for redis (a `PING`). */
+  readonly healthPath?: string;
+  /**
+   * The instance whose network (and process) namespace this one shares: a gateway's sidecar,
+   * nginx-sync beside its nginx. In Kubernetes one pod; in Compose `network_mode: service:…`.
+   */
+  readonly colocatedWith?: string;
+  /** Runs as root: nginx-sync signals the nginx master (root) to reload. */
+  readonly root?: boolean;
+  /** Published on the host (gateway #1): host port → container port. */
+  readonly publish?: { readonly host: number; readonly container: number };
+}
+
+/** The whole topology for a container engine. */
+export interface ExportPlan {
+  readonly image: string;
+  readonly instances: readonly ExportInstance[];
+  /** What the export leaves out, with why (one line each). */
+  readonly leftOut: readonly string[];
+  readonly modes: NormalizedTopologyOptions['modes'];
+  readonly timingsPreset: NormalizedTopologyOptions['timingsPreset'];
+}
+
+/** Options of planExport. */
+export interface ExportPlanOptions {
+  /** The image built from the exported Dockerfile. @default 'topolab:local' */
+  readonly image?: string;
+  /** The key every client secret derives from (auth holds it). @default 32 random bytes */
+  readonly clientKey?: string;
+  /** gateway #1's port on the host. @default 8080 */
+  readonly publishPort?: number;
+}
+
+export const redisImage = 'redis:7.4-alpine';
+export const nginxImage = 'nginx:1.27-alpine';
+const nginxDir = '/var/lib/topolab-nginx';
+
+/** `profile#1` → `profile-1`. */
+export const containerName = (service: string, index: number) => `${service}-${index}`;
+
+/** Each service's port inside its container: 3000 + its loopback octet (distinct, so pod-mates never collide); the gateway 8080. */
+function portOf(spec: ServiceSpec): number {
+  if (spec.name === 'gateway') return 8080;
+  if (spec.name === 'redis') return 6379;
+  return 3000 + spec.addressOctet;
+}
+
+/**
+ * Turns a normalized topology into containers, as `topolab up` would run it: one container per
+ * instance (each has its own id, registry lease and OAuth client credentials, so `profile=2` is
+ * two, not a replica count of one), listening on 0.0.0.0 and registering its container name
+ * (TOPOLAB_ADVERTISE_HOST), the same timings, modes, limits and backends. dns#1 is left out:
+ * the engine's own DNS names every container.
+ */
+export function planExport(options: NormalizedTopologyOptions, planOptions: ExportPlanOptions = {}): ExportPlan {
+  const image = planOptions.image ?? 'topolab:local';
+  const clientKey = planOptions.clientKey ?? randomBytes(32).toString('hex');
+  const manifest = options.manifest.filter((spec) => spec.name !== 'dns');
+  const specOf = (name: string) => manifest.find((spec) => spec.name === name);
+  const replicasOf = (spec: ServiceSpec) => options.replicas[spec.name] ?? spec.defaultReplicas;
+  if (options.backends.redisUrl !== undefined) {
+    throw runtimeError('CONFIG_INVALID', { message: 'An export runs its own Redis; leave out --redis-url.' });
+  }
+  const registry = specOf('registry')!;
+  const registryUrl = `http://${containerName('registry', 1)}:${portOf(registry)}`;
+  const redis = specOf('redis');
+  const nginx = specOf('nginx');
+  const backendEnv = {
+    [envNames.cacheBackend]: options.backends.cache,
+    [envNames.busBackend]: options.backends.bus,
+    ...(redis ? { [envNames.redisUrl]: `redis://${containerName('redis', 1)}:6379`, [envNames.redisPeer]: formatInstanceId('redis', 1) } : {}),
+  };
+
+  function dependsOn(spec: ServiceSpec, index: number): string[] {
+    const names: string[] = [];
+    for (const dependency of startDependencies(manifest, spec)) {
+      const target = specOf(dependency);
+      if (!target) continue;
+      // A companion is per index; anything else: every instance of it.
+      if (target.colocatedWith === spec.name) names.push(containerName(target.name, index));
+      else for (let i = 1; i <= replicasOf(target); i++) names.push(containerName(target.name, i));
+    }
+    return names;
+  }
+
+  function nodeInstance(spec: ServiceSpec, index: number): ExportInstance {
+    const id = formatInstanceId(spec.name, index);
+    const name = containerName(spec.name, index);
+    const host = spec.colocatedWith ? containerName(spec.colocatedWith, index) : spec.name === 'nginx-sync' ? containerName('nginx', index) : name;
+    const companions = manifest.filter((companion) => companion.colocatedWith === spec.name);
+    const env = buildInstanceEnv({
+      registryUrl: spec.name === 'registry' ? undefined : registryUrl,
+      dataDir: '/data',
+      timings: options.timings,
+      logLevel: options.logLevel,
+      extra: {
+        ...options.env,
+        ...backendEnv,
+        [envNames.service]: spec.name,
+        [envNames.instanceId]: id,
+        [envNames.host]: '0.0.0.0',
+        [envNames.port]: String(portOf(spec)),
+        [envNames.advertiseHost]: host,
+        [envNames.clientId]: id,
+        ...(spec.name === 'gateway' ? { ...limitsEnv(options.limits), ...modesEnv(options.modes) } : {}),
+        // The companion shares the host's network: reached on loopback.
+        ...Object.fromEntries(companions.map((companion) => [colocatedUrlEnvName(companion.name), `http://127.0.0.1:${portOf(companion)}`])),
+        ...(spec.name === 'nginx-sync' && nginx
+          ? { [envNames.nginxHost]: '0.0.0.0', [envNames.nginxPort]: String(portOf(nginx)), [envNames.nginxDir]: nginxDir, [envNames.nginxInstance]: formatInstanceId('nginx', index) }
+          : {}),
+      },
+    });
+    const secrets: ExportSecret[] = [{ env: envNames.clientSecret, name: `${name}-client-secret`, value: clientSecretFor(clientKey, id) }];
+    if (spec.name === 'auth') secrets.push({ env: envNames.clientKey, name: `${name}-client-key`, value: clientKey });
+    return {
+      id,
+      name,
+      service: spec.name,
+      runs: 'node',
+      command: ['node', `packages/services/bundle/${spec.name}.mjs`],
+      port: portOf(spec),
+      env,
+      secrets,
+      ...(spec.ownsData ? { dataDir: '/data' } : {}),
+      dependsOn: dependsOn(spec, index),
+      healthPath: '/health',
+      ...(host === name ? {} : { colocatedWith: host }),
+      ...(spec.name === 'nginx-sync' ? { root: true } : {}),
+      ...(spec.name === 'gateway' && index === 1 ? { publish: { host: planOptions.publishPort ?? 8080, container: portOf(spec) } } : {}),
+    };
+  }
+
+  const instances: ExportInstance[] = [];
+  for (const spec of manifest) {
+    for (let index = 1; index <= replicasOf(spec); index++) {
+      if (spec.name === 'redis') {
+        instances.push({ id: 'redis#1', name: containerName('redis', 1), service: 'redis', runs: 'redis', command: ['redis-server', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--databases', '1'], port: 6379, env: {}, secrets: [], dependsOn: [] });
+      } else if (spec.name === 'nginx') {
+        // nginx-sync writes the first nginx.conf into the shared folder; nginx starts once it is there.
+        const wait = `until [ -f ${nginxDir}/nginx.conf ]; do sleep 0.2; done; exec nginx -p ${nginxDir}/ -c ${nginxDir}/nginx.conf -e ${nginxDir}/error.log`;
+        instances.push({ id: formatInstanceId('nginx', index), name: containerName('nginx', index), service: 'nginx', runs: 'nginx', command: ['sh', '-c', wait], port: portOf(spec), env: {}, secrets: [], dependsOn: dependsOn(spec, index).filter((dependency) => dependency !== containerName('nginx-sync', index)), healthPath: '/_topolab/health' });
+      } else instances.push(nodeInstance(spec, index));
+    }
+  }
+  const leftOut = [
+    ...(options.manifest.some((spec) => spec.name === 'dns') ? ['dns#1: the engine names every container (Compose\'s DNS, CoreDNS), and A records need addresses, not names'] : []),
+    ...(options.tls ? ['TLS at the gateway: terminate it at the engine\'s edge (an ingress, a proxy); the local CA stays on this machine'] : []),
+    'spans and logs: each instance logs JSON lines to stdout (`docker compose logs`, `kubectl logs`); there is no supervisor to gather spans',
+  ];
+  return { image, instances, leftOut, modes: options.modes, timingsPreset: options.timingsPreset };
+}

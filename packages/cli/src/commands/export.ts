@@ -1,15 +1,39 @@
 import { Argument, Option, type Command } from 'commander';
 import { join, relative } from 'node:path';
-import type { ServiceName } from '@topolab/runtime';
+import type { ServiceName, TopologyOptions } from '@topolab/runtime';
 import { parsePort } from '../options.js';
 import type { CommandContext } from '../program.js';
-import { addTopologyShapeOptions, backendsFrom, limitsFrom, replicasOption, type TopologyShapeFlags } from './shared-options.js';
-import { loadRuntime } from './runtime.js';
+import { addTopologyShapeOptions, backendsFrom, dataDirOption, limitsFrom, replicasOption, type TopologyShapeFlags } from './shared-options.js';
+import { controlClient, loadRuntime } from './runtime.js';
 
 interface ExportOptions extends TopologyShapeFlags {
   out: string;
   port: number;
   image: string;
+  running?: boolean;
+  dataDir: string;
+}
+
+type TopologyShape = Pick<TopologyOptions, 'replicas' | 'timings' | 'modes' | 'limits' | 'backends'>;
+
+function flagShape(options: ExportOptions): TopologyShape {
+  return {
+    replicas: options.replicas as Partial<Record<ServiceName, number>>,
+    timings: options.timings,
+    modes: { discovery: options.discovery, auth: options.auth },
+    limits: limitsFrom(options),
+    backends: backendsFrom(options),
+  };
+}
+
+/** The shape of the topology running in `dataDir`, from its control API (CONTROL_NOT_RUNNING when none runs). */
+async function runningShape(dataDir: string): Promise<TopologyShape> {
+  const status = await (await controlClient(dataDir)).status();
+  const replicas: Record<string, number> = {};
+  // Every instance it has, a crashed or paused one too: a fault is not a change of shape.
+  for (const instance of status.instances) replicas[instance.service] = (replicas[instance.service] ?? 0) + 1;
+  delete replicas.dns;
+  return { replicas: replicas as Partial<Record<ServiceName, number>>, timings: status.timingsPreset, modes: status.modes, limits: status.limits, backends: status.backends };
 }
 
 /** `topolab export compose|kubernetes --out DIR`: the topology for a container engine, plus the Dockerfile of its image. */
@@ -21,6 +45,8 @@ export function registerExportCommand(program: Command, ctx: CommandContext): vo
     .addOption(replicasOption())
     .addOption(new Option('-p, --port <port>', 'host port of gateway #1 (Compose)').argParser(parsePort).default(8080))
     .addOption(new Option('--image <name>', 'the image the Node services run (build it with the exported Dockerfile)').default('topolab:local'))
+    .option('--running', 'export the topology running in --data-dir as it is now: its modes (switched live too), replica counts, limits, timings and backends; the topology flags are ignored')
+    .addOption(dataDirOption())
     .addHelpText(
       'after',
       `
@@ -28,21 +54,13 @@ Examples:
   $ topolab export compose --out deploy/compose && docker build -f deploy/compose/Dockerfile -t topolab:local .
   $ docker compose -f deploy/compose/compose.yaml up -d
   $ topolab export kubernetes --out deploy/k8s --discovery server --lb nginx --cache redis --bus redis
+  $ topolab export compose --out deploy/compose --running      the topology topolab up runs now
   $ kind load docker-image topolab:local && kubectl apply -f deploy/k8s/topolab.yaml`,
     )
     .action(async (target: 'compose' | 'kubernetes', options: ExportOptions) => {
       const { normalizeTopologyOptions, planExport, renderCompose, renderKubernetes, renderDockerfile, writeExportFiles } = await loadRuntime();
-      const topology = normalizeTopologyOptions(
-        {
-          dataDir: options.out,
-          replicas: options.replicas as Partial<Record<ServiceName, number>>,
-          timings: options.timings,
-          modes: { discovery: options.discovery, auth: options.auth },
-          limits: limitsFrom(options),
-          backends: backendsFrom(options),
-        },
-        { programs: false },
-      );
+      const shape = options.running ? await runningShape(options.dataDir) : flagShape(options);
+      const topology = normalizeTopologyOptions({ dataDir: options.out, ...shape }, { programs: false });
       const plan = planExport(topology, { image: options.image, publishPort: options.port });
       const files = [...(target === 'compose' ? renderCompose(plan) : renderKubernetes(plan)), ...renderDockerfile()];
       const written = writeExportFiles(options.out, files);

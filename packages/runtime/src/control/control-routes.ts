@@ -9,7 +9,7 @@ import { modeRoutes } from './mode-routes.js';
 /** What the control API needs of a topology (a fake one will do in tests). */
 export type ControlTopology = Pick<
   Topology,
-  'gatewayUrl' | 'gatewayUrls' | 'edge' | 'registryUrl' | 'dataDir' | 'timings' | 'readyMs' | 'instances' | 'modes' | 'setModes' | 'fault' | 'scale' | 'options' | 'serviceToken'
+  'gatewayUrl' | 'gatewayUrls' | 'edge' | 'registryUrl' | 'dataDir' | 'timings' | 'timingsPreset' | 'readyMs' | 'instances' | 'modes' | 'setModes' | 'fault' | 'scale' | 'options' | 'serviceToken'
 >;
 
 /** One authorized request to the control API. */
@@ -50,9 +50,12 @@ export interface ControlStatus {
   readonly modes: ReturnType<ControlTopology['modes']>;
   /** The gateways' rate limiter and blacklist. */
   readonly limits: ControlTopology['options']['limits'];
+  /** What backs the cache, the bus and the lb (an external Redis's URL left out: it may hold a password). */
+  readonly backends: Pick<ControlTopology['options']['backends'], 'cache' | 'bus' | 'lb'>;
   readonly registryUrl: string;
   readonly dataDir: string;
   readonly timings: ControlTopology['timings'];
+  readonly timingsPreset: ControlTopology['timingsPreset'];
   readonly readyMs: number;
   readonly instances: ReturnType<ControlTopology['instances']>;
 }
@@ -90,9 +93,11 @@ const statusRoute: ControlRoute = {
     edge: publicEdge(topology.edge),
     modes: topology.modes(),
     limits: topology.options.limits,
+    backends: { cache: topology.options.backends.cache, bus: topology.options.backends.bus, lb: topology.options.backends.lb },
     registryUrl: topology.registryUrl,
     dataDir: topology.dataDir,
     timings: topology.timings,
+    timingsPreset: topology.timingsPreset,
     readyMs: topology.readyMs,
     instances: topology.instances(),
   }),

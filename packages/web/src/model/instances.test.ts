@@ -19,6 +19,8 @@ describe('instance helpers', () => {
   it('labels the state with a condition that says more', () => {
     expect(stateLabel(instance('a#1', { condition: 'zombie' }))).toBe('ready · zombie');
     expect(stateLabel(instance('a#1', { state: 'paused', condition: 'paused' }))).toBe('paused');
+    // Evicted while paused: its last word (`registered`) is not repeated; the catalog column says `not in catalog`.
+    expect(stateLabel(instance('a#1', { state: 'paused', condition: 'registered', registered: false }))).toBe('paused');
   });
 
   it('says whether the catalog holds it', () => {

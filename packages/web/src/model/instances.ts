@@ -34,7 +34,8 @@ export function instanceTone(instance: DashboardInstance): InstanceTone {
 
 /** `ready`, `ready · zombie`, `crashed`: the state and the condition when it says more. */
 export function stateLabel(instance: DashboardInstance): string {
-  const condition = instance.condition;
+  // `registered` is the instance's own last word, stale once the registry evicts it: the catalog column tells the truth.
+  const condition = instance.condition === 'registered' ? undefined : instance.condition;
   return condition && condition !== instance.state ? `${instance.state} · ${condition}` : instance.state;
 }
 

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { ServiceName } from '@topolab/runtime';
 import type { CommandContext } from '../program.js';
 import { createDemoPrinter } from '../output/demo-printer.js';
-import { addTopologyShapeOptions, backendOptions, backendsFrom, edgeFrom, edgeOptions, limitsFrom, replicasOption, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
+import { addTopologyShapeOptions, backendOptions, edgeFrom, edgeOptions, replicasOption, topologyShapeFrom, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
 import { loadRuntime } from './runtime.js';
 
 const edgePorts = { http: 0, https: 0, dns: 0 };
@@ -57,11 +56,7 @@ async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<numbe
       dataDir,
       fresh: true,
       ...edgeFrom(options, edgePorts),
-      replicas: options.replicas as Partial<Record<ServiceName, number>>,
-      timings: options.timings,
-      modes: { discovery: options.discovery, auth: options.auth },
-      limits: limitsFrom(options),
-      backends: backendsFrom(options),
+      ...topologyShapeFrom(options),
       onEvent: print.progress,
     };
     // A usage error is told before anything starts.

@@ -1,9 +1,9 @@
 import { Argument, Option, type Command } from 'commander';
 import { join, relative } from 'node:path';
-import type { ServiceName, TopologyOptions } from '@topolab/runtime';
+import type { ServiceName } from '@topolab/runtime';
 import { parsePort } from '../options.js';
 import type { CommandContext } from '../program.js';
-import { addTopologyShapeOptions, backendsFrom, dataDirOption, limitsFrom, replicasOption, type TopologyShapeFlags } from './shared-options.js';
+import { addTopologyShapeOptions, dataDirOption, replicasOption, topologyShapeFrom, type TopologyShape, type TopologyShapeFlags } from './shared-options.js';
 import { controlClient, loadRuntime } from './runtime.js';
 
 interface ExportOptions extends TopologyShapeFlags {
@@ -12,18 +12,6 @@ interface ExportOptions extends TopologyShapeFlags {
   image: string;
   running?: boolean;
   dataDir: string;
-}
-
-type TopologyShape = Pick<TopologyOptions, 'replicas' | 'timings' | 'modes' | 'limits' | 'backends'>;
-
-function flagShape(options: ExportOptions): TopologyShape {
-  return {
-    replicas: options.replicas as Partial<Record<ServiceName, number>>,
-    timings: options.timings,
-    modes: { discovery: options.discovery, auth: options.auth },
-    limits: limitsFrom(options),
-    backends: backendsFrom(options),
-  };
 }
 
 /** The shape of the topology running in `dataDir`, from its control API (CONTROL_NOT_RUNNING when none runs). */
@@ -59,7 +47,7 @@ Examples:
     )
     .action(async (target: 'compose' | 'kubernetes', options: ExportOptions) => {
       const { normalizeTopologyOptions, planExport, renderCompose, renderKubernetes, renderDockerfile, writeExportFiles } = await loadRuntime();
-      const shape = options.running ? await runningShape(options.dataDir) : flagShape(options);
+      const shape = options.running ? await runningShape(options.dataDir) : topologyShapeFrom(options);
       const topology = normalizeTopologyOptions({ dataDir: options.out, ...shape }, { programs: false });
       const plan = planExport(topology, { image: options.image, publishPort: options.port });
       const files = [...(target === 'compose' ? renderCompose(plan) : renderKubernetes(plan)), ...renderDockerfile()];

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { parseNonNegativeInteger, parsePort, parsePositiveInteger, parseReplicas } from '../options.js';
 import { authModeNames, busBackendNames, cacheBackendNames, defaultLimitSettings, discoveryModeNames, lbBackendNames } from '@topolab/runtime/cli-facts';
-import type { AuthModeName, BackendOptions, DiscoveryModeName, TimingsPreset, TopologyBackends } from '@topolab/runtime';
+import type { AuthModeName, BackendOptions, DiscoveryModeName, ServiceName, TimingsPreset, TopologyBackends, TopologyOptions } from '@topolab/runtime';
 
 /** `--data-dir DIR`, shared by every command that finds a running topology. */
 export function dataDirOption(): Option {
@@ -115,4 +115,18 @@ export function addTopologyShapeOptions(command: Command): Command {
   const backends = backendOptions();
   for (const option of [timingsOption(), discoveryOption('client'), authOption('remote'), limits.rateLimit, limits.burst, limits.blacklist, backends.cache, backends.bus, backends.lb]) command.addOption(option);
   return command;
+}
+
+/** What TopologyShapeFlags set of the runtime's topology options. */
+export type TopologyShape = Pick<TopologyOptions, 'replicas' | 'timings' | 'modes' | 'limits' | 'backends'>;
+
+/** The values of replicasOption and addTopologyShapeOptions as the runtime's topology options. */
+export function topologyShapeFrom(flags: TopologyShapeFlags): TopologyShape {
+  return {
+    replicas: flags.replicas as Partial<Record<ServiceName, number>>,
+    timings: flags.timings,
+    modes: { discovery: flags.discovery, auth: flags.auth },
+    limits: limitsFrom(flags),
+    backends: backendsFrom(flags),
+  };
 }

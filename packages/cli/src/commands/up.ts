@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { formatModes } from '@topolab/runtime/cli-facts';
 import type { TopologyEvent } from '@topolab/runtime';
-import type { ServiceName } from '@topolab/runtime';
 import type { CommandContext } from '../program.js';
 import { createPlainEventPrinter } from '../output/plain-events.js';
 import { describeEvent, formatEdge } from '../output/format.js';
 import { dashboardAssetsDir } from './dashboard.js';
-import { addTopologyShapeOptions, backendOptions, backendsFrom, dataDirOption, edgeFrom, edgeOptions, limitsFrom, replicasOption, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
+import { addTopologyShapeOptions, backendOptions, dataDirOption, edgeFrom, edgeOptions, replicasOption, topologyShapeFrom, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
 import { waitForStopSignal } from './stop-signal.js';
 import { loadRuntime } from './runtime.js';
 
@@ -67,11 +66,7 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
     dataDir: options.dataDir,
     fresh: Boolean(options.fresh),
     ...edgeFrom(options, edgePorts),
-    replicas: options.replicas as Partial<Record<ServiceName, number>>,
-    timings: options.timings,
-    modes: { discovery: options.discovery, auth: options.auth },
-    limits: limitsFrom(options),
-    backends: backendsFrom(options),
+    ...topologyShapeFrom(options),
     onEvent: (event: TopologyEvent) => listener(event),
   };
   // A usage error (an unknown service, a port used twice) is told before anything starts.

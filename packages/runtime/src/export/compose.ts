@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { ExportFile } from './export-files.js';
-import { nginxImage, redisImage, type ExportInstance, type ExportPlan } from './export-plan.js';
+import type { ExportInstance, ExportPlan } from './export-plan.js';
 
 /** A probe run inside the container: Node's fetch, as the image has no curl. */
 function nodeHealthTest(instance: ExportInstance): string[] {
@@ -18,11 +18,14 @@ function healthcheck(instance: ExportInstance): Record<string, unknown> {
   return { test, interval: '2s', timeout: '2s', retries: 15, start_period: '5s' };
 }
 
-function service(plan: ExportPlan, instance: ExportInstance): Record<string, unknown> {
-  const image = instance.runs === 'redis' ? redisImage : instance.runs === 'nginx' ? nginxImage : plan.image;
+/** The named volume of a folder pod-mates share: the one of the instance whose network they use. */
+const sharedVolumeOf = (instance: ExportInstance) => `${instance.colocatedWith ?? instance.name}-conf`;
+
+function service(instance: ExportInstance): Record<string, unknown> {
   const shared = instance.colocatedWith;
+  const volumes = [...(instance.dataDir ? [`${instance.name}-data:${instance.dataDir}`] : []), ...(instance.sharedDir ? [`${sharedVolumeOf(instance)}:${instance.sharedDir}`] : [])];
   return {
-    image,
+    image: instance.image,
     ...(instance.runs === 'node' ? { pull_policy: 'never' } : {}),
     // A companion has no network of its own: it answers on its host's name (its host's hostname).
     ...(shared ? { network_mode: `service:${shared}` } : { hostname: instance.name, networks: ['topolab'] }),
@@ -33,8 +36,7 @@ function service(plan: ExportPlan, instance: ExportInstance): Record<string, unk
       ? { environment: { ...instance.env, ...Object.fromEntries(instance.secrets.map((secret) => [`${secret.env}_FILE`, `/run/secrets/${secret.name}`])) } }
       : {}),
     ...(instance.secrets.length > 0 ? { secrets: instance.secrets.map((secret) => secret.name) } : {}),
-    ...(instance.dataDir ? { volumes: [`${instance.name}-data:${instance.dataDir}`] } : {}),
-    ...(instance.service === 'nginx' || instance.service === 'nginx-sync' ? { volumes: [`${instance.service === 'nginx' ? instance.name : shared}-conf:/var/lib/topolab-nginx`] } : {}),
+    ...(volumes.length > 0 ? { volumes } : {}),
     ...(instance.publish ? { ports: [`${instance.publish.host}:${instance.publish.container}`] } : {}),
     ...(instance.dependsOn.length > 0 || shared
       ? { depends_on: Object.fromEntries([...(shared ? [[shared, { condition: 'service_started' }]] : []), ...instance.dependsOn.map((name) => [name, { condition: 'service_healthy' }])]) }
@@ -52,11 +54,11 @@ function service(plan: ExportPlan, instance: ExportInstance): Record<string, unk
  * published on the host.
  */
 export function renderCompose(plan: ExportPlan): ExportFile[] {
-  const services = Object.fromEntries(plan.instances.map((instance) => [instance.name, service(plan, instance)]));
+  const services = Object.fromEntries(plan.instances.map((instance) => [instance.name, service(instance)]));
   const volumes = Object.fromEntries(
     plan.instances.flatMap((instance) => [
       ...(instance.dataDir ? [[`${instance.name}-data`, {}]] : []),
-      ...(instance.service === 'nginx' ? [[`${instance.name}-conf`, {}]] : []),
+      ...(instance.sharedDir && !instance.colocatedWith ? [[sharedVolumeOf(instance), {}]] : []),
     ]),
   );
   const secrets = plan.instances.flatMap((instance) => instance.secrets);

@@ -25,6 +25,8 @@ export interface ExportInstance {
   readonly service: string;
   /** `node`: a topolab service from the image; `redis` and `nginx`: their official images. */
   readonly runs: 'node' | 'redis' | 'nginx';
+  /** The image it runs: the plan's for `node`, the official one for redis and nginx. */
+  readonly image: string;
   /** The container's command. */
   readonly command: readonly string[];
   /** The HTTP (redis: RESP) port it listens on inside the container. */
@@ -34,6 +36,8 @@ export interface ExportInstance {
   readonly secrets: readonly ExportSecret[];
   /** Where its SQLite database lives, when it keeps one. */
   readonly dataDir?: string;
+  /** A folder it shares with its pod-mate, mounted here in both (nginx.conf, written by nginx-sync, read by nginx). */
+  readonly sharedDir?: string;
   /** Instance names that must be healthy first (its `startAfter`). */
   readonly dependsOn: readonly string[];
   /** `GET /health` on `port`, the readiness and liveness probe; undefined for redis (a `PING`). */
@@ -159,7 +163,9 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
       port: portOf(spec),
       env,
       secrets,
+      image,
       ...(spec.ownsData ? { dataDir: '/data' } : {}),
+      ...(spec.name === 'nginx-sync' ? { sharedDir: nginxDir } : {}),
       dependsOn: dependsOn(spec, index),
       healthPath: '/health',
       ...(host === name ? {} : { colocatedWith: host }),
@@ -172,11 +178,11 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
   for (const spec of manifest) {
     for (let index = 1; index <= replicasOf(spec); index++) {
       if (spec.name === 'redis') {
-        instances.push({ id: 'redis#1', name: containerName('redis', 1), service: 'redis', runs: 'redis', command: ['redis-server', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--databases', '1'], port: 6379, env: {}, secrets: [], dependsOn: [] });
+        instances.push({ id: 'redis#1', name: containerName('redis', 1), service: 'redis', runs: 'redis', image: redisImage, command: ['redis-server', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--databases', '1'], port: 6379, env: {}, secrets: [], dependsOn: [] });
       } else if (spec.name === 'nginx') {
         // nginx-sync writes the first nginx.conf into the shared folder; nginx starts once it is there.
         const wait = `until [ -f ${nginxDir}/nginx.conf ]; do sleep 0.2; done; exec nginx -p ${nginxDir}/ -c ${nginxDir}/nginx.conf -e ${nginxDir}/error.log`;
-        instances.push({ id: formatInstanceId('nginx', index), name: containerName('nginx', index), service: 'nginx', runs: 'nginx', command: ['sh', '-c', wait], port: portOf(spec), env: {}, secrets: [], dependsOn: dependsOn(spec, index).filter((dependency) => dependency !== containerName('nginx-sync', index)), healthPath: '/_topolab/health' });
+        instances.push({ id: formatInstanceId('nginx', index), name: containerName('nginx', index), service: 'nginx', runs: 'nginx', image: nginxImage, command: ['sh', '-c', wait], port: portOf(spec), env: {}, secrets: [], sharedDir: nginxDir, dependsOn: dependsOn(spec, index).filter((dependency) => dependency !== containerName('nginx-sync', index)), healthPath: '/_topolab/health' });
       } else instances.push(nodeInstance(spec, index));
     }
   }

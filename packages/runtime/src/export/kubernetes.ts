@@ -1,13 +1,12 @@
 import { stringify } from 'yaml';
 import type { ExportFile } from './export-files.js';
-import { nginxImage, redisImage, type ExportInstance, type ExportPlan } from './export-plan.js';
+import type { ExportInstance, ExportPlan } from './export-plan.js';
 
 /** One Kubernetes object, as plain data (apiVersion, kind, metadata, …). */
 export type KubernetesObject = Record<string, unknown> & { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> } };
 
 const namespace = 'topolab';
 const secretName = 'topolab-credentials';
-const nginxDir = '/var/lib/topolab-nginx';
 
 const labelsOf = (instance: ExportInstance) => ({
   'app.kubernetes.io/name': instance.service,
@@ -20,19 +19,18 @@ function probe(instance: ExportInstance): Record<string, unknown> {
   return { ...check, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 5 };
 }
 
-function container(plan: ExportPlan, instance: ExportInstance): Record<string, unknown> {
-  const image = instance.runs === 'redis' ? redisImage : instance.runs === 'nginx' ? nginxImage : plan.image;
+function container(instance: ExportInstance): Record<string, unknown> {
   const env = [
     ...Object.entries(instance.env).map(([name, value]) => ({ name, value })),
     ...instance.secrets.map((secret) => ({ name: secret.env, valueFrom: { secretKeyRef: { name: secretName, key: secret.name } } })),
   ];
   const mounts = [
     ...(instance.dataDir ? [{ name: 'data', mountPath: instance.dataDir }] : []),
-    ...(instance.service === 'nginx' || instance.service === 'nginx-sync' ? [{ name: 'nginx-conf', mountPath: nginxDir }] : []),
+    ...(instance.sharedDir ? [{ name: 'nginx-conf', mountPath: instance.sharedDir }] : []),
   ];
   return {
     name: instance.service,
-    image,
+    image: instance.image,
     ...(instance.runs === 'node' ? { imagePullPolicy: 'IfNotPresent' } : {}),
     command: [...instance.command],
     ports: [{ name: instance.runs === 'redis' ? 'redis' : 'http', containerPort: instance.port }],
@@ -69,7 +67,7 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
     const labels = labelsOf(host);
     const volumes = [
       ...(members.some((member) => member.dataDir) ? [{ name: 'data', emptyDir: {} }] : []),
-      ...(members.some((member) => member.service === 'nginx') ? [{ name: 'nginx-conf', emptyDir: {} }] : []),
+      ...(members.some((member) => member.sharedDir) ? [{ name: 'nginx-conf', emptyDir: {} }] : []),
     ];
     objects.push({
       apiVersion: 'apps/v1',
@@ -83,7 +81,7 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
           metadata: { labels },
           spec: {
             ...(members.some((member) => member.service === 'nginx-sync') ? { shareProcessNamespace: true } : {}),
-            containers: members.map((member) => container(plan, member)),
+            containers: members.map(container),
             ...(volumes.length > 0 ? { volumes } : {}),
           },
         },

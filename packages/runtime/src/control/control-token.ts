@@ -5,11 +5,15 @@ export function createControlToken(): string {
   return randomBytes(32).toString('hex');
 }
 
+/** Whether `given` equals `expected`, compared in constant time (for secrets). */
+export function secretsEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /** Whether an `Authorization` header carries exactly `Bearer <token>`, compared in constant time. */
 export function isAuthorized(header: string | undefined, token: string): boolean {
   const match = /^Bearer ([0-9a-f]+)$/i.exec(header?.trim() ?? '');
-  if (!match) return false;
-  const given = Buffer.from(match[1]!.toLowerCase(), 'utf8');
-  const expected = Buffer.from(token, 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return match !== null && secretsEqual(match[1]!.toLowerCase(), token);
 }

@@ -1,4 +1,5 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { secretsEqual } from './control-token.js';
 
 /** The cookie that carries a dashboard session. */
 export const dashboardCookie = 'topolab_dashboard';
@@ -23,12 +24,6 @@ export interface DashboardSessions {
   hasSession(cookieHeader: string | undefined): boolean;
 }
 
-const equal = (given: string, expected: string) => {
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-};
-
 /**
  * The browser's way in, as Jupyter's login link: `topolab up` prints a URL holding a ticket
  * (never the control token itself); the first visit trades it for an HttpOnly, SameSite=Strict
@@ -50,7 +45,7 @@ export function createDashboardSessions(options: DashboardSessionsOptions = {}):
     },
     redeem(ticket) {
       for (const [issued, expiresAt] of tickets) {
-        if (!equal(ticket, issued)) continue;
+        if (!secretsEqual(ticket, issued)) continue;
         tickets.delete(issued);
         return expiresAt > clock();
       }
@@ -60,7 +55,7 @@ export function createDashboardSessions(options: DashboardSessionsOptions = {}):
     hasSession(cookieHeader) {
       for (const part of (cookieHeader ?? '').split(';')) {
         const [name, ...value] = part.trim().split('=');
-        if (name === dashboardCookie && equal(value.join('='), session)) return true;
+        if (name === dashboardCookie && secretsEqual(value.join('='), session)) return true;
       }
       return false;
     },

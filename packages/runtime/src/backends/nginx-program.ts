@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '@topolab/services/contract';
 import type { ProgramLaunch } from '../supervisor/program-child.js';
+import { ensurePrivateDir } from '../topology/private-files.js';
 import { answersOk } from './probes.js';
 import type { SpanListener } from './span-listener.js';
 
@@ -33,7 +33,8 @@ export function nginxConfigPath(dir: string): string {
  */
 export function nginxLaunch(options: NginxLaunchOptions): ProgramLaunch {
   const { host, port, dir, instanceId } = options;
-  mkdirSync(dir, { recursive: true });
+  // 0700: nginx.conf, nginx.pid, error.log and the temp paths stay the user's.
+  ensurePrivateDir(dir);
   const address = `${host}:${port}`;
   const spans = options.spans;
   return {

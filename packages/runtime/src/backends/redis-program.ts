@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import type { ProgramLaunch } from '../supervisor/program-child.js';
+import { ensurePrivateDir } from '../topology/private-files.js';
 import { answersPing } from './probes.js';
 
 /** Where the topology's redis-server runs. */
@@ -19,7 +19,8 @@ export interface RedisLaunchOptions {
  */
 export function redisLaunch(options: RedisLaunchOptions): ProgramLaunch {
   const { host, port, dir } = options;
-  mkdirSync(dir, { recursive: true });
+  // 0700: anything redis writes there stays the user's.
+  ensurePrivateDir(dir);
   return {
     binary: options.binary,
     args: ['--bind', host, '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--daemonize', 'no', '--logfile', '', '--databases', '1'],

@@ -1,5 +1,6 @@
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writePrivateFile } from '../topology/private-files.js';
 
 /** The content of `<dataDir>/control.json`: how another terminal reaches the running topology. */
 export interface ControlFile {
@@ -18,11 +19,12 @@ export function controlFilePath(dataDir: string): string {
   return join(dataDir, 'control.json');
 }
 
-/** Writes the control file readable by the user only (mode 0600, also when it already existed). */
+/**
+ * Writes the control file readable by the user only (mode 0600, also when it already existed),
+ * atomically: another terminal's `topolab status` never reads half a file.
+ */
 export function writeControlFile(dataDir: string, content: ControlFile): void {
-  const path = controlFilePath(dataDir);
-  writeFileSync(path, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(path, 0o600);
+  writePrivateFile(controlFilePath(dataDir), `${JSON.stringify(content, null, 2)}\n`);
 }
 
 /** Reads the control file; undefined when it is missing or not a control file. */

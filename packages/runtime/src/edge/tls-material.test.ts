@@ -36,9 +36,9 @@ describe('ensureTlsMaterial', () => {
     expect(leaf.checkPrivateKey(createPrivateKey(readFileSync(material.keyFile)))).toBe(true);
     // The chain a server sends: the leaf, then the CA.
     expect(readFileSync(material.certFile, 'utf8')).toContain(readFileSync(material.caFile, 'utf8').trim());
-    // Keys are readable by the user only.
-    expect(statSync(material.keyFile).mode & 0o777).toBe(0o600);
-    expect(statSync(join(dir, 'tls', 'ca-key.pem')).mode & 0o777).toBe(0o600);
+    // Keys and certificates are the user's only (CWE-276), in a folder only the user can open.
+    for (const file of [material.keyFile, join(dir, 'tls', 'ca-key.pem'), material.caFile, material.certFile]) expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'tls')).mode & 0o777).toBe(0o700);
     expect(material.caFingerprint).toBe(ca.fingerprint256);
   });
 

@@ -1,7 +1,8 @@
 import { createPrivateKey, webcrypto, X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { edgeNames } from '@topolab/services/contract';
+import { ensurePrivateDir, writePrivateFile } from '../topology/private-files.js';
 
 /** The names the gateway's certificate is valid for: what a user types, and the topology's DNS name. */
 const edgeCertificateNames = { dns: edgeNames.certificateDns, ip: edgeNames.certificateIps };
@@ -14,7 +15,7 @@ export interface TlsMaterial {
   readonly ca: string;
   /** `<dataDir>/tls/gateway.pem`: the gateway certificate followed by the CA (the chain a server sends). */
   readonly certFile: string;
-  /** `<dataDir>/tls/gateway-key.pem` (mode 0600). */
+  /** `<dataDir>/tls/gateway-key.pem`. Every file in `tls/` is 0600, the folder 0700. */
   readonly keyFile: string;
   /** The gateway certificate's end of validity. */
   readonly notAfter: Date;
@@ -61,13 +62,12 @@ async function loadX509(): Promise<typeof import('@peculiar/x509')> {
  */
 export async function ensureTlsMaterial(dataDir: string, options: TlsMaterialOptions = {}): Promise<TlsMaterial> {
   const now = options.now ?? new Date();
-  const dir = join(dataDir, 'tls');
+  const dir = ensurePrivateDir(join(dataDir, 'tls'));
   const files = { caFile: join(dir, 'ca.pem'), caKeyFile: join(dir, 'ca-key.pem'), certFile: join(dir, 'gateway.pem'), keyFile: join(dir, 'gateway-key.pem') };
   const renewBefore = (options.renewBeforeDays ?? 7) * day;
   const existing = readExisting(files, now, renewBefore);
   if (existing) return { ...existing, reused: true };
 
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const x509 = await loadX509();
   const caPair = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as WebCryptoKeyPair;
   const caCert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -106,10 +106,11 @@ export async function ensureTlsMaterial(dataDir: string, options: TlsMaterialOpt
     ],
   });
   const caPem = caCert.toString('pem');
-  writeFileSync(files.caFile, `${caPem}\n`);
-  writeSecret(files.caKeyFile, await privateKeyPem(caPair.privateKey));
-  writeFileSync(files.certFile, `${leaf.toString('pem')}\n${caPem}\n`);
-  writeSecret(files.keyFile, await privateKeyPem(leafPair.privateKey));
+  // Keys and certificates alike 0600: the user reads ca.pem (curl --cacert), nobody else needs to.
+  writePrivateFile(files.caKeyFile, await privateKeyPem(caPair.privateKey));
+  writePrivateFile(files.keyFile, await privateKeyPem(leafPair.privateKey));
+  writePrivateFile(files.caFile, `${caPem}\n`);
+  writePrivateFile(files.certFile, `${leaf.toString('pem')}\n${caPem}\n`);
   const material = readExisting(files, now, 0);
   if (!material) throw new Error(`The TLS material just written to ${dir} does not verify.`);
   return { ...material, reused: false };
@@ -136,11 +137,6 @@ function readExisting(files: { caFile: string; caKeyFile: string; certFile: stri
 async function privateKeyPem(key: WebCryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
   return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }).toString();
-}
-
-function writeSecret(file: string, content: string): void {
-  writeFileSync(file, content, { mode: 0o600 });
-  chmodSync(file, 0o600);
 }
 
 /** A positive 16-byte serial (RFC 5280 §4.1.2.2: at most 20 octets, non-negative). */

@@ -34,6 +34,7 @@ export const runtimeErrorCodes = Object.freeze({
   TOPOLOGY_NOT_SCALABLE: { exitCode: 2, status: 409, message: 'This service cannot be scaled.', hint: 'The registry, redis, nginx and nginx-sync run one instance; a sidecar follows its gateway (scale the gateway).' },
   TOPOLOGY_FAULT_UNSUPPORTED: { exitCode: 2, status: 409, message: 'This fault does not apply to this instance.', hint: 'Only instances with a registry lease can be made zombies (nginx through the lease nginx-sync keeps for it); the registry, redis and nginx-sync hold none: kill, pause or stop them instead.' },
   TOPOLOGY_DATA_DIR_BUSY: { exitCode: 3, status: 409, message: 'Another topology is running in this data directory.', hint: 'Stop it (Ctrl-C in the terminal running `topolab up`; `topolab status` shows it) or use another `--data-dir`.' },
+  TOPOLOGY_DATA_DIR_INSECURE: { exitCode: 3, status: 500, message: 'The data directory can be read by other users of this machine.', hint: 'Make it private with `chmod 700 <dir>` (the message names the dir), or use another `--data-dir`.' },
   TOPOLOGY_STOPPED: { exitCode: 2, status: 409, message: 'The topology has been stopped.' },
   TRACE_TIMEOUT: { exitCode: 1, status: 504, message: 'The spans of a request did not all arrive in time.', hint: 'Check that the request went through the gateway of this topology.' },
   CLIENT_UNREACHABLE: { exitCode: 3, status: 502, message: 'The gateway could not be reached.', hint: 'Is the topology running? Check the gateway URL.' },

@@ -1,6 +1,7 @@
-import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { createWriteStream, fchmodSync, openSync, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { LogRecord } from '@topolab/services/contract';
+import { privateFileMode } from '../topology/private-files.js';
 
 /** How many recent lines an instance keeps for error reports. @default 50 */
 export const defaultTailLines = 50;
@@ -26,15 +27,19 @@ export function openInstanceLog(file: string, options: { header?: string; tailLi
   let failed = false;
   let stream: WriteStream | undefined;
   try {
-    // Opened synchronously so the file exists from the spawn on (`tail -f` works at once).
-    stream = createWriteStream(file, { fd: openSync(file, 'a') });
+    // Opened synchronously so the file exists from the spawn on (`tail -f` works at once); 0600
+    // also when an earlier run (or version) left it wider: a log may name users and addresses.
+    const fd = openSync(file, 'a', privateFileMode);
+    stream = createWriteStream(file, { fd });
     // A log file we cannot write must not take the supervisor down; the tail still works.
     stream.on('error', () => {
       failed = true;
     });
+    fchmodSync(fd, privateFileMode);
     if (options.header !== undefined) stream.write(`${options.header}\n`);
   } catch {
     failed = true;
+    stream?.destroy();
   }
   const tail: string[] = [];
   const followed: Promise<void>[] = [];

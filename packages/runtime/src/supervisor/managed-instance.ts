@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { envNames, formatInstanceId, isChildMessage, type ChildMessage, type ServiceSpec } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
@@ -8,6 +7,8 @@ import { formatLogRecord, openInstanceLog } from './instance-log.js';
 import type { InstanceInfo } from './instance-info.js';
 import { isLiveState, type InstanceState } from './instance-state.js';
 import { terminateChild } from './terminate-child.js';
+import { withPrivateUmask } from './private-umask.js';
+import { ensurePrivateDir } from '../topology/private-files.js';
 import type { SupervisorEvent } from './supervisor-events.js';
 
 /** What launchInstance needs. */
@@ -56,7 +57,7 @@ function inheritedEnv(): Record<string, string> {
 export function launchInstance(options: LaunchOptions): ManagedInstance {
   const { spec, index, logFile } = options;
   const id = formatInstanceId(spec.name as ServiceSpec['name'], index);
-  mkdirSync(dirname(logFile), { recursive: true });
+  ensurePrivateDir(dirname(logFile));
   const log = openInstanceLog(logFile, { header: `--- ${new Date().toISOString()} supervisor: starting ${id} (${spec.entry})` });
   const replies = createCommandReplies(id);
   let host = options.host;
@@ -73,10 +74,13 @@ export function launchInstance(options: LaunchOptions): ManagedInstance {
 
   const child: ChildHandle = (() => {
     try {
-      return options.spawn({
-        entry: spec.entry,
-        env: { ...inheritedEnv(), ...options.env, [envNames.service]: spec.name, [envNames.instanceId]: id, [envNames.host]: host, [envNames.port]: String(port) },
-      });
+      // Umask 077: whatever the instance creates (databases, logs, temp files) is the user's alone.
+      return withPrivateUmask(() =>
+        options.spawn({
+          entry: spec.entry,
+          env: { ...inheritedEnv(), ...options.env, [envNames.service]: spec.name, [envNames.instanceId]: id, [envNames.host]: host, [envNames.port]: String(port) },
+        }),
+      );
     } catch (error) {
       void log.close();
       throw error;

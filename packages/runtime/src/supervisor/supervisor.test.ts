@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -15,6 +15,8 @@ class FakeChild extends EventEmitter {
   readonly stderr = new PassThrough();
   readonly sent: ParentMessage[] = [];
   readonly signals: string[] = [];
+  /** The process umask while the supervisor spawned this child (what a real child inherits). */
+  readonly umask: number;
   ignoreTerm = false;
   gone = false;
   constructor(
@@ -22,6 +24,8 @@ class FakeChild extends EventEmitter {
     readonly request: SpawnRequest,
   ) {
     super();
+    this.umask = process.umask(0o022);
+    process.umask(this.umask);
   }
   send(message: ParentMessage): boolean {
     this.sent.push(message);
@@ -84,6 +88,29 @@ describe('createSupervisor with a fake child', () => {
     expect(info).toMatchObject({ id: 'profile#1', state: 'ready', host: '127.0.5.1', port: 4321, pid: 1000 });
     const states = events.filter((event) => event.type === 'instance.state').map((event) => (event as { state: string }).state);
     expect(states).toEqual(['starting', 'ready']);
+  });
+
+  it('spawns each instance under umask 077 and keeps its log 0600 in a 0700 logs/ (CWE-276)', async () => {
+    mkdirSync(join(dir, 'logs'), { mode: 0o755 });
+    chmodSync(join(dir, 'logs'), 0o755);
+    writeFileSync(join(dir, 'logs', 'profile-1.log'), 'an earlier run\n', { mode: 0o644 });
+    chmodSync(join(dir, 'logs', 'profile-1.log'), 0o644);
+    const previous = process.umask(0o022);
+    try {
+      const supervisor = makeSupervisor();
+      const started = start(supervisor);
+      children[0]!.reportReady();
+      await started;
+      expect(children[0]!.umask).toBe(0o077);
+      const after = process.umask(0o022);
+      expect(after).toBe(0o022);
+      await supervisor.stopAll();
+    } finally {
+      process.umask(previous);
+    }
+    expect(statSync(join(dir, 'logs')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'logs', 'profile-1.log')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'logs', 'profile-1.log'), 'utf8')).toContain('an earlier run');
   });
 
   it('forwards log, spans, condition and domain events and writes the log file', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -113,5 +113,19 @@ describe('topolab usage', () => {
     const run = await runCli(['up', '--port', String(port), '--data-dir', tempDir()]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('TOPOLOGY_PORT_IN_USE');
+  });
+
+  it('exits 3 with TOPOLOGY_DATA_DIR_INSECURE and the chmod to run, no stack, for a data dir an earlier version left 0755 (CWE-276)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'auth.db'), '', { mode: 0o644 });
+    chmodSync(dir, 0o755);
+    const run = await runCli(['up', '--port', '0', '--fresh', '--data-dir', dir]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('TOPOLOGY_DATA_DIR_INSECURE');
+    expect(run.stderr).toContain('0755');
+    expect(run.stderr).toContain(`chmod 700 ${dir}`);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(statSync(dir).mode & 0o777).toBe(0o755);
+    expect(readdirSync(dir)).toEqual(['auth.db']);
   });
 });

@@ -4,6 +4,7 @@ export * from './data-dir.js';
 export * from './faults.js';
 export * from './instance-env.js';
 export * from './instance-stats.js';
+export * from './private-files.js';
 export * from './scale.js';
 export * from './start-layers.js';
 export * from './start-topology.js';

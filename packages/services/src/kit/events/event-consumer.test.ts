@@ -48,16 +48,19 @@ function consumerOn(file: string, bus: FakeBus, log: FakeEventLog, overrides: Pa
     db.close();
   });
   const names = () => recorded.events().map((event) => event.name);
-  return { consumer, store, deletedIds, seen, recorded, names };
+  // A bus message only starts a read of the log: this waits for it (and for any read asked meanwhile).
+  const settled = () => consumer.catchUp('test: wait for the reads the announcements started');
+  return { consumer, store, deletedIds, seen, recorded, names, settled };
 }
 
 describe('event consumer', () => {
   it('applies bus events in order, records them and reports the lag', async () => {
     const bus = createFakeBus();
     const log = createFakeEventLog();
-    const { consumer, store, deletedIds, recorded } = consumerOn(tempDatabase(), bus, log);
+    const { consumer, store, deletedIds, recorded, settled } = consumerOn(tempDatabase(), bus, log);
     await consumer.start();
     await log.emit(bus, 'user.deleted', deleted('u1'), 990);
+    await settled();
     expect(deletedIds).toEqual(['u1']);
     expect(consumer.cursor).toBe(1);
     expect(store.page(0, 10)).toEqual([{ seq: 1, eventId: log.events[0]!.eventId, type: 'user.deleted', appliedAt: 1000, appliedBy: 'profile#1', effect: { profiles: 1 } }]);
@@ -67,10 +70,12 @@ describe('event consumer', () => {
   it('applies an event delivered twice once, and reports the duplicate', async () => {
     const bus = createFakeBus();
     const log = createFakeEventLog();
-    const { consumer, deletedIds, names } = consumerOn(tempDatabase(), bus, log);
+    const { consumer, deletedIds, names, settled } = consumerOn(tempDatabase(), bus, log);
     await consumer.start();
     const event = await log.emit(bus, 'user.deleted', deleted('u1'));
+    await settled();
     await bus.publish('user.deleted', event);
+    await settled();
     expect(deletedIds).toEqual(['u1']);
     expect(names().filter((name) => name.startsWith('consumer.'))).toEqual(['consumer.applied', 'consumer.duplicate']);
   });
@@ -84,6 +89,7 @@ describe('event consumer', () => {
     await Promise.all([one.consumer.start(), two.consumer.start()]);
     await log.emit(bus, 'user.deleted', deleted('u1'));
     await log.emit(bus, 'user.deleted', deleted('u2'));
+    await Promise.all([one.settled(), two.settled()]);
     expect([...one.deletedIds, ...two.deletedIds].sort()).toEqual(['u1', 'u2']);
     expect(one.store.page(0, 10).map((event) => event.seq)).toEqual([1, 2]);
     expect([one.consumer.cursor, two.consumer.cursor]).toEqual([2, 2]);
@@ -114,6 +120,7 @@ describe('event consumer', () => {
     const before = consumerOn(file, bus, log);
     await before.consumer.start();
     await log.emit(bus, 'user.deleted', deleted('u1'));
+    await before.settled();
     before.consumer.close();
     log.append('user.deleted', deleted('u2'));
     log.append('user.deleted', deleted('u3'));
@@ -172,10 +179,11 @@ describe('event consumer', () => {
   it('advances its cursor over event types it ignores, recording them with an empty effect', async () => {
     const bus = createFakeBus();
     const log = createFakeEventLog();
-    const { consumer, store } = consumerOn(tempDatabase(), bus, log);
+    const { consumer, store, settled } = consumerOn(tempDatabase(), bus, log);
     await consumer.start();
     await log.emit(bus, 'user.updated', { userId: 'u1', username: 'u1', firstName: 'Ann' });
     await log.emit(bus, 'user.deleted', deleted('u1'));
+    await settled();
     expect(consumer.cursor).toBe(2);
     expect(store.page(0, 10).map((event) => [event.type, event.effect])).toEqual([
       ['user.updated', {}],

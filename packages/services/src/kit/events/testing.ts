@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DomainEvent, DomainEventData, DomainEventType, EventLogPage } from '../../contract/events-api.js';
 import type { BusClient } from '../clients/bus-client.js';
 import { EventLogUnavailableError, type ReadEventLog } from './event-log.js';
@@ -12,7 +13,7 @@ export function domainEvent<T extends DomainEventType>(seq: number, type: T, dat
 export interface FakeEventLog {
   /** Every event appended, in seq order. */
   readonly events: DomainEvent[];
-  /** Reads the log, as createEventLogReader does; throws EventLogUnavailableError while `down`. */
+  /** Reads the log, as createEventLogReader does, answering on a later turn of the event loop (as over HTTP); throws EventLogUnavailableError while `down`. */
   readonly read: ReadEventLog;
   /** When true, reads fail as if auth were unreachable. */
   down: boolean;
@@ -36,8 +37,11 @@ export function createFakeEventLog(): FakeEventLog {
     },
     async read(after, limit): Promise<EventLogPage> {
       reads += 1;
-      if (log.down) throw new EventLogUnavailableError('auth could not be reached');
-      return { events: events.filter((event) => event.seq > after).slice(0, limit), latestSeq: events.at(-1)?.seq ?? 0 };
+      const down = log.down;
+      const page = { events: events.filter((event) => event.seq > after).slice(0, limit), latestSeq: events.at(-1)?.seq ?? 0 };
+      await nextTurn();
+      if (down) throw new EventLogUnavailableError('auth could not be reached');
+      return page;
     },
     append(type, data, occurredAt = 0) {
       const event = domainEvent(events.length + 1, type, data, occurredAt);

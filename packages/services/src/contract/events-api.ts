@@ -9,8 +9,11 @@
  * after a restart, so every consumer applies an `eventId` at most once.
  *
  * The outbox is also the durable event log: `GET /auth/internal/events?after=SEQ&limit=N`
- * (scope `auth.events.read`) → `EventLogPage`. A consumer that was down, or that sees a gap in
- * `seq`, or whose bus lost its state, reads the log after the last `seq` it applied.
+ * (scope `auth.events.read`) → `EventLogPage`, and the only source consumers apply from: anyone
+ * who reaches the bus can publish on it, so a bus message only announces an event, and makes
+ * the consumer read the log after the last `seq` it applied (as do a start, a bus that lost its
+ * state, and a periodic safety net). An announcement the log contradicts is a forgery
+ * (`events.forged_rejected`).
  *
  * Each consumer service answers `GET /<service>/internal/events/applied?after=SEQ&limit=N`
  * (scope `<service>.events`) → `AppliedEventsPage`: what it has applied, for `topolab events`

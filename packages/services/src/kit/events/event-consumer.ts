@@ -1,6 +1,7 @@
 import { domainEventTypes, type DomainEvent } from '../../contract/events-api.js';
 import type { BusClient, BusSubscription, BusSubscriptionStatus } from '../clients/bus-client.js';
 import type { Telemetry } from '../telemetry.js';
+import { createAnnouncedEvents } from './announced-events.js';
 import type { ApplyOutcome, ConsumerStore } from './consumer-store.js';
 import { eventHandlerOf, isDomainEvent, type EventHandlers } from './event-handlers.js';
 import type { ReadEventLog } from './event-log.js';
@@ -19,9 +20,9 @@ export interface EventConsumerOptions {
    * by another instance): per-instance state such as caches and sockets. Errors are logged.
    */
   readonly onEvent?: (event: DomainEvent, outcome: ApplyOutcome) => void;
-  /** The topology's bus (embedded or Redis Streams): the fast path. */
+  /** The topology's bus (embedded or Redis Streams): announcements that make the consumer read the log at once. */
   readonly bus: Pick<BusClient, 'subscribe'>;
-  /** Auth's durable log: the source of truth after a gap, an outage or a restart. */
+  /** Auth's durable log (a service token reads it): the only source of the events applied. */
   readonly readLog: ReadEventLog;
   readonly telemetry: Telemetry;
   /** Epoch ms now. @default Date.now */
@@ -52,14 +53,27 @@ export interface EventConsumer {
   close(): void;
 }
 
+/** Why an announced event is a forgery (`events.forged_rejected`). */
+export type ForgeryReason =
+  /** Auth's log holds no event at its seq, although the read began after it was announced (auth logs an event before publishing it). */
+  | 'not-in-log'
+  /** Auth's log holds another event at its seq (another eventId, type or data). */
+  | 'differs-from-log';
+
+// Forgeries remembered so that a redelivered one is reported once.
+const maxReported = 1000;
+
 /**
- * At-least-once, idempotent, in-order consumption of auth's domain events. Events arrive on the
- * bus; one that follows the cursor is applied at once, one past a gap (a missed message, or the
- * other topic's message still on its way) triggers a read of auth's log, which applies what
- * is missing in seq order, that event included. The log is also read at start, when a bus
- * stream (re)connects or lost messages, and every `safetyIntervalMs`; a failed read is retried
- * with backoff. Each event is applied in one transaction with its record (ConsumerStore), so
- * a redelivery, or the same event reaching another instance, changes nothing.
+ * At-least-once, idempotent, in-order consumption of auth's domain events, applied only from
+ * auth's log. Anyone who reaches the bus can publish on it (a forged `user.deleted` with the
+ * next seq must change nothing), so a bus message is an announcement: it makes the consumer read
+ * the log after its cursor (reads coalesce), which applies what is new in seq order; an
+ * announcement the log contradicts is a forgery, reported once as `events.forged_rejected`.
+ * A redelivery of an applied event (same seq, eventId and type) is a `consumer.duplicate`. The
+ * log is also read at start, when a bus stream (re)connects or lost messages, and every
+ * `safetyIntervalMs`; a failed read is retried with backoff. Each event is applied in one
+ * transaction with its record (ConsumerStore), so the same event reaching another instance
+ * changes nothing.
  */
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
   const { service, instanceId, store, telemetry } = options;
@@ -73,6 +87,8 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   let warnedBehind = false;
   let safety: NodeJS.Timeout | undefined;
   let subscriptions: BusSubscription[] = [];
+  const announced = createAnnouncedEvents();
+  const reported = new Set<string>();
 
   function applyEvent(event: DomainEvent): void {
     const now = clock();
@@ -89,20 +105,45 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     }
   }
 
+  // Once per forged message (a bus redelivers); the log line names it by type, seq and ids only.
+  function rejectForged(event: DomainEvent, reason: ForgeryReason, logged?: DomainEvent): void {
+    const type = event.type.slice(0, 64);
+    const eventId = event.eventId.slice(0, 64);
+    const key = `${event.seq} ${eventId} ${type}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    if (reported.size > maxReported) reported.delete(reported.values().next().value!);
+    telemetry.event('events.forged_rejected', { service, type, seq: event.seq, reason });
+    telemetry.warn('rejected a forged domain event: auth’s log does not hold it', { service, type, seq: event.seq, eventId, reason, ...(logged ? { loggedEventId: logged.eventId } : {}) });
+  }
+
+  // Reads the log from below every pending announcement, applies what is new and judges the announcements.
   async function readAll(): Promise<void> {
+    const mark = announced.mark();
+    const lowest = announced.lowestSeq();
+    const from = lowest === undefined ? cursor : Math.min(cursor, lowest - 1);
+    let after = from;
+    let latestSeq = 0;
     for (;;) {
-      const page = await options.readLog(cursor, pageLimit);
+      const page = await options.readLog(after, pageLimit);
+      latestSeq = page.latestSeq;
       if (page.latestSeq < cursor && !warnedBehind) {
         warnedBehind = true;
         telemetry.warn('auth’s event log ends before this service’s cursor: was auth’s database replaced?', { service, cursor, latestSeq: page.latestSeq });
       }
       for (const event of page.events) {
         if (closed) return;
-        if (!isDomainEvent(event)) throw new Error(`auth's log holds a malformed event after seq ${cursor}`);
+        if (!isDomainEvent(event)) throw new Error(`auth's log holds a malformed event after seq ${after}`);
+        for (const forged of announced.settle(event)) rejectForged(forged, 'differs-from-log', event);
         if (event.seq > cursor) applyEvent(event);
+        after = Math.max(after, event.seq);
       }
-      if (page.events.length < pageLimit || cursor >= page.latestSeq) return;
+      if (page.events.length < pageLimit || after >= page.latestSeq) break;
     }
+    if (closed) return;
+    // Auth logs an event before it publishes it: one announced before this read began, at a seq the read covered or past the log's end, is not auth's.
+    const unlogged = announced.takeUnlogged(mark, (seq) => seq > from && (seq <= after || seq > latestSeq));
+    for (const forged of unlogged) rejectForged(forged, 'not-in-log');
   }
 
   function succeeded(): void {
@@ -131,18 +172,21 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     return reads.request();
   }
 
+  // Whether this instance applied `event` already (its seq, id and type): a bus redelivery.
+  function isApplied(event: DomainEvent): boolean {
+    if (event.seq > cursor) return false;
+    const [record] = store.page(event.seq - 1, 1);
+    return record?.seq === event.seq && record.eventId === event.eventId && record.type === event.type;
+  }
+
+  // A bus message only announces an event: what is applied comes from the log, which also judges the announcement.
   function onMessage(message: { data: unknown }): void {
     const event = message.data;
     if (closed) return;
     if (!isDomainEvent(event)) return telemetry.warn('ignored a malformed domain event', { service });
-    if (event.seq <= cursor) return telemetry.event('consumer.duplicate', { service, type: event.type, seq: event.seq, eventId: event.eventId });
-    if (event.seq > cursor + 1) return void catchUp(`gap: seq ${event.seq} after ${cursor}`);
-    try {
-      applyEvent(event);
-    } catch (error) {
-      telemetry.warn('could not apply a domain event; reading the log', { service, seq: event.seq, error });
-      void catchUp('apply failed');
-    }
+    if (isApplied(event)) return telemetry.event('consumer.duplicate', { service, type: event.type, seq: event.seq, eventId: event.eventId });
+    if (!announced.add(event)) telemetry.debug('announcement not kept (the same one is pending, or too many are); the log read covers its seq anyway', { service, seq: event.seq, pending: announced.size });
+    void catchUp(`announced seq ${event.seq}`);
   }
 
   function onStatus(status: BusSubscriptionStatus): void {
@@ -168,6 +212,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     close() {
       closed = true;
       reads.close();
+      announced.clear();
       clearInterval(safety);
       for (const subscription of subscriptions) subscription.close();
       subscriptions = [];

@@ -1,8 +1,10 @@
+import { LRUCache } from 'lru-cache';
 import { busTopics, type TokenRevokedEvent, type UserVerifiedEvent } from '../contract/bus-api.js';
 import { tokenStateKey, type TokenState } from '../contract/cache-api.js';
 import type { BusClient } from '../kit/clients/bus-client.js';
 import type { CacheClient } from '../kit/clients/cache-client.js';
 import type { Telemetry } from '../kit/telemetry.js';
+import { hashToken } from '../kit/token-cache/token-facts.js';
 import type { TraceContext } from '../kit/trace.js';
 import { createOutbox, type Outbox, type OutboxOptions } from './outbox.js';
 
@@ -36,6 +38,13 @@ export interface TokenEvents {
   issued(token: IssuedToken, trace: TraceContext): Promise<void>;
   /** For each token: writes `{ active: false, exp }` until exp and publishes `token.revoked` `{ jti, userId, exp }`. */
   revoked(tokens: readonly RevokedToken[], trace: TraceContext): Promise<void>;
+  /**
+   * Writes `token:<jti>` = active again, if absent, for a token introspection just found
+   * active: a Redis that started empty is filled by auth, which vouched for the token, since
+   * the gateways and sidecars may only read the cache (contract/redis-acl.ts). In the
+   * background, at most once a second per jti (remote mode introspects every request).
+   */
+  vouched(token: string, facts: { readonly jti: string; readonly sub: string; readonly username: string; readonly exp: number }): void;
   /** Publishes `user.verified` `{ userId }` (once: nobody depends on it yet). */
   verified(userId: string, trace: TraceContext): Promise<void>;
   /** Stops retrying; what is still pending is dropped and reported. */
@@ -94,6 +103,7 @@ export function createTokenEvents(options: TokenEventsOptions): TokenEvents {
 
   const ttlUntil = (exp: number) => exp * 1000 - clock();
   const cacheKey = (jti: string) => `cache:${jti}`;
+  const recentlyVouched = new LRUCache<string, true>({ max: 10_000, ttl: 1000 });
 
   return {
     async issued(token, trace) {
@@ -125,6 +135,14 @@ export function createTokenEvents(options: TokenEventsOptions): TokenEvents {
           ];
         }),
       );
+    },
+    vouched(token, facts) {
+      if (recentlyVouched.has(facts.jti) || ttlUntil(facts.exp) <= 0) return;
+      recentlyVouched.set(facts.jti, true);
+      const state: TokenState = { active: true, sub: facts.sub, username: facts.username, exp: facts.exp, tokenHash: hashToken(token) };
+      cache.setIfAbsent(tokenStateKey(facts.jti), state, ttlUntil(facts.exp)).catch((error: unknown) => {
+        telemetry.debug('token state not re-written after introspection', { jti: facts.jti, reason: error instanceof Error ? error.message : String(error) });
+      });
     },
     async verified(userId, trace) {
       const event: UserVerifiedEvent = { userId };

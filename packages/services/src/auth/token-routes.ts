@@ -8,7 +8,7 @@ import { introspectBody } from './schemas.js';
 
 /** `POST /auth/introspect`, `GET /auth/.well-known/jwks.json`, `GET /auth/me` and `GET /health`. */
 export function createTokenRoutes(deps: AuthDeps): Route[] {
-  const { store, tokens } = deps;
+  const { store, tokens, events } = deps;
 
   // RFC 7662: anything that is not a good token is simply inactive, never an error.
   const introspect = defineRoute({
@@ -21,6 +21,7 @@ export function createTokenRoutes(deps: AuthDeps): Route[] {
       attributes.active = info !== undefined;
       if (!info) return { active: false };
       const { sub, username, jti, exp, iat } = info;
+      events.vouched(body.token, { jti, sub, username, exp });
       return { active: true, sub, username, jti, exp, iat };
     },
   });

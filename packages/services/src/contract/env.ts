@@ -55,6 +55,9 @@ export const envNames = Object.freeze({
   redisUrl: 'TOPOLAB_REDIS_URL',
   /** How traces name that Redis (`redis#1`, or `redis` for one topolab does not run). */
   redisPeer: 'TOPOLAB_REDIS_PEER',
+  /** The Redis ACL user this instance connects as (its role, contract/redis-acl.ts), and its password (given as a file, `_FILE`). */
+  redisUsername: 'TOPOLAB_REDIS_USERNAME',
+  redisPassword: 'TOPOLAB_REDIS_PASSWORD',
   /** The address nginx listens on (`127.0.12.1`), for nginx-sync's config and the registration it makes for nginx. */
   nginxHost: 'TOPOLAB_NGINX_HOST',
   /** The port nginx listens on. */
@@ -87,7 +90,7 @@ export const envNames = Object.freeze({
  * The secrets among them. Each may instead be given as `<NAME>_FILE`, the path of a file that
  * holds it (the convention of Docker's official images, for Compose and Kubernetes secrets).
  */
-export const secretEnvNames: readonly string[] = Object.freeze([envNames.clientSecret, envNames.clientKey]);
+export const secretEnvNames: readonly string[] = Object.freeze([envNames.clientSecret, envNames.clientKey, envNames.redisPassword]);
 
 /** The name of one `TOPOLAB_*` variable. */
 export type EnvName = (typeof envNames)[keyof typeof envNames];

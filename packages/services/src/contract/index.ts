@@ -17,3 +17,4 @@ export * from './edge.js';
 export * from './chat-api.js';
 export * from './service-auth.js';
 export * from './events-api.js';
+export * from './redis-acl.js';

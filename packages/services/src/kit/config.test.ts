@@ -30,6 +30,18 @@ describe('instance configuration from the environment', () => {
     expect(parseAuthConfig({ ...base, [envNames.service]: 'auth', [envNames.instanceId]: 'auth#1', [`${envNames.clientKey}_FILE`]: key }).clientKey).toBe('k'.repeat(64));
   });
 
+  it('gives the Redis ACL user and its password (from TOPOLAB_REDIS_PASSWORD_FILE) to the Redis clients', () => {
+    const file = secretFile('redis-password-of-consumer\n');
+    const redis = { [envNames.cacheBackend]: 'redis', [envNames.redisUrl]: 'redis://127.0.11.1:6379', [envNames.redisPeer]: 'redis#1' };
+    expect(parseServiceConfig({ ...base, ...redis, [envNames.redisUsername]: 'consumer', [`${envNames.redisPassword}_FILE`]: file }).redis).toEqual({
+      url: 'redis://127.0.11.1:6379',
+      peer: 'redis#1',
+      username: 'consumer',
+      password: 'redis-password-of-consumer',
+    });
+    expect(parseServiceConfig({ ...base, ...redis }).redis).toEqual({ url: 'redis://127.0.11.1:6379', peer: 'redis#1' });
+  });
+
   it('prefers the variable itself to its file, and names a file it cannot read (without its content)', () => {
     const file = secretFile('from-the-file-0123456789');
     expect(parseServiceConfig({ ...base, [envNames.clientId]: 'profile#1', [envNames.clientSecret]: 'from-the-variable-0123', [`${envNames.clientSecret}_FILE`]: file }).client?.secret).toBe('from-the-variable-0123');

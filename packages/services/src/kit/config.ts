@@ -26,6 +26,8 @@ export const baseConfigSchema = z.object({
   [envNames.busBackend]: z.enum(busBackendNames).default('embedded'),
   [envNames.redisUrl]: z.url({ protocol: /^rediss?$/ }).optional(),
   [envNames.redisPeer]: z.string().min(1).default('redis'),
+  [envNames.redisUsername]: z.string().min(1).optional(),
+  [envNames.redisPassword]: z.string().min(1).optional(),
   [envNames.clientId]: z.string().min(1).optional(),
   [envNames.clientSecret]: z.string().min(16).optional(),
 }).refine((env) => env[envNames.redisUrl] !== undefined || (env[envNames.cacheBackend] !== 'redis' && env[envNames.busBackend] !== 'redis'), {
@@ -53,8 +55,11 @@ export interface ServiceConfig {
   readonly bodyLimit: number;
   /** What backs the global cache and the bus for this instance's clients. */
   readonly backends: { readonly cache: CacheBackendName; readonly bus: BusBackendName };
-  /** The topology's Redis, when a backend runs on it. */
-  readonly redis: { readonly url: string; readonly peer: string } | undefined;
+  /**
+   * The topology's Redis, when a backend runs on it, and the ACL user this instance connects
+   * as (absent: the URL's own credentials, if any).
+   */
+  readonly redis: { readonly url: string; readonly peer: string; readonly username?: string; readonly password?: string } | undefined;
   /** This instance's client credentials for service tokens; absent when the runtime gave none. */
   readonly client: { readonly id: string; readonly secret: string } | undefined;
 }
@@ -99,6 +104,8 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv)
 export function parseServiceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const raw = parseEnv(baseConfigSchema, env);
   const redisUrl = raw[envNames.redisUrl];
+  const redisUsername = raw[envNames.redisUsername];
+  const redisPassword = raw[envNames.redisPassword];
   const clientId = raw[envNames.clientId];
   const clientSecret = raw[envNames.clientSecret];
   return Object.freeze({
@@ -116,7 +123,15 @@ export function parseServiceConfig(env: NodeJS.ProcessEnv = process.env): Servic
     logLevel: raw[envNames.logLevel],
     bodyLimit: raw[envNames.bodyLimit],
     backends: Object.freeze({ cache: raw[envNames.cacheBackend], bus: raw[envNames.busBackend] }),
-    redis: redisUrl === undefined ? undefined : Object.freeze({ url: redisUrl, peer: raw[envNames.redisPeer] }),
+    redis:
+      redisUrl === undefined
+        ? undefined
+        : Object.freeze({
+            url: redisUrl,
+            peer: raw[envNames.redisPeer],
+            ...(redisUsername === undefined ? {} : { username: redisUsername }),
+            ...(redisPassword === undefined ? {} : { password: redisPassword }),
+          }),
     client: clientId === undefined || clientSecret === undefined ? undefined : Object.freeze({ id: clientId, secret: clientSecret }),
   });
 }

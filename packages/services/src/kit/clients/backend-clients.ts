@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisRoleOf, redisRoles } from '../../contract/redis-acl.js';
 import type { ServiceConfig } from '../config.js';
 import type { CatalogCache } from '../discovery/catalog-cache.js';
 import type { ServiceCaller } from '../discovery/service-caller.js';
@@ -14,7 +15,7 @@ import { defaultBusIdleTimeoutMs } from './bus-subscription.js';
 
 /** What createBackendClients needs: the instance's config and its ways to reach other services. */
 export interface BackendClientsOptions {
-  readonly config: Pick<ServiceConfig, 'instanceId' | 'backends' | 'redis'>;
+  readonly config: Pick<ServiceConfig, 'service' | 'instanceId' | 'backends' | 'redis'>;
   readonly telemetry: Telemetry;
   readonly catalog: Pick<CatalogCache, 'instances'>;
   readonly caller: ServiceCaller;
@@ -33,7 +34,9 @@ export interface BackendClients {
  * Builds the bus and cache clients for the backends in the instance's config: the embedded
  * `bus` and `cache` services through the registry, or Redis directly (one command connection,
  * opened on first use, shared by both; one blocking connection per subscription). Callers see
- * the same BusClient and CacheClient either way.
+ * the same BusClient and CacheClient either way. On Redis the instance acts as its service's
+ * role (contract/redis-acl.ts), whatever the credentials it connects with: only a role that
+ * writes the cache writes it, and only the epoch writer writes the bus epoch.
  */
 export function createBackendClients(options: BackendClientsOptions): BackendClients {
   const { config, telemetry } = options;
@@ -44,14 +47,18 @@ export function createBackendClients(options: BackendClientsOptions): BackendCli
     return (shared ??= openRedisConnection({ target, telemetry, name: `${config.instanceId}:commands` }));
   };
   const trace = target ? createRedisTracer(telemetry, target) : undefined;
+  const roleName = redisRoleOf(config.service);
+  const role = roleName === undefined ? undefined : redisRoles[roleName];
 
-  const cache: CacheClient = config.backends.cache === 'redis' ? createRedisCacheClient({ redis: connection(), trace: trace! }) : createCacheClient(options.caller);
+  const cache: CacheClient =
+    config.backends.cache === 'redis' ? createRedisCacheClient({ redis: connection(), trace: trace!, writable: role === undefined || role.cache === 'write' }) : createCacheClient(options.caller);
   const bus: BusClient =
     config.backends.bus === 'redis'
       ? createRedisBusClient({
           redis: connection(),
           trace: trace!,
           peer: target!.peer,
+          writesEpoch: role?.writesBusEpoch ?? false,
           openBlocking: (topic) => openRedisConnection({ target: target!, telemetry, name: `${config.instanceId}:${topic}`, blockingIdleMs: defaultBusIdleTimeoutMs }),
         })
       : createBusClient({ catalog: options.catalog, caller: options.caller, http: options.http });

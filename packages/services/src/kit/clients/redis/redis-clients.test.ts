@@ -31,7 +31,7 @@ describe.skipIf(!binary)('the bus and the global cache on a real redis-server', 
     const recorded = recordTelemetry('gateway', { instanceId });
     const unused = { instances: () => [], call: () => Promise.reject(new Error('no registry here')) } as never;
     const made = createBackendClients({
-      config: { instanceId, backends: { cache: 'redis', bus: 'redis' }, redis: { url: redis.url, peer: 'redis#1' } },
+      config: { service: instanceId.split('#')[0]!, instanceId, backends: { cache: 'redis', bus: 'redis' }, redis: { url: redis.url, peer: 'redis#1' } },
       telemetry: recorded.telemetry,
       catalog: unused,
       caller: unused,
@@ -64,7 +64,7 @@ describe.skipIf(!binary)('the bus and the global cache on a real redis-server', 
   }
 
   it('stores JSON values with their TTL, writes an absent key only once (SET NX), and deletes', async () => {
-    const { cache } = clients();
+    const { cache } = clients('auth#1');
     await cache.set('token:a', { active: true, sub: 'u1' }, 60_000);
     expect(await cache.get('token:a')).toEqual({ active: true, sub: 'u1' });
     expect(await cache.setIfAbsent('token:a', { active: false }, 60_000)).toBe(false);
@@ -83,7 +83,7 @@ describe.skipIf(!binary)('the bus and the global cache on a real redis-server', 
   });
 
   it('records each traced command as an inferred client span naming the Redis instance', async () => {
-    const made = clients();
+    const made = clients('auth#1');
     await made.cache.set('token:t', 1, 1000, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) });
     await waitUntil(() => made.recorded.spans().length > 0);
     expect(made.recorded.spans()[0]).toMatchObject({ kind: 'client', name: 'redis SET', parentSpanId: 'b'.repeat(16), attributes: { peer: 'redis#1', peerService: 'redis', inferred: true } });
@@ -127,7 +127,7 @@ describe.skipIf(!binary)('the bus and the global cache on a real redis-server', 
   });
 
   it('notices a paused Redis by its silence, fails publishes and reads fast meanwhile, and recovers after SIGCONT', async () => {
-    const made = clients('gateway#1');
+    const made = clients('auth#1');
     const followed = follow(made, 'pause.test');
     await waitUntil(() => followed.subscription.connected);
     redis.pause();

@@ -8,6 +8,10 @@ export interface RedisTarget {
   readonly url: string;
   /** How traces name it: `redis#1`, or `redis` for one topolab does not run. */
   readonly peer: string;
+  /** The ACL user to connect as (the instance's role). @default the URL's, else `default` */
+  readonly username?: string;
+  /** Its password. @default the URL's, else none */
+  readonly password?: string;
 }
 
 /** Options of openRedisConnection. */
@@ -45,7 +49,11 @@ export function openRedisConnection(options: RedisConnectionOptions): Redis {
   const blocking = options.blockingIdleMs !== undefined;
   const RedisClient = loadRedis();
   const redis = new RedisClient(target.url, {
+    ...(target.username === undefined ? {} : { username: target.username }),
+    ...(target.password === undefined ? {} : { password: target.password }),
     connectionName: name.replace(/[^A-Za-z0-9#:._-]/g, '_'),
+    // No CLIENT SETINFO: a connection sends only the commands its ACL role lists (contract/redis-acl.ts).
+    disableClientInfo: true,
     // A command sent while (re)connecting waits for the connection, but only until the next
     // failed attempt (maxRetriesPerRequest 0 flushes the queue then) or its timeout.
     maxRetriesPerRequest: 0,
@@ -74,7 +82,7 @@ export function closeRedisConnection(redis: Redis): void {
   redis.disconnect(false);
 }
 
-/** `127.0.11.1:41234` of a `redis://` URL, for span attributes. */
+/** `127.0.11.1:41234` of a `redis://` URL, for span attributes: never the credentials a URL may hold. */
 export function redisAddressOf(url: string): string {
   const parsed = new URL(url);
   return `${parsed.hostname}:${parsed.port || '6379'}`;

@@ -3,7 +3,7 @@ import { redisKeys } from '../../../contract/backends.js';
 import type { BusMessage } from '../../../contract/bus-api.js';
 import type { BusSubscription, BusSubscriptionStatus } from '../bus-subscription.js';
 import { defaultBusIdleTimeoutMs } from '../bus-subscription.js';
-import { ensureBusEpoch, parseStreamEntry, seqOfStreamId, type StreamEntry } from './redis-streams.js';
+import { parseStreamEntry, readBusEpoch, seqOfStreamId, type StreamEntry } from './redis-streams.js';
 
 /** Options of openRedisStreamSubscription. */
 export interface RedisStreamSubscriptionOptions<T> {
@@ -25,13 +25,29 @@ export interface RedisStreamSubscriptionOptions<T> {
  * nothing published meanwhile is lost. A Redis that started afresh (its epoch key changed or
  * the stream went back) or trimmed what was missed is reported as `lost`. A paused Redis is
  * noticed by the connection's idle timeout (the socket brings nothing while XREAD blocks).
+ *
+ * Only auth writes the epoch (contract/redis-acl.ts), so a subscriber may find none yet (Redis
+ * just started, auth not connected): that is a known state (`null`), read again after each
+ * XREAD on the same connection until auth writes one, which is then the epoch of the data set
+ * it already follows (a restart would have broken that connection). Across a reconnection any
+ * other epoch — vanished, changed, or appeared meanwhile — counts as a fresh start: at worst a
+ * stream followed from its first seq again (in practice a near-empty one, just after a start),
+ * never messages skipped.
  */
 export function openRedisStreamSubscription<T>(options: RedisStreamSubscriptionOptions<T>): BusSubscription {
   const { redis, topic, peer } = options;
   const key = redisKeys.busStream(topic);
   const blockMs = options.blockMs ?? Math.floor(defaultBusIdleTimeoutMs / 3);
   let lastSeq: number | undefined;
-  let epoch: string | undefined;
+  // The epoch lastSeq belongs to; null: none was written yet when last read.
+  let epoch: string | null | undefined;
+  // (Re)connections of the connection, and the one prepare ran on: a command sent after an
+  // unnoticed reconnection may reach a Redis that started afresh, so following starts over.
+  let connections = 0;
+  let preparedOn = -1;
+  redis.on('ready', () => {
+    connections += 1;
+  });
   let connected = false;
   let everTried = false;
   let closed = false;
@@ -57,7 +73,8 @@ export function openRedisStreamSubscription<T>(options: RedisStreamSubscriptionO
 
   // Fixes the seq to resume after, as openBusSubscription's prepare does.
   async function prepare(): Promise<void> {
-    const current = await ensureBusEpoch(redis);
+    const current = await readBusEpoch(redis);
+    preparedOn = connections;
     const { newest, oldest } = await newestSeq();
     if (lastSeq === undefined) {
       lastSeq = newest;
@@ -68,15 +85,20 @@ export function openRedisStreamSubscription<T>(options: RedisStreamSubscriptionO
     if (restarted || (oldest !== undefined && oldest > lastSeq + 1)) {
       status({ state: 'lost', afterSeq: lastSeq });
       lastSeq = restarted ? 0 : oldest! - 1;
-      epoch = current;
     }
+    epoch = current;
   }
 
   async function follow(): Promise<void> {
     while (!closed) {
+      if (connections !== preparedOn) throw new Error('the connection was re-established');
       const reply = (await redis.xread('COUNT', 100, 'BLOCK', blockMs, 'STREAMS', key, `0-${lastSeq ?? 0}`)) as [string, [string, string[]][]][] | null;
       if (closed) return;
       for (const [, entries] of reply ?? []) for (const entry of entries) deliver(parseStreamEntry(entry));
+      if (epoch === null) {
+        const current = await readBusEpoch(redis);
+        if (connections === preparedOn) epoch = current;
+      }
     }
   }
 

@@ -28,12 +28,15 @@ export function parseStreamEntry([id, fields]: [string, string[]]): StreamEntry 
   return { seq: seqOfStreamId(id), time, data };
 }
 
-/** The bus epoch of this Redis data set, written once (SET NX) by whoever comes first. */
-export async function ensureBusEpoch(redis: Redis): Promise<string> {
-  const current = await redis.get(redisKeys.busEpoch);
-  if (current !== null) return current;
+/**
+ * The bus epoch of this Redis data set, or null while none is written: only auth may write it
+ * (contract/redis-acl.ts), and a Redis that started afresh has none until auth connects or publishes.
+ */
+export async function readBusEpoch(redis: Redis): Promise<string | null> {
+  return redis.get(redisKeys.busEpoch);
+}
+
+/** Writes a new bus epoch unless one is there (SET NX): the role that writes it does so on each connection. */
+export async function writeBusEpoch(redis: Redis): Promise<void> {
   await redis.set(redisKeys.busEpoch, randomUUID(), 'NX');
-  const written = await redis.get(redisKeys.busEpoch);
-  if (written === null) throw new Error('the bus epoch vanished as it was written');
-  return written;
 }

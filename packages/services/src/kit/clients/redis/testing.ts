@@ -32,7 +32,7 @@ async function freePort(host: string): Promise<number> {
   return port;
 }
 
-/** Resolves once `host:port` answers PING with PONG; rejects after `timeoutMs`. */
+/** Resolves once `host:port` answers PING (PONG, or NOAUTH when the default user is off); rejects after `timeoutMs`. */
 export async function waitForPong(host: string, port: number, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -42,7 +42,7 @@ export async function waitForPong(host: string, port: number, timeoutMs = 5000):
       socket.once('connect', () => socket.write('PING\r\n'));
       socket.once('data', (data) => {
         socket.destroy();
-        resolve(data.toString().startsWith('+PONG'));
+        resolve(/^(?:\+PONG|-NOAUTH)/.test(data.toString()));
       });
       socket.once('error', () => resolve(false));
       socket.once('close', () => resolve(false));
@@ -53,14 +53,20 @@ export async function waitForPong(host: string, port: number, timeoutMs = 5000):
   }
 }
 
+/** Options of startTestRedis. */
+export interface TestRedisOptions {
+  /** An ACL file to load (`--aclfile`). @default none: the default user may do anything */
+  readonly aclFile?: string;
+}
+
 /** Starts redis-server (`binary`) on 127.0.0.1 and a free port; the caller stops it. */
-export async function startTestRedis(binary: string): Promise<TestRedis> {
+export async function startTestRedis(binary: string, options: TestRedisOptions = {}): Promise<TestRedis> {
   const host = '127.0.0.1';
   const port = await freePort(host);
   const dir = mkdtempSync(join(tmpdir(), 'topolab-redis-test-'));
   let child: ChildProcess;
   const launch = async () => {
-    child = spawn(binary, ['--bind', host, '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: 'ignore' });
+    child = spawn(binary, ['--bind', host, '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...(options.aclFile ? ['--aclfile', options.aclFile] : [])], { stdio: 'ignore' });
     await waitForPong(host, port);
   };
   const kill = async () => {

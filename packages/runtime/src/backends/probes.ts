@@ -1,6 +1,9 @@
 import { createConnection } from 'node:net';
 
-/** Whether a Redis at host:port answers PING with PONG within `timeoutMs`. */
+/**
+ * Whether a Redis at host:port answers PING within `timeoutMs`: PONG, or NOAUTH from one whose
+ * default user is off (it is up; its users authenticate). The probe itself holds no password.
+ */
 export function answersPing(host: string, port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host, port });
@@ -10,7 +13,7 @@ export function answersPing(host: string, port: number, timeoutMs = 500): Promis
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString('latin1').startsWith('+PONG')));
+    socket.once('data', (data) => done(/^(?:\+PONG|-NOAUTH)/.test(data.toString('latin1'))));
     socket.once('error', () => done(false));
     socket.once('close', () => done(false));
   });

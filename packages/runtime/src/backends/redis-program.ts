@@ -9,13 +9,16 @@ export interface RedisLaunchOptions {
   readonly port: number;
   /** Its working directory (`<data-dir>/redis`). */
   readonly dir: string;
+  /** The ACL file it loads (`<data-dir>/secrets/redis/users.acl`, writeRedisSecrets): the only credentials it knows. */
+  readonly aclFile: string;
 }
 
 /**
  * redis-server in the foreground on its own loopback address, logging to stdout (the instance
  * log), without persistence: the global cache and the bus hold only what expires or is
  * replayed, so a restarted Redis starts empty — its users notice (a new bus epoch) and recover.
- * Ready once it answers PING.
+ * Every client authenticates as an ACL user of the file (the default user is off); the command
+ * line names only the file, never a password. Ready once it answers PING (NOAUTH counts).
  */
 export function redisLaunch(options: RedisLaunchOptions): ProgramLaunch {
   const { host, port, dir } = options;
@@ -23,7 +26,7 @@ export function redisLaunch(options: RedisLaunchOptions): ProgramLaunch {
   ensurePrivateDir(dir);
   return {
     binary: options.binary,
-    args: ['--bind', host, '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--daemonize', 'no', '--logfile', '', '--databases', '1'],
+    args: ['--bind', host, '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--aclfile', options.aclFile, '--daemonize', 'no', '--logfile', '', '--databases', '1'],
     address: { host, port },
     cwd: dir,
     probe: () => answersPing(host, port),

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { envNames, formatInstanceId, parseNginxSpanLine, type ServiceSpec } from '@topolab/services/contract';
+import { envNames, formatInstanceId, parseNginxSpanLine, redisRoleOf, type ServiceSpec } from '@topolab/services/contract';
 import { borrowPort } from '../backends/borrow-port.js';
 import { nginxLaunch } from '../backends/nginx-program.js';
 import { formatRedisUrl, redisLaunch } from '../backends/redis-program.js';
+import { writeExternalRedisCredentials, writeRedisSecrets, type ExternalRedisCredentials, type RedisSecrets } from '../backends/redis-secrets.js';
 import type { NormalizedBackends } from '../backends/topology-backends.js';
 import { openSpanListener, type SpanListener } from '../backends/span-listener.js';
 import { createProgramSpawner, type ProgramLaunch } from '../supervisor/program-child.js';
@@ -25,7 +26,11 @@ export interface ProgramPlan {
    * borrowed port) and kept, so a restart comes back where its users were told it is.
    */
   addressOf(spec: ServiceSpec, index: number): Promise<{ host: string; port: number }>;
-  /** The backend variables of an instance: which backends, the Redis URL, and for nginx-sync where nginx listens. */
+  /**
+   * The backend variables of an instance: which backends, the Redis URL (never with
+   * credentials) and, for a service with a Redis role, its user and password file; for
+   * nginx-sync where nginx listens.
+   */
   envFor(spec: ServiceSpec): Promise<Record<string, string>>;
   /** The spawner of a program instance. */
   spawnerOf(spec: ServiceSpec, index: number, address: { host: string; port: number }, registryUrl: string): Promise<SpawnChild>;
@@ -53,12 +58,31 @@ export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
     return address;
   }
 
-  async function redisEnv(): Promise<Record<string, string>> {
+  // Written once per topology run, before the first instance that needs them starts.
+  let redisSecrets: RedisSecrets | undefined;
+  let externalRedis: ExternalRedisCredentials | undefined;
+  const redisSecretsOf = () => (redisSecrets ??= writeRedisSecrets(dataDir));
+
+  /** A user and a password file (never the password itself) for an instance that talks to Redis. */
+  function credentialsEnv(username: string | undefined, passwordFile: string | undefined): Record<string, string> {
+    return { ...(username ? { [envNames.redisUsername]: username } : {}), ...(passwordFile ? { [`${envNames.redisPassword}_FILE`]: passwordFile } : {}) };
+  }
+
+  async function redisEnv(spec: ServiceSpec): Promise<Record<string, string>> {
     const redis = specOf('redis');
-    if (backends.redisUrl !== undefined) return { [envNames.redisUrl]: backends.redisUrl, [envNames.redisPeer]: 'redis' };
+    const role = redisRoleOf(spec.name);
+    if (backends.redisUrl !== undefined) {
+      // topolab manages no ACL on an external Redis: every instance with a role uses the URL's credentials.
+      const external = (externalRedis ??= writeExternalRedisCredentials(dataDir, backends.redisUrl));
+      return { [envNames.redisUrl]: external.url, [envNames.redisPeer]: 'redis', ...(role ? credentialsEnv(external.username, external.passwordFile) : {}) };
+    }
     if (!redis) return {};
     const { host, port } = await addressOf(redis, 1);
-    return { [envNames.redisUrl]: formatRedisUrl(host, port), [envNames.redisPeer]: formatInstanceId('redis', 1) };
+    return {
+      [envNames.redisUrl]: formatRedisUrl(host, port),
+      [envNames.redisPeer]: formatInstanceId('redis', 1),
+      ...(role ? credentialsEnv(role, redisSecretsOf().passwordFile(role)) : {}),
+    };
   }
 
   async function nginxEnv(): Promise<Record<string, string>> {
@@ -81,7 +105,7 @@ export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
       return {
         [envNames.cacheBackend]: backends.cache,
         [envNames.busBackend]: backends.bus,
-        ...(await redisEnv()),
+        ...(await redisEnv(spec)),
         ...(spec.name === 'nginx-sync' ? await nginxEnv() : {}),
       };
     },
@@ -89,7 +113,7 @@ export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
       const binary = options.programs.get(spec.name);
       if (!binary) throw new Error(`No binary was found for ${spec.name}`);
       let launch: ProgramLaunch;
-      if (spec.name === 'redis') launch = redisLaunch({ binary, ...address, dir: join(dataDir, 'redis') });
+      if (spec.name === 'redis') launch = redisLaunch({ binary, ...address, dir: join(dataDir, 'redis'), aclFile: redisSecretsOf().aclFile });
       else if (spec.name === 'nginx') {
         launch = nginxLaunch({ binary, ...address, dir: join(dataDir, 'nginx'), instanceId: formatInstanceId('nginx', index), registryUrl, spans: await nginxSpansOf(address) });
       } else throw new Error(`topolab does not know how to run the program ${spec.name}`);

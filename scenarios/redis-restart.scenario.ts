@@ -71,7 +71,7 @@ export default defineScenario({
         );
         const recoveredMs = Date.now() - stoppedAt;
         ctx.measure('outage until reads hit Redis again', recoveredMs, 'ms');
-        ctx.note(`${hops.join(' → ')}: ${recoveredMs} ms after Redis stopped, the cache answers again`);
+        ctx.note(`${hops.join(' → ')}: ${recoveredMs} ms after Redis stopped, the cache answers again (auth wrote the state back when it answered the introspection: the gateways may only read Redis)`);
       });
 
       await ctx.step('no revoked token was accepted, and the stream never failed', async () => {

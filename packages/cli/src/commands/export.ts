@@ -46,7 +46,7 @@ Examples:
   $ kind load docker-image topolab:local && kubectl apply -f deploy/k8s/topolab.yaml`,
     )
     .action(async (target: 'compose' | 'kubernetes', options: ExportOptions) => {
-      const { normalizeTopologyOptions, planExport, renderCompose, renderKubernetes, renderDockerfile, writeExportFiles } = await loadRuntime();
+      const { countExportSecrets, normalizeTopologyOptions, planExport, renderCompose, renderKubernetes, renderDockerfile, writeExportFiles } = await loadRuntime();
       const shape = options.running ? await runningShape(options.dataDir) : topologyShapeFrom(options);
       const topology = normalizeTopologyOptions({ dataDir: options.out, ...shape }, { programs: false });
       const plan = planExport(topology, { image: options.image, publishPort: options.port });
@@ -56,8 +56,9 @@ Examples:
       io.stdout.write(`wrote ${target === 'compose' ? 'a Compose file' : 'Kubernetes manifests'} for ${plan.instances.length} instances (discovery ${plan.modes.discovery}, auth ${plan.modes.auth}) into ${options.out}:\n`);
       const shown = (path: string) => (path.startsWith(`${process.cwd()}/`) ? relative(process.cwd(), path) : path);
       for (const path of written) if (!path.includes('/secrets/')) io.stdout.write(`  ${shown(path)}\n`);
-      const secrets = plan.instances.reduce((count, instance) => count + instance.secrets.length, 0);
-      io.stdout.write(`  ${secrets} client secrets: ${target === 'compose' ? `files in ${join(options.out, 'secrets')}, a folder only you can open` : 'the Secret topolab-credentials, in topolab.yaml (mode 0600)'}\n`);
+      const secrets = countExportSecrets(plan);
+      const counted = `${secrets.client} client secrets${secrets.redis > 0 ? ` and ${secrets.redis} Redis credentials` : ''}`;
+      io.stdout.write(`  ${counted}: ${target === 'compose' ? `files in ${join(options.out, 'secrets')}, a folder only you can open` : 'the Secret topolab-credentials, in topolab.yaml (mode 0600)'}\n`);
       for (const line of plan.leftOut) io.stdout.write(`left out: ${line}\n`);
     });
 }

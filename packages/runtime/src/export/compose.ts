@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { ExportFile } from './export-files.js';
-import type { ExportInstance, ExportPlan } from './export-plan.js';
+import { secretsMountPath, type ExportInstance, type ExportPlan } from './export-plan.js';
+import { redisAnswersPing } from './redis-health.js';
 
 /** A probe run inside the container: Node's fetch, as the image has no curl. */
 function nodeHealthTest(instance: ExportInstance): string[] {
@@ -11,7 +12,7 @@ function nodeHealthTest(instance: ExportInstance): string[] {
 function healthcheck(instance: ExportInstance): Record<string, unknown> {
   const test =
     instance.runs === 'redis'
-      ? ['CMD', 'redis-cli', 'ping']
+      ? ['CMD-SHELL', redisAnswersPing]
       : instance.runs === 'nginx'
         ? ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${instance.port}${instance.healthPath}`]
         : nodeHealthTest(instance);
@@ -32,8 +33,8 @@ function service(instance: ExportInstance): Record<string, unknown> {
     ...(instance.service === 'nginx-sync' && shared ? { pid: `service:${shared}` } : {}),
     ...(instance.root ? { user: 'root' } : {}),
     command: [...instance.command],
-    ...(Object.keys(instance.env).length > 0 || instance.secrets.length > 0
-      ? { environment: { ...instance.env, ...Object.fromEntries(instance.secrets.map((secret) => [`${secret.env}_FILE`, `/run/secrets/${secret.name}`])) } }
+    ...(Object.keys(instance.env).length > 0 || instance.secrets.some((secret) => secret.env)
+      ? { environment: { ...instance.env, ...Object.fromEntries(instance.secrets.flatMap((secret) => (secret.env ? [[`${secret.env}_FILE`, `${secretsMountPath}/${secret.name}`]] : []))) } }
       : {}),
     ...(instance.secrets.length > 0 ? { secrets: instance.secrets.map((secret) => secret.name) } : {}),
     ...(volumes.length > 0 ? { volumes } : {}),

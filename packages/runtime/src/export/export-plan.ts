@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { clientSecretFor, envNames, formatInstanceId, type ServiceSpec } from '@topolab/services/contract';
+import { createHash, randomBytes } from 'node:crypto';
+import { clientSecretFor, envNames, formatInstanceId, redisRoleNames, redisRoleOf, renderRedisAcl, type RedisRoleName, type ServiceSpec } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
 import { colocatedUrlEnvName, startDependencies } from '../topology/colocation.js';
 import { buildInstanceEnv } from '../topology/instance-env.js';
@@ -9,8 +9,11 @@ import type { NormalizedTopologyOptions } from '../topology/topology-options.js'
 
 /** One secret an instance reads (`<NAME>_FILE` in Compose, a Secret key in Kubernetes). */
 export interface ExportSecret {
-  /** The variable it stands for (`TOPOLAB_CLIENT_SECRET`). */
-  readonly env: string;
+  /**
+   * The variable it stands for (`TOPOLAB_CLIENT_SECRET`); absent for a file a program reads
+   * by its path (`/run/secrets/<name>`: redis-server's ACL file).
+   */
+  readonly env?: string;
   /** `profile-1-client-secret`: the Compose secret, and the key in the Kubernetes Secret. */
   readonly name: string;
   readonly value: string;
@@ -74,8 +77,17 @@ export interface ExportPlanOptions {
 }
 
 export const redisImage = 'redis:7.4-alpine';
+/** Where a container finds its secrets as files (Compose's default; a Secret volume in Kubernetes). */
+export const secretsMountPath = '/run/secrets';
 export const nginxImage = 'nginx:1.27-alpine';
 const nginxDir = '/var/lib/topolab-nginx';
+
+/** How many secrets a plan hands over: client secrets (and auth's client key), and Redis credentials (passwords and the ACL file). */
+export function countExportSecrets(plan: Pick<ExportPlan, 'instances'>): { readonly client: number; readonly redis: number } {
+  const all = plan.instances.flatMap((instance) => instance.secrets);
+  const client = all.filter((secret) => secret.env === envNames.clientSecret || secret.env === envNames.clientKey).length;
+  return { client, redis: all.length - client };
+}
 
 /** `profile#1` → `profile-1`. */
 export const containerName = (service: string, index: number) => `${service}-${index}`;
@@ -107,6 +119,12 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
   const registryUrl = `http://${containerName('registry', 1)}:${portOf(registry)}`;
   const redis = specOf('redis');
   const nginx = specOf('nginx');
+  // Per role, derived from the client key like every client secret: the same key, the same export.
+  const redisPasswords = Object.fromEntries(redisRoleNames.map((role) => [role, clientSecretFor(clientKey, `redis-user:${role}`)])) as Record<RedisRoleName, string>;
+  const redisAcl = (): ExportSecret => ({
+    name: `${containerName('redis', 1)}-users-acl`,
+    value: renderRedisAcl(Object.fromEntries(redisRoleNames.map((role) => [role, createHash('sha256').update(redisPasswords[role]).digest('hex')])) as Record<RedisRoleName, string>),
+  });
   const backendEnv = {
     [envNames.cacheBackend]: options.backends.cache,
     [envNames.busBackend]: options.backends.bus,
@@ -130,6 +148,7 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
     const name = containerName(spec.name, index);
     const host = spec.colocatedWith ? containerName(spec.colocatedWith, index) : spec.name === 'nginx-sync' ? containerName('nginx', index) : name;
     const companions = manifest.filter((companion) => companion.colocatedWith === spec.name);
+    const redisRole = redis ? redisRoleOf(spec.name) : undefined;
     const env = buildInstanceEnv({
       registryUrl: spec.name === 'registry' ? undefined : registryUrl,
       dataDir: '/data',
@@ -144,6 +163,7 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
         [envNames.port]: String(portOf(spec)),
         [envNames.advertiseHost]: host,
         [envNames.clientId]: id,
+        ...(redisRole ? { [envNames.redisUsername]: redisRole } : {}),
         ...(spec.name === 'gateway' ? { ...limitsEnv(options.limits), ...modesEnv(options.modes) } : {}),
         // The companion shares the host's network: reached on loopback.
         ...Object.fromEntries(companions.map((companion) => [colocatedUrlEnvName(companion.name), `http://127.0.0.1:${portOf(companion)}`])),
@@ -154,6 +174,7 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
     });
     const secrets: ExportSecret[] = [{ env: envNames.clientSecret, name: `${name}-client-secret`, value: clientSecretFor(clientKey, id) }];
     if (spec.name === 'auth') secrets.push({ env: envNames.clientKey, name: `${name}-client-key`, value: clientKey });
+    if (redisRole) secrets.push({ env: envNames.redisPassword, name: `${name}-redis-password`, value: redisPasswords[redisRole] });
     return {
       id,
       name,
@@ -178,7 +199,10 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
   for (const spec of manifest) {
     for (let index = 1; index <= replicasOf(spec); index++) {
       if (spec.name === 'redis') {
-        instances.push({ id: 'redis#1', name: containerName('redis', 1), service: 'redis', runs: 'redis', image: redisImage, command: ['redis-server', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--databases', '1'], port: 6379, env: {}, secrets: [], dependsOn: [] });
+        // Every client authenticates as its role's ACL user (the default user is off), as under `topolab up`.
+        const acl = redisAcl();
+        const command = ['redis-server', '--save', '', '--appendonly', 'no', '--aclfile', `${secretsMountPath}/${acl.name}`, '--databases', '1'];
+        instances.push({ id: 'redis#1', name: containerName('redis', 1), service: 'redis', runs: 'redis', image: redisImage, command, port: 6379, env: {}, secrets: [acl], dependsOn: [] });
       } else if (spec.name === 'nginx') {
         // nginx-sync writes the first nginx.conf into the shared folder; nginx starts once it is there.
         const wait = `until [ -f ${nginxDir}/nginx.conf ]; do sleep 0.2; done; exec nginx -p ${nginxDir}/ -c ${nginxDir}/nginx.conf -e ${nginxDir}/error.log`;

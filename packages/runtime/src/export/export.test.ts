@@ -100,6 +100,34 @@ describe('topolab export', () => {
     expect(secretFiles.every((file) => file.dirMode === 0o700)).toBe(true);
   });
 
+  it('runs the exported Redis with its ACL (a secret file), each role’s instances with their user and a password file, no password in the open', () => {
+    const plan = planOf(plans['server/sidecar on redis + nginx, 2 gateways']!);
+    const redis = plan.instances.find((instance) => instance.id === 'redis#1')!;
+    expect(redis.command).toEqual(expect.arrayContaining(['--aclfile', '/run/secrets/redis-1-users-acl']));
+    expect(redis.command).not.toContain('--protected-mode');
+    const acl = redis.secrets.find((secret) => secret.name === 'redis-1-users-acl')!;
+    expect(acl.env).toBeUndefined();
+    expect(acl.value.split('\n')[0]).toBe('user default reset off');
+    const roleOf = (id: string) => plan.instances.find((instance) => instance.id === id)!;
+    expect(['auth#1', 'gateway#2', 'sidecar#1', 'profile#3', 'chat#1'].map((id) => roleOf(id).env[envNames.redisUsername])).toEqual(['auth', 'gateway', 'sidecar', 'consumer', 'chat']);
+    expect(roleOf('registry#1').env[envNames.redisUsername]).toBeUndefined();
+    const password = roleOf('gateway#2').secrets.find((secret) => secret.env === envNames.redisPassword)!;
+    expect(password.value).toBe(roleOf('gateway#1').secrets.find((secret) => secret.env === envNames.redisPassword)!.value);
+    expect(acl.value).not.toContain(password.value);
+    const files = renderCompose(plan);
+    const compose = parse(files.find((file) => file.path === 'compose.yaml')!.content) as { services: Record<string, { environment?: Record<string, string>; secrets?: string[]; healthcheck: { test: string[] } }> };
+    expect(compose.services['gateway-2']!.environment).toMatchObject({ TOPOLAB_REDIS_USERNAME: 'gateway', TOPOLAB_REDIS_PASSWORD_FILE: '/run/secrets/gateway-2-redis-password' });
+    expect(compose.services['redis-1']!.secrets).toEqual(['redis-1-users-acl']);
+    expect(compose.services['redis-1']!.environment).toBeUndefined();
+    expect(compose.services['redis-1']!.healthcheck.test).toEqual(['CMD-SHELL', expect.stringContaining('NOAUTH')]);
+    expect(files.find((file) => file.path === 'compose.yaml')!.content).not.toContain(password.value);
+    const objects = kubernetesObjects(plan);
+    const pod = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'redis-1') as unknown as { spec: { template: { spec: { volumes: { name: string; secret?: { items: { key: string }[] } }[]; containers: { command: string[]; env?: unknown[]; volumeMounts: { name: string; mountPath: string }[] }[] } } } };
+    expect(pod.spec.template.spec.volumes).toEqual([expect.objectContaining({ name: 'secret-files', secret: expect.objectContaining({ items: [{ key: 'redis-1-users-acl', path: 'redis-1-users-acl' }] }) })]);
+    expect(pod.spec.template.spec.containers[0]!.volumeMounts).toEqual([{ name: 'secret-files', mountPath: '/run/secrets', readOnly: true }]);
+    expect(pod.spec.template.spec.containers[0]!.env).toBeUndefined();
+  });
+
   it('maps server mode with --lb nginx to an nginx pod whose nginx-sync reloads it (shared process namespace)', () => {
     const objects = kubernetesObjects(planOf(plans['server/sidecar on redis + nginx, 2 gateways']!));
     const nginx = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'nginx-1') as unknown as { spec: { template: { spec: { shareProcessNamespace: boolean; containers: { name: string; env?: { name: string; value?: string }[] }[] } } } };

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { ExportFile } from './export-files.js';
-import type { ExportInstance, ExportPlan } from './export-plan.js';
+import { secretsMountPath, type ExportInstance, type ExportPlan } from './export-plan.js';
+import { redisAnswersPing } from './redis-health.js';
 
 /** One Kubernetes object, as plain data (apiVersion, kind, metadata, …). */
 export type KubernetesObject = Record<string, unknown> & { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> } };
@@ -15,17 +16,21 @@ const labelsOf = (instance: ExportInstance) => ({
 });
 
 function probe(instance: ExportInstance): Record<string, unknown> {
-  const check = instance.runs === 'redis' ? { exec: { command: ['redis-cli', 'ping'] } } : { httpGet: { path: instance.healthPath ?? '/health', port: instance.port } };
+  const check = instance.runs === 'redis' ? { exec: { command: ['sh', '-c', redisAnswersPing] } } : { httpGet: { path: instance.healthPath ?? '/health', port: instance.port } };
   return { ...check, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 5 };
 }
+
+/** The secrets `members` read as files by their path (redis-server's ACL file), not through a variable. */
+const fileSecretsOf = (members: readonly ExportInstance[]) => members.flatMap((member) => member.secrets.filter((secret) => !secret.env));
 
 function container(instance: ExportInstance): Record<string, unknown> {
   const env = [
     ...Object.entries(instance.env).map(([name, value]) => ({ name, value })),
-    ...instance.secrets.map((secret) => ({ name: secret.env, valueFrom: { secretKeyRef: { name: secretName, key: secret.name } } })),
+    ...instance.secrets.flatMap((secret) => (secret.env ? [{ name: secret.env, valueFrom: { secretKeyRef: { name: secretName, key: secret.name } } }] : [])),
   ];
   const mounts = [
     ...(instance.dataDir ? [{ name: 'data', mountPath: instance.dataDir }] : []),
+    ...(fileSecretsOf([instance]).length > 0 ? [{ name: 'secret-files', mountPath: secretsMountPath, readOnly: true }] : []),
     ...(instance.sharedDir ? [{ name: 'nginx-conf', mountPath: instance.sharedDir }] : []),
   ];
   return {
@@ -68,6 +73,8 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
     const volumes = [
       ...(members.some((member) => member.dataDir) ? [{ name: 'data', emptyDir: {} }] : []),
       ...(members.some((member) => member.sharedDir) ? [{ name: 'nginx-conf', emptyDir: {} }] : []),
+      // Readable by the image's own user (redis): the ACL file holds only password hashes.
+      ...(fileSecretsOf(members).length > 0 ? [{ name: 'secret-files', secret: { secretName, defaultMode: 0o444, items: fileSecretsOf(members).map((secret) => ({ key: secret.name, path: secret.name })) } }] : []),
     ];
     objects.push({
       apiVersion: 'apps/v1',

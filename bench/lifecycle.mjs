@@ -4,7 +4,7 @@
 //   time for every child to disappear after `kill -9` of the CLI, and eviction time of a
 //   SIGKILLed profile instance. Usage: node bench/lifecycle.mjs [--runs 5] [--json]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +17,15 @@ const runs = Number(args[args.indexOf('--runs') + 1] || 5) || 5;
 const asJson = args.includes('--json');
 
 const alive = isProcessAlive;
+// CPU time a process has used (user + system), ms; undefined off Linux. /proc/<pid>/stat counts in clock ticks (100 per second).
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
 const rssMb = readProcessRssMb;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitUntil(check, timeoutMs, stepMs = 5) {
@@ -55,7 +64,7 @@ async function status(dataDir) {
   });
 }
 
-const figures = { coldStartMs: [], readyMsReported: [], ctrlCExitMs: [], orphansGoneAfterKill9Ms: undefined, rssMb: {}, evictionMs: undefined };
+const figures = { coldStartMs: [], readyMsReported: [], cpuToReadyMs: [], ctrlCExitMs: [], orphansGoneAfterKill9Ms: undefined, rssMb: {}, evictionMs: undefined };
 process.stderr.write(`measuring ${runs} cold starts…\n`);
 for (let i = 0; i < runs; i++) {
   const dir = mkdtempSync(join(tmpdir(), 'topolab-bench-'));
@@ -65,6 +74,9 @@ for (let i = 0; i < runs; i++) {
     const reported = /all ready in (\d+) ms/.exec(up.output());
     if (reported) figures.readyMsReported.push(Number(reported[1]));
     const { instances } = await status(dir);
+    // The CPU the whole start cost (every instance and the CLI), a figure the machine's noise moves far less than wall time.
+    const cpu = [up.child.pid, ...instances.map((instance) => instance.pid)].map(cpuMs);
+    if (cpu.every((ms) => ms !== undefined)) figures.cpuToReadyMs.push(cpu.reduce((sum, ms) => sum + ms, 0));
     if (i === 0) {
       await sleep(3000); // idle
       for (const instance of instances) figures.rssMb[instance.id] = Number(rssMb(instance.pid).toFixed(1));
@@ -104,6 +116,7 @@ const summary = {
   coldStartMedianMs: Math.round(median(figures.coldStartMs)),
   coldStartMs: figures.coldStartMs.map(Math.round),
   topologyReadyMedianMs: Math.round(median(figures.readyMsReported)),
+  ...(figures.cpuToReadyMs.length > 0 ? { cpuToReadyMedianMs: Math.round(median(figures.cpuToReadyMs)), cpuToReadyMs: figures.cpuToReadyMs } : {}),
   ctrlCExitMedianMs: Math.round(median(figures.ctrlCExitMs)),
   orphansGoneAfterKill9Ms: Math.round(figures.orphansGoneAfterKill9Ms),
   profileEvictionMs: Math.round(figures.evictionMs),
@@ -114,6 +127,7 @@ else {
   const lines = [
     `cold start, CLI spawn → "all ready"   median ${summary.coldStartMedianMs} ms  (${summary.coldStartMs.join(', ')} ms; target ≤ 2000)`,
     `topology readyMs as reported           median ${summary.topologyReadyMedianMs} ms`,
+    ...(summary.cpuToReadyMedianMs === undefined ? [] : [`CPU to ready (CLI + every instance)     median ${summary.cpuToReadyMedianMs} ms  (${summary.cpuToReadyMs.join(', ')} ms)`]),
     `Ctrl-C → exit 0, no child left         median ${summary.ctrlCExitMedianMs} ms`,
     `kill -9 of the CLI → no child left     ${summary.orphansGoneAfterKill9Ms} ms  (target ≤ 2000)`,
     `SIGKILL profile#2 → evicted            ${summary.profileEvictionMs} ms  (target ≤ 1000)`,

@@ -7,8 +7,9 @@ interface ProfileAnswer {
 }
 
 /**
- * The gateway is the only door: everything behind it trusts what it forwards (the path, the
- * user in `x-user-id`, the framing of the body). Each step tries to slip something past it.
+ * The gateway is the door: what passes it reaches the services with the path it normalised, the
+ * framing it checked and the user it vouches for in a signed assertion (services trust nothing
+ * else: see zero-trust). Each step tries to slip something past it.
  */
 export default defineScenario({
   name: 'gateway-hardening',
@@ -63,7 +64,7 @@ export default defineScenario({
       ctx.expect(await ctx.gateway.get(`/sms/messages?to=${encodeURIComponent(victim.phone)}`)).toHaveStatus(404, 'GATEWAY_ROUTE_NOT_FOUND');
     });
 
-    await ctx.step('a spoofed x-user-id is replaced by the owner of the token', async () => {
+    await ctx.step('a spoofed x-user-id is dropped: the owner of the token is who the gateway vouches for', async () => {
       for (const header of ['x-user-id', 'X-User-Id', 'x_user_id']) {
         const read = await ctx.gateway.get<ProfileAnswer>('/profile/me', { token: owner.accessToken, headers: { [header]: victim.userId } });
         ctx.expect(read).toHaveStatus(200);

@@ -22,7 +22,7 @@ interface ProfileAnswer {
 
 /**
  * The seed's createProfile, update-profile and set-preference requests: the gateway maps
- * `/profile` to the profile service and names the user in `x-user-id`; profile runs as
+ * `/profile` to the profile service and names the user in a signed identity assertion; profile runs as
  * replicas over one database, so any instance answers with the same data.
  */
 export default defineScenario({
@@ -41,7 +41,7 @@ export default defineScenario({
       ctx.expect(created).toHaveStatus(201);
       ctx.expect(created.body.profile).toMatchObject({ userId: ada.userId, displayName: 'Ada L.', bio: '', location: 'London' });
       ctx.expect(created.body.preferences).toEqual({ language: 'en', theme: 'system', signature: '', notifications: { email: true, sms: false } });
-      ctx.note('the profile service took the user from x-user-id, which only the gateway sets');
+      ctx.note('the profile service took the user from the gateway’s signed identity assertion (x-jwt-assertion), which it verified');
       const twice = await ctx.gateway.post('/profile', { displayName: 'Ada again' }, { token });
       ctx.expect(twice).toHaveStatus(409, 'PROFILE_EXISTS');
     });
@@ -94,7 +94,7 @@ export default defineScenario({
       ctx.expect(spoofed).toHaveStatus(200);
       ctx.expect(spoofed.body.profile).toMatchObject({ userId: bob.userId, displayName: 'Bob' });
       ctx.expect(await ctx.gateway.get('/profile/me')).toHaveStatus(401, 'GATEWAY_UNAUTHENTICATED');
-      ctx.note('the gateway replaced the client’s x-user-id with the owner of the token');
+      ctx.note('the gateway dropped the client’s x-user-id and named the owner of the token in its signed assertion');
     });
   },
 });

@@ -1,32 +1,5 @@
-import { defineScenario, type ScenarioContext } from '@topolab/runtime';
-
-interface DirectAnswer {
-  readonly status: number;
-  readonly challenge: string | null;
-  readonly body: { error?: unknown; error_code?: string; [key: string]: unknown } | undefined;
-}
-
-/** The error code of a direct answer: a service error's `error.code`, or the token endpoint's `error_code`. */
-function codeOf(answer: DirectAnswer): string | undefined {
-  const { body } = answer;
-  if (body?.error_code) return body.error_code;
-  return (body?.error as { code?: string } | undefined)?.code;
-}
-
-/** Calls `instanceId` directly on its loopback address, as any process on the machine could, bypassing the gateway. */
-async function callDirect(ctx: ScenarioContext, instanceId: string, method: string, path: string, options: { body?: string | object; headers?: Record<string, string> } = {}): Promise<DirectAnswer> {
-  const instance = ctx.topology.instances().find((candidate) => candidate.id === instanceId);
-  if (!instance) throw new Error(`${instanceId} is not running`);
-  const json = options.body !== undefined && typeof options.body === 'object';
-  const response = await fetch(`http://${instance.host}:${instance.port}${path}`, {
-    method,
-    headers: { ...(json ? { 'content-type': 'application/json' } : {}), ...options.headers },
-    ...(options.body === undefined ? {} : { body: json ? JSON.stringify(options.body) : (options.body as string) }),
-    signal: AbortSignal.timeout(3000),
-  });
-  const text = await response.text();
-  return { status: response.status, challenge: response.headers.get('www-authenticate'), body: text ? (JSON.parse(text) as DirectAnswer['body']) : undefined };
-}
+import { defineScenario } from '@topolab/runtime';
+import { callDirect } from './support/direct.js';
 
 /**
  * Seed 004's second kind of authentication: between services. Internal routes are not only
@@ -53,7 +26,7 @@ export default defineScenario({
     await ctx.step('a process on loopback calls auth#1 directly at /auth/internal/users/lookup with no token: 401', async () => {
       const answer = await callDirect(ctx, 'auth#1', 'POST', '/auth/internal/users/lookup', { body: { usernames: [user.username] } });
       ctx.expect(answer.status).toBe(401);
-      ctx.expect(codeOf(answer)).toBe('HTTP_SERVICE_TOKEN_MISSING');
+      ctx.expect(answer.code).toBe('HTTP_SERVICE_TOKEN_MISSING');
       ctx.expect(answer.challenge ?? '').toMatch(/^Bearer realm="topolab-internal", scope="auth.users.read"/);
       ctx.note(`WWW-Authenticate: ${answer.challenge} (RFC 6750 §3)`);
       ctx.expect(answer.body?.users).toBe(undefined);
@@ -62,14 +35,14 @@ export default defineScenario({
     await ctx.step("a user's access token is not a service token: 401 (its audience is topolab, not auth)", async () => {
       const answer = await callDirect(ctx, 'auth#1', 'POST', '/auth/internal/users/lookup', { body: { usernames: [user.username] }, headers: { authorization: `Bearer ${user.accessToken}` } });
       ctx.expect(answer.status).toBe(401);
-      ctx.expect(codeOf(answer)).toBe('HTTP_SERVICE_TOKEN_INVALID');
+      ctx.expect(answer.code).toBe('HTTP_SERVICE_TOKEN_INVALID');
     });
 
     await ctx.step('nobody but auth can text: a direct POST /sms/send is refused and nothing reaches the phone', async () => {
       const before = (await ctx.phone.messages(user.phone)).length;
       const answer = await callDirect(ctx, 'sms#1', 'POST', '/sms/send', { body: { to: user.phone, template: 'reminder', fields: { firstName: user.firstName, message: 'click here' } } });
       ctx.expect(answer.status).toBe(401);
-      ctx.expect(codeOf(answer)).toBe('HTTP_SERVICE_TOKEN_MISSING');
+      ctx.expect(answer.code).toBe('HTTP_SERVICE_TOKEN_MISSING');
       ctx.expect((await ctx.phone.messages(user.phone)).length).toBe(before);
     });
 
@@ -94,15 +67,15 @@ export default defineScenario({
         headers: { authorization: `Bearer ${token}` },
       });
       ctx.expect(send.status).toBe(403);
-      ctx.expect(codeOf(send)).toBe('HTTP_SERVICE_SCOPE_MISSING');
-      ctx.note(`403 ${codeOf(send)}: ${send.challenge}`);
+      ctx.expect(send.code).toBe('HTTP_SERVICE_SCOPE_MISSING');
+      ctx.note(`403 ${send.code}: ${send.challenge}`);
     });
 
     await ctx.step("a token for sms is refused by auth: each token names one audience", async () => {
       const token = await ctx.topology.serviceToken('sms');
       const answer = await callDirect(ctx, 'auth#1', 'POST', '/auth/internal/users/lookup', { body: { usernames: [user.username] }, headers: { authorization: `Bearer ${token}` } });
       ctx.expect(answer.status).toBe(401);
-      ctx.expect(codeOf(answer)).toBe('HTTP_SERVICE_TOKEN_INVALID');
+      ctx.expect(answer.code).toBe('HTTP_SERVICE_TOKEN_INVALID');
     });
   },
 });

@@ -1,4 +1,4 @@
-import { formatHttpUrl, readEvents, sendHttpRequest, type AppliedEvent, type DomainEvent, type ScenarioContext } from '@topolab/runtime';
+import { formatHttpUrl, identityAssertionHeader, readEvents, sendHttpRequest, type AppliedEvent, type DomainEvent, type ScenarioContext, type ServiceName } from '@topolab/runtime';
 
 /** Where one consumer service stands with one event, as `topolab events` shows it. */
 export type Consistency =
@@ -62,11 +62,16 @@ export function watchEvents(ctx: ScenarioContext): EventWatch {
   return watch;
 }
 
-/** Sends `GET path` to one instance as the gateway forwards a request of `userId` (`x-user-id`): what that service holds for the user. */
+/**
+ * Sends `GET path` to one instance as the gateway forwards a request of `userId`: with an
+ * identity assertion the runtime signs with the gateways' key (the user's own token may be
+ * revoked by now): what that service holds for the user.
+ */
 export async function askAsUser(ctx: ScenarioContext, instanceId: string, path: string, userId: string): Promise<{ status: number; body: unknown }> {
   const info = ctx.topology.instances().find((instance) => instance.id === instanceId);
   if (info === undefined) throw new Error(`No instance is called ${instanceId}.`);
-  return sendHttpRequest({ url: `${formatHttpUrl(info.host, info.port)}${path}`, headers: { 'x-user-id': userId }, timeoutMs: 2000 });
+  const assertion = await ctx.topology.assertIdentity(userId, info.service as ServiceName);
+  return sendHttpRequest({ url: `${formatHttpUrl(info.host, info.port)}${path}`, headers: { [identityAssertionHeader]: assertion }, timeoutMs: 2000 });
 }
 
 /** `profile 23 ms (profile#2) · mail 31 ms (mail#1)`: each service's lag (applied − occurred), for a note. */

@@ -1,18 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { backendsRequired, findProgram, tokenStateKey, redisKeys } from '@topolab/services/contract';
+import { tokenStateKey, redisKeys } from '@topolab/services/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHttpUrl, redisSecretsDir, sendHttpRequest, type InstanceView } from '../src/index.js';
-import { isAlive, waitFor } from './helpers.js';
+import { isAlive, waitFor, programFor } from './helpers.js';
 import { catalogInstanceIds, createEventLog, expectUnsampledRequestUnrecorded, hopsOfResponse, signUp, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
 
-/** The binary, or undefined (the suite is skipped) unless TOPOLAB_REQUIRE_BACKENDS=1, when a missing one fails. */
-function programFor(binary: string): string | undefined {
-  const found = findProgram(binary);
-  if (!found && backendsRequired()) throw new Error(`${binary} is required (TOPOLAB_REQUIRE_BACKENDS=1) but not installed`);
-  return found;
-}
 const redisServer = programFor('redis-server');
 const nginx = programFor('nginx');
 

@@ -6,11 +6,11 @@ import { findNginx, isProcessAlive, startNginx } from '../src/index.js';
 const nginx = findNginx();
 
 describe.skipIf(!nginx)('the bench’s nginx reference proxy', () => {
-  it('proxies to the upstreams with x-user-id fixed, and is gone after stop', async () => {
+  it('proxies to the upstreams passing the identity assertion through (probing with it), and is gone after stop', async () => {
     const seen: unknown[] = [];
     const upstream = createServer((req, res) => {
-      seen.push(req.headers['x-user-id']);
-      res.statusCode = req.url === '/profile/me' ? 200 : 404;
+      seen.push(req.headers['x-jwt-assertion']);
+      res.statusCode = req.url === '/profile/me' && req.headers['x-jwt-assertion'] === 'signed.by.runtime' ? 200 : 401;
       res.end('{}');
     });
     upstream.listen(0, '127.0.0.1');
@@ -20,17 +20,17 @@ describe.skipIf(!nginx)('the bench’s nginx reference proxy', () => {
       upstream.close();
     });
     const { port } = upstream.address() as { port: number };
-    const proxy = await startNginx({ binary: nginx!, upstreams: [{ host: '127.0.0.1', port }], userId: 'user-42' });
+    const proxy = await startNginx({ binary: nginx!, upstreams: [{ host: '127.0.0.1', port }], probeHeaders: { 'x-jwt-assertion': 'signed.by.runtime' } });
     onTestFinished(() => proxy.stop());
-    const response = await fetch(`${proxy.url}/profile/me`, { headers: { 'x-user-id': 'someone-else' } });
+    const response = await fetch(`${proxy.url}/profile/me`, { headers: { 'x-jwt-assertion': 'signed.by.runtime' } });
     await response.arrayBuffer();
     expect(response.status).toBe(200);
-    expect(seen.at(-1)).toBe('user-42');
+    expect(seen.at(-1)).toBe('signed.by.runtime');
     await proxy.stop();
     expect(isProcessAlive(proxy.pid!)).toBe(false);
   });
 
   it('rejects with the reason when nginx cannot start', async () => {
-    await expect(startNginx({ binary: nginx!, upstreams: [{ host: '127.0.0.1', port: 1 }], userId: 'u', startTimeoutMs: 500 })).rejects.toThrow(/nginx/);
+    await expect(startNginx({ binary: nginx!, upstreams: [{ host: '127.0.0.1', port: 1 }], startTimeoutMs: 500 })).rejects.toThrow(/nginx/);
   });
 });

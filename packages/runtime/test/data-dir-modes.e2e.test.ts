@@ -1,16 +1,10 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { backendsRequired, findProgram } from '@topolab/services/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayClient, startControlServer } from '../src/index.js';
+import { programFor } from './helpers.js';
 import { signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
 
-/** The binary, or undefined (that suite is skipped) unless TOPOLAB_REQUIRE_BACKENDS=1, when a missing one fails. */
-function programFor(binary: string): string | undefined {
-  const found = findProgram(binary);
-  if (!found && backendsRequired()) throw new Error(`${binary} is required (TOPOLAB_REQUIRE_BACKENDS=1) but not installed`);
-  return found;
-}
 const realBackends = Boolean(programFor('redis-server')) && Boolean(programFor('nginx'));
 
 /** Every entry under `root` (relative paths, directories ending in `/`) with its permission bits. */

@@ -1,3 +1,4 @@
+import { backendsRequired, findProgram } from '@topolab/services/contract';
 import { isProcessAlive } from '../src/supervisor/process-alive.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,4 +31,11 @@ export function killLeftovers(pids: readonly (number | undefined)[]): void {
       // Already gone.
     }
   }
+}
+
+/** The binary, or undefined (the suite is skipped) unless TOPOLAB_REQUIRE_BACKENDS=1, when a missing one fails. */
+export function programFor(binary: string): string | undefined {
+  const found = findProgram(binary);
+  if (!found && backendsRequired()) throw new Error(`${binary} is required (TOPOLAB_REQUIRE_BACKENDS=1) but not installed`);
+  return found;
 }

@@ -1,18 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { backendsRequired, findProgram, redisKeys, redisRoleNames, tokenStateKey, type RedisRoleName } from '@topolab/services/contract';
+import { redisKeys, redisRoleNames, tokenStateKey, type RedisRoleName } from '@topolab/services/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisSecretsDir, type InstanceView } from '../src/index.js';
-import { waitFor } from './helpers.js';
+import { waitFor, programFor } from './helpers.js';
 import { hopsOfResponse, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
 
-/** The binary, or undefined (the suite is skipped) unless TOPOLAB_REQUIRE_BACKENDS=1, when a missing one fails. */
-function programFor(binary: string): string | undefined {
-  const found = findProgram(binary);
-  if (!found && backendsRequired()) throw new Error(`${binary} is required (TOPOLAB_REQUIRE_BACKENDS=1) but not installed`);
-  return found;
-}
 const redisServer = programFor('redis-server');
 const redisCli = programFor('redis-cli');
 

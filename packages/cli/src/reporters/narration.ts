@@ -1,4 +1,4 @@
-import { formatLookupHop, formatModes, isLookupHop } from '@topolab/runtime/cli-facts';
+import { formatLookupHop, formatModes, identityNote, isLookupHop } from '@topolab/runtime/cli-facts';
 import type { Hop, RecordedRequest, ScenarioErrorInfo, ScenarioRunResult, StepResult, TopologyModes } from '@topolab/runtime';
 
 /**
@@ -38,14 +38,14 @@ function hostOf(address: string): string {
   return (colon === -1 ? address : address.slice(0, colon)).replace(/^\[(.*)\]$/, '$1');
 }
 
-/** `gateway#1 (cache hit) → auth#1 @127.0.3.1 → sms#1 @127.0.4.1`, or `(no hops)`. */
+/** `gateway#1 (cache hit) → auth#1 @127.0.3.1 → profile#1 @127.0.5.1 (identity verified)`, or `(no hops)`. */
 export function formatHopPath(hops: readonly Hop[]): string {
   if (hops.length === 0) return '(no hops)';
   return hops
     .map((hop, i) => {
       if (isLookupHop(hop)) return formatLookupHop(hop);
       const cache = typeof hop.attributes.cache === 'string' ? ` (cache ${hop.attributes.cache})` : '';
-      return `${hop.instanceId}${cache}${i === 0 || hop.address === '' ? '' : ` @${hostOf(hop.address)}`}`;
+      return `${hop.instanceId}${cache}${i === 0 || hop.address === '' ? '' : ` @${hostOf(hop.address)}`}${identityNote(hop)}`;
     })
     .join(' → ');
 }

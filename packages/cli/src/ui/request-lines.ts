@@ -104,11 +104,14 @@ function rootTags(attributes: HopNode['attributes']): Segment[] {
   return tags;
 }
 
-/** `cache hit`, an error code, the retry and failure marks of one hop. */
+/** `cache hit`, `identity verified`, an error code, the retry and failure marks of one hop. */
 function hopTags(node: HopNode, isRoot: boolean): Segment[] {
   const tags = isRoot ? rootTags(node.attributes) : [];
-  const { cache, error } = node.attributes;
+  const { cache, error, identity } = node.attributes;
   if (!isRoot && typeof cache === 'string') tags.push(seg(`cache ${cache}`, cache === 'hit' ? 'pass' : 'dim'));
+  // Whether the service verified the gateway's identity assertion (or refused the request for want of one).
+  if (identity === 'verified') tags.push(seg('identity verified', 'pass'));
+  else if (identity === 'refused') tags.push(seg('identity refused', 'fail'));
   if (node.retry) tags.push(seg('retry', 'skip'));
   if (typeof error === 'string') tags.push(seg(error, 'code'));
   return tags;

@@ -20,9 +20,9 @@ export function answersPing(host: string, port: number, timeoutMs = 500): Promis
 }
 
 /** Whether GET `url` answers 200 within `timeoutMs` (and, when given, the body passes `check`). */
-export async function answersOk(url: string, timeoutMs = 500, check?: (body: string) => boolean): Promise<boolean> {
+export async function answersOk(url: string, timeoutMs = 500, check?: (body: string) => boolean, headers?: Readonly<Record<string, string>>): Promise<boolean> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), ...(headers ? { headers } : {}) });
     const body = await response.text();
     return response.status === 200 && (check?.(body) ?? true);
   } catch {

@@ -1,7 +1,7 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { redisRoleNames, renderRedisAcl, type RedisRoleName } from '@topolab/services/contract';
+import { ensurePrivateDir, writePrivateFile } from '../topology/private-files.js';
 
 /** The credentials of the topology's redis-server, written for one run. */
 export interface RedisSecrets {
@@ -18,15 +18,12 @@ export function redisSecretsDir(dataDir: string): string {
   return join(dataDir, 'secrets', 'redis');
 }
 
-// One place that writes a secret, to become the runtime's shared private-file helpers: the
-// folders 0700 and the file 0600 even when they existed with wider modes.
+// The folders 0700 (`secrets/` too) and the file 0600, even where they existed wider; a per-run credential needs no fsync.
 function writeSecretFile(dir: string, name: string, data: string): string {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  chmodSync(join(dir, '..'), 0o700);
+  ensurePrivateDir(join(dir, '..'));
+  ensurePrivateDir(dir);
   const file = join(dir, name);
-  writeFileSync(file, data, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  writePrivateFile(file, data, { sync: false });
   return file;
 }
 

@@ -28,7 +28,7 @@ export type BenchBackendLabel = 'embedded' | BenchBackend;
 
 /** What a row of the throughput table sends its requests to. */
 export type ThroughputRowKind =
-  /** Straight to the profile instances with the `x-user-id` header: the ceiling. */
+  /** Straight to the profile instances with an identity assertion the runtime signed, as a gateway would: the ceiling. */
   | 'direct'
   /** Through nginx (one proxy hop, header fixed to the user): a production reference. */
   | 'nginx'

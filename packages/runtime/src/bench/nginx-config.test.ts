@@ -9,7 +9,6 @@ const base = {
     { host: '127.0.5.1', port: 41001 },
     { host: '127.0.5.2', port: 41002 },
   ],
-  userId: 'usr_3f2a-9',
 };
 
 describe('buildNginxConfig', () => {
@@ -23,7 +22,7 @@ describe('buildNginxConfig', () => {
     expect(config).toContain('proxy_temp_path /tmp/topolab-nginx-abc/proxy;');
   });
 
-  it('proxies to every profile instance over keep-alive, with the user fixed in x-user-id', () => {
+  it('proxies to every profile instance over keep-alive, passing the client identity assertion through, naming no user itself', () => {
     const config = buildNginxConfig({ ...base, keepalive: 16 });
     expect(config).toContain('server 127.0.5.1:41001;');
     expect(config).toContain('server 127.0.5.2:41002;');
@@ -32,7 +31,7 @@ describe('buildNginxConfig', () => {
     expect(config).toContain('listen 127.0.0.1:40123;');
     expect(config).toContain('proxy_http_version 1.1;');
     expect(config).toContain('proxy_set_header Connection "";');
-    expect(config).toContain('proxy_set_header x-user-id "usr_3f2a-9";');
+    expect(config).not.toMatch(/x-user-id|x-jwt-assertion/);
     expect(config.split('{').length).toBe(config.split('}').length);
   });
 
@@ -41,7 +40,7 @@ describe('buildNginxConfig', () => {
   });
 
   it('refuses values that could break out of the config', () => {
-    expect(() => buildNginxConfig({ ...base, userId: 'a"; evil' })).toThrow(RangeError);
+    expect(() => buildNginxConfig({ ...base, listenHost: '127.0.0.1"; evil' })).toThrow(RangeError);
     expect(() => buildNginxConfig({ ...base, upstreams: [{ host: '127.0.0.1;', port: 1 }] })).toThrow(RangeError);
     expect(() => buildNginxConfig({ ...base, dir: '/tmp/a b' })).toThrow(RangeError);
     expect(() => buildNginxConfig({ ...base, upstreams: [] })).toThrow(RangeError);

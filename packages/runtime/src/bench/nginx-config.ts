@@ -7,8 +7,6 @@ export interface NginxConfigOptions {
   readonly listenPort: number;
   /** The profile instances. */
   readonly upstreams: readonly { readonly host: string; readonly port: number }[];
-  /** Sent upstream as `x-user-id` on every request: the gateway's job, fixed to the test user. */
-  readonly userId: string;
   /** Idle keep-alive connections to the upstreams per worker. @default 64 */
   readonly keepalive?: number;
 }
@@ -22,13 +20,14 @@ function hostPort(host: string, port: number): string {
 
 /**
  * The nginx.conf of the bench's reference proxy: one worker, in the foreground, pid and
- * error log in `dir`, no access log, an upstream of the profile instances with keep-alive,
- * and `x-user-id` fixed to the test user (nginx does no auth: one plain proxy hop).
+ * error log in `dir`, no access log, an upstream of the profile instances with keep-alive; the
+ * client's headers pass through, so the load generator's identity assertion reaches profile as
+ * the gateway's would (nginx does no auth: one plain proxy hop).
  * Throws a RangeError for a value that could break out of the config (a quote, a space, `;`).
  */
 export function buildNginxConfig(options: NginxConfigOptions): string {
-  const { dir, listenHost, listenPort, upstreams, userId } = options;
-  for (const [name, value] of [['userId', userId], ['listenHost', listenHost], ...upstreams.map((u) => ['upstream host', u.host])] as const) {
+  const { dir, listenHost, listenPort, upstreams } = options;
+  for (const [name, value] of [['listenHost', listenHost], ...upstreams.map((u) => ['upstream host', u.host])] as const) {
     if (!safeValue.test(value)) throw new RangeError(`Expected ${name} to hold only letters, digits and . _ : -, got ${JSON.stringify(value)}`);
   }
   if (/[\s;{}"'\\]/.test(dir)) throw new RangeError(`Expected a temp dir without spaces, quotes or ; { } \\, got ${JSON.stringify(dir)}`);
@@ -57,7 +56,6 @@ export function buildNginxConfig(options: NginxConfigOptions): string {
     '      proxy_http_version 1.1;',
     '      proxy_set_header Connection "";',
     '      proxy_set_header Host $host;',
-    `      proxy_set_header x-user-id "${userId}";`,
     '    }',
     '  }',
     '}',

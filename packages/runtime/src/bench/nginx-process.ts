@@ -21,9 +21,10 @@ export interface NginxProcess {
 export interface StartNginxOptions {
   readonly binary: string;
   readonly upstreams: readonly { readonly host: string; readonly port: number }[];
-  readonly userId: string;
   /** A path that answers 200 through the proxy once it works. @default '/profile/me' */
   readonly probePath?: string;
+  /** Headers of that probe (the identity assertion profile wants). @default none */
+  readonly probeHeaders?: Readonly<Record<string, string>>;
   /** @default 5000 */
   readonly startTimeoutMs?: number;
 }
@@ -43,7 +44,7 @@ export async function startNginx(options: StartNginxOptions): Promise<NginxProce
   const dir = mkdtempSync(join(tmpdir(), 'topolab-nginx-'));
   const port = await borrowPort(host);
   const config = join(dir, 'nginx.conf');
-  writeFileSync(config, buildNginxConfig({ dir, listenHost: host, listenPort: port, upstreams: options.upstreams, userId: options.userId }));
+  writeFileSync(config, buildNginxConfig({ dir, listenHost: host, listenPort: port, upstreams: options.upstreams }));
   const child: ChildProcess = spawn(options.binary, ['-p', dir, '-e', join(dir, 'error.log'), '-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -72,7 +73,7 @@ export async function startNginx(options: StartNginxOptions): Promise<NginxProce
     })());
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 5000);
-  while (!(await answersOk(`${url}${options.probePath ?? '/profile/me'}`, 1000))) {
+  while (!(await answersOk(`${url}${options.probePath ?? '/profile/me'}`, 1000, undefined, options.probeHeaders))) {
     if (exited || Date.now() > deadline) {
       const log = existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '';
       const tail = `${stderr}\n${log}`.trim().split('\n').slice(-5).join(' | ');

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { createGatewayClient } from '../client/gateway-client.js';
 import { createUnsampledTraceparent } from '../client/traceparent.js';
 import { isTopolabError } from '../errors/topolab-error.js';
+import { identityAssertionHeader } from '@topolab/services/contract';
 import { formatHttpUrl } from '../topology/addresses.js';
 import type { Topology } from '../topology/start-topology.js';
 import { planRounds, planThroughputRows } from './bench-plan.js';
@@ -75,7 +76,14 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
     const onReal = second ? await signUpOn(second) : undefined;
     const { session } = embedded;
     const profiles = topology.instances().filter((instance) => instance.service === 'profile' && instance.state === 'ready');
-    const nginx = await startReferenceProxy(options.nginxBinary, profiles, session.userId, (reason) => markMissing('nginx', reason));
+    // The direct and nginx rows stand in for the gateway: the runtime signs the identity assertion
+    // a gateway would send profile, valid for the whole row (each row gets a fresh one).
+    const directIdentity = async (): Promise<Record<string, string>> => {
+      const token = decodeAccessToken(session.accessToken);
+      const ttlS = Math.ceil((settings.warmupMs * 3 + settings.durationMs) / 1000) + 60;
+      return { [identityAssertionHeader]: await topology.assertIdentity({ sub: session.userId, audience: 'profile', tokenJti: token.jti, tokenExp: token.exp }, ttlS) };
+    };
+    const nginx = await startReferenceProxy(options.nginxBinary, profiles, await directIdentity(), (reason) => markMissing('nginx', reason));
     const samples: ThroughputSample[] = [];
     const rounds: RoundSnapshot[] = [];
     let gatewayLoadSeconds = 0;
@@ -83,14 +91,14 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
       const onTopologyOf = (row: ThroughputRow): RowTopology => (row.backends ? onReal! : embedded);
       // Unsampled (W3C trace-flags 00) on every row: no hop records a span of the load.
       const traceparent = createUnsampledTraceparent();
-      const targetOf = (row: ThroughputRow): Target => {
-        if (row.kind === 'direct') return { urls: profiles.map((p) => `${formatHttpUrl(p.host, p.port)}/profile/me`), headers: { 'x-user-id': session.userId, traceparent } };
-        if (row.kind === 'nginx') return { urls: [`${nginx!.url}/profile/me`], headers: { traceparent } };
+      const targetOf = async (row: ThroughputRow): Promise<Target> => {
+        if (row.kind === 'direct') return { urls: profiles.map((p) => `${formatHttpUrl(p.host, p.port)}/profile/me`), headers: { ...(await directIdentity()), traceparent } };
+        if (row.kind === 'nginx') return { urls: [`${nginx!.url}/profile/me`], headers: { ...(await directIdentity()), traceparent } };
         const on = onTopologyOf(row);
         return { urls: [`${on.topology.gatewayUrl}/profile/me`], headers: { authorization: `Bearer ${on.session.accessToken}`, traceparent } };
       };
       // The profile instances serve every row: warm their JIT once before any row is timed.
-      if (settings.warmupMs > 0) await runClosedLoop({ ...targetOf(rows[0]!), connections: settings.connections, durationMs: settings.warmupMs * 3, ...(options.signal ? { signal: options.signal } : {}) });
+      if (settings.warmupMs > 0) await runClosedLoop({ ...(await targetOf(rows[0]!)), connections: settings.connections, durationMs: settings.warmupMs * 3, ...(options.signal ? { signal: options.signal } : {}) });
       for (const [index, order] of plan.entries()) {
         const round = index + 1;
         for (const rowId of order) {
@@ -98,7 +106,7 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
           const row = rows.find((candidate) => candidate.id === rowId)!;
           if (missing.has(row.id)) continue;
           if (row.modes && !(await switchModes(onTopologyOf(row).topology, row, markMissing))) continue;
-          const target = targetOf(row);
+          const target = await targetOf(row);
           const load = { urls: target.urls, headers: target.headers, connections: settings.connections, ...(options.signal ? { signal: options.signal } : {}) };
           if (settings.warmupMs > 0) await runClosedLoop({ ...load, durationMs: settings.warmupMs });
           emit({ type: 'row-start', round, rounds: settings.rounds, rowId: row.id, durationMs: settings.durationMs });
@@ -163,7 +171,7 @@ async function switchModes(topology: Topology, row: ThroughputRow, markMissing: 
 async function startReferenceProxy(
   binary: string | null | undefined,
   profiles: readonly { host: string; port: number }[],
-  userId: string,
+  probeHeaders: Readonly<Record<string, string>>,
   markMissing: (reason: string) => void,
 ): Promise<NginxProcess | undefined> {
   const found = binary === null ? undefined : (binary ?? findNginx());
@@ -172,7 +180,7 @@ async function startReferenceProxy(
     return undefined;
   }
   try {
-    return await startNginx({ binary: found, upstreams: profiles, userId });
+    return await startNginx({ binary: found, upstreams: profiles, probeHeaders });
   } catch (error) {
     markMissing(`nginx did not start: ${(error as Error).message}`);
     return undefined;
@@ -182,6 +190,12 @@ async function startReferenceProxy(
 function readGatewayRss(topology: Topology): Record<string, number> {
   const gateways = topology.instances().filter((instance) => instance.service === 'gateway' && instance.state === 'ready');
   return Object.fromEntries(gateways.map((instance) => [instance.id, Math.round(readProcessRssMb(instance.pid) * 10) / 10]));
+}
+
+/** The jti and exp of an access token the bench itself got from auth (read without a check: it only names what the assertion stands for). */
+function decodeAccessToken(token: string): { jti: string; exp: number } {
+  const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { jti: string; exp: number };
+  return { jti: claims.jti, exp: claims.exp };
 }
 
 function abortError(): Error {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { clientSecretFor, envNames, formatInstanceId, redisRoleNames, redisRoleOf, renderRedisAcl, type RedisRoleName, type ServiceSpec } from '@topolab/services/contract';
+import { clientSecretFor, envNames, formatInstanceId, redisRoleNames, redisRoleOf, renderRedisAcl, topologySecretEnv, type RedisRoleName, type ServiceSpec, type TopologySecret } from '@topolab/services/contract';
+import { generateKeyPairJwk, type KeyPairJwk } from '../topology/topology-secrets.js';
 import { runtimeError } from '../errors/error-codes.js';
 import { colocatedUrlEnvName, startDependencies } from '../topology/colocation.js';
 import { buildInstanceEnv } from '../topology/instance-env.js';
@@ -72,9 +73,14 @@ export interface ExportPlanOptions {
   readonly image?: string;
   /** The key every client secret derives from (auth holds it). @default 32 random bytes */
   readonly clientKey?: string;
+  /** Auth's signing key and the gateways' identity key. @default new Ed25519 keys */
+  readonly keys?: { readonly auth: KeyPairJwk; readonly identity: KeyPairJwk };
   /** gateway #1's port on the host. @default 8080 */
   readonly publishPort?: number;
 }
+
+/** The name of each topology secret in an export (`auth-1-signing-key`). */
+const secretFileNames: Readonly<Record<TopologySecret, string>> = { clientKey: 'client-key', authSigningKey: 'signing-key', identityKey: 'identity-key' };
 
 export const redisImage = 'redis:7.4-alpine';
 /** Where a container finds its secrets as files (Compose's default; a Secret volume in Kubernetes). */
@@ -82,11 +88,12 @@ export const secretsMountPath = '/run/secrets';
 export const nginxImage = 'nginx:1.27-alpine';
 const nginxDir = '/var/lib/topolab-nginx';
 
-/** How many secrets a plan hands over: client secrets (and auth's client key), and Redis credentials (passwords and the ACL file). */
-export function countExportSecrets(plan: Pick<ExportPlan, 'instances'>): { readonly client: number; readonly redis: number } {
+/** How many secrets a plan hands over: client secrets (and auth's client key), signing keys (auth's, the gateways' identity key), and Redis credentials (passwords and the ACL file). */
+export function countExportSecrets(plan: Pick<ExportPlan, 'instances'>): { readonly client: number; readonly keys: number; readonly redis: number } {
   const all = plan.instances.flatMap((instance) => instance.secrets);
   const client = all.filter((secret) => secret.env === envNames.clientSecret || secret.env === envNames.clientKey).length;
-  return { client, redis: all.length - client };
+  const keys = all.filter((secret) => secret.env === envNames.authSigningKey || secret.env === envNames.identityKey).length;
+  return { client, keys, redis: all.length - client - keys };
 }
 
 /** `profile#1` → `profile-1`. */
@@ -109,6 +116,10 @@ function portOf(spec: ServiceSpec): number {
 export function planExport(options: NormalizedTopologyOptions, planOptions: ExportPlanOptions = {}): ExportPlan {
   const image = planOptions.image ?? 'topolab:local';
   const clientKey = planOptions.clientKey ?? randomBytes(32).toString('hex');
+  const keys = planOptions.keys ?? { auth: generateKeyPairJwk(), identity: generateKeyPairJwk() };
+  const secretValues: Record<TopologySecret, string> = { clientKey, authSigningKey: JSON.stringify(keys.auth.privateJwk), identityKey: JSON.stringify(keys.identity.privateJwk) };
+  // Public keys travel as plain variables; there is no runtime to hand platform tokens over, so instances ask auth for them.
+  const keyEnv = { [envNames.authPublicKey]: JSON.stringify(keys.auth.publicJwk), [envNames.identityPublicKey]: JSON.stringify(keys.identity.publicJwk) };
   const manifest = options.manifest.filter((spec) => spec.name !== 'dns');
   const specOf = (name: string) => manifest.find((spec) => spec.name === name);
   const replicasOf = (spec: ServiceSpec) => options.replicas[spec.name] ?? spec.defaultReplicas;
@@ -163,6 +174,7 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
         [envNames.port]: String(portOf(spec)),
         [envNames.advertiseHost]: host,
         [envNames.clientId]: id,
+        ...keyEnv,
         ...(redisRole ? { [envNames.redisUsername]: redisRole } : {}),
         ...(spec.name === 'gateway' ? { ...limitsEnv(options.limits), ...modesEnv(options.modes) } : {}),
         // The companion shares the host's network: reached on loopback.
@@ -172,8 +184,10 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
           : {}),
       },
     });
-    const secrets: ExportSecret[] = [{ env: envNames.clientSecret, name: `${name}-client-secret`, value: clientSecretFor(clientKey, id) }];
-    if (spec.name === 'auth') secrets.push({ env: envNames.clientKey, name: `${name}-client-key`, value: clientKey });
+    const secrets: ExportSecret[] = [
+      { env: envNames.clientSecret, name: `${name}-client-secret`, value: clientSecretFor(clientKey, id) },
+      ...(spec.secrets ?? []).map((secret) => ({ env: topologySecretEnv[secret], name: `${name}-${secretFileNames[secret]}`, value: secretValues[secret] })),
+    ];
     if (redisRole) secrets.push({ env: envNames.redisPassword, name: `${name}-redis-password`, value: redisPasswords[redisRole] });
     return {
       id,

@@ -91,11 +91,16 @@ describe('topolab export', () => {
     const files = renderCompose(planOf({ dataDir: '/tmp/x' }, 'b'.repeat(64)));
     const compose = files.find((file) => file.path === 'compose.yaml')!;
     const secretFiles = files.filter((file) => file.path.startsWith('secrets/'));
-    expect(secretFiles).toHaveLength(15);
+    // A client secret per instance and auth's client key, auth's signing key and the gateway's identity key.
+    expect(secretFiles).toHaveLength(17);
     for (const secret of secretFiles) expect(compose.content).not.toContain(secret.content);
     expect(compose.content).not.toContain('b'.repeat(64));
     const document = parse(compose.content) as { services: Record<string, { environment: Record<string, string>; secrets: string[]; depends_on?: Record<string, { condition: string }> }> };
-    expect(document.services['auth-1']!.environment).toMatchObject({ TOPOLAB_CLIENT_SECRET_FILE: '/run/secrets/auth-1-client-secret', TOPOLAB_CLIENT_KEY_FILE: '/run/secrets/auth-1-client-key' });
+    expect(document.services['auth-1']!.environment).toMatchObject({ TOPOLAB_CLIENT_SECRET_FILE: '/run/secrets/auth-1-client-secret', TOPOLAB_CLIENT_KEY_FILE: '/run/secrets/auth-1-client-key', TOPOLAB_AUTH_SIGNING_KEY_FILE: '/run/secrets/auth-1-signing-key' });
+    expect(document.services['gateway-1']!.environment).toMatchObject({ TOPOLAB_IDENTITY_KEY_FILE: '/run/secrets/gateway-1-identity-key' });
+    // Public keys are plain variables; no private key is in any environment.
+    expect(JSON.parse(document.services['profile-1']!.environment.TOPOLAB_AUTH_PUBLIC_KEY!)).not.toHaveProperty('d');
+    expect(compose.content).not.toMatch(/"d":/);
     expect(document.services['profile-2']!.depends_on).toMatchObject({ 'registry-1': { condition: 'service_healthy' } });
     expect(secretFiles.every((file) => file.dirMode === 0o700)).toBe(true);
   });

@@ -5,6 +5,7 @@ import { createGatewayClient, type GatewayClient } from '../client/gateway-clien
 import type { Topology } from '../topology/topology.js';
 import type { ScenarioContext, ScenarioGateway } from './dsl.js';
 import { createExpectation } from './expect.js';
+import type { ScenarioEvent } from './dsl.js';
 import { createScenarioControls } from './scenario-controls.js';
 import { createScenarioGateway, waitForHops } from './scenario-gateway.js';
 import { createScenarioPhone } from './scenario-phone.js';
@@ -79,6 +80,13 @@ export function createScenarioContext(options: ScenarioContextOptions): Scenario
     ...(options.hopsTimeoutMs === undefined ? {} : { hopsTimeoutMs: options.hopsTimeoutMs }),
   });
   const modes = topology.modes();
+  // The instances' events during this run (bounded), for `ctx.topology.events(name)`.
+  const seen: ScenarioEvent[] = [];
+  const unsubscribe = topology.events.subscribe((event) => {
+    if (event.type !== 'event') return;
+    seen.push({ name: event.name, instanceId: event.instanceId, service: event.service, time: event.time, data: event.data });
+    if (seen.length > 2000) seen.shift();
+  });
 
   const context: ScenarioContext = {
     step: (title, fn) => recorder.step(title, fn),
@@ -107,10 +115,17 @@ export function createScenarioContext(options: ScenarioContextOptions): Scenario
         modes: () => topology.modes(),
         instances: () => topology.instances(),
         registryUrl: topology.registryUrl,
+        dataDir: topology.dataDir,
+        events: (name) => seen.filter((event) => event.name === name),
         async serviceToken(audience) {
           const token = await topology.serviceToken(audience);
           secrets.add(token);
           return token;
+        },
+        async assertIdentity(subject, ttlS) {
+          const assertion = await topology.assertIdentity(subject, ttlS);
+          secrets.add(assertion);
+          return assertion;
         },
       },
       note: (text) => recorder.note(text),
@@ -130,6 +145,7 @@ export function createScenarioContext(options: ScenarioContextOptions): Scenario
     recorder,
     redact: (text) => secrets.redact(text),
     close() {
+      unsubscribe();
       for (const { client } of clients.values()) client.close();
       clients.clear();
       sockets.closeAll();

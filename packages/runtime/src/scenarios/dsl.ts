@@ -164,6 +164,29 @@ export interface ScenarioControls {
    * from auth's client-credentials endpoint (RFC 6749 §4.4), as any instance gets one.
    */
   serviceToken(audience: string): Promise<string>;
+  /**
+   * An identity assertion for `userId` to `service`, signed by the runtime with the gateways' key
+   * (contract/identity.ts), valid 60 s: what a gateway sends upstream, for a request made straight
+   * to an instance as the gateway would make it (send it as `x-jwt-assertion`).
+   */
+  assertIdentity(userId: string, service: ServiceName): Promise<string>;
+  /**
+   * Where this run's topology keeps its files (databases, logs, `secrets/`): what a process of the
+   * same user on the machine can read, so a story can play one (`zero-trust`).
+   */
+  readonly dataDir: string;
+  /** The instances' events named `name` (`events.forged_rejected`) since this scenario began, oldest first. */
+  events(name: string): readonly ScenarioEvent[];
+}
+
+/** One event an instance reported (`sms.sent`, `events.forged_rejected`); its data holds no secret. */
+export interface ScenarioEvent {
+  readonly name: string;
+  readonly instanceId: string;
+  readonly service: string;
+  /** Epoch ms the supervisor saw it. */
+  readonly time: number;
+  readonly data: Readonly<Record<string, unknown>>;
 }
 
 /** Options of waitFor. */

@@ -1,13 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { Catalog, ServiceName } from '@topolab/services/contract';
 import { sendHttpRequest } from '../client/http-request.js';
 import { runtimeError } from '../errors/error-codes.js';
 import type { Topology } from '../topology/topology.js';
 import { formatModes } from '../topology/topology-modes.js';
-import type { ScenarioControls } from './dsl.js';
+import type { ScenarioControls, ScenarioEvent } from './dsl.js';
 
 /** What the controls need: the topology, and narration for what they did. */
 export interface ScenarioControlsOptions {
-  readonly topology: Pick<Topology, 'fault' | 'scale' | 'setModes' | 'modes' | 'instances' | 'registryUrl' | 'serviceToken'>;
+  readonly topology: Pick<Topology, 'fault' | 'scale' | 'setModes' | 'modes' | 'instances' | 'registryUrl' | 'serviceToken' | 'assertIdentity' | 'dataDir'> & {
+    /** The instances' events of this run so far, by name. */
+    readonly events: (name: string) => readonly ScenarioEvent[];
+  };
   /** Adds a line under the current step (`kill profile#2 · SIGKILL: pid 4242 is gone`). */
   readonly note: (text: string) => void;
 }
@@ -49,6 +53,9 @@ export function createScenarioControls(options: ScenarioControlsOptions): Scenar
     modes: () => topology.modes(),
     registered: (service) => readRegistered(topology.registryUrl, service),
     serviceToken: (audience) => topology.serviceToken(audience),
+    dataDir: topology.dataDir,
+    events: (name) => topology.events(name),
+    assertIdentity: (userId, service) => topology.assertIdentity({ sub: userId, audience: service, tokenJti: randomUUID(), tokenExp: Math.floor(Date.now() / 1000) + 60 }),
     instances: () =>
       topology.instances().map((instance) => ({
         id: instance.id,

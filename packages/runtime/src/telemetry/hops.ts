@@ -75,10 +75,16 @@ export function isServiceTokenHop(hop: Pick<Hop, 'name'>): boolean {
   return hop.name === 'POST /auth/oauth/token';
 }
 
-/** `auth#1 @127.0.3.1`, with `(service token for mail#1)` on a token request. */
+/** ` (identity verified)` on a hop whose service checked the gateway's identity assertion, ` (identity refused)` where it refused one or found none; '' otherwise. */
+export function identityNote(hop: Pick<Hop, 'attributes'>): string {
+  const identity = hop.attributes.identity;
+  return identity === 'verified' || identity === 'refused' ? ` (identity ${identity})` : '';
+}
+
+/** `auth#1 @127.0.3.1`, with `(service token for mail#1)` on a token request and `(identity verified)` where a service checked the user's identity. */
 function formatHop(hop: Hop, first: boolean): string {
   const where = first || hop.address === '' ? hop.instanceId : `${hop.instanceId} @${hostOf(hop.address)}`;
-  if (!isServiceTokenHop(hop)) return where;
+  if (!isServiceTokenHop(hop)) return `${where}${identityNote(hop)}`;
   // auth names the client once it is authenticated, and the error when it refused the request anyway (a scope not granted).
   return typeof hop.attributes.client === 'string' && hop.attributes.error === undefined ? `${where} (service token for ${hop.attributes.client})` : `${where} (service token refused)`;
 }

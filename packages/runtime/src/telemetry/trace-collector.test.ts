@@ -88,6 +88,13 @@ describe('hopsOf and formatHops', () => {
     expect(formatHops(hops)).toBe('gateway#1 → auth#1 @127.0.3.1 (service token for gateway#1)  12.3 ms');
   });
 
+  it('says where a service verified the gateway\'s identity assertion, or refused a request for want of one', () => {
+    const verified = { ...authServer, attributes: { ...authServer.attributes, identity: 'verified' } };
+    expect(formatHops(hopsOf([verified, gatewayClient, gatewayServer]))).toBe('gateway#1 → auth#1 @127.0.3.1 (identity verified)  12.3 ms');
+    const refused = { ...authServer, attributes: { ...authServer.attributes, identity: 'refused' } };
+    expect(formatHops(hopsOf([refused]))).toBe('auth#1 (identity refused)  9.0 ms');
+  });
+
   it('orders a callee after its caller when both start in the same millisecond', () => {
     const hops = hopsOf([smsServer, authClient, { ...authServer, start: 1002 }]);
     expect(hops.map((hop) => hop.instanceId)).toEqual(['auth#1', 'sms#1']);

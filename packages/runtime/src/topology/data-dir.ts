@@ -24,7 +24,7 @@ export function instanceLogFile(root: string, service: string, index: number): s
 }
 
 /** Files topolab itself puts in a data dir; `--fresh` removes only these. */
-const ownedFile = /^(?:[a-z][a-z0-9-]*\.db(?:-wal|-shm|-journal)?|control\.json|redis|nginx)$/;
+const ownedFile = /^(?:[a-z][a-z0-9-]*\.db(?:-wal|-shm|-journal)?|control\.json|redis|nginx|secrets)$/;
 
 /**
  * Creates the data dir and `logs/` private to the user (0700), refusing an existing data dir

@@ -1,4 +1,4 @@
-import { clientSecretFor, envNames, formatInstanceId, type ServiceSpec } from '@topolab/services/contract';
+import { envNames, type ServiceSpec } from '@topolab/services/contract';
 import { isTopolabError } from '../errors/topolab-error.js';
 import type { InstanceInfo } from '../supervisor/instance-info.js';
 import { isLiveState } from '../supervisor/instance-state.js';
@@ -13,6 +13,7 @@ import type { ProgramPlan } from './program-instances.js';
 import type { NormalizedTopologyOptions } from './topology-options.js';
 import { limitsEnv } from './topology-limits.js';
 import { modesEnv, type TopologyModes } from './topology-modes.js';
+import type { TopologySecrets } from './topology-secrets.js';
 
 /** What createInstanceStarter needs. */
 export interface InstanceStarterOptions {
@@ -26,8 +27,8 @@ export interface InstanceStarterOptions {
   readonly programs: ProgramPlan;
   /** The gateways' listeners (shared ports, TLS files). */
   readonly edge: EdgePlan;
-  /** The topology's client key: each instance gets its client id and secret from it, auth the key itself. */
-  readonly clientKey: string;
+  /** The topology's keys and credentials: each Node instance gets its own as files (topology-secrets.ts). */
+  readonly secrets: TopologySecrets;
 }
 
 /**
@@ -74,15 +75,9 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
     return {};
   }
 
-  /** Each Node instance's OAuth client credentials (contract/service-auth.ts); auth also gets the key to check everyone's. */
+  /** Each Node instance's credentials and keys, as files (its client secret, platform tokens, the secrets its manifest entry names) and public keys. */
   function credentialsEnv(spec: ServiceSpec, index: number): Record<string, string> {
-    if (spec.program) return {};
-    const clientId = formatInstanceId(spec.name, index);
-    return {
-      [envNames.clientId]: clientId,
-      [envNames.clientSecret]: clientSecretFor(starter.clientKey, clientId),
-      ...(spec.name === 'auth' ? { [envNames.clientKey]: starter.clientKey } : {}),
-    };
+    return spec.program ? {} : starter.secrets.instanceEnv(spec, index);
   }
 
   async function start(spec: ServiceSpec, index: number, pinnedPort?: number): Promise<InstanceInfo> {

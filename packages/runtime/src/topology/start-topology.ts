@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
 import type { ServiceSpec } from '@topolab/services/contract';
 import { createSpanId, holdsLease, type ServiceName } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
@@ -15,6 +14,7 @@ import { formatHttpUrl } from './addresses.js';
 import { createEdgePlan, type EdgePlan } from './edge-plan.js';
 import { startCatalogPoller, type CatalogPoller } from './catalog-poller.js';
 import { prepareDataDir } from './data-dir.js';
+import { prepareTopologySecrets } from './topology-secrets.js';
 import { createControlTokens } from './control-tokens.js';
 import { createFaultInjector } from './faults.js';
 import { switchGatewayModes } from './gateway-modes.js';
@@ -31,6 +31,9 @@ import { allowsNoAuth, validateModes, type TopologyModes } from './topology-mode
 import { normalizeTopologyOptions, type TopologyOptions } from './topology-options.js';
 
 export type { InstanceView, Topology, TopologyEdge } from './topology.js';
+
+/** How often the runtime rewrites every instance's platform tokens (they live 300 s; instances read theirs again 60 s before expiry). */
+const platformTokenRefreshMs = 120_000;
 
 /** Fails fast with TOPOLOGY_PORT_IN_USE when a pinned gateway port (HTTP or HTTPS) is taken. */
 async function assertGatewayPortsFree(edge: EdgePlan, gateways: number): Promise<void> {
@@ -87,6 +90,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   const options = normalizeTopologyOptions(topologyOptions);
   const { manifest } = options;
   prepareDataDir(options.dataDir, { fresh: options.fresh });
+  const secrets = prepareTopologySecrets(options.dataDir);
   const gatewaySpec = manifest.find((spec) => spec.name === 'gateway');
   const edge = createEdgePlan({
     gatewaySpec: gatewaySpec ?? { name: 'gateway', addressOctet: 2 },
@@ -126,9 +130,20 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   let stopped = false;
   const specOf = (service: string) => manifest.find((spec) => spec.name === service);
   const programs = createProgramPlan({ manifest, backends: options.backends, programs: options.programs, dataDir: options.dataDir });
-  // Per topology, in memory only: a restarted instance gets the same credentials, another topology other ones.
-  const clientKey = randomBytes(32).toString('base64url');
-  const startOne = createInstanceStarter({ options, supervisor, registryUrl: () => registryUrl, modes: () => modes, programs, edge, clientKey });
+  // Per topology run: a restarted instance gets the same credentials, another run other ones.
+  const { clientKey } = secrets;
+  const startOne = createInstanceStarter({ options, supervisor, registryUrl: () => registryUrl, modes: () => modes, programs, edge, secrets });
+  // The platform tokens last 5 minutes; each instance reads its file again a minute before expiry.
+  const tokenRefresh = setInterval(() => {
+    const live = supervisor.list().filter((info) => isLiveState(info.state) && !specOf(info.service)?.program);
+    try {
+      secrets.refreshTokens(live);
+    } catch (error) {
+      const record = { time: Date.now(), level: 'warn' as const, msg: 'platform tokens not refreshed', fields: { reason: (error as Error).message } };
+      hub.emit({ type: 'log', time: record.time, instanceId: 'runtime', service: 'runtime', source: 'ipc', record });
+    }
+  }, platformTokenRefreshMs);
+  tokenRefresh.unref();
 
   try {
     for (const layer of orderStartLayers(manifest)) {
@@ -138,6 +153,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
       if (registry) registryUrl = formatHttpUrl(registry.host, registry.port);
     }
   } catch (error) {
+    clearInterval(tokenRefresh);
     await supervisor.stopAll({ graceMs: options.graceMs });
     await programs.close();
     throw error;
@@ -198,6 +214,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
       if (token === undefined) throw runtimeError('CONTROL_INVALID_REQUEST', { message: `The runtime is granted no scope of ${audience}.` });
       return token;
     },
+    assertIdentity: (subject, ttlS) => secrets.assertIdentity(subject, ttlS),
     async setModes(change) {
       assertRunning();
       const modeOptions = { noAuth: allowsNoAuth(options.env) };
@@ -241,6 +258,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
       stopping ??= (async () => {
         stopped = true;
         hub.emit({ type: 'topology.stopping', time: Date.now() });
+        clearInterval(tokenRefresh);
         poller?.stop();
         await supervisor.stopAll({ graceMs: options.graceMs });
         await programs.close();

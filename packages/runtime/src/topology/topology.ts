@@ -1,4 +1,4 @@
-import type { ServiceName, ServiceSpec, Timings, TimingsPreset } from '@topolab/services/contract';
+import type { AssertionSubject, ServiceName, ServiceSpec, Timings, TimingsPreset } from '@topolab/services/contract';
 import type { InstanceInfo } from '../supervisor/instance-info.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { TraceCollector } from '../telemetry/trace-collector.js';
@@ -66,6 +66,12 @@ export interface Topology {
    * near expiry. CONTROL_UPSTREAM_FAILED when auth cannot issue one.
    */
   serviceToken(audience: string): Promise<string>;
+  /**
+   * Signs an identity assertion as a gateway would (contract/identity.ts) for the user of
+   * `subject`, to `subject.audience`, living `ttlS` seconds (60 by default; longer only for the
+   * bench's direct rows, which stand in for the gateway for a whole row).
+   */
+  assertIdentity(subject: AssertionSubject, ttlS?: number): Promise<string>;
   /**
    * Switches every gateway to the named modes (the others stay) without a restart; resolves
    * with the new modes once every gateway replied, and emits `topology.modes`. An unknown name

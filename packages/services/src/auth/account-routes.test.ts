@@ -18,11 +18,11 @@ describe('DELETE /auth/me', () => {
     const auth = await start();
     const userId = await registerVerified(auth);
     const pair = await logIn(auth);
-    const res = await auth.request('DELETE', '/auth/me', { password: alice.password }, { 'x-user-id': userId });
+    const res = await auth.request('DELETE', '/auth/me', { password: alice.password }, await auth.asUser(userId));
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ deleted: true, eventId: expect.any(String), seq: 1 });
 
-    expect((await auth.request('GET', '/auth/me', undefined, { 'x-user-id': userId })).body.error.code).toBe('AUTH_USER_UNKNOWN');
+    expect((await auth.request('GET', '/auth/me', undefined, await auth.asUser(userId))).body.error.code).toBe('AUTH_USER_UNKNOWN');
     expect(await auth.tokens.introspect(pair.accessToken)).toBeUndefined();
     expect((await auth.request('POST', '/auth/refresh', { refreshToken: pair.refreshToken })).status).toBe(401);
     expect(auth.bus.published.filter((message) => message.topic === 'token.revoked')).toHaveLength(1);
@@ -34,7 +34,7 @@ describe('DELETE /auth/me', () => {
   it('lets the username be registered again, as a new user', async () => {
     const auth = await start();
     const first = await registerVerified(auth);
-    expect((await auth.request('DELETE', '/auth/me', { password: alice.password }, { 'x-user-id': first })).status).toBe(202);
+    expect((await auth.request('DELETE', '/auth/me', { password: alice.password }, await auth.asUser(first))).status).toBe(202);
     const second = await registerVerified(auth);
     expect(second).not.toBe(first);
   });
@@ -42,18 +42,18 @@ describe('DELETE /auth/me', () => {
   it('refuses a wrong password with 401 AUTH_PASSWORD_WRONG and changes nothing', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const res = await auth.request('DELETE', '/auth/me', { password: 'Not-the-password-1' }, { 'x-user-id': userId });
+    const res = await auth.request('DELETE', '/auth/me', { password: 'Not-the-password-1' }, await auth.asUser(userId));
     expect([res.status, res.body.error.code]).toEqual([401, 'AUTH_PASSWORD_WRONG']);
     expect(res.text).not.toContain('Not-the-password-1');
     expect(auth.store.userById(userId)).toBeDefined();
     expect(auth.store.events.page(0, 10).latestSeq).toBe(0);
   });
 
-  it('answers 401 without x-user-id and 400 without a password', async () => {
+  it('answers 401 without the gateway’s identity assertion and 400 without a password', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    expect((await auth.request('DELETE', '/auth/me', { password: alice.password })).body.error.code).toBe('HTTP_UNAUTHENTICATED');
-    const empty = await auth.request('DELETE', '/auth/me', {}, { 'x-user-id': userId });
+    expect((await auth.request('DELETE', '/auth/me', { password: alice.password })).body.error.code).toBe('HTTP_IDENTITY_UNVERIFIED');
+    const empty = await auth.request('DELETE', '/auth/me', {}, await auth.asUser(userId));
     expect([empty.status, empty.body.error.code]).toEqual([400, 'HTTP_VALIDATION_FAILED']);
   });
 
@@ -66,7 +66,7 @@ describe('DELETE /auth/me', () => {
     onTestFinished(() => void saboteur.close());
     saboteur.exec("CREATE TRIGGER no_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END");
 
-    const res = await auth.request('DELETE', '/auth/me', { password: alice.password }, { 'x-user-id': userId });
+    const res = await auth.request('DELETE', '/auth/me', { password: alice.password }, await auth.asUser(userId));
     expect(res.status).toBe(500);
     expect(auth.store.userById(userId)?.username).toBe('alice');
     expect(await auth.tokens.introspect(pair.accessToken)).toBeDefined();
@@ -79,10 +79,10 @@ describe('PATCH /auth/me', () => {
   it('changes the first name and stores user.updated in the same transaction', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const res = await auth.request('PATCH', '/auth/me', { firstName: '  Ada ' }, { 'x-user-id': userId });
+    const res = await auth.request('PATCH', '/auth/me', { firstName: '  Ada ' }, await auth.asUser(userId));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ userId, username: 'alice', firstName: 'Ada', phone: alice.phone, verified: true, eventId: expect.any(String), seq: 1 });
-    expect((await auth.request('GET', '/auth/me', undefined, { 'x-user-id': userId })).body.firstName).toBe('Ada');
+    expect((await auth.request('GET', '/auth/me', undefined, await auth.asUser(userId))).body.firstName).toBe('Ada');
     await vi.waitFor(() => expect(published(auth, 'user.updated')).toHaveLength(1));
     expect(published(auth, 'user.updated')[0]?.data).toEqual({ userId, username: 'alice', firstName: 'Ada' });
   });
@@ -94,14 +94,14 @@ describe('PATCH /auth/me', () => {
   ])('refuses %s with 400 HTTP_VALIDATION_FAILED', async (_, body) => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const res = await auth.request('PATCH', '/auth/me', body, { 'x-user-id': userId });
+    const res = await auth.request('PATCH', '/auth/me', body, await auth.asUser(userId));
     expect([res.status, res.body.error.code]).toEqual([400, 'HTTP_VALIDATION_FAILED']);
     expect(auth.store.userById(userId)?.firstName).toBe('Alice');
   });
 
   it('answers 404 AUTH_USER_UNKNOWN for a user that no longer exists', async () => {
     const auth = await start();
-    const res = await auth.request('PATCH', '/auth/me', { firstName: 'Ada' }, { 'x-user-id': 'gone' });
+    const res = await auth.request('PATCH', '/auth/me', { firstName: 'Ada' }, await auth.asUser('gone'));
     expect([res.status, res.body.error.code]).toEqual([404, 'AUTH_USER_UNKNOWN']);
     expect(auth.store.events.page(0, 10).latestSeq).toBe(0);
   });
@@ -111,7 +111,7 @@ describe('GET /auth/internal/events', () => {
   it('pages the log after a seq for a service token with auth.events.read', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    for (const firstName of ['Ada', 'Bea', 'Cy']) await auth.request('PATCH', '/auth/me', { firstName }, { 'x-user-id': userId });
+    for (const firstName of ['Ada', 'Bea', 'Cy']) await auth.request('PATCH', '/auth/me', { firstName }, await auth.asUser(userId));
     const headers = await auth.serviceHeaders('auth', ['auth.events.read']);
     const all = await auth.request('GET', '/auth/internal/events', undefined, headers);
     expect(all.status).toBe(200);

@@ -1,5 +1,5 @@
 import { domainEventTypes, type DomainEvent } from '../contract/events-api.js';
-import { httpErrors } from '../kit/errors.js';
+import { requireUser } from '../kit/http/identity.js';
 import { reply } from '../kit/http/reply.js';
 import { defineRoute, type Route } from '../kit/http/router.js';
 import { accountView, currentUser } from './current-user.js';
@@ -42,8 +42,9 @@ export function createAccountRoutes(deps: AuthDeps): Route[] {
     method: 'DELETE',
     path: '/auth/me',
     body: deleteAccountBody,
-    async handler({ userId, body, trace }) {
-      const user = currentUser(store, userId);
+    async handler(ctx) {
+      const { body, trace } = ctx;
+      const user = currentUser(store, ctx);
       const { id } = user;
       // A wrong password here counts as a failed login of the account (login-throttle.ts): 429 while locked.
       const attempt = store.throttle.attempt(user.username, clock());
@@ -69,8 +70,9 @@ export function createAccountRoutes(deps: AuthDeps): Route[] {
     method: 'PATCH',
     path: '/auth/me',
     body: updateAccountBody,
-    handler({ userId, body }) {
-      if (userId === undefined) throw httpErrors.HTTP_UNAUTHENTICATED();
+    handler(ctx) {
+      const { body } = ctx;
+      const userId = requireUser(ctx);
       const { user, event } = store.transaction(() => {
         const current = store.userById(userId);
         if (!current || !store.updateFirstName(userId, body.firstName)) throw authErrors.AUTH_USER_UNKNOWN();

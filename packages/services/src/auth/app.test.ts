@@ -57,18 +57,18 @@ describe('auth service', () => {
   it('answers /auth/me for the user the gateway names', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const res = await auth.request('GET', '/auth/me', undefined, { 'x-user-id': userId });
+    const res = await auth.request('GET', '/auth/me', undefined, await auth.asUser(userId));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ userId, username: 'alice', firstName: 'Alice', phone: alice.phone, verified: true });
     expect(res.text).not.toContain('scrypt');
   });
 
-  it('answers /auth/me without x-user-id with 401 HTTP_UNAUTHENTICATED, and an unknown id with 404', async () => {
+  it('answers /auth/me without the gateway’s identity assertion with 401 HTTP_IDENTITY_UNVERIFIED, and an unknown id with 404', async () => {
     const auth = await start();
     const none = await auth.request('GET', '/auth/me');
     expect(none.status).toBe(401);
-    expect(none.body.error.code).toBe('HTTP_UNAUTHENTICATED');
-    const unknown = await auth.request('GET', '/auth/me', undefined, { 'x-user-id': 'nobody' });
+    expect(none.body.error.code).toBe('HTTP_IDENTITY_UNVERIFIED');
+    const unknown = await auth.request('GET', '/auth/me', undefined, await auth.asUser('nobody'));
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('AUTH_USER_UNKNOWN');
   });

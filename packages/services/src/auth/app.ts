@@ -12,6 +12,7 @@ import type { SmsSender } from './sms-sender.js';
 import { createTokenEvents, type AuthBus, type AuthCache } from './token-events.js';
 import type { AuthStore } from './store.js';
 import type { AccessTokens } from './tokens.js';
+import type { IdentityVerifier } from '../kit/identity/identity-verifier.js';
 
 /** What createAuthApp reads from the configuration. */
 export type AuthAppConfig = AuthSettings & {
@@ -36,6 +37,8 @@ export interface AuthAppOptions {
   readonly clientCredentials?: ReturnType<typeof createClientCredentials>;
   /** Timing of the outbox relay. @default poll 1 s, retry 200 ms doubling to 2 s, lease 3 s */
   readonly relay?: Pick<EventRelayOptions, 'pollMs' | 'minDelayMs' | 'maxDelayMs' | 'leaseMs'>;
+  /** Checks the gateway's identity assertions: the user of each request (main.ts: with the gateways' public key). */
+  readonly identity?: IdentityVerifier;
 }
 
 /** The built, unstarted auth service. */
@@ -67,6 +70,7 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
     router,
     telemetry,
     serviceAuth: credentials.guard,
+    identity: options.identity,
     registered: authRouteSpecs,
     ...(config.bodyLimit === undefined ? {} : { bodyLimit: config.bodyLimit }),
   });

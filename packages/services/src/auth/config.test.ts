@@ -1,16 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../kit/config.js';
 import { parseAuthConfig, parseAuthSettings } from './config.js';
+import { testSigningKey } from './testing.js';
+
+// The runtime hands auth its signing key as a file; the variable itself is what `_FILE` resolves to.
+const key = { TOPOLAB_AUTH_SIGNING_KEY: JSON.stringify(testSigningKey) };
 
 describe('auth configuration', () => {
   it('defaults to 15 minute access tokens and 30 day refresh tokens', () => {
-    expect(parseAuthSettings({})).toEqual({ accessTokenTtlS: 900, refreshTokenTtlS: 2_592_000 });
+    expect(parseAuthSettings(key)).toEqual({ accessTokenTtlS: 900, refreshTokenTtlS: 2_592_000, signingKey: testSigningKey });
+  });
+
+  it('needs the signing key, and refuses one without its private part', () => {
+    expect(() => parseAuthSettings({})).toThrow(/TOPOLAB_AUTH_SIGNING_KEY/);
+    const { d: _private, ...publicOnly } = testSigningKey;
+    expect(() => parseAuthSettings({ TOPOLAB_AUTH_SIGNING_KEY: JSON.stringify(publicOnly) })).toThrow(/TOPOLAB_AUTH_SIGNING_KEY/);
   });
 
   it('reads TOPOLAB_ACCESS_TOKEN_TTL_S and TOPOLAB_REFRESH_TOKEN_TTL_S', () => {
     const config = parseAuthConfig({
       TOPOLAB_SERVICE: 'auth',
       TOPOLAB_INSTANCE_ID: 'auth#1',
+      ...key,
       TOPOLAB_ACCESS_TOKEN_TTL_S: '60',
       TOPOLAB_REFRESH_TOKEN_TTL_S: '3600',
     });
@@ -20,7 +31,7 @@ describe('auth configuration', () => {
   it.each(['0', '-5', '1.5', 'soon'])('refuses the lifetime %s naming the variable', (value) => {
     const error = (() => {
       try {
-        parseAuthSettings({ TOPOLAB_ACCESS_TOKEN_TTL_S: value });
+        parseAuthSettings({ ...key, TOPOLAB_ACCESS_TOKEN_TTL_S: value });
       } catch (caught) {
         return caught;
       }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envNames } from '../contract/env.js';
 import { parseEnv, parseServiceConfig, type ServiceConfig } from '../kit/config.js';
+import { privateJwkSchema, type PrivateJwk } from '../kit/jwk.js';
 
 const seconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
@@ -8,6 +9,7 @@ const authEnvSchema = z.object({
   [envNames.accessTokenTtlS]: seconds(900),
   [envNames.refreshTokenTtlS]: seconds(30 * 24 * 3600),
   [envNames.clientKey]: z.string().min(32).optional(),
+  [envNames.authSigningKey]: privateJwkSchema,
 });
 
 /** Token lifetimes of auth. */
@@ -20,16 +22,22 @@ export interface AuthSettings {
   readonly clientKey?: string | undefined;
 }
 
-/** The configuration of an auth instance: the shared one plus token lifetimes. */
-export interface AuthConfig extends ServiceConfig, AuthSettings {}
+/** What auth reads besides its settings: the key it signs with (required: the runtime creates it). */
+export interface AuthKeys {
+  readonly signingKey: PrivateJwk;
+}
 
-/** Reads the token lifetimes from `TOPOLAB_ACCESS_TOKEN_TTL_S` and `TOPOLAB_REFRESH_TOKEN_TTL_S`. */
-export function parseAuthSettings(env: NodeJS.ProcessEnv = process.env): AuthSettings {
+/** The configuration of an auth instance: the shared one plus token lifetimes. */
+export interface AuthConfig extends ServiceConfig, AuthSettings, AuthKeys {}
+
+/** Reads the token lifetimes (`TOPOLAB_ACCESS_TOKEN_TTL_S`, `TOPOLAB_REFRESH_TOKEN_TTL_S`), the client key and the signing key. */
+export function parseAuthSettings(env: NodeJS.ProcessEnv = process.env): AuthSettings & AuthKeys {
   const raw = parseEnv(authEnvSchema, env);
   return Object.freeze({
     accessTokenTtlS: raw[envNames.accessTokenTtlS],
     refreshTokenTtlS: raw[envNames.refreshTokenTtlS],
     clientKey: raw[envNames.clientKey],
+    signingKey: raw[envNames.authSigningKey],
   });
 }
 

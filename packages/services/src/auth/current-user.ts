@@ -1,4 +1,4 @@
-import { httpErrors } from '../kit/errors.js';
+import { requireUser } from '../kit/http/identity.js';
 import { authErrors } from './errors.js';
 import type { UserRecord } from './records.js';
 import type { AuthStore } from './store.js';
@@ -18,12 +18,11 @@ export function accountView(user: UserRecord): AccountView {
 }
 
 /**
- * The user a protected route serves (the gateway names them in `x-user-id`): 401
- * HTTP_UNAUTHENTICATED without one, 404 AUTH_USER_UNKNOWN when the account is gone meanwhile.
+ * The user a protected route serves (the one of the gateway's identity assertion): 401
+ * HTTP_IDENTITY_UNVERIFIED without one, 404 AUTH_USER_UNKNOWN when the account is gone meanwhile.
  */
-export function currentUser(store: Pick<AuthStore, 'userById'>, userId: string | undefined): UserRecord {
-  if (userId === undefined) throw httpErrors.HTTP_UNAUTHENTICATED();
-  const user = store.userById(userId);
+export function currentUser(store: Pick<AuthStore, 'userById'>, ctx: Parameters<typeof requireUser>[0]): UserRecord {
+  const user = store.userById(requireUser(ctx));
   if (!user) throw authErrors.AUTH_USER_UNKNOWN();
   return user;
 }

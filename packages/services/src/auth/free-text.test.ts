@@ -31,7 +31,7 @@ describe('firstName free text', () => {
   it.each(refusedNames)('refuses %s at PATCH /auth/me, so the next SMS still names the stored name', async (_what, firstName) => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const res = await auth.request('PATCH', '/auth/me', { firstName }, { 'x-user-id': userId });
+    const res = await auth.request('PATCH', '/auth/me', { firstName }, await auth.asUser(userId));
     expect([res.status, res.body.error.code]).toEqual([400, 'HTTP_VALIDATION_FAILED']);
     expect(res.body.error.details).toEqual([{ path: 'body.firstName', message: expect.stringMatching(/^must not contain/) }]);
     expect(auth.store.userById(userId)?.firstName).toBe('Alice');
@@ -45,7 +45,7 @@ describe('firstName free text', () => {
     const auth = await start();
     const userId = await registerVerified(auth, { ...alice, firstName: '  Zoë ' });
     expect(auth.store.userById(userId)?.firstName).toBe('Zoë');
-    const res = await auth.request('PATCH', '/auth/me', { firstName: 'محمد' }, { 'x-user-id': userId });
+    const res = await auth.request('PATCH', '/auth/me', { firstName: 'محمد' }, await auth.asUser(userId));
     expect([res.status, res.body.firstName]).toEqual([200, 'محمد']);
   });
 });

@@ -52,7 +52,11 @@ export const eventLogQuery = z.object({
 });
 
 /** Body of `POST /auth/introspect`. Any string is accepted: whatever is not a good token is inactive. */
-export const introspectBody = z.object({ token: z.string().max(16_384) });
+export const introspectBody = z.object({
+  token: z.string().max(16_384),
+  /** The caller found no state for the token in the global cache (the gateway's `global` mode, a sidecar): auth writes it back. */
+  cacheMiss: z.boolean().optional(),
+});
 
 /** Body of `POST /auth/internal/users/lookup`: at least one list, each at most 500 entries. */
 export const lookupBody = z

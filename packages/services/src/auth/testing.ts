@@ -11,13 +11,18 @@ import { createAuthApp, type AuthApp, type AuthAppConfig } from './app.js';
 import { SmsSendError, type SmsMessage, type SmsSender } from './sms-sender.js';
 import { openAuthStore, type AuthStore } from './store.js';
 import type { AuthBus } from './token-events.js';
-import { createAccessTokens, loadSigningKey, type AccessTokens } from './tokens.js';
+import { createAccessTokens, importSigningKey, type AccessTokens } from './tokens.js';
+import { asUser, createTestIdentityVerifier, generateTestKeyPair, type TestAssertionOptions } from '../kit/identity/testing.js';
+import type { PrivateJwk } from '../kit/jwk.js';
 import { totpCode } from './totp.js';
 
 import { recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
 import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from '../kit/token-cache/testing.js';
 
 export { recordTelemetry, type RecordedTelemetry };
+
+/** The signing key test auths share (the runtime hands every auth instance of a topology the same one). */
+export const testSigningKey: PrivateJwk = generateTestKeyPair().privateJwk;
 
 /** An SMS sender that keeps what it was asked to send, and can be made to fail. */
 export interface RecordingSms extends SmsSender {
@@ -82,6 +87,8 @@ export interface TestAuth<B extends AuthBus = FakeBus> {
   readonly recorded: RecordedTelemetry;
   /** Headers with a service token for `audience` and `scopes`, signed by this auth (client `test#1`). */
   serviceHeaders(audience: string, scopes: readonly string[]): Promise<Record<string, string>>;
+  /** Headers naming `userId` as the gateway does (an identity assertion to auth, issued on this auth's clock). */
+  asUser(userId: string, options?: TestAssertionOptions): Promise<Record<string, string>>;
   /**
    * Sends `body` as JSON (a string is sent as it is). A call to an internal route
    * (`/auth/introspect`, `/auth/internal/...`) carries a service token with every auth scope,
@@ -114,13 +121,14 @@ export async function startTestAuth<B extends AuthBus = FakeBus>(config: Partial
   const bus = options.bus ?? (createFakeBus() as AuthBus as B);
   const cache = options.cache ?? createFakeCache(clock.now);
   const recorded = recordTelemetry('auth');
-  const tokens = await createAccessTokens({ store, clock: clock.now });
+  const tokens = await createAccessTokens({ store, signingKey: testSigningKey, clock: clock.now });
   const app = createAuthApp({
     store,
     sms,
     tokens,
     bus,
     cache,
+    identity: createTestIdentityVerifier('auth', clock.now),
     clock: clock.now,
     telemetry: recorded.telemetry,
     config: { accessTokenTtlS: 900, refreshTokenTtlS: 2_592_000, clientKey: testClientKey, ...config },
@@ -146,6 +154,7 @@ export async function startTestAuth<B extends AuthBus = FakeBus>(config: Partial
     cache,
     recorded,
     serviceHeaders,
+    asUser: (userId, assertion = {}) => asUser(userId, 'auth', { now: clock.now(), ...assertion }),
     async request(method, path, body, headers = {}) {
       // Internal routes get a service token with every auth scope unless the test sends its own authorization.
       if ((path.startsWith('/auth/introspect') || path.startsWith('/auth/internal')) && !('authorization' in headers)) {
@@ -175,9 +184,9 @@ export async function startTestAuth<B extends AuthBus = FakeBus>(config: Partial
   };
 }
 
-/** Signs any token with the real key of `store`, for attacks the service must refuse. */
-export async function signWithStoredKey(store: AuthStore, payload: JWTPayload, header: Partial<JWTHeaderParameters> = {}): Promise<string> {
-  const key = await loadSigningKey(store, Date.now());
+/** Signs any token with auth's real key, for attacks the service must refuse. */
+export async function signWithAuthKey(payload: JWTPayload, header: Partial<JWTHeaderParameters> = {}): Promise<string> {
+  const key = await importSigningKey(testSigningKey);
   return new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: key.kid, ...header }).sign(key.privateKey);
 }
 
@@ -220,10 +229,10 @@ export async function logIn(
  * its secret. That step is then used: advance the clock a step before the next code.
  */
 export async function enableTotp(auth: TestAuth<AuthBus>, userId: string): Promise<string> {
-  const enrolled = await auth.request('POST', '/auth/totp/enroll', undefined, { 'x-user-id': userId });
+  const enrolled = await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId));
   if (enrolled.status !== 201) throw new Error(`totp/enroll answered ${enrolled.status}: ${enrolled.text}`);
   const secret = enrolled.body.secret as string;
-  const confirmed = await auth.request('POST', '/auth/totp/confirm', { code: totpCode(secret, auth.clock.now()) }, { 'x-user-id': userId });
+  const confirmed = await auth.request('POST', '/auth/totp/confirm', { code: totpCode(secret, auth.clock.now()) }, await auth.asUser(userId));
   if (confirmed.status !== 200) throw new Error(`totp/confirm answered ${confirmed.status}: ${confirmed.text}`);
   return secret;
 }

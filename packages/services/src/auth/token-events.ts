@@ -1,10 +1,8 @@
-import { LRUCache } from 'lru-cache';
 import { busTopics, type TokenRevokedEvent, type UserVerifiedEvent } from '../contract/bus-api.js';
 import { tokenStateKey, type TokenState } from '../contract/cache-api.js';
 import type { BusClient } from '../kit/clients/bus-client.js';
 import type { CacheClient } from '../kit/clients/cache-client.js';
 import type { Telemetry } from '../kit/telemetry.js';
-import { hashToken } from '../kit/token-cache/token-facts.js';
 import type { TraceContext } from '../kit/trace.js';
 import { createOutbox, type Outbox, type OutboxOptions } from './outbox.js';
 
@@ -36,15 +34,15 @@ export interface RevokedToken {
 export interface TokenEvents {
   /** Writes `token:<jti>` = `{ active: true, sub, username, exp, tokenHash }` until exp. */
   issued(token: IssuedToken, trace: TraceContext): Promise<void>;
+  /**
+   * Writes `token:<jti>` = `{ active: true, … }` again when the cache no longer holds it (it
+   * restarted, or evicted it), after a gateway or sidecar had to introspect. Only if still absent
+   * (a revocation written meanwhile wins); best effort, not retried: the next miss asks again.
+   * Auth is the only writer of token states (gateways and sidecars may only read them).
+   */
+  refilled(token: IssuedToken, trace: TraceContext): void;
   /** For each token: writes `{ active: false, exp }` until exp and publishes `token.revoked` `{ jti, userId, exp }`. */
   revoked(tokens: readonly RevokedToken[], trace: TraceContext): Promise<void>;
-  /**
-   * Writes `token:<jti>` = active again, if absent, for a token introspection just found
-   * active: a Redis that started empty is filled by auth, which vouched for the token, since
-   * the gateways and sidecars may only read the cache (contract/redis-acl.ts). In the
-   * background, at most once a second per jti (remote mode introspects every request).
-   */
-  vouched(token: string, facts: { readonly jti: string; readonly sub: string; readonly username: string; readonly exp: number }): void;
   /** Publishes `user.verified` `{ userId }` (once: nobody depends on it yet). */
   verified(userId: string, trace: TraceContext): Promise<void>;
   /** Stops retrying; what is still pending is dropped and reported. */
@@ -103,7 +101,6 @@ export function createTokenEvents(options: TokenEventsOptions): TokenEvents {
 
   const ttlUntil = (exp: number) => exp * 1000 - clock();
   const cacheKey = (jti: string) => `cache:${jti}`;
-  const recentlyVouched = new LRUCache<string, true>({ max: 10_000, ttl: 1000 });
 
   return {
     async issued(token, trace) {
@@ -122,6 +119,15 @@ export function createTokenEvents(options: TokenEventsOptions): TokenEvents {
         trace,
       );
     },
+    refilled(token, trace) {
+      const ttlMs = ttlUntil(token.exp);
+      if (ttlMs <= 0) return;
+      const state: TokenState = { active: true, sub: token.userId, username: token.username, exp: token.exp, tokenHash: token.tokenHash };
+      cache.setIfAbsent(tokenStateKey(token.jti), state, ttlMs, trace).then(
+        (written) => written && telemetry.debug('token state written again after a miss', { userId: token.userId, jti: token.jti }),
+        (error: unknown) => telemetry.debug('token state not written again', { userId: token.userId, reason: error instanceof Error ? error.message : String(error) }),
+      );
+    },
     async revoked(tokens, trace) {
       const live = tokens.filter((token) => ttlUntil(token.exp) > 0);
       await Promise.all(
@@ -135,14 +141,6 @@ export function createTokenEvents(options: TokenEventsOptions): TokenEvents {
           ];
         }),
       );
-    },
-    vouched(token, facts) {
-      if (recentlyVouched.has(facts.jti) || ttlUntil(facts.exp) <= 0) return;
-      recentlyVouched.set(facts.jti, true);
-      const state: TokenState = { active: true, sub: facts.sub, username: facts.username, exp: facts.exp, tokenHash: hashToken(token) };
-      cache.setIfAbsent(tokenStateKey(facts.jti), state, ttlUntil(facts.exp)).catch((error: unknown) => {
-        telemetry.debug('token state not re-written after introspection', { jti: facts.jti, reason: error instanceof Error ? error.message : String(error) });
-      });
     },
     async verified(userId, trace) {
       const event: UserVerifiedEvent = { userId };

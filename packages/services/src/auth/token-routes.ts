@@ -5,23 +5,25 @@ import { accountView, currentUser } from './current-user.js';
 import type { AuthDeps } from './deps.js';
 import { authErrors } from './errors.js';
 import { introspectBody } from './schemas.js';
+import { hashToken } from '../kit/token-cache/token-facts.js';
 
 /** `POST /auth/introspect`, `GET /auth/.well-known/jwks.json`, `GET /auth/me` and `GET /health`. */
 export function createTokenRoutes(deps: AuthDeps): Route[] {
   const { store, tokens, events } = deps;
 
   // RFC 7662: anything that is not a good token is simply inactive, never an error.
+  // A gateway or sidecar introspects when the global cache had no state for the token: auth, its only writer, puts it back.
   const introspect = defineRoute({
     method: 'POST',
     path: '/auth/introspect',
     scope: 'auth.introspect',
     body: introspectBody,
-    async handler({ body, attributes }) {
+    async handler({ body, attributes, trace }) {
       const info = await tokens.introspect(body.token);
       attributes.active = info !== undefined;
       if (!info) return { active: false };
       const { sub, username, jti, exp, iat } = info;
-      events.vouched(body.token, { jti, sub, username, exp });
+      if (body.cacheMiss) events.refilled({ jti, userId: sub, username, exp, tokenHash: hashToken(body.token) }, trace);
       return { active: true, sub, username, jti, exp, iat };
     },
   });
@@ -35,7 +37,7 @@ export function createTokenRoutes(deps: AuthDeps): Route[] {
   const me = defineRoute({
     method: 'GET',
     path: '/auth/me',
-    handler: ({ userId }) => accountView(currentUser(store, userId)),
+    handler: (ctx) => accountView(currentUser(store, ctx)),
   });
 
   const health = databaseHealthRoute(() => store.ping(), authErrors.AUTH_DB_UNAVAILABLE);

@@ -2,7 +2,7 @@ import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, jwtVerify } f
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openAuthStore } from './store.js';
 import { createAccessTokens } from './tokens.js';
-import { logIn, registerVerified, signWithStoredKey, startTestAuth, type TestAuth } from './testing.js';
+import { logIn, registerVerified, signWithAuthKey, startTestAuth, testSigningKey, type TestAuth } from './testing.js';
 
 async function loggedIn() {
   const auth = await startTestAuth({ accessTokenTtlS: 900 });
@@ -73,16 +73,16 @@ describe('access tokens', () => {
   ])('are inactive with %s even when signed by the real key', async (_name, claimOverrides, headerOverrides) => {
     const { auth, pair } = await loggedIn();
     const claims = JSON.parse(Buffer.from(pair.accessToken.split('.')[1]!, 'base64url').toString());
-    const forged = await signWithStoredKey(auth.store, { ...claims, ...claimOverrides }, headerOverrides);
+    const forged = await signWithAuthKey({ ...claims, ...claimOverrides }, headerOverrides);
     expect(await introspect(auth, forged)).toEqual({ active: false });
     // The same claims, untouched, are accepted: the override alone makes the difference.
-    expect((await introspect(auth, await signWithStoredKey(auth.store, claims))).active).toBe(true);
+    expect((await introspect(auth, await signWithAuthKey(claims))).active).toBe(true);
   });
 
   it('are inactive with a jti auth never issued, even when signed by the real key', async () => {
     const { auth, pair } = await loggedIn();
     const claims = JSON.parse(Buffer.from(pair.accessToken.split('.')[1]!, 'base64url').toString());
-    expect(await introspect(auth, await signWithStoredKey(auth.store, { ...claims, jti: 'made-up' }))).toEqual({ active: false });
+    expect(await introspect(auth, await signWithAuthKey({ ...claims, jti: 'made-up' }))).toEqual({ active: false });
   });
 
   it('are inactive once expired by the clock', async () => {
@@ -109,11 +109,11 @@ describe('access tokens', () => {
     expect(await introspect(auth, pair.refreshToken)).toEqual({ active: false });
   });
 
-  it('share one key between instances of the same database', async () => {
+  it('share one key between instances handed the same key file', async () => {
     const { auth, pair } = await loggedIn();
     const otherConnection = openAuthStore(auth.dir);
     onTestFinished(() => otherConnection.close());
-    const second = await createAccessTokens({ store: otherConnection, clock: auth.clock.now });
+    const second = await createAccessTokens({ store: otherConnection, signingKey: testSigningKey, clock: auth.clock.now });
     expect(second.kid).toBe(auth.tokens.kid);
     expect(await second.introspect(pair.accessToken)).toMatchObject({ username: 'alice' });
   });

@@ -1,5 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { calculateJwkThumbprint, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { serviceTokenParts, type ServiceTokenSubject } from '../contract/service-auth.js';
+import type { PrivateJwk } from '../kit/jwk.js';
 import { serviceTokenVerifyOptions } from '../kit/service-auth/guard.js';
 import type { AuthStore } from './store.js';
 
@@ -10,7 +11,7 @@ export const tokenAudience = 'topolab';
 /** The `typ` header of every access token (RFC 9068). */
 export const accessTokenType = 'at+jwt';
 
-/** The Ed25519 key every auth instance signs with, created once and kept in the database. */
+/** The Ed25519 key every auth instance signs with: the runtime creates it in the data dir and hands it over as a file (`TOPOLAB_AUTH_SIGNING_KEY_FILE`). */
 export interface SigningKey {
   /** RFC 7638 thumbprint of the public key. */
   readonly kid: string;
@@ -20,19 +21,13 @@ export interface SigningKey {
   readonly publicJwk: JWK;
 }
 
-/** Loads the shared signing key, generating and storing it if this is the first instance ever. */
-export async function loadSigningKey(store: AuthStore, now: number): Promise<SigningKey> {
-  const stored = store.ensureSecret(
-    'signing-key',
-    () => JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' })),
-    now,
-  );
-  const privateJwk = JSON.parse(stored) as JWK;
-  const bare: JWK = { kty: privateJwk.kty!, crv: privateJwk.crv!, x: privateJwk.x! };
+/** Imports the signing key; its `kid` is the public key's RFC 7638 thumbprint, whatever the JWK says. */
+export async function importSigningKey(privateJwk: PrivateJwk): Promise<SigningKey> {
+  const bare: JWK = { kty: privateJwk.kty, crv: privateJwk.crv, x: privateJwk.x };
   const kid = await calculateJwkThumbprint(bare);
   return {
     kid,
-    privateKey: (await importJWK(privateJwk, 'EdDSA')) as CryptoKey,
+    privateKey: (await importJWK({ ...bare, d: privateJwk.d }, 'EdDSA')) as CryptoKey,
     publicKey: (await importJWK(bare, 'EdDSA')) as CryptoKey,
     publicJwk: Object.freeze({ ...bare, kid, alg: 'EdDSA', use: 'sig' }),
   };
@@ -76,21 +71,13 @@ export interface AccessTokens {
 }
 
 /** Claims of a service token to sign. */
-export interface ServiceTokenSigning {
-  readonly clientId: string;
-  /** The one service the scopes belong to. */
-  readonly audience: string;
-  readonly scopes: readonly string[];
-  readonly jti: string;
-  /** Epoch seconds. */
-  readonly iat: number;
-  /** Epoch seconds. */
-  readonly exp: number;
-}
+export type ServiceTokenSigning = ServiceTokenSubject;
 
 /** Options of createAccessTokens. */
 export interface AccessTokensOptions {
   readonly store: AuthStore;
+  /** The signing key every auth instance of the topology shares. */
+  readonly signingKey: PrivateJwk;
   /** Epoch ms now. @default Date.now */
   readonly clock?: () => number;
 }
@@ -99,7 +86,7 @@ export interface AccessTokensOptions {
 export async function createAccessTokens(options: AccessTokensOptions): Promise<AccessTokens> {
   const { store } = options;
   const clock = options.clock ?? Date.now;
-  const key = await loadSigningKey(store, clock());
+  const key = await importSigningKey(options.signingKey);
   const verifyOptions = { algorithms: ['EdDSA'], issuer: tokenIssuer, audience: tokenAudience, typ: accessTokenType };
 
   return {
@@ -116,16 +103,9 @@ export async function createAccessTokens(options: AccessTokensOptions): Promise<
         .setExpirationTime(claims.exp)
         .sign(key.privateKey);
     },
-    signService(claims) {
-      return new SignJWT({ client_id: claims.clientId, scope: claims.scopes.join(' ') })
-        .setProtectedHeader({ alg: 'EdDSA', typ: accessTokenType, kid: key.kid })
-        .setIssuer(tokenIssuer)
-        .setAudience(claims.audience)
-        .setSubject(claims.clientId)
-        .setJti(claims.jti)
-        .setIssuedAt(claims.iat)
-        .setExpirationTime(claims.exp)
-        .sign(key.privateKey);
+    signService(subject) {
+      const { header, claims } = serviceTokenParts(subject, key.kid);
+      return new SignJWT(claims).setProtectedHeader(header).sign(key.privateKey);
     },
     async verifyService(token, audience) {
       try {

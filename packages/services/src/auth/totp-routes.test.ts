@@ -10,7 +10,6 @@ async function start(): Promise<TestAuth> {
 }
 
 const step = 30_000;
-const as = (userId: string) => ({ 'x-user-id': userId });
 const codeAt = (auth: TestAuth, secret: string, offsetSteps = 0) => totpCode(secret, auth.clock.now() + offsetSteps * step);
 const passwordStep = (auth: TestAuth) => auth.request('POST', '/auth/login', { username: 'alice', password: alice.password });
 const codeStep = (auth: TestAuth, code: string) => auth.request('POST', '/auth/login/verify', { username: 'alice', code });
@@ -20,7 +19,7 @@ describe('POST /auth/totp/enroll', () => {
   it('answers 201 with a 160-bit base32 secret and its otpauth URI, not to be cached', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const res = await auth.request('POST', '/auth/totp/enroll', undefined, as(userId));
+    const res = await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId));
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const { secret } = res.body;
@@ -34,28 +33,28 @@ describe('POST /auth/totp/enroll', () => {
     expect(JSON.stringify(auth.recorded.messages)).not.toContain(secret);
   });
 
-  it('answers 401 HTTP_UNAUTHENTICATED without a user', async () => {
+  it('answers 401 HTTP_IDENTITY_UNVERIFIED without a user', async () => {
     const auth = await start();
     const res = await auth.request('POST', '/auth/totp/enroll');
-    expect([res.status, res.body.error.code]).toEqual([401, 'HTTP_UNAUTHENTICATED']);
+    expect([res.status, res.body.error.code]).toEqual([401, 'HTTP_IDENTITY_UNVERIFIED']);
   });
 
   it('replaces a pending secret when enrolling again before confirming', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const first = (await auth.request('POST', '/auth/totp/enroll', undefined, as(userId))).body.secret;
-    const second = (await auth.request('POST', '/auth/totp/enroll', undefined, as(userId))).body.secret;
+    const first = (await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId))).body.secret;
+    const second = (await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId))).body.secret;
     expect(second).not.toBe(first);
-    const stale = await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, first) }, as(userId));
+    const stale = await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, first) }, await auth.asUser(userId));
     expect([stale.status, stale.body.error.code]).toEqual([401, 'AUTH_TOTP_INVALID']);
-    expect((await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, second) }, as(userId))).status).toBe(200);
+    expect((await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, second) }, await auth.asUser(userId))).status).toBe(200);
   });
 
   it('refuses with 409 AUTH_TOTP_ENROLLED once an authenticator is confirmed', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
     const secret = await enableTotp(auth, userId);
-    const again = await auth.request('POST', '/auth/totp/enroll', undefined, as(userId));
+    const again = await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId));
     expect([again.status, again.body.error.code]).toEqual([409, 'AUTH_TOTP_ENROLLED']);
     expect(auth.store.totp.credential(userId)?.secret).toBe(secret);
   });
@@ -65,9 +64,9 @@ describe('POST /auth/totp/confirm', () => {
   it('turns the authenticator on with its current code', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const { secret } = (await auth.request('POST', '/auth/totp/enroll', undefined, as(userId))).body;
+    const { secret } = (await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId))).body;
     expect(auth.store.totp.enabled(userId)).toBe(false);
-    const res = await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, secret) }, as(userId));
+    const res = await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, secret) }, await auth.asUser(userId));
     expect([res.status, res.body]).toEqual([200, { enabled: true }]);
     expect(auth.store.totp.enabled(userId)).toBe(true);
     expect(auth.recorded.events()).toContainEqual({ name: 'auth.totp.confirmed', data: { userId } });
@@ -76,9 +75,9 @@ describe('POST /auth/totp/confirm', () => {
   it('refuses a wrong code with 401 AUTH_TOTP_INVALID without echoing it', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const { secret } = (await auth.request('POST', '/auth/totp/enroll', undefined, as(userId))).body;
+    const { secret } = (await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId))).body;
     const wrong = otherThan(codeAt(auth, secret));
-    const res = await auth.request('POST', '/auth/totp/confirm', { code: wrong }, as(userId));
+    const res = await auth.request('POST', '/auth/totp/confirm', { code: wrong }, await auth.asUser(userId));
     expect([res.status, res.body.error.code]).toEqual([401, 'AUTH_TOTP_INVALID']);
     expect(res.text).not.toContain(wrong);
     expect(auth.store.totp.enabled(userId)).toBe(false);
@@ -87,19 +86,19 @@ describe('POST /auth/totp/confirm', () => {
   it('answers 404 AUTH_TOTP_NOT_ENROLLED without an enrolment and 409 AUTH_TOTP_ENROLLED after confirming', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const none = await auth.request('POST', '/auth/totp/confirm', { code: '123456' }, as(userId));
+    const none = await auth.request('POST', '/auth/totp/confirm', { code: '123456' }, await auth.asUser(userId));
     expect([none.status, none.body.error.code]).toEqual([404, 'AUTH_TOTP_NOT_ENROLLED']);
     const secret = await enableTotp(auth, userId);
     auth.clock.advance(step);
-    const twice = await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, secret) }, as(userId));
+    const twice = await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, secret) }, await auth.asUser(userId));
     expect([twice.status, twice.body.error.code]).toEqual([409, 'AUTH_TOTP_ENROLLED']);
   });
 
   it('refuses a malformed code with 400', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    await auth.request('POST', '/auth/totp/enroll', undefined, as(userId));
-    const res = await auth.request('POST', '/auth/totp/confirm', { code: '12345' }, as(userId));
+    await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId));
+    const res = await auth.request('POST', '/auth/totp/confirm', { code: '12345' }, await auth.asUser(userId));
     expect([res.status, res.body.error.code]).toEqual([400, 'HTTP_VALIDATION_FAILED']);
   });
 });
@@ -220,12 +219,12 @@ describe('DELETE /auth/totp', () => {
     const userId = await registerVerified(auth);
     const secret = await enableTotp(auth, userId);
     auth.clock.advance(step);
-    const wrong = await auth.request('DELETE', '/auth/totp', { code: otherThan(codeAt(auth, secret)) }, as(userId));
+    const wrong = await auth.request('DELETE', '/auth/totp', { code: otherThan(codeAt(auth, secret)) }, await auth.asUser(userId));
     expect([wrong.status, wrong.body.error.code]).toEqual([401, 'AUTH_TOTP_INVALID']);
-    expect((await auth.request('DELETE', '/auth/totp', { code: codeAt(auth, secret) }, as(userId))).status).toBe(204);
+    expect((await auth.request('DELETE', '/auth/totp', { code: codeAt(auth, secret) }, await auth.asUser(userId))).status).toBe(204);
     expect(auth.store.totp.credential(userId)).toBeUndefined();
     expect((await passwordStep(auth)).body).toEqual({ challenge: 'sms' });
-    const none = await auth.request('DELETE', '/auth/totp', { code: '123456' }, as(userId));
+    const none = await auth.request('DELETE', '/auth/totp', { code: '123456' }, await auth.asUser(userId));
     expect([none.status, none.body.error.code]).toEqual([404, 'AUTH_TOTP_NOT_ENROLLED']);
   });
 });
@@ -234,14 +233,14 @@ describe('GET /auth/internal/authenticator/:username', () => {
   it('shows the current code of the stored secret, pending or confirmed, not to be cached', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const { secret } = (await auth.request('POST', '/auth/totp/enroll', undefined, as(userId))).body;
+    const { secret } = (await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId))).body;
     auth.clock.advance(12_000);
     const res = await auth.request('GET', '/auth/internal/authenticator/ALICE');
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.body).toEqual({ username: 'alice', code: codeAt(auth, secret), step: totpStep(auth.clock.now()), validForS: 18 });
 
-    expect((await auth.request('POST', '/auth/totp/confirm', { code: res.body.code }, as(userId))).status).toBe(200);
+    expect((await auth.request('POST', '/auth/totp/confirm', { code: res.body.code }, await auth.asUser(userId))).status).toBe(200);
     auth.clock.advance(step);
     await passwordStep(auth);
     const shown = (await auth.request('GET', '/auth/internal/authenticator/alice')).body.code;

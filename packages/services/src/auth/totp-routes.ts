@@ -64,8 +64,8 @@ export function createTotpRoutes(deps: AuthDeps): Route[] {
   const enroll = defineRoute({
     method: 'POST',
     path: '/auth/totp/enroll',
-    handler({ userId }) {
-      const user = currentUser(store, userId);
+    handler(ctx) {
+      const user = currentUser(store, ctx);
       const secret = createTotpSecret();
       if (!store.totp.savePending(user.id, secret, clock())) throw authErrors.AUTH_TOTP_ENROLLED();
       telemetry.event('auth.totp.enrolled', { userId: user.id });
@@ -79,8 +79,9 @@ export function createTotpRoutes(deps: AuthDeps): Route[] {
     method: 'POST',
     path: '/auth/totp/confirm',
     body: totpCodeBody,
-    handler({ userId, body }) {
-      const user = currentUser(store, userId);
+    handler(ctx) {
+      const { body } = ctx;
+      const user = currentUser(store, ctx);
       const credential = store.totp.credential(user.id);
       // Checked before the throttle, so only a code is ever counted as a failure.
       if (!credential) throw authErrors.AUTH_TOTP_NOT_ENROLLED();
@@ -96,8 +97,9 @@ export function createTotpRoutes(deps: AuthDeps): Route[] {
     method: 'DELETE',
     path: '/auth/totp',
     body: totpCodeBody,
-    handler({ userId, body }) {
-      const user = currentUser(store, userId);
+    handler(ctx) {
+      const { body } = ctx;
+      const user = currentUser(store, ctx);
       if (!store.totp.credential(user.id)) throw authErrors.AUTH_TOTP_NOT_ENROLLED();
       acceptCode(user, body.code, 'any', () => store.totp.remove(user.id));
       telemetry.event('auth.totp.removed', { userId: user.id });

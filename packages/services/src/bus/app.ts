@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { RouteSpec } from '../contract/registry-api.js';
 import { createHttpServer } from '../kit/http/server.js';
 import { Router } from '../kit/http/router.js';
+import type { ServiceGuard } from '../kit/service-auth/guard.js';
 import type { ServiceApp } from '../kit/service-main.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import type { BusBackend } from './backend.js';
@@ -18,6 +19,12 @@ export interface BusAppOptions {
   readonly keepAliveMs?: number;
   /** Unsent bytes after which a subscriber is dropped. @default 1048576 */
   readonly maxBufferedBytes?: number;
+  /**
+   * Checks service tokens: `bus.subscribe` to read a topic, `bus.publish` to publish (on a topic
+   * the client's service may publish on: `busPublishers`). main.ts always passes one; without it
+   * (in-process tests of other parts) the bus is open.
+   */
+  readonly serviceAuth?: ServiceGuard;
 }
 
 /** The built, unstarted bus, with its stream hub exposed for tests. */
@@ -40,8 +47,8 @@ export function createBusApp(options: BusAppOptions): BusApp {
     ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
     ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
   });
-  const router = new Router().add(...createBusRoutes({ backend, streams, telemetry }));
-  const server = createHttpServer({ router, telemetry, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
+  const router = new Router().add(...createBusRoutes({ backend, streams, telemetry, guarded: options.serviceAuth !== undefined }));
+  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
   // Streams never go idle, so end them as soon as the server stops accepting; otherwise a stop waits out the whole drain period.
   const closeServer = server.close.bind(server);
   server.close = (callback?: (error?: Error) => void) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { reply } from '../kit/http/reply.js';
+import { clientService, mayPublish } from '../contract/service-auth.js';
 import { defineRoute, type Route } from '../kit/http/router.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { maxMessageBytes, topicPattern, type BusBackend } from './backend.js';
@@ -11,6 +12,8 @@ export interface BusRouteDeps {
   readonly backend: BusBackend;
   readonly streams: TopicStreams;
   readonly telemetry: Telemetry;
+  /** Whether publishing and reading need service tokens (checked by the server's guard). @default false */
+  readonly guarded?: boolean;
 }
 
 const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -21,13 +24,20 @@ const streamQuery = z.object({ after: seq.optional() });
 /** The bus HTTP API of `contract/bus-api.ts`: publish, backlog, stream, health. */
 export function createBusRoutes(deps: BusRouteDeps): Route[] {
   const { backend, streams, telemetry } = deps;
+  const publish = deps.guarded ? ({ scope: 'bus.publish' } as const) : {};
+  const subscribe = deps.guarded ? ({ scope: 'bus.subscribe' } as const) : {};
   return [
     defineRoute({
       method: 'POST',
       path: '/bus/topics/:topic/messages',
       body: publishBody,
-      handler: async ({ params, body, attributes }) => {
+      ...publish,
+      handler: async ({ params, body, attributes, caller }) => {
         const topic = validateTopic(params.topic, attributes);
+        if (deps.guarded && (!caller || !mayPublish(clientService(caller.clientId), topic))) {
+          telemetry.warn('publish refused', { caller: caller?.clientId, topic });
+          throw busErrors.BUS_PUBLISH_FORBIDDEN({ message: `${caller?.clientId ?? 'This client'} may not publish on ${topic}.` });
+        }
         const bytes = Buffer.byteLength(JSON.stringify(body.data));
         if (bytes > maxMessageBytes) throw busErrors.BUS_MESSAGE_TOO_LARGE({ message: `The message data is ${bytes} bytes; the limit is ${maxMessageBytes}.` });
         const message = await backend.publish(topic, body.data);
@@ -39,12 +49,14 @@ export function createBusRoutes(deps: BusRouteDeps): Route[] {
       method: 'GET',
       path: '/bus/topics/:topic/messages',
       query: backlogQuery,
+      ...subscribe,
       handler: ({ params, query, attributes }) => backend.backlog(validateTopic(params.topic, attributes), query.after, query.limit),
     }),
     defineRoute({
       method: 'GET',
       path: '/bus/topics/:topic/stream',
       query: streamQuery,
+      ...subscribe,
       handler: async ({ method, params, query, res, attributes }) => {
         const topic = validateTopic(params.topic, attributes);
         if (method === 'HEAD') {

@@ -5,6 +5,7 @@ import type { RouteSpec } from '../contract/registry-api.js';
 import { reply } from '../kit/http/reply.js';
 import { defineRoute, Router } from '../kit/http/router.js';
 import { createHttpServer } from '../kit/http/server.js';
+import type { ServiceGuard } from '../kit/service-auth/guard.js';
 import type { ServiceApp } from '../kit/service-main.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { keyPattern, maxTtlMs, maxValueBytes, type CacheBackend } from './backend.js';
@@ -16,6 +17,11 @@ export interface CacheAppOptions {
   readonly telemetry: Telemetry;
   /** Request body limit in bytes. @default 1048576 */
   readonly bodyLimit?: number;
+  /**
+   * Checks service tokens: `cache.read` to read, `cache.write` (auth's alone) to write or
+   * delete. main.ts always passes one; without it (in-process tests of other parts) the cache is open.
+   */
+  readonly serviceAuth?: ServiceGuard;
 }
 
 /** The built, unstarted cache. */
@@ -35,10 +41,14 @@ const putQuery = z.object({ ifAbsent: z.enum(['true', 'false']).default('false')
 export function createCacheApp(options: CacheAppOptions): CacheApp {
   const { backend, telemetry } = options;
   const keyRoute = '/cache/keys/:key';
+  const guarded = options.serviceAuth !== undefined;
+  const read = guarded ? ({ scope: 'cache.read' } as const) : {};
+  const write = guarded ? ({ scope: 'cache.write' } as const) : {};
   const router = new Router().add(
     defineRoute({
       method: 'GET',
       path: keyRoute,
+      ...read,
       handler: async ({ params, attributes }) => {
         const entry: CacheEntry | undefined = await backend.get(validateKey(params.key));
         attributes.cache = entry ? 'hit' : 'miss';
@@ -49,6 +59,7 @@ export function createCacheApp(options: CacheAppOptions): CacheApp {
     defineRoute({
       method: 'PUT',
       path: keyRoute,
+      ...write,
       body: putBody,
       query: putQuery,
       handler: async ({ params, body, query, attributes }) => {
@@ -68,6 +79,7 @@ export function createCacheApp(options: CacheAppOptions): CacheApp {
     defineRoute({
       method: 'DELETE',
       path: keyRoute,
+      ...write,
       handler: async ({ params }) => {
         await backend.delete(validateKey(params.key));
         return reply(204);
@@ -82,7 +94,7 @@ export function createCacheApp(options: CacheAppOptions): CacheApp {
       },
     }),
   );
-  const server = createHttpServer({ router, telemetry, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
+  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
   return { server, routes: cacheRoutes, close: () => backend.close() };
 }
 

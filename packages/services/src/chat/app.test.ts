@@ -9,6 +9,7 @@ import { createFakeBus, type FakeBus } from '../kit/token-cache/testing.js';
 import { createChatApp, type ChatApp } from './app.js';
 import { openChatStore, type ChatStore } from './store.js';
 import { openTestSocket, refusedHandshake, type TestSocket } from './testing.js';
+import { asUser, createTestIdentityVerifier, foreignIdentityKey } from '../kit/identity/testing.js';
 
 describe('chat service', () => {
   let dir: string;
@@ -29,7 +30,7 @@ describe('chat service', () => {
     // Two instances over one WAL database and one bus, as the topology runs them.
     for (const [i, host] of ['127.0.0.1', '127.0.0.2'].entries()) {
       const store = openChatStore(join(dir, 'chat.db'));
-      const app = createChatApp({ store, bus, telemetry: telemetry.telemetry, instanceId: `chat#${i + 1}`, maxFrameBytes: 1024, serviceAuth: createTestServiceGuard('chat') });
+      const app = createChatApp({ store, bus, telemetry: telemetry.telemetry, instanceId: `chat#${i + 1}`, maxFrameBytes: 1024, serviceAuth: createTestServiceGuard('chat'), identity: createTestIdentityVerifier('chat') });
       stores.push(store);
       apps.push(app);
       bases.push((await listenOnLoopback(app.server, host)).url);
@@ -50,14 +51,14 @@ describe('chat service', () => {
   const wsUrl = (base: string) => `${base.replace('http:', 'ws:')}/chat/ws`;
   const exp = () => String(Math.floor(Date.now() / 1000) + 900);
   const connect = async (instance: number, userId: string, tokenId = `jti-${userId}`, tokenExp = exp()) => {
-    const socket = await openTestSocket(wsUrl(bases[instance]!), { 'x-user-id': userId, 'x-token-id': tokenId, 'x-token-exp': tokenExp });
+    const socket = await openTestSocket(wsUrl(bases[instance]!), await asUser(userId, 'chat', { tokenJti: tokenId, tokenExp: Number(tokenExp) }));
     sockets.push(socket);
     return socket;
   };
-  const call = (base: string, method: string, path: string, body?: unknown, userId: string | null = 'u1') =>
+  const call = async (base: string, method: string, path: string, body?: unknown, userId: string | null = 'u1') =>
     fetch(`${base}${path}`, {
       method,
-      headers: { ...(userId ? { 'x-user-id': userId } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...(userId ? await asUser(userId, 'chat') : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
 
@@ -154,7 +155,7 @@ describe('chat service', () => {
     expect(await two.closed).toEqual({ code: 4401, reason: 'token revoked' });
     other.send({ type: 'join', room: 'lobby' });
     await other.next('joined');
-    const late = await refusedHandshake(wsUrl(bases[0]!), { 'x-user-id': 'ada', 'x-token-id': 'jti-a', 'x-token-exp': exp() });
+    const late = await refusedHandshake(wsUrl(bases[0]!), await asUser('ada', 'chat', { tokenJti: 'jti-a', tokenExp: Number(exp()) }));
     expect([late.status, (late.body as { error: { code: string } }).error.code]).toEqual([401, 'CHAT_SESSION_ENDED']);
   });
 
@@ -166,17 +167,31 @@ describe('chat service', () => {
 
   it('refuses a handshake without the gateway’s user (401), a wrong path (404), and a GET without upgrade (426)', async () => {
     const anonymous = await refusedHandshake(wsUrl(bases[0]!));
-    expect([anonymous.status, (anonymous.body as { error: { code: string } }).error.code]).toEqual([401, 'HTTP_UNAUTHENTICATED']);
-    const elsewhere = await refusedHandshake(`${bases[0]!.replace('http:', 'ws:')}/chat/rooms`, { 'x-user-id': 'ada' });
+    expect([anonymous.status, (anonymous.body as { error: { code: string } }).error.code]).toEqual([401, 'HTTP_IDENTITY_UNVERIFIED']);
+    const elsewhere = await refusedHandshake(`${bases[0]!.replace('http:', 'ws:')}/chat/rooms`, await asUser('ada', 'chat'));
     expect(elsewhere.status).toBe(404);
     const plain = await call(bases[0]!, 'GET', '/chat/ws');
     expect([plain.status, (await jsonOf(plain)).error.code, plain.headers.get('upgrade')]).toEqual([426, 'CHAT_UPGRADE_REQUIRED', 'websocket']);
   });
 
+  // Issue 23 item 1: a WebSocket straight to chat with a header naming the victim opened a socket as the victim.
+  it('opens no socket for a bare x-user-id, nor for an assertion to another service or signed with another key', async () => {
+    for (const headers of [
+      { 'x-user-id': 'victim', 'x-token-id': 'jti-v', 'x-token-exp': exp() },
+      await asUser('victim', 'profile'),
+      await asUser('victim', 'chat', { key: foreignIdentityKey.privateJwk }),
+    ]) {
+      const refused = await refusedHandshake(wsUrl(bases[0]!), headers);
+      expect([refused.status, (refused.body as { error: { code: string } }).error.code]).toEqual([401, 'HTTP_IDENTITY_UNVERIFIED']);
+    }
+    expect([...apps[0]!.hub.connections()]).toHaveLength(0);
+  });
+
   it('answers a malformed handshake with CHAT_HANDSHAKE_INVALID as JSON', async () => {
     const { port, hostname } = new URL(bases[0]!);
+    const assertion = await asUser('ada', 'chat');
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: hostname, port, path: '/chat/ws', headers: { connection: 'Upgrade', upgrade: 'websocket', 'x-user-id': 'ada' } });
+      const req = request({ host: hostname, port, path: '/chat/ws', headers: { connection: 'Upgrade', upgrade: 'websocket', ...assertion } });
       req.on('response', (res) => {
         let body = '';
         res.on('data', (chunk: Buffer) => (body += chunk));

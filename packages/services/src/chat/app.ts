@@ -16,6 +16,7 @@ import { followSessionEnds } from './session-ends.js';
 import { createSocketHub, type SocketHub } from './socket-hub.js';
 import type { ChatStore } from './store.js';
 import { attachChatSockets } from './websocket.js';
+import type { IdentityVerifier } from '../kit/identity/identity-verifier.js';
 
 /** Everything under `/chat` needs a signed-in user, the WebSocket handshake included; `/chat/internal` a service token. */
 export const chatRouteSpecs: readonly RouteSpec[] = Object.freeze([
@@ -41,6 +42,8 @@ export interface ChatAppOptions {
   readonly pingIntervalMs?: number;
   /** Checks the service tokens of internal routes (main.ts: against auth's keys). */
   readonly serviceAuth?: ServiceGuard;
+  /** Checks the gateway's identity assertions: the user of each request (main.ts: with the gateways' public key). */
+  readonly identity?: IdentityVerifier;
   /** The domain events applied (main.ts: the consumer's store). @default openConsumerStore(store.db) */
   readonly appliedEvents?: Pick<ConsumerStore, 'cursor' | 'page'>;
 }
@@ -75,7 +78,7 @@ export function createChatApp(options: ChatAppOptions): ChatApp {
     appliedEventsRoute({ service: 'chat', scope: 'chat.events', store: options.appliedEvents ?? openConsumerStore(store.db) }),
     databaseHealthRoute(() => store.ping(), chatErrors.CHAT_DB_UNAVAILABLE),
   );
-  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, registered: chatRouteSpecs, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
+  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, identity: options.identity, registered: chatRouteSpecs, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
   const sockets = attachChatSockets({
     server,
     store,
@@ -85,6 +88,7 @@ export function createChatApp(options: ChatAppOptions): ChatApp {
     telemetry,
     clock,
     instanceId,
+    identity: options.identity,
     ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes }),
     ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
   });

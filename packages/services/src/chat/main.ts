@@ -14,7 +14,7 @@ void runService((deps) => {
   const store = openChatStore(join(config.dataDir, chatDatabaseFile));
   // The bus of the topology's backends: the embedded bus service, or Redis Streams.
   const plumbing = createServicePlumbing(deps);
-  const app = createChatApp({ store, bus: plumbing.bus, telemetry, instanceId: config.instanceId, bodyLimit: config.bodyLimit, serviceAuth: plumbing.guard });
+  const app = createChatApp({ store, bus: plumbing.bus, telemetry, instanceId: config.instanceId, bodyLimit: config.bodyLimit, serviceAuth: plumbing.guard, identity: deps.identity });
   // Auth's domain events: a deleted user is anonymised in history, and their sockets on this instance closed.
   plumbing.consume({ db: store.db, handlers: chatEventHandlers(store), onEvent: endDeletedUserSessions(app.hub, telemetry) });
   return {

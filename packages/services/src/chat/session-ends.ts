@@ -79,7 +79,6 @@ export function followSessionEnds(options: SessionEndsOptions): SessionEnds {
     whenConnected: (timeoutMs) => readiness.whenConnected(timeoutMs),
     watchExpiry(connection) {
       const expiresAt = connection.tokenExpiresAt;
-      if (expiresAt === undefined) return () => undefined;
       let timer: NodeJS.Timeout;
       const arm = () => {
         const left = expiresAt - clock();

@@ -8,10 +8,10 @@ export interface ChatConnection {
   readonly id: number;
   readonly socket: WebSocket;
   readonly userId: string;
-  /** The jti of the access token the handshake carried (`x-token-id`); undefined when the gateway named none. */
-  readonly tokenId: string | undefined;
+  /** The jti of the access token the handshake's identity assertion stands for. */
+  readonly tokenId: string;
   /** When that token expires, epoch ms. */
-  readonly tokenExpiresAt: number | undefined;
+  readonly tokenExpiresAt: number;
   readonly rooms: Set<string>;
   /** Message ids this socket has had (delivered or in its `joined` history), oldest first, bounded. */
   readonly delivered: Set<number>;
@@ -80,7 +80,6 @@ export function createSocketHub(options: SocketHubOptions): SocketHub {
   return {
     add(connection) {
       all.add(connection);
-      if (connection.tokenId === undefined) return;
       let set = tokens.get(connection.tokenId);
       if (!set) tokens.set(connection.tokenId, (set = new Set()));
       set.add(connection);
@@ -89,11 +88,9 @@ export function createSocketHub(options: SocketHubOptions): SocketHub {
       all.delete(connection);
       for (const room of connection.rooms) rooms.get(room)?.delete(connection);
       for (const room of connection.rooms) if (rooms.get(room)?.size === 0) rooms.delete(room);
-      if (connection.tokenId !== undefined) {
-        const set = tokens.get(connection.tokenId);
-        set?.delete(connection);
-        if (set?.size === 0) tokens.delete(connection.tokenId);
-      }
+      const set = tokens.get(connection.tokenId);
+      set?.delete(connection);
+      if (set?.size === 0) tokens.delete(connection.tokenId);
     },
     join(connection, room) {
       connection.rooms.add(room);

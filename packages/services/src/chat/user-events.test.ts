@@ -13,6 +13,7 @@ import { createChatApp } from './app.js';
 import { deletedChatUser, openChatStore } from './store.js';
 import { openTestSocket } from './testing.js';
 import { chatEventHandlers, endDeletedUserSessions } from './user-events.js';
+import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'topolab-chat-events-'));
@@ -45,7 +46,7 @@ describe('chat user events', () => {
     for (const instanceId of ['chat#1', 'chat#2']) {
       const store = openChatStore(join(dir, 'chat.db'));
       const { telemetry } = recordTelemetry('chat', { instanceId });
-      const app = createChatApp({ store, bus, telemetry, instanceId, serviceAuth: createTestServiceGuard('chat') });
+      const app = createChatApp({ store, bus, telemetry, instanceId, serviceAuth: createTestServiceGuard('chat'), identity: createTestIdentityVerifier('chat') });
       const handlers = chatEventHandlers(store);
       const consumer = createEventConsumer({ service: 'chat', instanceId, store: openConsumerStore(store.db), handlers, onEvent: endDeletedUserSessions(app.hub, telemetry), bus, readLog: log.read, telemetry });
       await consumer.start();
@@ -58,7 +59,7 @@ describe('chat user events', () => {
         store.close();
       });
     }
-    const connect = (url: string, userId: string) => openTestSocket(`${url.replace('http:', 'ws:')}/chat/ws`, { 'x-user-id': userId, 'x-token-id': `jti-${userId}-${url}` });
+    const connect = async (url: string, userId: string) => openTestSocket(`${url.replace('http:', 'ws:')}/chat/ws`, await asUser(userId, 'chat', { tokenJti: `jti-${userId}-${url.replace(/[^A-Za-z0-9]/g, '-')}` }));
     const [adaOne, adaTwo, bob] = await Promise.all([connect(urls[0]!, 'ada'), connect(urls[1]!, 'ada'), connect(urls[0]!, 'bob')]);
     onTestFinished(() => void bob.socket.close());
 

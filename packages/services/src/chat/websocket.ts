@@ -5,13 +5,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { chatCloseCodes, chatLimits } from '../contract/chat-api.js';
 import { httpErrors, type ServiceError } from '../kit/errors.js';
-import { identityHeaders } from '../kit/http/identity.js';
+import { identityUnverified } from '../kit/http/identity.js';
+import { readRequestIdentity, type IdentityVerifier } from '../kit/identity/identity-verifier.js';
 import { toServiceError } from '../kit/http/reply.js';
 import { sendErrorOnSocket } from '../kit/http/socket-reply.js';
 import { startUpgradeSpan, type UpgradeSpan } from '../kit/http/upgrade-span.js';
 import { isWebSocketUpgrade } from '../kit/proxy/upgrade-proxy.js';
 import type { Telemetry } from '../kit/telemetry.js';
-import { isJti, isUserId } from '../kit/token-cache/token-facts.js';
 import { chatErrors } from './errors.js';
 import type { FrameHandlerDeps } from './frame-handler.js';
 import { createFrameHandler } from './frame-handler.js';
@@ -25,6 +25,8 @@ export const chatSocketPath = '/chat/ws';
 export interface ChatSocketsOptions extends FrameHandlerDeps {
   readonly server: Server;
   readonly sessions: Pick<SessionEnds, 'isRevoked' | 'watchExpiry'>;
+  /** Checks the gateway's identity assertion of a handshake: the only way a socket gets a user. */
+  readonly identity: IdentityVerifier | undefined;
   /** This instance (`chat#1`), named in `welcome`. */
   readonly instanceId: string;
   /** Largest frame a client may send. @default chatLimits.maxFrameBytes */
@@ -46,8 +48,8 @@ export interface ChatSockets {
 
 /**
  * Serves `GET /chat/ws` on `server`: checks the handshake — the path, a WebSocket upgrade, the
- * user the gateway named in `x-user-id`, a token not revoked or expired (`x-token-id`,
- * `x-token-exp`) — answering a refusal as an HTTP error on the raw socket, then opens the socket
+ * gateway's identity assertion (its user, and the access token it stands for: not revoked, not
+ * expired; a bare `x-user-id` counts for nothing) — answering a refusal as an HTTP error on the raw socket, then opens the socket
  * with `welcome { instanceId, userId }` and hands its frames to the frame handler. Each
  * handshake gets a server span (status 101 when accepted).
  */
@@ -65,16 +67,16 @@ export function attachChatSockets(options: ChatSocketsOptions): ChatSockets {
     span.end(error.status);
   };
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  async function handshake(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => undefined);
     const span = startUpgradeSpan(req, socket, telemetry, clock);
     try {
       const path = (req.url ?? '/').split('?', 1)[0]!;
       if (path !== chatSocketPath) throw httpErrors.HTTP_NOT_FOUND();
       if (!isWebSocketUpgrade(req)) throw chatErrors.CHAT_HANDSHAKE_INVALID({ message: 'Only a WebSocket upgrade (GET with Upgrade: websocket) is served here.' });
-      const identity = readIdentity(req);
-      if (identity.tokenId !== undefined && sessions.isRevoked(identity.tokenId)) throw chatErrors.CHAT_SESSION_ENDED({ message: 'The access token of this connection was revoked.' });
-      if (identity.tokenExpiresAt !== undefined && identity.tokenExpiresAt <= clock()) throw chatErrors.CHAT_SESSION_ENDED({ message: 'The access token of this connection has expired.' });
+      const identity = await readIdentity(req, options.identity, span);
+      if (sessions.isRevoked(identity.tokenId)) throw chatErrors.CHAT_SESSION_ENDED({ message: 'The access token of this connection was revoked.' });
+      if (identity.tokenExpiresAt <= clock()) throw chatErrors.CHAT_SESSION_ENDED({ message: 'The access token of this connection has expired.' });
       spans.set(req, span);
       wss.handleUpgrade(req, socket, head, (socket) => {
         const connection: ChatConnection = { id: nextId++, socket, ...identity, rooms: new Set(), delivered: new Set(), alive: true };
@@ -86,7 +88,9 @@ export function attachChatSockets(options: ChatSocketsOptions): ChatSockets {
     } catch (error) {
       refuse(socket, span, toServiceError(error));
     }
-  });
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void handshake(req, socket, head));
 
   // ws found the handshake malformed (no Sec-WebSocket-Key, another version): answer it as JSON.
   wss.on('wsClientError', (error, socket, req) => {
@@ -138,17 +142,16 @@ export function attachChatSockets(options: ChatSocketsOptions): ChatSockets {
   };
 }
 
-/** The identity the gateway asserted in its headers (never a client's: the gateway replaces them); 401 without a user. */
-function readIdentity(req: IncomingMessage): Pick<ChatConnection, 'userId' | 'tokenId' | 'tokenExpiresAt'> {
-  const userId = req.headers[identityHeaders.userId];
-  if (!isUserId(userId)) throw httpErrors.HTTP_UNAUTHENTICATED();
-  const tokenId = req.headers[identityHeaders.tokenId];
-  const expires = Number(req.headers[identityHeaders.tokenExpires]);
-  return {
-    userId,
-    tokenId: isJti(tokenId) ? tokenId : undefined,
-    tokenExpiresAt: Number.isSafeInteger(expires) && expires > 0 ? expires * 1000 : undefined,
-  };
+/** The user and access token of the gateway's identity assertion; 401 HTTP_IDENTITY_UNVERIFIED without one that verifies. */
+async function readIdentity(req: IncomingMessage, verifier: IdentityVerifier | undefined, span: UpgradeSpan): Promise<Pick<ChatConnection, 'userId' | 'tokenId' | 'tokenExpiresAt'>> {
+  const identity = await readRequestIdentity(req.headers, verifier);
+  if (identity.kind !== 'verified') {
+    span.attributes.identity = 'refused';
+    throw identityUnverified();
+  }
+  span.attributes.identity = 'verified';
+  const { sub, tokenJti, tokenExp } = identity.claims;
+  return { userId: sub, tokenId: tokenJti, tokenExpiresAt: tokenExp * 1000 };
 }
 
 /**

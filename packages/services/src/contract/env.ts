@@ -80,6 +80,24 @@ export const envNames = Object.freeze({
   clientSecret: 'TOPOLAB_CLIENT_SECRET',
   /** auth only: the topology's client key, from which every client's secret is derived. */
   clientKey: 'TOPOLAB_CLIENT_KEY',
+  /**
+   * Auth's public signing key (a JWK with its `kid`), handed to every instance at start so service
+   * tokens and access tokens verify without asking auth first (auth's JWKS is still fetched for a `kid` not known yet).
+   */
+  authPublicKey: 'TOPOLAB_AUTH_PUBLIC_KEY',
+  /** auth only: its private Ed25519 signing key (a JWK), which the runtime creates in the data dir. */
+  authSigningKey: 'TOPOLAB_AUTH_SIGNING_KEY',
+  /** The gateways' public identity key (a JWK with its `kid`): every service verifies identity assertions with it (contract/identity.ts). */
+  identityPublicKey: 'TOPOLAB_IDENTITY_PUBLIC_KEY',
+  /** gateways only: the private key identity assertions are signed with (a JWK). */
+  identityKey: 'TOPOLAB_IDENTITY_KEY',
+  /**
+   * A folder the runtime keeps this instance's platform service tokens in (`registry.jwt`,
+   * `bus.jwt`, `cache.jwt`), rewritten well before they expire, like a Kubernetes projected
+   * service-account token: registering and subscribing never wait for auth. Without it (an
+   * export) the instance asks auth for them with its client credentials.
+   */
+  platformTokensDir: 'TOPOLAB_PLATFORM_TOKENS_DIR',
   /** The DNS zone the dns service is authoritative for (`topolab.test`). */
   dnsZone: 'TOPOLAB_DNS_ZONE',
   /** The port the dns service answers on, UDP and TCP (0: any). */
@@ -90,7 +108,14 @@ export const envNames = Object.freeze({
  * The secrets among them. Each may instead be given as `<NAME>_FILE`, the path of a file that
  * holds it (the convention of Docker's official images, for Compose and Kubernetes secrets).
  */
-export const secretEnvNames: readonly string[] = Object.freeze([envNames.clientSecret, envNames.clientKey, envNames.redisPassword]);
+export const secretEnvNames: readonly string[] = Object.freeze([envNames.clientSecret, envNames.clientKey, envNames.authSigningKey, envNames.identityKey, envNames.redisPassword]);
+
+/** The variable each topology secret is handed over in (as `<NAME>_FILE`). */
+export const topologySecretEnv = Object.freeze({
+  clientKey: envNames.clientKey,
+  authSigningKey: envNames.authSigningKey,
+  identityKey: envNames.identityKey,
+} as const);
 
 /** The name of one `TOPOLAB_*` variable. */
 export type EnvName = (typeof envNames)[keyof typeof envNames];

@@ -17,4 +17,5 @@ export * from './edge.js';
 export * from './chat-api.js';
 export * from './service-auth.js';
 export * from './events-api.js';
+export * from './identity.js';
 export * from './redis-acl.js';

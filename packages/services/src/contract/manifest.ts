@@ -14,6 +14,13 @@ export interface ProgramSpec {
   readonly brewFormula: string;
 }
 
+/**
+ * A secret of the whole topology some services get as a file besides their own client secret:
+ * `clientKey` (every client secret derives from it), `authSigningKey` (auth's Ed25519 key),
+ * `identityKey` (the gateways' key for identity assertions).
+ */
+export type TopologySecret = 'clientKey' | 'authSigningKey' | 'identityKey';
+
 /** What the runtime needs to know to start a service, without importing its code. */
 export interface ServiceSpec {
   /** Service name, also the prefix of its instance ids (`profile#2`). */
@@ -32,6 +39,8 @@ export interface ServiceSpec {
    * @default undefined (registers itself, or not at all)
    */
   readonly registeredBy?: ServiceName;
+  /** The service it is registered as, when not its own name (nginx is an `lb` instance). @default its name */
+  readonly registersAs?: ServiceName;
   /** False for a service that keeps no lease in the registry (the registry itself, redis-server, nginx-sync). @default true */
   readonly registers?: false;
   /** Runs only with these backends (the embedded cache only while `--cache embedded`). @default always */
@@ -56,6 +65,8 @@ export interface ServiceSpec {
    * follows the host's. @default undefined (an independent service)
    */
   readonly colocatedWith?: ServiceName;
+  /** The topology's secrets this service is handed as files (`TOPOLAB_<NAME>_FILE`). @default none */
+  readonly secrets?: readonly TopologySecret[];
 }
 
 const entryOf = (name: ServiceName): string =>
@@ -67,7 +78,7 @@ export const serviceManifest: readonly ServiceSpec[] = Object.freeze([
   // Redis starts beside the registry, so its users find it answering when they start.
   { name: 'redis', entry: 'redis-server', registers: false, program: { binary: 'redis-server', debianPackage: 'redis-server', brewFormula: 'redis' }, when: usesRedis, kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 11, startAfter: [] },
   { name: 'sms', entry: entryOf('sms'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 4, startAfter: ['registry', 'redis'] },
-  { name: 'auth', entry: entryOf('auth'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 3, startAfter: ['registry', 'redis'] },
+  { name: 'auth', entry: entryOf('auth'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 3, startAfter: ['registry', 'redis'], secrets: ['clientKey', 'authSigningKey'] },
   { name: 'profile', entry: entryOf('profile'), kind: 'domain', defaultReplicas: 2, ownsData: true, addressOctet: 5, startAfter: ['registry', 'redis'] },
   { name: 'mail', entry: entryOf('mail'), kind: 'domain', defaultReplicas: 1, ownsData: true, addressOctet: 10, startAfter: ['registry', 'redis'] },
   // Real-time rooms over WebSocket; two instances by default, fanning messages out to each other through the bus.
@@ -79,9 +90,9 @@ export const serviceManifest: readonly ServiceSpec[] = Object.freeze([
   { name: 'lb', entry: entryOf('lb'), when: (backends) => backends.lb === 'embedded', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 6, startAfter: ['registry'] },
   // consul-template's part: renders nginx.conf from the registry, reloads nginx, and keeps nginx registered as an lb instance while it answers.
   { name: 'nginx-sync', entry: entryOf('nginx-sync'), registers: false, when: (backends) => backends.lb === 'nginx', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 13, startAfter: ['registry'] },
-  { name: 'nginx', entry: 'nginx', program: { binary: 'nginx', debianPackage: 'nginx', brewFormula: 'nginx' }, registeredBy: 'nginx-sync', when: (backends) => backends.lb === 'nginx', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 12, startAfter: ['nginx-sync'] },
+  { name: 'nginx', entry: 'nginx', program: { binary: 'nginx', debianPackage: 'nginx', brewFormula: 'nginx' }, registeredBy: 'nginx-sync', registersAs: 'lb', when: (backends) => backends.lb === 'nginx', kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 12, startAfter: ['nginx-sync'] },
   { name: 'sidecar', entry: entryOf('sidecar'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 9, startAfter: ['registry', 'redis'], colocatedWith: 'gateway' },
-  { name: 'gateway', entry: entryOf('gateway'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 2, startAfter: ['registry', 'redis'] },
+  { name: 'gateway', entry: entryOf('gateway'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 2, startAfter: ['registry', 'redis'], secrets: ['identityKey'] },
   // Authoritative for topolab.test: `www.topolab.test` has one A record per ready gateway, from the registry.
   { name: 'dns', entry: entryOf('dns'), kind: 'infrastructure', defaultReplicas: 1, ownsData: false, addressOctet: 15, startAfter: ['registry'] },
 ] satisfies ServiceSpec[]);

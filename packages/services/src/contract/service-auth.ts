@@ -39,7 +39,18 @@ export const serviceScopes = Object.freeze({
   profile: ['profile.read', 'profile.events'],
   mail: ['mail.read', 'mail.events'],
   chat: ['chat.events'],
+  // The platform's parts: registering a lease, using the bus and the global cache.
+  registry: ['registry.register'],
+  bus: ['bus.publish', 'bus.subscribe'],
+  cache: ['cache.read', 'cache.write'],
 } as const satisfies Record<string, readonly string[]>);
+
+/**
+ * The audiences of the platform's parts. The runtime hands each instance its tokens for them
+ * as files it keeps fresh (`TOPOLAB_PLATFORM_TOKENS_DIR`), so an instance registers and
+ * subscribes without waiting for auth; without the folder it asks auth like for any other.
+ */
+export const platformAudiences = Object.freeze(['registry', 'bus', 'cache'] as const);
 
 /** A scope an internal route can require. */
 export type ServiceScope = (typeof serviceScopes)[keyof typeof serviceScopes][number];
@@ -49,17 +60,42 @@ export type ServiceScope = (typeof serviceScopes)[keyof typeof serviceScopes][nu
  * the runtime: the phone, the authenticator app, the event log). Least privilege: a client gets only what it calls.
  */
 export const serviceGrants: Readonly<Record<string, readonly ServiceScope[]>> = Object.freeze({
-  gateway: ['auth.introspect'],
-  sidecar: ['auth.introspect'],
-  auth: ['sms.send'],
-  mail: ['auth.users.read', 'auth.events.read'],
-  profile: ['auth.events.read'],
-  sms: ['auth.events.read'],
-  chat: ['auth.events.read'],
-  graphql: ['auth.users.read', 'profile.read', 'mail.read'],
+  // Gateways and sidecars read the token states auth writes; only auth writes them (issue 23: the cache answers revocation, never authenticity).
+  gateway: ['auth.introspect', 'registry.register', 'bus.subscribe', 'cache.read'],
+  sidecar: ['auth.introspect', 'registry.register', 'bus.subscribe', 'cache.read'],
+  auth: ['sms.send', 'registry.register', 'bus.publish', 'cache.write'],
+  mail: ['auth.users.read', 'auth.events.read', 'registry.register', 'bus.subscribe'],
+  profile: ['auth.events.read', 'registry.register', 'bus.subscribe'],
+  sms: ['auth.events.read', 'registry.register', 'bus.subscribe'],
+  chat: ['auth.events.read', 'registry.register', 'bus.subscribe', 'bus.publish'],
+  graphql: ['auth.users.read', 'profile.read', 'mail.read', 'registry.register'],
+  lb: ['registry.register'],
+  dns: ['registry.register'],
+  bus: ['registry.register'],
+  cache: ['registry.register'],
+  // It registers nginx, on nginx's behalf (the manifest's `registeredBy`).
+  'nginx-sync': ['registry.register'],
   // auth.authenticator: the simulated authenticator app (`topolab authenticator`), the runtime's alone.
   control: ['sms.read', 'auth.events.read', 'auth.authenticator', 'profile.events', 'mail.events', 'sms.events', 'chat.events'],
 });
+
+/**
+ * Who may publish on each topic topolab uses (by client service): a holder of `bus.publish`
+ * publishes only on these. A topic not listed is open to any holder of the scope.
+ */
+export const busPublishers: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  'token.revoked': ['auth'],
+  'user.verified': ['auth'],
+  'user.deleted': ['auth'],
+  'user.updated': ['auth'],
+  'chat.message': ['chat'],
+});
+
+/** Whether a client of service `publisher` may publish on `topic` (it also needs `bus.publish`). */
+export function mayPublish(publisher: string, topic: string): boolean {
+  const allowed = busPublishers[topic];
+  return allowed === undefined || allowed.includes(publisher);
+}
 
 /** The client id of the runtime itself (control API, scenarios). */
 export const controlClientId = 'control';
@@ -79,6 +115,40 @@ export function scopeAudience(scope: string): string {
 /** The scopes `clientId` may get for `audience`. */
 export function grantedScopes(clientId: string, audience: string): ServiceScope[] {
   return (serviceGrants[clientService(clientId)] ?? []).filter((scope) => scopeAudience(scope) === audience);
+}
+
+/** What a service token is signed for (contract above). */
+export interface ServiceTokenSubject {
+  readonly clientId: string;
+  /** The one service the scopes belong to. */
+  readonly audience: string;
+  readonly scopes: readonly string[];
+  readonly jti: string;
+  /** Epoch seconds. */
+  readonly iat: number;
+  /** Epoch seconds. */
+  readonly exp: number;
+}
+
+/**
+ * The protected header and claims of a service token (RFC 9068: `typ: at+jwt`; `sub` and
+ * `client_id` the client; `aud` the service; `scope`), signed with auth's key: by auth at its
+ * token endpoint, and by the runtime for the platform tokens it hands each instance.
+ */
+export function serviceTokenParts(subject: ServiceTokenSubject, kid: string) {
+  return {
+    header: { alg: 'EdDSA' as const, typ: 'at+jwt', kid },
+    claims: {
+      iss: 'topolab-auth',
+      aud: subject.audience,
+      sub: subject.clientId,
+      client_id: subject.clientId,
+      scope: subject.scopes.join(' '),
+      jti: subject.jti,
+      iat: subject.iat,
+      exp: subject.exp,
+    },
+  };
 }
 
 /** The secret of `clientId` under the topology's client key (base64url HMAC-SHA256). */

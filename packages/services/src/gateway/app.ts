@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Telemetry } from '../kit/telemetry.js';
+import type { IdentityMinter } from './identity-minter.js';
 import { attachLimits } from './limits/attach.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import { pickLimitSettings, type LimitSettings } from './limits/settings.js';
@@ -25,6 +26,8 @@ export interface GatewayAppOptions {
   readonly catalog: GatewayCatalog;
   /** Holder of the active discovery and auth modes, read per request. */
   readonly modes: Modes;
+  /** Signs the identity assertions protected requests carry upstream (main.ts: with `TOPOLAB_IDENTITY_KEY`). */
+  readonly identity: IdentityMinter;
   /** Epoch ms now, for span start times. @default Date.now */
   readonly clock?: () => number;
   /** Rate limits and blacklist (their state and settings). @default createLimits from the limit settings in `config` */
@@ -45,10 +48,10 @@ export function createGatewayApp(options: GatewayAppOptions): Server | HttpsServ
   const proxy = createUpstreamProxy({ timeoutMs: config.upstreamTimeoutMs, telemetry, clock });
   const limits = options.limits ?? createLimits(pickLimitSettings(config));
   const detachLimits = attachLimits(limits, { telemetry, clock });
-  const handler = createPipeline({ bodyLimit: config.bodyLimit, telemetry, catalog: options.catalog, modes: options.modes, proxy, limits, clock });
+  const handler = createPipeline({ bodyLimit: config.bodyLimit, telemetry, catalog: options.catalog, modes: options.modes, proxy, limits, clock, identity: options.identity });
   // TLS 1.2 is the floor (RFC 8996 deprecates 1.0 and 1.1); Node negotiates 1.3 where the client can.
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, handler) : createServer(handler);
-  attachUpgradeHandler(server, { telemetry, catalog: options.catalog, modes: options.modes, limits, upstreamTimeoutMs: config.upstreamTimeoutMs, clock });
+  attachUpgradeHandler(server, { telemetry, catalog: options.catalog, modes: options.modes, limits, identity: options.identity, upstreamTimeoutMs: config.upstreamTimeoutMs, clock });
   // `Expect: 100-continue`: the pipeline invites the upload once the route's body limit allows it.
   server.on('checkContinue', handler);
   // Clients such as bench keep connections open between bursts; match the services' idle timeout.

@@ -2,6 +2,7 @@ import { Agent, request } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import {
+  assertedIdentity,
   buildCatalog,
   closedPort,
   createFixedCatalog,
@@ -43,11 +44,15 @@ function authResults(gw: { spans(): { kind: string; attributes?: Readonly<Record
 }
 
 describe('gateway auth (remote mode)', () => {
-  it('asks auth to introspect the token and forwards its user id, replacing a spoofed one', async () => {
+  it('asks auth to introspect the token and names its user to profile in a signed assertion, dropping a spoofed one', async () => {
     const { gw, profile, auth } = await setup();
-    const answer = await send(gw.port, '/profile/me', { headers: { authorization: 'Bearer good-token', 'X-User-Id': 'admin' } });
+    const answer = await send(gw.port, '/profile/me', { headers: { authorization: 'Bearer good-token', 'X-User-Id': 'admin', 'X-JWT-Assertion': 'forged.by.client' } });
     expect(answer.status).toBe(200);
-    expect((answer.body as EchoRecord).headers['x-user-id']).toBe('user-42');
+    const seen = (answer.body as EchoRecord).headers;
+    expect(seen['x-user-id']).toBeUndefined();
+    expect(await assertedIdentity(seen, 'profile')).toMatchObject({ sub: 'user-42', aud: 'profile', tokenJti: 'j1', tokenExp: 4_000_000_000 });
+    // Minted for profile alone: another service would refuse it.
+    expect(await assertedIdentity(seen, 'mail')).toBeUndefined();
     expect(auth.requests).toHaveLength(1);
     expect(auth.requests[0]).toMatchObject({ method: 'POST', url: '/auth/introspect' });
     expect(JSON.parse(auth.requests[0]!.body)).toEqual({ token: 'good-token' });
@@ -56,11 +61,12 @@ describe('gateway auth (remote mode)', () => {
     expect(authResults(gw)).toEqual(['active']);
   });
 
-  it('lets public routes through without a token and without asking auth, dropping a spoofed user id', async () => {
+  it('lets public routes through without a token and without asking auth, dropping a spoofed identity', async () => {
     const { gw, auth } = await setup();
-    const answer = await send(gw.port, '/auth/login', { method: 'POST', headers: { 'x-user-id': 'admin' }, body: '{}' });
+    const answer = await send(gw.port, '/auth/login', { method: 'POST', headers: { 'x-user-id': 'admin', 'x-jwt-assertion': 'forged.by.client' }, body: '{}' });
     expect(answer.status).toBe(200);
     expect((answer.body as EchoRecord).headers['x-user-id']).toBeUndefined();
+    expect((answer.body as EchoRecord).headers['x-jwt-assertion']).toBeUndefined();
     expect(auth.requests.map((request) => request.url)).toEqual(['/auth/login']);
   });
 

@@ -17,12 +17,21 @@ export interface AuthorizeInput {
   readonly attributes: SpanAttributes;
 }
 
+/** Who a protected request is for, once the active auth mode accepted its token. */
+export interface AuthorizedUser {
+  readonly userId: string;
+  /** The access token's jti and exp (epoch seconds): what the identity assertion stands for. */
+  readonly tokenJti: string;
+  readonly tokenExp: number;
+}
+
 /**
  * The auth stage: public routes pass; protected ones need a bearer token the active auth mode
- * accepts. Resolves the user id to forward (undefined on public routes); throws
- * GATEWAY_UNAUTHENTICATED, GATEWAY_TOKEN_INVALID or GATEWAY_AUTH_UNAVAILABLE.
+ * accepts. Resolves the user and the token's jti and exp, for the identity assertion
+ * (undefined on public routes); throws GATEWAY_UNAUTHENTICATED, GATEWAY_TOKEN_INVALID or
+ * GATEWAY_AUTH_UNAVAILABLE.
  */
-export async function authorize(input: AuthorizeInput): Promise<string | undefined> {
+export async function authorize(input: AuthorizeInput): Promise<AuthorizedUser | undefined> {
   const { route, attributes } = input;
   if (route.access === 'public') {
     attributes.authResult = 'public';
@@ -50,5 +59,5 @@ export async function authorize(input: AuthorizeInput): Promise<string | undefin
     throw gatewayErrors.GATEWAY_TOKEN_INVALID({ headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
   }
   attributes.authResult = 'active';
-  return verdict.userId;
+  return { userId: verdict.userId, tokenJti: verdict.token.jti, tokenExp: verdict.token.exp };
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../kit/config.js';
 import { parseGatewayConfig } from './config.js';
+import { testGatewayKeyEnv } from './testing.js';
+import { testIdentityKey } from '../kit/identity/testing.js';
 
-const base = { TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
+const base = { ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
 
 function problems(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -14,6 +16,13 @@ function problems(env: NodeJS.ProcessEnv): readonly string[] {
 }
 
 describe('parseGatewayConfig', () => {
+  it('needs the identity key (a private JWK), and refuses a public one', () => {
+    expect(() => parseGatewayConfig({ TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' })).toThrow(/TOPOLAB_IDENTITY_KEY/);
+    const { d: _private, ...publicOnly } = testIdentityKey.privateJwk;
+    expect(() => parseGatewayConfig({ ...base, TOPOLAB_IDENTITY_KEY: JSON.stringify(publicOnly) })).toThrow(/TOPOLAB_IDENTITY_KEY/);
+    expect(parseGatewayConfig(base).identityKey).toEqual(testIdentityKey.privateJwk);
+  });
+
   it('fills the gateway defaults on top of the shared config', () => {
     const config = parseGatewayConfig(base);
     expect(config).toMatchObject({ service: 'gateway', bodyLimit: 1024 * 1024, upstreamTimeoutMs: 5000, discoveryMode: 'client', authMode: 'remote' });

@@ -31,12 +31,14 @@ describe('headers (unit)', () => {
     for (const bad of ['Bearer', 'Bearer ', 'Basic dXNlcjpwdw==', 'Bearer a b', 'Bearer a,b', 'tok']) expect(readBearerToken(bad)).toBeUndefined();
   });
 
-  it('drops client identity in any spelling and every header Connection names', () => {
+  it('drops client identity in any spelling (its own assertion too) and every header Connection names', () => {
     const out = buildUpstreamHeaders(
-      { connection: 'keep-alive, X-Secret-Hop', 'x-secret-hop': '1', x_user_id: 'spoof', 'x-user-id': 'spoof', forwarded: 'for=1.2.3.4', accept: 'a' },
-      { clientAddress: '127.0.0.9', proto: 'http', requestId: 'r1', userId: undefined },
+      { connection: 'keep-alive, X-Secret-Hop', 'x-secret-hop': '1', x_user_id: 'spoof', 'x-user-id': 'spoof', 'x-jwt-assertion': 'forged', x_jwt_assertion: 'forged', forwarded: 'for=1.2.3.4', accept: 'a' },
+      { clientAddress: '127.0.0.9', proto: 'http', requestId: 'r1', identity: undefined },
     );
     expect(out).toEqual({ accept: 'a', 'x-forwarded-for': '127.0.0.9', 'x-forwarded-proto': 'http', 'x-request-id': 'r1' });
+    const named = buildUpstreamHeaders({ 'x-jwt-assertion': 'forged' }, { clientAddress: '127.0.0.9', proto: 'https', requestId: 'r2', identity: 'signed.by.gateway' });
+    expect(named['x-jwt-assertion']).toBe('signed.by.gateway');
   });
 
   it('strips hop-by-hop headers from an answer', () => {

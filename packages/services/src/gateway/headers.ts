@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { identityHeaders } from '../kit/http/identity.js';
+import { identityAssertionHeader, legacyIdentityHeaders } from '../contract/identity.js';
 
 export { readBearerToken } from '../kit/http/identity.js';
 import { connectionTokens, isHopByHop, type HeaderMap } from '../kit/proxy/hop-by-hop.js';
@@ -7,7 +7,7 @@ import { connectionTokens, isHopByHop, type HeaderMap } from '../kit/proxy/hop-b
 export { clientWantsClose, stripHopByHop as stripResponseHeaders, type HeaderMap } from '../kit/proxy/hop-by-hop.js';
 
 // Identity and forwarding facts come only from the gateway; `expect` was already answered by Node.
-const gatewayOwned = new Set([identityHeaders.userId, identityHeaders.tokenId, identityHeaders.tokenExpires, 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'forwarded', 'x-request-id', 'traceparent', 'expect']);
+const gatewayOwned = new Set([identityAssertionHeader, ...legacyIdentityHeaders, 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'forwarded', 'x-request-id', 'traceparent', 'expect']);
 
 /** What the gateway itself asserts to the upstream. */
 export interface ForwardFacts {
@@ -15,17 +15,15 @@ export interface ForwardFacts {
   readonly clientAddress: string;
   readonly proto: 'http' | 'https';
   readonly requestId: string;
-  /** The authenticated user; absent on public routes. */
-  readonly userId: string | undefined;
-  /** The access token a WebSocket handshake carried (its jti and exp in epoch seconds, never the token), so the service can end the socket with it. */
-  readonly token?: { readonly jti: string; readonly exp: number };
+  /** The identity assertion for the route's service (contract/identity.ts); absent on public routes. */
+  readonly identity: string | undefined;
 }
 
 /**
  * The headers sent upstream: the client's, minus hop-by-hop headers (and every header the
- * client's `Connection` names) and minus anything the gateway asserts itself, plus the
- * gateway's `X-Forwarded-*`, `X-Request-Id` and `x-user-id` (and `x-token-id`, `x-token-exp`
- * for a handshake).
+ * client's `Connection` names) and minus anything the gateway asserts itself (a client's own
+ * `x-jwt-assertion` or `x-user-id` among them), plus the gateway's `X-Forwarded-*`,
+ * `X-Request-Id` and, on a protected route, its signed `x-jwt-assertion`.
  */
 export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, facts: ForwardFacts): HeaderMap {
   const named = connectionTokens(incoming.connection);
@@ -38,11 +36,7 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, facts: Forwa
   out['x-forwarded-proto'] = facts.proto;
   if (incoming.host !== undefined) out['x-forwarded-host'] = incoming.host;
   out['x-request-id'] = facts.requestId;
-  if (facts.userId !== undefined) out[identityHeaders.userId] = facts.userId;
-  if (facts.token !== undefined) {
-    out[identityHeaders.tokenId] = facts.token.jti;
-    out[identityHeaders.tokenExpires] = String(facts.token.exp);
-  }
+  if (facts.identity !== undefined) out[identityAssertionHeader] = facts.identity;
   return out;
 }
 

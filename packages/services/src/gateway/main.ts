@@ -10,6 +10,7 @@ import { createGatewayApp } from './app.js';
 import { createAuthMode } from './auth/factory.js';
 import { parseGatewayConfig } from './config.js';
 import { createDiscoveryMode } from './discovery/factory.js';
+import { createIdentityMinter } from './identity-minter.js';
 import { createRedirectServer } from './edge/redirect.js';
 import type { ModeDeps } from './mode-deps.js';
 import { createModeSwitch } from './mode-switch.js';
@@ -35,7 +36,8 @@ void runService((deps) => {
     build: { discovery: (name) => createDiscoveryMode(name, modeDeps), auth: (name) => createAuthMode(name, modeDeps) },
   });
   const tls = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
-  const server = createGatewayApp({ config, telemetry: deps.telemetry, catalog, modes, ...(tls ? { tls } : {}) });
+  const identity = createIdentityMinter({ privateKey: config.identityKey });
+  const server = createGatewayApp({ config, telemetry: deps.telemetry, catalog, modes, identity, ...(tls ? { tls } : {}) });
   modeSwitch.track(server);
   // With TLS, plain HTTP on its own port only redirects (nginx's `return 308 https://$host$request_uri`).
   let listening = { host: config.host, port: config.port };

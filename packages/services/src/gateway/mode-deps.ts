@@ -19,7 +19,7 @@ export interface ModeDeps {
   /** The message bus; the auth modes that need it build a kit client over the catalog when absent (tests pass a fake). */
   readonly bus?: Pick<BusClient, 'subscribe'>;
   /** The global cache; built over `caller` when absent. */
-  readonly cache?: Pick<CacheClient, 'get' | 'setIfAbsent'>;
+  readonly cache?: Pick<CacheClient, 'get'>;
   /** Epoch ms now. @default Date.now */
   readonly clock?: () => number;
 }

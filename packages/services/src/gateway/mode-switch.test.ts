@@ -10,6 +10,8 @@ import type { DiscoveryMode } from './discovery/discovery-mode.js';
 import { createModeSwitch, type ModeBuilders } from './mode-switch.js';
 import { createModes } from './modes.js';
 import { buildCatalog, createFixedCatalog, send, startTestServer, waitFor, type FixedCatalog, type TestResponse } from './testing.js';
+import { testIdentityKey } from '../kit/identity/testing.js';
+import { createIdentityMinter } from './identity-minter.js';
 
 const routes: RouteEntry[] = [{ prefix: '/profile', access: 'public', service: 'profile' }];
 
@@ -49,7 +51,7 @@ async function setup(build?: Partial<ModeBuilders>, drainMs?: number, noAuth?: b
       auth: build?.auth ?? ((name) => (built.push(fakeAuth(name)), built.at(-1) as AuthMode)),
     },
   });
-  const server = createGatewayApp({ config: { bodyLimit: 1024, upstreamTimeoutMs: 10_000 }, telemetry: recorded.telemetry, catalog, modes });
+  const server = createGatewayApp({ config: { bodyLimit: 1024, upstreamTimeoutMs: 10_000 }, telemetry: recorded.telemetry, catalog, modes, identity: createIdentityMinter({ privateKey: testIdentityKey.privateJwk }) });
   modeSwitch.track(server);
   server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -14,6 +14,7 @@ import { admitClient, admitUser } from './limits/stage.js';
 import { forwardRequest, isIdempotent } from './forward.js';
 import { buildUpstreamHeaders, clientWantsClose } from './headers.js';
 import { answerHealth } from './health.js';
+import type { IdentityMinter } from './identity-minter.js';
 import type { Modes } from './modes.js';
 import { normalizeTarget } from './normalize-path.js';
 import type { UpstreamProxy } from './proxy.js';
@@ -32,6 +33,8 @@ export interface PipelineDeps {
   readonly proxy: UpstreamProxy;
   /** Rate limits and blacklist. */
   readonly limits: Limits;
+  /** Signs the identity assertion a protected request carries upstream. */
+  readonly identity: IdentityMinter;
   /** Epoch ms now, for span start times. */
   readonly clock: () => number;
 }
@@ -41,11 +44,11 @@ export interface PipelineDeps {
  * rate limit per client address → path normalisation → route lookup → body size (the route's
  * limit, else the gateway's; `Expect: 100-continue` is answered only after this check; a
  * chunked body is counted as it streams upstream, see UpstreamProxy) → auth
- * (active mode) → rate limit per user → discovery (active mode) → proxy → response and
- * server span.
+ * (active mode) → rate limit per user → identity assertion for the route's service →
+ * discovery (active mode) → proxy → response and server span.
  */
 export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const { telemetry, catalog, modes, proxy, limits, clock, bodyLimit } = deps;
+  const { telemetry, catalog, modes, proxy, limits, clock, bodyLimit, identity } = deps;
   const stages = createRequestStages({
     catalog,
     bodyLimit,
@@ -79,11 +82,14 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       stages.checkDeclaredLength(req, route);
       // The server hands `Expect: 100-continue` requests here unanswered (checkContinue): invite the upload now.
       if (expectsContinue(req)) res.writeContinue();
-      const userId = await authorize({ route, authorization: req.headers.authorization, auth: active.auth, trace, attributes });
-      admitUser(limits, userId, attributes);
+      const user = await authorize({ route, authorization: req.headers.authorization, auth: active.auth, trace, attributes });
+      admitUser(limits, user?.userId, attributes);
+      const subject = user ? { sub: user.userId, audience: route.service, tokenJti: user.tokenJti, tokenExp: user.tokenExp } : undefined;
+      // The reusable assertion of a busy user without a trip through the microtask queue.
+      const assertion = subject ? (identity.known(subject) ?? (await identity.mint(subject))) : undefined;
       const body = isIdempotent(method) && hasBody(req) ? await stages.readReplayableBody(req, route) : undefined;
       const closeAfter = clientWantsClose(req.headers);
-      const headers = buildUpstreamHeaders(req.headers, { clientAddress: req.socket.remoteAddress ?? '', proto: protoOf(req), requestId, userId });
+      const headers = buildUpstreamHeaders(req.headers, { clientAddress: req.socket.remoteAddress ?? '', proto: protoOf(req), requestId, identity: assertion });
       if (body) headers['content-length'] = String(body.length);
       req.headers = headers as IncomingHttpHeaders;
       req.url = target.url;

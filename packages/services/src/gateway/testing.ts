@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import type { IdentityClaims } from '../contract/identity.js';
 import type { Catalog, RouteEntry } from '../contract/registry-api.js';
 import type { Span } from '../contract/telemetry.js';
 import type { CatalogCache, CatalogListener } from '../kit/discovery/catalog-cache.js';
@@ -15,6 +16,10 @@ import { createClientDiscovery } from './discovery/client-discovery.js';
 import type { DiscoveryMode } from './discovery/discovery-mode.js';
 import type { Limits } from './limits/limits.js';
 import { createModes, type Modes } from './modes.js';
+import { envNames } from '../contract/env.js';
+import { readRequestIdentity } from '../kit/identity/identity-verifier.js';
+import { createTestIdentityVerifier, testIdentityKey } from '../kit/identity/testing.js';
+import { createIdentityMinter } from './identity-minter.js';
 
 /** A catalog cache holding a fixed catalog that a test replaces with `set`. */
 export interface FixedCatalog extends CatalogCache {
@@ -113,7 +118,16 @@ export function startFakeAuth(id: string, host: string, tokens: Readonly<Record<
     if (record.url !== '/auth/introspect') return answerEcho(record, res);
     const token = (JSON.parse(record.body || '{}') as { token?: string }).token ?? '';
     const sub = tokens[token];
-    const payload = JSON.stringify(sub ? { active: true, sub, username: sub, jti: 'j1', exp: 4_000_000_000 } : { active: false });
+    // A JWT-shaped token keeps its own jti and exp, as auth answers them (RFC 7662); an opaque one gets j1.
+    let claims: { jti?: unknown; exp?: unknown } = {};
+    try {
+      claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as typeof claims;
+    } catch {
+      // opaque
+    }
+    const jti = typeof claims.jti === 'string' ? claims.jti : 'j1';
+    const exp = typeof claims.exp === 'number' ? claims.exp : 4_000_000_000;
+    const payload = JSON.stringify(sub ? { active: true, sub, username: sub, jti, exp } : { active: false });
     res.writeHead(200, { 'content-type': 'application/json' }).end(payload);
   });
 }
@@ -124,6 +138,23 @@ export async function closedPort(host: string): Promise<number> {
   const { port } = await listen(server, host);
   await closeServer(server);
   return port;
+}
+
+/** The variables a gateway's config needs besides the defaults: its identity key (the one in-process tests sign with). */
+export const testGatewayKeyEnv: Readonly<Record<string, string>> = Object.freeze({ [envNames.identityKey]: JSON.stringify(testIdentityKey.privateJwk) });
+
+/**
+ * The user an upstream was named in the gateway's identity assertion, verified as the service
+ * would verify it (`audience` its name); undefined when the request carried none that verifies.
+ */
+export async function assertedUser(record: Pick<EchoRecord, 'headers'>, audience: string): Promise<string | undefined> {
+  return (await assertedIdentity(record.headers, audience))?.sub;
+}
+
+/** The claims of the identity assertion among `headers`, verified for `audience`; undefined without one that verifies. */
+export async function assertedIdentity(headers: IncomingHttpHeaders, audience: string): Promise<IdentityClaims | undefined> {
+  const identity = await readRequestIdentity(headers, createTestIdentityVerifier(audience));
+  return identity.kind === 'verified' ? identity.claims : undefined;
 }
 
 /** Options of startTestGateway. */
@@ -156,7 +187,8 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   const auth = options.auth ?? createRemoteAuth({ caller: createServiceCaller(options.catalog, http), timeoutMs: 1000 });
   const modes = createModes({ discovery: options.discovery ?? createClientDiscovery({ catalog: options.catalog }), auth });
   const config: GatewayAppConfig = { bodyLimit: 1024 * 1024, upstreamTimeoutMs: 2000, ...options.config };
-  const server = createGatewayApp({ config, telemetry: recorded.telemetry, catalog: options.catalog, modes, ...(options.limits ? { limits: options.limits } : {}) });
+  const identity = createIdentityMinter({ privateKey: testIdentityKey.privateJwk });
+  const server = createGatewayApp({ config, telemetry: recorded.telemetry, catalog: options.catalog, modes, identity, ...(options.limits ? { limits: options.limits } : {}) });
   const { port } = await listen(server, '127.0.0.1');
   return {
     port,

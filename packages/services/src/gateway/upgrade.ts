@@ -9,12 +9,12 @@ import { startUpgradeSpan } from '../kit/http/upgrade-span.js';
 import { createRequestStages } from '../kit/proxy/request-stages.js';
 import { createUpgradeProxy, isWebSocketUpgrade, restoreUpgradeHeaders, type UpgradeOutcome } from '../kit/proxy/upgrade-proxy.js';
 import type { Telemetry } from '../kit/telemetry.js';
-import { decodeUnverified } from '../kit/token-cache/token-facts.js';
 import { startChildTrace } from '../kit/trace.js';
 import { authorize } from './authorize.js';
 import { gatewayErrors } from './errors.js';
 import { forwardErrorsFor } from './forward.js';
-import { buildUpstreamHeaders, readBearerToken } from './headers.js';
+import { buildUpstreamHeaders } from './headers.js';
+import type { IdentityMinter } from './identity-minter.js';
 import type { Limits } from './limits/limits.js';
 import { admitClientKey, admitUser, clientKeyOf } from './limits/stage.js';
 import type { Modes } from './modes.js';
@@ -29,6 +29,8 @@ export interface GatewayUpgradeDeps {
   /** Holder of the active discovery and auth modes, read once per handshake. */
   readonly modes: Modes;
   readonly limits: Limits;
+  /** Signs the identity assertion the handshake carries upstream. */
+  readonly identity: IdentityMinter;
   /** Silence from the upstream before it answers a handshake (then 504). */
   readonly upstreamTimeoutMs: number;
   /** Epoch ms now, for span start times. @default Date.now */
@@ -41,8 +43,8 @@ export interface GatewayUpgradeDeps {
  * route lookup, auth in the active mode (the token as `Authorization: Bearer`, or as the
  * subprotocols `bearer, <token>` a browser can send), rate limit per user, discovery in the
  * active mode — then proxies the handshake and, once switched, the frames. Upstream it sends
- * the gateway's identity headers (`x-user-id`, and the token's `x-token-id` and `x-token-exp`
- * so the service can end the socket with the token) and neither the token nor its subprotocol.
+ * the gateway's identity assertion (which names the access token's jti and exp, so the service
+ * can end the socket with the token) and neither the token nor its subprotocol.
  * A refusal is an HTTP answer with the JSON error body on the raw socket, which then closes.
  * Each handshake gets a server span (status 101 when switched), so traces show gateway → chat#N.
  */
@@ -81,16 +83,14 @@ export function attachUpgradeHandler(server: HttpServer | HttpsServer, deps: Gat
       attributes.service = route.service;
       const credentials = readUpgradeCredentials(req.headers);
       if (credentials.viaSubprotocol) attributes.tokenVia = 'subprotocol';
-      const userId = await authorize({ route, authorization: credentials.authorization, auth: active.auth, trace, attributes });
-      admitUser(limits, userId, attributes);
-      // The active mode accepted this very token, so its claims are the ones auth signed.
-      const claims = userId === undefined ? undefined : decodeUnverified(readBearerToken(credentials.authorization) ?? '');
+      const user = await authorize({ route, authorization: credentials.authorization, auth: active.auth, trace, attributes });
+      admitUser(limits, user?.userId, attributes);
+      const assertion = user ? await deps.identity.mint({ sub: user.userId, audience: route.service, tokenJti: user.tokenJti, tokenExp: user.tokenExp }) : undefined;
       const headers = buildUpstreamHeaders(req.headers, {
         clientAddress: req.socket.remoteAddress ?? '',
         proto: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
         requestId,
-        userId,
-        ...(claims ? { token: { jti: claims.jti, exp: claims.exp } } : {}),
+        identity: assertion,
       });
       delete headers.authorization;
       delete headers['sec-websocket-protocol'];

@@ -3,11 +3,12 @@ import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/t
 import { createGraphqlApp, graphqlRouteSpecs } from './app.js';
 import { graphqlErrors } from './errors.js';
 import { createFakeCaller } from './testing.js';
+import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
 
 async function start() {
   const caller = createFakeCaller();
   const recorded = recordTelemetry('graphql');
-  const { server } = createGraphqlApp({ caller, telemetry: recorded.telemetry });
+  const { server } = createGraphqlApp({ caller, telemetry: recorded.telemetry, identity: createTestIdentityVerifier('graphql') });
   const { url } = await listenOnLoopback(server);
   onTestFinished(() => closeServer(server));
   return { url, caller, recorded };
@@ -15,8 +16,8 @@ async function start() {
 
 const composed = '{ me { inbox { subject from { username profile { displayName } } } } }';
 
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-id': 'u-viewer', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const post = async (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await asUser('u-viewer', 'graphql')), ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const read = async (res: Response): Promise<[number, string | null, any]> => [res.status, res.headers.get('content-type'), await jsonOf(res)];
@@ -40,9 +41,9 @@ describe('graphql service over HTTP', () => {
   it('answers GET ?query= and ?variables=, and refuses a mutation over GET with 405', async () => {
     const { url } = await start();
     const query = encodeURIComponent('query ($n: Int) { me { inbox(limit: $n) { id } } }');
-    const got = await fetch(`${url}/graphql?query=${query}&variables=${encodeURIComponent('{"n":1}')}`, { headers: { 'x-user-id': 'u-viewer' } });
+    const got = await fetch(`${url}/graphql?query=${query}&variables=${encodeURIComponent('{"n":1}')}`, { headers: await asUser('u-viewer', 'graphql') });
     expect((await read(got))[2]).toEqual({ data: { me: { inbox: [{ id: '40' }] } } });
-    const mutation = await fetch(`${url}/graphql?query=${encodeURIComponent('mutation { x }')}`, { headers: { 'x-user-id': 'u-viewer' } });
+    const mutation = await fetch(`${url}/graphql?query=${encodeURIComponent('mutation { x }')}`, { headers: await asUser('u-viewer', 'graphql') });
     expect([mutation.status, mutation.headers.get('allow'), (await jsonOf(mutation)).errors[0].extensions.code]).toEqual([405, 'POST', 'GRAPHQL_METHOD_NOT_ALLOWED']);
   });
 
@@ -68,7 +69,9 @@ describe('graphql service over HTTP', () => {
     const big = await post(url, { query: `{ me { userId } } # ${'x'.repeat(17 * 1024)}` });
     expect([big.status, (await jsonOf(big)).error.code]).toEqual([413, 'HTTP_BODY_TOO_LARGE']);
     const anonymous = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: composed }) });
-    expect([anonymous.status, (await jsonOf(anonymous)).error.code]).toEqual([401, 'HTTP_UNAUTHENTICATED']);
+    expect([anonymous.status, (await jsonOf(anonymous)).error.code]).toEqual([401, 'HTTP_IDENTITY_UNVERIFIED']);
+    const bare = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-id': 'u-viewer' }, body: JSON.stringify({ query: composed }) });
+    expect([bare.status, (await jsonOf(bare)).error.code]).toEqual([401, 'HTTP_IDENTITY_UNVERIFIED']);
   });
 
   it('answers an outage as GRAPHQL_UPSTREAM_UNAVAILABLE on the field, the cause only in the log', async () => {

@@ -13,6 +13,7 @@ import { createRoot, type GraphqlContext } from './resolvers.js';
 import { defaultRunLimits, runGraphql, type RunLimits } from './run-query.js';
 import { createGraphqlSchema } from './schema.js';
 import { createUpstream } from './upstream.js';
+import type { IdentityVerifier } from '../kit/identity/identity-verifier.js';
 
 /** Largest request body (a query is a few hundred bytes; the gateway enforces it too). */
 export const graphqlBodyLimit = 16 * 1024;
@@ -31,6 +32,8 @@ export interface GraphqlAppOptions {
   readonly introspection?: boolean;
   /** How long one upstream call may take. @default 2000 */
   readonly upstreamTimeoutMs?: number;
+  /** Checks the gateway's identity assertions: the user of each request (main.ts: with the gateways' public key). */
+  readonly identity?: IdentityVerifier;
 }
 
 /** The built, unstarted graphql service. */
@@ -92,6 +95,6 @@ export function createGraphqlApp(options: GraphqlAppOptions): GraphqlApp {
     defineRoute({ method: 'GET', path: '/graphql', handler: (ctx) => answer(ctx, 'GET', () => paramsFromQuery(ctx.query)) }),
     defineRoute({ method: 'GET', path: '/health', handler: () => ({ status: 'ok' }) }),
   );
-  const server = createHttpServer({ router, telemetry, registered: graphqlRouteSpecs, bodyLimit: graphqlBodyLimit });
+  const server = createHttpServer({ router, telemetry, identity: options.identity, registered: graphqlRouteSpecs, bodyLimit: graphqlBodyLimit });
   return { server, routes: graphqlRouteSpecs };
 }

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseAuthConfig } from '../auth/config.js';
+import { testSigningKey } from '../auth/testing.js';
 import { envNames } from '../contract/env.js';
 import { ConfigError, parseServiceConfig } from './config.js';
 
 const base = { [envNames.service]: 'profile', [envNames.instanceId]: 'profile#1' };
+const publicOf = ({ kty, crv, x, kid }: typeof testSigningKey) => ({ kty, crv, x, kid });
 
 function secretFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'topolab-secret-'));
@@ -27,7 +29,18 @@ describe('instance configuration from the environment', () => {
     const config = parseServiceConfig({ ...base, [envNames.clientId]: 'profile#1', [`${envNames.clientSecret}_FILE`]: file });
     expect(config.client).toEqual({ id: 'profile#1', secret: 's3cret-of-profile-1-0123456789' });
     const key = secretFile('k'.repeat(64));
-    expect(parseAuthConfig({ ...base, [envNames.service]: 'auth', [envNames.instanceId]: 'auth#1', [`${envNames.clientKey}_FILE`]: key }).clientKey).toBe('k'.repeat(64));
+    const signing = secretFile(`${JSON.stringify(testSigningKey)}\n`);
+    const auth = parseAuthConfig({ ...base, [envNames.service]: 'auth', [envNames.instanceId]: 'auth#1', [`${envNames.clientKey}_FILE`]: key, [`${envNames.authSigningKey}_FILE`]: signing });
+    expect(auth.clientKey).toBe('k'.repeat(64));
+    expect(auth.signingKey).toEqual(testSigningKey);
+  });
+
+  it('reads the public keys handed over, and refuses a private key where a public one belongs', () => {
+    const config = parseServiceConfig({ ...base, [envNames.authPublicKey]: JSON.stringify({ ...publicOf(testSigningKey), alg: 'EdDSA', use: 'sig' }) });
+    expect(config.keys.auth).toEqual({ ...publicOf(testSigningKey), alg: 'EdDSA', use: 'sig' });
+    expect(config.keys.identity).toBeUndefined();
+    expect(() => parseServiceConfig({ ...base, [envNames.identityPublicKey]: JSON.stringify(testSigningKey) })).toThrow(/TOPOLAB_IDENTITY_PUBLIC_KEY.*private part/);
+    expect(() => parseServiceConfig({ ...base, [envNames.authPublicKey]: 'not json' })).toThrow(/TOPOLAB_AUTH_PUBLIC_KEY/);
   });
 
   it('gives the Redis ACL user and its password (from TOPOLAB_REDIS_PASSWORD_FILE) to the Redis clients', () => {

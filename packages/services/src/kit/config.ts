@@ -3,6 +3,9 @@ import { busBackendNames, cacheBackendNames, type BusBackendName, type CacheBack
 import { readFileSync } from 'node:fs';
 import { envNames, secretEnvNames } from '../contract/env.js';
 import { timingsPresets } from '../contract/timings.js';
+import { publicJwkSchema, type PublicJwk } from './jwk.js';
+
+export type { PublicJwk } from './jwk.js';
 
 const defaults = timingsPresets.compressed;
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -30,6 +33,9 @@ export const baseConfigSchema = z.object({
   [envNames.redisPassword]: z.string().min(1).optional(),
   [envNames.clientId]: z.string().min(1).optional(),
   [envNames.clientSecret]: z.string().min(16).optional(),
+  [envNames.authPublicKey]: publicJwkSchema.optional(),
+  [envNames.identityPublicKey]: publicJwkSchema.optional(),
+  [envNames.platformTokensDir]: z.string().min(1).optional(),
 }).refine((env) => env[envNames.redisUrl] !== undefined || (env[envNames.cacheBackend] !== 'redis' && env[envNames.busBackend] !== 'redis'), {
   message: 'a redis backend needs a redis:// URL',
   path: [envNames.redisUrl],
@@ -62,6 +68,10 @@ export interface ServiceConfig {
   readonly redis: { readonly url: string; readonly peer: string; readonly username?: string; readonly password?: string } | undefined;
   /** This instance's client credentials for service tokens; absent when the runtime gave none. */
   readonly client: { readonly id: string; readonly secret: string } | undefined;
+  /** Public keys handed over at start: auth's (service and access tokens) and the gateways' (identity assertions). */
+  readonly keys: { readonly auth: PublicJwk | undefined; readonly identity: PublicJwk | undefined };
+  /** Where the runtime keeps this instance's platform tokens fresh (TOPOLAB_PLATFORM_TOKENS_DIR); absent outside the runtime. */
+  readonly platformTokensDir: string | undefined;
 }
 
 /** Thrown when the environment does not describe a valid instance; lists every bad variable. */
@@ -133,6 +143,8 @@ export function parseServiceConfig(env: NodeJS.ProcessEnv = process.env): Servic
             ...(redisPassword === undefined ? {} : { password: redisPassword }),
           }),
     client: clientId === undefined || clientSecret === undefined ? undefined : Object.freeze({ id: clientId, secret: clientSecret }),
+    keys: Object.freeze({ auth: raw[envNames.authPublicKey], identity: raw[envNames.identityPublicKey] }),
+    platformTokensDir: raw[envNames.platformTokensDir],
   });
 }
 

@@ -89,6 +89,10 @@ export const httpErrors = defineErrors({
   HTTP_BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the limit.', hint: 'Send at most 1 MiB.' },
   HTTP_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be JSON.', hint: 'Set Content-Type: application/json.' },
   HTTP_VALIDATION_FAILED: { status: 400, message: 'The request does not have the expected shape.', hint: 'See error.details for each field.' },
-  HTTP_UNAUTHENTICATED: { status: 401, message: 'This route needs an authenticated user.', hint: 'Call it through the gateway with a bearer token.' },
+  HTTP_IDENTITY_UNVERIFIED: {
+    status: 401,
+    message: 'This route serves a signed-in user, and the request carries no identity assertion from the gateway that verifies.',
+    hint: 'Call it through the gateway with a bearer token: services trust only the gateway’s signed x-jwt-assertion, never a bare x-user-id.',
+  },
   INTERNAL: { status: 500, message: 'Something went wrong inside the service.', hint: 'See the instance log.' },
 });

@@ -7,10 +7,11 @@ import { parseServiceConfig, type ServiceConfig } from './config.js';
 import { createCatalogCache, type CatalogCache } from './discovery/catalog-cache.js';
 import { createLease, type Lease } from './discovery/lease.js';
 import { createServiceCaller, type ServiceCaller } from './discovery/service-caller.js';
+import { createIdentityVerifier, type IdentityVerifier } from './identity/identity-verifier.js';
 import { createServiceGuard, serviceAuthErrors, type ServiceGuard } from './service-auth/guard.js';
 import { createAuthKeySet } from './service-auth/key-set.js';
-import { createRemoteTokenFetch } from './service-auth/remote-token.js';
-import { createServiceTokenSource, type ServiceTokenSource } from './service-auth/token-source.js';
+import { createInstanceTokens } from './service-auth/instance-tokens.js';
+import { credentialsOf, type ServiceCredentials, type ServiceTokenSource } from './service-auth/token-source.js';
 import { createHttpClient, type HttpClient } from './http/client.js';
 import { connectParent, type CommandHandler, type ParentChannel } from './ipc.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
@@ -26,11 +27,20 @@ export interface ServiceDeps {
   createCatalog(): CatalogCache;
   /**
    * A caller of other services through `catalog` whose calls carry this instance's service
-   * token for the service called (client credentials from auth, cached until near expiry).
+   * token for the service called (the platform's projected tokens for registry, bus and cache;
+   * client credentials from auth for the others; cached until near expiry).
    */
   createServiceCaller(catalog: CatalogCache): ServiceCaller;
-  /** Checks service tokens sent to this service's internal routes, against auth's published keys (fetched through `caller`). */
-  createServiceGuard(caller: ServiceCaller): ServiceGuard;
+  /**
+   * Checks service tokens sent to this service's internal routes, against auth's key handed
+   * over at start (`TOPOLAB_AUTH_PUBLIC_KEY`), and auth's JWKS fetched through `caller` for a
+   * key not known yet. The registry, bus and cache pass no caller: auth needs them first.
+   */
+  createServiceGuard(caller?: ServiceCaller): ServiceGuard;
+  /** Checks the gateway's identity assertions addressed to this service (the user of a request). */
+  readonly identity: IdentityVerifier;
+  /** This instance's token for `audience`, for a client that sends its own requests (nginx-sync holding nginx's lease); undefined without client credentials. */
+  credentials(audience: string): ServiceCredentials | undefined;
 }
 
 /** A built, unstarted service. */
@@ -49,6 +59,10 @@ export interface ServiceApp {
   endpoints?(): Readonly<Record<string, { host: string; port: number }>>;
   /** Supervisor commands this service understands besides the kit's (`lease.pause`, `lease.resume`). */
   readonly onCommand?: CommandHandler;
+  /** Where the lease gets its registry token when not from the kit's source (auth signs its own). */
+  readonly tokens?: ServiceTokenSource;
+  /** Runs once, right after `ready` was reported: loads what the first requests need without delaying the start (jose for a platform part). */
+  warm?(): Promise<void>;
 }
 
 /** Options of runService. */
@@ -92,35 +106,40 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
   process.on('unhandledRejection', fatal);
 
   const http = createHttpClient({ telemetry });
-  const tokenSources = new WeakMap<CatalogCache, ServiceTokenSource>();
-  const tokenSourceFor = (catalog: CatalogCache): ServiceTokenSource | undefined => {
-    if (!config.client) return undefined;
-    let source = tokenSources.get(catalog);
-    if (!source) {
-      const fetch = createRemoteTokenFetch({ caller: createServiceCaller(catalog, http), clientId: config.client.id, clientSecret: config.client.secret });
-      tokenSources.set(catalog, (source = createServiceTokenSource({ clientId: config.client.id, fetch })));
-    }
-    return source;
+  const createCatalog = (): CatalogCache => {
+    if (!config.registryUrl) throw new Error('This instance has no registry URL.');
+    return createCatalogCache({
+      registryUrl: config.registryUrl,
+      refreshMs: config.catalogRefreshMs,
+      http,
+      telemetry,
+      // One lease plus a sweep: by then every live instance has heartbeated and registered again.
+      refillGraceMs: config.heartbeatMs * config.missedHeartbeats + config.sweepIntervalMs,
+    });
   };
+  const instanceTokens = createInstanceTokens({ config, http, createCatalog, catalogTimeoutMs: options.startTimeoutMs ?? 10_000 });
+  const tokens = instanceTokens.source;
   const deps: ServiceDeps = {
     config,
     telemetry,
     channel,
     http,
-    createCatalog() {
-      if (!config.registryUrl) throw new Error('This instance has no registry URL.');
-      return createCatalogCache({
-        registryUrl: config.registryUrl,
-        refreshMs: config.catalogRefreshMs,
-        http,
-        telemetry,
-        // One lease plus a sweep: by then every live instance has heartbeated and registered again.
-        refillGraceMs: config.heartbeatMs * config.missedHeartbeats + config.sweepIntervalMs,
-      });
+    createCatalog,
+    createServiceCaller(catalog) {
+      instanceTokens.useCatalog(catalog);
+      return createServiceCaller(catalog, http, tokens);
     },
-    createServiceCaller: (catalog) => createServiceCaller(catalog, http, tokenSourceFor(catalog)),
     createServiceGuard: (caller) =>
-      createServiceGuard(config.service, createAuthKeySet({ caller, unavailable: (extras) => serviceAuthErrors.HTTP_SERVICE_AUTH_UNAVAILABLE(extras) })),
+      createServiceGuard(
+        config.service,
+        createAuthKeySet({
+          ...(caller ? { caller } : {}),
+          ...(config.keys.auth ? { keys: { keys: [config.keys.auth] } } : {}),
+          unavailable: (extras) => serviceAuthErrors.HTTP_SERVICE_AUTH_UNAVAILABLE(extras),
+        }),
+      ),
+    identity: createIdentityVerifier({ publicKey: config.keys.identity, audience: config.service }),
+    credentials: (audience) => (tokens ? credentialsOf(tokens, audience) : undefined),
   };
 
   let lease: Lease | undefined;
@@ -151,6 +170,7 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
       if (!drained) app.server.closeAllConnections();
       await app.close?.();
     }
+    instanceTokens.close();
     http.close();
     telemetry.flush();
     process.exit(0);
@@ -170,6 +190,7 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
         http,
         telemetry,
         registration: { service: config.service, instanceId: config.instanceId, host: config.advertiseHost ?? host, port, routes: app.routes, pid: process.pid },
+        ...credentialsFor(app.tokens ?? tokens, 'registry'),
       });
       await lease.register(Date.now() + (options.startTimeoutMs ?? 10_000));
       lease.start();
@@ -185,9 +206,14 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
     const endpoints = app.endpoints?.();
     channel.send({ type: 'ready', instanceId: config.instanceId, address: { host, port }, pid: process.pid, ...(endpoints ? { endpoints } : {}) });
     telemetry.info('ready', { address: `${host}:${port}` });
+    app.warm?.().catch((error: unknown) => telemetry.warn('warm-up failed', { error }));
   } catch (error) {
     fatal(error);
   }
+}
+
+function credentialsFor(tokens: ServiceTokenSource | undefined, audience: string) {
+  return tokens ? { credentials: credentialsOf(tokens, audience) } : {};
 }
 
 function delay(ms: number): Promise<void> {

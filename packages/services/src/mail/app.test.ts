@@ -28,12 +28,12 @@ describe('mail service', () => {
     for (const code of Object.keys(mailErrors.definitions)) expect(code).toMatch(/^MAIL_[A-Z_]+$/);
   });
 
-  it('answers /health, and 401 HTTP_UNAUTHENTICATED without the gateway\'s user', async () => {
+  it('answers /health, and 401 HTTP_IDENTITY_UNVERIFIED without the gateway\'s user', async () => {
     const mail = await start();
     expect((await mail.request('GET', '/health', undefined, null)).status).toBe(200);
     for (const [method, path] of [['GET', '/mail/mailboxes'], ['POST', '/mail/send'], ['GET', '/mail/search?q=x'], ['GET', '/mail/contacts']] as const) {
       const res = await mail.request(method, path, method === 'POST' ? { to: 'bob@topolab.test', body: 'x' } : undefined, null);
-      expect([res.status, res.body.error.code]).toEqual([401, 'HTTP_UNAUTHENTICATED']);
+      expect([res.status, res.body.error.code]).toEqual([401, 'HTTP_IDENTITY_UNVERIFIED']);
     }
   });
 });

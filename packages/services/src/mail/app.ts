@@ -20,6 +20,7 @@ import { createSendRoutes } from './routes/send-routes.js';
 import { sendBodyLimit } from './schemas.js';
 import type { MailStore } from './store.js';
 import type { UserDirectory } from './users.js';
+import type { IdentityVerifier } from '../kit/identity/identity-verifier.js';
 
 /** Everything under `/mail` needs a signed-in user; sending allows 10 MiB bodies (attachments); `/mail/internal` takes service tokens only. */
 export const mailRouteSpecs: readonly RouteSpec[] = Object.freeze([
@@ -42,6 +43,8 @@ export interface MailAppOptions {
   readonly bodyLimit?: number;
   /** Checks the service tokens of internal routes (main.ts: against auth's keys). */
   readonly serviceAuth?: ServiceGuard;
+  /** Checks the gateway's identity assertions: the user of each request (main.ts: with the gateways' public key). */
+  readonly identity?: IdentityVerifier;
   /** The domain events applied (main.ts: the consumer's store). @default openConsumerStore(store.db) */
   readonly appliedEvents?: Pick<ConsumerStore, 'cursor' | 'page'>;
 }
@@ -72,6 +75,6 @@ export function createMailApp(options: MailAppOptions): MailApp {
     appliedEventsRoute({ service: 'mail', scope: 'mail.events', store: options.appliedEvents ?? openConsumerStore(store.db) }),
     health,
   );
-  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, registered: mailRouteSpecs, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
+  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, identity: options.identity, registered: mailRouteSpecs, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
   return { server, routes: mailRouteSpecs };
 }

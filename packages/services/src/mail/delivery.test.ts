@@ -1,5 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startTestMail, type TestMail } from './testing.js';
+import { asUser } from '../kit/identity/testing.js';
 
 async function start(): Promise<TestMail> {
   const mail = await startTestMail();
@@ -152,7 +153,7 @@ describe('delivery', () => {
     const bytes = Buffer.from([0, 1, 2, 250, 255]);
     const sent = await mail.request('POST', '/mail/send', { to: 'bob@topolab.test', body: 'x', attachments: [{ filename: 'data ü.bin', contentType: 'text/html', data: bytes.toString('base64') }] });
     const [copy] = await inboxOf(mail, 'bob');
-    const res = await fetch(`${mail.url}/mail/messages/${copy!.id}/attachments/0`, { headers: { 'x-user-id': 'u-bob' } });
+    const res = await fetch(`${mail.url}/mail/messages/${copy!.id}/attachments/0`, { headers: await asUser('u-bob', 'mail') });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     expect(res.headers.get('x-attachment-content-type')).toBe('text/html');

@@ -16,7 +16,7 @@ void runService((deps) => {
   const users = createUserDirectory({ lookup: createAuthLookup(plumbing.caller) });
   const filters = { spam: createSpamFilter({ db: store.db }), virus: createVirusScanner() };
   const events = plumbing.consume({ db: store.db, handlers: mailEventHandlers(store), onEvent: refreshUserCache(users) });
-  const app = createMailApp({ store, users, filters, telemetry, bodyLimit: config.bodyLimit, serviceAuth: plumbing.guard, appliedEvents: events.applied });
+  const app = createMailApp({ store, users, filters, telemetry, bodyLimit: config.bodyLimit, serviceAuth: plumbing.guard, identity: deps.identity, appliedEvents: events.applied });
   return {
     ...app,
     start: () => plumbing.start(),

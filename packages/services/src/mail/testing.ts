@@ -8,6 +8,7 @@ import { createMailApp, type MailApp } from './app.js';
 import type { MailFilters } from './filter-seam.js';
 import { mailDatabaseFile, openMailStore, type MailStore } from './store.js';
 import { UserLookupError, type MailUser, type UserDirectory } from './users.js';
+import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
 
 /** Users every mail test knows (all verified but `carol`). */
 export const testUsers = Object.freeze({
@@ -103,7 +104,7 @@ export async function startTestMail(options: { readonly clock?: () => number } =
   const directory = createFakeDirectory();
   const filters = createFakeFilters();
   const recorded = recordTelemetry('mail');
-  const app = createMailApp({ store, users: directory, filters, telemetry: recorded.telemetry, serviceAuth: createTestServiceGuard('mail'), ...(options.clock ? { clock: options.clock } : {}) });
+  const app = createMailApp({ store, users: directory, filters, telemetry: recorded.telemetry, serviceAuth: createTestServiceGuard('mail'), identity: createTestIdentityVerifier('mail', options.clock), ...(options.clock ? { clock: options.clock } : {}) });
   const { url } = await listenOnLoopback(app.server);
   return {
     app,
@@ -116,7 +117,7 @@ export async function startTestMail(options: { readonly clock?: () => number } =
       const userId = as === null ? undefined : ((testUsers as Record<string, MailUser>)[as]?.userId ?? as);
       const res = await fetch(url + path, {
         method,
-        headers: { ...(userId ? { 'x-user-id': userId } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { ...(userId ? await asUser(userId, 'mail', options.clock ? { now: options.clock() } : {}) : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await res.text();

@@ -11,6 +11,7 @@ import type { NginxSyncConfig } from './config.js';
 import { createConfigSync, type ConfigSync, type ReloadRecord } from './config-sync.js';
 import { createNginxControl } from './nginx-control.js';
 import { createNginxRegistration, type NginxRegistration } from './nginx-registration.js';
+import type { ServiceCredentials } from '../kit/service-auth/token-source.js';
 
 /** What `GET /health` of nginx-sync answers. */
 export interface NginxSyncHealth {
@@ -26,6 +27,8 @@ export interface NginxSyncAppOptions {
   readonly catalog: CatalogCache;
   readonly http: HttpClient;
   readonly telemetry: Telemetry;
+  /** Its service token for the registry, to hold nginx's lease (main.ts: the kit's platform token). */
+  readonly credentials?: ServiceCredentials | undefined;
 }
 
 /** The built, unstarted nginx-sync. */
@@ -57,7 +60,7 @@ export function createNginxSyncApp(options: NginxSyncAppOptions): NginxSyncApp {
     },
   });
   if (!config.registryUrl) throw new Error('nginx-sync follows the registry: set TOPOLAB_REGISTRY_URL.');
-  const registration = createNginxRegistration({ target: config.nginx, control, registryUrl: config.registryUrl, heartbeatMs: config.heartbeatMs, http: options.http, telemetry });
+  const registration = createNginxRegistration({ target: config.nginx, control, registryUrl: config.registryUrl, heartbeatMs: config.heartbeatMs, http: options.http, telemetry, credentials: options.credentials });
   const router = new Router().add(
     defineRoute({
       method: 'GET',

@@ -11,4 +11,4 @@ const config = loadConfig(() => parseNginxSyncConfig());
 process.once('disconnect', () => killNginxGroup(config.nginx));
 
 // No routes: nginx-sync registers nginx (as an lb instance), never itself.
-void runService(({ telemetry, http, createCatalog }) => createNginxSyncApp({ config, catalog: createCatalog(), http, telemetry }));
+void runService(({ telemetry, http, createCatalog, credentials }) => createNginxSyncApp({ config, catalog: createCatalog(), http, telemetry, credentials: credentials('registry') }));

@@ -1,6 +1,7 @@
 import type { RegisterRequest } from '../contract/registry-api.js';
 import { createLease, type Lease } from '../kit/discovery/lease.js';
 import type { HttpClient } from '../kit/http/client.js';
+import type { ServiceCredentials } from '../kit/service-auth/token-source.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import type { NginxTarget } from './config.js';
 import type { NginxControl } from './nginx-control.js';
@@ -13,6 +14,8 @@ export interface NginxRegistrationOptions {
   readonly heartbeatMs: number;
   readonly http: HttpClient;
   readonly telemetry: Telemetry;
+  /** nginx-sync's own service token for the registry (`registry.register`): the registry lets it hold nginx's lease. */
+  readonly credentials?: ServiceCredentials | undefined;
 }
 
 /** nginx's registration as an lb instance, kept by nginx-sync while nginx answers. */
@@ -69,7 +72,7 @@ export function createNginxRegistration(options: NginxRegistrationOptions): Ngin
     const pid = control.pid();
     if (lease && pid === registeredPid) return;
     lease?.pause();
-    const next = createLease({ registryUrl: options.registryUrl, registration: registration(pid), heartbeatMs, http: options.http, telemetry, reportsState: false });
+    const next = createLease({ registryUrl: options.registryUrl, registration: registration(pid), heartbeatMs, http: options.http, telemetry, reportsState: false, ...(options.credentials ? { credentials: options.credentials } : {}) });
     await next.register(Date.now() + heartbeatMs * 4);
     if (paused || stopped) return;
     next.start();

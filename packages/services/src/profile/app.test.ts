@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
+import { asUser, createTestIdentityVerifier, foreignIdentityKey } from '../kit/identity/testing.js';
 import { createTestServiceGuard } from '../kit/service-auth/testing.js';
 import { createProfileApp } from './app.js';
 import { openProfileStore, type ProfileStore } from './store.js';
@@ -21,7 +22,7 @@ describe('profile service', () => {
     // Two instances over one WAL database, as the topology runs them.
     for (const host of ['127.0.0.1', '127.0.0.2']) {
       const store = openProfileStore(join(dir, 'profile.db'));
-      const { server } = createProfileApp({ store, telemetry: recordTelemetry('profile').telemetry, serviceAuth: createTestServiceGuard('profile') });
+      const { server } = createProfileApp({ store, telemetry: recordTelemetry('profile').telemetry, serviceAuth: createTestServiceGuard('profile'), identity: createTestIdentityVerifier('profile') });
       stores.push(store);
       servers.push(server);
       bases.push((await listenOnLoopback(server, host)).url);
@@ -34,10 +35,10 @@ describe('profile service', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const call = (base: string, method: string, path: string, body?: unknown, userId: string | null = 'user-1') =>
+  const call = async (base: string, method: string, path: string, body?: unknown, userId: string | null = 'user-1', headers: Record<string, string> = {}) =>
     fetch(`${base}${path}`, {
       method,
-      headers: { ...(userId ? { 'x-user-id': userId } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...(userId ? await asUser(userId, 'profile') : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
 
@@ -85,7 +86,45 @@ describe('profile service', () => {
   it('needs the user the gateway names', async () => {
     const res = await call(bases[0]!, 'GET', '/profile/me', undefined, null);
     expect(res.status).toBe(401);
-    expect((await jsonOf(res)).error.code).toBe('HTTP_UNAUTHENTICATED');
+    expect((await jsonOf(res)).error.code).toBe('HTTP_IDENTITY_UNVERIFIED');
+    expect(res.headers.get('www-authenticate')).toMatch(/^IdentityAssertion realm="topolab-services", header="x-jwt-assertion"/);
+  });
+
+  // Issue 23 item 1: anything on the machine reaches profile's loopback address, so a header naming a user proves nothing.
+  describe('trusts only an identity it can verify', () => {
+    const victim = 'user-victim';
+    beforeEach(async () => {
+      expect((await call(bases[0]!, 'POST', '/profile', { displayName: 'Victim' }, victim)).status).toBe(201);
+    });
+
+    const refused = async (res: Response) => [res.status, (await jsonOf(res)).error?.code];
+
+    it('ignores a bare x-user-id (any spelling) and refuses with 401', async () => {
+      for (const name of ['x-user-id', 'X-User-Id', 'x_user_id']) {
+        expect(await refused(await call(bases[0]!, 'GET', '/profile/me', undefined, null, { [name]: victim }))).toEqual([401, 'HTTP_IDENTITY_UNVERIFIED']);
+      }
+    });
+
+    it('refuses an assertion signed with another key, for another service, expired, unsigned or sent twice', async () => {
+      const forged = [
+        await asUser(victim, 'profile', { key: foreignIdentityKey.privateJwk }),
+        await asUser(victim, 'mail'),
+        await asUser(victim, 'profile', { now: Date.now() - 120_000 }),
+        { 'x-jwt-assertion': `${Buffer.from('{"alg":"none","typ":"identity+jwt"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: 'topolab-gateway', sub: victim, aud: 'profile', exp: 4e9, iat: 1, at_jti: 'j', at_exp: 4e9 })).toString('base64url')}.` },
+      ];
+      for (const headers of forged) expect(await refused(await call(bases[0]!, 'GET', '/profile/me', undefined, null, headers))).toEqual([401, 'HTTP_IDENTITY_UNVERIFIED']);
+      const real = (await asUser(victim, 'profile'))['x-jwt-assertion']!;
+      const twice = await fetch(`${bases[0]}/profile/me`, { headers: [['x-jwt-assertion', real], ['x-jwt-assertion', real]] });
+      expect(await refused(twice)).toEqual([401, 'HTTP_IDENTITY_UNVERIFIED']);
+    });
+
+    it('refuses a forged assertion even beside a real x-user-id, and serves the one the gateways’ key signed', async () => {
+      const foreign = await asUser(victim, 'profile', { key: foreignIdentityKey.privateJwk });
+      expect(await refused(await call(bases[0]!, 'GET', '/profile/me', undefined, null, { ...foreign, 'x-user-id': victim }))).toEqual([401, 'HTTP_IDENTITY_UNVERIFIED']);
+      const ok = await call(bases[0]!, 'GET', '/profile/me', undefined, victim);
+      expect(ok.status).toBe(200);
+      expect((await jsonOf(ok)).profile.displayName).toBe('Victim');
+    });
   });
 
   it('answers 404 to preferences before a profile exists', async () => {

@@ -10,6 +10,7 @@ import type { Telemetry } from '../kit/telemetry.js';
 import { profileErrors } from './errors.js';
 import { createLookupRoutes } from './lookup-routes.js';
 import type { ProfileStore } from './store.js';
+import type { IdentityVerifier } from '../kit/identity/identity-verifier.js';
 
 /** What createProfileApp needs. */
 export interface ProfileAppOptions {
@@ -21,6 +22,8 @@ export interface ProfileAppOptions {
   readonly bodyLimit?: number;
   /** Checks the service tokens of internal routes (main.ts: against auth's keys). */
   readonly serviceAuth?: ServiceGuard;
+  /** Checks the gateway's identity assertions: the user of each request (main.ts: with the gateways' public key). */
+  readonly identity?: IdentityVerifier;
   /** The domain events applied (main.ts: the consumer's store). @default openConsumerStore(store.db) */
   readonly appliedEvents?: Pick<ConsumerStore, 'cursor' | 'page'>;
 }
@@ -101,7 +104,7 @@ export function createProfileApp(options: ProfileAppOptions): { server: Server; 
     appliedEventsRoute({ service: 'profile', scope: 'profile.events', store: options.appliedEvents ?? openConsumerStore(store.db) }),
     databaseHealthRoute(() => store.ping(), profileErrors.PROFILE_DB_UNAVAILABLE),
   );
-  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, registered: profileRoutes, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
+  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, identity: options.identity, registered: profileRoutes, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
   return { server, routes: profileRoutes };
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
 import { createTestServiceGuard, testServiceHeaders } from '../kit/service-auth/testing.js';
 import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
 import { createProfileApp } from './app.js';
@@ -11,7 +12,7 @@ async function start() {
   const dir = mkdtempSync(join(tmpdir(), 'topolab-profile-lookup-'));
   const store = openProfileStore(join(dir, 'profile.db'));
   const recorded = recordTelemetry('profile');
-  const { server } = createProfileApp({ store, telemetry: recorded.telemetry, serviceAuth: createTestServiceGuard('profile') });
+  const { server } = createProfileApp({ store, telemetry: recorded.telemetry, serviceAuth: createTestServiceGuard('profile'), identity: createTestIdentityVerifier('profile') });
   const { url } = await listenOnLoopback(server);
   onTestFinished(async () => {
     await closeServer(server);
@@ -52,16 +53,16 @@ describe('POST /profile/internal/profiles/lookup', () => {
 describe('GET /profile/users/:userId', () => {
   it('shows any signed-in user only the public part of another user’s profile', async () => {
     const { url } = await start();
-    const res = await fetch(`${url}/profile/users/u-bob`, { headers: { 'x-user-id': 'u-ada' } });
+    const res = await fetch(`${url}/profile/users/u-bob`, { headers: await asUser('u-ada', 'profile') });
     expect(res.status).toBe(200);
     expect(await jsonOf(res)).toEqual({ profile: { userId: 'u-bob', displayName: 'Bob B.' } });
   });
 
   it('answers 404 PROFILE_USER_NOT_FOUND for a user without one, and 401 without the gateway’s user', async () => {
     const { url } = await start();
-    const none = await fetch(`${url}/profile/users/u-nobody`, { headers: { 'x-user-id': 'u-ada' } });
+    const none = await fetch(`${url}/profile/users/u-nobody`, { headers: await asUser('u-ada', 'profile') });
     expect([none.status, (await jsonOf(none)).error.code]).toEqual([404, 'PROFILE_USER_NOT_FOUND']);
     const anonymous = await fetch(`${url}/profile/users/u-bob`);
-    expect([anonymous.status, (await jsonOf(anonymous)).error.code]).toEqual([401, 'HTTP_UNAUTHENTICATED']);
+    expect([anonymous.status, (await jsonOf(anonymous)).error.code]).toEqual([401, 'HTTP_IDENTITY_UNVERIFIED']);
   });
 });

@@ -11,7 +11,7 @@ await runService((deps) => {
   // Auth's domain events (a deleted user) arrive on the topology's bus, embedded or Redis Streams.
   const plumbing = createServicePlumbing(deps);
   const events = plumbing.consume({ db: store.db, handlers: profileEventHandlers(store) });
-  const { server, routes } = createProfileApp({ store, telemetry, bodyLimit: config.bodyLimit, serviceAuth: plumbing.guard, appliedEvents: events.applied });
+  const { server, routes } = createProfileApp({ store, telemetry, bodyLimit: config.bodyLimit, serviceAuth: plumbing.guard, identity: deps.identity, appliedEvents: events.applied });
   return {
     server,
     routes,

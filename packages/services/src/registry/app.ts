@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { ServiceConfig } from '../kit/config.js';
 import { createHttpServer } from '../kit/http/server.js';
 import { Router } from '../kit/http/router.js';
+import type { ServiceGuard } from '../kit/service-auth/guard.js';
 import type { ServiceApp } from '../kit/service-main.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { formatAddress } from './catalog.js';
@@ -26,6 +27,11 @@ export interface RegistryAppOptions {
   readonly epoch?: string;
   /** Interval of the watch stream's keep-alive comment. @default 15000 */
   readonly keepAliveMs?: number;
+  /**
+   * Checks the service tokens leases need (`registry.register`; an instance holds only its own
+   * lease). main.ts always passes one; without it (in-process tests of other parts) leases are open.
+   */
+  readonly serviceAuth?: ServiceGuard;
 }
 
 /** The built, unstarted registry, with its parts exposed for tests. */
@@ -58,8 +64,8 @@ export function createRegistryApp(options: RegistryAppOptions): RegistryApp {
     if (hub.size > 0) hub.publish({ catalog: store.catalog(), change });
   });
 
-  const router = new Router().add(...createRegistryRoutes({ store, hub, heartbeatMs: config.heartbeatMs, leaseMs, telemetry }));
-  const server = createHttpServer({ router, telemetry, bodyLimit: config.bodyLimit });
+  const router = new Router().add(...createRegistryRoutes({ store, hub, heartbeatMs: config.heartbeatMs, leaseMs, telemetry, guarded: options.serviceAuth !== undefined }));
+  const server = createHttpServer({ router, telemetry, bodyLimit: config.bodyLimit, serviceAuth: options.serviceAuth });
   // Watch streams never go idle, so end them as soon as the server stops accepting; otherwise a stop waits out the whole drain period.
   const closeServer = server.close.bind(server);
   server.close = (callback?: (error?: Error) => void) => {

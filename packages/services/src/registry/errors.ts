@@ -12,6 +12,16 @@ export const registryErrors = defineErrors({
     message: 'The registry does not know this instance.',
     hint: 'Register again with POST /v1/instances (the lease client does this by itself).',
   },
+  REGISTRY_REGISTRATION_FORBIDDEN: {
+    status: 403,
+    message: 'This service token may not hold a lease for this instance.',
+    hint: 'An instance registers, heartbeats and deregisters only itself (nginx-sync registers nginx); use its own service token.',
+  },
+  REGISTRY_PREFIX_FORBIDDEN: {
+    status: 403,
+    message: 'A route prefix of this registration is not its service’s own.',
+    hint: 'A service claims /<service> and the prefixes under it only: the gateway sends a path to the longest prefix that covers it.',
+  },
   REGISTRY_SERVICE_UNKNOWN: {
     status: 404,
     message: 'No instance of this service has ever registered.',

@@ -4,6 +4,7 @@ import type { CacheClient } from '../kit/clients/cache-client.js';
 import { createHttpServer } from '../kit/http/server.js';
 import { Router } from '../kit/http/router.js';
 import type { Telemetry } from '../kit/telemetry.js';
+import type { AccessTokenVerifier } from '../kit/token-cache/access-token-verifier.js';
 import type { Introspection } from '../kit/token-cache/introspection.js';
 import { followRevocations, type RevocationFeed } from '../kit/token-cache/revocation-feed.js';
 import type { TokenCacheSettings } from '../kit/token-cache/settings.js';
@@ -15,9 +16,11 @@ import { createTokenChecker } from './token-checker.js';
 export interface SidecarAppOptions {
   /** Where `token.revoked` arrives. */
   readonly bus: Pick<BusClient, 'subscribe'>;
-  /** The global cache (`token:<jti>`). */
-  readonly cache: Pick<CacheClient, 'get' | 'setIfAbsent'>;
-  /** Auth's introspection. */
+  /** The global cache (`token:<jti>`): read only, auth writes it. */
+  readonly cache: Pick<CacheClient, 'get'>;
+  /** Checks a token's signature and claims with auth's key, before any cache. */
+  readonly verifier: AccessTokenVerifier;
+  /** Auth's introspection (telling auth of a global-cache miss). */
   readonly introspection: Introspection;
   readonly telemetry: Telemetry;
   readonly settings: TokenCacheSettings;
@@ -46,8 +49,8 @@ export interface SidecarApp {
 
 /**
  * Builds the auth sidecar: one per gateway instance, on loopback. `POST /check { token }`
- * answers from its in-process verdicts, then the global cache, then auth's introspection
- * (filling both), and follows `token.revoked` on the bus; see TokenVerdicts for the
+ * answers from its in-process verdicts, then (signature checked first) the global cache, then
+ * auth's introspection, and follows `token.revoked` on the bus; see TokenVerdicts for the
  * fallback-TTL rule while the bus is down. Events: `sidecar.bus.degraded` / `.restored`,
  * `sidecar.cache.degraded` / `.restored`.
  */
@@ -62,7 +65,7 @@ export function createSidecarApp(options: SidecarAppOptions): SidecarApp {
   });
   // Nothing vouches for the cache until the bus is followed.
   verdicts.setDegraded(true);
-  const checker = createTokenChecker({ verdicts, cache: options.cache, introspection: options.introspection, telemetry, fillTtlMs: settings.authCacheTtlMs, clock });
+  const checker = createTokenChecker({ verdicts, verifier: options.verifier, cache: options.cache, introspection: options.introspection, telemetry, clock });
   const router = new Router().add(...createSidecarRoutes({ checker, verdicts }));
   const server = createHttpServer({ router, telemetry, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
   let feed: RevocationFeed | undefined;

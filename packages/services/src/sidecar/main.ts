@@ -1,9 +1,11 @@
 import { createBackendClients } from '../kit/clients/backend-clients.js';
 import { loadConfig } from '../kit/config.js';
 import { runService } from '../kit/service-main.js';
+import { createAccessTokenVerifier } from '../kit/token-cache/access-token-verifier.js';
 import { createIntrospection } from '../kit/token-cache/introspection.js';
 import { createSidecarApp } from './app.js';
 import { parseSidecarConfig } from './config.js';
+import { sidecarErrors } from './errors.js';
 
 const config = loadConfig(() => parseSidecarConfig());
 
@@ -15,7 +17,8 @@ void runService(({ config: service, telemetry, http, createCatalog, createServic
   const app = createSidecarApp({
     bus: backends.bus,
     cache: backends.cache,
-    introspection: createIntrospection({ caller }),
+    verifier: createAccessTokenVerifier({ caller, key: service.keys.auth, unavailable: (extras) => sidecarErrors.SIDECAR_AUTH_UNAVAILABLE(extras) }),
+    introspection: createIntrospection({ caller, afterCacheMiss: true }),
     telemetry,
     settings: config,
     bodyLimit: config.bodyLimit,

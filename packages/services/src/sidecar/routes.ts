@@ -24,7 +24,8 @@ export function createSidecarRoutes(deps: SidecarRouteDeps): Route[] {
       const verdict = await checker.check(body.token, trace);
       attributes.active = verdict.active;
       attributes.source = verdict.source;
-      attributes.cache = verdict.source === 'auth' ? 'miss' : 'hit';
+      // A token refused by its signature never reached a cache.
+      if (verdict.source !== 'signature') attributes.cache = verdict.source === 'auth' ? 'miss' : 'hit';
       if (!verdict.active && verdict.forged) attributes.forged = true;
       return verdict;
     },

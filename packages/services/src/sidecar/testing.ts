@@ -7,6 +7,8 @@ import { createIntrospection, type Introspection } from '../kit/token-cache/intr
 import type { TokenCacheSettings } from '../kit/token-cache/settings.js';
 import { buildCatalog, createFixedCatalog, type FixedCatalog } from '../gateway/testing.js';
 import { createSidecarApp, type SidecarApp } from './app.js';
+import { createAccessTokenVerifier } from '../kit/token-cache/access-token-verifier.js';
+import { sidecarErrors } from './errors.js';
 
 /** An in-process sidecar on a loopback address, over a real in-process auth with a fake bus and cache. */
 export interface TestSidecar {
@@ -49,10 +51,11 @@ export async function startTestSidecar(options: TestSidecarOptions = {}): Promis
   const paths: string[] = [];
   const real = createServiceCaller(catalog, http, createTestTokenSource(createServiceCaller(catalog, http), 'sidecar#1'));
   const caller: ServiceCaller = { call: (call: ServiceCall) => (paths.push(call.path), real.call(call)) as never };
-  const introspection = createIntrospection({ caller, timeoutMs: 1000 });
+  const introspection = createIntrospection({ caller, timeoutMs: 1000, afterCacheMiss: true });
   const app = createSidecarApp({
     bus: auth.bus,
     cache: auth.cache,
+    verifier: createAccessTokenVerifier({ caller, timeoutMs: 1000, clock: auth.clock.now, unavailable: (extras) => sidecarErrors.SIDECAR_AUTH_UNAVAILABLE(extras) }),
     introspection: options.wrapIntrospection?.(introspection) ?? introspection,
     telemetry: recorded.telemetry,
     settings: options.settings ?? { authCacheTtlMs: 60_000, authFallbackTtlMs: 1000 },

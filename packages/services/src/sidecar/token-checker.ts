@@ -1,30 +1,33 @@
 import type { CacheClient } from '../kit/clients/cache-client.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { IntrospectionUnavailableError, type Introspection } from '../kit/token-cache/introspection.js';
-import { decodeUnverified, type TokenFacts } from '../kit/token-cache/token-facts.js';
+import type { AccessTokenVerifier } from '../kit/token-cache/access-token-verifier.js';
+import type { TokenFacts } from '../kit/token-cache/token-facts.js';
 import { createTokenStates } from '../kit/token-cache/token-states.js';
 import type { TokenVerdicts } from '../kit/token-cache/token-verdicts.js';
 import type { TraceContext } from '../kit/trace.js';
 import { sidecarErrors } from './errors.js';
 
-/** Where a sidecar verdict came from: its own cache, the global cache, or auth. */
-export type VerdictSource = 'local' | 'cache' | 'auth';
+/** Where a sidecar verdict came from: its own cache, the global cache, auth, or the token's own signature and claims (refused before any cache). */
+export type VerdictSource = 'local' | 'cache' | 'auth' | 'signature';
 
 /** The sidecar's answer to `POST /check`. */
 export type SidecarVerdict =
-  | { readonly active: true; readonly sub: string; readonly username: string; readonly exp: number; readonly source: VerdictSource }
-  /** `forged`: the token copies the jti of a live token it is not (see TokenStates). */
+  | { readonly active: true; readonly sub: string; readonly username: string; readonly jti: string; readonly exp: number; readonly source: VerdictSource }
+  /** `forged`: the global cache's entry for the token's jti was not written by auth for it (see TokenStates). */
   | { readonly active: false; readonly source: VerdictSource; readonly forged?: true };
 
 /** Options of createTokenChecker. */
 export interface TokenCheckerOptions {
   /** The in-process verdicts and revoked jtis (the bus feeds them elsewhere). */
   readonly verdicts: TokenVerdicts;
-  readonly cache: Pick<CacheClient, 'get' | 'setIfAbsent'>;
+  /** Checks signatures and claims with auth's key before any cache is asked. */
+  readonly verifier: AccessTokenVerifier;
+  /** The global cache: read only (auth writes it). */
+  readonly cache: Pick<CacheClient, 'get'>;
+  /** Auth's introspection, telling auth of the global cache's miss (auth writes the state back). */
   readonly introspection: Introspection;
   readonly telemetry: Telemetry;
-  /** Longest life of a global-cache entry the sidecar writes after asking auth (never past exp). */
-  readonly fillTtlMs: number;
   /** Epoch ms now. @default Date.now */
   readonly clock?: () => number;
 }
@@ -36,13 +39,13 @@ export interface TokenChecker {
 }
 
 /**
- * The sidecar's lookup order: its own verdicts (keyed by the token's hash); then, unless
+ * The sidecar's lookup order: its own verdicts (keyed by the token's hash); then the token's
+ * signature and claims, checked with auth's key (a token auth did not sign is refused before any
+ * cache is asked: the global cache answers revocation, never authenticity); then, unless
  * revocations may be missed, the global cache (`token:<jti>`, which auth writes before it
- * answers a logout, and whose active entry vouches only for the token with its `tokenHash`:
- * a forgery with a live jti is refused as `forged`); then auth's introspection, filling both
- * (the global cache only if the key is still absent, so a logout written meanwhile wins). While
- * the bus is degraded the global cache is skipped and auth decides (see TokenVerdicts for the
- * fallback-TTL rule).
+ * answers a logout); then auth's introspection, filling its own verdicts (auth writes the global
+ * cache back itself). While the bus is degraded the global cache is skipped and auth decides
+ * (see TokenVerdicts for the fallback-TTL rule).
  */
 export function createTokenChecker(options: TokenCheckerOptions): TokenChecker {
   const { verdicts, introspection } = options;
@@ -52,12 +55,11 @@ export function createTokenChecker(options: TokenCheckerOptions): TokenChecker {
     telemetry: options.telemetry,
     mode: 'sidecar',
     events: { degraded: 'sidecar.cache.degraded', restored: 'sidecar.cache.restored' },
-    fillTtlMs: options.fillTtlMs,
     clock,
   });
-  const accepted = (facts: TokenFacts, source: VerdictSource): SidecarVerdict => ({ active: true, sub: facts.sub, username: facts.username, exp: facts.exp, source });
+  const accepted = (facts: TokenFacts, source: VerdictSource): SidecarVerdict => ({ active: true, sub: facts.sub, username: facts.username, jti: facts.jti, exp: facts.exp, source });
 
-  async function askAuth(token: string, trace: TraceContext): Promise<SidecarVerdict> {
+  async function askAuth(token: string, verified: TokenFacts, trace: TraceContext): Promise<SidecarVerdict> {
     let facts;
     try {
       facts = await introspection.introspect(token, trace);
@@ -66,9 +68,8 @@ export function createTokenChecker(options: TokenCheckerOptions): TokenChecker {
       throw error;
     }
     // A revocation may have arrived while auth was being asked.
-    if (!facts || verdicts.isRevoked(facts.jti)) return { active: false, source: 'auth' };
+    if (!facts || facts.jti !== verified.jti || verdicts.isRevoked(facts.jti)) return { active: false, source: 'auth' };
     verdicts.remember(token, facts);
-    states.fill(token, facts, trace);
     return accepted(facts, 'auth');
   }
 
@@ -76,18 +77,19 @@ export function createTokenChecker(options: TokenCheckerOptions): TokenChecker {
     async check(token, trace) {
       const cached = verdicts.get(token);
       if (cached) return accepted(cached, 'local');
-      const claims = decodeUnverified(token);
-      if (!claims || claims.exp * 1000 <= clock() || verdicts.isRevoked(claims.jti)) return { active: false, source: 'local' };
+      const verified = await options.verifier.verify(token, trace);
+      if (!verified) return { active: false, source: 'signature' };
+      if (verdicts.isRevoked(verified.jti)) return { active: false, source: 'local' };
       if (!verdicts.degraded) {
-        const state = await states.lookup(token, claims, trace);
+        const state = await states.lookup(token, verified, trace);
         if (state.kind === 'refused') return { active: false, source: 'cache', ...(state.forged ? { forged: true } : {}) };
-        if (state.kind === 'active' && verdicts.isRevoked(claims.jti)) return { active: false, source: 'cache' };
+        if (state.kind === 'active' && verdicts.isRevoked(verified.jti)) return { active: false, source: 'cache' };
         if (state.kind === 'active') {
           verdicts.remember(token, state.facts);
           return accepted(state.facts, 'cache');
         }
       }
-      return askAuth(token, trace);
+      return askAuth(token, verified, trace);
     },
   };
 }

@@ -55,8 +55,8 @@ describe('buildWaterfall', () => {
 
 describe('notableAttributes', () => {
   it('lists cache, retries, error and upstream as words', () => {
-    const notes = notableAttributes(span({ attributes: { cache: 'hit', retries: 1, error: 'GATEWAY_UPSTREAM_TIMEOUT', upstream: 'profile#2', other: 'x', inferred: true } }));
-    expect(notes).toEqual(['cache hit', 'retries 1', 'error GATEWAY_UPSTREAM_TIMEOUT', 'upstream profile#2']);
+    const notes = notableAttributes(span({ attributes: { cache: 'hit', identity: 'verified', retries: 1, error: 'GATEWAY_UPSTREAM_TIMEOUT', upstream: 'profile#2', other: 'x', inferred: true } }));
+    expect(notes).toEqual(['cache hit', 'identity verified', 'retries 1', 'error GATEWAY_UPSTREAM_TIMEOUT', 'upstream profile#2']);
     expect(notableAttributes(span({ attributes: { retry: true } }))).toEqual(['retry']);
     expect(notableAttributes(span())).toEqual([]);
   });

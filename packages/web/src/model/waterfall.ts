@@ -14,7 +14,7 @@ export interface WaterfallRow {
   readonly offset: number;
   /** How long the bar is, 0..1 of the axis (never past its end). */
   readonly width: number;
-  /** `cache hit`, `retries 1`, `error GATEWAY_UPSTREAM_TIMEOUT`, `upstream profile#2`. */
+  /** `cache hit`, `identity verified`, `retries 1`, `error GATEWAY_UPSTREAM_TIMEOUT`, `upstream profile#2`. */
   readonly notes: readonly string[];
 }
 
@@ -28,7 +28,7 @@ export interface Waterfall {
 }
 
 // Attributes worth a word on a row, in the order shown.
-const notableKeys = ['cache', 'retries', 'retry', 'error', 'failure', 'upstream', 'peer'] as const;
+const notableKeys = ['cache', 'identity', 'retries', 'retry', 'error', 'failure', 'upstream', 'peer'] as const;
 
 /** The attributes of `span` worth showing on its row, as `key value` words. */
 export function notableAttributes(span: Span): string[] {

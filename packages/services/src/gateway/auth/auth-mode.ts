@@ -17,10 +17,16 @@ export interface VerdictOrigin {
   readonly forged?: true;
 }
 
+/** The access token a verdict accepted: its jti and exp (epoch seconds), never the token. */
+export interface AcceptedToken {
+  readonly jti: string;
+  readonly exp: number;
+}
+
 /** The verdict on one access token. */
 export type TokenCheck =
-  /** The token is valid; `userId` is forwarded upstream in `x-user-id`. */
-  | { readonly active: true; readonly userId: string; readonly origin?: VerdictOrigin }
+  /** The token is valid: the gateway names `userId` upstream in its identity assertion, which stands for this token (`jti`, `exp`). */
+  | { readonly active: true; readonly userId: string; readonly token: AcceptedToken; readonly origin?: VerdictOrigin }
   /** The token is expired, revoked, unknown or forged. */
   | { readonly active: false; readonly origin?: VerdictOrigin };
 

@@ -25,7 +25,7 @@ describe('global auth mode', () => {
     const f = await setup();
     const mode = f.mode('global');
     const { accessToken, userId } = await f.login();
-    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, origin: { cache: 'hit', authSource: 'cache' } });
+    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, token: expect.objectContaining({ jti: expect.any(String) }), origin: { cache: 'hit', authSource: 'cache' } });
     expect(f.calls('/auth/introspect')).toBe(0);
   });
 
@@ -39,58 +39,83 @@ describe('global auth mode', () => {
     expect(f.calls('/auth/introspect')).toBe(0);
   });
 
-  it('refuses a token whose claims disagree with the entry auth wrote, an expired one and garbage', async () => {
+  it('refuses a token whose signed claims were changed, an expired one and garbage, before asking the cache', async () => {
     const f = await setup();
     const mode = f.mode('global');
     const { accessToken } = await f.login();
-    expect(await mode.check(withPayload(accessToken, { sub: 'someone-else' }), testTrace())).toMatchObject({ active: false, origin: { authSource: 'cache' } });
-    expect(await mode.check(withPayload(accessToken, { exp: 4_000_000_000 }), testTrace())).toMatchObject({ active: false });
-    expect(await mode.check('not-a-jwt', testTrace())).toMatchObject({ active: false });
+    const reads = f.cache.reads;
+    expect(await mode.check(withPayload(accessToken, { sub: 'someone-else' }), testTrace())).toEqual({ active: false, origin: { authSource: 'local' } });
+    expect(await mode.check(withPayload(accessToken, { exp: 4_000_000_000 }), testTrace())).toEqual({ active: false, origin: { authSource: 'local' } });
+    expect(await mode.check('not-a-jwt', testTrace())).toEqual({ active: false, origin: { authSource: 'local' } });
+    expect(f.cache.reads).toBe(reads);
     f.clock.advance(601_000);
     expect(await mode.check(accessToken, testTrace())).toMatchObject({ active: false });
   });
 
-  it('refuses a forged token that copies a live token\'s jti and sub, counts it as forged, and accepts the real one', async () => {
+  // Issue 23 item 2: the cache answers revocation, never authenticity.
+  it('refuses a forged token copying a live jti and sub (alg none, made-up signature) by its signature, without reading the cache or asking auth', async () => {
     const f = await setup();
     const mode = f.mode('global');
     const { accessToken, userId } = await f.login();
+    const reads = f.cache.reads;
     for (const forged of forgeTokens(accessToken)) {
-      expect(await mode.check(forged, testTrace())).toEqual({ active: false, origin: { cache: 'hit', authSource: 'cache', forged: true } });
+      expect(await mode.check(forged, testTrace())).toEqual({ active: false, origin: { authSource: 'local' } });
     }
-    // Refused from the cache entry: a forgery is never handed to auth as if it were a miss.
+    expect(f.cache.reads).toBe(reads);
     expect(f.calls('/auth/introspect')).toBe(0);
-    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, origin: { cache: 'hit', authSource: 'cache' } });
+    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, token: expect.objectContaining({ jti: expect.any(String) }), origin: { cache: 'hit', authSource: 'cache' } });
   });
 
-  it('on a miss asks auth and fills the cache for the next request', async () => {
+  it('accepts no garbage-signed token whatever the cache holds for it: a planted active entry with its hash admits nothing', async () => {
+    const f = await setup();
+    const mode = f.mode('global');
+    const { accessToken, userId } = await f.login();
+    const [, payload] = accessToken.split('.');
+    const garbage = `${Buffer.from(JSON.stringify({ alg: 'EdDSA', typ: 'at+jwt' })).toString('base64url')}.${payload}.${Buffer.from('garbage'.repeat(9)).toString('base64url')}`;
+    const jti = decodeJwt(accessToken).jti as string;
+    await f.cache.set(`token:${jti}`, { active: true, sub: userId, username: 'alice', exp: decodeJwt(accessToken).exp, tokenHash: hashToken(garbage) }, 60_000);
+    expect(await mode.check(garbage, testTrace())).toEqual({ active: false, origin: { authSource: 'local' } });
+    expect(f.calls('/auth/introspect')).toBe(0);
+  });
+
+  it('takes the user from the signed token, never from the cache entry', async () => {
+    const f = await setup();
+    const mode = f.mode('global');
+    const { accessToken, userId } = await f.login();
+    const jti = decodeJwt(accessToken).jti as string;
+    await f.cache.set(`token:${jti}`, { active: true, sub: 'the-victim', username: 'victim', exp: decodeJwt(accessToken).exp, tokenHash: hashToken(accessToken) }, 60_000);
+    expect(await mode.check(accessToken, testTrace())).toEqual({ active: false, origin: { cache: 'hit', authSource: 'cache', forged: true } });
+    await f.cache.delete(`token:${jti}`);
+    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, token: expect.objectContaining({ jti: expect.any(String) }), origin: { cache: 'miss', authSource: 'auth' } });
+  });
+
+  it('on a miss asks auth, tells it of the miss, and auth (the only writer) writes the state back for the next request', async () => {
     const f = await setup();
     const mode = f.mode('global');
     const { accessToken, userId } = await f.login();
     await f.cache.delete(keyOf(accessToken));
-    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, origin: { cache: 'miss', authSource: 'auth' } });
+    const writes = f.cache.writes.length;
+    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, token: expect.objectContaining({ jti: expect.any(String) }), origin: { cache: 'miss', authSource: 'auth' } });
     await expect.poll(() => f.cache.peek(keyOf(accessToken))).toMatchObject({ active: true, sub: userId, tokenHash: hashToken(accessToken) });
-    // Auth writes the absent state back as it answers (a conditional write); the gateway's own fill then finds it there.
-    expect(f.cache.writes.at(-1)).toMatchObject({ key: keyOf(accessToken), ifAbsent: true });
+    // Written by auth, conditionally (a logout meanwhile wins), until the token expires.
+    expect(f.cache.writes.slice(writes)).toHaveLength(1);
+    expect(f.cache.writes.at(-1)).toMatchObject({ ifAbsent: true });
     expect(await mode.check(accessToken, testTrace())).toMatchObject({ origin: { cache: 'hit', authSource: 'cache' } });
     expect(f.calls('/auth/introspect')).toBe(1);
-    // A forged token is only introspected, never written: its jti cannot be trusted.
-    const writes = f.cache.writes.length;
-    expect(await mode.check(withPayload(accessToken, { jti: 'someone-elses-jti' }), testTrace())).toMatchObject({ active: false, origin: { authSource: 'auth' } });
-    expect(f.cache.writes).toHaveLength(writes);
   });
 
-  it('never lets a fill undo a logout that auth wrote while the gateway was introspecting', async () => {
+  it('never lets a refill undo a logout that happened while the gateway was introspecting', async () => {
     const f = await setup();
     const { accessToken } = await f.login();
     await f.cache.delete(keyOf(accessToken));
-    const real = createIntrospection({ caller: f.deps.caller });
-    // Auth answers "active"; the holder logs out before the gateway writes that answer back.
+    const real = createIntrospection({ caller: f.deps.caller, afterCacheMiss: true });
+    // Auth answers "active" (and refills); the holder logs out before the gateway's next look.
     const introspect: typeof real.introspect = async (token, trace) => {
       const facts = await real.introspect(token, trace);
       await f.logout(accessToken);
       return facts;
     };
-    const mode = createGlobalAuth({ cache: f.cache, introspection: { introspect }, telemetry: f.recorded.telemetry, fillTtlMs: 60_000, clock: f.clock.now });
+    const mode = createGlobalAuth({ verifier: f.verifier(), cache: f.cache, introspection: { introspect }, telemetry: f.recorded.telemetry, clock: f.clock.now });
     onTestFinished(() => mode.close());
     expect(await mode.check(accessToken, testTrace())).toMatchObject({ active: true, origin: { authSource: 'auth' } });
     await new Promise((resolve) => setImmediate(resolve));
@@ -104,7 +129,7 @@ describe('global auth mode', () => {
     const { accessToken, userId } = await f.login();
     const other = await f.login();
     f.cache.failing = true;
-    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, origin: { cache: 'miss', authSource: 'auth' } });
+    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, token: expect.objectContaining({ jti: expect.any(String) }), origin: { cache: 'miss', authSource: 'auth' } });
     // Auth could not write active:false either: only introspection knows of this logout.
     await f.logout(other.accessToken);
     expect(await mode.check(other.accessToken, testTrace())).toMatchObject({ active: false, origin: { authSource: 'auth' } });

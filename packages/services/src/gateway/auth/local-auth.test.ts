@@ -22,8 +22,8 @@ describe('local auth mode', () => {
     const f = await setup();
     const mode = f.mode('local');
     const { accessToken, userId } = await f.login();
-    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, origin: { cache: 'miss', authSource: 'local' } });
-    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, origin: { cache: 'hit', authSource: 'local' } });
+    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, token: expect.objectContaining({ jti: expect.any(String) }), origin: { cache: 'miss', authSource: 'local' } });
+    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId, token: expect.objectContaining({ jti: expect.any(String) }), origin: { cache: 'hit', authSource: 'local' } });
     expect(f.calls('/auth/.well-known/jwks.json')).toBe(1);
     expect(f.calls('/auth/introspect')).toBe(0);
   });

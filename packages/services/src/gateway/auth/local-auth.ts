@@ -8,12 +8,12 @@ import { createTokenVerdicts } from '../../kit/token-cache/token-verdicts.js';
 import type { TraceContext } from '../../kit/trace.js';
 import { gatewayErrors } from '../errors.js';
 import type { AuthMode, TokenCheck } from './auth-mode.js';
-import type { JwksVerifier } from './jwks-verifier.js';
+import type { AccessTokenVerifier } from '../../kit/token-cache/access-token-verifier.js';
 
 /** Options of createLocalAuth. */
 export interface LocalAuthOptions {
   /** Checks signatures against auth's key set. */
-  readonly verifier: JwksVerifier;
+  readonly verifier: AccessTokenVerifier;
   /** Auth's introspection, for what the bus may not have told. */
   readonly introspection: Introspection;
   /** Where `token.revoked` arrives. */
@@ -47,7 +47,7 @@ export function createLocalAuth(options: LocalAuthOptions): AuthMode {
   const verdicts = createTokenVerdicts({ cacheTtlMs: settings.authCacheTtlMs, fallbackTtlMs: settings.authFallbackTtlMs, clock, ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}) });
   const feed = followRevocations({ bus: options.bus, verdicts, telemetry, mode: 'local', clock, ...(options.startGraceMs === undefined ? {} : { startGraceMs: options.startGraceMs }) });
 
-  const accepted = (facts: TokenFacts, origin: NonNullable<TokenCheck['origin']>): TokenCheck => ({ active: true, userId: facts.sub, origin });
+  const accepted = (facts: TokenFacts, origin: NonNullable<TokenCheck['origin']>): TokenCheck => ({ active: true, userId: facts.sub, token: { jti: facts.jti, exp: facts.exp }, origin });
 
   async function askAuth(token: string, trace: TraceContext): Promise<TokenFacts | undefined> {
     try {

@@ -2,11 +2,12 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../../contract/registry-api.js';
 import { ConfigError } from '../../kit/config.js';
 import { parseGatewayConfig } from '../config.js';
-import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord } from '../testing.js';
+import { assertedUser, buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord } from '../testing.js';
 import { createNoAuth } from './no-auth.js';
 import { startAuthModeFixture, testTrace } from './testing.js';
+import { testGatewayKeyEnv } from '../testing.js';
 
-const base = { TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
+const base = { ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
 
 /** An unsigned token carrying `claims` (what `none` must accept, and every real mode refuses). */
 function unsignedToken(claims: Record<string, unknown>): string {
@@ -31,27 +32,28 @@ describe('the bench-only auth mode none', () => {
     const mode = optedIn.mode('none');
     expect(mode.name).toBe('none');
     const { accessToken, userId } = await optedIn.login();
-    expect(await mode.check(accessToken, testTrace())).toEqual({ active: true, userId });
+    expect(await mode.check(accessToken, testTrace())).toMatchObject({ active: true, userId, token: { jti: expect.any(String), exp: expect.any(Number) } });
     expect(optedIn.calls('/auth/introspect') + optedIn.calls('/auth/.well-known/jwks.json')).toBe(0);
   });
 
   it('takes the sub of any decodable token unverified, and refuses what has none', async () => {
     const mode = createNoAuth();
-    expect(await mode.check(unsignedToken({ sub: 'usr_1' }), testTrace())).toEqual({ active: true, userId: 'usr_1' });
-    for (const bad of ['not-a-jwt', unsignedToken({ name: 'no sub' }), unsignedToken({ sub: 'has a space' }), unsignedToken({ sub: 42 })]) {
+    expect(await mode.check(unsignedToken({ sub: 'usr_1', jti: 'j1', exp: 4e9 }), testTrace())).toEqual({ active: true, userId: 'usr_1', token: { jti: 'j1', exp: 4e9 } });
+    for (const bad of ['not-a-jwt', unsignedToken({ name: 'no sub', jti: 'j1', exp: 4e9 }), unsignedToken({ sub: 'has a space', jti: 'j1', exp: 4e9 }), unsignedToken({ sub: 42, jti: 'j1', exp: 4e9 }), unsignedToken({ sub: 'usr_1' })]) {
       expect((await mode.check(bad, testTrace())).active).toBe(false);
     }
   });
 
-  it('lets the gateway forward x-user-id from the token, and still needs a bearer token', async () => {
+  it('lets the gateway name the token\'s sub in its identity assertion, and still needs a bearer token', async () => {
     const routes: RouteEntry[] = [{ prefix: '/profile', access: 'protected', service: 'profile' }];
     const profile = await startEchoUpstream('profile#1', '127.0.5.1');
     onTestFinished(() => profile.close());
     const gw = await startTestGateway({ catalog: createFixedCatalog(buildCatalog(routes, { profile: [profile] })), auth: createNoAuth() });
     onTestFinished(() => gw.close());
-    const ok = await send(gw.port, '/profile/me', { headers: { authorization: `Bearer ${unsignedToken({ sub: 'usr_bench' })}`, 'x-user-id': 'someone-else' } });
+    const ok = await send(gw.port, '/profile/me', { headers: { authorization: `Bearer ${unsignedToken({ sub: 'usr_bench', jti: 'j1', exp: 4e9 })}`, 'x-user-id': 'someone-else' } });
     expect(ok.status).toBe(200);
-    expect((ok.body as EchoRecord).headers['x-user-id']).toBe('usr_bench');
+    expect(await assertedUser(ok.body as EchoRecord, 'profile')).toBe('usr_bench');
+    expect((ok.body as EchoRecord).headers['x-user-id']).toBeUndefined();
     const missing = await send(gw.port, '/profile/me');
     expect(missing.status).toBe(401);
     expect(errorCode(missing)).toBe('GATEWAY_UNAUTHENTICATED');

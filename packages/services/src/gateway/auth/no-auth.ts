@@ -1,12 +1,11 @@
-import { decodeJwt } from 'jose';
-import { isUserId } from '../../kit/token-cache/token-facts.js';
+import { decodeUnverified } from '../../kit/token-cache/token-facts.js';
 import type { AuthMode, TokenCheck } from './auth-mode.js';
 
 const refused: TokenCheck = Object.freeze({ active: false });
 
 /**
  * The bench-only auth mode `none`: no verification at all. The token is only decoded and its
- * `sub` forwarded as the user, so a bench row through it shows what the other modes' check
+ * `sub` named as the user (with its jti and exp), so a bench row through it shows what the other modes' check
  * costs. Anyone can forge a token it accepts: the factory builds it only for a gateway started
  * with `TOPOLAB_BENCH_NO_AUTH=1`, which only `topolab bench` sets.
  */
@@ -14,13 +13,8 @@ export function createNoAuth(): AuthMode {
   return {
     name: 'none',
     check(token) {
-      let sub: unknown;
-      try {
-        sub = decodeJwt(token).sub;
-      } catch {
-        return Promise.resolve(refused);
-      }
-      return Promise.resolve(isUserId(sub) ? { active: true, userId: sub } : refused);
+      const claims = decodeUnverified(token);
+      return Promise.resolve(claims ? { active: true, userId: claims.sub, token: { jti: claims.jti, exp: claims.exp } } : refused);
     },
     close() {},
   };

@@ -1,5 +1,5 @@
 import type { ServiceCaller } from '../../kit/discovery/service-caller.js';
-import { isUserId } from '../../kit/token-cache/token-facts.js';
+import { isJti, isUserId } from '../../kit/token-cache/token-facts.js';
 import { gatewayErrors } from '../errors.js';
 import type { AuthMode, TokenCheck } from './auth-mode.js';
 
@@ -11,10 +11,12 @@ export interface RemoteAuthOptions {
   readonly timeoutMs?: number;
 }
 
-/** The answer of `POST /auth/introspect`. */
+/** The answer of `POST /auth/introspect` (RFC 7662 §2.2). */
 interface IntrospectAnswer {
   readonly active?: unknown;
   readonly sub?: unknown;
+  readonly jti?: unknown;
+  readonly exp?: unknown;
 }
 
 // Remote auth has no cache: every verdict comes from auth itself.
@@ -37,8 +39,8 @@ export function createRemoteAuth(options: RemoteAuthOptions): AuthMode {
         throw gatewayErrors.GATEWAY_AUTH_UNAVAILABLE({ cause: error });
       }
       const body = answer.body;
-      if (answer.status === 200 && body?.active === true && isUserId(body.sub)) {
-        return { active: true, userId: body.sub, origin };
+      if (answer.status === 200 && body?.active === true && isUserId(body.sub) && isJti(body.jti) && typeof body.exp === 'number') {
+        return { active: true, userId: body.sub, token: { jti: body.jti, exp: body.exp }, origin };
       }
       if (answer.status === 200 && body?.active === false) return { active: false, origin };
       throw gatewayErrors.GATEWAY_AUTH_UNAVAILABLE({ message: `Auth answered the token check with status ${answer.status} and no verdict.` });

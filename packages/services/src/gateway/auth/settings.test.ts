@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../kit/config.js';
 import { parseGatewayConfig } from '../config.js';
+import { testGatewayKeyEnv } from '../testing.js';
 
-const base = { TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
+const base = { ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
 
 describe('gateway auth settings', () => {
   it('defaults the verdict lifetimes and has no sidecar URL', () => {

@@ -1,8 +1,8 @@
 import type { HttpClient } from '../../kit/http/client.js';
 import type { Telemetry } from '../../kit/telemetry.js';
-import { isUserId } from '../../kit/token-cache/token-facts.js';
+import { isJti, isUserId } from '../../kit/token-cache/token-facts.js';
 import { gatewayErrors } from '../errors.js';
-import type { AuthMode, TokenCheck } from './auth-mode.js';
+import type { AuthMode, TokenCheck, VerdictOrigin } from './auth-mode.js';
 
 /** Options of createSidecarAuth. */
 export interface SidecarAuthOptions {
@@ -18,6 +18,8 @@ export interface SidecarAuthOptions {
 interface SidecarAnswer {
   readonly active?: unknown;
   readonly sub?: unknown;
+  readonly jti?: unknown;
+  readonly exp?: unknown;
   readonly source?: unknown;
   readonly forged?: unknown;
 }
@@ -62,9 +64,10 @@ export function createSidecarAuth(options: SidecarAuthOptions): AuthMode {
         telemetry.event('gateway.auth.restored', { mode: 'sidecar' });
         telemetry.info('the sidecar answers again', { mode: 'sidecar' });
       }
-      const origin = { cache: body.source === 'auth' ? 'miss' : 'hit', authSource: 'sidecar' } as const;
-      if (body.active === true && isUserId(body.sub)) return { active: true, userId: body.sub, origin };
-      if (body.active === true) throw unavailable('the sidecar answered without a user id');
+      // A token the sidecar refused by its signature reached no cache.
+      const origin: VerdictOrigin = body.source === 'signature' ? { authSource: 'sidecar' } : { cache: body.source === 'auth' ? 'miss' : 'hit', authSource: 'sidecar' };
+      if (body.active === true && isUserId(body.sub) && isJti(body.jti) && typeof body.exp === 'number') return { active: true, userId: body.sub, token: { jti: body.jti, exp: body.exp }, origin };
+      if (body.active === true) throw unavailable('the sidecar answered without a user id or token id');
       return { active: false, origin: body.forged === true ? { ...origin, forged: true } : origin };
     },
     close() {},

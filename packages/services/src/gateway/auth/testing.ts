@@ -7,9 +7,11 @@ import { createTestTokenSource } from '../../kit/service-auth/testing.js';
 import { recordTelemetry, type RecordedTelemetry } from '../../kit/testing.js';
 import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from '../../kit/token-cache/testing.js';
 import { startServerTrace, type TraceContext } from '../../kit/trace.js';
+import { createAccessTokenVerifier, type AccessTokenVerifier } from '../../kit/token-cache/access-token-verifier.js';
 import { parseGatewayConfig } from '../config.js';
+import { gatewayErrors } from '../errors.js';
 import type { ModeDeps } from '../mode-deps.js';
-import { buildCatalog, createFixedCatalog, type FixedCatalog, type TestInstance } from '../testing.js';
+import { buildCatalog, createFixedCatalog, testGatewayKeyEnv, type FixedCatalog, type TestInstance } from '../testing.js';
 import type { AuthMode, GatewayAuthModeName } from './auth-mode.js';
 import { createAuthMode } from './factory.js';
 
@@ -24,6 +26,8 @@ export interface AuthModeFixture {
   readonly deps: ModeDeps;
   /** Builds a mode over these deps; closed with the fixture. */
   mode(name: GatewayAuthModeName): AuthMode;
+  /** An access-token verifier as the modes build one (auth's keys through the catalog). */
+  verifier(): AccessTokenVerifier;
   /** Registers (once) and logs alice in; returns her access token, refresh token and user id. */
   login(): Promise<{ accessToken: string; refreshToken: string; userId: string }>;
   /** Logs the holder of `accessToken` out. */
@@ -68,7 +72,7 @@ export async function startAuthModeFixture(options: AuthModeFixtureOptions = {})
   const paths: string[] = [];
   const real = createServiceCaller(catalog, http, createTestTokenSource(createServiceCaller(catalog, http), 'gateway#1'));
   const caller: ServiceCaller = { call: (call: ServiceCall) => (paths.push(call.path), real.call(call)) as never };
-  const config = parseGatewayConfig({ TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1', TOPOLAB_UPSTREAM_TIMEOUT_MS: '1000', ...options.env });
+  const config = parseGatewayConfig({ ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1', TOPOLAB_UPSTREAM_TIMEOUT_MS: '1000', ...options.env });
   const deps: ModeDeps = { config, telemetry: recorded.telemetry, catalog, caller, http, bus, cache, clock: clock.now };
   let userId: string | undefined;
   return {
@@ -84,6 +88,7 @@ export async function startAuthModeFixture(options: AuthModeFixtureOptions = {})
       closers.push(() => mode.close());
       return mode;
     },
+    verifier: () => createAccessTokenVerifier({ caller, clock: clock.now, unavailable: (extras) => gatewayErrors.GATEWAY_AUTH_UNAVAILABLE(extras) }),
     async login() {
       userId ??= await registerVerified(auth);
       // Tokens are stamped in whole seconds: issue this one after whatever the test did before.

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../kit/config.js';
 import { parseGatewayConfig } from '../config.js';
 import { defaultLimitSettings, pickLimitSettings } from './settings.js';
+import { testGatewayKeyEnv } from '../testing.js';
 
-const base = { TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
+const base = { ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
 
 function problems(env: NodeJS.ProcessEnv): readonly string[] {
   try {

@@ -35,8 +35,7 @@ export interface BackendClients {
  * `bus` and `cache` services through the registry, or Redis directly (one command connection,
  * opened on first use, shared by both; one blocking connection per subscription). Callers see
  * the same BusClient and CacheClient either way. On Redis the instance acts as its service's
- * role (contract/redis-acl.ts), whatever the credentials it connects with: only a role that
- * writes the cache writes it, and only the epoch writer writes the bus epoch.
+ * role (contract/redis-acl.ts): only the epoch writer (auth) writes the bus epoch.
  */
 export function createBackendClients(options: BackendClientsOptions): BackendClients {
   const { config, telemetry } = options;
@@ -51,7 +50,7 @@ export function createBackendClients(options: BackendClientsOptions): BackendCli
   const role = roleName === undefined ? undefined : redisRoles[roleName];
 
   const cache: CacheClient =
-    config.backends.cache === 'redis' ? createRedisCacheClient({ redis: connection(), trace: trace!, writable: role === undefined || role.cache === 'write' }) : createCacheClient(options.caller);
+    config.backends.cache === 'redis' ? createRedisCacheClient({ redis: connection(), trace: trace! }) : createCacheClient(options.caller);
   const bus: BusClient =
     config.backends.bus === 'redis'
       ? createRedisBusClient({

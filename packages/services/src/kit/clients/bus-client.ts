@@ -3,6 +3,7 @@ import type { CatalogCache } from '../discovery/catalog-cache.js';
 import type { ServiceCaller } from '../discovery/service-caller.js';
 import type { HttpClient } from '../http/client.js';
 import type { TraceContext } from '../trace.js';
+import type { ServiceCredentials } from '../service-auth/token-source.js';
 import { openBusSubscription, type BusSubscription, type BusSubscriptionStatus } from './bus-subscription.js';
 
 export type { BusSubscription, BusSubscriptionStatus } from './bus-subscription.js';
@@ -25,6 +26,8 @@ export interface BusClientOptions {
   readonly timeoutMs?: number;
   /** A subscription stream silent this long is reopened (see BusSubscriptionOptions). @default 3000 */
   readonly idleTimeoutMs?: number;
+  /** The service token subscriptions send (publishes go through `caller`, which sends it itself). @default the caller's token for `bus` */
+  readonly credentials?: ServiceCredentials;
 }
 
 /** What a subscriber provides. */
@@ -40,6 +43,8 @@ export interface BusClient {
   /** Follows a topic from now on, in order, with gap detection, idle detection and reconnection that resumes after the last seq. */
   subscribe<T>(topic: string, options: SubscribeOptions<T>): BusSubscription;
 }
+
+const credentialsOf = (credentials: ServiceCredentials | undefined) => (credentials ? { credentials } : {});
 
 /** Creates a bus client. */
 export function createBusClient(options: BusClientOptions): BusClient {
@@ -69,6 +74,7 @@ export function createBusClient(options: BusClientOptions): BusClient {
         onMessage: subscriber.onMessage,
         ...(subscriber.onStatus ? { onStatus: subscriber.onStatus } : {}),
         ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
+        ...credentialsOf(options.credentials ?? options.caller.credentials?.('bus')),
       });
     },
   };

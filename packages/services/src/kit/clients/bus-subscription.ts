@@ -3,6 +3,7 @@ import type { BusBacklog, BusMessage } from '../../contract/bus-api.js';
 import type { InstanceRecord } from '../../contract/registry-api.js';
 import type { HttpClient } from '../http/client.js';
 import { createSseParser } from '../discovery/sse.js';
+import type { ServiceCredentials } from '../service-auth/token-source.js';
 
 /** What a subscriber is told about its stream. */
 export type BusSubscriptionStatus =
@@ -36,6 +37,8 @@ export interface BusSubscriptionOptions<T> {
    * well above the bus's keep-alive interval. @default 3000
    */
   readonly idleTimeoutMs?: number;
+  /** This instance's service token for the bus (scope `bus.subscribe`), sent with every read; `refused` drops one the bus answered 401 to. */
+  readonly credentials?: ServiceCredentials;
 }
 
 /** A live subscription to one topic. */
@@ -79,8 +82,12 @@ export function openBusSubscription<T>(options: BusSubscriptionOptions<T>): BusS
     options.onMessage(message);
   };
 
+  // The stream and the backlog reads of the current connection carry the same token.
+  let authorization: Record<string, string> = {};
+
   async function backlog(instance: InstanceRecord, after: number, limit = 1000): Promise<BusBacklog<T>> {
-    const answer = await http.call<BusBacklog<T>>({ host: instance.host, port: instance.port, method: 'GET', path: `/bus/topics/${encoded}/messages?after=${after}&limit=${limit}`, name: 'bus.backlog' });
+    const answer = await http.call<BusBacklog<T>>({ host: instance.host, port: instance.port, method: 'GET', path: `/bus/topics/${encoded}/messages?after=${after}&limit=${limit}`, name: 'bus.backlog', headers: authorization });
+    if (answer.status === 401) options.credentials?.refused();
     if (answer.status !== 200) throw new Error(`bus answered ${answer.status} to a backlog read`);
     return answer.body;
   }
@@ -128,7 +135,13 @@ export function openBusSubscription<T>(options: BusSubscriptionOptions<T>): BusS
     const instances = options.instances();
     if (instances.length === 0) return reconnect('no bus instance is listed');
     const instance = instances[rotation++ % instances.length]!;
-    prepare(instance).then(
+    const credentials = options.credentials;
+    const authorized = credentials
+      ? credentials.token().then((token) => {
+          authorization = token === undefined ? {} : { authorization: `Bearer ${token}` };
+        })
+      : Promise.resolve();
+    authorized.then(() => prepare(instance)).then(
       () => open(instance),
       () => reconnect(`${instance.instanceId} did not answer`),
     );
@@ -136,8 +149,9 @@ export function openBusSubscription<T>(options: BusSubscriptionOptions<T>): BusS
 
   function open(instance: InstanceRecord): void {
     if (closed) return;
-    const req = httpRequest({ host: instance.host, port: instance.port, path: `/bus/topics/${encoded}/stream?after=${lastSeq ?? 0}`, headers: { accept: 'text/event-stream' } }, (res) => {
+    const req = httpRequest({ host: instance.host, port: instance.port, path: `/bus/topics/${encoded}/stream?after=${lastSeq ?? 0}`, headers: { accept: 'text/event-stream', ...authorization } }, (res) => {
       if (res.statusCode !== 200) {
+        if (res.statusCode === 401) options.credentials?.refused();
         res.resume();
         return broken(`${instance.instanceId} answered ${res.statusCode}`);
       }

@@ -1,5 +1,6 @@
 import type { RegisterRequest, RegisterResponse } from '../../contract/registry-api.js';
 import type { HttpClient } from '../http/client.js';
+import type { ServiceCredentials } from '../service-auth/token-source.js';
 import type { Telemetry } from '../telemetry.js';
 import { registryTarget } from './registry-target.js';
 
@@ -15,6 +16,12 @@ export interface LeaseOptions {
    * instance (nginx-sync registering nginx), whose registrations are its own events. @default true
    */
   readonly reportsState?: boolean;
+  /**
+   * This instance's service token for the registry (scope `registry.register`), sent with every
+   * registration, heartbeat and deregistration; undefined sends none (the registry refuses
+   * those). `refused` drops a token the registry answered 401 to, so the next call gets a fresh one.
+   */
+  readonly credentials?: ServiceCredentials;
 }
 
 /** An instance's registration with the registry, kept alive by heartbeats. */
@@ -40,6 +47,15 @@ export function createLease(options: LeaseOptions): Lease {
   let beating = false;
   let registryDown = false;
 
+  async function authorization(): Promise<{ headers?: Record<string, string> }> {
+    const token = await options.credentials?.token();
+    return token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } };
+  }
+
+  function refusedWith(status: number): void {
+    if (status === 401) options.credentials?.refused();
+  }
+
   async function registerOnce(): Promise<RegisterResponse> {
     const result = await http.call<RegisterResponse>({
       ...target,
@@ -47,8 +63,10 @@ export function createLease(options: LeaseOptions): Lease {
       path: '/v1/instances',
       body: registration,
       name: 'registry.register',
+      ...(await authorization()),
     });
     if (result.status !== 201 && result.status !== 200) {
+      refusedWith(result.status);
       throw new Error(`registry answered ${result.status} to the registration`);
     }
     return result.body;
@@ -56,7 +74,9 @@ export function createLease(options: LeaseOptions): Lease {
 
   async function heartbeat(): Promise<void> {
     try {
-      const result = await http.call({ ...target, method: 'PUT', path: `${instancePath}/heartbeat`, name: 'registry.heartbeat', timeoutMs: heartbeatMs * 2 });
+      const result = await http.call({ ...target, method: 'PUT', path: `${instancePath}/heartbeat`, name: 'registry.heartbeat', timeoutMs: heartbeatMs * 2, ...(await authorization()) });
+      refusedWith(result.status);
+      if (result.status === 401 || result.status === 403) throw new Error(`registry refused the heartbeat (${result.status})`);
       if (result.status === 404) {
         telemetry.warn('registry does not know this instance; registering again');
         await registerOnce();
@@ -109,7 +129,7 @@ export function createLease(options: LeaseOptions): Lease {
       beating = false;
       clearTimeout(timer);
       try {
-        await http.call({ ...target, method: 'DELETE', path: instancePath, name: 'registry.deregister', timeoutMs });
+        await http.call({ ...target, method: 'DELETE', path: instancePath, name: 'registry.deregister', timeoutMs, ...(await authorization()) });
       } catch {
         // The lease expires on its own when the registry is unreachable.
       }

@@ -1,6 +1,6 @@
 import { CallError, type CallResult, type HttpClient } from '../http/client.js';
 import type { TraceContext } from '../trace.js';
-import type { ServiceTokenSource } from '../service-auth/token-source.js';
+import { credentialsOf, type ServiceCredentials, type ServiceTokenSource } from '../service-auth/token-source.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { createRoundRobin } from './round-robin.js';
 
@@ -28,7 +28,11 @@ export class NoInstanceError extends Error {
 /** Service-to-service calls resolved through the registry, like any client-side discovery. */
 export interface ServiceCaller {
   call<T = unknown>(call: ServiceCall): Promise<CallResult<T>>;
+  /** This caller's token for `service`, for requests that do not go through `call` (SSE streams); absent on test fakes. */
+  credentials?(service: string): ServiceCredentials;
 }
+
+const noCredentials: ServiceCredentials = Object.freeze({ token: () => Promise.resolve(undefined), refused: () => undefined });
 
 /**
  * Resolves the service in the catalog cache, picks an instance round-robin and calls it; a
@@ -50,6 +54,7 @@ export function createServiceCaller(catalog: CatalogCache, http: HttpClient, tok
       const fresh = await tokens.token(call.service, call.trace);
       return fresh === undefined || fresh === token ? answer : send<T>({ ...call, headers: { ...call.headers, authorization: `Bearer ${fresh}` } });
     },
+    credentials: (service) => (tokens ? credentialsOf(tokens, service) : noCredentials),
   };
 
   async function send<T>(call: ServiceCall): Promise<CallResult<T>> {

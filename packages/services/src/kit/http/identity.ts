@@ -1,12 +1,20 @@
-import { httpErrors } from '../errors.js';
+import { identityChallenge } from '../../contract/identity.js';
+import { httpErrors, type ServiceError } from '../errors.js';
+
+/** 401 HTTP_IDENTITY_UNVERIFIED with its `WWW-Authenticate` challenge (RFC 9110 §11.6.1). */
+export function identityUnverified(): ServiceError {
+  return httpErrors.HTTP_IDENTITY_UNVERIFIED({ headers: { 'www-authenticate': identityChallenge } });
+}
 
 /**
- * The user the gateway named in `x-user-id` (the request context's `userId`), or 401
- * HTTP_UNAUTHENTICATED: a protected route reached without the gateway's identity.
+ * The user of a request whose gateway identity assertion verified (the request context's
+ * `userId`), or 401 HTTP_IDENTITY_UNVERIFIED: a protected route reached without one (directly,
+ * with a bare `x-user-id`, say). The span notes `identity: refused`.
  */
-export function requireUser(ctx: { readonly userId: string | undefined }): string {
-  if (!ctx.userId) throw httpErrors.HTTP_UNAUTHENTICATED();
-  return ctx.userId;
+export function requireUser(ctx: { readonly userId: string | undefined; readonly attributes?: Record<string, string | number | boolean> }): string {
+  if (ctx.userId) return ctx.userId;
+  if (ctx.attributes) ctx.attributes.identity = 'refused';
+  throw identityUnverified();
 }
 
 // RFC 6750 §2.1: `Bearer` and a b64token.
@@ -17,14 +25,3 @@ export function readBearerToken(authorization: string | undefined): string | und
   if (authorization === undefined) return undefined;
   return bearer.exec(authorization)?.[1];
 }
-
-/**
- * The identity headers only the gateway sets (it drops any a client sends): the user, and for
- * a WebSocket handshake the access token it was opened with — its jti and expiry (epoch
- * seconds), never the token — so a service can end the socket when that token is revoked or expires.
- */
-export const identityHeaders = Object.freeze({
-  userId: 'x-user-id',
-  tokenId: 'x-token-id',
-  tokenExpires: 'x-token-exp',
-} as const);

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import type { IdentityClaims } from '../../contract/identity.js';
 import type { ServiceScope } from '../../contract/service-auth.js';
+import type { ServiceTokenClaims } from '../service-auth/guard.js';
 import type { TraceContext } from '../trace.js';
 import type { Reply } from './reply.js';
 
@@ -17,8 +19,12 @@ export interface RequestContext<Body = unknown, Query = Record<string, string>> 
   readonly query: Query;
   /** The JSON body, validated when the route has a `body` schema. */
   readonly body: Body;
-  /** The user the gateway named in `x-user-id`, if any. */
+  /** The user of the gateway's identity assertion, when one came and verified (never a bare `x-user-id`). */
   readonly userId: string | undefined;
+  /** That assertion's claims: the user, and the access token it stands for (jti, exp). */
+  readonly identity: IdentityClaims | undefined;
+  /** On a route with a `scope`: the verified service token's claims (who calls: `mail#1`). */
+  readonly caller: ServiceTokenClaims | undefined;
   /** This request's span; pass it to outgoing calls so the trace continues. */
   readonly trace: TraceContext;
   /** Facts to attach to the request's span (`cache: 'hit'`). */

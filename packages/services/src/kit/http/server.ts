@@ -2,11 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { z } from 'zod';
 import type { RouteSpec } from '../../contract/registry-api.js';
 import { httpErrors, type ServiceError } from '../errors.js';
+import { readRequestIdentity, type IdentityVerifier } from '../identity/identity-verifier.js';
 import { requireServiceToken, type ServiceGuard } from '../service-auth/guard.js';
 import type { Telemetry } from '../telemetry.js';
 import type { TraceContext } from '../trace.js';
 import { readJsonBody } from './body.js';
 import { answerThenClose } from './drain.js';
+import { identityUnverified } from './identity.js';
 import { Reply, sendError, sendJson, toServiceError } from './reply.js';
 import type { RequestContext, Route, Router } from './router.js';
 import { startServerSpan } from './server-span.js';
@@ -20,6 +22,11 @@ export interface HttpServerOptions {
   /** Checks the service tokens of routes with a `scope`; required when any route has one. */
   readonly serviceAuth?: ServiceGuard | undefined;
   /**
+   * Checks the gateway's identity assertions (`x-jwt-assertion`): the only way a request gets a
+   * `userId`. Without it no request has a user (every `requireUser` answers 401).
+   */
+  readonly identity?: IdentityVerifier | undefined;
+  /**
    * What the service registers: every route under one of its `internal` prefixes must name a
    * scope, or the server is not built (an internal route cannot be left open by mistake).
    */
@@ -28,17 +35,26 @@ export interface HttpServerOptions {
 
 /** Throws unless every route under an internal prefix has a scope, and a guard checks them. */
 function checkInternalRoutes(routes: readonly Route[], registered: readonly RouteSpec[], guard: ServiceGuard | undefined): void {
-  const internal = registered.filter((spec) => spec.access === 'internal').map((spec) => spec.prefix);
-  const under = (path: string) => internal.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  const internal = registered.filter((spec) => spec.access === 'internal').map((spec) => segmentsOf(spec.prefix));
+  // Whether the route could serve a path under an internal prefix: a `:param` segment matches the prefix's segment too (`/demo/:section` serves `/demo/internal`).
+  const under = (path: string) => {
+    const route = segmentsOf(path);
+    return internal.some((prefix) => route.length >= prefix.length && prefix.every((segment, i) => route[i] === segment || route[i]!.startsWith(':')));
+  };
   for (const route of routes) {
     if (under(route.path) && !route.scope && route.credentials !== 'client') throw new Error(`The internal route ${route.method} ${route.path} names no service-token scope.`);
     if (route.scope && !guard) throw new Error(`The route ${route.method} ${route.path} needs a service guard (serviceAuth).`);
   }
 }
 
+function segmentsOf(path: string): string[] {
+  return path.split('/').filter((segment) => segment.length > 0);
+}
+
 /**
  * Builds the (unstarted) HTTP server of a service: JSON in and out, body limit, validation,
- * errors as `{ error: { code, message, hint } }`, and a server span per request.
+ * errors as `{ error: { code, message, hint } }`, a server span per request, service tokens on
+ * internal routes and the user from the gateway's identity assertion on the others.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const { router, telemetry } = options;
@@ -67,11 +83,19 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (match.kind === 'wrong-method') throw httpErrors.HTTP_METHOD_NOT_ALLOWED({ headers: { allow: match.allow.join(', ') } });
       const { route, params } = match;
       span.name = `${method} ${route.path}`;
-      if (route.scope) attributes.caller = (await requireServiceToken(guard!, req, route.scope, trace)).clientId;
+      const caller = route.scope ? await requireServiceToken(guard!, req, route.scope, trace) : undefined;
+      if (caller) attributes.caller = caller.clientId;
       const query = parseQuery(route, queryAt === -1 ? '' : url.slice(queryAt + 1));
+      // A user only from an assertion that verifies; a forged or foreign one is refused outright. `x-user-id` is ignored.
+      const read = route.scope ? undefined : readRequestIdentity(req.headers, options.identity);
+      const identity = read instanceof Promise ? await read : read;
+      if (identity?.kind === 'refused') {
+        attributes.identity = 'refused';
+        throw identityUnverified();
+      }
+      if (identity?.kind === 'verified') attributes.identity = 'verified';
       const raw = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req, route.bodyLimit ?? bodyLimit, route.form);
       const body = route.body ? validate(route.body, raw ?? {}, 'body') : raw;
-      const userHeader = req.headers['x-user-id'];
       const ctx: RequestContext<unknown, Record<string, string>> = {
         req,
         res,
@@ -80,7 +104,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
         params,
         query,
         body,
-        userId: typeof userHeader === 'string' && userHeader.length > 0 ? userHeader : undefined,
+        userId: identity?.kind === 'verified' ? identity.claims.sub : undefined,
+        identity: identity?.kind === 'verified' ? identity.claims : undefined,
+        caller,
         trace,
         attributes,
       };

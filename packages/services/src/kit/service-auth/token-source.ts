@@ -1,4 +1,6 @@
-import { grantedScopes, serviceTokenPath, serviceTokenRefreshBeforeS } from '../../contract/service-auth.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { grantedScopes, platformAudiences, serviceTokenPath, serviceTokenRefreshBeforeS } from '../../contract/service-auth.js';
 import type { TraceContext } from '../trace.js';
 
 /** What auth's token endpoint answered (RFC 6749 §5.1). */
@@ -21,14 +23,53 @@ export interface ServiceTokenSource {
    * it (the call goes without one, and a guarded route refuses it). Concurrent callers share one fetch.
    */
   token(audience: string, trace?: TraceContext): Promise<string | undefined>;
-  /** Drops the cached token of `audience` (it was refused: auth's key changed, or it expired early). */
+  /** Drops the cached token of `audience` (it was refused: auth's key changed, or it expired early); a refused projected token is not taken again. */
   invalidate(audience: string): void;
+}
+
+/**
+ * Tokens the platform keeps fresh for this instance (the runtime's `TOPOLAB_PLATFORM_TOKENS_DIR`,
+ * like a Kubernetes projected service-account token): read when the cached one nears expiry.
+ */
+export interface ProjectedTokens {
+  /** The token for `audience` as it is now; undefined when there is none. */
+  read(audience: string): string | undefined;
+}
+
+/** The projected tokens in `dir`: `<audience>.jwt`, for the platform's audiences only. */
+export function projectedTokensIn(dir: string): ProjectedTokens {
+  const audiences = new Set<string>(platformAudiences);
+  return {
+    read(audience) {
+      if (!audiences.has(audience)) return undefined;
+      try {
+        return readFileSync(join(dir, `${audience}.jwt`), 'utf8').trim() || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** An instance's token for one service, for a client that sends its requests itself (a lease, a stream). */
+export interface ServiceCredentials {
+  /** The token to send; undefined when this instance has none for that service. */
+  token(): Promise<string | undefined>;
+  /** The service answered 401 to it: the next `token()` gets a fresh one. */
+  refused(): void;
+}
+
+/** `tokens`' token for `audience`, as a lease or a bus stream sends it. */
+export function credentialsOf(tokens: ServiceTokenSource, audience: string): ServiceCredentials {
+  return { token: () => tokens.token(audience), refused: () => tokens.invalidate(audience) };
 }
 
 /** Options of createServiceTokenSource. */
 export interface ServiceTokenSourceOptions {
   readonly clientId: string;
   readonly fetch: FetchServiceToken;
+  /** Tokens handed over by the platform, used before asking auth. @default none */
+  readonly projected?: ProjectedTokens;
   /** Epoch ms now. @default Date.now */
   readonly clock?: () => number;
 }
@@ -55,11 +96,27 @@ export function createServiceTokenSource(options: ServiceTokenSourceOptions): Se
     return grant.accessToken;
   }
 
+  // Projected tokens a service answered 401 to: passed over until the file holds another one.
+  const refusedProjected = new Map<string, string>();
+
+  // A projected token is taken while it has more than the refresh margin left (the runtime rewrites it long before).
+  function fromProjected(audience: string): string | undefined {
+    const token = options.projected?.read(audience);
+    const exp = token === undefined ? undefined : expiryOf(token);
+    if (token === undefined || exp === undefined || refusedProjected.get(audience) === token) return undefined;
+    const renewAt = exp * 1000 - serviceTokenRefreshBeforeS * 1000;
+    if (renewAt <= clock()) return undefined;
+    cache.set(audience, { token, renewAt });
+    return token;
+  }
+
   return {
     clientId,
     async token(audience, trace) {
       const cached = cache.get(audience);
       if (cached && clock() < cached.renewAt) return cached.token;
+      const projected = fromProjected(audience);
+      if (projected !== undefined) return projected;
       const scopes = grantedScopes(clientId, audience);
       if (scopes.length === 0) return undefined;
       let request = pending.get(audience);
@@ -70,9 +127,21 @@ export function createServiceTokenSource(options: ServiceTokenSourceOptions): Se
       return request;
     },
     invalidate(audience) {
+      const cached = cache.get(audience);
+      if (cached && options.projected?.read(audience) === cached.token) refusedProjected.set(audience, cached.token);
       cache.delete(audience);
     },
   };
+}
+
+/** The `exp` (epoch seconds) of a JWT this instance was handed, read without a signature check (it only decides when to read the file again). */
+function expiryOf(token: string): number | undefined {
+  try {
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The form body of a client-credentials token request for `scopes` (RFC 6749 §4.4.2). */

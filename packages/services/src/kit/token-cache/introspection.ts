@@ -16,6 +16,11 @@ export interface IntrospectionOptions {
   readonly caller: ServiceCaller;
   /** How long one introspection may take. @default 2000 */
   readonly timeoutMs?: number;
+  /**
+   * Tell auth each question follows a miss in the global cache (`cacheMiss: true`), so auth,
+   * the cache's only writer, writes the token's state back. @default false
+   */
+  readonly afterCacheMiss?: boolean;
 }
 
 /** Asks auth about a token: the one authoritative verdict (it knows every revocation). */
@@ -28,11 +33,12 @@ export interface Introspection {
 export function createIntrospection(options: IntrospectionOptions): Introspection {
   const { caller } = options;
   const timeoutMs = options.timeoutMs ?? 2000;
+  const extra = options.afterCacheMiss ? { cacheMiss: true } : {};
   return {
     async introspect(token, trace) {
       let answer;
       try {
-        answer = await caller.call<{ active?: unknown }>({ service: 'auth', method: 'POST', path: '/auth/introspect', body: { token }, ...(trace ? { trace } : {}), timeoutMs });
+        answer = await caller.call<{ active?: unknown }>({ service: 'auth', method: 'POST', path: '/auth/introspect', body: { token, ...extra }, ...(trace ? { trace } : {}), timeoutMs });
       } catch (error) {
         throw new IntrospectionUnavailableError('no auth instance answered', { cause: error });
       }

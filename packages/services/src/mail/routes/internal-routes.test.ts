@@ -1,6 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { testServiceHeaders } from '../../kit/service-auth/testing.js';
 import { startTestMail, testUsers, type TestMail } from '../testing.js';
+import { asUser } from '../../kit/identity/testing.js';
 
 async function start(): Promise<TestMail> {
   const mail = await startTestMail();
@@ -35,7 +36,8 @@ describe('GET /mail/internal/inbox', () => {
 
   it('refuses a call without a service token (401), with another scope (403), and a bad query (400)', async () => {
     const mail = await start();
-    const missing = await inbox(mail, `userId=${testUsers.bob.userId}`, { 'x-user-id': testUsers.bob.userId });
+    // A user's identity is no service token either.
+    const missing = await inbox(mail, `userId=${testUsers.bob.userId}`, await asUser(testUsers.bob.userId, 'mail'));
     expect([missing.status, ((await missing.json()) as { error: { code: string } }).error.code]).toEqual([401, 'HTTP_SERVICE_TOKEN_MISSING']);
     const wrongScope = await inbox(mail, `userId=${testUsers.bob.userId}`, testServiceHeaders('mail#1', 'mail', ['mail.events']));
     expect([wrongScope.status, ((await wrongScope.json()) as { error: { code: string } }).error.code]).toEqual([403, 'HTTP_SERVICE_SCOPE_MISSING']);

@@ -8,13 +8,6 @@ export interface RedisCacheClientOptions {
   /** A command connection (openRedisConnection). */
   readonly redis: Redis;
   readonly trace: RedisTracer;
-  /**
-   * False for a role that may only read the cache (contract/redis-acl.ts: the gateways and
-   * sidecars; Redis would answer NOPERM): `set` and `delete` fail without asking Redis, and a
-   * fill (`setIfAbsent`) writes nothing and answers false, as when an entry was there: auth,
-   * which vouched for the token, writes it itself. @default true
-   */
-  readonly writable?: boolean;
 }
 
 /**
@@ -24,8 +17,6 @@ export interface RedisCacheClientOptions {
  */
 export function createRedisCacheClient(options: RedisCacheClientOptions): CacheClient {
   const { redis, trace } = options;
-  const writable = options.writable ?? true;
-  const readOnly = (what: string) => Promise.reject(new CacheUnavailableError(`${what}: this instance may only read it`));
   const ttlOf = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
 
   async function attempt<T>(what: string, command: string, traceContext: Parameters<RedisTracer>[1], run: () => Promise<T>): Promise<T> {
@@ -47,16 +38,13 @@ export function createRedisCacheClient(options: RedisCacheClientOptions): CacheC
       }
     },
     async set(key, value, ttlMs, traceContext) {
-      if (!writable) return readOnly('write a key');
       await attempt('write a key', 'SET', traceContext, () => redis.set(redisKeys.cache(key), JSON.stringify(value), 'PX', ttlOf(ttlMs)));
     },
     async setIfAbsent(key, value, ttlMs, traceContext) {
-      if (!writable) return false;
       const answer = await attempt('write an absent key', 'SET NX', traceContext, () => redis.set(redisKeys.cache(key), JSON.stringify(value), 'PX', ttlOf(ttlMs), 'NX'));
       return answer === 'OK';
     },
     async delete(key, traceContext) {
-      if (!writable) return readOnly('delete a key');
       await attempt('delete a key', 'DEL', traceContext, () => redis.del(redisKeys.cache(key)));
     },
   };

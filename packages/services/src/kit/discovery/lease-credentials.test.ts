@@ -1,0 +1,164 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RegisterRequest } from '../../contract/registry-api.js';
+import { waitFor } from '../../../../../test-support/wait-for.js';
+import { createHttpClient } from '../http/client.js';
+import type { ServiceCredentials } from '../service-auth/token-source.js';
+import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { createLease } from './lease.js';
+
+const cleanups = createCleanups();
+afterEach(() => cleanups.run());
+
+interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly authorization: string | undefined;
+}
+
+/** A registry stand-in: records every request and answers what `answer` says (status only). */
+async function startRegistry(answer: (seen: Seen, index: number) => number) {
+  const seen: Seen[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const request = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization };
+    seen.push(request);
+    req.resume();
+    const status = answer(request, seen.length - 1);
+    const body = status === 201 || status === 200 ? JSON.stringify({ instanceId: 'mail#1', heartbeatMs: 20, leaseMs: 100 }) : JSON.stringify({ error: { code: 'X' } });
+    res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+  });
+  const { url } = await listenOnLoopback(server);
+  cleanups.defer(() => closeServer(server));
+  return { url, seen, beats: () => seen.filter((s) => s.method === 'PUT') };
+}
+
+/** Credentials that hand out `tok-1`, then `tok-2` after a refusal, and so on. */
+function rotatingCredentials() {
+  let n = 1;
+  const refused = vi.fn(() => void n++);
+  const credentials: ServiceCredentials = { token: async () => `tok-${n}`, refused };
+  return { credentials, refused };
+}
+
+const registration: RegisterRequest = { service: 'mail', instanceId: 'mail#1', host: '127.0.0.1', port: 1, routes: [] };
+
+function leaseFor(registryUrl: string, credentials?: ServiceCredentials) {
+  const http = createHttpClient({ timeoutMs: 1000 });
+  const recorded = recordTelemetry('mail');
+  const lease = createLease({ registryUrl, registration, heartbeatMs: 10, http, telemetry: recorded.telemetry, ...(credentials ? { credentials } : {}) });
+  cleanups.defer(() => http.close());
+  cleanups.defer(() => lease.pause());
+  return { lease, recorded };
+}
+
+const okFor = (seen: Seen) => (seen.method === 'POST' ? 201 : seen.method === 'DELETE' ? 204 : 200);
+
+describe('lease credentials (RFC 6750 bearer)', () => {
+  it('sends the registry token with the registration, every heartbeat and the deregistration', async () => {
+    const registry = await startRegistry(okFor);
+    const { credentials, refused } = rotatingCredentials();
+    const { lease } = leaseFor(registry.url, credentials);
+    await lease.register(Date.now() + 2000);
+    lease.start();
+    await waitFor(() => registry.beats().length >= 2, 5000, 'two heartbeats');
+    await lease.stop();
+    expect(registry.seen[0]).toEqual({ method: 'POST', url: '/v1/instances', authorization: 'Bearer tok-1' });
+    expect(registry.seen.at(-1)).toEqual({ method: 'DELETE', url: '/v1/instances/mail%231', authorization: 'Bearer tok-1' });
+    for (const beat of registry.beats()) expect(beat).toEqual({ method: 'PUT', url: '/v1/instances/mail%231/heartbeat', authorization: 'Bearer tok-1' });
+    expect(refused).not.toHaveBeenCalled();
+  });
+
+  it('sends no authorization header without credentials', async () => {
+    const registry = await startRegistry(okFor);
+    const { lease } = leaseFor(registry.url);
+    await lease.register(Date.now() + 2000);
+    expect(registry.seen[0]?.authorization).toBeUndefined();
+  });
+
+  it('drops a token the registry answered 401 to and registers again with a fresh one', async () => {
+    const registry = await startRegistry((seen, index) => (index === 0 ? 401 : okFor(seen)));
+    const { credentials, refused } = rotatingCredentials();
+    const { lease } = leaseFor(registry.url, credentials);
+    await lease.register(Date.now() + 2000);
+    expect(refused).toHaveBeenCalledTimes(1);
+    expect(registry.seen.map((s) => s.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-2']);
+  });
+
+  it('keeps beating after refused heartbeats, with a fresh token after each 401', async () => {
+    let refusing = 2;
+    const registry = await startRegistry((seen) => {
+      if (seen.method === 'PUT' && refusing > 0) {
+        refusing--;
+        return 401;
+      }
+      return okFor(seen);
+    });
+    const { credentials, refused } = rotatingCredentials();
+    const { lease, recorded } = leaseFor(registry.url, credentials);
+    await lease.register(Date.now() + 2000);
+    lease.start();
+    await waitFor(() => registry.beats().filter((b) => b.authorization === 'Bearer tok-3').length >= 2, 5000, 'heartbeats with the third token');
+    expect(lease.beating).toBe(true);
+    expect(refused).toHaveBeenCalledTimes(2);
+    expect(registry.beats().slice(0, 3).map((b) => b.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-2', 'Bearer tok-3']);
+    const messages = recorded.messages.flatMap((m) => (m.type === 'log' ? [m.record.msg] : []));
+    expect(messages).toContain('heartbeat failed');
+    expect(messages).toContain('registry reachable again');
+  });
+
+  it('keeps beating when getting a token fails (auth unreachable, no projected token)', async () => {
+    const registry = await startRegistry(okFor);
+    let failing = 0;
+    const credentials: ServiceCredentials = {
+      token: async () => {
+        if (failing > 0) {
+          failing--;
+          throw new Error('auth unreachable');
+        }
+        return 'tok';
+      },
+      refused: () => undefined,
+    };
+    const { lease } = leaseFor(registry.url, credentials);
+    await lease.register(Date.now() + 2000);
+    failing = 2;
+    lease.start();
+    await waitFor(() => failing === 0 && registry.beats().length >= 2, 5000, 'heartbeats after the failures');
+    expect(lease.beating).toBe(true);
+  });
+
+  it('keeps its token on a 403 (authenticated, not allowed): only a 401 calls refused()', async () => {
+    let forbidding = 1;
+    const registry = await startRegistry((seen) => {
+      if (seen.method === 'PUT' && forbidding > 0) {
+        forbidding--;
+        return 403;
+      }
+      return okFor(seen);
+    });
+    const { credentials, refused } = rotatingCredentials();
+    const { lease } = leaseFor(registry.url, credentials);
+    await lease.register(Date.now() + 2000);
+    lease.start();
+    await waitFor(() => registry.beats().length >= 2, 5000, 'a heartbeat after the 403');
+    expect(refused).not.toHaveBeenCalled();
+    expect(registry.beats()[1]?.authorization).toBe('Bearer tok-1');
+  });
+
+  it('registers again with its token when the registry forgot it (404)', async () => {
+    let forgotten = 1;
+    const registry = await startRegistry((seen) => {
+      if (seen.method === 'PUT' && forgotten > 0) {
+        forgotten--;
+        return 404;
+      }
+      return okFor(seen);
+    });
+    const { credentials } = rotatingCredentials();
+    const { lease } = leaseFor(registry.url, credentials);
+    await lease.register(Date.now() + 2000);
+    lease.start();
+    await waitFor(() => registry.seen.filter((s) => s.method === 'POST').length >= 2, 5000, 'the second registration');
+    for (const post of registry.seen.filter((s) => s.method === 'POST')) expect(post.authorization).toBe('Bearer tok-1');
+  });
+});

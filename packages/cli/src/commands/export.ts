@@ -58,7 +58,7 @@ Examples:
       for (const path of written) if (!path.includes('/secrets/')) io.stdout.write(`  ${shown(path)}\n`);
       const secrets = countExportSecrets(plan);
       const counted = `${secrets.client} client secrets, ${secrets.keys} signing keys${secrets.redis > 0 ? ` and ${secrets.redis} Redis credentials` : ''}`;
-      io.stdout.write(`  ${counted}: ${target === 'compose' ? `files in ${join(options.out, 'secrets')}, a folder only you can open` : 'the Secret topolab-credentials, in topolab.yaml (mode 0600)'}\n`);
+      io.stdout.write(`  ${counted}: ${target === 'compose' ? `files in ${join(options.out, 'secrets')}, a folder only you can open` : 'the Secret topolab-credentials, in topolab.yaml (mode 0600), mounted as files in each pod (its own keys only)'}\n`);
       for (const line of plan.leftOut) io.stdout.write(`left out: ${line}\n`);
     });
 }

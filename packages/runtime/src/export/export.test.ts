@@ -133,6 +133,27 @@ describe('topolab export', () => {
     expect(pod.spec.template.spec.containers[0]!.env).toBeUndefined();
   });
 
+  it('hands Kubernetes pods their secrets as files, only their own, never in a variable (no secretKeyRef env)', () => {
+    const plan = planOf(plans['server/sidecar on redis + nginx, 2 gateways']!);
+    type Pod = { metadata: { name: string }; spec: { template: { spec: { volumes?: { name: string; secret?: { items: { key: string; path: string }[] } }[]; containers: { env?: { name: string; value?: string; valueFrom?: unknown }[] }[] } } } };
+    const pods = kubernetesObjects(plan).filter((object) => object.kind === 'Deployment') as unknown as Pod[];
+    for (const pod of pods) {
+      const mounted = new Set((pod.spec.template.spec.volumes ?? []).flatMap((volume) => volume.secret?.items.map((item) => item.path) ?? []));
+      for (const container of pod.spec.template.spec.containers) {
+        for (const variable of container.env ?? []) {
+          expect(variable.valueFrom, `${pod.metadata.name} ${variable.name}`).toBeUndefined();
+          if (variable.name.endsWith('_FILE')) expect(mounted.has(variable.value!.replace('/run/secrets/', ''))).toBe(true);
+        }
+      }
+      // Its own keys only: no other instance's client secret is mounted in this pod.
+      for (const path of mounted) expect(plan.instances.filter((instance) => instance.secrets.some((secret) => secret.name === path)).some((owner) => owner.name === pod.metadata.name || owner.colocatedWith === pod.metadata.name)).toBe(true);
+    }
+    const gateway = pods.find((pod) => pod.metadata.name === 'gateway-1')!;
+    const names = gateway.spec.template.spec.containers.flatMap((container) => (container.env ?? []).map((variable) => variable.name));
+    expect(names).toEqual(expect.arrayContaining(['TOPOLAB_CLIENT_SECRET_FILE', 'TOPOLAB_IDENTITY_KEY_FILE', 'TOPOLAB_IDENTITY_PUBLIC_KEY', 'TOPOLAB_AUTH_PUBLIC_KEY']));
+    expect(names).not.toContain('TOPOLAB_CLIENT_SECRET');
+  });
+
   it('maps server mode with --lb nginx to an nginx pod whose nginx-sync reloads it (shared process namespace)', () => {
     const objects = kubernetesObjects(planOf(plans['server/sidecar on redis + nginx, 2 gateways']!));
     const nginx = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'nginx-1') as unknown as { spec: { template: { spec: { shareProcessNamespace: boolean; containers: { name: string; env?: { name: string; value?: string }[] }[] } } } };

@@ -20,17 +20,21 @@ function probe(instance: ExportInstance): Record<string, unknown> {
   return { ...check, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 5 };
 }
 
-/** The secrets `members` read as files by their path (redis-server's ACL file), not through a variable. */
-const fileSecretsOf = (members: readonly ExportInstance[]) => members.flatMap((member) => member.secrets.filter((secret) => !secret.env));
+/**
+ * The secrets of `members` (a pod's containers), mounted as files: each reads its own through
+ * `<NAME>_FILE` (redis-server its ACL file by path), never through an environment variable,
+ * which `/proc/<pid>/environ` and `kubectl describe` would show.
+ */
+const fileSecretsOf = (members: readonly ExportInstance[]) => members.flatMap((member) => member.secrets);
 
 function container(instance: ExportInstance): Record<string, unknown> {
   const env = [
     ...Object.entries(instance.env).map(([name, value]) => ({ name, value })),
-    ...instance.secrets.flatMap((secret) => (secret.env ? [{ name: secret.env, valueFrom: { secretKeyRef: { name: secretName, key: secret.name } } }] : [])),
+    ...instance.secrets.flatMap((secret) => (secret.env ? [{ name: `${secret.env}_FILE`, value: `${secretsMountPath}/${secret.name}` }] : [])),
   ];
   const mounts = [
     ...(instance.dataDir ? [{ name: 'data', mountPath: instance.dataDir }] : []),
-    ...(fileSecretsOf([instance]).length > 0 ? [{ name: 'secret-files', mountPath: secretsMountPath, readOnly: true }] : []),
+    ...(instance.secrets.length > 0 ? [{ name: 'secret-files', mountPath: secretsMountPath, readOnly: true }] : []),
     ...(instance.sharedDir ? [{ name: 'nginx-conf', mountPath: instance.sharedDir }] : []),
   ];
   return {
@@ -73,7 +77,7 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
     const volumes = [
       ...(members.some((member) => member.dataDir) ? [{ name: 'data', emptyDir: {} }] : []),
       ...(members.some((member) => member.sharedDir) ? [{ name: 'nginx-conf', emptyDir: {} }] : []),
-      // Readable by the image's own user (redis): the ACL file holds only password hashes.
+      // Only this pod's secrets, readable by the images' own users (node, redis): no other pod mounts them.
       ...(fileSecretsOf(members).length > 0 ? [{ name: 'secret-files', secret: { secretName, defaultMode: 0o444, items: fileSecretsOf(members).map((secret) => ({ key: secret.name, path: secret.name })) } }] : []),
     ];
     objects.push({

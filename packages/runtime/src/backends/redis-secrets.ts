@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { redisRoleNames, renderRedisAcl, type RedisRoleName } from '@topolab/services/contract';
+import { redisPasswordHashes, redisRoleNames, renderRedisAcl, type RedisRoleName } from '@topolab/services/contract';
 import { ensurePrivateDir, writePrivateFile } from '../topology/private-files.js';
 
 /** The credentials of the topology's redis-server, written for one run. */
@@ -18,10 +18,15 @@ export function redisSecretsDir(dataDir: string): string {
   return join(dataDir, 'secrets', 'redis');
 }
 
-// The folders 0700 (`secrets/` too) and the file 0600, even where they existed wider; a per-run credential needs no fsync.
-function writeSecretFile(dir: string, name: string, data: string): string {
+/** `<dataDir>/secrets/redis`, made 0700 (`secrets/` too), even where they existed wider. */
+function ensureRedisSecretsDir(dataDir: string): string {
+  const dir = redisSecretsDir(dataDir);
   ensurePrivateDir(join(dir, '..'));
-  ensurePrivateDir(dir);
+  return ensurePrivateDir(dir);
+}
+
+// 0600, also where the file existed wider; a per-run credential needs no fsync.
+function writeSecretFile(dir: string, name: string, data: string): string {
   const file = join(dir, name);
   writePrivateFile(file, data, { sync: false });
   return file;
@@ -34,14 +39,13 @@ function writeSecretFile(dir: string, name: string, data: string): string {
  * restarted redis-server or instance reads the same files.
  */
 export function writeRedisSecrets(dataDir: string): RedisSecrets {
-  const dir = redisSecretsDir(dataDir);
-  const hashes = {} as Record<RedisRoleName, string>;
+  const dir = ensureRedisSecretsDir(dataDir);
+  const passwords = {} as Record<RedisRoleName, string>;
   for (const role of redisRoleNames) {
-    const password = randomBytes(32).toString('base64url');
-    writeSecretFile(dir, `${role}.password`, password);
-    hashes[role] = createHash('sha256').update(password).digest('hex');
+    passwords[role] = randomBytes(32).toString('base64url');
+    writeSecretFile(dir, `${role}.password`, passwords[role]);
   }
-  const aclFile = writeSecretFile(dir, 'users.acl', renderRedisAcl(hashes));
+  const aclFile = writeSecretFile(dir, 'users.acl', renderRedisAcl(redisPasswordHashes(passwords)));
   return { dir, aclFile, passwordFile: (role) => join(dir, `${role}.password`) };
 }
 
@@ -78,6 +82,6 @@ export interface ExternalRedisCredentials {
  */
 export function writeExternalRedisCredentials(dataDir: string, redisUrl: string): ExternalRedisCredentials {
   const { url, username, password } = splitRedisUrl(redisUrl);
-  const passwordFile = password === undefined ? undefined : writeSecretFile(redisSecretsDir(dataDir), 'url.password', password);
+  const passwordFile = password === undefined ? undefined : writeSecretFile(ensureRedisSecretsDir(dataDir), 'url.password', password);
   return { url, username, passwordFile };
 }

@@ -1,6 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { clientSecretFor, envNames, formatInstanceId, redisRoleNames, redisRoleOf, renderRedisAcl, topologySecretEnv, type RedisRoleName, type ServiceSpec, type TopologySecret } from '@topolab/services/contract';
-import { generateKeyPairJwk, type KeyPairJwk } from '../topology/topology-secrets.js';
+import { randomBytes } from 'node:crypto';
+import { clientSecretFor, envNames, formatInstanceId, generateEd25519KeyPair, redisPasswordHashes, redisRoleNames, redisRoleOf, renderRedisAcl, topologySecretEnv, type Ed25519KeyPair, type RedisRoleName, type ServiceSpec, type TopologySecret } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
 import { colocatedUrlEnvName, startDependencies } from '../topology/colocation.js';
 import { buildInstanceEnv } from '../topology/instance-env.js';
@@ -74,7 +73,7 @@ export interface ExportPlanOptions {
   /** The key every client secret derives from (auth holds it). @default 32 random bytes */
   readonly clientKey?: string;
   /** Auth's signing key and the gateways' identity key. @default new Ed25519 keys */
-  readonly keys?: { readonly auth: KeyPairJwk; readonly identity: KeyPairJwk };
+  readonly keys?: { readonly auth: Ed25519KeyPair; readonly identity: Ed25519KeyPair };
   /** gateway #1's port on the host. @default 8080 */
   readonly publishPort?: number;
 }
@@ -116,7 +115,7 @@ function portOf(spec: ServiceSpec): number {
 export function planExport(options: NormalizedTopologyOptions, planOptions: ExportPlanOptions = {}): ExportPlan {
   const image = planOptions.image ?? 'topolab:local';
   const clientKey = planOptions.clientKey ?? randomBytes(32).toString('hex');
-  const keys = planOptions.keys ?? { auth: generateKeyPairJwk(), identity: generateKeyPairJwk() };
+  const keys = planOptions.keys ?? { auth: generateEd25519KeyPair(), identity: generateEd25519KeyPair() };
   const secretValues: Record<TopologySecret, string> = { clientKey, authSigningKey: JSON.stringify(keys.auth.privateJwk), identityKey: JSON.stringify(keys.identity.privateJwk) };
   // Public keys travel as plain variables; there is no runtime to hand platform tokens over, so instances ask auth for them.
   const keyEnv = { [envNames.authPublicKey]: JSON.stringify(keys.auth.publicJwk), [envNames.identityPublicKey]: JSON.stringify(keys.identity.publicJwk) };
@@ -134,7 +133,7 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
   const redisPasswords = Object.fromEntries(redisRoleNames.map((role) => [role, clientSecretFor(clientKey, `redis-user:${role}`)])) as Record<RedisRoleName, string>;
   const redisAcl = (): ExportSecret => ({
     name: `${containerName('redis', 1)}-users-acl`,
-    value: renderRedisAcl(Object.fromEntries(redisRoleNames.map((role) => [role, createHash('sha256').update(redisPasswords[role]).digest('hex')])) as Record<RedisRoleName, string>),
+    value: renderRedisAcl(redisPasswordHashes(redisPasswords)),
   });
   const backendEnv = {
     [envNames.cacheBackend]: options.backends.cache,

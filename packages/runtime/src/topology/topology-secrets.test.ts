@@ -9,13 +9,14 @@ import {
   findServiceSpec,
   grantedScopes,
   holdsLease,
+  jwkThumbprint,
   platformAudiences,
   serviceManifest,
   type ServiceSpec,
 } from '@topolab/services/contract';
 // The kit does not export the verifier (services build it from their config); the test checks against the real one.
 import { createIdentityVerifier } from '../../../services/src/kit/identity/identity-verifier.js';
-import { prepareTopologySecrets, thumbprintOf } from './topology-secrets.js';
+import { prepareTopologySecrets } from './topology-secrets.js';
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 const spec = (name: string): ServiceSpec => {
@@ -88,7 +89,7 @@ describe('topology secrets (OWASP ASVS 4.0.3 V8.3, CWE-276; RFC 9068, RFC 7638)'
     const secrets = prepareTopologySecrets(dataDir);
     for (const { publicJwk, privateJwk } of [secrets.authKey, secrets.identityKey]) {
       const expected = await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: publicJwk.x }, 'sha256');
-      expect(thumbprintOf(publicJwk.x)).toBe(expected);
+      expect(jwkThumbprint(publicJwk.x)).toBe(expected);
       expect(publicJwk.kid).toBe(expected);
       expect(privateJwk.kid).toBe(expected);
       expect(publicJwk).not.toHaveProperty('d');

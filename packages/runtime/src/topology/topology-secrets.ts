@@ -1,10 +1,12 @@
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   clientSecretFor,
+  ed25519KeyPair,
   envNames,
   formatInstanceId,
+  generateEd25519KeyPair,
   grantedScopes,
   identityAssertionParts,
   platformAudiences,
@@ -12,16 +14,11 @@ import {
   serviceTokenTtlS,
   topologySecretEnv,
   type AssertionSubject,
+  type Ed25519KeyPair,
   type ServiceSpec,
   type TopologySecret,
 } from '@topolab/services/contract';
 import { ensurePrivateDir, isPrivateMode, privateFileMode, writePrivateFile } from './private-files.js';
-
-/** An Ed25519 key pair as JWKs (RFC 8037), each with its `kid` (the RFC 7638 thumbprint). */
-export interface KeyPairJwk {
-  readonly privateJwk: { readonly kty: 'OKP'; readonly crv: 'Ed25519'; readonly x: string; readonly d: string; readonly kid: string };
-  readonly publicJwk: { readonly kty: 'OKP'; readonly crv: 'Ed25519'; readonly x: string; readonly kid: string; readonly alg: 'EdDSA'; readonly use: 'sig' };
-}
 
 /** Where one topology's secrets live: `<data-dir>/secrets/`, 0700, every file 0600. */
 export interface TopologySecrets {
@@ -29,8 +26,8 @@ export interface TopologySecrets {
   readonly dir: string;
   /** The topology's client key (every client's secret derives from it); the runtime's own client secret too. */
   readonly clientKey: string;
-  readonly authKey: KeyPairJwk;
-  readonly identityKey: KeyPairJwk;
+  readonly authKey: Ed25519KeyPair;
+  readonly identityKey: Ed25519KeyPair;
   /**
    * The variables of one Node instance: its client id, its secret as a file, the public keys,
    * the folder of its platform tokens (written now), and the files of the topology secrets its
@@ -54,24 +51,8 @@ function signJwt(header: object, claims: object, key: KeyObject): string {
   return `${input}.${sign(null, Buffer.from(input), key).toString('base64url')}`;
 }
 
-/** RFC 7638 thumbprint of an Ed25519 public key: SHA-256 of `{"crv","kty","x"}` in that order, base64url (what auth's JWKS names it). */
-export function thumbprintOf(x: string): string {
-  return createHash('sha256').update(JSON.stringify({ crv: 'Ed25519', kty: 'OKP', x })).digest('base64url');
-}
-
-/** A new Ed25519 key pair as JWKs. */
-export function generateKeyPairJwk(): KeyPairJwk {
-  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as { x: string; d: string };
-  return keyPairOf(jwk.x, jwk.d);
-}
-
-function keyPairOf(x: string, d: string): KeyPairJwk {
-  const kid = thumbprintOf(x);
-  return { privateJwk: { kty: 'OKP', crv: 'Ed25519', x, d, kid }, publicJwk: { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' } };
-}
-
 /** Auth's signing key: kept across runs in the data dir (users' tokens outlive a restart, as the CA does), created when missing. */
-function loadOrCreateAuthKey(file: string): KeyPairJwk {
+function loadOrCreateAuthKey(file: string): Ed25519KeyPair {
   try {
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { x?: unknown; d?: unknown };
     if (typeof stored.x === 'string' && typeof stored.d === 'string') {
@@ -79,12 +60,12 @@ function loadOrCreateAuthKey(file: string): KeyPairJwk {
       createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: stored.x, d: stored.d }, format: 'jwk' });
       // One copied in, or left by an earlier run, may be wider than 0600: the key is the topology's most sensitive file.
       if (!isPrivateMode(statSync(file).mode)) chmodSync(file, privateFileMode);
-      return keyPairOf(stored.x, stored.d);
+      return ed25519KeyPair(stored.x, stored.d);
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const created = generateKeyPairJwk();
+  const created = generateEd25519KeyPair();
   writePrivateFile(file, `${JSON.stringify(created.privateJwk)}\n`);
   return created;
 }
@@ -104,7 +85,7 @@ export function prepareTopologySecrets(dataDir: string): TopologySecrets {
   const dir = ensurePrivateDir(join(dataDir, 'secrets'));
   const files = { clientKey: join(dir, 'client-key'), authSigningKey: join(dir, 'auth-signing-key.jwk'), identityKey: join(dir, 'identity-key.jwk') } satisfies Record<TopologySecret, string>;
   const authKey = loadOrCreateAuthKey(files.authSigningKey);
-  const identityKey = generateKeyPairJwk();
+  const identityKey = generateEd25519KeyPair();
   const clientKey = randomBytes(32).toString('base64url');
   writePrivateFile(files.clientKey, clientKey, { sync: false });
   writePrivateFile(files.identityKey, JSON.stringify(identityKey.privateJwk), { sync: false });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { envNames } from '../contract/env.js';
 import { parseEnv, parseServiceConfig, type ServiceConfig } from '../kit/config.js';
-import { privateJwkSchema, type PrivateJwk } from '../kit/jwk.js';
+import type { PrivateJwk } from '../contract/signing-keys.js';
+import { privateJwkSchema } from '../kit/jwk.js';
 
 const seconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 

@@ -12,8 +12,8 @@ import { SmsSendError, type SmsMessage, type SmsSender } from './sms-sender.js';
 import { openAuthStore, type AuthStore } from './store.js';
 import type { AuthBus } from './token-events.js';
 import { createAccessTokens, importSigningKey, type AccessTokens } from './tokens.js';
-import { asUser, createTestIdentityVerifier, generateTestKeyPair, type TestAssertionOptions } from '../kit/identity/testing.js';
-import type { PrivateJwk } from '../kit/jwk.js';
+import { asUser, createTestIdentityVerifier, type TestAssertionOptions } from '../kit/identity/testing.js';
+import { generateEd25519KeyPair, type PrivateJwk } from '../contract/signing-keys.js';
 import { totpCode } from './totp.js';
 
 import { recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
@@ -22,7 +22,7 @@ import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from '..
 export { recordTelemetry, type RecordedTelemetry };
 
 /** The signing key test auths share (the runtime hands every auth instance of a topology the same one). */
-export const testSigningKey: PrivateJwk = generateTestKeyPair().privateJwk;
+export const testSigningKey: PrivateJwk = generateEd25519KeyPair().privateJwk;
 
 /** An SMS sender that keeps what it was asked to send, and can be made to fail. */
 export interface RecordingSms extends SmsSender {

@@ -1,6 +1,6 @@
 import { calculateJwkThumbprint, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { serviceTokenParts, type ServiceTokenSubject } from '../contract/service-auth.js';
-import type { PrivateJwk } from '../kit/jwk.js';
+import type { PrivateJwk } from '../contract/signing-keys.js';
 import { serviceTokenVerifyOptions } from '../kit/service-auth/guard.js';
 import type { AuthStore } from './store.js';
 

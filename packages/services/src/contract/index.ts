@@ -19,3 +19,4 @@ export * from './service-auth.js';
 export * from './events-api.js';
 export * from './identity.js';
 export * from './redis-acl.js';
+export * from './signing-keys.js';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { redisKeys } from './backends.js';
 import { busTopics } from './bus-api.js';
 import type { ServiceName } from './manifest.js';
@@ -78,6 +79,11 @@ export function redisAclRules(role: RedisRole): string[] {
     if (role.publishes !== '*') keys.push(`~${escapeGlob(redisKeys.busEpoch)}`);
   }
   return [...[...commands].map((name) => `+${name}`), ...keys];
+}
+
+/** Each role's password as the ACL file stores it: its SHA-256, hex (`#<hex>`), never the password. */
+export function redisPasswordHashes(passwords: Readonly<Record<RedisRoleName, string>>): Record<RedisRoleName, string> {
+  return Object.fromEntries(redisRoleNames.map((name) => [name, createHash('sha256').update(passwords[name]).digest('hex')])) as Record<RedisRoleName, string>;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { importJWK, JWK } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { identityAssertionParts, identityAssertionReuseS, type AssertionSubject } from '../contract/identity.js';
 import { loadJwtSign, loadKeyImport } from '../kit/jose-modules.js';
-import type { PrivateJwk } from '../kit/jwk.js';
+import type { PrivateJwk } from '../contract/signing-keys.js';
 
 /** Signs the gateway's identity assertions (contract/identity.ts). */
 export interface IdentityMinter {

@@ -3,9 +3,10 @@ import { busBackendNames, cacheBackendNames, type BusBackendName, type CacheBack
 import { readFileSync } from 'node:fs';
 import { envNames, secretEnvNames } from '../contract/env.js';
 import { timingsPresets } from '../contract/timings.js';
-import { publicJwkSchema, type PublicJwk } from './jwk.js';
+import type { PublicJwk } from '../contract/signing-keys.js';
+import { publicJwkSchema } from './jwk.js';
 
-export type { PublicJwk } from './jwk.js';
+export type { PublicJwk } from '../contract/signing-keys.js';
 
 const defaults = timingsPresets.compressed;
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);

@@ -1,23 +1,5 @@
 import { z } from 'zod';
-
-/** An Ed25519 public key as a JWK (RFC 8037), with its `kid`: never a private one (no `d`). */
-export interface PublicJwk {
-  readonly kty: 'OKP';
-  readonly crv: 'Ed25519';
-  readonly x: string;
-  readonly kid: string;
-  readonly alg?: 'EdDSA';
-  readonly use?: 'sig';
-}
-
-/** An Ed25519 private key as a JWK (RFC 8037), with its `kid`. */
-export interface PrivateJwk {
-  readonly kty: 'OKP';
-  readonly crv: 'Ed25519';
-  readonly x: string;
-  readonly d: string;
-  readonly kid: string;
-}
+import type { PrivateJwk, PublicJwk } from '../contract/signing-keys.js';
 
 // Both halves of an Ed25519 key are 32 bytes: 43 base64url characters.
 const keyPart = z.string().regex(/^[A-Za-z0-9_-]{43}$/);

@@ -3,7 +3,7 @@ import type { importJWK, JWK } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { identityAssertionHeader, identityAssertionType, identityIssuer, type IdentityClaims } from '../../contract/identity.js';
 import { loadJwtVerify, loadKeyImport } from '../jose-modules.js';
-import type { PublicJwk } from '../jwk.js';
+import type { PublicJwk } from '../../contract/signing-keys.js';
 import { isJti, isUserId } from '../token-cache/token-facts.js';
 
 /** Checks the gateway's identity assertions addressed to one service (contract/identity.ts). */

@@ -1,21 +1,14 @@
-import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { SignJWT, importJWK } from 'jose';
 import { identityAssertionHeader, identityAssertionParts } from '../../contract/identity.js';
-import type { PrivateJwk, PublicJwk } from '../jwk.js';
+import { generateEd25519KeyPair, type PrivateJwk } from '../../contract/signing-keys.js';
 import { createIdentityVerifier, type IdentityVerifier } from './identity-verifier.js';
 
-/** A new Ed25519 key pair as JWKs with their RFC 7638 `kid`, for tests. */
-export function generateTestKeyPair(): { privateJwk: PrivateJwk; publicJwk: PublicJwk } {
-  const { x, d } = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as { x: string; d: string };
-  const kid = createHash('sha256').update(JSON.stringify({ crv: 'Ed25519', kty: 'OKP', x })).digest('base64url');
-  return { privateJwk: { kty: 'OKP', crv: 'Ed25519', x, d, kid }, publicJwk: { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' } };
-}
-
 /** The identity key in-process tests play the gateways with (one per test process). */
-export const testIdentityKey = generateTestKeyPair();
+export const testIdentityKey = generateEd25519KeyPair();
 
 /** Another key: what an attacker who is not a gateway signs with. */
-export const foreignIdentityKey = generateTestKeyPair();
+export const foreignIdentityKey = generateEd25519KeyPair();
 
 /** A verifier for `audience` that trusts `testIdentityKey`, as a service trusts the gateways' key. */
 export function createTestIdentityVerifier(audience: string, clock?: () => number): IdentityVerifier {

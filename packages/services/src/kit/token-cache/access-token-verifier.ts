@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { ServiceCaller } from '../discovery/service-caller.js';
-import type { PublicJwk } from '../jwk.js';
+import type { PublicJwk } from '../../contract/signing-keys.js';
 import { createAuthKeySet } from '../service-auth/key-set.js';
 import type { TraceContext } from '../trace.js';
 import { hashToken, isJti, isUserId, type TokenFacts } from './token-facts.js';

@@ -18,6 +18,7 @@ import type { Limits } from './limits/limits.js';
 import { createModes, type Modes } from './modes.js';
 import { envNames } from '../contract/env.js';
 import { readRequestIdentity } from '../kit/identity/identity-verifier.js';
+import { readClaimsUnverified } from '../kit/jwt-claims.js';
 import { createTestIdentityVerifier, testIdentityKey } from '../kit/identity/testing.js';
 import { createIdentityMinter } from './identity-minter.js';
 
@@ -119,12 +120,7 @@ export function startFakeAuth(id: string, host: string, tokens: Readonly<Record<
     const token = (JSON.parse(record.body || '{}') as { token?: string }).token ?? '';
     const sub = tokens[token];
     // A JWT-shaped token keeps its own jti and exp, as auth answers them (RFC 7662); an opaque one gets j1.
-    let claims: { jti?: unknown; exp?: unknown } = {};
-    try {
-      claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as typeof claims;
-    } catch {
-      // opaque
-    }
+    const claims = readClaimsUnverified(token) ?? {};
     const jti = typeof claims.jti === 'string' ? claims.jti : 'j1';
     const exp = typeof claims.exp === 'number' ? claims.exp : 4_000_000_000;
     const payload = JSON.stringify(sub ? { active: true, sub, username: sub, jti, exp } : { active: false });

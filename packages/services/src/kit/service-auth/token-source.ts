@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readClaimsUnverified } from '../jwt-claims.js';
 import { grantedScopes, platformAudiences, serviceTokenPath, serviceTokenRefreshBeforeS } from '../../contract/service-auth.js';
 import type { TraceContext } from '../trace.js';
 
@@ -136,12 +137,8 @@ export function createServiceTokenSource(options: ServiceTokenSourceOptions): Se
 
 /** The `exp` (epoch seconds) of a JWT this instance was handed, read without a signature check (it only decides when to read the file again). */
 function expiryOf(token: string): number | undefined {
-  try {
-    const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined;
-  } catch {
-    return undefined;
-  }
+  const exp = readClaimsUnverified(token)?.exp;
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined;
 }
 
 /** The form body of a client-credentials token request for `scopes` (RFC 6749 §4.4.2). */

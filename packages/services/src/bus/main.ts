@@ -1,14 +1,11 @@
 import { loadConfig } from '../kit/config.js';
 import { warmUpKeySet } from '../kit/service-auth/key-set.js';
-import { parsePlatformConfig } from '../kit/service-auth/platform-guard.js';
 import { runService } from '../kit/service-main.js';
 import { createBusApp } from './app.js';
 import { parseBusSettings } from './config.js';
 import { createEmbeddedBusBackend } from './embedded-backend.js';
 
 const settings = loadConfig(() => parseBusSettings());
-loadConfig(() => parsePlatformConfig());
-
 // `routes: []` registers the bus in the catalog (heartbeating) without any gateway route.
 // Publishing needs `bus.publish` (and a topic this client may publish on), reading `bus.subscribe`.
 await runService(({ config, telemetry, createServiceGuard }) => ({

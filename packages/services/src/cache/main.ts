@@ -1,11 +1,7 @@
-import { loadConfig } from '../kit/config.js';
 import { warmUpKeySet } from '../kit/service-auth/key-set.js';
-import { parsePlatformConfig } from '../kit/service-auth/platform-guard.js';
 import { runService } from '../kit/service-main.js';
 import { createCacheApp } from './app.js';
 import { createEmbeddedCacheBackend } from './embedded-backend.js';
-
-loadConfig(() => parsePlatformConfig());
 
 // `routes: []` registers the cache in the catalog (heartbeating) without any gateway route.
 // Reads need `cache.read`, writes `cache.write` (auth's alone), checked with auth's key as handed over.

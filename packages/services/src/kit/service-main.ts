@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { RouteSpec } from '../contract/registry-api.js';
-import { parseServiceConfig, type ServiceConfig } from './config.js';
+import { envNames } from '../contract/env.js';
+import { ConfigError, parseServiceConfig, type ServiceConfig } from './config.js';
 import { createCatalogCache, type CatalogCache } from './discovery/catalog-cache.js';
 import { createLease, type Lease } from './discovery/lease.js';
 import { createServiceCaller, type ServiceCaller } from './discovery/service-caller.js';
@@ -34,7 +35,9 @@ export interface ServiceDeps {
   /**
    * Checks service tokens sent to this service's internal routes, against auth's key handed
    * over at start (`TOPOLAB_AUTH_PUBLIC_KEY`), and auth's JWKS fetched through `caller` for a
-   * key not known yet. The registry, bus and cache pass no caller: auth needs them first.
+   * key not known yet. The registry, bus and cache pass no caller: auth needs them first, so
+   * they check with the key handed over only, and throw a ConfigError without it (the
+   * instance exits 2 naming the variable: never an open part by accident).
    */
   createServiceGuard(caller?: ServiceCaller): ServiceGuard;
   /** Checks the gateway's identity assertions addressed to this service (the user of a request). */
@@ -129,15 +132,18 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
       instanceTokens.useCatalog(catalog);
       return createServiceCaller(catalog, http, tokens);
     },
-    createServiceGuard: (caller) =>
-      createServiceGuard(
+    createServiceGuard(caller) {
+      // Without a caller only the key handed over verifies: a part that has neither does not start (never an open part by accident).
+      if (!caller && !config.keys.auth) throw new ConfigError([`${envNames.authPublicKey}: required by ${config.service}, which checks service tokens with auth's key`]);
+      return createServiceGuard(
         config.service,
         createAuthKeySet({
           ...(caller ? { caller } : {}),
           ...(config.keys.auth ? { keys: { keys: [config.keys.auth] } } : {}),
           unavailable: (extras) => serviceAuthErrors.HTTP_SERVICE_AUTH_UNAVAILABLE(extras),
         }),
-      ),
+      );
+    },
     identity: createIdentityVerifier({ publicKey: config.keys.identity, audience: config.service }),
     credentials: (audience) => (tokens ? credentialsOf(tokens, audience) : undefined),
   };
@@ -208,6 +214,11 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
     telemetry.info('ready', { address: `${host}:${port}` });
     app.warm?.().catch((error: unknown) => telemetry.warn('warm-up failed', { error }));
   } catch (error) {
+    // A configuration the app refused exits like one parseServiceConfig refused: one line, code 2.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
     fatal(error);
   }
 }

@@ -1,10 +1,6 @@
-import { loadConfig } from '../kit/config.js';
 import { warmUpKeySet } from '../kit/service-auth/key-set.js';
-import { parsePlatformConfig } from '../kit/service-auth/platform-guard.js';
 import { runService } from '../kit/service-main.js';
 import { createRegistryApp } from './app.js';
-
-loadConfig(() => parsePlatformConfig());
 
 // The registry registers nothing (no `routes`), so runService only listens, starts the sweeper and reports ready.
 // Leases need service tokens, checked with auth's key as handed over (auth needs the registry before anyone could ask auth).

@@ -10,20 +10,21 @@ import { createEmbeddedBusBackend } from './embedded-backend.js';
 // the client's service may publish on (busPublishers: only auth says a user is deleted or a
 // token revoked, CWE-345), and bus.subscribe to read.
 
+// Each test gets a guarded bus of its own.
+let app: BusApp;
+let base: string;
+
+beforeEach(async () => {
+  app = createBusApp({ backend: createEmbeddedBusBackend(), telemetry: recordTelemetry('bus').telemetry, serviceAuth: createTestServiceGuard('bus') });
+  base = (await listenOnLoopback(app.server)).url;
+});
+
+afterEach(async () => {
+  await closeServer(app.server);
+  await app.close();
+});
+
 describe('guarded bus: publishing needs bus.publish and a topic the client may publish on', () => {
-  let app: BusApp;
-  let base: string;
-
-  beforeEach(async () => {
-    app = createBusApp({ backend: createEmbeddedBusBackend(), telemetry: recordTelemetry('bus').telemetry, serviceAuth: createTestServiceGuard('bus') });
-    base = (await listenOnLoopback(app.server)).url;
-  });
-
-  afterEach(async () => {
-    await closeServer(app.server);
-    await app.close();
-  });
-
   const publish = (topic: string, headers: Record<string, string> = {}, data: unknown = { n: 1 }) =>
     fetch(`${base}/bus/topics/${topic}/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ data }) });
   const subscriber = () => testServiceHeaders('mail#1', 'bus', ['bus.subscribe']);
@@ -97,19 +98,6 @@ describe('guarded bus: publishing needs bus.publish and a topic the client may p
 });
 
 describe('guarded bus: reading needs bus.subscribe', () => {
-  let app: BusApp;
-  let base: string;
-
-  beforeEach(async () => {
-    app = createBusApp({ backend: createEmbeddedBusBackend(), telemetry: recordTelemetry('bus').telemetry, serviceAuth: createTestServiceGuard('bus') });
-    base = (await listenOnLoopback(app.server)).url;
-  });
-
-  afterEach(async () => {
-    await closeServer(app.server);
-    await app.close();
-  });
-
   const paths = ['/bus/topics/chat.message/messages', '/bus/topics/chat.message/stream'];
 
   it.each(paths)('answers 401 HTTP_SERVICE_TOKEN_MISSING with a challenge naming bus.subscribe to GET %s without a token', async (path) => {

@@ -27,8 +27,7 @@ async function start(options: TestRegistryOptions = { serviceAuth: createTestSer
   onTestFinished(() => registry.close());
   const call = <T = unknown>(method: string, path: string, headers?: Record<string, string>, body?: unknown): Promise<CallResult<T>> =>
     http.call<T>({ host: registry.host, port: registry.port, method, path, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
-  const instanceIds = () => Object.values(registry.app.store.catalog().services).flat().map((instance) => instance.instanceId);
-  return { registry, call, instanceIds };
+  return { registry, call, instanceIds: registry.instanceIds };
 }
 
 function errorCode(result: CallResult): unknown {

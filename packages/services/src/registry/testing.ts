@@ -17,6 +17,8 @@ export interface TestRegistry {
   readonly port: number;
   readonly url: string;
   readonly recorded: RecordedTelemetry;
+  /** The ids of the instances in the catalog now, service by service. */
+  instanceIds(): string[];
   /** Stops the sweeper, ends streams and closes the server. */
   close(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
     port,
     url: `http://${host}:${port}`,
     recorded,
+    instanceIds: () => Object.values(app.store.catalog().services).flat().map((instance) => instance.instanceId),
     async close() {
       app.close();
       if (!app.server.listening) return;

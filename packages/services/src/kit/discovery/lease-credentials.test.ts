@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { RegisterRequest } from '../../contract/registry-api.js';
 import { waitFor } from '../../../../../test-support/wait-for.js';
+import { startTestRegistry } from '../../registry/testing.js';
 import { createHttpClient } from '../http/client.js';
+import { createTestServiceGuard, testServiceToken } from '../service-auth/testing.js';
 import type { ServiceCredentials } from '../service-auth/token-source.js';
 import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '../testing.js';
 import { createLease } from './lease.js';
@@ -160,5 +162,108 @@ describe('lease credentials (RFC 6750 bearer)', () => {
     lease.start();
     await waitFor(() => registry.seen.filter((s) => s.method === 'POST').length >= 2, 5000, 'the second registration');
     for (const post of registry.seen.filter((s) => s.method === 'POST')) expect(post.authorization).toBe('Bearer tok-1');
+  });
+});
+
+// The same lease against the real registry with its guard (issue 23): the tokens it accepts, and a
+// 401 that drops the token so the next call gets a fresh one.
+
+/** An HTTP client for one test, closed after it. */
+function testHttp() {
+  const http = createHttpClient({ timeoutMs: 1000 });
+  cleanups.defer(() => http.close());
+  return http;
+}
+
+const mail1: RegisterRequest = { service: 'mail', instanceId: 'mail#1', host: '127.0.10.1', port: 4010, routes: [{ prefix: '/mail', access: 'protected' }] };
+
+/** Credentials that hand out a stale token (auth's key changed: the registry answers 401) until refused. */
+function staleUntilRefused(clientId: string) {
+  let stale = false;
+  let refusals = 0;
+  const credentials: ServiceCredentials = {
+    token: async () => (stale ? testServiceToken(clientId, 'an-old-audience', ['registry.register']) : testServiceToken(clientId, 'registry', ['registry.register'])),
+    refused: () => {
+      refusals += 1;
+      stale = false;
+    },
+  };
+  return {
+    credentials,
+    goStale: () => void (stale = true),
+    get refusals() {
+      return refusals;
+    },
+  };
+}
+
+async function startGuardedRegistry() {
+  const registry = await startTestRegistry({ serviceAuth: createTestServiceGuard('registry') });
+  onTestFinished(() => registry.close());
+  return { registry, instanceIds: registry.instanceIds };
+}
+
+describe('lease with credentials against a guarded registry (RFC 6750 bearer)', () => {
+  it('registers, heartbeats and deregisters with its token', async () => {
+    const { registry, instanceIds } = await startGuardedRegistry();
+    const heartbeats = vi.spyOn(registry.app.store, 'heartbeat');
+    const creds = staleUntilRefused('mail#1');
+    const lease = createLease({ registryUrl: registry.url, registration: mail1, heartbeatMs: 20, http: testHttp(), telemetry: recordTelemetry('mail').telemetry, credentials: creds.credentials });
+    onTestFinished(() => lease.pause());
+    expect(await lease.register(Date.now() + 2000)).toMatchObject({ instanceId: 'mail#1' });
+    expect(instanceIds()).toEqual(['mail#1']);
+    lease.start();
+    await waitFor(() => heartbeats.mock.calls.length >= 2, 2000, 'two accepted heartbeats');
+    expect(heartbeats.mock.calls.every(([id]) => id === 'mail#1')).toBe(true);
+    await lease.stop(1000);
+    expect(instanceIds()).toEqual([]);
+    expect(creds.refusals).toBe(0);
+  });
+
+  it('registers after a 401 by calling refused() and sending the fresh token', async () => {
+    const { registry, instanceIds } = await startGuardedRegistry();
+    const creds = staleUntilRefused('mail#1');
+    creds.goStale();
+    const lease = createLease({ registryUrl: registry.url, registration: mail1, heartbeatMs: 1000, http: testHttp(), telemetry: recordTelemetry('mail').telemetry, credentials: creds.credentials });
+    expect(await lease.register(Date.now() + 2000)).toMatchObject({ instanceId: 'mail#1' });
+    expect(creds.refusals).toBe(1);
+    expect(instanceIds()).toEqual(['mail#1']);
+    await lease.stop(1000);
+    expect(instanceIds()).toEqual([]);
+  });
+
+  it('keeps its lease when a heartbeat is answered 401: refused(), then the next heartbeat carries a fresh token', async () => {
+    const { registry, instanceIds } = await startGuardedRegistry();
+    const heartbeats = vi.spyOn(registry.app.store, 'heartbeat');
+    const creds = staleUntilRefused('mail#1');
+    const lease = createLease({ registryUrl: registry.url, registration: mail1, heartbeatMs: 20, http: testHttp(), telemetry: recordTelemetry('mail').telemetry, credentials: creds.credentials });
+    onTestFinished(() => lease.pause());
+    await lease.register(Date.now() + 2000);
+    creds.goStale();
+    lease.start();
+    await waitFor(() => creds.refusals >= 1, 2000, 'a refused heartbeat');
+    // Accepted heartbeats only reach the store; none came before the refusal.
+    const acceptedBefore = heartbeats.mock.calls.length;
+    await waitFor(() => heartbeats.mock.calls.length >= acceptedBefore + 2, 2000, 'heartbeats accepted again');
+    expect(lease.beating).toBe(true);
+    expect(instanceIds()).toEqual(['mail#1']);
+    await lease.stop(1000);
+    expect(instanceIds()).toEqual([]);
+  });
+
+  it('is refused without credentials: register gives up at its deadline and nothing is in the catalog', async () => {
+    const { registry, instanceIds } = await startGuardedRegistry();
+    const lease = createLease({ registryUrl: registry.url, registration: mail1, heartbeatMs: 1000, http: testHttp(), telemetry: recordTelemetry('mail').telemetry });
+    await expect(lease.register(Date.now() + 100)).rejects.toThrow(/401/);
+    expect(instanceIds()).toEqual([]);
+  });
+
+  it("cannot hold another instance's lease with its own token: register gives up on 403", async () => {
+    const { registry, instanceIds } = await startGuardedRegistry();
+    const creds = staleUntilRefused('mail#2');
+    const lease = createLease({ registryUrl: registry.url, registration: mail1, heartbeatMs: 1000, http: testHttp(), telemetry: recordTelemetry('mail').telemetry, credentials: creds.credentials });
+    await expect(lease.register(Date.now() + 100)).rejects.toThrow(/403/);
+    expect(creds.refusals).toBe(0);
+    expect(instanceIds()).toEqual([]);
   });
 });

@@ -1,16 +1,11 @@
 import { defineScenario } from '@topolab/runtime';
+import { claimsOf } from './support/tokens.js';
 
 interface TokenPair {
   readonly tokenType: string;
   readonly accessToken: string;
   readonly expiresIn: number;
   readonly refreshToken: string;
-}
-
-/** Reads the claims of a JWT (no verification: the gateway does that). */
-function claimsOf(token: string): Record<string, unknown> {
-  const payload = token.split('.')[1] ?? '';
-  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
 /**

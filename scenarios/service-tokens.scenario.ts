@@ -1,5 +1,6 @@
 import { defineScenario } from '@topolab/runtime';
 import { callDirect } from './support/direct.js';
+import { claimsOf } from './support/tokens.js';
 
 /**
  * Seed 004's second kind of authentication: between services. Internal routes are not only
@@ -57,7 +58,7 @@ export default defineScenario({
 
     await ctx.step('the runtime is a registered client too: with its token (scope sms.read) it reads the phone, but cannot text', async () => {
       const token = await ctx.topology.serviceToken('sms');
-      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+      const claims = claimsOf(token);
       ctx.expect(claims).toMatchObject({ aud: 'sms', sub: 'control', client_id: 'control' });
       ctx.note(`a JWT for aud=sms, scope "${String(claims.scope)}", valid ${Number(claims.exp) - Number(claims.iat)} s`);
       const read = await callDirect(ctx, 'sms#1', 'GET', `/sms/messages?to=${encodeURIComponent(user.phone)}`, { headers: { authorization: `Bearer ${token}` } });

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineScenario, formatHops, readEvents, type ScenarioContext } from '@topolab/runtime';
-import { callDirect, handshakeDirect, instanceOf, redisCommands, type DirectAnswer } from './support/direct.js';
+import { callDirect, handshakeDirect, redisCommands, type DirectAnswer } from './support/direct.js';
+import { instanceOf } from './support/instances.js';
 import { addressOf, mailOf } from './support/mail.js';
+import { claimsOf } from './support/tokens.js';
 
 /** Services that keep a copy of a user's data and follow auth's domain events. */
 const consumers = ['profile', 'mail', 'sms', 'chat'] as const;
@@ -34,11 +36,6 @@ function firstOf(ctx: ScenarioContext, service: string): string {
 function garbageSigned(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${part({ alg: 'EdDSA', typ: 'at+jwt' })}.${part(claims)}.${Buffer.from(randomUUID().repeat(2)).toString('base64url')}`;
-}
-
-/** The claims of a JWT, read without checking it. */
-function claimsOf(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
 /**

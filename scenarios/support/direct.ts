@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import type { Hop, ScenarioContext } from '@topolab/runtime';
+import { instanceOf } from './instances.js';
 
 /** What an instance answered a process that reached it directly, bypassing the gateway. */
 export interface DirectAnswer {
@@ -22,18 +23,20 @@ export interface DirectCallOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** The instance `instanceId` of the running topology; throws when it does not run. */
-export function instanceOf(ctx: ScenarioContext, instanceId: string): { readonly host: string; readonly port: number; readonly service: string } {
-  const instance = ctx.topology.instances().find((candidate) => candidate.id === instanceId);
-  if (!instance) throw new Error(`${instanceId} is not running`);
-  return instance;
-}
-
 /** A sampled W3C trace context of our own, so the instance's server span can be found as a hop. */
 function newTrace(): { traceId: string; spanId: string; traceparent: string } {
   const traceId = randomBytes(16).toString('hex');
   const spanId = randomBytes(8).toString('hex');
   return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-01` };
+}
+
+/** A JSON answer's body; undefined when it is empty or not JSON. */
+function parseBody(text: string): DirectAnswer['body'] {
+  try {
+    return text ? (JSON.parse(text) as DirectAnswer['body']) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function codeOf(body: DirectAnswer['body']): string | undefined {
@@ -55,13 +58,7 @@ export async function callDirect(ctx: ScenarioContext, instanceId: string, metho
     ...(options.body === undefined ? {} : { body: json ? JSON.stringify(options.body) : (options.body as string) }),
     signal: AbortSignal.timeout(3000),
   });
-  const text = await response.text();
-  let body: DirectAnswer['body'];
-  try {
-    body = text ? (JSON.parse(text) as DirectAnswer['body']) : undefined;
-  } catch {
-    body = undefined;
-  }
+  const body = parseBody(await response.text());
   return { status: response.status, code: codeOf(body), challenge: response.headers.get('www-authenticate') ?? undefined, body, hops: await ctx.hops(trace) };
 }
 
@@ -95,12 +92,7 @@ export async function handshakeDirect(ctx: ScenarioContext, instanceId: string, 
     req.on('error', reject);
     req.end();
   });
-  let body: DirectAnswer['body'];
-  try {
-    body = answer.text ? (JSON.parse(answer.text) as DirectAnswer['body']) : undefined;
-  } catch {
-    body = undefined;
-  }
+  const body = parseBody(answer.text);
   return { status: answer.status, code: codeOf(body), challenge: undefined, body, hops: await ctx.hops(trace) };
 }
 

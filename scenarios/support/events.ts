@@ -1,4 +1,5 @@
 import { formatHttpUrl, identityAssertionHeader, readEvents, sendHttpRequest, type AppliedEvent, type DomainEvent, type ScenarioContext, type ServiceName } from '@topolab/runtime';
+import { instanceOf } from './instances.js';
 
 /** Where one consumer service stands with one event, as `topolab events` shows it. */
 export type Consistency =
@@ -68,8 +69,7 @@ export function watchEvents(ctx: ScenarioContext): EventWatch {
  * revoked by now): what that service holds for the user.
  */
 export async function askAsUser(ctx: ScenarioContext, instanceId: string, path: string, userId: string): Promise<{ status: number; body: unknown }> {
-  const info = ctx.topology.instances().find((instance) => instance.id === instanceId);
-  if (info === undefined) throw new Error(`No instance is called ${instanceId}.`);
+  const info = instanceOf(ctx, instanceId);
   const assertion = await ctx.topology.assertIdentity(userId, info.service as ServiceName);
   return sendHttpRequest({ url: `${formatHttpUrl(info.host, info.port)}${path}`, headers: { [identityAssertionHeader]: assertion }, timeoutMs: 2000 });
 }

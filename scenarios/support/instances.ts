@@ -1,14 +1,19 @@
 import { formatHttpUrl, sendHttpRequest, type ScenarioContext } from '@topolab/runtime';
 
+/** The running instance `instanceId` (`profile#1`) as the topology lists it; throws when there is none. */
+export function instanceOf(ctx: ScenarioContext, instanceId: string): ReturnType<ScenarioContext['topology']['instances']>[number] {
+  const instance = ctx.topology.instances().find((candidate) => candidate.id === instanceId);
+  if (instance === undefined) throw new Error(`No instance is called ${instanceId}.`);
+  return instance;
+}
+
 /**
  * Requests `instanceId` has answered so far (its server spans, counted by the topology across
  * restarts of that id). Spans travel over IPC, so a count lags the answers by a few ms: wait
  * for the count, never compare it right after a request.
  */
 export function requestsServed(ctx: ScenarioContext, instanceId: string): number {
-  const view = ctx.topology.instances().find((instance) => instance.id === instanceId);
-  if (view === undefined) throw new Error(`No instance is called ${instanceId}.`);
-  return view.requests;
+  return instanceOf(ctx, instanceId).requests;
 }
 
 /** Requests served by each of `ids` so far, by id. */
@@ -36,8 +41,7 @@ export function instanceIdsOf(ctx: ScenarioContext, service: string): string[] {
 
 /** Sends `GET path` straight to one instance, around the gateway and the registry. */
 export async function askInstance(ctx: ScenarioContext, instanceId: string, path = '/health'): Promise<{ status: number; body: unknown }> {
-  const info = ctx.topology.instances().find((instance) => instance.id === instanceId);
-  if (info === undefined) throw new Error(`No instance is called ${instanceId}.`);
+  const info = instanceOf(ctx, instanceId);
   return sendHttpRequest({ url: `${formatHttpUrl(info.host, info.port)}${path}`, timeoutMs: 2000 });
 }
 

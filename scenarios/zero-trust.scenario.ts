@@ -86,8 +86,9 @@ export default defineScenario({
     await ctx.step('through the gateway every service checks who Alice is: the gateway’s signed assertion, verified on each hop', async () => {
       const read = await ctx.gateway.get('/profile/me', { token: alice.accessToken });
       ctx.expect(read).toHaveStatus(200);
-      const hops = await ctx.hops(read);
-      ctx.expect(hops.some((hop) => hop.service === 'profile' && hop.attributes.identity === 'verified')).toBe(true);
+      // Spans travel over IPC, each instance's on its own: profile's may land after the gateway's (wait for it, as for any count).
+      const profileHop = await ctx.waitFor(async () => (await ctx.hops(read)).find((hop) => hop.service === 'profile'), { timeout: 3000, message: 'the profile hop of the read' });
+      ctx.expect(profileHop.attributes.identity).toBe('verified');
       ctx.note('the gateway checked Alice’s token in its auth mode, then signed x-jwt-assertion (EdDSA, aud=profile, ≤ 60 s) for profile, which verified it');
     });
 

@@ -35,6 +35,8 @@ async function startUp(extra: readonly string[] = []): Promise<{ dir: string; up
     rmSync(dir, { recursive: true, force: true });
   });
   await up.waitForOutput('all ready in');
+  // Checked the moment the line is out: "all ready" comes after control.json is written, not before.
+  expect(existsSync(join(dir, 'control.json'))).toBe(true);
   const run = await runCli(['status', '--json', '--data-dir', dir]);
   expect(run.code).toBe(0);
   return { dir, up, status: JSON.parse(run.stdout) as StatusJson };

@@ -1,10 +1,12 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runCli, runCliInProcess } from './run-cli.js';
+import { planAddress } from '@topolab/runtime';
+import { runCli, runCliInProcess, type CliRun } from './run-cli.js';
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'topolab-cli-'));
@@ -105,11 +107,7 @@ describe('topolab usage', () => {
   });
 
   it('exits 3 with TOPOLOGY_PORT_IN_USE when the gateway port is taken', async () => {
-    const blocker = createServer();
-    blocker.listen(0, '127.0.0.1');
-    await once(blocker, 'listening');
-    onTestFinished(() => void blocker.close());
-    const port = (blocker.address() as { port: number }).port;
+    const port = await takePort('tcp', '127.0.0.1');
     const run = await runCli(['up', '--port', String(port), '--data-dir', tempDir()]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('TOPOLOGY_PORT_IN_USE');
@@ -127,5 +125,73 @@ describe('topolab usage', () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(statSync(dir).mode & 0o777).toBe(0o755);
     expect(readdirSync(dir)).toEqual(['auth.db']);
+  });
+});
+
+/** Holds a port the OS picks on `host` (TCP or UDP) until the test ends; resolves with it. */
+async function takePort(protocol: 'tcp' | 'udp', host: string): Promise<number> {
+  if (protocol === 'udp') {
+    const socket = createSocket('udp4');
+    socket.bind(0, host);
+    await once(socket, 'listening');
+    onTestFinished(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+    return socket.address().port;
+  }
+  const server = createServer().listen(0, host);
+  await once(server, 'listening');
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as { port: number }).port;
+}
+
+/**
+ * Checks that `run` failed with `code` before anything started: exit 3, one line and a hint
+ * (no stack, no child's log lines), no instance spawned.
+ */
+function expectFailedBeforeStart(run: CliRun, code: string): void {
+  expect(run.code).toBe(3);
+  expect(run.stderr).toMatch(new RegExp(`^✖ ${code}  [^\\n]+\\n  hint: [^\\n]+\\n$`));
+  expect(run.stdout).not.toMatch(/\bstarting\s+pid\b/);
+}
+
+describe('topolab up checks every pinned port before the first instance starts', () => {
+  // dns#1 binds its own loopback address (127.0.15.1 on Linux).
+  const dnsHost = planAddress({ spec: { name: 'dns', addressOctet: 15 }, index: 1 }).host;
+
+  it.each([
+    ['the plain-HTTP port', 'tcp', '127.0.0.1', (port: string) => ['--no-tls', '--port', port, '--dns-port', '0'], '--port'],
+    ['the redirect port of TLS', 'tcp', '127.0.0.1', (port: string) => ['--port', port, '--https-port', '0', '--dns-port', '0'], '--port'],
+    ['the HTTPS port', 'tcp', '127.0.0.1', (port: string) => ['--port', '0', '--https-port', port], '--https-port'],
+    ['the DNS port over UDP (RFC 1035 §4.2.1)', 'udp', dnsHost, (port: string) => ['--port', '0', '--dns-port', port], '--dns-port'],
+    ['the DNS port over TCP (RFC 7766)', 'tcp', dnsHost, (port: string) => ['--port', '0', '--dns-port', port], '--dns-port'],
+  ] as const)('exits 3 with TOPOLOGY_PORT_IN_USE naming the flag when %s is taken, having started and written nothing', async (_kind, protocol, host, flags, flag) => {
+    const port = await takePort(protocol, host);
+    const dataDir = join(tempDir(), 'data');
+    const run = await runCli(['up', ...flags(String(port)), '--data-dir', dataDir]);
+    expectFailedBeforeStart(run, 'TOPOLOGY_PORT_IN_USE');
+    expect(run.stderr).toContain(`${host}:${port}/${protocol}: the port is in use.`);
+    expect(run.stderr).toContain(`pick another port with \`${flag}\``);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('exits 3 from demo too, leaving no temporary data dir behind', async () => {
+    const port = await takePort('udp', dnsHost);
+    const tmp = tempDir();
+    const run = await runCli(['demo', '--dns-port', String(port)], 60_000, { TMPDIR: tmp });
+    expectFailedBeforeStart(run, 'TOPOLOGY_PORT_IN_USE');
+    expect(run.stderr).toContain('`--dns-port`');
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('exits 3 with TOPOLOGY_BACKEND_UNREACHABLE for a --redis-url on a closed port, naming host:port and never the password', async () => {
+    const closed = createServer().listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const closedPort = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const dataDir = join(tempDir(), 'data');
+    const run = await runCli(['up', '--port', '0', '--cache', 'redis', '--data-dir', dataDir], 60_000, { REDIS_URL: `redis://app:hunter2secret@127.0.0.1:${closedPort}` });
+    expectFailedBeforeStart(run, 'TOPOLOGY_BACKEND_UNREACHABLE');
+    expect(run.stderr).toContain(`Redis at 127.0.0.1:${closedPort} is unreachable: connection refused.`);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('hunter2secret');
+    expect(existsSync(dataDir)).toBe(false);
   });
 });

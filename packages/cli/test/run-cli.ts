@@ -18,10 +18,10 @@ export interface CliRun {
 
 const env = { ...process.env, NO_COLOR: '1', CI: '1' };
 
-/** Runs `topolab ARGS` to completion (non-TTY, NO_COLOR). */
-export function runCli(args: readonly string[], timeoutMs = 60_000): Promise<CliRun> {
+/** Runs `topolab ARGS` to completion (non-TTY, NO_COLOR), with `extraEnv` added to the environment. */
+export function runCli(args: readonly string[], timeoutMs = 60_000, extraEnv: Readonly<Record<string, string>> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliBin, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -72,9 +72,9 @@ export interface CliProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `topolab ARGS` in the background. The caller must kill it (see onTestFinished). */
-export function startCli(args: readonly string[]): CliProcess {
-  const child = spawn(process.execPath, [cliBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `topolab ARGS` in the background, with `extraEnv` added to the environment. The caller must kill it (see onTestFinished). */
+export function startCli(args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): CliProcess {
+  const child = spawn(process.execPath, [cliBin, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {

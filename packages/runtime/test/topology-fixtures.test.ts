@@ -65,9 +65,58 @@ describe('startTopology with fixture services', () => {
     const port = (blocker.address() as AddressInfo).port;
     const spawned: TopologyEvent[] = [];
     const failure = await startTopology({ dataDir: makeTempDir('port'), gatewayPort: port, manifest: fixtureManifest, onEvent: (event) => spawned.push(event) }).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ code: 'TOPOLOGY_PORT_IN_USE', exitCode: 3 });
-    expect((failure as { hint: string }).hint).toContain('--port');
+    expect(failure).toMatchObject({ code: 'TOPOLOGY_PORT_IN_USE', exitCode: 3, details: { port, option: 'gatewayPort' } });
+    expect((failure as { hint: string }).hint).toContain('`--port`');
     expect(spawned).toEqual([]);
+  });
+
+  it('emits topology.ready only after beforeReady: control.json exists and answers when "ready" is heard', async () => {
+    const dataDir = makeTempDir('ready');
+    const pids: number[] = [];
+    let fileAtReady: unknown;
+    let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
+    const topology = await startTopology({
+      dataDir,
+      gatewayPort: 0,
+      manifest: fixtureManifest,
+      graceMs: 500,
+      onEvent: (event) => {
+        if (event.type === 'instance.state' && event.pid) pids.push(event.pid);
+        if (event.type === 'topology.ready') fileAtReady = readControlFile(dataDir);
+      },
+      beforeReady: async (started) => {
+        expect(started.instances().every((instance) => instance.state === 'ready')).toBe(true);
+        expect(started.readyMs).toBe(0);
+        control = await startControlServer({ topology: started, dataDir });
+      },
+    });
+    onTestFinished(async () => {
+      await control?.close();
+      await topology.stop();
+      killLeftovers(pids);
+    });
+    expect(fileAtReady).toMatchObject({ url: control!.url, pid: process.pid });
+    expect(topology.readyMs).toBeGreaterThan(0);
+    expect(await createControlClient({ dataDir }).status()).toMatchObject({ gatewayUrl: topology.gatewayUrl });
+  });
+
+  it('stops everything and throws, with no ready event, when beforeReady fails', async () => {
+    const events: TopologyEvent[] = [];
+    const failure = await startTopology({
+      dataDir: makeTempDir('before-ready'),
+      gatewayPort: 0,
+      manifest: fixtureManifest,
+      graceMs: 500,
+      onEvent: (event) => events.push(event),
+      beforeReady: () => Promise.reject(new Error('control API failed')),
+    }).catch((error: unknown) => error);
+    const pids = events.flatMap((event) => (event.type === 'instance.state' && event.pid ? [event.pid] : []));
+    onTestFinished(() => killLeftovers(pids));
+    expect(failure).toMatchObject({ message: 'control API failed' });
+    expect(events.some((event) => event.type === 'topology.ready')).toBe(false);
+    expect(events.at(-1)?.type).toBe('topology.stopped');
+    expect(pids.length).toBeGreaterThanOrEqual(5);
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
   });
 
   it('stops everything already started when one instance fails to start', async () => {

@@ -1,6 +1,8 @@
-import { defaultBackends, servicesWith } from '@topolab/services/contract';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { defaultBackends, serviceManifest, servicesWith } from '@topolab/services/contract';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createControlClient, createGatewayClient, hopsOf, startControlServer, startTopology, type TopologyEvent } from '../src/index.js';
+import { createControlClient, createGatewayClient, hopsOf, planAddress, startControlServer, startTopology, type TopologyEvent } from '../src/index.js';
 import { isAlive, killLeftovers, makeTempDir, waitFor } from './helpers.js';
 import { assertServicesBuilt } from './real-topology.js';
 
@@ -51,6 +53,43 @@ describe('startTopology with the real services', () => {
     await control.close();
     await topology.stop();
     expect(crashes).toEqual([]);
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+  });
+});
+
+describe('a pinned port taken between the check and the bind', () => {
+  it('fails dns#1 with TOPOLOGY_PORT_IN_USE naming --dns-port, without the child\'s stack, and stops the rest', async () => {
+    const manifest = serviceManifest.filter((spec) => spec.name === 'registry' || spec.name === 'dns');
+    const dnsHost = planAddress({ spec: manifest.find((spec) => spec.name === 'dns')!, index: 1 }).host;
+    // A port free at the check (the OS picks it, then it is let go); a hostile local user binds it
+    // once the registry runs, before dns#1 does.
+    const probe = createSocket('udp4');
+    probe.bind(0, dnsHost);
+    await once(probe, 'listening');
+    const port = probe.address().port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const thief = createSocket('udp4');
+    onTestFinished(() => new Promise<void>((resolve) => thief.close(() => resolve())));
+    const pids: number[] = [];
+    let stolen: Promise<void> | undefined;
+    const failure = await startTopology({
+      dataDir: makeTempDir('late-port'),
+      manifest,
+      gatewayPort: 0,
+      dnsPort: port,
+      graceMs: 500,
+      onEvent: (event) => {
+        if (event.type === 'instance.state' && event.pid) pids.push(event.pid);
+        if (event.type === 'instance.state' && event.instanceId === 'registry#1' && event.state === 'ready') stolen ??= new Promise((resolve) => thief.bind(port, dnsHost, resolve));
+      },
+    }).catch((error: unknown) => error);
+    onTestFinished(() => killLeftovers(pids));
+    await stolen;
+    expect(failure).toMatchObject({ code: 'TOPOLOGY_PORT_IN_USE', exitCode: 3, details: { port, protocol: 'udp', option: 'dnsPort' } });
+    expect((failure as { hint: string }).hint).toContain('`--dns-port`');
+    expect((failure as { lastLines?: unknown }).lastLines).toBeUndefined();
+    // Found late, by dns#1's bind: the registry and dns#1 had started.
+    expect(new Set(pids).size).toBeGreaterThanOrEqual(2);
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
   });
 });

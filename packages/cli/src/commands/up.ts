@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatModes } from '@topolab/runtime/cli-facts';
-import type { TopologyEvent } from '@topolab/runtime';
+import type { ControlServer, TopologyEvent } from '@topolab/runtime';
 import type { CommandContext } from '../program.js';
 import { createPlainEventPrinter } from '../output/plain-events.js';
 import { describeEvent, formatEdge } from '../output/format.js';
@@ -72,9 +72,16 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
   // A usage error (an unknown service, a port used twice) is told before anything starts.
   normalizeTopologyOptions(topologyOptions);
   io.stdout.write(`starting the topology in ${options.dataDir}${options.fresh ? ' (fresh)' : ''}…\n`);
-  const topology = await startTopology(topologyOptions);
+  let served: ControlServer | undefined;
+  // The control API (control.json) is part of "ready": `topolab status` works once "all ready" is printed.
+  const topology = await startTopology({
+    ...topologyOptions,
+    beforeReady: async (started) => {
+      served = await startControlServer({ topology: started, dataDir: started.dataDir, dashboard: { topology: started, assetsDir: dashboardAssetsDir(), describe: describeEvent } });
+    },
+  });
   try {
-    const control = await startControlServer({ topology, dataDir: topology.dataDir, dashboard: { topology, assetsDir: dashboardAssetsDir(), describe: describeEvent } });
+    const control = served!;
     const dashboardLink = control.dashboardLink() ?? '';
     try {
       if (dashboard) {

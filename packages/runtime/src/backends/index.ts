@@ -4,3 +4,4 @@ export * from './redis-program.js';
 export * from './topology-backends.js';
 export * from './span-listener.js';
 export * from './redis-secrets.js';
+export * from './redis-check.js';

@@ -35,8 +35,7 @@ const ownedFile = /^(?:[a-z][a-z0-9-]*\.db(?:-wal|-shm|-journal)?|control\.json|
  */
 export function prepareDataDir(root: string, options: { fresh: boolean }): DataDirLayout {
   const layout = dataDirLayout(root);
-  assertPrivateDataDir(root);
-  assertNotBusy(layout);
+  assertDataDirUsable(root);
   if (options.fresh && existsSync(root)) {
     for (const entry of readdirSync(root)) {
       if (entry === 'logs' || ownedFile.test(entry)) rmSync(join(root, entry), { recursive: true, force: true });
@@ -45,6 +44,12 @@ export function prepareDataDir(root: string, options: { fresh: boolean }): DataD
   ensurePrivateDir(root);
   ensurePrivateDir(layout.logs);
   return layout;
+}
+
+/** The checks of prepareDataDir that write nothing (TOPOLOGY_DATA_DIR_INSECURE, TOPOLOGY_DATA_DIR_BUSY), for a start that checks everything first. */
+export function assertDataDirUsable(root: string): void {
+  assertPrivateDataDir(root);
+  assertNotBusy(dataDirLayout(root));
 }
 
 /**

@@ -11,5 +11,5 @@ export * from './start-topology.js';
 export * from './topology-events.js';
 export * from './topology-modes.js';
 export * from './topology-options.js';
-export { assertPortFree } from './port-check.js';
+export { assertPortsFree, portOptionFlags, type PortClaim, type PortOption } from './port-check.js';
 export * from './topology-limits.js';

@@ -8,7 +8,8 @@ import { colocatedUrlEnvName, colocatedWith } from './colocation.js';
 import { instanceLogFile } from './data-dir.js';
 import type { EdgePlan, GatewayListen } from './edge-plan.js';
 import { buildInstanceEnv } from './instance-env.js';
-import { portInUse } from './port-check.js';
+import { claimInUse, portInUse, type PortClaim } from './port-check.js';
+import { dnsPortClaims, gatewayPortClaims } from './port-claims.js';
 import type { ProgramPlan } from './program-instances.js';
 import type { NormalizedTopologyOptions } from './topology-options.js';
 import { limitsEnv } from './topology-limits.js';
@@ -80,6 +81,13 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
     return spec.program ? {} : starter.secrets.instanceEnv(spec, index);
   }
 
+  /** The ports an instance binds at a number a flag pinned (the gateways' and dns#n's). */
+  function pinnedClaims(spec: ServiceSpec, index: number, planned: { host: string; port: number; gateway?: GatewayListen }): PortClaim[] {
+    if (spec.name === 'gateway' && planned.gateway) return gatewayPortClaims({ ...planned.gateway, port: planned.port }, index, options.tls);
+    if (spec.name === 'dns') return dnsPortClaims(planned.host, dnsPort ?? options.dnsPort, index);
+    return [];
+  }
+
   async function start(spec: ServiceSpec, index: number, pinnedPort?: number): Promise<InstanceInfo> {
     let planned: Awaited<ReturnType<typeof addressOf>>;
     try {
@@ -112,10 +120,9 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
       return info;
     } catch (error) {
       if (spec.name === 'gateway') edge.fail(error);
-      // The port can be taken between the pre-check and the gateway's listen.
-      if (spec.name === 'gateway' && port !== 0 && isTopolabError(error) && error.lastLines?.some((line) => line.includes('EADDRINUSE'))) {
-        throw portInUse(host, port, error, error.lastLines);
-      }
+      // A pinned port can be taken between the pre-check and the instance's bind: the same error, without the child's stack.
+      const taken = isTopolabError(error) ? claimInUse(pinnedClaims(spec, index, { ...planned, port }), error.lastLines) : undefined;
+      if (taken) throw portInUse(taken, error);
       throw error;
     }
   }

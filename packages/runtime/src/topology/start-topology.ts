@@ -9,7 +9,7 @@ import type { SupervisorEvent } from '../supervisor/supervisor-events.js';
 import { createTraceCollector } from '../telemetry/trace-collector.js';
 import { edgeNames } from '@topolab/services/contract';
 import { createEdgeResolver } from '../client/edge-resolver.js';
-import { ensureTlsMaterial } from '../edge/tls-material.js';
+import { ensureTlsMaterial, type TlsMaterial } from '../edge/tls-material.js';
 import { formatHttpUrl } from './addresses.js';
 import { createEdgePlan, type EdgePlan } from './edge-plan.js';
 import { startCatalogPoller, type CatalogPoller } from './catalog-poller.js';
@@ -21,7 +21,7 @@ import { switchGatewayModes } from './gateway-modes.js';
 import { createInstanceStarter } from './instance-starter.js';
 import { createInstanceStats } from './instance-stats.js';
 import { createProgramPlan } from './program-instances.js';
-import { assertPortFree } from './port-check.js';
+import { preflightTopology } from './preflight.js';
 import { scaleService } from './scale.js';
 import { createSerialQueue } from './serial-queue.js';
 import { orderStartLayers } from './start-layers.js';
@@ -34,16 +34,6 @@ export type { InstanceView, Topology, TopologyEdge } from './topology.js';
 
 /** How often the runtime rewrites every instance's platform tokens (they live 300 s; instances read theirs again 60 s before expiry). */
 const platformTokenRefreshMs = 120_000;
-
-/** Fails fast with TOPOLOGY_PORT_IN_USE when a pinned gateway port (HTTP or HTTPS) is taken. */
-async function assertGatewayPortsFree(edge: EdgePlan, gateways: number): Promise<void> {
-  for (let index = 1; index <= gateways; index += 1) {
-    if (edge.sharesPorts && index > 1 && (edge.port() === undefined || edge.redirectPort() === undefined)) return;
-    const listen = await edge.listenOf(index);
-    await assertPortFree(listen.host, listen.port);
-    if (listen.redirectPort !== undefined) await assertPortFree(listen.host, listen.redirectPort);
-  }
-}
 
 /** What users and clients need to reach the gateways: the URL by name, the CA to trust, the DNS server that resolves the name. */
 function describeEdge(edge: EdgePlan, gatewayUrl: string, dns: InstanceInfo | undefined): TopologyEdge {
@@ -80,27 +70,30 @@ async function waitForEdgeRecords(edge: TopologyEdge, gateways: readonly Instanc
 }
 
 /**
- * Starts a whole topology: registry first, then every service that starts after it, each
- * service's instances in parallel (a sidecar before its gateway). If any instance fails to
- * start, everything already started is stopped and the error is thrown
- * (TOPOLOGY_PORT_IN_USE, SUPERVISOR_START_TIMEOUT, …).
+ * Starts a whole topology: checks first (preflight.ts: data dir, pinned ports, an external
+ * Redis), then the registry, then every service that starts after it, each service's instances
+ * in parallel (a sidecar before its gateway); then `beforeReady`, and only then `topology.ready`.
+ * If any of it fails, everything already started is stopped and the error is thrown
+ * (TOPOLOGY_PORT_IN_USE, TOPOLOGY_BACKEND_UNREACHABLE, SUPERVISOR_START_TIMEOUT, …).
  */
 export async function startTopology(topologyOptions: TopologyOptions): Promise<Topology> {
   const started = performance.now();
   const options = normalizeTopologyOptions(topologyOptions);
   const { manifest } = options;
-  prepareDataDir(options.dataDir, { fresh: options.fresh });
-  const secrets = prepareTopologySecrets(options.dataDir);
   const gatewaySpec = manifest.find((spec) => spec.name === 'gateway');
+  let issueTls: (material: Promise<TlsMaterial>) => void = () => undefined;
   const edge = createEdgePlan({
     gatewaySpec: gatewaySpec ?? { name: 'gateway', addressOctet: 2 },
     gatewayHost: options.gatewayHost,
     httpPort: options.gatewayPort,
     httpsPort: options.httpsPort,
-    // Issued (or read back) while the first services start; the gateways wait for it.
-    tls: options.tls && gatewaySpec ? ensureTlsMaterial(options.dataDir) : undefined,
+    // Issued (or read back) once the checks passed, while the first services start; the gateways wait for it.
+    tls: options.tls && gatewaySpec ? new Promise<TlsMaterial>((resolve) => (issueTls = resolve)) : undefined,
   });
-  if (gatewaySpec) await assertGatewayPortsFree(edge, options.replicas.gateway ?? 1);
+  await preflightTopology(options, edge);
+  prepareDataDir(options.dataDir, { fresh: options.fresh });
+  const secrets = prepareTopologySecrets(options.dataDir);
+  issueTls(ensureTlsMaterial(options.dataDir));
 
   const hub = createTopologyEventHub();
   if (topologyOptions.onEvent) hub.subscribe(topologyOptions.onEvent);
@@ -166,8 +159,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
       startCatalogPoller({ registryUrl, markerSpanId: pollMarker, intervalMs: Math.min(500, options.timings.heartbeatMs), onCatalog: (catalog) => stats.recordCatalog(catalog) })
     : undefined;
   await waitForEdgeRecords(describeEdge(edge, gatewayUrl, supervisor.get('dns#1')), supervisor.list().filter((info) => info.service === 'gateway'));
-  const readyMs = performance.now() - started;
-  hub.emit({ type: 'topology.ready', time: Date.now(), readyMs, gatewayUrl, registryUrl });
+  let readyMs = 0;
 
   const faults = createFaultInjector({ supervisor, specOf, timings: options.timings, graceMs: options.graceMs, start: startOne });
   const queue = createSerialQueue();
@@ -186,7 +178,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   let stopping: Promise<void> | undefined;
   const controlTokens = createControlTokens({ clientKey, instances: () => supervisor.list() });
 
-  return {
+  const topology: Topology = {
     gatewayUrl,
     get gatewayUrls() {
       return supervisor
@@ -202,7 +194,9 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
     dataDir: options.dataDir,
     timings: options.timings,
     timingsPreset: options.timingsPreset,
-    readyMs,
+    get readyMs() {
+      return readyMs;
+    },
     options,
     instances: () => supervisor.list().map(toView),
     events: hub,
@@ -267,4 +261,14 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
       return stopping;
     },
   };
+  // "Ready" only once everything a client needs exists: the instances, DNS answering, and what the caller adds (control.json).
+  try {
+    await topologyOptions.beforeReady?.(topology);
+  } catch (error) {
+    await topology.stop();
+    throw error;
+  }
+  readyMs = performance.now() - started;
+  hub.emit({ type: 'topology.ready', time: Date.now(), readyMs, gatewayUrl, registryUrl });
+  return topology;
 }

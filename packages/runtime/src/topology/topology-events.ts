@@ -5,7 +5,7 @@ import type { TopologyModes } from './topology-modes.js';
 /** Everything a topology reports: its instances' events plus its own milestones. */
 export type TopologyEvent =
   | SupervisorEvent
-  /** Every instance reported ready. */
+  /** Every instance reported ready, dns#1 answers and `beforeReady` finished (control.json written, for `topolab up`). */
   | { readonly type: 'topology.ready'; readonly time: number; readonly readyMs: number; readonly gatewayUrl: string; readonly registryUrl: string }
   /** Every gateway switched to `modes` (setModes). */
   | { readonly type: 'topology.modes'; readonly time: number; readonly modes: TopologyModes; readonly previous: TopologyModes }

@@ -3,6 +3,7 @@ import { serviceManifest, timingsPresets, type LogLevel, type ServiceName, type 
 import { findPrograms, normalizeBackends, selectServices, type BackendOptions, type NormalizedBackends } from '../backends/topology-backends.js';
 import { runtimeError } from '../errors/error-codes.js';
 import { defaultGatewayHost, defaultGatewayPort, defaultHttpsPort, gatewayPortOf } from './addresses.js';
+import type { Topology } from './topology.js';
 import type { TopologyEventListener } from './topology-events.js';
 import { validateLimits } from './topology-limits.js';
 import { allowsNoAuth, validateModes, type TopologyModes } from './topology-modes.js';
@@ -53,6 +54,13 @@ export interface TopologyOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Receives every topology event, from the first spawn on. */
   readonly onEvent?: TopologyEventListener;
+  /**
+   * Runs once every instance is ready and dns#1 answers, before `topology.ready` is emitted and
+   * startTopology resolves: for what clients need besides the instances (`topolab up` serves the
+   * control API and writes control.json here). If it throws, the topology is stopped and
+   * startTopology throws that. @default none
+   */
+  readonly beforeReady?: (topology: Topology) => Promise<void>;
   /** The services to run; tests pass fixture services. @default serviceManifest */
   readonly manifest?: readonly ServiceSpec[];
   /**

@@ -46,7 +46,7 @@ export interface Topology {
   readonly dataDir: string;
   readonly timings: Timings;
   readonly timingsPreset: TimingsPreset;
-  /** Milliseconds from startTopology's call until every instance was ready. */
+  /** Milliseconds from startTopology's call until `topology.ready`: every instance ready, dns#1 answering, `beforeReady` done (0 before). */
   readonly readyMs: number;
   /** The options after defaults and validation. */
   readonly options: NormalizedTopologyOptions;

@@ -23,7 +23,7 @@ export function fixtureSpec(name: string, addressOctet: number, entry = kitServi
 /** registry, sms, profile ×2 and gateway, all fixture services. */
 export const fixtureManifest: readonly ServiceSpec[] = [fixtureSpec('registry', 1), fixtureSpec('sms', 4), fixtureSpec('profile', 5, kitService, 2), fixtureSpec('gateway', 2)];
 
-/** Starts a fixture topology that is stopped (and its pids killed) when the test ends. */
+/** Starts a fixture topology that is stopped (and its pids killed) when the test ends; `options.onEvent` hears every event too. */
 export async function startFixtureTopology(options: Partial<TopologyOptions> = {}) {
   const dataDir = makeTempDir('topology');
   const events: TopologyEvent[] = [];
@@ -35,6 +35,7 @@ export async function startFixtureTopology(options: Partial<TopologyOptions> = {
     graceMs: 500,
     ...options,
     onEvent: (event) => {
+      options.onEvent?.(event);
       events.push(event);
       if (event.type === 'instance.state' && event.pid) pids.add(event.pid);
     },

@@ -1,4 +1,5 @@
 import { statSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -71,29 +72,18 @@ describe('startTopology with fixture services', () => {
   });
 
   it('emits topology.ready only after beforeReady: control.json exists and answers when "ready" is heard', async () => {
-    const dataDir = makeTempDir('ready');
-    const pids: number[] = [];
-    let fileAtReady: unknown;
     let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
-    const topology = await startTopology({
-      dataDir,
-      gatewayPort: 0,
-      manifest: fixtureManifest,
-      graceMs: 500,
+    onTestFinished(() => control?.close());
+    let fileAtReady: unknown;
+    const { topology, dataDir } = await startFixtureTopology({
       onEvent: (event) => {
-        if (event.type === 'instance.state' && event.pid) pids.push(event.pid);
-        if (event.type === 'topology.ready') fileAtReady = readControlFile(dataDir);
+        if (event.type === 'topology.ready' && control) fileAtReady = readControlFile(dirname(control.file));
       },
       beforeReady: async (started) => {
         expect(started.instances().every((instance) => instance.state === 'ready')).toBe(true);
         expect(started.readyMs).toBe(0);
-        control = await startControlServer({ topology: started, dataDir });
+        control = await startControlServer({ topology: started, dataDir: started.dataDir });
       },
-    });
-    onTestFinished(async () => {
-      await control?.close();
-      await topology.stop();
-      killLeftovers(pids);
     });
     expect(fileAtReady).toMatchObject({ url: control!.url, pid: process.pid });
     expect(topology.readyMs).toBeGreaterThan(0);

@@ -48,7 +48,7 @@ describe.skipIf(!redisServer)('topolab up --redis-url against a Redis with requi
       expect(run.stdout).not.toMatch(/\bstarting\s+pid\b/);
       expect(`${run.stdout}${run.stderr}`).not.toContain('wrong-password-123');
     }
-  });
+  }, 90_000);
 
   it('starts with the right password: all ready, status answers, the password printed nowhere', async () => {
     const password = randomBytes(16).toString('hex');
@@ -68,5 +68,5 @@ describe.skipIf(!redisServer)('topolab up --redis-url against a Redis with requi
     up.child.kill('SIGINT');
     expect((await up.exited).code).toBe(0);
     expect(up.output()).not.toContain(password);
-  });
+  }, 120_000);
 });

@@ -1,11 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { GatewayRequest } from '../src/index.js';
 import { errorCode, hopsOfResponse, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
 
 interface InboxAnswer {
   readonly data?: { me: { inbox: { subject: string; from: { username: string; profile: { displayName: string } | null } | null }[] } } | null;
-  readonly errors?: { extensions: { code: string } }[];
+  readonly errors?: { path?: (string | number)[]; extensions: { code: string } }[];
 }
+
+/** `n` aliases of the viewer's newest message id (issue 24: 140 of them were 140 calls to mail). */
+const aliasedInboxes = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `m${i}: me { inbox(limit: 1) { id } }`).join(' ')} }`;
 
 const inboxQuery = '{ me { inbox { subject from { username profile { displayName } } } } }';
 
@@ -63,8 +66,36 @@ describe('graphql through the real topology', () => {
     }
   });
 
+  it('refuses 16 aliases before calling anyone, and answers 15 aliased inboxes with ONE call to mail', async () => {
+    const flood = await as<InboxAnswer>(viewer, { method: 'POST', path: '/graphql', body: { query: aliasedInboxes(140) }, headers: { accept: 'application/graphql-response+json' } });
+    expect([flood.status, flood.body.errors?.[0]?.extensions.code]).toEqual([400, 'GRAPHQL_TOO_MANY_ALIASES']);
+    const fifteen = await as<InboxAnswer>(viewer, { method: 'POST', path: '/graphql', body: { query: aliasedInboxes(15) } });
+    expect([fifteen.status, fifteen.body.errors, Object.keys(fifteen.body.data ?? {})]).toEqual([200, undefined, Array.from({ length: 15 }, (_, i) => `m${i}`)]);
+    const mailHops = () => hopsOfResponse(real.topology, fifteen).filter((hop) => hop.name === 'GET /mail/internal/inbox').length;
+    await expect.poll(mailHops, { timeout: 3000 }).toBe(1);
+    await expect.poll(() => hopsOfResponse(real.topology, flood).map((hop) => hop.service), { timeout: 3000 }).toContain('graphql');
+    expect(hopsOfResponse(real.topology, flood).map((hop) => hop.service)).not.toContain('mail');
+  });
+
   it('lets any signed-in user read another’s display name, and nothing more, over REST', async () => {
     const answer = await as<{ profile: unknown }>(viewer, { method: 'GET', path: `/profile/users/${senders[1]!.userId}` });
     expect([answer.status, answer.body.profile]).toEqual([200, { userId: senders[1]!.userId, displayName: 'Sender 1' }]);
+  });
+
+  // Last: it pauses the only mail instance (resumed when it ends).
+  it('keeps the rest of the answer with mail#1 paused: the profile, and inbox null with its path and code (spec §6.4.4)', async () => {
+    expect(real.topology.instances().filter((instance) => instance.service === 'mail').map((instance) => instance.id)).toEqual(['mail#1']);
+    expect((await as(viewer, { method: 'POST', path: '/profile', body: { displayName: 'The Viewer' } })).status).toBe(201);
+    await real.topology.fault('pause', 'mail#1');
+    onTestFinished(async () => {
+      await real.topology.fault('resume', 'mail#1');
+    });
+    const answer = await as<{ data?: { me: { profile: { displayName: string } | null; inbox: unknown } } | null; errors?: InboxAnswer['errors'] }>(viewer, {
+      method: 'POST',
+      path: '/graphql',
+      body: { query: '{ me { profile { displayName } inbox { subject } } }' },
+    });
+    expect([answer.status, answer.body.data]).toEqual([200, { me: { profile: { displayName: 'The Viewer' }, inbox: null } }]);
+    expect(answer.body.errors?.map((error) => [error.path, error.extensions.code])).toEqual([[['me', 'inbox'], 'GRAPHQL_UPSTREAM_UNAVAILABLE']]);
   });
 });

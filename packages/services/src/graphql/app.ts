@@ -1,5 +1,6 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { RouteSpec } from '../contract/registry-api.js';
+import { budgetUpstream } from './call-budget.js';
 import type { ServiceCaller } from '../kit/discovery/service-caller.js';
 import { ServiceError } from '../kit/errors.js';
 import { requireUser } from '../kit/http/identity.js';
@@ -51,7 +52,8 @@ function send(res: ServerResponse, status: number, body: unknown, mediaType: Gra
 /**
  * Builds the graphql service: `POST /graphql` (JSON) and `GET /graphql?query=` (queries only),
  * per GraphQL over HTTP; each request gets its own loaders, so N senders cost one lookup each
- * at auth and profile. Nothing listens until the caller does.
+ * at auth and profile, and its own count of upstream calls (limits.maxCalls). Nothing listens
+ * until the caller does.
  */
 export function createGraphqlApp(options: GraphqlAppOptions): GraphqlApp {
   const { telemetry } = options;
@@ -75,8 +77,9 @@ export function createGraphqlApp(options: GraphqlAppOptions): GraphqlApp {
       refuse(error, undefined);
       return undefined;
     }
-    const loaders = createRequestLoaders({ upstream, telemetry, trace: ctx.trace });
-    const contextValue: GraphqlContext = { viewerId, loaders, upstream, trace: ctx.trace };
+    const budgeted = budgetUpstream(upstream, limits.maxCalls);
+    const loaders = createRequestLoaders({ upstream: budgeted, telemetry, trace: ctx.trace });
+    const contextValue: GraphqlContext = { viewerId, loaders, trace: ctx.trace };
     const outcome = await runGraphql({ schema, params, method, limits, introspection: options.introspection ?? false, rootValue: createRoot(viewerId), contextValue });
     if (outcome.kind === 'refused') {
       refuse(outcome.error, outcome.errors);
@@ -84,7 +87,7 @@ export function createGraphqlApp(options: GraphqlAppOptions): GraphqlApp {
     }
     const { result, measure } = outcome;
     const { users, profiles } = loaders.stats();
-    Object.assign(ctx.attributes, { depth: measure.depth, cost: measure.cost, userBatches: users.batches, userKeys: users.keys, profileBatches: profiles.batches, profileKeys: profiles.keys });
+    Object.assign(ctx.attributes, { depth: measure.depth, cost: measure.cost, calls: budgeted.calls(), measuredCalls: measure.calls, userBatches: users.batches, userKeys: users.keys, profileBatches: profiles.batches, profileKeys: profiles.keys });
     const errors = result.errors ? { errors: formatErrors(result.errors, telemetry, ctx.trace.traceId) } : {};
     send(ctx.res, 200, { ...errors, data: result.data ?? null }, mediaType);
     return undefined;

@@ -1,33 +1,17 @@
+import { isNonNullType, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { ServiceCall } from '../kit/discovery/service-caller.js';
-import { recordTelemetry } from '../kit/testing.js';
-import { startServerTrace } from '../kit/trace.js';
-import { createRequestLoaders } from './loaders.js';
-import { createRoot } from './resolvers.js';
-import { defaultRunLimits, runGraphql, type GraphqlOutcome } from './run-query.js';
+import { createRoot, upstreamFields } from './resolvers.js';
+import { defaultRunLimits, runGraphql } from './run-query.js';
 import { createGraphqlSchema } from './schema.js';
-import { createFakeCaller, type FakeCaller } from './testing.js';
-import { createUpstream } from './upstream.js';
+import { createFakeCaller, runOverFakes, type FakeCaller, type RunOverFakesOptions } from './testing.js';
 
 const schema = createGraphqlSchema();
 
-async function run(query: string, options: { caller?: FakeCaller; variables?: Record<string, unknown> } = {}) {
-  const caller = options.caller ?? createFakeCaller();
-  const recorded = recordTelemetry('graphql');
-  const upstream = createUpstream({ caller });
-  const trace = startServerTrace(undefined);
-  const loaders = createRequestLoaders({ upstream, telemetry: recorded.telemetry, trace });
-  const outcome: GraphqlOutcome = await runGraphql({
-    schema,
-    params: { query, ...(options.variables ? { variables: options.variables } : {}) },
-    method: 'POST',
-    limits: defaultRunLimits,
-    introspection: false,
-    rootValue: createRoot('u-viewer'),
-    contextValue: { viewerId: 'u-viewer', loaders, upstream, trace },
-  });
+async function run(query: string, options: RunOverFakesOptions = {}) {
+  const { outcome, ...rest } = await runOverFakes(query, options);
   if (outcome.kind !== 'executed') throw new Error(`refused: ${outcome.error.code}`);
-  return { result: outcome.result, caller, recorded, loaders, trace };
+  return { result: outcome.result, ...rest };
 }
 
 const idsOf = (caller: FakeCaller, path: string) => caller.callsTo(path).map((call) => [...(call.body as { userIds: string[] }).userIds].sort());
@@ -95,12 +79,39 @@ describe('resolvers', () => {
     expect(inbox.map((m) => m.from && [m.from.username, m.from.profile])).toEqual([['ada', null], ['bob', null], ['cy', null], ['ada', null], null]);
     expect(new Set(result.errors?.map((error) => error.originalError && (error.originalError as { code?: string }).code))).toEqual(new Set(['GRAPHQL_UPSTREAM_UNAVAILABLE']));
     expect(result.errors?.[0]?.path).toEqual(['me', 'inbox', 0, 'from', 'profile']);
+    // The failed lookup (started with the senders' user lookup) is not tried again by User.profile.
+    expect(caller.callsTo('/profile/internal/profiles/lookup')).toHaveLength(1);
   });
 
   it('refuses an inbox limit outside 1 to 50 without calling mail', async () => {
     const { result, caller } = await run('{ me { inbox(limit: 0) { id } } }');
-    expect(result.data).toBeNull();
+    expect(result.data).toEqual({ me: { inbox: null } });
     expect((result.errors?.[0]?.originalError as { code?: string }).code).toBe('GRAPHQL_ARGUMENT_INVALID');
     expect(caller.callsTo('/mail/internal/inbox')).toHaveLength(0);
+  });
+});
+
+describe('partial answers (GraphQL spec §6.4.4 "Handling Field Errors")', () => {
+  it('nulls only the fields of the service that is down, with its path and code', async () => {
+    const query = '{ me { userId username profile { displayName } inbox(limit: 2) { subject } } }';
+    const codeAt = (errors: readonly { path?: readonly (string | number)[]; originalError?: unknown }[] | undefined) => errors?.map((error) => [error.path, (error.originalError as { code?: string }).code]);
+    const mailDown = createFakeCaller();
+    mailDown.failing.add('mail');
+    const withoutMail = await run(query, { caller: mailDown });
+    expect(withoutMail.result.data).toEqual({ me: { userId: 'u-viewer', username: 'viewer', profile: { displayName: 'viewer (display)' }, inbox: null } });
+    expect(codeAt(withoutMail.result.errors)).toEqual([[['me', 'inbox'], 'GRAPHQL_UPSTREAM_UNAVAILABLE']]);
+    const authDown = createFakeCaller();
+    authDown.failing.add('auth');
+    const withoutAuth = await run(query, { caller: authDown });
+    expect(withoutAuth.result.data).toEqual({ me: { userId: 'u-viewer', username: null, profile: { displayName: 'viewer (display)' }, inbox: [{ subject: 'from ada #0' }, { subject: 'from bob #1' }] } });
+    expect(codeAt(withoutAuth.result.errors)).toEqual([[['me', 'username'], 'GRAPHQL_UPSTREAM_UNAVAILABLE']]);
+  });
+
+  it('has every field that reads a service nullable in the schema, so no outage nulls more than its own field', () => {
+    for (const coordinate of Object.keys(upstreamFields)) {
+      const [type, field] = coordinate.split('.') as [string, string];
+      const found = (schema.getType(type) as GraphQLObjectType | undefined)?.getFields()[field];
+      expect([coordinate, found && isNonNullType(found.type)]).toEqual([coordinate, false]);
+    }
   });
 });

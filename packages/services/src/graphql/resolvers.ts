@@ -4,17 +4,32 @@ import { graphqlErrors } from './errors.js';
 import type { RequestLoaders } from './loaders.js';
 import { selectsField } from './look-ahead.js';
 import { maxInboxLimit } from './schema.js';
-import type { Upstream, UpstreamMessage, UpstreamUser } from './upstream.js';
+import type { UpstreamMessage, UpstreamUser } from './upstream.js';
 
 /** What every resolver of one request gets as its context. */
 export interface GraphqlContext {
   /** The signed-in user (`x-user-id`). */
   readonly viewerId: string;
+  /** Every upstream read goes through them (batched, each thing once per request). */
   readonly loaders: RequestLoaders;
-  readonly upstream: Upstream;
-  /** The request's span, for calls made outside a loader. */
+  /** The request's span. */
   readonly trace: TraceContext;
 }
+
+/**
+ * The fields whose resolvers read a service, each through a loader (`Type.field` → service):
+ * measureOperation counts their calls before anything runs. Each is nullable in the schema, so
+ * a service that fails nulls its own fields and the rest of the answer is kept (GraphQL spec
+ * §6.4.4 "Handling Field Errors": a non-null field's error nulls its parent).
+ */
+export const upstreamFields: Readonly<Record<string, 'auth' | 'profile' | 'mail'>> = Object.freeze({
+  'Viewer.username': 'auth',
+  'Viewer.firstName': 'auth',
+  'Viewer.profile': 'profile',
+  'Viewer.inbox': 'mail',
+  'Message.from': 'auth',
+  'User.profile': 'profile',
+});
 
 // graphql-js's default resolver reads a field from its source, calling it when it is a function
 // (`(args, context)`): these model objects are the resolvers, so schema.ts stays plain SDL.
@@ -41,7 +56,7 @@ export function createViewer(userId: string) {
       if (!Number.isInteger(limit) || limit < 1 || limit > maxInboxLimit) {
         throw graphqlErrors.GRAPHQL_ARGUMENT_INVALID({ message: `inbox(limit:) must be 1 to ${maxInboxLimit}, got ${limit}.` });
       }
-      return (await context.upstream.inbox(userId, limit, context.trace)).map(createMessage);
+      return (await context.loaders.inbox.load({ userId, limit })).map(createMessage);
     }) as Field<ReturnType<typeof createMessage>[], { limit: number }>,
   };
 }

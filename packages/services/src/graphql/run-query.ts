@@ -15,6 +15,7 @@ import type { ServiceError } from '../kit/errors.js';
 import { graphqlErrors } from './errors.js';
 import { defaultQueryLimits, measureOperation, type QueryLimits, type QueryMeasure } from './limits.js';
 import type { GraphqlParams } from './http-params.js';
+import { findTooManyAliases } from './max-aliases.js';
 
 /** Parser and validator bounds besides depth and cost. */
 export interface RunLimits extends QueryLimits {
@@ -22,7 +23,7 @@ export interface RunLimits extends QueryLimits {
   readonly maxTokens: number;
 }
 
-/** The limits when none are given: depth 8, cost 1000, lists of 20, 2000 tokens. */
+/** The limits when none are given: depth 8, cost 1000, lists of 20, 15 aliases, 20 upstream calls, 2000 tokens. */
 export const defaultRunLimits: RunLimits = Object.freeze({ ...defaultQueryLimits, maxTokens: 2000 });
 
 /** Options of runGraphql. */
@@ -54,8 +55,9 @@ function refuse(error: ServiceError, errors: readonly GraphQLError[] = [new Grap
 }
 
 /**
- * Parses, validates, measures and only then executes: a query too deep or too costly is
- * refused before a single resolver runs (OWASP's GraphQL cheat sheet).
+ * Parses, validates, measures and only then executes: a query with too many aliases, too deep,
+ * too costly or needing too many upstream calls is refused before a single resolver runs
+ * (OWASP's GraphQL cheat sheet).
  */
 export async function runGraphql(options: RunGraphqlOptions): Promise<GraphqlOutcome> {
   const { schema, params, limits } = options;
@@ -65,6 +67,8 @@ export async function runGraphql(options: RunGraphqlOptions): Promise<GraphqlOut
   } catch (error) {
     return refuse(graphqlErrors.GRAPHQL_PARSE_FAILED(), [error as GraphQLError]);
   }
+  const aliased = findTooManyAliases(schema, document, limits.maxAliases);
+  if (aliased.length > 0) return refuse(graphqlErrors.GRAPHQL_TOO_MANY_ALIASES(), aliased);
   const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const invalid = validate(schema, document, rules, { maxErrors: 10 });
   if (invalid.length > 0) return refuse(graphqlErrors.GRAPHQL_VALIDATION_FAILED(), invalid);
@@ -90,6 +94,10 @@ export async function runGraphql(options: RunGraphqlOptions): Promise<GraphqlOut
   if (measure.cost > limits.maxCost) {
     const error = graphqlErrors.GRAPHQL_COST_EXCEEDED({ message: `The query would cost ${measure.cost}; the limit is ${limits.maxCost}.` });
     return refuse(error, [new GraphQLError(error.message, { extensions: { cost: measure.cost, maxCost: limits.maxCost } })]);
+  }
+  if (measure.calls > limits.maxCalls) {
+    const error = graphqlErrors.GRAPHQL_COST_EXCEEDED({ message: `The query could make ${measure.calls} calls to the services behind graphql; the limit is ${limits.maxCalls}.` });
+    return refuse(error, [new GraphQLError(error.message, { extensions: { calls: measure.calls, maxCalls: limits.maxCalls } })]);
   }
 
   const result = await execute({

@@ -7,6 +7,9 @@ export const maxInboxLimit = 50;
  * The schema, in SDL. The viewer (`me`) and the other users (`User`) are different types on
  * purpose: only the viewer has an inbox and a whole profile, so no query can reach another
  * user's mail or private fields (authorization lives in the shape, ASVS 4.0 §13.4.2).
+ * Every field read from a service (resolvers.ts, upstreamFields) is nullable: when its service
+ * fails it is null with an error, and only it (GraphQL spec §6.4.4: a non-null field that fails
+ * nulls its parent, and `me: Viewer!` up to the whole `data`).
  */
 export const schemaSource = /* GraphQL */ `
   type Query {
@@ -17,12 +20,13 @@ export const schemaSource = /* GraphQL */ `
   "The signed-in user."
   type Viewer {
     userId: ID!
-    username: String!
-    firstName: String!
-    "Null until the user creates one (POST /profile)."
+    "Null (with an error) when auth cannot answer; so is firstName."
+    username: String
+    firstName: String
+    "Null until the user creates one (POST /profile), or (with an error) when profile cannot answer."
     profile: Profile
-    "Newest first; limit is 1 to ${maxInboxLimit}."
-    inbox(limit: Int = 20): [Message!]!
+    "Newest first; limit is 1 to ${maxInboxLimit}. Null (with an error) when mail cannot answer."
+    inbox(limit: Int = 20): [Message!]
   }
 
   "The viewer's own profile, every field."

@@ -1,5 +1,12 @@
 import type { ServiceCall, ServiceCaller } from '../kit/discovery/service-caller.js';
-import type { UpstreamMessage, UpstreamProfile, UpstreamUser } from './upstream.js';
+import { recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
+import { startServerTrace } from '../kit/trace.js';
+import { budgetUpstream } from './call-budget.js';
+import { createRequestLoaders } from './loaders.js';
+import { createRoot, type GraphqlContext } from './resolvers.js';
+import { defaultRunLimits, runGraphql, type RunLimits } from './run-query.js';
+import { createGraphqlSchema } from './schema.js';
+import { createUpstream, type UpstreamMessage, type UpstreamProfile, type UpstreamUser } from './upstream.js';
 
 /** What the fake services behind a FakeCaller hold. */
 export interface FakeUpstreamData {
@@ -53,4 +60,42 @@ export function createFakeCaller(data: FakeUpstreamData = fakeWorld): FakeCaller
       return { status: 404, headers: {}, body: { error: { code: 'HTTP_NOT_FOUND' } } as T };
     },
   };
+}
+
+/** Options of runOverFakes. */
+export interface RunOverFakesOptions {
+  /** @default createFakeCaller() */
+  readonly caller?: FakeCaller;
+  readonly variables?: Record<string, unknown>;
+  /** Over defaultRunLimits. */
+  readonly limits?: Partial<RunLimits>;
+  /** Calls the request's upstream client allows (the run-time backstop). @default limits.maxCalls */
+  readonly budget?: number;
+  /** @default false */
+  readonly introspection?: boolean;
+  /** @default 'POST' */
+  readonly method?: 'GET' | 'POST';
+}
+
+const schema = createGraphqlSchema();
+
+/** Runs one operation for u-viewer as app.ts does (a request's budgeted upstream client and loaders), over a fake caller. */
+export async function runOverFakes(query: string, options: RunOverFakesOptions = {}) {
+  const caller = options.caller ?? createFakeCaller();
+  const recorded: RecordedTelemetry = recordTelemetry('graphql');
+  const limits = { ...defaultRunLimits, ...options.limits };
+  const upstream = budgetUpstream(createUpstream({ caller }), options.budget ?? limits.maxCalls);
+  const trace = startServerTrace(undefined);
+  const loaders = createRequestLoaders({ upstream, telemetry: recorded.telemetry, trace });
+  const contextValue: GraphqlContext = { viewerId: 'u-viewer', loaders, trace };
+  const outcome = await runGraphql({
+    schema,
+    params: { query, ...(options.variables ? { variables: options.variables } : {}) },
+    method: options.method ?? 'POST',
+    limits,
+    introspection: options.introspection ?? false,
+    rootValue: createRoot('u-viewer'),
+    contextValue,
+  });
+  return { outcome, caller, recorded, loaders, trace, upstream };
 }

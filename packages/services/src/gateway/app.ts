@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Telemetry } from '../kit/telemetry.js';
 import type { IdentityMinter } from './identity-minter.js';
+import { withHsts } from './edge/hsts.js';
+import { edgeTlsOptions } from './edge/tls-policy.js';
 import { attachLimits } from './limits/attach.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import { pickLimitSettings, type LimitSettings } from './limits/settings.js';
@@ -32,7 +34,7 @@ export interface GatewayAppOptions {
   readonly clock?: () => number;
   /** Rate limits and blacklist (their state and settings). @default createLimits from the limit settings in `config` */
   readonly limits?: Limits;
-  /** Serve HTTPS (TLS 1.2 or later) with this certificate chain and key, PEM. @default plain HTTP */
+  /** Serve HTTPS (TLS 1.2 with ECDHE and AEAD, or 1.3) with this certificate chain and key, PEM. @default plain HTTP */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
 }
 
@@ -49,11 +51,12 @@ export function createGatewayApp(options: GatewayAppOptions): Server | HttpsServ
   const limits = options.limits ?? createLimits(pickLimitSettings(config));
   const detachLimits = attachLimits(limits, { telemetry, clock });
   const handler = createPipeline({ bodyLimit: config.bodyLimit, telemetry, catalog: options.catalog, modes: options.modes, proxy, limits, clock, identity: options.identity });
-  // TLS 1.2 is the floor (RFC 8996 deprecates 1.0 and 1.1); Node negotiates 1.3 where the client can.
-  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, handler) : createServer(handler);
+  // With TLS: Mozilla's intermediate profile (edge/tls-policy.ts) and HSTS on the zone's names (edge/hsts.ts).
+  const serve = options.tls ? withHsts(handler) : handler;
+  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...edgeTlsOptions }, serve) : createServer(serve);
   attachUpgradeHandler(server, { telemetry, catalog: options.catalog, modes: options.modes, limits, identity: options.identity, upstreamTimeoutMs: config.upstreamTimeoutMs, clock });
   // `Expect: 100-continue`: the pipeline invites the upload once the route's body limit allows it.
-  server.on('checkContinue', handler);
+  server.on('checkContinue', serve);
   // Clients such as bench keep connections open between bursts; match the services' idle timeout.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isIP } from 'node:net';
 import { startServerSpan } from '../../kit/http/server-span.js';
 import type { Telemetry } from '../../kit/telemetry.js';
+import { hostOf } from './host-header.js';
 
 /** Options of createRedirectServer. */
 export interface RedirectServerOptions {
@@ -52,16 +53,6 @@ export function redirectLocation(hostHeader: string | undefined, target: string,
   const path = target.startsWith('/') ? target : '/';
   const authority = isIP(host) === 6 ? `[${host}]` : host;
   return `https://${authority}${options.httpsPort === 443 ? '' : `:${options.httpsPort}`}${path}`;
-}
-
-/** The host part of a Host header, lower-case, without port or IPv6 brackets; undefined when malformed. */
-function hostOf(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const value = header.trim().toLowerCase();
-  const bracketed = /^\[([0-9a-f:.]+)\](?::\d+)?$/.exec(value);
-  if (bracketed) return bracketed[1];
-  const plain = /^([a-z0-9.-]+)(?::\d+)?$/.exec(value);
-  return plain ? plain[1] : undefined;
 }
 
 function isLoopbackLiteral(host: string): boolean {

@@ -72,6 +72,8 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     if (this.#settled) return controller.abort(new errors.RequestAbortedError());
     this.#timer.refresh();
     stripHopByHop(headers);
+    // HSTS is the edge's to set (it alone knows the client's Host and whether the hop is TLS): an upstream's never passes.
+    if (headers['strict-transport-security'] !== undefined) delete headers['strict-transport-security'];
     if (this.#options.closeAfter) headers.connection = 'close';
     this.#res.writeHead(statusCode, statusMessage, headers);
     this.#status = statusCode;

@@ -145,11 +145,13 @@ describe('upstream proxy: connections', () => {
 });
 
 describe('upstream proxy: answers', () => {
-  it('passes status, reason and every Set-Cookie on, minus hop-by-hop headers, and no 1xx answer', async () => {
+  it('passes status, reason and every Set-Cookie on, minus hop-by-hop headers, an upstream\'s HSTS and 1xx answers', async () => {
     const { upstream } = await startUpstream((_req, res) => {
       res.writeEarlyHints({ link: '</style.css>; rel=preload' });
       res.statusMessage = 'Fine Indeed';
       res.setHeader('set-cookie', ['a=1; Path=/', 'b=2; HttpOnly']);
+      // RFC 6797: only the edge knows the client's Host and whether its hop is TLS, so only it may set this.
+      res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
       res.setHeader('x-hop', '1');
       res.setHeader('connection', 'x-hop');
       res.writeHead(201).end('made');
@@ -159,6 +161,7 @@ describe('upstream proxy: answers', () => {
     expect([answer.status, answer.statusMessage, answer.body]).toEqual([201, 'Fine Indeed', 'made']);
     expect(answer.headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2; HttpOnly']);
     expect(answer.headers).not.toHaveProperty('x-hop');
+    expect(answer.headers).not.toHaveProperty('strict-transport-security');
     expect(answer.informational).toEqual([]);
     await waitFor(() => front.spans().length === 1, 2000, 'the client span');
     expect(front.spans()[0]).toMatchObject({ kind: 'client', status: 201 });

@@ -51,17 +51,38 @@ describe('ensureTlsMaterial', () => {
     expect(readFileSync(again.certFile, 'utf8')).toBe(readFileSync(first.certFile, 'utf8'));
   });
 
-  it('issues again when the certificate nears its end, or the files do not match', async () => {
+  it('re-issues the gateway certificate near its end with the same CA, and replaces a CA that is near its own end', async () => {
     const dir = freshDir();
-    const first = await ensureTlsMaterial(dir, { certDays: 10 });
-    // 10 days left is above the 7-day margin; 4 days later it is not.
-    expect((await ensureTlsMaterial(dir)).reused).toBe(true);
-    const later = new Date(Date.now() + 4 * 86_400_000);
-    const renewed = await ensureTlsMaterial(dir, { now: later });
+    const first = await ensureTlsMaterial(dir);
+    // A lab's certificate lives 30 days (not the CA/Browser Forum's 398): 10 days later it is kept, 24 days later it is not.
+    expect(first.notAfter.getTime() - Date.now()).toBeLessThanOrEqual(30 * 86_400_000);
+    expect((await ensureTlsMaterial(dir, { now: new Date(Date.now() + 10 * 86_400_000) })).reused).toBe(true);
+    const renewed = await ensureTlsMaterial(dir, { now: new Date(Date.now() + 24 * 86_400_000) });
     expect(renewed.reused).toBe(false);
-    expect(renewed.caFingerprint).not.toBe(first.caFingerprint);
+    // The CA a user imported stays: only the leaf is new.
+    expect(renewed.caFingerprint).toBe(first.caFingerprint);
+    expect(renewed.notAfter.getTime()).toBeGreaterThan(first.notAfter.getTime());
+    // 340 days on, the CA has less left than a new certificate would need: a new CA.
+    const late = await ensureTlsMaterial(dir, { now: new Date(Date.now() + 340 * 86_400_000) });
+    expect(late.caFingerprint).not.toBe(first.caFingerprint);
+    expect(late.notAfter.getTime()).toBeLessThanOrEqual(new Date(new X509Certificate(readFileSync(late.caFile)).validTo).getTime());
+  });
+
+  it('replaces a CA without the Name Constraints extension (one from before it) and files that do not match', async () => {
+    const dir = freshDir();
+    const first = await ensureTlsMaterial(dir);
+    const caPem = readFileSync(first.caFile, 'utf8');
+    // Flip the extension's critical flag in the DER: same CA otherwise, but no longer constrained as required.
+    const der = Buffer.from(caPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    const at = der.indexOf(Buffer.from('0603551d1e0101ff', 'hex'));
+    expect(at).toBeGreaterThan(0);
+    der[at + 7] = 0x00;
+    writeFileSync(first.caFile, `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`);
+    const replaced = await ensureTlsMaterial(dir);
+    expect(replaced.reused).toBe(false);
+    expect(replaced.caFingerprint).not.toBe(first.caFingerprint);
     // A key that does not belong to the certificate (a half-written pair) is not used.
-    writeFileSync(renewed.keyFile, readFileSync(join(dir, 'tls', 'ca-key.pem')));
+    writeFileSync(replaced.keyFile, readFileSync(join(dir, 'tls', 'ca-key.pem')));
     expect((await ensureTlsMaterial(dir)).reused).toBe(false);
   });
 });

@@ -23,11 +23,12 @@ function handshake(options: ConnectionOptions): Promise<{ socket?: TLSSocket; pr
  * Seed 002's edge: HTTPS with a certificate generated at start, and HTTP redirected to HTTPS.
  * The topology's local CA issued the gateway's certificate (SANs localhost, 127.0.0.1,
  * www.topolab.test); plain HTTP answers 308 (RFC 9110 §15.4.9: method and body kept, unlike
- * 301/302), and a client offering less than TLS 1.2 is refused (RFC 8996).
+ * 301/302), a client offering less than TLS 1.2 is refused (RFC 8996), TLS 1.2 only with ECDHE
+ * and AEAD suites (RFC 9325 §4.2), and answers by name carry HSTS (RFC 6797).
  */
 export default defineScenario({
   name: 'https-redirect',
-  summary: 'The gateway serves HTTPS with a certificate from the topology\'s own CA; plain HTTP answers 308 to the same URL on HTTPS, and TLS below 1.2 is refused.',
+  summary: 'The gateway serves HTTPS with a certificate from the topology\'s own CA; plain HTTP answers 308 to the same URL on HTTPS; TLS below 1.2 and CBC suites are refused; HSTS on www.topolab.test only.',
   topology: { tls: true },
   async run(ctx) {
     const plain = ctx.plainHttp;
@@ -86,6 +87,25 @@ export default defineScenario({
       ctx.expect(old.error).toBe('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION');
       const modern = await handshake({ host: https.hostname, port: Number(https.port), servername: 'www.topolab.test', ca: tls.ca, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' });
       ctx.expect(modern.protocol).toBe('TLSv1.2');
+    });
+
+    await ctx.step('TLS 1.2 only with ECDHE and an AEAD cipher: a CBC suite is refused (Mozilla intermediate, RFC 9325 §4.2)', async () => {
+      const target = { host: https.hostname, port: Number(https.port), servername: 'www.topolab.test', ca: tls.ca, maxVersion: 'TLSv1.2' } as const;
+      const cbc = await handshake({ ...target, ciphers: 'ECDHE-ECDSA-AES128-SHA@SECLEVEL=0' });
+      ctx.expect(cbc.error).toBe('ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE');
+      const gcm = await handshake({ ...target, ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' });
+      ctx.expect(gcm.protocol).toBe('TLSv1.2');
+      ctx.note('ECDHE-ECDSA-AES128-SHA (CBC): handshake_failure; ECDHE-ECDSA-AES128-GCM-SHA256: accepted');
+    });
+
+    await ctx.step('HSTS (RFC 6797) on answers to www.topolab.test, not to an IP literal (§8.1.1) nor on the plain-HTTP redirect (§7.2)', async () => {
+      const named = await ctx.gateway.get('/health');
+      ctx.expect(named.headers['strict-transport-security']).toBe('max-age=3600');
+      const byAddress = await ctx.gateways[0]!.get('/health');
+      ctx.expect(byAddress.headers['strict-transport-security']).toBeUndefined();
+      const redirected = await plain.request({ method: 'GET', path: '/health', headers: { host: `www.topolab.test:${new URL(plain.url).port}` } });
+      ctx.expect(redirected.headers['strict-transport-security']).toBeUndefined();
+      ctx.note(`${ctx.gateway.url}: strict-transport-security: ${named.headers['strict-transport-security']}; ${ctx.edge.gatewayUrl} and the redirect: none`);
     });
 
     await ctx.step('the HTTPS URL by name works end to end: lookup, TLS, gateway', async () => {

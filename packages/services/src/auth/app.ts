@@ -7,6 +7,7 @@ import { createClientCredentials } from './client-credentials.js';
 import type { AuthSettings } from './config.js';
 import { createEventRelay, type EventRelayOptions } from './event-relay.js';
 import { createOtpCodes } from './otp.js';
+import { createRecoveryCodes } from './recovery-codes.js';
 import { authRouteSpecs, createAuthRoutes } from './routes.js';
 import type { SmsSender } from './sms-sender.js';
 import { createTokenEvents, type AuthBus, type AuthCache } from './token-events.js';
@@ -61,11 +62,12 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
   const { store, sms, tokens, telemetry, config } = options;
   const clock = options.clock ?? Date.now;
   const otp = createOtpCodes(store, clock());
+  const recovery = createRecoveryCodes(store, clock());
   const lifetimes = { accessTokenTtlS: config.accessTokenTtlS, refreshTokenTtlS: config.refreshTokenTtlS };
   const events = createTokenEvents({ bus: options.bus, cache: options.cache, telemetry, clock });
   const relay = createEventRelay({ log: store.events, bus: options.bus, telemetry, clock, ...options.relay });
   const credentials = options.clientCredentials ?? createClientCredentials({ tokens, clientKey: config.clientKey, telemetry, clock });
-  const router = new Router().add(...createAuthRoutes({ store, otp, sms, tokens, telemetry, clock, lifetimes, events, relay }), credentials.route);
+  const router = new Router().add(...createAuthRoutes({ store, otp, recovery, sms, tokens, telemetry, clock, lifetimes, events, relay }), credentials.route);
   const server = createHttpServer({
     router,
     telemetry,

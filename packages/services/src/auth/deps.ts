@@ -1,6 +1,7 @@
 import type { Telemetry } from '../kit/telemetry.js';
 import type { EventRelay } from './event-relay.js';
 import type { OtpCodes } from './otp.js';
+import type { RecoveryCodes } from './recovery-codes.js';
 import type { TokenLifetimes } from './refresh.js';
 import type { SmsSender } from './sms-sender.js';
 import type { AuthStore } from './store.js';
@@ -11,6 +12,8 @@ import type { AccessTokens } from './tokens.js';
 export interface AuthDeps {
   readonly store: AuthStore;
   readonly otp: OtpCodes;
+  /** The single-use recovery codes of authenticator users. */
+  readonly recovery: RecoveryCodes;
   readonly sms: SmsSender;
   readonly tokens: AccessTokens;
   readonly telemetry: Telemetry;

@@ -72,4 +72,15 @@ export const authErrors = defineErrors({
     message: 'No authenticator is enrolled for this account.',
     hint: 'Enrol one with POST /auth/totp/enroll, then confirm it with POST /auth/totp/confirm.',
   },
+  AUTH_REAUTHENTICATION_REQUIRED: {
+    status: 403,
+    message: 'This change needs the password again, or a login from the last 5 minutes.',
+    hint: 'Send the account password as "password" in the body, or log in again and retry within 5 minutes.',
+  },
+  AUTH_RECOVERY_CODE_INVALID: {
+    status: 401,
+    message: 'The recovery code is not valid.',
+    hint: 'Enter one of the recovery codes shown when the authenticator was turned on (or last regenerated).',
+  },
+  AUTH_RECOVERY_CODE_USED: { status: 401, message: 'This recovery code was already used.', hint: 'Each recovery code works once; use another one.' },
 });

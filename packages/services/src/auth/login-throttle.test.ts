@@ -143,11 +143,11 @@ describe('throttling failed logins per account', () => {
   it('counts wrong authenticator codes at /auth/login/verify and /auth/totp/confirm', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const { secret } = (await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId))).body;
+    const { secret } = (await auth.request('POST', '/auth/totp/enroll', { password: alice.password }, await auth.asUser(userId))).body;
     const wrong = unlike(secret, auth.clock.now());
-    for (let i = 0; i < 3; i++) expect((await auth.request('POST', '/auth/totp/confirm', { code: wrong }, await auth.asUser(userId))).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await auth.request('POST', '/auth/totp/confirm', { code: wrong, password: alice.password }, await auth.asUser(userId))).status).toBe(401);
     expect(auth.store.throttle.state('alice', auth.clock.now())?.failures).toBe(3);
-    await auth.request('POST', '/auth/totp/confirm', { code: totpCode(secret, auth.clock.now()) }, await auth.asUser(userId));
+    await auth.request('POST', '/auth/totp/confirm', { code: totpCode(secret, auth.clock.now()), password: alice.password }, await auth.asUser(userId));
     expect(auth.store.throttle.state('alice', auth.clock.now())).toBeUndefined();
 
     auth.clock.advance(30_000);

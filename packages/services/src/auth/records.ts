@@ -59,6 +59,8 @@ export interface RefreshRecord {
   /** When it was exchanged for a new pair; null while unused. */
   readonly usedAt: number | null;
   readonly revokedAt: number | null;
+  /** When the user logged in for this family (epoch seconds); null on tokens issued before it was kept. */
+  readonly authTime: number | null;
 }
 
 /** A refresh token to insert. */
@@ -72,6 +74,8 @@ export interface AccessRecord {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly revokedAt: number | null;
+  /** When the user logged in for this family (epoch seconds, the `auth_time` claim); null on tokens issued before it was kept. */
+  readonly authTime: number | null;
 }
 
 /** An access token to insert. */
@@ -88,6 +92,8 @@ export interface TotpCredential {
   readonly confirmedAt: number | null;
   /** The newest time step a code was accepted for; codes of this step or older are refused. */
   readonly lastStep: number | null;
+  /** When the code of `lastStep` was accepted (epoch ms); null before the first. */
+  readonly lastUsedAt: number | null;
 }
 
 /** A login whose password step passed and whose authenticator code is awaited. */

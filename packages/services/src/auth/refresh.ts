@@ -17,6 +17,8 @@ export interface RecordedPair {
   readonly iat: number;
   /** Epoch seconds. */
   readonly exp: number;
+  /** When the user logged in for this family (epoch seconds); null for a family from before it was kept. */
+  readonly authTime: number | null;
   /** The refresh token itself; only its hash is stored. */
   readonly refreshToken: string;
 }
@@ -40,27 +42,33 @@ export function createFamilyId(): string {
   return randomUUID();
 }
 
-/** Records a new access jti and refresh token of `familyId` in one transaction. */
+/**
+ * Records a new access jti and refresh token of `familyId` in one transaction. `authTime` is
+ * when the user logged in (epoch seconds): now for a login, the family's for a refresh, so a
+ * refresh never makes a login look recent (OIDC Core §2 `auth_time`, RFC 9068 §2.2.1).
+ */
 export function recordTokenPair(
   store: AuthStore,
-  pair: { userId: string; familyId: string; now: number; lifetimes: TokenLifetimes },
+  pair: { userId: string; familyId: string; now: number; lifetimes: TokenLifetimes; authTime?: number | null },
 ): RecordedPair {
   const { userId, familyId, now, lifetimes } = pair;
   const refreshToken = randomBytes(32).toString('base64url');
   const jti = randomUUID();
   const iat = Math.floor(now / 1000);
   const exp = iat + lifetimes.accessTokenTtlS;
+  const authTime = pair.authTime === undefined ? iat : pair.authTime;
   store.transaction(() => {
-    store.insertAccess({ jti, userId, familyId, createdAt: now, expiresAt: exp * 1000 });
+    store.insertAccess({ jti, userId, familyId, createdAt: now, expiresAt: exp * 1000, authTime });
     store.insertRefresh({
       tokenHash: hashRefreshToken(refreshToken),
       userId,
       familyId,
       createdAt: now,
       expiresAt: now + lifetimes.refreshTokenTtlS * 1000,
+      authTime,
     });
   });
-  return { userId, familyId, jti, iat, exp, refreshToken };
+  return { userId, familyId, jti, iat, exp, authTime, refreshToken };
 }
 
 /**
@@ -78,6 +86,6 @@ export function rotateRefreshToken(store: AuthStore, token: string, now: number,
       return { kind: 'reused', userId: row.userId, familyId: row.familyId, revoked };
     }
     if (row.expiresAt <= now || !store.markRefreshUsed(tokenHash, now)) return { kind: 'invalid' };
-    return { kind: 'rotated', pair: recordTokenPair(store, { userId: row.userId, familyId: row.familyId, now, lifetimes }) };
+    return { kind: 'rotated', pair: recordTokenPair(store, { userId: row.userId, familyId: row.familyId, now, lifetimes, authTime: row.authTime }) };
   });
 }

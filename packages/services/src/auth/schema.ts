@@ -104,4 +104,23 @@ export const authMigrations: readonly string[] = Object.freeze([
   ) STRICT;
   CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_at);
   `,
+  `
+  -- When the user logged in (password and second factor) for each token's family, epoch seconds:
+  -- the access token's auth_time claim (RFC 9068 §2.2.1), kept across refreshes, which privileged
+  -- changes read (reauth.ts). NULL on tokens issued before: those need the password again.
+  ALTER TABLE access_tokens ADD COLUMN auth_time INTEGER;
+  ALTER TABLE refresh_tokens ADD COLUMN auth_time INTEGER;
+
+  -- When a code of last_step was accepted (epoch ms), for the simulated authenticator.
+  ALTER TABLE totp_credentials ADD COLUMN last_used_at INTEGER;
+
+  -- Single-use recovery codes of a user's authenticator (recovery-codes.ts): only their HMAC is kept.
+  CREATE TABLE recovery_codes (
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    used_at INTEGER,
+    PRIMARY KEY (user_id, code_hash)
+  ) STRICT;
+  `,
 ]);

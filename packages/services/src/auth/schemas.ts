@@ -24,8 +24,18 @@ export const registerBody = z.object({
   firstName,
 });
 
-/** Body of `POST /auth/verify` and `POST /auth/login/verify`. */
+/** Body of `POST /auth/verify`. */
 export const verifyBody = z.object({ username: anyUsername, code });
+
+// A recovery code as typed (recovery-codes.ts reads it: case, dashes and spaces do not matter).
+const recoveryCode = z.string().min(1).max(64);
+const oneSecondFactor = (body: { code?: string | undefined; recoveryCode?: string | undefined }) => (body.code === undefined) !== (body.recoveryCode === undefined);
+const oneSecondFactorMessage = 'send either code or recoveryCode';
+
+/** Body of `POST /auth/login/verify`: the texted or authenticator `code`, or one of the authenticator's recovery codes. */
+export const loginVerifyBody = z
+  .object({ username: anyUsername, code: code.optional(), recoveryCode: recoveryCode.optional() })
+  .refine(oneSecondFactor, oneSecondFactorMessage);
 
 /** Body of `POST /auth/resend`. */
 export const resendBody = z.object({ username: anyUsername, purpose });
@@ -66,8 +76,19 @@ export const lookupBody = z
   })
   .refine((body) => body.usernames !== undefined || body.userIds !== undefined, 'name usernames, userIds or both');
 
-/** Body of `POST /auth/totp/confirm` and `DELETE /auth/totp`: the current code of the authenticator app. */
-export const totpCodeBody = z.strictObject({ code });
+// Re-authentication for a privileged change (reauth.ts): the password, unless the login is recent.
+const reauthPassword = password.min(1).optional();
+
+/** Body of `POST /auth/totp/enroll` and `POST /auth/totp/recovery-codes` (optional): the password again. */
+export const reauthBody = z.strictObject({ password: reauthPassword });
+
+/** Body of `POST /auth/totp/confirm`: the current code of the authenticator app, and the password again. */
+export const totpCodeBody = z.strictObject({ code, password: reauthPassword });
+
+/** Body of `DELETE /auth/totp`: a current code or a recovery code, and the password again. */
+export const totpRemoveBody = z
+  .strictObject({ code: code.optional(), recoveryCode: recoveryCode.optional(), password: reauthPassword })
+  .refine(oneSecondFactor, oneSecondFactorMessage);
 
 /** Query of `GET /auth/internal/authenticator/:username`: how many 30 s steps the simulated phone's clock is off. */
 export const authenticatorQuery = z.object({ offset: z.coerce.number().int().min(-2).max(2).default(0) });

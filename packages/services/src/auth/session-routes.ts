@@ -9,10 +9,10 @@ import { sendCode } from './notify.js';
 import { verifyDummyPassword, verifyPassword } from './passwords.js';
 import type { AccessRecord } from './records.js';
 import { createFamilyId, hashRefreshToken, recordTokenPair, rotateRefreshToken, type RecordedPair } from './refresh.js';
-import { loginBody, logoutBody, refreshBody, verifyBody } from './schemas.js';
+import { loginBody, loginVerifyBody, logoutBody, refreshBody } from './schemas.js';
 import { toRevokedTokens } from './token-events.js';
 import { totpPolicy } from './totp.js';
-import { acceptTotpLogin } from './totp-verify.js';
+import { acceptLoginChallenge, acceptTotpLogin } from './totp-verify.js';
 
 /** The answer of a successful login or refresh. */
 export interface TokenPair {
@@ -21,6 +21,11 @@ export interface TokenPair {
   /** Seconds until the access token expires. */
   readonly expiresIn: number;
   readonly refreshToken: string;
+}
+
+/** The answer of a login completed with a recovery code: the pair, and how many codes are left. */
+export interface RecoveryLogin extends TokenPair {
+  readonly recoveryCodesLeft: number;
 }
 
 /** The token of an `Authorization: Bearer …` header, if there is one. */
@@ -36,7 +41,9 @@ export function readBearer(headers: IncomingHttpHeaders): string | undefined {
  * answers 202 `{ challenge: "sms" }` (a code is texted) or, for a user with a confirmed
  * authenticator, `{ challenge: "totp" }` (nothing is sent; the step stays open 5 minutes).
  * `POST /auth/login/verify { username, code }` then takes the texted code or the authenticator
- * code and answers the token pair.
+ * code and answers the token pair. Instead of the authenticator code, `{ username, recoveryCode }`
+ * takes one of the user's recovery codes (recovery-codes.ts), once each, and answers the pair with
+ * `recoveryCodesLeft`; 401 AUTH_RECOVERY_CODE_INVALID / AUTH_RECOVERY_CODE_USED otherwise.
  *
  * Both steps are throttled per account name (login-throttle.ts): the first 5 failures are free,
  * then the account is locked for 1 s, doubling with each further failure up to 15 minutes;
@@ -45,11 +52,11 @@ export function readBearer(headers: IncomingHttpHeaders): string | undefined {
  * forgotten 24 h after the last failure.
  */
 export function createSessionRoutes(deps: AuthDeps): Route[] {
-  const { store, otp, tokens, telemetry, clock, lifetimes, events } = deps;
+  const { store, otp, recovery, tokens, telemetry, clock, lifetimes, events } = deps;
 
   // The global cache learns of the token before its holder can present it anywhere.
   async function issuePair(pair: RecordedPair, username: string, trace: TraceContext): Promise<TokenPair> {
-    const accessToken = await tokens.sign({ userId: pair.userId, username, jti: pair.jti, iat: pair.iat, exp: pair.exp });
+    const accessToken = await tokens.sign({ userId: pair.userId, username, jti: pair.jti, iat: pair.iat, exp: pair.exp, authTime: pair.authTime });
     await events.issued({ jti: pair.jti, userId: pair.userId, username, exp: pair.exp, tokenHash: hashToken(accessToken) }, trace);
     return { tokenType: 'Bearer', accessToken, expiresIn: pair.exp - pair.iat, refreshToken: pair.refreshToken };
   }
@@ -81,22 +88,34 @@ export function createSessionRoutes(deps: AuthDeps): Route[] {
   const loginVerify = defineRoute({
     method: 'POST',
     path: '/auth/login/verify',
-    body: verifyBody,
+    body: loginVerifyBody,
     async handler({ body, trace }) {
       const now = clock();
       const attempt = store.throttle.attempt(body.username, now);
       const user = store.userByName(body.username);
       if (!user) throw authErrors.AUTH_OTP_INVALID();
       const record = () => recordTokenPair(store, { userId: user.id, familyId: createFamilyId(), now, lifetimes });
+      const { recoveryCode, code } = body;
+      if (recoveryCode !== undefined) {
+        // Only a TOTP user's password step opens a challenge; a refused recovery code is a failed login.
+        const { pair, left } = acceptLoginChallenge(store, user.id, now, () => ({ left: recovery.use(user.id, recoveryCode, now), pair: record() }));
+        attempt.succeeded();
+        loggedIn(user.id, { with: 'recovery-code', recoveryCodesLeft: left });
+        return { ...(await issuePair(pair, user.username, trace)), recoveryCodesLeft: left } satisfies RecoveryLogin;
+      }
       const pair = store.totp.enabled(user.id)
-        ? acceptTotpLogin(store, { userId: user.id, code: body.code, now }, record)
-        : otp.verify(user.id, 'login', body.code, now, record);
+        ? acceptTotpLogin(store, { userId: user.id, code: code!, now }, record)
+        : otp.verify(user.id, 'login', code!, now, record);
       attempt.succeeded();
-      telemetry.event('auth.login', { userId: user.id });
-      telemetry.info('user logged in', { userId: user.id });
+      loggedIn(user.id);
       return issuePair(pair, user.username, trace);
     },
   });
+
+  function loggedIn(userId: string, facts: Record<string, string | number> = {}): void {
+    telemetry.event('auth.login', { userId, ...facts });
+    telemetry.info('user logged in', { userId, ...facts });
+  }
 
   const refresh = defineRoute({
     method: 'POST',

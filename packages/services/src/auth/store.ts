@@ -15,7 +15,7 @@ import type {
   UserRecord,
 } from './records.js';
 import { authMigrations } from './schema.js';
-import { createTotpStore, type TotpStore } from './totp-store.js';
+import { createRecoveryCodeStore, createTotpStore, type RecoveryCodeStore, type TotpStore } from './totp-store.js';
 
 /** The file name of the database every auth instance of a data dir shares. */
 export const authDatabaseFile = 'auth.db';
@@ -60,6 +60,8 @@ export interface AuthStore {
   readonly events: EventLog;
   /** Authenticator secrets and pending login challenges; call inside `transaction` to combine with other writes. */
   readonly totp: TotpStore;
+  /** Recovery codes of authenticator users (hashes only); call inside `transaction` to combine with other writes. */
+  readonly recovery: RecoveryCodeStore;
   /** Failed-login counts per account name (login-throttle.ts). */
   readonly throttle: LoginThrottle;
   close(): void;
@@ -74,9 +76,9 @@ const userColumns = 'id, username, password_hash AS passwordHash, phone, first_n
 const codeColumns =
   'id, user_id AS userId, purpose, code_hash AS codeHash, created_at AS createdAt, expires_at AS expiresAt, attempts, used_at AS usedAt, superseded_at AS supersededAt';
 const refreshColumns =
-  'token_hash AS tokenHash, user_id AS userId, family_id AS familyId, created_at AS createdAt, expires_at AS expiresAt, used_at AS usedAt, revoked_at AS revokedAt';
+  'token_hash AS tokenHash, user_id AS userId, family_id AS familyId, created_at AS createdAt, expires_at AS expiresAt, used_at AS usedAt, revoked_at AS revokedAt, auth_time AS authTime';
 const accessColumns =
-  'jti, user_id AS userId, family_id AS familyId, created_at AS createdAt, expires_at AS expiresAt, revoked_at AS revokedAt';
+  'jti, user_id AS userId, family_id AS familyId, created_at AS createdAt, expires_at AS expiresAt, revoked_at AS revokedAt, auth_time AS authTime';
 
 type UserRow = Omit<UserRecord, 'verified'> & { verified: number };
 
@@ -111,14 +113,14 @@ export function createAuthStore(db: SqliteDatabase): AuthStore {
     failedAttempt: db.prepare('UPDATE otp_codes SET attempts = attempts + 1 WHERE id = ?'),
     markCodeUsed: db.prepare('UPDATE otp_codes SET used_at = ? WHERE id = ?'),
     insertRefresh: db.prepare(
-      `INSERT INTO refresh_tokens (token_hash, user_id, family_id, created_at, expires_at)
-       VALUES (@tokenHash, @userId, @familyId, @createdAt, @expiresAt)`,
+      `INSERT INTO refresh_tokens (token_hash, user_id, family_id, created_at, expires_at, auth_time)
+       VALUES (@tokenHash, @userId, @familyId, @createdAt, @expiresAt, @authTime)`,
     ),
     refreshByHash: db.prepare<[string], RefreshRecord>(`SELECT ${refreshColumns} FROM refresh_tokens WHERE token_hash = ?`),
     markRefreshUsed: db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL'),
     insertAccess: db.prepare(
-      `INSERT INTO access_tokens (jti, user_id, family_id, created_at, expires_at)
-       VALUES (@jti, @userId, @familyId, @createdAt, @expiresAt)`,
+      `INSERT INTO access_tokens (jti, user_id, family_id, created_at, expires_at, auth_time)
+       VALUES (@jti, @userId, @familyId, @createdAt, @expiresAt, @authTime)`,
     ),
     accessByJti: db.prepare<[string], AccessRecord>(`SELECT ${accessColumns} FROM access_tokens WHERE jti = ?`),
     revokeRefreshFamily: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL'),
@@ -178,6 +180,7 @@ export function createAuthStore(db: SqliteDatabase): AuthStore {
     },
     events: createEventLog(db, (fn) => inTransaction.immediate(fn) as ReturnType<typeof fn>),
     totp: createTotpStore(db),
+    recovery: createRecoveryCodeStore(db),
     throttle: createLoginThrottle(db, (fn) => inTransaction.immediate(fn) as ReturnType<typeof fn>),
     close: () => db.close(),
   };

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { SignJWT, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import { decodeJwt, SignJWT, type JWTPayload, type JWTHeaderParameters } from 'jose';
 import { serviceScopes } from '../contract/service-auth.js';
 import { testClientKey } from '../kit/service-auth/testing.js';
 import { createAuthApp, type AuthApp, type AuthAppConfig } from './app.js';
@@ -225,14 +225,29 @@ export async function logIn(
 }
 
 /**
- * Enrols and confirms an authenticator for `userId` with the code of the clock's now; returns
- * its secret. That step is then used: advance the clock a step before the next code.
+ * Headers the gateway sends for a request with `accessToken` (one auth issued): an identity
+ * assertion naming the token's user and jti, so auth can look up the token's login time.
  */
-export async function enableTotp(auth: TestAuth<AuthBus>, userId: string): Promise<string> {
-  const enrolled = await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId));
+export async function asTokenHolder(auth: TestAuth<AuthBus>, accessToken: string): Promise<Record<string, string>> {
+  const { sub, jti, exp } = decodeJwt(accessToken);
+  return auth.asUser(sub!, { tokenJti: jti!, tokenExp: exp! });
+}
+
+/**
+ * Enrols and confirms an authenticator for `userId` with the code of the clock's now, sending
+ * `password` (alice's by default) as re-authentication; returns its secret and the recovery
+ * codes. That step is then used: advance the clock a step before the next code.
+ */
+export async function enableTotpWithCodes(auth: TestAuth<AuthBus>, userId: string, password = alice.password): Promise<{ secret: string; recoveryCodes: string[] }> {
+  const enrolled = await auth.request('POST', '/auth/totp/enroll', { password }, await auth.asUser(userId));
   if (enrolled.status !== 201) throw new Error(`totp/enroll answered ${enrolled.status}: ${enrolled.text}`);
   const secret = enrolled.body.secret as string;
-  const confirmed = await auth.request('POST', '/auth/totp/confirm', { code: totpCode(secret, auth.clock.now()) }, await auth.asUser(userId));
+  const confirmed = await auth.request('POST', '/auth/totp/confirm', { code: totpCode(secret, auth.clock.now()), password }, await auth.asUser(userId));
   if (confirmed.status !== 200) throw new Error(`totp/confirm answered ${confirmed.status}: ${confirmed.text}`);
-  return secret;
+  return { secret, recoveryCodes: confirmed.body.recoveryCodes };
+}
+
+/** enableTotpWithCodes, for the secret only. */
+export async function enableTotp(auth: TestAuth<AuthBus>, userId: string, password = alice.password): Promise<string> {
+  return (await enableTotpWithCodes(auth, userId, password)).secret;
 }

@@ -43,6 +43,8 @@ export interface AccessTokenInfo {
   /** Epoch seconds. */
   readonly exp: number;
   readonly familyId: string;
+  /** When the user logged in for this token's family (epoch seconds), as the database has it; null when unknown. */
+  readonly authTime: number | null;
 }
 
 /** Claims of a token to sign. */
@@ -54,6 +56,8 @@ export interface AccessTokenClaims {
   readonly iat: number;
   /** Epoch seconds. */
   readonly exp: number;
+  /** When the user logged in (epoch seconds): the `auth_time` claim (RFC 9068 §2.2.1); left out when unknown. */
+  readonly authTime?: number | null;
 }
 
 /** Signs and checks access JWTs. */
@@ -93,7 +97,8 @@ export async function createAccessTokens(options: AccessTokensOptions): Promise<
     kid: key.kid,
     jwks: () => ({ keys: [key.publicJwk] }),
     sign(claims) {
-      return new SignJWT({ username: claims.username })
+      const authTime = claims.authTime == null ? {} : { auth_time: claims.authTime };
+      return new SignJWT({ username: claims.username, ...authTime })
         .setProtectedHeader({ alg: 'EdDSA', typ: accessTokenType, kid: key.kid })
         .setIssuer(tokenIssuer)
         .setAudience(tokenAudience)
@@ -130,7 +135,7 @@ export async function createAccessTokens(options: AccessTokensOptions): Promise<
       if (typeof iat !== 'number' || typeof exp !== 'number') return undefined;
       const row = store.accessByJti(jti);
       if (!row || row.revokedAt !== null || row.userId !== sub) return undefined;
-      return { sub, username, jti, iat, exp, familyId: row.familyId };
+      return { sub, username, jti, iat, exp, familyId: row.familyId, authTime: row.authTime };
     },
   };
 }

@@ -19,7 +19,7 @@ describe('POST /auth/totp/enroll', () => {
   it('answers 201 with a 160-bit base32 secret and its otpauth URI, not to be cached', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const res = await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId));
+    const res = await auth.request('POST', '/auth/totp/enroll', { password: alice.password }, await auth.asUser(userId));
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const { secret } = res.body;
@@ -42,19 +42,19 @@ describe('POST /auth/totp/enroll', () => {
   it('replaces a pending secret when enrolling again before confirming', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const first = (await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId))).body.secret;
-    const second = (await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId))).body.secret;
+    const first = (await auth.request('POST', '/auth/totp/enroll', { password: alice.password }, await auth.asUser(userId))).body.secret;
+    const second = (await auth.request('POST', '/auth/totp/enroll', { password: alice.password }, await auth.asUser(userId))).body.secret;
     expect(second).not.toBe(first);
-    const stale = await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, first) }, await auth.asUser(userId));
+    const stale = await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, first), password: alice.password }, await auth.asUser(userId));
     expect([stale.status, stale.body.error.code]).toEqual([401, 'AUTH_TOTP_INVALID']);
-    expect((await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, second) }, await auth.asUser(userId))).status).toBe(200);
+    expect((await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, second), password: alice.password }, await auth.asUser(userId))).status).toBe(200);
   });
 
   it('refuses with 409 AUTH_TOTP_ENROLLED once an authenticator is confirmed', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
     const secret = await enableTotp(auth, userId);
-    const again = await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId));
+    const again = await auth.request('POST', '/auth/totp/enroll', { password: alice.password }, await auth.asUser(userId));
     expect([again.status, again.body.error.code]).toEqual([409, 'AUTH_TOTP_ENROLLED']);
     expect(auth.store.totp.credential(userId)?.secret).toBe(secret);
   });
@@ -64,20 +64,21 @@ describe('POST /auth/totp/confirm', () => {
   it('turns the authenticator on with its current code', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const { secret } = (await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId))).body;
+    const { secret } = (await auth.request('POST', '/auth/totp/enroll', { password: alice.password }, await auth.asUser(userId))).body;
     expect(auth.store.totp.enabled(userId)).toBe(false);
-    const res = await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, secret) }, await auth.asUser(userId));
-    expect([res.status, res.body]).toEqual([200, { enabled: true }]);
+    const res = await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, secret), password: alice.password }, await auth.asUser(userId));
+    expect([res.status, res.body]).toEqual([200, { enabled: true, recoveryCodes: expect.any(Array) }]);
+    expect(res.headers.get('cache-control')).toBe('no-store');
     expect(auth.store.totp.enabled(userId)).toBe(true);
-    expect(auth.recorded.events()).toContainEqual({ name: 'auth.totp.confirmed', data: { userId } });
+    expect(auth.recorded.events()).toContainEqual({ name: 'auth.totp.confirmed', data: { userId, recoveryCodes: 10 } });
   });
 
   it('refuses a wrong code with 401 AUTH_TOTP_INVALID without echoing it', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const { secret } = (await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId))).body;
+    const { secret } = (await auth.request('POST', '/auth/totp/enroll', { password: alice.password }, await auth.asUser(userId))).body;
     const wrong = otherThan(codeAt(auth, secret));
-    const res = await auth.request('POST', '/auth/totp/confirm', { code: wrong }, await auth.asUser(userId));
+    const res = await auth.request('POST', '/auth/totp/confirm', { code: wrong, password: alice.password }, await auth.asUser(userId));
     expect([res.status, res.body.error.code]).toEqual([401, 'AUTH_TOTP_INVALID']);
     expect(res.text).not.toContain(wrong);
     expect(auth.store.totp.enabled(userId)).toBe(false);
@@ -86,19 +87,19 @@ describe('POST /auth/totp/confirm', () => {
   it('answers 404 AUTH_TOTP_NOT_ENROLLED without an enrolment and 409 AUTH_TOTP_ENROLLED after confirming', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const none = await auth.request('POST', '/auth/totp/confirm', { code: '123456' }, await auth.asUser(userId));
+    const none = await auth.request('POST', '/auth/totp/confirm', { code: '123456', password: alice.password }, await auth.asUser(userId));
     expect([none.status, none.body.error.code]).toEqual([404, 'AUTH_TOTP_NOT_ENROLLED']);
     const secret = await enableTotp(auth, userId);
     auth.clock.advance(step);
-    const twice = await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, secret) }, await auth.asUser(userId));
+    const twice = await auth.request('POST', '/auth/totp/confirm', { code: codeAt(auth, secret), password: alice.password }, await auth.asUser(userId));
     expect([twice.status, twice.body.error.code]).toEqual([409, 'AUTH_TOTP_ENROLLED']);
   });
 
   it('refuses a malformed code with 400', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId));
-    const res = await auth.request('POST', '/auth/totp/confirm', { code: '12345' }, await auth.asUser(userId));
+    await auth.request('POST', '/auth/totp/enroll', { password: alice.password }, await auth.asUser(userId));
+    const res = await auth.request('POST', '/auth/totp/confirm', { code: '12345', password: alice.password }, await auth.asUser(userId));
     expect([res.status, res.body.error.code]).toEqual([400, 'HTTP_VALIDATION_FAILED']);
   });
 });
@@ -219,12 +220,12 @@ describe('DELETE /auth/totp', () => {
     const userId = await registerVerified(auth);
     const secret = await enableTotp(auth, userId);
     auth.clock.advance(step);
-    const wrong = await auth.request('DELETE', '/auth/totp', { code: otherThan(codeAt(auth, secret)) }, await auth.asUser(userId));
+    const wrong = await auth.request('DELETE', '/auth/totp', { code: otherThan(codeAt(auth, secret)), password: alice.password }, await auth.asUser(userId));
     expect([wrong.status, wrong.body.error.code]).toEqual([401, 'AUTH_TOTP_INVALID']);
-    expect((await auth.request('DELETE', '/auth/totp', { code: codeAt(auth, secret) }, await auth.asUser(userId))).status).toBe(204);
+    expect((await auth.request('DELETE', '/auth/totp', { code: codeAt(auth, secret), password: alice.password }, await auth.asUser(userId))).status).toBe(204);
     expect(auth.store.totp.credential(userId)).toBeUndefined();
     expect((await passwordStep(auth)).body).toEqual({ challenge: 'sms' });
-    const none = await auth.request('DELETE', '/auth/totp', { code: '123456' }, await auth.asUser(userId));
+    const none = await auth.request('DELETE', '/auth/totp', { code: '123456', password: alice.password }, await auth.asUser(userId));
     expect([none.status, none.body.error.code]).toEqual([404, 'AUTH_TOTP_NOT_ENROLLED']);
   });
 });
@@ -233,18 +234,22 @@ describe('GET /auth/internal/authenticator/:username', () => {
   it('shows the current code of the stored secret, pending or confirmed, not to be cached', async () => {
     const auth = await start();
     const userId = await registerVerified(auth);
-    const { secret } = (await auth.request('POST', '/auth/totp/enroll', undefined, await auth.asUser(userId))).body;
+    const { secret } = (await auth.request('POST', '/auth/totp/enroll', { password: alice.password }, await auth.asUser(userId))).body;
     auth.clock.advance(12_000);
     const res = await auth.request('GET', '/auth/internal/authenticator/ALICE');
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(res.body).toEqual({ username: 'alice', code: codeAt(auth, secret), step: totpStep(auth.clock.now()), validForS: 18 });
+    expect(res.body).toEqual({ username: 'alice', code: codeAt(auth, secret), step: totpStep(auth.clock.now()), validForS: 18, used: false, lastUsedAt: null });
 
-    expect((await auth.request('POST', '/auth/totp/confirm', { code: res.body.code }, await auth.asUser(userId))).status).toBe(200);
+    expect((await auth.request('POST', '/auth/totp/confirm', { code: res.body.code, password: alice.password }, await auth.asUser(userId))).status).toBe(200);
     auth.clock.advance(step);
     await passwordStep(auth);
     const shown = (await auth.request('GET', '/auth/internal/authenticator/alice')).body.code;
     expect((await codeStep(auth, shown)).status).toBe(200);
+    // The app now says its code was used, and when: auth would refuse it as a replay (RFC 6238 §5.2).
+    expect((await auth.request('GET', '/auth/internal/authenticator/alice')).body).toMatchObject({ code: shown, used: true, lastUsedAt: auth.clock.now() });
+    auth.clock.advance(step);
+    expect((await auth.request('GET', '/auth/internal/authenticator/alice')).body).toMatchObject({ used: false });
     const logged = JSON.stringify(auth.recorded.messages);
     expect(logged).not.toContain(secret);
     expect(logged).not.toContain(`"${shown}"`);

@@ -30,7 +30,7 @@ export function acceptTotpCode<T>(store: AuthStore, check: TotpCheck, accept: (s
     const match = matchTotp(credential.secret, code, now, credential.lastStep);
     if (match.kind === 'reused') throw authErrors.AUTH_TOTP_REUSED();
     if (match.kind === 'invalid') throw authErrors.AUTH_TOTP_INVALID();
-    if (!store.totp.acceptStep(userId, match.step)) throw authErrors.AUTH_TOTP_REUSED();
+    if (!store.totp.acceptStep(userId, match.step, now)) throw authErrors.AUTH_TOTP_REUSED();
     return accept(match.step);
   });
 }
@@ -38,17 +38,21 @@ export function acceptTotpCode<T>(store: AuthStore, check: TotpCheck, accept: (s
 /**
  * The code step of a TOTP user's login: needs the live challenge the password step opened
  * (AUTH_OTP_INVALID without one, as for an unknown user; AUTH_LOGIN_CHALLENGE_EXPIRED after 5
- * minutes), then a fresh code; closes the challenge and runs `accept` in the same transaction.
+ * minutes), then `accept` (which checks the second factor and throws when it is refused); closes
+ * the challenge in the same transaction.
  */
-export function acceptTotpLogin<T>(store: AuthStore, login: Omit<TotpCheck, 'state'>, accept: () => T): T {
-  const { userId, now } = login;
+export function acceptLoginChallenge<T>(store: AuthStore, userId: string, now: number, accept: () => T): T {
   return store.transaction(() => {
     const challenge = store.totp.challenge(userId);
     if (!challenge) throw authErrors.AUTH_OTP_INVALID();
     if (challenge.expiresAt <= now) throw authErrors.AUTH_LOGIN_CHALLENGE_EXPIRED();
-    return acceptTotpCode(store, { ...login, state: 'confirmed' }, () => {
-      store.totp.closeChallenge(userId);
-      return accept();
-    });
+    const accepted = accept();
+    store.totp.closeChallenge(userId);
+    return accepted;
   });
+}
+
+/** The code step of a TOTP user's login with a fresh authenticator code (acceptLoginChallenge, then acceptTotpCode). */
+export function acceptTotpLogin<T>(store: AuthStore, login: Omit<TotpCheck, 'state'>, accept: () => T): T {
+  return acceptLoginChallenge(store, login.userId, login.now, () => acceptTotpCode(store, { ...login, state: 'confirmed' }, accept));
 }

@@ -9,6 +9,17 @@ interface TotpEnrolment {
   readonly period: number;
 }
 
+/** `POST /auth/totp/confirm` and `POST /auth/totp/recovery-codes` answer: single-use recovery codes, shown once. */
+interface RecoveryCodes {
+  readonly recoveryCodes: readonly string[];
+}
+
+/** `POST /auth/login/verify` answer after a recovery code. */
+interface RecoveryLogin {
+  readonly tokenType: string;
+  readonly recoveryCodesLeft: number;
+}
+
 /** Logs in with the password: the first factor only, answered 202 with the challenge to meet. */
 async function passwordStep(ctx: ScenarioContext, user: ScenarioUser, password = user.password) {
   return ctx.gateway.post<{ challenge?: string }>('/auth/login', { username: user.username, password });
@@ -17,14 +28,16 @@ async function passwordStep(ctx: ScenarioContext, user: ScenarioUser, password =
 /**
  * A second factor without SMS: an authenticator app (TOTP, RFC 6238) enrolled and confirmed,
  * then asked for at every login. `topolab authenticator <username>` is the app here, as
- * `topolab phone` is the SMS inbox. Then the per-account throttle (OWASP ASVS 2.2.1, NIST SP
- * 800-63B-4 rate limiting) stops guessing.
+ * `topolab phone` is the SMS inbox. Confirming it shows 10 single-use recovery codes for a lost
+ * phone (NIST SP 800-63B-4 §3.1.2 look-up secrets); changing the second factor needs the password
+ * again or a login younger than 5 minutes (OWASP ASVS 4.0.3 §3.7.1). Then the per-account throttle
+ * (OWASP ASVS 2.2.1, NIST SP 800-63B-4 rate limiting) stops guessing.
  */
 export default defineScenario({
   name: 'totp-login',
   // Only gateway → auth matters here; each auth mode checks the token the same way afterwards.
   modes: { discovery: ['client'] },
-  summary: 'Enrol an authenticator app (TOTP, RFC 6238), confirm it, log in with its code instead of an SMS; a code works once, ±1 step of clock skew is allowed; wrong passwords in a row lock the account with 429 and Retry-After.',
+  summary: 'Enrol an authenticator app (TOTP, RFC 6238), confirm it, log in with its code instead of an SMS; a code works once, ±1 step of clock skew is allowed; a lost phone logs in with a single-use recovery code; regenerating them needs the password; wrong passwords in a row lock the account with 429 and Retry-After.',
   async run(ctx) {
     const user = await ctx.step('a verified user, logged in with an SMS code as everyone starts', async () => {
       const signedUp = await ctx.users.signUp({ firstName: 'Hedy' });
@@ -46,11 +59,14 @@ export default defineScenario({
       const shown = await ctx.phone.authenticator(user.username);
       const wrong = String((Number(shown.code) + 500_000) % 1_000_000).padStart(6, '0');
       ctx.expect(await ctx.gateway.post('/auth/totp/confirm', { code: wrong }, { token: user.accessToken })).toHaveStatus(401, 'AUTH_TOTP_INVALID');
-      const confirm = await ctx.gateway.post('/auth/totp/confirm', { code: shown.code }, { token: user.accessToken });
+      const confirm = await ctx.gateway.post<RecoveryCodes & { enabled: boolean }>('/auth/totp/confirm', { code: shown.code }, { token: user.accessToken });
       ctx.expect(confirm).toHaveStatus(200);
-      ctx.expect(confirm.body).toEqual({ enabled: true });
+      ctx.expect(confirm.body.enabled).toBe(true);
+      ctx.expect(confirm.body.recoveryCodes.length).toBe(10);
+      ctx.expect(confirm.headers['cache-control']).toBe('no-store');
       ctx.note(`topolab authenticator ${user.username} showed it: step ${shown.step}, valid ${shown.validForS} s more`);
-      return shown;
+      ctx.note('the answer also shows 10 single-use recovery codes, this once; auth keeps only their HMACs');
+      return { ...shown, recoveryCodes: confirm.body.recoveryCodes };
     });
 
     await ctx.step('now the password leads to a TOTP challenge, and no SMS is sent', async () => {
@@ -82,6 +98,43 @@ export default defineScenario({
       const me = await ctx.gateway.get('/auth/me', { token: verified.body.accessToken });
       ctx.expect(me).toHaveStatus(200);
       ctx.note(`step ${ahead.step} accepted: RFC 6238 §5.2 allows one step of clock drift; the next login needs a code of a later step`);
+    });
+
+    await ctx.step('topolab authenticator now says its code is used and when the next one comes', async () => {
+      const shown = await ctx.phone.authenticator(user.username);
+      ctx.expect(shown.used).toBe(true);
+      ctx.expect(shown.lastUsedAt ?? 0).toBeGreaterThan(0);
+      ctx.note(`step ${shown.step} is at or before the last accepted one: auth would refuse the code; next code in ${shown.validForS} s`);
+    });
+
+    const recoveryCodes = await ctx.step('new recovery codes need the password again (OWASP ASVS 4.0.3 §3.7.1): a wrong one is refused, the right one replaces the set', async () => {
+      const wrong = await ctx.gateway.post('/auth/totp/recovery-codes', { password: `${user.password}-wrong` }, { token: user.accessToken });
+      ctx.expect(wrong).toHaveStatus(401, 'AUTH_PASSWORD_WRONG');
+      const fresh = await ctx.gateway.post<RecoveryCodes>('/auth/totp/recovery-codes', { password: user.password }, { token: user.accessToken });
+      ctx.expect(fresh).toHaveStatus(201);
+      ctx.expect(fresh.body.recoveryCodes.length).toBe(10);
+      ctx.note('an access token alone is not enough once its login is 5 minutes old (403 AUTH_REAUTHENTICATION_REQUIRED): a stolen token cannot swap the authenticator');
+      return fresh.body.recoveryCodes;
+    });
+
+    await ctx.step('the phone is lost: a recovery code completes the login instead of the authenticator code', async () => {
+      ctx.expect(await passwordStep(ctx, user)).toHaveStatus(202);
+      const verified = await ctx.gateway.post<RecoveryLogin>('/auth/login/verify', { username: user.username, recoveryCode: recoveryCodes[0] });
+      ctx.expect(verified).toHaveStatus(200);
+      ctx.expect(verified.body.recoveryCodesLeft).toBe(9);
+      ctx.note('the answer says how many codes remain: 9');
+    });
+
+    await ctx.step('a recovery code works once, and the set the regeneration replaced works not at all', async () => {
+      ctx.expect(await passwordStep(ctx, user)).toHaveStatus(202);
+      const again = await ctx.gateway.post('/auth/login/verify', { username: user.username, recoveryCode: recoveryCodes[0] });
+      ctx.expect(again).toHaveStatus(401, 'AUTH_RECOVERY_CODE_USED');
+      const replaced = await ctx.gateway.post('/auth/login/verify', { username: user.username, recoveryCode: confirmed.recoveryCodes[1] });
+      ctx.expect(replaced).toHaveStatus(401, 'AUTH_RECOVERY_CODE_INVALID');
+      const next = await ctx.gateway.post<RecoveryLogin>('/auth/login/verify', { username: user.username, recoveryCode: recoveryCodes[1] });
+      ctx.expect(next).toHaveStatus(200);
+      ctx.expect(next.body.recoveryCodesLeft).toBe(8);
+      ctx.note('refused recovery codes count as failed logins of the account, as wrong passwords do; the completed login resets the count');
     });
 
     const retryAfterS = await ctx.step('wrong passwords in a row lock the account: six are answered, then 429 with Retry-After', async () => {

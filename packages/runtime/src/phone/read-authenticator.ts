@@ -15,6 +15,10 @@ export interface AuthenticatorCode {
   readonly step: number;
   /** Seconds until the next step begins. */
   readonly validForS: number;
+  /** Whether auth would refuse this code as used: a code of its step (or a later one) was accepted already (RFC 6238 §5.2). */
+  readonly used: boolean;
+  /** When auth last accepted a code of this authenticator (epoch ms): a login, the confirmation or a removal; null before the first. */
+  readonly lastUsedAt: number | null;
 }
 
 /** Options of requestAuthenticator and readAuthenticator. */

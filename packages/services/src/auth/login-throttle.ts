@@ -8,8 +8,9 @@ import { authErrors } from './errors.js';
  * The rule:
  * - Failures are counted per account name, the lower-cased username, whether or not a user has
  *   it, so the throttle answers alike for names with and without an account.
- * - A failure is a wrong password at `POST /auth/login` and `DELETE /auth/me`, and a refused
- *   code at `POST /auth/login/verify` (SMS or authenticator) and `POST /auth/totp/confirm`.
+ * - A failure is a wrong password at `POST /auth/login`, `DELETE /auth/me` and a privileged
+ *   authenticator change (reauth.ts), and a refused code at `POST /auth/login/verify` (SMS,
+ *   authenticator or recovery code), `POST /auth/totp/confirm` and `DELETE /auth/totp`.
  * - The first 5 failures are free. The 6th locks the account for 1 s, and each further one for
  *   twice as long as the one before, up to 15 minutes (6th 1 s, 7th 2 s, 8th 4 s, … 16th on 15 min).
  * - While locked, every attempt answers 429 AUTH_LOGIN_THROTTLED with `Retry-After` (seconds)

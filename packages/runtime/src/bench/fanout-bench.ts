@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chatLimits } from '@topolab/services/contract';
 import { createGatewayClient } from '../client/gateway-client.js';
 import { connectWebSocket, toWebSocketUrl, type WebSocketClient } from '../client/websocket-client.js';
 import { latencyFigures } from './bench-stats.js';
@@ -37,7 +39,9 @@ const room = 'bench-fanout';
  * spread over the chat instances by the gateway's discovery. Each message is sent once every
  * receiver got the previous one (a closed loop, so no queue builds up), and the latency of
  * each (message, receiver) pair is from the send to that receiver's frame — through the
- * sender's instance alone for its own receivers, through the bus for the others.
+ * sender's instance alone for its own receivers, through the bus for the others. The run keeps
+ * within the chat's limits (docs/chat-limits.md): the sender within its socket's frame rate, and
+ * the receivers over as many users as the per-user socket cap needs.
  */
 export async function measureFanout(options: FanoutOptions = {}): Promise<FanoutResult> {
   const receiverCount = options.receivers ?? 20;
@@ -50,7 +54,8 @@ export async function measureFanout(options: FanoutOptions = {}): Promise<Fanout
     const gateway = createGatewayClient(topology.gatewayUrl);
     const sockets: WebSocketClient[] = [];
     try {
-      const [sender, listener] = await createBenchSessions({ gateway, phone: topology }, 2);
+      const listenerCount = Math.ceil(receiverCount / chatLimits.maxSocketsPerUser);
+      const [sender, ...listeners] = await createBenchSessions({ gateway, phone: topology }, 1 + listenerCount, 1);
       await gateway.request({ method: 'POST', path: '/chat/rooms', token: sender!.accessToken, body: { name: room } });
       const url = toWebSocketUrl(topology.gatewayUrl, '/chat/ws');
       const open = async (token: string) => {
@@ -65,7 +70,7 @@ export async function measureFanout(options: FanoutOptions = {}): Promise<Fanout
       const receivers: Receiver[] = [];
       const waiting = new Map<string, { left: number; done: () => void }>();
       for (let i = 0; i < receiverCount; i++) {
-        const { socket, instanceId } = await open(listener!.accessToken);
+        const { socket, instanceId } = await open(listeners[Math.floor(i / chatLimits.maxSocketsPerUser)]!.accessToken);
         const receiver: Receiver = { socket, instanceId, arrivals: new Map(), duplicates: 0 };
         // Arrival times as the frames arrive, not when the loop gets to them.
         socket.onFrame((frame, receivedAt) => {
@@ -80,8 +85,10 @@ export async function measureFanout(options: FanoutOptions = {}): Promise<Fanout
       }
       const same: number[] = [];
       const other: number[] = [];
+      const pace = createSendPace();
       for (let i = 0; i < warmup + messages; i++) {
         const text = `m${i}`;
+        await pace();
         const everyone = new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error(`message ${i} reached ${receiverCount - (waiting.get(text)?.left ?? 0)} of ${receiverCount} receivers in ${timeoutMs} ms`)), timeoutMs);
           waiting.set(text, { left: receiverCount, done: () => (clearTimeout(timer), resolve()) });
@@ -111,4 +118,24 @@ export async function measureFanout(options: FanoutOptions = {}): Promise<Fanout
       gateway.close();
     }
   }, options.topology);
+}
+
+// The sender's own token bucket, mirrored: its burst (less the join) at once, then the socket's
+// rate. Waiting here keeps a message's latency free of time spent over the limit.
+function createSendPace(): () => Promise<void> {
+  const rate = chatLimits.framesPerSecond / 1000;
+  let tokens = chatLimits.frameBurst - 1;
+  let at = performance.now();
+  return async () => {
+    const now = performance.now();
+    tokens = Math.min(chatLimits.frameBurst, tokens + (now - at) * rate);
+    at = now;
+    // A little over one token, so a clock that rounds differently from the chat's never lands a frame just short.
+    if (tokens < 1.05) {
+      await sleep((1.05 - tokens) / rate);
+      tokens = 1.05;
+      at = performance.now();
+    }
+    tokens -= 1;
+  };
 }

@@ -1,60 +1,30 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestServiceGuard } from '../kit/service-auth/testing.js';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
-import { createFakeBus, type FakeBus } from '../kit/token-cache/testing.js';
-import { createChatApp, type ChatApp } from './app.js';
-import { openChatStore, type ChatStore } from './store.js';
-import { openTestSocket, refusedHandshake, type TestSocket } from './testing.js';
-import { asUser, createTestIdentityVerifier, foreignIdentityKey } from '../kit/identity/testing.js';
+import { jsonOf, recordTelemetry } from '../kit/testing.js';
+import type { FakeBus } from '../kit/token-cache/testing.js';
+import type { ChatApp } from './app.js';
+import type { ChatStore } from './store.js';
+import { chatSocketUrl, refusedHandshake, startChatPair, type ChatPair } from './testing.js';
+import { asUser, foreignIdentityKey } from '../kit/identity/testing.js';
 
 describe('chat service', () => {
-  let dir: string;
+  let pair: ChatPair;
   let bus: FakeBus;
   let stores: ChatStore[];
   let apps: ChatApp[];
   let bases: string[];
-  let sockets: TestSocket[];
+  let connect: ChatPair['connect'];
   const telemetry = recordTelemetry('chat');
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'topolab-chat-'));
-    bus = createFakeBus();
-    stores = [];
-    apps = [];
-    bases = [];
-    sockets = [];
-    // Two instances over one WAL database and one bus, as the topology runs them.
-    for (const [i, host] of ['127.0.0.1', '127.0.0.2'].entries()) {
-      const store = openChatStore(join(dir, 'chat.db'));
-      const app = createChatApp({ store, bus, telemetry: telemetry.telemetry, instanceId: `chat#${i + 1}`, maxFrameBytes: 1024, serviceAuth: createTestServiceGuard('chat'), identity: createTestIdentityVerifier('chat') });
-      stores.push(store);
-      apps.push(app);
-      bases.push((await listenOnLoopback(app.server, host)).url);
-    }
+    pair = await startChatPair({ telemetry: telemetry.telemetry, maxFrameBytes: 1024 });
+    ({ bus, stores, apps, bases } = pair);
+    connect = (...args) => pair.connect(...args);
   });
+  afterEach(() => pair.close());
 
-  afterEach(async () => {
-    for (const app of apps) {
-      app.drain();
-      app.close();
-    }
-    await Promise.all(sockets.map((socket) => socket.closed));
-    for (const app of apps) await closeServer(app.server);
-    for (const store of stores) store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const wsUrl = (base: string) => `${base.replace('http:', 'ws:')}/chat/ws`;
+  const wsUrl = chatSocketUrl;
   const exp = () => String(Math.floor(Date.now() / 1000) + 900);
-  const connect = async (instance: number, userId: string, tokenId = `jti-${userId}`, tokenExp = exp()) => {
-    const socket = await openTestSocket(wsUrl(bases[instance]!), await asUser(userId, 'chat', { tokenJti: tokenId, tokenExp: Number(tokenExp) }));
-    sockets.push(socket);
-    return socket;
-  };
   const call = async (base: string, method: string, path: string, body?: unknown, userId: string | null = 'u1') =>
     fetch(`${base}${path}`, {
       method,

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { chatCloseCodes } from '../contract/chat-api.js';
+import { chatCloseCodes, chatLimits } from '../contract/chat-api.js';
 import type { RouteSpec } from '../contract/registry-api.js';
 import type { BusClient } from '../kit/clients/bus-client.js';
 import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
@@ -14,6 +14,8 @@ import { createChatFanout, type ChatFanout } from './fanout.js';
 import { createChatRoutes } from './routes.js';
 import { followSessionEnds } from './session-ends.js';
 import { createSocketHub, type SocketHub } from './socket-hub.js';
+import { openSocketQuota } from './socket-quota.js';
+import type { FrameHandlerLimits } from './frame-handler.js';
 import type { ChatStore } from './store.js';
 import { attachChatSockets } from './websocket.js';
 import type { IdentityVerifier } from '../kit/identity/identity-verifier.js';
@@ -40,6 +42,10 @@ export interface ChatAppOptions {
   readonly maxFrameBytes?: number;
   /** @default 2000 */
   readonly pingIntervalMs?: number;
+  /** The per-socket frame limits. @default chatLimits */
+  readonly limits?: FrameHandlerLimits;
+  /** Open sockets per user across every instance. @default chatLimits.maxSocketsPerUser */
+  readonly maxSocketsPerUser?: number;
   /** Checks the service tokens of internal routes (main.ts: against auth's keys). */
   readonly serviceAuth?: ServiceGuard;
   /** Checks the gateway's identity assertions: the user of each request (main.ts: with the gateways' public key). */
@@ -73,6 +79,9 @@ export function createChatApp(options: ChatAppOptions): ChatApp {
   const hub = createSocketHub({ instanceId, telemetry });
   const fanout = createChatFanout({ bus, instanceId, telemetry, onMessage: (message) => hub.deliver(message) });
   const sessions = followSessionEnds({ bus, hub, telemetry, clock });
+  const pingIntervalMs = options.pingIntervalMs ?? 2000;
+  // Renewed every ping round: a row five rounds old (at least 10 s) is an instance that died.
+  const quota = openSocketQuota({ db: store.db, instanceId, maxPerUser: options.maxSocketsPerUser ?? chatLimits.maxSocketsPerUser, leaseMs: Math.max(10_000, 5 * pingIntervalMs), clock });
   const router = new Router().add(
     ...createChatRoutes({ store, telemetry, clock }),
     appliedEventsRoute({ service: 'chat', scope: 'chat.events', store: options.appliedEvents ?? openConsumerStore(store.db) }),
@@ -85,12 +94,14 @@ export function createChatApp(options: ChatAppOptions): ChatApp {
     hub,
     fanout,
     sessions,
+    quota,
     telemetry,
     clock,
     instanceId,
     identity: options.identity,
+    pingIntervalMs,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes }),
-    ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
   });
   return {
     server,
@@ -101,6 +112,7 @@ export function createChatApp(options: ChatAppOptions): ChatApp {
     drain: () => sockets.closeAll(chatCloseCodes.goingAway, 'server shutting down'),
     close() {
       sockets.close();
+      quota.close();
       sessions.close();
       fanout.close();
     },

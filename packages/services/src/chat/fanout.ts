@@ -18,7 +18,7 @@ export interface ChatFanoutOptions {
 
 /** Messages between the chat instances, over the bus topic `chat.message`. */
 export interface ChatFanout {
-  /** Tells the other instances about a message this one stored. Never rejects: a failure is a warning and an event. */
+  /** Tells the other instances about a message this one stored; resolves once the bus took it, rejects (BusUnavailableError) when it did not (after an event). */
   publish(message: ChatMessage, trace?: TraceContext): Promise<void>;
   /** Whether the subscription streams now. */
   readonly connected: boolean;
@@ -28,9 +28,9 @@ export interface ChatFanout {
 }
 
 /**
- * Fans chat messages out across instances: the instance that stores a message delivers it to
- * its own sockets at once and publishes it; every other instance delivers it from the bus to
- * its sockets in that room. The bus client resumes after a reconnection from the last seq, so
+ * Fans chat messages out across instances: the instance that stores a message publishes it and,
+ * once the bus took it, delivers it to its own sockets; every other instance delivers it from
+ * the bus to its sockets in that room. The bus client resumes after a reconnection from the last seq, so
  * a short outage delays messages rather than losing them; messages the bus no longer holds
  * (`lost`) stay in the database and reach a socket with its next `join` history.
  */
@@ -65,8 +65,9 @@ export function createChatFanout(options: ChatFanoutOptions): ChatFanout {
         await bus.publish(busTopics.chatMessage, event, trace);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        telemetry.event('chat.fanout.failed', { room: message.room, id: message.id, reason });
-        telemetry.warn('a chat message reached only this instance’s sockets', { room: message.room, id: message.id, reason });
+        telemetry.event('chat.fanout.failed', { room: message.room, id: message.id, reason, timedOut: isTimeout(error) });
+        telemetry.warn('the bus did not take a chat message; its sender is told it was not sent', { room: message.room, id: message.id, reason });
+        throw error;
       }
     },
     get connected() {
@@ -75,6 +76,12 @@ export function createChatFanout(options: ChatFanoutOptions): ChatFanout {
     whenConnected: (timeoutMs) => readiness.whenConnected(timeoutMs),
     close: () => subscription.close(),
   };
+}
+
+// A publish that got no answer in time (kit/http's CallError `timeout`, somewhere in the cause chain of BusUnavailableError).
+function isTimeout(error: unknown): boolean {
+  for (let at: unknown = error, depth = 0; at instanceof Error && depth < 5; at = at.cause, depth++) if ((at as { failure?: unknown }).failure === 'timeout') return true;
+  return false;
 }
 
 function isMessageEvent(data: Partial<ChatMessageEvent> | null): data is ChatMessageEvent {

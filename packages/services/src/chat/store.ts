@@ -22,6 +22,8 @@ export interface ChatStore {
   hasRoom(name: string): boolean;
   /** Stores a message; undefined when the room does not exist. */
   addMessage(room: string, from: string, text: string, now: number): ChatMessage | undefined;
+  /** Removes a message the bus did not take (its sender was told it was not sent). */
+  deleteMessage(id: number): void;
   /** The newest `limit` messages of `room` (before `before`), oldest first. */
   history(room: string, query: HistoryQuery): ChatMessage[];
   /**
@@ -53,6 +55,15 @@ const migrations = [
    INSERT INTO rooms (name, created_by, created_at) VALUES ('lobby', NULL, 0);`,
   // A deleted user's messages are found by user.
   `CREATE INDEX messages_by_user ON messages (user_id);`,
+  // The open sockets of every instance, so the per-user cap holds across instances (socket-quota.ts).
+  `CREATE TABLE sockets (
+     instance TEXT NOT NULL,
+     connection INTEGER NOT NULL,
+     user_id TEXT NOT NULL,
+     seen_at INTEGER NOT NULL,
+     PRIMARY KEY (instance, connection)
+   );
+   CREATE INDEX sockets_by_user ON sockets (user_id);`,
 ];
 
 interface RoomRow {
@@ -80,6 +91,7 @@ export function openChatStore(file: string): ChatStore {
   const insertRoom = db.prepare<[string, string, number]>('INSERT INTO rooms (name, created_by, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING');
   // One statement: a room that does not exist stores nothing (no row returned).
   const insertMessage = db.prepare<[string, string, number, string], MessageRow>('INSERT INTO messages (room, user_id, text, time) SELECT name, ?, ?, ? FROM rooms WHERE name = ? RETURNING *');
+  const deleteMessage = db.prepare<[number]>('DELETE FROM messages WHERE id = ?');
   const selectPage = db.prepare<[string, number, number], MessageRow>('SELECT * FROM messages WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?');
   const anonymiseMessages = db.prepare<[string, string, string]>('UPDATE messages SET user_id = ?, text = ? WHERE user_id = ?');
   const anonymiseRooms = db.prepare<[string]>('UPDATE rooms SET created_by = NULL WHERE created_by = ?');
@@ -95,6 +107,9 @@ export function openChatStore(file: string): ChatStore {
     addMessage(room, from, text, now) {
       const row = insertMessage.get(from, text, now, room);
       return row ? toMessage(row) : undefined;
+    },
+    deleteMessage(id) {
+      deleteMessage.run(id);
     },
     history(room, query) {
       return selectPage.all(room, query.before ?? Number.MAX_SAFE_INTEGER, query.limit).reverse().map(toMessage);

@@ -1,6 +1,17 @@
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import type { ChatServerFrame } from '../contract/chat-api.js';
+import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
+import { createTestServiceGuard } from '../kit/service-auth/testing.js';
+import type { Telemetry } from '../kit/telemetry.js';
+import { closeServer, listenOnLoopback } from '../kit/testing.js';
+import { createFakeBus, type FakeBus } from '../kit/token-cache/testing.js';
+import { createChatApp, type ChatApp, type ChatAppOptions } from './app.js';
+import { chatDatabaseFile, openChatStore, type ChatStore } from './store.js';
+import { chatSocketPath } from './websocket.js';
 
 /** A test socket whose frames can be awaited by type. */
 export interface TestSocket {
@@ -66,3 +77,63 @@ export async function refusedHandshake(url: string, headers: Record<string, stri
   const text = Buffer.concat(chunks).toString('utf8');
   return { status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined, headers: res.headers };
 }
+
+/** Two chat instances over one WAL database and one fake bus, as the topology runs them, listening on 127.0.0.1 and 127.0.0.2. */
+export interface ChatPair {
+  readonly dir: string;
+  readonly bus: FakeBus;
+  readonly stores: ChatStore[];
+  readonly apps: ChatApp[];
+  /** `http://host:port` of each instance. */
+  readonly bases: string[];
+  /** Every socket opened with `connect` (closed by `close`). */
+  readonly sockets: TestSocket[];
+  /** Opens a socket to instance `instance` (0 or 1) as `userId`, with the gateway's identity assertion. */
+  connect(instance: number, userId: string, tokenId?: string, tokenExp?: string): Promise<TestSocket>;
+  /** Drains and closes both instances, waits for every socket, removes the directory. */
+  close(): Promise<void>;
+}
+
+/** Starts a ChatPair; `options` go to both createChatApp calls, `bus` to both instead of a fresh fake one. */
+export async function startChatPair(options: Partial<Omit<ChatAppOptions, 'store' | 'telemetry' | 'instanceId'>> & { readonly telemetry: Telemetry }): Promise<ChatPair> {
+  const dir = mkdtempSync(join(tmpdir(), 'topolab-chat-'));
+  const bus = createFakeBus();
+  const stores: ChatStore[] = [];
+  const apps: ChatApp[] = [];
+  const bases: string[] = [];
+  const sockets: TestSocket[] = [];
+  for (const [i, host] of ['127.0.0.1', '127.0.0.2'].entries()) {
+    const store = openChatStore(join(dir, chatDatabaseFile));
+    const app = createChatApp({ bus, serviceAuth: createTestServiceGuard('chat'), identity: createTestIdentityVerifier('chat'), ...options, store, instanceId: `chat#${i + 1}` });
+    stores.push(store);
+    apps.push(app);
+    bases.push((await listenOnLoopback(app.server, host)).url);
+  }
+  const exp = () => String(Math.floor(Date.now() / 1000) + 900);
+  return {
+    dir,
+    bus,
+    stores,
+    apps,
+    bases,
+    sockets,
+    async connect(instance, userId, tokenId = `jti-${userId}`, tokenExp = exp()) {
+      const socket = await openTestSocket(chatSocketUrl(bases[instance]!), await asUser(userId, 'chat', { tokenJti: tokenId, tokenExp: Number(tokenExp) }));
+      sockets.push(socket);
+      return socket;
+    },
+    async close() {
+      for (const app of apps) {
+        app.drain();
+        app.close();
+      }
+      await Promise.all(sockets.map((socket) => socket.closed));
+      for (const app of apps) await closeServer(app.server);
+      for (const store of stores) store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The `ws://…/chat/ws` of an instance's `http://host:port`. */
+export const chatSocketUrl = (base: string): string => `${base.replace('http:', 'ws:')}${chatSocketPath}`;

@@ -17,6 +17,7 @@ import type { FrameHandlerDeps } from './frame-handler.js';
 import { createFrameHandler } from './frame-handler.js';
 import type { SessionEnds } from './session-ends.js';
 import type { ChatConnection } from './socket-hub.js';
+import type { SocketQuota } from './socket-quota.js';
 
 /** The path of the chat's WebSocket endpoint. */
 export const chatSocketPath = '/chat/ws';
@@ -25,6 +26,8 @@ export const chatSocketPath = '/chat/ws';
 export interface ChatSocketsOptions extends FrameHandlerDeps {
   readonly server: Server;
   readonly sessions: Pick<SessionEnds, 'isRevoked' | 'watchExpiry'>;
+  /** The per-user socket cap (renewed on every ping round). */
+  readonly quota: Pick<SocketQuota, 'claim' | 'release' | 'renew'>;
   /** Checks the gateway's identity assertion of a handshake: the only way a socket gets a user. */
   readonly identity: IdentityVerifier | undefined;
   /** This instance (`chat#1`), named in `welcome`. */
@@ -49,15 +52,16 @@ export interface ChatSockets {
 /**
  * Serves `GET /chat/ws` on `server`: checks the handshake — the path, a WebSocket upgrade, the
  * gateway's identity assertion (its user, and the access token it stands for: not revoked, not
- * expired; a bare `x-user-id` counts for nothing) — answering a refusal as an HTTP error on the raw socket, then opens the socket
+ * expired; a bare `x-user-id` counts for nothing), a seat under the user's socket cap (429
+ * CHAT_TOO_MANY_SOCKETS) — answering a refusal as an HTTP error on the raw socket, then opens the socket
  * with `welcome { instanceId, userId }` and hands its frames to the frame handler. Each
  * handshake gets a server span (status 101 when accepted).
  */
 export function attachChatSockets(options: ChatSocketsOptions): ChatSockets {
-  const { server, hub, sessions, telemetry, clock, instanceId } = options;
+  const { server, hub, sessions, quota, telemetry, clock, instanceId } = options;
   const maxFrameBytes = options.maxFrameBytes ?? chatLimits.maxFrameBytes;
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, clientTracking: false, perMessageDeflate: false, WebSocket: socketClassFor(maxFrameBytes) });
-  const handleFrame = createFrameHandler(options);
+  const frames = createFrameHandler(options);
   const spans = new WeakMap<IncomingMessage, UpgradeSpan>();
   let nextId = 1;
 
@@ -77,9 +81,15 @@ export function attachChatSockets(options: ChatSocketsOptions): ChatSockets {
       const identity = await readIdentity(req, options.identity, span);
       if (sessions.isRevoked(identity.tokenId)) throw chatErrors.CHAT_SESSION_ENDED({ message: 'The access token of this connection was revoked.' });
       if (identity.tokenExpiresAt <= clock()) throw chatErrors.CHAT_SESSION_ENDED({ message: 'The access token of this connection has expired.' });
+      const id = nextId++;
+      if (!quota.claim(identity.userId, id)) throw chatErrors.CHAT_TOO_MANY_SOCKETS({ message: `This user has ${chatLimits.maxSocketsPerUser} chat sockets open already.` });
+      // ws may drop a handshake without calling back (a malformed one, a client gone): the seat goes with the socket.
+      const releaseUnopened = () => quota.release(id);
+      socket.once('close', releaseUnopened);
       spans.set(req, span);
-      wss.handleUpgrade(req, socket, head, (socket) => {
-        const connection: ChatConnection = { id: nextId++, socket, ...identity, rooms: new Set(), delivered: new Set(), alive: true };
+      wss.handleUpgrade(req, socket, head, (webSocket) => {
+        socket.off('close', releaseUnopened);
+        const connection: ChatConnection = { id, socket: webSocket, ...identity, rooms: new Set(), delivered: new Set(), alive: true };
         span.attributes.connection = connection.id;
         span.attributes.userId = connection.userId;
         span.end(101);
@@ -106,13 +116,15 @@ export function attachChatSockets(options: ChatSocketsOptions): ChatSockets {
     const stopWatching = sessions.watchExpiry(connection);
     telemetry.event('chat.connected', { userId: connection.userId, connection: connection.id });
     socket.on('pong', () => (connection.alive = true));
-    socket.on('message', (data, isBinary) => handleFrame(connection, data, isBinary));
+    socket.on('message', (data, isBinary) => frames.handle(connection, data, isBinary));
     socket.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') telemetry.event('chat.frame.too-large', { userId: connection.userId, connection: connection.id, limit: maxFrameBytes });
       else telemetry.debug('socket error', { connection: connection.id, code: error.code });
     });
     socket.once('close', (code) => {
       stopWatching();
+      frames.forget(connection);
+      quota.release(connection.id);
       hub.remove(connection);
       telemetry.event('chat.disconnected', { userId: connection.userId, connection: connection.id, code });
     });
@@ -120,6 +132,7 @@ export function attachChatSockets(options: ChatSocketsOptions): ChatSockets {
   }
 
   const pinger = setInterval(() => {
+    quota.renew();
     for (const connection of hub.connections()) {
       if (!connection.alive) {
         connection.socket.terminate();

@@ -39,7 +39,11 @@ export type ChatClientFrame =
   /** Follow a room: the answer is `joined` with its latest history. */
   | { readonly type: 'join'; readonly room: string }
   | { readonly type: 'leave'; readonly room: string }
-  /** Say something in a room joined before; every socket in the room (this one too) gets the `message`. */
+  /**
+   * Say something in a room joined before. Once the bus took it, it is stored and every socket in
+   * the room on every instance (this one too: that is the sender's acknowledgement) gets the
+   * `message`; otherwise the sender gets an `error` (CHAT_RATE_LIMITED, CHAT_BUSY, CHAT_BUS_UNAVAILABLE) and nothing is stored.
+   */
   | { readonly type: 'send'; readonly room: string; readonly text: string };
 
 /** What the server sends on the socket. */
@@ -50,7 +54,7 @@ export type ChatServerFrame =
   | { readonly type: 'left'; readonly room: string }
   /** A message of a joined room; `via` is the instance that delivered it to this socket. Exactly once per socket. */
   | ({ readonly type: 'message'; readonly via: string } & ChatMessage)
-  /** A refused frame; the socket stays open. `room` when the frame named one. */
+  /** A refused frame, not stored nor delivered; the socket stays open (but see `chatLimits.abuseRefusals`). `room` when the frame named one. */
   | { readonly type: 'error'; readonly code: string; readonly message: string; readonly room?: string };
 
 /** Limits of the socket. */
@@ -61,6 +65,20 @@ export const chatLimits = Object.freeze({
   maxTextChars: 2000,
   /** Messages a `joined` frame carries, and the default page of the history route. */
   historyLimit: 50,
+  /** Frames (join, leave, send) a socket may send per second, sustained: the refill of its token bucket. A frame over it is answered CHAT_RATE_LIMITED. */
+  framesPerSecond: 20,
+  /** Frames a socket may send at once after a quiet spell: the size of its token bucket. */
+  frameBurst: 40,
+  /** Sustained abuse: this many CHAT_RATE_LIMITED answers within `abuseWindowMs` close the socket with 1008. */
+  abuseRefusals: 20,
+  /** The window in which refused frames are counted, ms. */
+  abuseWindowMs: 10_000,
+  /** Open sockets per user across every chat instance (they share the database); the next handshake is answered 429 CHAT_TOO_MANY_SOCKETS. */
+  maxSocketsPerUser: 10,
+  /** Frames of one socket waiting behind the one being handled (a send waits for the bus); more are answered CHAT_BUSY. */
+  maxQueuedFrames: 64,
+  /** Bus publishes one instance awaits at once; a send past them is answered CHAT_BUSY (the bus is the bottleneck: refuse, do not queue). */
+  maxPublishesInFlight: 128,
 });
 
 /** Close codes the chat uses besides the standard ones. */
@@ -71,6 +89,8 @@ export const chatCloseCodes = Object.freeze({
   tooLarge: 1009,
   /** The instance is stopping. */
   goingAway: 1001,
+  /** Sustained abuse of the frame rate (RFC 6455 §7.4.1 "policy violation"): reason `message rate exceeded`. */
+  policyViolation: 1008,
 });
 
 /** Data of the bus topic `chat.message`: a message stored by `origin`, for the other instances to deliver. */

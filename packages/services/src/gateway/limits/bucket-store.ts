@@ -1,4 +1,4 @@
-import { createTokenBucket, isBucketFull, takeToken, type BucketRate, type TakeResult, type TokenBucket } from './token-bucket.js';
+import { createTokenBucket, isBucketFull, takeToken, type BucketRate, type TakeResult, type TokenBucket } from '../../kit/limits/token-bucket.js';
 
 /** Token buckets by key (a client address or a user id), bounded in memory. */
 export interface BucketStore {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createBucketStore } from './bucket-store.js';
 import { createTokenBucket, isBucketFull, takeToken, type BucketRate } from './token-bucket.js';
 
 const rate: BucketRate = { rps: 50, burst: 100 };
@@ -40,31 +39,5 @@ describe('token bucket', () => {
     expect(isBucketFull(bucket, rate, 1_999)).toBe(false);
     expect(isBucketFull(bucket, rate, 2_000)).toBe(true);
     expect(countAllowed([...Array.from({ length: 200 }, () => 1_000_000)])).toBe(100);
-  });
-});
-
-describe('bucket store', () => {
-  it('keeps one bucket per key and forgets the oldest past its bound', () => {
-    const store = createBucketStore(() => ({ rps: 1, burst: 1 }), 2);
-    expect(store.take('a', 0).allowed).toBe(true);
-    expect(store.take('b', 0).allowed).toBe(true);
-    expect(store.take('a', 0).allowed).toBe(false);
-    expect(store.take('c', 0).allowed).toBe(true);
-    expect(store.size).toBe(2);
-    // 'b' was the least recently used: it comes back with a fresh bucket; 'a' was kept.
-    expect(store.take('b', 0).allowed).toBe(true);
-    expect(store.take('c', 0).allowed).toBe(false);
-  });
-
-  it('forgets buckets that are full again when swept', () => {
-    const store = createBucketStore(() => ({ rps: 10, burst: 5 }), 100);
-    store.take('a', 0);
-    store.take('b', 400);
-    store.sweep(450);
-    expect(store.size).toBe(1);
-    store.sweep(499);
-    expect(store.size).toBe(1);
-    store.sweep(500);
-    expect(store.size).toBe(0);
   });
 });

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectWebSocket, toWebSocketUrl, type ChatServerFrame, type WebSocketClient } from '../src/index.js';
-import { isAlive } from './helpers.js';
+import { chatLimits, connectWebSocket, toWebSocketUrl, type ChatServerFrame, type WebSocketClient } from '../src/index.js';
+import { isAlive, waitFor } from './helpers.js';
 import { createEventLog, errorCode, handledSecrets, logIn, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
 
 type Frame<T extends ChatServerFrame['type']> = Extract<ChatServerFrame, { type: T }>;
@@ -37,15 +37,22 @@ describe('chat through the real topology', () => {
     const welcome = await socket.next<Frame<'welcome'>>(isFrame('welcome'));
     return { socket, instanceId: welcome.instanceId };
   }
-  /** Opens sockets for `token` until one lands on an instance other than `not`. */
-  async function openElsewhere(token: string, not: string): Promise<{ socket: WebSocketClient; instanceId: string }> {
+  /** Opens sockets for `token` until one lands on an instance `accepts` (closing the others). */
+  async function openWhere(token: string, accepts: (instanceId: string) => boolean): Promise<{ socket: WebSocketClient; instanceId: string }> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const chat = await open(token);
-      if (chat.instanceId !== not) return chat;
+      if (accepts(chat.instanceId)) return chat;
       await chat.socket.close();
     }
-    throw new Error(`every socket landed on ${not}`);
+    throw new Error('no socket landed on the instance wanted');
   }
+  /** Opens sockets for `token` until one lands on an instance other than `not`. */
+  const openElsewhere = (token: string, not: string) => openWhere(token, (instanceId) => instanceId !== not);
+  async function joinLobby(chat: { socket: WebSocketClient }): Promise<void> {
+    chat.socket.send({ type: 'join', room: 'lobby' });
+    await chat.socket.next(isFrame('joined'), { timeoutMs: 10_000 });
+  }
+  const textsOf = (socket: WebSocketClient, from: string) => socket.received.filter(isFrame('message', (frame) => frame.from === from)).map((frame) => (frame as Frame<'message'>).text);
 
   it('refuses a handshake without a token or with a forged one at the gateway (401)', async () => {
     await expect(connectWebSocket({ url: url() })).rejects.toMatchObject({ code: 'CLIENT_WEBSOCKET_REFUSED', details: { status: 401, code: 'GATEWAY_UNAUTHENTICATED' } });
@@ -95,6 +102,58 @@ describe('chat through the real topology', () => {
     survivor.socket.send({ type: 'join', room: 'lobby' });
     await survivor.socket.next(isFrame('joined'));
     expect(events.named('chat.session.ended').map((event) => event.data)).toEqual([{ userId: ada.userId, connection: expect.any(Number), reason: 'revoked' }]);
+  });
+
+  // Issue 24: one socket flooding 3000 frames in a burst used to time the bus out and starve everyone else.
+  it('survives a flood from one socket: the flooder gets CHAT_RATE_LIMITED then 1008, every message it was told is sent and all of another user’s reach the other instance, no bus timeout', async () => {
+    const [flooder, other, receiver] = [await signUp(real.topology, real.gateway), await signUp(real.topology, real.gateway), await signUp(real.topology, real.gateway)];
+    const flood = await open(flooder.accessToken);
+    const meanwhile = await openWhere(other.accessToken, (instanceId) => instanceId === flood.instanceId);
+    const far = await openElsewhere(receiver.accessToken, flood.instanceId);
+    for (const chat of [flood, meanwhile, far]) await joinLobby(chat);
+    const failedBefore = events.named('chat.fanout.failed').length;
+
+    for (let i = 0; i < 3000; i++) flood.socket.send({ type: 'send', room: 'lobby', text: `flood ${i}` });
+    const theirs = Array.from({ length: 20 }, (_, i) => `meanwhile ${i}`);
+    for (const text of theirs) meanwhile.socket.send({ type: 'send', room: 'lobby', text });
+
+    // RFC 6455 §7.4.1: 1008 is the policy-violation close.
+    expect(await flood.socket.closed).toEqual({ code: 1008, reason: 'message rate exceeded' });
+    const acknowledged = textsOf(flood.socket, flooder.userId);
+    const refused = flood.socket.received.filter(isFrame('error', (frame) => frame.code === 'CHAT_RATE_LIMITED')).length;
+    expect(refused).toBe(chatLimits.abuseRefusals);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    expect(acknowledged.length).toBeLessThanOrEqual(chatLimits.frameBurst);
+    for (const text of theirs) await meanwhile.socket.next(isFrame('message', (frame) => frame.text === text), { timeoutMs: 10_000 });
+    // Published after everything above was acknowledged: once it is at the far socket, so is the rest.
+    meanwhile.socket.send({ type: 'send', room: 'lobby', text: 'marker' });
+    await far.socket.next(isFrame('message', (frame) => frame.text === 'marker'), { timeoutMs: 10_000 });
+    expect(textsOf(far.socket, flooder.userId)).toEqual(acknowledged);
+    expect(textsOf(far.socket, other.userId)).toEqual([...theirs, 'marker']);
+    const history = await real.gateway.request<{ messages: { from: string; text: string }[] }>({ method: 'GET', path: '/chat/rooms/lobby/messages?limit=200', token: receiver.accessToken });
+    expect(history.body.messages.filter((message) => message.from === flooder.userId).map((message) => message.text)).toEqual(acknowledged);
+    expect(events.named('chat.fanout.failed').length - failedBefore).toBe(0);
+  });
+
+  it(`refuses a user’s socket past ${chatLimits.maxSocketsPerUser} at the handshake with 429 CHAT_TOO_MANY_SOCKETS, leaks no gateway fd, and lets one in when one closes`, async () => {
+    const user = await signUp(real.topology, real.gateway);
+    const held: WebSocketClient[] = [];
+    for (let i = 0; i < chatLimits.maxSocketsPerUser; i++) held.push((await open(user.accessToken)).socket);
+    const gatewayPid = real.topology.instances().find((instance) => instance.service === 'gateway')!.pid!;
+    const fds = () => readdirSync(`/proc/${gatewayPid}/fd`).length;
+    const before = fds();
+    for (let i = 0; i < 20; i++) {
+      await expect(connectWebSocket({ url: url(), token: user.accessToken })).rejects.toMatchObject({ code: 'CLIENT_WEBSOCKET_REFUSED', details: { status: 429, code: 'CHAT_TOO_MANY_SOCKETS' } });
+    }
+    // Each refused tunnel (client side and upstream) is closed by then or soon after.
+    await waitFor(() => fds() <= before, 10_000, `the gateway's fds back to ${before} (now ${fds()})`);
+    await held[0]!.close();
+    // The seat is given back when chat sees the close, a moment after the client does.
+    await waitFor(async () => {
+      const socket = await connectWebSocket({ url: url(), token: user.accessToken }).catch(() => undefined);
+      if (socket) sockets.push(socket);
+      return socket !== undefined;
+    }, 10_000, 'a socket in the freed seat');
   });
 
   // Last: it stops the topology so every log file is complete.

@@ -1,7 +1,7 @@
 // The user flows live in the runtime (`topolab bench` uses them); these adapt them to the scripts' (gateway, topology) calls.
 import { createBenchSessions, createBenchUser, logInBenchUser, registerBenchUser } from '../../packages/runtime/dist/index.js';
 
-const contextOf = (gateway, topology) => ({ gateway, instances: () => topology.instances() });
+const contextOf = (gateway, topology) => ({ gateway, phone: topology });
 
 /** A unique test user. */
 export const newUser = () => createBenchUser();

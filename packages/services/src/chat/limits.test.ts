@@ -1,6 +1,8 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatLimits, type ChatServerFrame } from '../contract/chat-api.js';
-import { asUser } from '../kit/identity/testing.js';
+import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
 import { recordTelemetry } from '../kit/testing.js';
 import { waitFor } from '../../../../test-support/wait-for.js';
 import { chatSocketUrl, openTestSocket, refusedHandshake, startChatPair, type ChatPair, type TestSocket } from './testing.js';
@@ -106,5 +108,35 @@ describe('chat limits', () => {
     );
     pair.sockets.push(next!);
     expect(await next!.next('welcome')).toMatchObject({ userId: 'ada', instanceId: 'chat#2' });
+  });
+
+  it('gives the seat back when a client hangs up in the middle of its handshake (no seat leaks)', async () => {
+    // Verification slow enough that the client is gone by the time its seat is taken.
+    const verifier = createTestIdentityVerifier('chat');
+    const identity = { audience: verifier.audience, verify: async (assertion: string) => (await new Promise((resolve) => setTimeout(resolve, 100)), verifier.verify(assertion)) };
+    pair = await startChatPair({ telemetry: telemetry.telemetry, maxSocketsPerUser: 1, identity });
+    const { hostname: host, port } = new URL(pair.bases[0]!);
+    const headers = await asUser('ada', 'chat');
+    for (let i = 0; i < 5; i++) {
+      const lines = ['GET /chat/ws HTTP/1.1', `Host: ${host}:${port}`, 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='];
+      for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+      const raw = connect({ host, port: Number(port) });
+      await once(raw, 'connect');
+      raw.write(`${lines.join('\r\n')}\r\n\r\n`);
+      // Half of them hang up politely (FIN), half with a reset (RST).
+      if (i % 2 === 0) raw.end(() => raw.destroy());
+      else raw.resetAndDestroy();
+    }
+    let socket: TestSocket | undefined;
+    await waitFor(
+      async () => {
+        socket = await openTestSocket(chatSocketUrl(pair.bases[0]!), headers).catch(() => undefined);
+        return socket !== undefined;
+      },
+      5000,
+      'a seat after five abandoned handshakes',
+    );
+    pair.sockets.push(socket!);
+    expect(await socket!.next('welcome')).toMatchObject({ userId: 'ada' });
   });
 });

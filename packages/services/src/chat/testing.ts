@@ -38,7 +38,8 @@ export async function openTestSocket(url: string, headers: Record<string, string
     for (const wake of wakers) wake();
   });
   socket.on('error', () => undefined);
-  const closed = once(socket, 'close').then(([code, reason]) => ({ code: code as number, reason: String(reason) }));
+  // Not `once`, which rejects on 'error': a refused handshake would leave that rejection unhandled.
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
   await once(socket, 'open');
   return {
     socket,

@@ -86,6 +86,8 @@ export function attachChatSockets(options: ChatSocketsOptions): ChatSockets {
       // ws may drop a handshake without calling back (a malformed one, a client gone): the seat goes with the socket.
       const releaseUnopened = () => quota.release(id);
       socket.once('close', releaseUnopened);
+      // A client gone while its identity was checked closed before the listener: give the seat back now.
+      if (socket.destroyed) releaseUnopened();
       spans.set(req, span);
       wss.handleUpgrade(req, socket, head, (webSocket) => {
         socket.off('close', releaseUnopened);

@@ -16,6 +16,8 @@ export interface SocketQuotaOptions {
 
 /** The open sockets of every chat instance, per user. */
 export interface SocketQuota {
+  /** Open sockets per user allowed. */
+  readonly maxPerUser: number;
   /** Takes a seat for `userId`'s socket `connection` of this instance; false when the user has `maxPerUser` already. */
   claim(userId: string, connection: number): boolean;
   /** Gives the seat back (the socket closed, or its handshake failed). Idempotent. */
@@ -51,6 +53,7 @@ export function openSocketQuota(options: SocketQuotaOptions): SocketQuota {
   // Sockets still closing after the instance closed (and its database with it) have nothing to give back.
   let open = true;
   return {
+    maxPerUser,
     claim: (userId, connection) => open && claim.immediate(userId, connection, clock()),
     release(connection) {
       if (open) remove.run(instanceId, connection);

@@ -27,7 +27,7 @@ export interface ChatSocketsOptions extends FrameHandlerDeps {
   readonly server: Server;
   readonly sessions: Pick<SessionEnds, 'isRevoked' | 'watchExpiry'>;
   /** The per-user socket cap (renewed on every ping round). */
-  readonly quota: Pick<SocketQuota, 'claim' | 'release' | 'renew'>;
+  readonly quota: Pick<SocketQuota, 'maxPerUser' | 'claim' | 'release' | 'renew'>;
   /** Checks the gateway's identity assertion of a handshake: the only way a socket gets a user. */
   readonly identity: IdentityVerifier | undefined;
   /** This instance (`chat#1`), named in `welcome`. */
@@ -82,7 +82,7 @@ export function attachChatSockets(options: ChatSocketsOptions): ChatSockets {
       if (sessions.isRevoked(identity.tokenId)) throw chatErrors.CHAT_SESSION_ENDED({ message: 'The access token of this connection was revoked.' });
       if (identity.tokenExpiresAt <= clock()) throw chatErrors.CHAT_SESSION_ENDED({ message: 'The access token of this connection has expired.' });
       const id = nextId++;
-      if (!quota.claim(identity.userId, id)) throw chatErrors.CHAT_TOO_MANY_SOCKETS({ message: `This user has ${chatLimits.maxSocketsPerUser} chat sockets open already.` });
+      if (!quota.claim(identity.userId, id)) throw chatErrors.CHAT_TOO_MANY_SOCKETS({ message: `This user has ${quota.maxPerUser} chat sockets open already.` });
       // ws may drop a handshake without calling back (a malformed one, a client gone): the seat goes with the socket.
       const releaseUnopened = () => quota.release(id);
       socket.once('close', releaseUnopened);

@@ -51,7 +51,7 @@ function fakeTopology(instances: InstanceView[], refuse?: string) {
       gatewayUrl: 'http://127.0.0.1:8080',
       gatewayUrls: ['http://127.0.0.1:8080', 'http://127.0.0.1:8081'],
       readyMs: 812,
-      timings: { heartbeatMs: 250, missedHeartbeats: 3, sweepIntervalMs: 100, catalogRefreshMs: 1000 },
+      timings: { heartbeatMs: 250, missedHeartbeats: 3, sweepIntervalMs: 100, catalogRefreshMs: 1000, clientBodyTimeoutMs: 3000 },
       dataDir: '/tmp/lab',
       options: { limits: { rateLimitRps: 50, rateLimitBurst: 100, blacklistThreshold: 20, blacklistWindowMs: 10_000, blacklistBlockMs: 30_000 } },
       modes: () => modes,

@@ -25,6 +25,7 @@ export function buildInstanceEnv(options: InstanceEnvOptions): Record<string, st
     [envNames.missedHeartbeats]: String(timings.missedHeartbeats),
     [envNames.sweepIntervalMs]: String(timings.sweepIntervalMs),
     [envNames.catalogRefreshMs]: String(timings.catalogRefreshMs),
+    [envNames.clientBodyTimeoutMs]: String(timings.clientBodyTimeoutMs),
     [envNames.logLevel]: options.logLevel,
   };
 }

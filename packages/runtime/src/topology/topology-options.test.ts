@@ -88,7 +88,7 @@ describe('buildInstanceEnv', () => {
     const env = buildInstanceEnv({
       registryUrl: 'http://127.0.1.1:4000',
       dataDir: '/data',
-      timings: { heartbeatMs: 250, missedHeartbeats: 3, sweepIntervalMs: 100, catalogRefreshMs: 1000 },
+      timings: { heartbeatMs: 250, missedHeartbeats: 3, sweepIntervalMs: 100, catalogRefreshMs: 1000, clientBodyTimeoutMs: 3000 },
       logLevel: 'debug',
       extra: { TOPOLAB_DISCOVERY_MODE: 'server', TOPOLAB_DATA_DIR: '/elsewhere' },
     });
@@ -100,6 +100,7 @@ describe('buildInstanceEnv', () => {
       TOPOLAB_MISSED_HEARTBEATS: '3',
       TOPOLAB_SWEEP_INTERVAL_MS: '100',
       TOPOLAB_CATALOG_REFRESH_MS: '1000',
+      TOPOLAB_CLIENT_BODY_TIMEOUT_MS: '3000',
       TOPOLAB_LOG_LEVEL: 'debug',
     });
   });

@@ -21,6 +21,8 @@ export const envNames = Object.freeze({
   logLevel: 'TOPOLAB_LOG_LEVEL',
   bodyLimit: 'TOPOLAB_BODY_LIMIT',
   upstreamTimeoutMs: 'TOPOLAB_UPSTREAM_TIMEOUT_MS',
+  /** Idle time between two chunks of a client's request body before the proxy answers 408, ms. */
+  clientBodyTimeoutMs: 'TOPOLAB_CLIENT_BODY_TIMEOUT_MS',
   discoveryMode: 'TOPOLAB_DISCOVERY_MODE',
   authMode: 'TOPOLAB_AUTH_MODE',
   /** `1` lets the gateway run the bench-only auth mode `none` (no token check); only `topolab bench` sets it. */

@@ -9,7 +9,7 @@ import { createLimits, type Limits } from './limits/limits.js';
 import { pickLimitSettings, type LimitSettings } from './limits/settings.js';
 import type { Modes } from './modes.js';
 import { createPipeline, type GatewayCatalog } from './pipeline.js';
-import { createUpstreamProxy } from './proxy.js';
+import { clientBodyTimeoutOf, createUpstreamProxy } from './proxy.js';
 import { attachUpgradeHandler } from './upgrade.js';
 
 /** The settings the gateway's request path reads (a subset of GatewayConfig); missing limit settings take their defaults. */
@@ -18,6 +18,8 @@ export interface GatewayAppConfig extends Partial<LimitSettings> {
   readonly bodyLimit: number;
   /** Silence from an upstream after which the gateway answers 504. */
   readonly upstreamTimeoutMs: number;
+  /** Idle time between two chunks of a client's streamed body after which the client is answered 408. @default 10000 */
+  readonly clientBodyTimeoutMs?: number;
 }
 
 /** Options of createGatewayApp. */
@@ -47,7 +49,7 @@ export function createGatewayApp(options: GatewayAppOptions): Server | HttpsServ
 export function createGatewayApp(options: GatewayAppOptions): Server | HttpsServer {
   const { config, telemetry } = options;
   const clock = options.clock ?? Date.now;
-  const proxy = createUpstreamProxy({ timeoutMs: config.upstreamTimeoutMs, telemetry, clock });
+  const proxy = createUpstreamProxy({ timeoutMs: config.upstreamTimeoutMs, ...clientBodyTimeoutOf(config), telemetry, clock });
   const limits = options.limits ?? createLimits(pickLimitSettings(config));
   const detachLimits = attachLimits(limits, { telemetry, clock });
   const handler = createPipeline({ bodyLimit: config.bodyLimit, telemetry, catalog: options.catalog, modes: options.modes, proxy, limits, clock, identity: options.identity });

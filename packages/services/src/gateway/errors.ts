@@ -22,6 +22,11 @@ export const gatewayErrors = defineErrors({
     message: 'The request body is larger than the limit.',
     hint: 'Send at most 1 MiB.',
   },
+  GATEWAY_BODY_TIMEOUT: {
+    status: 408,
+    message: 'The client stopped sending the request body.',
+    hint: 'Send the body without pauses longer than the client body timeout (10 s; 3 s with --timings compressed); the connection is closed.',
+  },
   GATEWAY_UNAUTHENTICATED: {
     status: 401,
     message: 'This route needs an access token.',

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { forwardWithRetry, type ForwardErrors } from '../kit/proxy/forward.js';
-import { tooLargeMessage } from '../kit/proxy/request-stages.js';
+import { bodyTimeoutMessage, tooLargeMessage } from '../kit/proxy/request-stages.js';
 import type { UpstreamProxy } from '../kit/proxy/upstream-proxy.js';
 import type { TraceContext } from '../kit/trace.js';
 import type { DiscoveryMode } from './discovery/discovery-mode.js';
@@ -37,8 +37,9 @@ export interface ForwardInput {
  * the route's service, or an lb), and the kit's forwarder proxies and retries an idempotent
  * request once on another upstream after a refused connection, a reset or a timeout. Throws
  * GATEWAY_NO_INSTANCE, GATEWAY_UPSTREAM_UNREACHABLE, GATEWAY_UPSTREAM_TIMEOUT or
- * GATEWAY_UPSTREAM_FAILED when no answer reached the client, and GATEWAY_BODY_TOO_LARGE when a
- * streamed body went past the limit before the upstream answered (the attempt is cancelled).
+ * GATEWAY_UPSTREAM_FAILED when no answer reached the client, GATEWAY_BODY_TOO_LARGE when a
+ * streamed body went past the limit before the upstream answered, and GATEWAY_BODY_TIMEOUT when
+ * the client stopped sending it (either way the attempt is cancelled and the upstream not blamed).
  */
 export async function forwardRequest(input: ForwardInput): Promise<void> {
   const { route, discovery } = input;
@@ -63,7 +64,7 @@ export async function forwardRequest(input: ForwardInput): Promise<void> {
   });
 }
 
-/** The gateway's errors for a request at `route` that got no answer (503, 502, 504, 413). */
+/** The gateway's errors for a request at `route` that got no answer (503, 502, 504, 413, 408). */
 export function forwardErrorsFor(route: RouteEntry, discovery: DiscoveryMode): ForwardErrors {
   return {
     noInstance: () =>
@@ -74,5 +75,6 @@ export function forwardErrorsFor(route: RouteEntry, discovery: DiscoveryMode): F
     timeout: (cause) => gatewayErrors.GATEWAY_UPSTREAM_TIMEOUT({ cause }),
     failed: (cause) => gatewayErrors.GATEWAY_UPSTREAM_FAILED({ cause }),
     tooLarge: (limit) => gatewayErrors.GATEWAY_BODY_TOO_LARGE(tooLargeMessage(limit)),
+    bodyTimeout: (idleMs) => gatewayErrors.GATEWAY_BODY_TIMEOUT(bodyTimeoutMessage(idleMs)),
   };
 }

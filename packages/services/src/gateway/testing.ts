@@ -296,8 +296,8 @@ export function refusalOf(upload: ChunkedUpload): { status: number; code: unknow
   return { status: upload.response.status, code: errorCode(upload.response), connection: upload.response.headers.connection, serverClosed: upload.serverClosed, error: upload.error };
 }
 
-/** A clean 413 refusal of `code` as refusalOf shows it: the whole answer, Connection: close, the server's FIN, no reset. */
-export const cleanRefusal = (code: string) => ({ status: 413, code, connection: 'close', serverClosed: true, error: undefined });
+/** A clean refusal (413 unless `status` says otherwise) of `code` as refusalOf shows it: the whole answer, Connection: close, the server's FIN, no reset. */
+export const cleanRefusal = (code: string, status = 413) => ({ status, code, connection: 'close', serverClosed: true, error: undefined });
 
 /** How a raw chunked upload ended, as the client saw it. */
 export interface ChunkedUpload {
@@ -312,13 +312,15 @@ export interface ChunkedUpload {
  * Uploads `totalBytes` with `Transfer-Encoding: chunked` (no Content-Length) on a fresh
  * keep-alive socket, writing as fast as the socket takes it, and reads until the server
  * closes (send `close` when a kept-alive answer is expected). With `expectContinue` it sends
- * `Expect: 100-continue` and waits for the invitation.
+ * `Expect: 100-continue` and waits for the invitation. With `stall` it sends `totalBytes` and
+ * then nothing (no last chunk) until the server closes; with `paceMs` it waits that long before
+ * each chunk after the first (a slow but live client).
  */
 export function uploadChunked(
   port: number,
   path: string,
   totalBytes: number,
-  options: { method?: string; chunkBytes?: number; expectContinue?: boolean; close?: boolean } = {},
+  options: { method?: string; chunkBytes?: number; expectContinue?: boolean; close?: boolean; stall?: boolean; paceMs?: number } = {},
 ): Promise<ChunkedUpload> {
   const chunkBytes = options.chunkBytes ?? 64 * 1024;
   const frame = Buffer.concat([Buffer.from(`${chunkBytes.toString(16)}\r\n`), Buffer.alloc(chunkBytes, 0x78), Buffer.from('\r\n')]);
@@ -327,9 +329,23 @@ export function uploadChunked(
     let serverClosed = false;
     let error: string | undefined;
     let invited = !options.expectContinue;
+    const last = () => {
+      if (!options.stall) socket.write('0\r\n\r\n');
+    };
     const sendBody = () => {
-      for (let sent = 0; sent < totalBytes; sent += chunkBytes) socket.write(frame);
-      socket.write('0\r\n\r\n');
+      if (options.paceMs === undefined) {
+        for (let sent = 0; sent < totalBytes; sent += chunkBytes) socket.write(frame);
+        return last();
+      }
+      let sent = 0;
+      const next = () => {
+        if (socket.destroyed) return;
+        if (sent >= totalBytes) return last();
+        socket.write(frame);
+        sent += chunkBytes;
+        setTimeout(next, options.paceMs);
+      };
+      next();
     };
     const socket = connect(port, '127.0.0.1', () => {
       const expect = (options.expectContinue ? 'Expect: 100-continue\r\n' : '') + (options.close ? 'Connection: close\r\n' : '');

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { CatalogCache } from '../kit/discovery/catalog-cache.js';
 import { createInstancePicker } from '../kit/discovery/instance-picker.js';
 import { createPassiveHealth } from '../kit/discovery/passive-health.js';
-import { createUpstreamProxy } from '../kit/proxy/upstream-proxy.js';
+import { clientBodyTimeoutOf, createUpstreamProxy } from '../kit/proxy/upstream-proxy.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { createLbHandler } from './handler.js';
 import { attachLbUpgrades } from './upgrade.js';
@@ -15,6 +15,8 @@ export interface LbAppConfig {
   readonly upstreamTimeoutMs: number;
   /** Consecutive connection failures or timeouts after which an instance is skipped. */
   readonly passiveHealthFailures: number;
+  /** Idle time between two chunks of a client's streamed body after which the client is answered 408. @default 10000 */
+  readonly clientBodyTimeoutMs?: number;
 }
 
 /** Options of createLbApp. */
@@ -35,7 +37,7 @@ export interface LbAppOptions {
 export function createLbApp(options: LbAppOptions): Server {
   const { config, telemetry, catalog } = options;
   const clock = options.clock ?? Date.now;
-  const proxy = createUpstreamProxy({ timeoutMs: config.upstreamTimeoutMs, telemetry, clock });
+  const proxy = createUpstreamProxy({ timeoutMs: config.upstreamTimeoutMs, ...clientBodyTimeoutOf(config), telemetry, clock });
   const passiveHealth = createPassiveHealth({ failures: config.passiveHealthFailures, clock, telemetry });
   const picker = createInstancePicker({ catalog, passiveHealth });
   const server = createServer(createLbHandler({ bodyLimit: config.bodyLimit, telemetry, catalog, picker, proxy, clock }));

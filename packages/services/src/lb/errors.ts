@@ -17,6 +17,11 @@ export const lbErrors = defineErrors({
     message: 'The request body is larger than the limit.',
     hint: 'Send at most 1 MiB.',
   },
+  LB_BODY_TIMEOUT: {
+    status: 408,
+    message: 'The client stopped sending the request body.',
+    hint: 'Send the body without pauses longer than the client body timeout (10 s; 3 s with --timings compressed); the connection is closed.',
+  },
   LB_CATALOG_UNAVAILABLE: {
     status: 503,
     message: 'The lb has not loaded the route table yet.',

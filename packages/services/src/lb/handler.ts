@@ -7,7 +7,7 @@ import { toServiceError } from '../kit/http/reply.js';
 import { startServerSpan } from '../kit/http/server-span.js';
 import { forwardWithRetry, isIdempotent, type ForwardErrors } from '../kit/proxy/forward.js';
 import { clientWantsClose } from '../kit/proxy/hop-by-hop.js';
-import { createRequestStages, tooLargeMessage } from '../kit/proxy/request-stages.js';
+import { bodyTimeoutMessage, createRequestStages, tooLargeMessage } from '../kit/proxy/request-stages.js';
 import type { UpstreamProxy } from '../kit/proxy/upstream-proxy.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { lbErrors } from './errors.js';
@@ -103,6 +103,7 @@ function forwardErrorsFor(route: RouteEntry): ForwardErrors {
     timeout: (cause) => lbErrors.LB_UPSTREAM_TIMEOUT({ cause }),
     failed: (cause) => lbErrors.LB_UPSTREAM_FAILED({ cause }),
     tooLarge: (limit) => lbErrors.LB_BODY_TOO_LARGE(tooLargeMessage(limit)),
+    bodyTimeout: (idleMs) => lbErrors.LB_BODY_TIMEOUT(bodyTimeoutMessage(idleMs)),
   };
 }
 

@@ -55,6 +55,7 @@ export function createNginxSyncApp(options: NginxSyncAppOptions): NginxSyncApp {
       port: config.nginx.port,
       dir: config.nginx.dir,
       upstreamTimeoutMs: config.upstreamTimeoutMs,
+      clientBodyTimeoutMs: config.clientBodyTimeoutMs,
       bodyLimit: config.bodyLimit,
       ...(config.nginx.logAddress ? { logAddress: config.nginx.logAddress } : {}),
     },

@@ -16,6 +16,8 @@ export interface NginxConfigInput {
   readonly upstreamTimeoutMs: number;
   /** Body limit of routes that name none. */
   readonly bodyLimit: number;
+  /** Idle time between two reads of a client's body before nginx gives up on it with 408 (as the embedded lb's). @default 10000 */
+  readonly clientBodyTimeoutMs?: number;
   /** `127.0.0.1:41234`: where the access log goes (syslog), or undefined for none. */
   readonly logAddress?: string;
 }
@@ -150,6 +152,10 @@ export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
     // Like the embedded lb: an idempotent request is retried once on another instance after a refusal, reset or timeout.
     '  proxy_next_upstream error timeout;',
     '  proxy_next_upstream_tries 2;',
+    // A client that stops sending its body is cut off with 408 (logged; nginx sends no answer on a timed-out read). nginx reads
+    // the whole body before it picks an upstream (proxy_request_buffering, on by default), so a stalled client never counts toward max_fails.
+    `  client_body_timeout ${input.clientBodyTimeoutMs ?? 10_000}ms;`,
+    '  proxy_request_buffering on;',
     ...upstreams,
     '  server {',
     `    listen ${hostPort(input)};`,

@@ -21,7 +21,8 @@ export interface AttemptTarget {
   /**
    * How an attempt at `upstream` ended (for passive health checks): a connection failure or a
    * timeout, or `answered` — any HTTP status, a 4xx the client caused included. An attempt the
-   * proxy cancelled itself (the client left, or its body went past the limit) is not reported.
+   * proxy cancelled for the client's doing (it left, its body went past the limit or stalled) is
+   * not reported: nginx's `max_fails` counts only the upstream's own errors.
    */
   settled?(upstream: Upstream, result: AttemptResult): void;
 }
@@ -38,6 +39,8 @@ export interface ForwardErrors {
   failed(cause: Error): ServiceError;
   /** The streamed body went past `limit` bytes (413 with `Connection: close`). */
   tooLarge(limit: number): ServiceError;
+  /** The client sent no chunk of its streamed body for `idleMs` (408 with `Connection: close`). */
+  bodyTimeout(idleMs: number): ServiceError;
 }
 
 /** One request on its way upstream, headers and path already prepared. */
@@ -91,9 +94,10 @@ export async function forwardWithRetry(options: ForwardOptions): Promise<void> {
       ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
-    // Cancelled by the proxy, not failed by the upstream: neither counts against its health.
+    // Cancelled by the proxy for the client's doing, not failed by the upstream: none counts against its health.
     if (outcome.kind === 'aborted') return;
     if (outcome.kind === 'tooLarge') throw errors.tooLarge(outcome.limit);
+    if (outcome.kind === 'bodyTimeout') throw errors.bodyTimeout(outcome.idleMs);
     if (outcome.kind === 'response') {
       target.settled?.(upstream, 'answered');
       return;

@@ -80,6 +80,11 @@ export function createRequestStages(options: RequestStagesOptions): RequestStage
   };
 }
 
+/** The message of a client body that stalled for `idleMs`, shared by every proxy (nginx's `client_body_timeout`). */
+export function bodyTimeoutMessage(idleMs: number): { message: string; headers: { connection: 'close' } } {
+  return { message: `The client sent no part of the request body for ${idleMs} ms.`, headers: { connection: 'close' } };
+}
+
 /** The message of a too-large body, shared by every proxy. */
 export function tooLargeMessage(limit: number): { message: string; headers: { connection: 'close' } } {
   return { message: `The request body is larger than the limit of ${limit} bytes.`, headers: { connection: 'close' } };

@@ -7,15 +7,22 @@ export interface ProxySettings {
   readonly upstreamTimeoutMs: number;
   /** Consecutive connection failures or timeouts after which an instance is skipped until the registry vouches for it. @default 5 */
   readonly passiveHealthFailures: number;
+  /**
+   * Idle time between two chunks of a client's streamed body after which the attempt is cancelled
+   * and the client answered 408; a failure the client caused never counts against the upstream.
+   * @default 10000
+   */
+  readonly clientBodyTimeoutMs: number;
 }
 
 /** `TOPOLAB_*` variables of the proxy settings. */
 export const proxySettingsSchema = z.object({
   [envNames.upstreamTimeoutMs]: z.coerce.number().int().min(1).default(5000),
   [envNames.passiveHealthFailures]: z.coerce.number().int().min(1).default(5),
+  [envNames.clientBodyTimeoutMs]: z.coerce.number().int().min(1).default(10_000),
 });
 
 /** Maps the validated variables to settings. */
 export function toProxySettings(raw: z.output<typeof proxySettingsSchema>): ProxySettings {
-  return { upstreamTimeoutMs: raw[envNames.upstreamTimeoutMs], passiveHealthFailures: raw[envNames.passiveHealthFailures] };
+  return { upstreamTimeoutMs: raw[envNames.upstreamTimeoutMs], passiveHealthFailures: raw[envNames.passiveHealthFailures], clientBodyTimeoutMs: raw[envNames.clientBodyTimeoutMs] };
 }

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { errors, type Dispatcher } from 'undici';
 import { stripHopByHop } from './hop-by-hop.js';
-import { RequestBody } from './request-body.js';
+import { RequestBody, type RequestBodyBounds } from './request-body.js';
 import type { AttemptFailure } from './upstream.js';
 import type { AttemptOutcome } from './upstream-proxy.js';
 
@@ -25,7 +25,8 @@ const timeouts = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 
  * One attempt as an undici dispatch handler: streams the answer to `res` (status, headers minus
  * hop-by-hop ones, body with backpressure) and settles `outcome`. It owns the attempt's silence
  * timer (undici's own timers are coarse, 0.5–1 s) and cancels the request when the client
- * leaves, the body goes past its limit, or the upstream stays silent.
+ * leaves, the body goes past its limit or stalls (the client's faults, reported as such), or the
+ * upstream stays silent while it is the one awaited (not while the client's body is still coming).
  */
 export class UpstreamAttempt implements Dispatcher.DispatchHandler {
   /** How the attempt ended; rejects only for a request undici refuses to send (as `http.request` threw). */
@@ -55,9 +56,16 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     res.once('close', this.#onClientClose);
   }
 
-  /** The body to send: `req` itself, counted against `limit` (past it the attempt ends `tooLarge`). */
-  streamBody(req: IncomingMessage, limit: number): RequestBody {
-    this.#body = new RequestBody(req, limit, { chunk: () => this.#timer.refresh(), over: () => this.#onOverLimit(limit) });
+  /**
+   * The body to send: `req` itself, counted against `limit` (past it the attempt ends `tooLarge`),
+   * with `idleMs` between two of the client's chunks (past it the attempt ends `bodyTimeout`).
+   */
+  streamBody(req: IncomingMessage, bounds: RequestBodyBounds): RequestBody {
+    this.#body = new RequestBody(req, bounds, {
+      chunk: () => this.#timer.refresh(),
+      over: () => this.#onClientFault({ kind: 'tooLarge', limit: bounds.limit }, 'too_large'),
+      idle: () => this.#onClientFault({ kind: 'bodyTimeout', idleMs: bounds.idleMs }, 'body_timeout'),
+    });
     return this.#body;
   }
 
@@ -122,6 +130,11 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
   };
 
   readonly #onSilence = (): void => {
+    // The client is the one silent (its body is still coming, and nothing holds it back): its own idle timer judges it.
+    if (this.#body?.waitingForClient) {
+      this.#timer.refresh();
+      return;
+    }
     const cause = this.#status > 0 ? new errors.BodyTimeoutError() : new errors.HeadersTimeoutError();
     if (!this.#settled) {
       this.#options.record(undefined, 'timeout');
@@ -130,11 +143,12 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     this.#cancel(cause);
   };
 
-  #onOverLimit(limit: number): void {
+  // The client's body went past its limit or stalled: the attempt is cancelled and the caller answers (413, 408).
+  #onClientFault(outcome: Extract<AttemptOutcome, { kind: 'tooLarge' | 'bodyTimeout' }>, failure: string): void {
     if (!this.#settled) {
       // Settled first: the cancelled request's error is ours, not the upstream's.
-      this.#options.record(undefined, 'too_large');
-      this.#settle({ kind: 'tooLarge', limit });
+      this.#options.record(undefined, failure);
+      this.#settle(outcome);
       this.#cancel();
       return;
     }

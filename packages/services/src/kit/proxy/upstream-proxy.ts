@@ -21,6 +21,12 @@ export type AttemptOutcome =
    */
   | { readonly kind: 'tooLarge'; readonly limit: number }
   /**
+   * The client sent no chunk of its streamed body for `idleMs` while the upstream waited for it:
+   * the proxy cancelled the attempt (the upstream's half request is aborted); the caller answers
+   * 408. Says nothing about the upstream's health.
+   */
+  | { readonly kind: 'bodyTimeout'; readonly idleMs: number }
+  /**
    * Nothing was sent to the client yet; the forwarder answers or retries. `staleSocket`: the
    * attempt went out on a kept-alive socket and no answer began — most often a socket the
    * upstream had just closed (an nginx reload closes its idle ones; Node's `reusedSocket` race).
@@ -58,6 +64,8 @@ export interface ProxyAttempt {
 export interface UpstreamProxyOptions {
   /** Silence from the upstream after which an attempt fails with `timeout`. */
   readonly timeoutMs: number;
+  /** Idle time between two chunks of a client's streamed body after which the attempt ends `bodyTimeout`. @default 10000 */
+  readonly clientBodyTimeoutMs?: number;
   readonly telemetry: Telemetry;
   /** Epoch ms now, for span start times. @default Date.now */
   readonly clock?: () => number;
@@ -92,7 +100,7 @@ const never = (): boolean => false;
  * request has no body, so no upstream waits for one.
  */
 export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProxy {
-  const { telemetry, timeoutMs } = options;
+  const { telemetry, timeoutMs, clientBodyTimeoutMs = 10_000 } = options;
   const clock = options.clock ?? Date.now;
   const agents = createUpstreamAgents();
 
@@ -111,7 +119,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
     if (attempt.body) body = attempt.body;
     // A request without a body (already complete, nothing buffered) goes out in one write.
     else if (req.complete && req.readableLength === 0) body = null;
-    else body = handler.streamBody(req, attempt.bodyLimit ?? Number.POSITIVE_INFINITY);
+    else body = handler.streamBody(req, { limit: attempt.bodyLimit ?? Number.POSITIVE_INFINITY, idleMs: clientBodyTimeoutMs });
     const headers = upstreamHeaders(req, attempt.trace);
     // Timeouts are the handler's (0 turns undici's off).
     const dispatch = { origin: originOf(attempt.upstream), path: req.url ?? '/', method, headers, body, headersTimeout: 0, bodyTimeout: 0 };
@@ -120,6 +128,11 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
   }
 
   return { forward, close: agents.close };
+}
+
+/** The `clientBodyTimeoutMs` option of a proxy whose config may name one (exactOptionalPropertyTypes). */
+export function clientBodyTimeoutOf(config: { readonly clientBodyTimeoutMs?: number }): { clientBodyTimeoutMs?: number } {
+  return config.clientBodyTimeoutMs === undefined ? {} : { clientBodyTimeoutMs: config.clientBodyTimeoutMs };
 }
 
 function upstreamHeaders(req: IncomingMessage, trace: TraceContext): HeaderMap {

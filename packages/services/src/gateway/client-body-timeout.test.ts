@@ -1,0 +1,117 @@
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPassiveHealth } from '../kit/discovery/passive-health.js';
+import { createCleanups } from '../kit/testing.js';
+import { startTestLb } from '../lb/testing.js';
+import { createClientDiscovery } from './discovery/client-discovery.js';
+import {
+  buildCatalog,
+  chunkedLimitRoutes,
+  cleanRefusal,
+  createFixedCatalog,
+  errorCode,
+  refusalOf,
+  send,
+  startCountingUpstream,
+  startSilentUpstream,
+  startTestGateway,
+  uploadChunked,
+  waitFor,
+  type TestInstance,
+} from './testing.js';
+
+// RFC 9110 §15.5.9 (408 Request Timeout): the server did not receive a complete request in the
+// time it was prepared to wait, and closes the connection. nginx's `client_body_timeout` is the
+// time between two reads of the body, not a deadline for the whole of it; its `max_fails`
+// counts only the upstream's own errors. The proxies here wait 1.5 s for the client's next chunk
+// and only 0.5 s for a silent upstream: a stalled client must still never be blamed on the upstream.
+
+const KiB = 1024;
+const cleanups = createCleanups();
+afterEach(cleanups.run);
+const track = cleanups.track;
+
+const timeouts = { upstreamTimeoutMs: 500, clientBodyTimeoutMs: 1500 };
+
+/** One proxy under test over `instances` of auth, skipping an instance after `failures` counted failures. */
+interface ProxyUnderTest {
+  readonly port: number;
+  /** Passive health's `discovery.skipped` events so far. */
+  skipped(): unknown[];
+}
+
+const proxies: readonly { readonly name: string; readonly prefix: 'GATEWAY' | 'LB'; start(instances: TestInstance[], failures: number): Promise<ProxyUnderTest> }[] = [
+  {
+    name: 'gateway (client-side discovery)',
+    prefix: 'GATEWAY',
+    async start(instances, failures) {
+      const events: { name: string }[] = [];
+      const catalog = createFixedCatalog(buildCatalog(chunkedLimitRoutes, { auth: instances }));
+      const passiveHealth = createPassiveHealth({ failures, telemetry: { event: (name) => void events.push({ name }) } });
+      const gw = await track(startTestGateway({ catalog, discovery: createClientDiscovery({ catalog, passiveHealth }), config: { bodyLimit: 4 * 1024 * KiB, ...timeouts } }));
+      return { port: gw.port, skipped: () => events.filter((event) => event.name === 'discovery.skipped') };
+    },
+  },
+  {
+    name: 'lb (server-side discovery)',
+    prefix: 'LB',
+    async start(instances, failures) {
+      const catalog = createFixedCatalog(buildCatalog(chunkedLimitRoutes, { auth: instances }));
+      const lb = await track(startTestLb({ catalog, config: { bodyLimit: 4 * 1024 * KiB, passiveHealthFailures: failures, ...timeouts } }));
+      return { port: lb.port, skipped: () => lb.events().filter((event) => event.name === 'discovery.skipped') };
+    },
+  },
+];
+
+describe.each(proxies)('client body timeout at the $name (RFC 9110 §15.5.9, nginx client_body_timeout)', ({ prefix, start }) => {
+  it('answers 408 to five clients that stop sending at 256 KiB, aborts the half requests upstream, and never ejects the instance', async () => {
+    const auth = await track(startCountingUpstream('auth#1', '127.0.6.1'));
+    // One counted failure would eject it.
+    const proxy = await start([auth], 1);
+    const uploads = await Promise.all(Array.from({ length: 5 }, () => uploadChunked(proxy.port, '/auth/register', 256 * KiB, { stall: true })));
+    for (const upload of uploads) expect(refusalOf(upload)).toEqual(cleanRefusal(`${prefix}_BODY_TIMEOUT`, 408));
+    expect((uploads[0]!.response.body as { error: { message: string } }).error.message).toBe('The client sent no part of the request body for 1500 ms.');
+    // The upstream is not left holding half a body: each attempt was cut off.
+    await waitFor(() => auth.bodies.length === 5 && auth.bodies.every((body) => body.closed), 2000, 'the upstream to see the cancelled requests');
+    expect(auth.bodies.every((body) => !body.complete && body.bytes <= 256 * KiB)).toBe(true);
+    expect(proxy.skipped()).toEqual([]);
+    const next = await send(proxy.port, '/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect([next.status, next.body]).toEqual([200, { instance: 'auth#1', bytes: 2 }]);
+  });
+
+  it('resets the idle timer on every chunk: a slow client sending for twice the idle time is served', async () => {
+    const auth = await track(startCountingUpstream('auth#1', '127.0.6.1'));
+    const proxy = await start([auth], 1);
+    // A chunk every 300 ms for about 3 s: past any deadline of 1.5 s for the whole body, never idle that long.
+    const upload = await uploadChunked(proxy.port, '/auth/register', 160 * KiB, { chunkBytes: 16 * KiB, paceMs: 300, close: true });
+    expect(upload.error).toBeUndefined();
+    expect([upload.response.status, upload.response.body]).toEqual([200, { instance: 'auth#1', bytes: 160 * KiB }]);
+    expect(proxy.skipped()).toEqual([]);
+  });
+
+  it('does not count a client that gives up mid-body against the upstream, and aborts its half request', async () => {
+    const auth = await track(startCountingUpstream('auth#1', '127.0.6.1'));
+    const proxy = await start([auth], 1);
+    for (let i = 0; i < 3; i++) {
+      const socket = connect(proxy.port, '127.0.0.1');
+      cleanups.defer(() => void socket.destroy());
+      socket.write('POST /auth/register HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n4000\r\n' + 'x'.repeat(0x4000) + '\r\n');
+      await waitFor(() => auth.bodies.length === i + 1 && auth.bodies[i]!.bytes > 0, 2000, 'the upstream to get part of the body');
+      socket.destroy();
+    }
+    await waitFor(() => auth.bodies.every((body) => body.closed), 2000, 'the upstream to see the requests end');
+    expect(auth.bodies.every((body) => !body.complete)).toBe(true);
+    expect(proxy.skipped()).toEqual([]);
+  });
+
+  it("still counts the upstream's own silence once the body is whole: 504, then the instance is skipped (503)", async () => {
+    const silent = await track(startSilentUpstream('auth#1', '127.0.6.1'));
+    const proxy = await start([silent], 1);
+    const post = () => send(proxy.port, '/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const timedOut = await post();
+    expect([timedOut.status, errorCode(timedOut)]).toEqual([504, `${prefix}_UPSTREAM_TIMEOUT`]);
+    expect(proxy.skipped()).toHaveLength(1);
+    const skipped = await post();
+    expect([skipped.status, errorCode(skipped)]).toEqual([503, `${prefix}_NO_INSTANCE`]);
+  });
+});

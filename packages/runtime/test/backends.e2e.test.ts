@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { tokenStateKey, redisKeys } from '@topolab/services/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatHttpUrl, redisSecretsDir, sendHttpRequest, type InstanceView } from '../src/index.js';
+import { formatHttpUrl, nginxConfigPath, redisSecretsDir, sendHttpRequest, stallUpload, type InstanceView } from '../src/index.js';
 import { isAlive, waitFor, programFor } from './helpers.js';
 import { catalogInstanceIds, createEventLog, expectUnsampledRequestUnrecorded, hopsOfResponse, signUp, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
 
@@ -141,6 +142,29 @@ describe.skipIf(!nginx)('--discovery server --lb nginx: a real nginx routes by t
     expect(internal.status).toBe(404);
     expect(internal.body).toMatchObject({ error: { code: 'LB_ROUTE_NOT_FOUND' } });
     expect((await sendHttpRequest({ url: `${base}/nowhere`, timeoutMs: 2000 })).body).toMatchObject({ error: { code: 'LB_ROUTE_NOT_FOUND' } });
+  });
+
+  it('cuts off clients that stop sending their bodies (client_body_timeout) before any upstream hears of them, and keeps serving', async () => {
+    // nginx reads a whole body before it picks an upstream (proxy_request_buffering), so a stalled client never counts toward max_fails.
+    const config = readFileSync(nginxConfigPath(join(real.dataDir, 'nginx')), 'utf8');
+    expect(config).toContain(`client_body_timeout ${real.topology.timings.clientBodyTimeoutMs}ms;`);
+    expect(config).toContain('proxy_request_buffering on;');
+    const nginxInstance = instanceOf(real, 'nginx#1');
+    // 4 KiB of a declared 12 KiB: within nginx's in-memory body buffer (16 KiB; a chunked or larger body goes to a temp file).
+    const traceIds = Array.from({ length: 5 }, () => randomBytes(16).toString('hex'));
+    const stalled = await Promise.all(
+      traceIds.map((traceId) =>
+        stallUpload(formatHttpUrl(nginxInstance.host, nginxInstance.port), { path: '/auth/register', bytes: 4 * 1024, contentLength: 12 * 1024, headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } }),
+      ),
+    );
+    // RFC 9110 §15.5.9: nginx logs 408 and closes the connection (it sends no answer to a timed-out read).
+    for (const upload of stalled) expect([0, 408]).toContain(upload.status);
+    await waitFor(() => traceIds.every((traceId) => real.topology.traces.spansOf(traceId).length > 0), 3000, "nginx's spans of the stalled uploads");
+    for (const traceId of traceIds) {
+      expect(real.topology.traces.spansOf(traceId).map((span) => [span.instanceId, span.status, span.attributes?.upstreamAddress])).toEqual([['nginx#1', 408, undefined]]);
+    }
+    const user = await signUp(real.topology, real.gateway);
+    for (let i = 0; i < 4; i += 1) expect((await real.gateway.request({ method: 'GET', path: '/auth/me', token: user.accessToken })).status).toBe(200);
   });
 
   it('re-renders and reloads nginx when the registry evicts an instance, and measures the lag from the registry change', async () => {

@@ -18,3 +18,4 @@ export * from './revocation-bench.js';
 export * from './run-bench.js';
 export * from './throughput-bench.js';
 export * from './fanout-bench.js';
+export * from './stalled-uploads.js';

@@ -45,6 +45,8 @@ describe.each<DiscoveryModeName>(['client', 'server'])('stalled uploads with --d
     for (const stalled of wave.stalled) {
       expect(stalled.status).toBe(408);
       expect(codes).toContain(stalled.code);
+      // RFC 9110 §15.5.9: the server closes the connection (the rest of the body will not come).
+      expect(stalled.serverClosed).toBe(true);
     }
     expect(wave.otherRequests).toBeGreaterThan(0);
     expect(wave.otherFailures).toEqual([]);

@@ -22,9 +22,14 @@ export interface StalledUploadResult {
   readonly status: number;
   /** The answer's `error.code`, if any. */
   readonly code: string | undefined;
-  /** Time from the last byte sent to the connection's close, ms. */
-  readonly closedAfterMs: number;
+  /** Time from the last byte sent to the whole answer (or the close, without one), ms. */
+  readonly answeredAfterMs: number;
+  /** The server closed the connection (within 1 s of its answer); a stalled connection kept open holds a socket. */
+  readonly serverClosed: boolean;
 }
+
+// How long a client waits for the server's close after a whole answer.
+const closeGraceMs = 1000;
 
 const chunkBytes = 64 * 1024;
 const chunk = Buffer.concat([Buffer.from(`${chunkBytes.toString(16)}\r\n`), Buffer.alloc(chunkBytes, 0x20), Buffer.from('\r\n')]);
@@ -36,7 +41,8 @@ function bodyOf(upload: StalledUpload): { framing: string; body: Buffer[] } {
 
 /**
  * Sends `upload` to `baseUrl` (plain HTTP) on a socket of its own as a chunked body (or one of a
- * declared length) that stops after `bytes`, then waits (at most `timeoutMs`) for the server to answer and close.
+ * declared length) that stops after `bytes`, then waits (at most `timeoutMs`) for the server's
+ * whole answer and, for a moment more, its close.
  */
 export function stallUpload(baseUrl: string, upload: StalledUpload, timeoutMs = 60_000): Promise<StalledUploadResult> {
   const url = new URL(baseUrl);
@@ -51,16 +57,32 @@ export function stallUpload(baseUrl: string, upload: StalledUpload, timeoutMs = 
       for (const part of body) socket.write(part);
       socket.write('', () => (stalledAt = performance.now()));
     });
+    let answeredAt: number | undefined;
+    let serverClosed = false;
     socket.setTimeout(timeoutMs, () => socket.destroy());
-    socket.on('data', (data: Buffer) => received.push(data));
+    socket.on('data', (data: Buffer) => {
+      received.push(data);
+      if (answeredAt === undefined && isWhole(Buffer.concat(received).toString('latin1'))) {
+        answeredAt = performance.now();
+        setTimeout(() => socket.destroy(), closeGraceMs).unref();
+      }
+    });
+    socket.on('end', () => (serverClosed = true));
     socket.on('error', () => undefined);
     socket.on('close', () => {
       const text = Buffer.concat(received).toString('latin1');
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
       const code = /"code":"([A-Z0-9_]+)"/.exec(text)?.[1];
-      resolve({ status, code, closedAfterMs: performance.now() - stalledAt });
+      resolve({ status, code, answeredAfterMs: (answeredAt ?? performance.now()) - stalledAt, serverClosed });
     });
   });
+}
+
+// Whether `text` holds a whole answer with a Content-Length (the proxies' JSON errors have one).
+function isWhole(text: string): boolean {
+  const headEnd = text.indexOf('\r\n\r\n');
+  const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, headEnd))?.[1];
+  return headEnd !== -1 && length !== undefined && Buffer.byteLength(text.slice(headEnd + 4), 'latin1') >= Number(length);
 }
 
 /** Options of runStalledUploadWave. */
@@ -70,6 +92,8 @@ export interface StalledUploadWaveOptions {
   readonly uploads: readonly StalledUpload[];
   /** Another user's client and the requests it sends in turn, one at a time, while the wave lasts. */
   readonly other: { readonly gateway: GatewayClient; readonly requests: readonly GatewayRequest[] };
+  /** How long the other user goes on after the last stalled upload ended (an ejection outlasts the wave). @default 0 */
+  readonly trailingMs?: number;
 }
 
 /** What a wave did: how each stalled client ended, and how the other user fared meanwhile. */
@@ -82,13 +106,16 @@ export interface StalledUploadWaveResult {
 }
 
 /**
- * Starts every upload of a wave at once and, until each has ended, sends the other user's
- * requests in a loop: the figure of issue 24 (a client's own stalled body must not cost other
+ * Starts every upload of a wave at once and, until each has ended (and `trailingMs` more), sends
+ * the other user's requests in a loop: the figure of issue 24 (a client's own stalled body must not cost other
  * users a single request, nor eject the instance that waited for it).
  */
 export async function runStalledUploadWave(options: StalledUploadWaveOptions): Promise<StalledUploadWaveResult> {
   let done = false;
-  const wave = Promise.all(options.uploads.map((upload) => stallUpload(options.baseUrl, upload))).finally(() => (done = true));
+  const trailingMs = options.trailingMs ?? 0;
+  const wave = Promise.all(options.uploads.map((upload) => stallUpload(options.baseUrl, upload))).finally(() => {
+    setTimeout(() => (done = true), trailingMs);
+  });
   const failures: string[] = [];
   let sent = 0;
   while (!done) {

@@ -52,7 +52,7 @@ export function createGatewayApp(options: GatewayAppOptions): Server | HttpsServ
   const proxy = createUpstreamProxy({ timeoutMs: config.upstreamTimeoutMs, ...clientBodyTimeoutOf(config), telemetry, clock });
   const limits = options.limits ?? createLimits(pickLimitSettings(config));
   const detachLimits = attachLimits(limits, { telemetry, clock });
-  const handler = createPipeline({ bodyLimit: config.bodyLimit, telemetry, catalog: options.catalog, modes: options.modes, proxy, limits, clock, identity: options.identity });
+  const handler = createPipeline({ bodyLimit: config.bodyLimit, ...clientBodyTimeoutOf(config), telemetry, catalog: options.catalog, modes: options.modes, proxy, limits, clock, identity: options.identity });
   // With TLS: Mozilla's intermediate profile (edge/tls-policy.ts) and HSTS on the zone's names (edge/hsts.ts).
   const serve = options.tls ? withHsts(handler) : handler;
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...edgeTlsOptions }, serve) : createServer(serve);

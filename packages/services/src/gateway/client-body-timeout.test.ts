@@ -89,6 +89,15 @@ describe.each(proxies)('client body timeout at the $name (RFC 9110 §15.5.9, ngi
     expect(proxy.skipped()).toEqual([]);
   });
 
+  it('answers 408 to a stalled body it reads for a retry (a chunked PUT) before any upstream is asked', async () => {
+    const auth = await track(startCountingUpstream('auth#1', '127.0.6.1'));
+    const proxy = await start([auth], 1);
+    const upload = await uploadChunked(proxy.port, '/auth/register', 64 * KiB, { method: 'PUT', stall: true });
+    expect(refusalOf(upload)).toEqual(cleanRefusal(`${prefix}_BODY_TIMEOUT`, 408));
+    expect(auth.bodies).toEqual([]);
+    expect(proxy.skipped()).toEqual([]);
+  });
+
   it('does not count a client that gives up mid-body against the upstream, and aborts its half request', async () => {
     const auth = await track(startCountingUpstream('auth#1', '127.0.6.1'));
     const proxy = await start([auth], 1);

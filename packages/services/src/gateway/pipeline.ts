@@ -5,7 +5,7 @@ import type { CatalogCache } from '../kit/discovery/catalog-cache.js';
 import { hasBody } from '../kit/http/body.js';
 import { toServiceError } from '../kit/http/reply.js';
 import { startServerSpan } from '../kit/http/server-span.js';
-import { createRequestStages, tooLargeMessage } from '../kit/proxy/request-stages.js';
+import { bodyTimeoutMessage, createRequestStages, tooLargeMessage } from '../kit/proxy/request-stages.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { authorize } from './authorize.js';
 import { gatewayErrors } from './errors.js';
@@ -17,7 +17,7 @@ import { answerHealth } from './health.js';
 import type { IdentityMinter } from './identity-minter.js';
 import type { Modes } from './modes.js';
 import { normalizeTarget } from './normalize-path.js';
-import type { UpstreamProxy } from './proxy.js';
+import { clientBodyTimeoutOf, type UpstreamProxy } from './proxy.js';
 import type { SpanAttributes } from './span-attributes.js';
 
 /** The parts of the catalog cache the pipeline reads. */
@@ -27,6 +27,8 @@ export type GatewayCatalog = Pick<CatalogCache, 'current' | 'route' | 'watching'
 export interface PipelineDeps {
   /** Body limit in bytes of routes that name none (a declared Content-Length above it, or a chunked body growing past it: 413). */
   readonly bodyLimit: number;
+  /** Idle time between two chunks of a body the gateway reads for a retry (408 past it). @default 10000 */
+  readonly clientBodyTimeoutMs?: number;
   readonly telemetry: Telemetry;
   readonly catalog: GatewayCatalog;
   readonly modes: Modes;
@@ -58,7 +60,9 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       // Internal routes (service to service) do not exist as far as the outside can tell.
       routeNotFound: () => gatewayErrors.GATEWAY_ROUTE_NOT_FOUND(),
       tooLarge: (limit) => gatewayErrors.GATEWAY_BODY_TOO_LARGE(tooLargeMessage(limit)),
+      bodyTimeout: (idleMs) => gatewayErrors.GATEWAY_BODY_TIMEOUT(bodyTimeoutMessage(idleMs)),
     },
+    ...clientBodyTimeoutOf(deps),
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -40,7 +40,7 @@ export function createLbApp(options: LbAppOptions): Server {
   const proxy = createUpstreamProxy({ timeoutMs: config.upstreamTimeoutMs, ...clientBodyTimeoutOf(config), telemetry, clock });
   const passiveHealth = createPassiveHealth({ failures: config.passiveHealthFailures, clock, telemetry });
   const picker = createInstancePicker({ catalog, passiveHealth });
-  const server = createServer(createLbHandler({ bodyLimit: config.bodyLimit, telemetry, catalog, picker, proxy, clock }));
+  const server = createServer(createLbHandler({ bodyLimit: config.bodyLimit, ...clientBodyTimeoutOf(config), telemetry, catalog, picker, proxy, clock }));
   // WebSocket handshakes (the chat's `/chat/ws`) are routed the same way, then tunnelled.
   attachLbUpgrades(server, { telemetry, catalog, picker, upstreamTimeoutMs: config.upstreamTimeoutMs, clock });
   // The gateway keeps connections to the lb open; match the services' idle timeout.

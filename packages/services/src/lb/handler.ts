@@ -8,7 +8,7 @@ import { startServerSpan } from '../kit/http/server-span.js';
 import { forwardWithRetry, isIdempotent, type ForwardErrors } from '../kit/proxy/forward.js';
 import { clientWantsClose } from '../kit/proxy/hop-by-hop.js';
 import { bodyTimeoutMessage, createRequestStages, tooLargeMessage } from '../kit/proxy/request-stages.js';
-import type { UpstreamProxy } from '../kit/proxy/upstream-proxy.js';
+import { clientBodyTimeoutOf, type UpstreamProxy } from '../kit/proxy/upstream-proxy.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { lbErrors } from './errors.js';
 import { buildLbUpstreamHeaders } from './headers.js';
@@ -21,6 +21,8 @@ export type LbCatalog = Pick<CatalogCache, 'current' | 'route' | 'watching'>;
 export interface LbHandlerDeps {
   /** Body limit in bytes of routes that name none (a declared Content-Length above it, or a chunked body growing past it: 413). */
   readonly bodyLimit: number;
+  /** Idle time between two chunks of a body the lb reads for a retry (408 past it). @default 10000 */
+  readonly clientBodyTimeoutMs?: number;
   readonly telemetry: Telemetry;
   readonly catalog: LbCatalog;
   readonly picker: InstancePicker;
@@ -45,7 +47,9 @@ export function createLbHandler(deps: LbHandlerDeps): (req: IncomingMessage, res
       // Internal routes are service to service; the lb serves only what the gateway may reach.
       routeNotFound: () => lbErrors.LB_ROUTE_NOT_FOUND(),
       tooLarge: (limit) => lbErrors.LB_BODY_TOO_LARGE(tooLargeMessage(limit)),
+      bodyTimeout: (idleMs) => lbErrors.LB_BODY_TIMEOUT(bodyTimeoutMessage(idleMs)),
     },
+    ...clientBodyTimeoutOf(deps),
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

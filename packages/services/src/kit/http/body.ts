@@ -10,19 +10,28 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
+/** An idle time between two chunks of a body, and the error to fail with past it. */
+export interface BodyIdle {
+  readonly ms: number;
+  readonly error: () => Error;
+}
+
 /**
- * Reads the raw body, failing with HTTP_BODY_TOO_LARGE past `limit` bytes. Past the limit it
- * stops reading and leaves the request open (paused), so the caller can still answer 413 on
+ * Reads the raw body, failing with HTTP_BODY_TOO_LARGE past `limit` bytes, and with
+ * `idle.error()` when the client sends nothing for `idle.ms` (reset by every chunk). Either way
+ * it stops reading and leaves the request open (paused), so the caller can still answer on
  * the connection: breaking out of `for await` would destroy the request, and its socket with
  * it, before any answer (the client, often a proxy, saw a reset instead of the 413).
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, idle?: BodyIdle): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = idle ? setTimeout(() => fail(idle.error()), idle.ms) : undefined;
     const stop = () => {
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
@@ -31,12 +40,16 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) {
+        timer?.refresh();
         chunks.push(chunk);
         return;
       }
+      fail(tooLarge(limit));
+    };
+    const fail = (error: Error) => {
       stop();
       req.pause();
-      reject(tooLarge(limit));
+      reject(error);
     };
     const onEnd = () => {
       stop();
@@ -52,6 +65,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       reject(Object.assign(new Error('The request was aborted before its body ended.'), { code: 'ECONNRESET' }));
     };
     if (req.readableEnded) {
+      stop();
       resolve(Buffer.alloc(0));
       return;
     }

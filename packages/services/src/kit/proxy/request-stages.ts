@@ -3,6 +3,7 @@ import type { RouteEntry } from '../../contract/registry-api.js';
 import type { CatalogCache } from '../discovery/catalog-cache.js';
 import { ServiceError } from '../errors.js';
 import { readBody } from '../http/body.js';
+import { defaultClientBodyTimeoutMs } from './settings.js';
 import { answerThenClose } from '../http/drain.js';
 import { sendError } from '../http/reply.js';
 import type { Telemetry } from '../telemetry.js';
@@ -15,6 +16,8 @@ export interface StageErrors {
   readonly routeNotFound: () => ServiceError;
   /** Body above the limit; the answer closes the connection. */
   readonly tooLarge: (limit: number) => ServiceError;
+  /** No chunk of a body read for a retry for `idleMs` (408); the answer closes the connection. Without it no idle limit applies. */
+  readonly bodyTimeout?: (idleMs: number) => ServiceError;
 }
 
 /** Options of createRequestStages. */
@@ -22,6 +25,8 @@ export interface RequestStagesOptions {
   readonly catalog: Pick<CatalogCache, 'current' | 'route'>;
   /** Body limit in bytes of routes that name none (`RouteSpec.bodyLimit`). */
   readonly bodyLimit: number;
+  /** Idle time between two chunks of a body read for a retry before `errors.bodyTimeout`. @default 10000 */
+  readonly clientBodyTimeoutMs?: number;
   readonly telemetry: Telemetry;
   readonly errors: StageErrors;
 }
@@ -34,7 +39,7 @@ export interface RequestStages {
   checkDeclaredLength(req: IncomingMessage, route?: RouteEntry): void;
   /** The route serving `path`, refusing missing and internal routes. */
   findRoute(path: string): RouteEntry;
-  /** Reads an idempotent request's body so a retry can replay it, up to the limit of `route`. */
+  /** Reads an idempotent request's body so a retry can replay it, up to the limit of `route`, within the client body timeout. */
   readReplayableBody(req: IncomingMessage, route?: RouteEntry): Promise<Buffer>;
   /** Answers a failure as JSON (unless the answer already started) and records its code on the span. */
   answerError(req: IncomingMessage, res: ServerResponse, error: ServiceError, attributes: Record<string, string | number | boolean>): void;
@@ -42,8 +47,10 @@ export interface RequestStages {
 
 /** Creates the stages of one proxy. */
 export function createRequestStages(options: RequestStagesOptions): RequestStages {
-  const { catalog, bodyLimit, telemetry, errors } = options;
+  const { catalog, bodyLimit, telemetry, errors, clientBodyTimeoutMs = defaultClientBodyTimeoutMs } = options;
   const limitOf = (route: RouteEntry | undefined) => route?.bodyLimit ?? bodyLimit;
+  const bodyTimeout = errors.bodyTimeout;
+  const idle = bodyTimeout ? { ms: clientBodyTimeoutMs, error: () => bodyTimeout(clientBodyTimeoutMs) } : undefined;
   return {
     limitOf,
     checkDeclaredLength(req, route) {
@@ -59,7 +66,7 @@ export function createRequestStages(options: RequestStagesOptions): RequestStage
     async readReplayableBody(req, route) {
       const limit = limitOf(route);
       try {
-        return await readBody(req, limit);
+        return await readBody(req, limit, idle);
       } catch (error) {
         if (error instanceof ServiceError && error.status === 413) throw errors.tooLarge(limit);
         throw error;

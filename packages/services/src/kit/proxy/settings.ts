@@ -15,11 +15,14 @@ export interface ProxySettings {
   readonly clientBodyTimeoutMs: number;
 }
 
+/** The client body timeout of a proxy told none (nginx waits 60 s; a lab's client is either sending or gone). */
+export const defaultClientBodyTimeoutMs = 10_000;
+
 /** `TOPOLAB_*` variables of the proxy settings. */
 export const proxySettingsSchema = z.object({
   [envNames.upstreamTimeoutMs]: z.coerce.number().int().min(1).default(5000),
   [envNames.passiveHealthFailures]: z.coerce.number().int().min(1).default(5),
-  [envNames.clientBodyTimeoutMs]: z.coerce.number().int().min(1).default(10_000),
+  [envNames.clientBodyTimeoutMs]: z.coerce.number().int().min(1).default(defaultClientBodyTimeoutMs),
 });
 
 /** Maps the validated variables to settings. */

@@ -4,6 +4,7 @@ import { formatTraceparent, type TraceContext } from '../trace.js';
 import { isIdempotent } from './forward.js';
 import type { HeaderMap } from './hop-by-hop.js';
 import type { RequestBody } from './request-body.js';
+import { defaultClientBodyTimeoutMs } from './settings.js';
 import { UpstreamAttempt } from './upstream-attempt.js';
 import { createUpstreamAgents, wentOutOnUsedSocket } from './upstream-agents.js';
 import { startAttemptSpan, type AttemptFailure, type Upstream } from './upstream.js';
@@ -100,7 +101,7 @@ const never = (): boolean => false;
  * request has no body, so no upstream waits for one.
  */
 export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProxy {
-  const { telemetry, timeoutMs, clientBodyTimeoutMs = 10_000 } = options;
+  const { telemetry, timeoutMs, clientBodyTimeoutMs = defaultClientBodyTimeoutMs } = options;
   const clock = options.clock ?? Date.now;
   const agents = createUpstreamAgents();
 

@@ -158,7 +158,10 @@ describe.skipIf(!nginx)('--discovery server --lb nginx: a real nginx routes by t
       ),
     );
     // RFC 9110 §15.5.9: nginx logs 408 and closes the connection (it sends no answer to a timed-out read).
-    for (const upload of stalled) expect([0, 408]).toContain(upload.status);
+    for (const upload of stalled) {
+      expect([0, 408]).toContain(upload.status);
+      expect(upload.serverClosed).toBe(true);
+    }
     await waitFor(() => traceIds.every((traceId) => real.topology.traces.spansOf(traceId).length > 0), 3000, "nginx's spans of the stalled uploads");
     for (const traceId of traceIds) {
       expect(real.topology.traces.spansOf(traceId).map((span) => [span.instanceId, span.status, span.attributes?.upstreamAddress])).toEqual([['nginx#1', 408, undefined]]);

@@ -79,6 +79,16 @@ describe.each(proxies)('client body timeout at the $name (RFC 9110 §15.5.9, ngi
     expect([next.status, next.body]).toEqual([200, { instance: 'auth#1', bytes: 2 }]);
   });
 
+  it('answers the same 408 to a body of declared length that stops short, and still ejects nothing', async () => {
+    const auth = await track(startCountingUpstream('auth#1', '127.0.6.1'));
+    const proxy = await start([auth], 1);
+    const upload = await uploadChunked(proxy.port, '/auth/register', 64 * KiB, { declaredLength: 512 * KiB, stall: true });
+    expect(refusalOf(upload)).toEqual(cleanRefusal(`${prefix}_BODY_TIMEOUT`, 408));
+    await waitFor(() => auth.bodies.length === 1 && auth.bodies[0]!.closed, 2000, 'the upstream to see the cancelled request');
+    expect(auth.bodies[0]!.complete).toBe(false);
+    expect(proxy.skipped()).toEqual([]);
+  });
+
   it('resets the idle timer on every chunk: a slow client sending for twice the idle time is served', async () => {
     const auth = await track(startCountingUpstream('auth#1', '127.0.6.1'));
     const proxy = await start([auth], 1);

@@ -314,23 +314,27 @@ export interface ChunkedUpload {
  * closes (send `close` when a kept-alive answer is expected). With `expectContinue` it sends
  * `Expect: 100-continue` and waits for the invitation. With `stall` it sends `totalBytes` and
  * then nothing (no last chunk) until the server closes; with `paceMs` it waits that long before
- * each chunk after the first (a slow but live client).
+ * each chunk after the first (a slow but live client). With `declaredLength` it sends
+ * `Content-Length` and the bytes unframed instead.
  */
 export function uploadChunked(
   port: number,
   path: string,
   totalBytes: number,
-  options: { method?: string; chunkBytes?: number; expectContinue?: boolean; close?: boolean; stall?: boolean; paceMs?: number } = {},
+  options: { method?: string; chunkBytes?: number; expectContinue?: boolean; close?: boolean; stall?: boolean; paceMs?: number; declaredLength?: number } = {},
 ): Promise<ChunkedUpload> {
   const chunkBytes = options.chunkBytes ?? 64 * 1024;
-  const frame = Buffer.concat([Buffer.from(`${chunkBytes.toString(16)}\r\n`), Buffer.alloc(chunkBytes, 0x78), Buffer.from('\r\n')]);
+  const declared = options.declaredLength;
+  const data = Buffer.alloc(chunkBytes, 0x78);
+  const frame = declared === undefined ? Buffer.concat([Buffer.from(`${chunkBytes.toString(16)}\r\n`), data, Buffer.from('\r\n')]) : data;
+  const framing = declared === undefined ? 'Transfer-Encoding: chunked' : `Content-Length: ${declared}`;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let serverClosed = false;
     let error: string | undefined;
     let invited = !options.expectContinue;
     const last = () => {
-      if (!options.stall) socket.write('0\r\n\r\n');
+      if (!options.stall && declared === undefined) socket.write('0\r\n\r\n');
     };
     const sendBody = () => {
       if (options.paceMs === undefined) {
@@ -349,7 +353,7 @@ export function uploadChunked(
     };
     const socket = connect(port, '127.0.0.1', () => {
       const expect = (options.expectContinue ? 'Expect: 100-continue\r\n' : '') + (options.close ? 'Connection: close\r\n' : '');
-      socket.write(`${options.method ?? 'POST'} ${path} HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n${expect}\r\n`);
+      socket.write(`${options.method ?? 'POST'} ${path} HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n${framing}\r\n${expect}\r\n`);
       if (invited) sendBody();
     });
     socket.on('data', (chunk: Buffer) => {

@@ -113,6 +113,14 @@ describe('topolab usage', () => {
     expect(run.stderr).toContain('TOPOLOGY_PORT_IN_USE');
   });
 
+  it('exits 3 with SUPERVISOR_START_TIMEOUT after --start-timeout, and the hint names the flag', async () => {
+    const run = await runCli(['up', '--port', '0', '--start-timeout', '1', '--data-dir', tempDir()]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('SUPERVISOR_START_TIMEOUT');
+    expect(run.stderr).toMatch(/did not report ready within 1 ms/);
+    expect(run.stderr).toContain('--start-timeout');
+  });
+
   it('exits 3 with TOPOLOGY_DATA_DIR_INSECURE and the chmod to run, no stack, for a data dir an earlier version left 0755 (CWE-276)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'auth.db'), '', { mode: 0o644 });

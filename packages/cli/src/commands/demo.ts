@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
 import { createDemoPrinter } from '../output/demo-printer.js';
-import { addTopologyShapeOptions, backendOptions, edgeFrom, edgeOptions, replicasOption, topologyShapeFrom, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
+import { addTopologyShapeOptions, backendOptions, edgeFrom, edgeOptions, replicasOption, startTimeoutOption, topologyShapeFrom, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
 import { loadRuntime } from './runtime.js';
 
 const edgePorts = { http: 0, https: 0, dns: 0 };
@@ -13,6 +13,7 @@ interface DemoOptions extends TopologyShapeFlags, EdgeFlags {
   port: number;
   dataDir?: string;
   keepData?: boolean;
+  startTimeout: number;
 }
 
 /** `topolab demo`: start a fresh topology, narrate registration, 2FA login, profile and mail through the gateway, stop. */
@@ -28,6 +29,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
     .option('--data-dir <dir>', 'data directory (default: a new temporary one, removed afterwards)')
     .option('--keep-data', 'keep the temporary data directory (databases and logs) afterwards')
     .addOption(backendOptions().redisUrl)
+    .addOption(startTimeoutOption())
     .addHelpText(
       'after',
       `
@@ -37,6 +39,7 @@ Examples:
   $ topolab demo --no-tls                                   plain HTTP, no DNS name
   $ topolab demo --discovery server --auth sidecar
   $ topolab demo --cache redis --bus redis --discovery server --lb nginx
+  $ topolab demo --start-timeout 30000                      a slow or busy machine
 
 Exit code 0 when every step answered as expected, 1 when one did not.`,
     )
@@ -55,6 +58,7 @@ async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<numbe
     const topologyOptions = {
       dataDir,
       fresh: true,
+      startTimeoutMs: options.startTimeout,
       ...edgeFrom(options, edgePorts),
       ...topologyShapeFrom(options),
       onEvent: print.progress,

@@ -6,12 +6,13 @@ import type { CommandContext } from '../program.js';
 import type { ReporterName } from '../reporters/reporter.js';
 import { builtInScenarioDir } from './built-in-scenarios.js';
 import { collect, createReporters, parseReporter, planReporters } from './run-reporters.js';
-import { authOption, backendOptions, backendsFrom, discoveryOption, type BackendFlags } from './shared-options.js';
+import { authOption, backendOptions, backendsFrom, discoveryOption, startTimeoutOption, type BackendFlags } from './shared-options.js';
 import { loadRuntime } from './runtime.js';
 
 interface RunOptions extends BackendFlags {
   /** False with `--no-tls`. */
   tls: boolean;
+  startTimeout: number;
   discovery?: DiscoveryModeName;
   auth?: AuthModeName;
   matrix?: boolean;
@@ -37,6 +38,7 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
     .addOption(backendOptions().lb)
     .addOption(backendOptions().redisUrl)
     .option('--no-tls', 'plain HTTP at the gateways (scenarios that need HTTPS still get it)')
+    .addOption(startTimeoutOption())
     .addOption(new Option('--reporter <name>', 'pretty (live, default on a terminal), plain (default otherwise), json or junit; repeatable').argParser(parseReporter))
     .addOption(new Option('--output <file>', 'file for the json or junit reporter (repeatable, one per file reporter, in order)').argParser(collect))
     .option('--bail', 'stop after the first failing scenario (the rest are reported as skipped)')
@@ -56,6 +58,7 @@ Examples:
   $ topolab run --matrix --discovery server --lb nginx           every auth mode through nginx
   $ topolab run token-revocation --reporter json > run.json
   $ topolab run --isolate                        no topology shared between runs
+  $ topolab run --matrix --start-timeout 30000   on a slow or busy machine
 
 Runs of one shape (modes, replicas, limits, backends) run one after another, and a run takes
 over the topology the previous one passed and left unchanged (same instances and pids, all
@@ -92,7 +95,7 @@ async function runCommand(selectors: readonly string[], options: RunOptions, ctx
       scenarios: loaded.map((entry) => entry.scenario),
       modes,
       backends,
-      topologyDefaults: { tls: options.tls },
+      topologyDefaults: { tls: options.tls, startTimeoutMs: options.startTimeout },
       bail: Boolean(options.bail),
       keepData: Boolean(options.keepData),
       isolate: Boolean(options.isolate),

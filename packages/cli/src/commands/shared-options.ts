@@ -90,6 +90,11 @@ export function edgeFrom(flags: EdgeFlags & { port: number }, fallbackPorts: { h
   return { gatewayPort: flags.port, tls: flags.tls, httpsPort: pick(flags.httpsPort, fallbackPorts.https), dnsPort: pick(flags.dnsPort, fallbackPorts.dns) };
 }
 
+/** `--start-timeout MS`: how long each instance may take to report ready (a slow or loaded machine needs more). */
+export function startTimeoutOption(): Option {
+  return new Option('--start-timeout <ms>', 'how long each instance may take to report ready before the start fails (SUPERVISOR_START_TIMEOUT)').argParser(parsePositiveInteger).default(10_000);
+}
+
 /** `--replicas service=n`, repeatable or comma-separated. */
 export function replicasOption(): Option {
   return new Option('--replicas <service=n>', 'instances of a service, repeatable or comma-separated').argParser(parseReplicas).default({}, 'profile=2, chat=2, every other service 1');

@@ -5,7 +5,7 @@ import type { CommandContext } from '../program.js';
 import { createPlainEventPrinter } from '../output/plain-events.js';
 import { describeEvent, formatEdge } from '../output/format.js';
 import { dashboardAssetsDir } from './dashboard.js';
-import { addTopologyShapeOptions, backendOptions, dataDirOption, edgeFrom, edgeOptions, replicasOption, topologyShapeFrom, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
+import { addTopologyShapeOptions, backendOptions, dataDirOption, edgeFrom, edgeOptions, replicasOption, startTimeoutOption, topologyShapeFrom, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
 import { waitForStopSignal } from './stop-signal.js';
 import { loadRuntime } from './runtime.js';
 
@@ -16,6 +16,7 @@ interface UpOptions extends TopologyShapeFlags, EdgeFlags {
   dataDir: string;
   fresh?: boolean;
   plain?: boolean;
+  startTimeout: number;
 }
 
 /** `topolab up`: start the topology and keep it running until Ctrl-C. */
@@ -31,6 +32,7 @@ export function registerUpCommand(program: Command, ctx: CommandContext): void {
     .addOption(dataDirOption())
     .option('--fresh', 'wipe the data directory before starting')
     .addOption(backendOptions().redisUrl)
+    .addOption(startTimeoutOption())
     .option('--plain', 'print plain event lines even on a terminal')
     .addHelpText(
       'after',
@@ -65,6 +67,7 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
   const topologyOptions = {
     dataDir: options.dataDir,
     fresh: Boolean(options.fresh),
+    startTimeoutMs: options.startTimeout,
     ...edgeFrom(options, edgePorts),
     ...topologyShapeFrom(options),
     onEvent: (event: TopologyEvent) => listener(event),

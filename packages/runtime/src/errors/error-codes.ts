@@ -17,7 +17,7 @@ export interface RuntimeErrorDefinition {
  */
 export const runtimeErrorCodes = Object.freeze({
   SUPERVISOR_ENTRY_MISSING: { exitCode: 3, status: 500, message: 'The compiled entry of a service does not exist.', hint: 'Build first: `npx tsc -b`.' },
-  SUPERVISOR_START_TIMEOUT: { exitCode: 3, status: 500, message: 'An instance did not report ready in time.', hint: 'Read the last log lines and the instance log; on a slow machine raise the start timeout.' },
+  SUPERVISOR_START_TIMEOUT: { exitCode: 3, status: 500, message: 'An instance did not report ready in time.', hint: 'Read the last log lines and the instance log; on a slow or busy machine raise it with `--start-timeout <ms>` (default 10000).' },
   SUPERVISOR_START_FAILED: { exitCode: 3, status: 500, message: 'An instance exited before it was ready.', hint: 'Read the last log lines and the instance log.' },
   SUPERVISOR_INSTANCE_CRASHED: { exitCode: 3, status: 500, message: 'An instance exited without being asked to.', hint: 'Read the last log lines and the instance log.' },
   SUPERVISOR_INSTANCE_EXISTS: { exitCode: 2, status: 409, message: 'An instance with this id is already running.', hint: 'Stop it first, or pick another index.' },

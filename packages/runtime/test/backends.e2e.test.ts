@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { tokenStateKey, redisKeys } from '@topolab/services/contract';
@@ -34,6 +35,21 @@ function redisCommand(real: RealTopology, ...args: string[]): Promise<string> {
       }
     });
     socket.once('error', reject);
+  });
+}
+
+/** POSTs `body` with Transfer-Encoding: chunked (no Content-Length), in two chunks; resolves with the status. */
+function sendChunked(url: string, body: Buffer): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, timeout: 5000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer in 5 s')));
+    req.on('error', reject);
+    const half = Math.floor(body.length / 2);
+    req.write(body.subarray(0, half));
+    req.end(body.subarray(half));
   });
 }
 
@@ -168,6 +184,18 @@ describe.skipIf(!nginx)('--discovery server --lb nginx: a real nginx routes by t
     }
     const user = await signUp(real.topology, real.gateway);
     for (let i = 0; i < 4; i += 1) expect((await real.gateway.request({ method: 'GET', path: '/auth/me', token: user.accessToken })).status).toBe(200);
+  });
+
+  it('passes bodies nginx spools to a temp file (chunked, or over its 16 KiB buffer) on to the service, also when topolab runs as root', async () => {
+    // As root, nginx's worker would drop to nobody, which cannot enter the 0700 data dir holding its temp paths: every such body ended in 500.
+    const user = await signUp(real.topology, real.gateway);
+    const text = 'x'.repeat(64 * 1024);
+    const sent = await real.gateway.request({ method: 'POST', path: '/mail/send', token: user.accessToken, body: { to: `${user.username}@topolab.test`, subject: 'A long one', body: text } });
+    expect(sent.status).toBe(201);
+    const nginxInstance = instanceOf(real, 'nginx#1');
+    const chunked = await sendChunked(`${formatHttpUrl(nginxInstance.host, nginxInstance.port)}/auth/register`, Buffer.from(JSON.stringify({ padding: 'y'.repeat(20 * 1024) })));
+    // auth's own answer (a body it refuses), not nginx's 500.
+    expect(chunked.status).toBe(400);
   });
 
   it('re-renders and reloads nginx when the registry evicts an instance, and measures the lag from the registry change', async () => {

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { envNames, formatInstanceId, parseNginxSpanLine, redisRoleOf, type ServiceSpec } from '@topolab/services/contract';
 import { borrowPort } from '../backends/borrow-port.js';
@@ -96,6 +97,8 @@ export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
       [envNames.nginxDir]: join(dataDir, 'nginx'),
       [envNames.nginxInstance]: formatInstanceId('nginx', 1),
       [envNames.nginxLogAddress]: spans.address,
+      // As root, nginx's worker runs as the topology's own user, as every other instance does (nobody cannot enter the 0700 data dir).
+      ...(process.getuid?.() === 0 ? { [envNames.nginxWorkerUser]: userInfo().username } : {}),
     };
   }
 

@@ -70,6 +70,12 @@ export const envNames = Object.freeze({
   nginxInstance: 'TOPOLAB_NGINX_INSTANCE',
   /** `127.0.0.1:41234`: the supervisor's syslog receiver for nginx's access log (its spans). */
   nginxLogAddress: 'TOPOLAB_NGINX_LOG_ADDRESS',
+  /**
+   * The user nginx's worker runs as (`user` directive), set when the supervisor runs as root:
+   * nginx would otherwise drop its worker to `nobody`, which cannot enter the private (0700) data
+   * dir that holds its temp paths, and every body or response nginx spools to disk would end in 500.
+   */
+  nginxWorkerUser: 'TOPOLAB_NGINX_WORKER_USER',
   /** PEM files of the gateway's TLS certificate (chain) and key; unset without TLS (`--no-tls`). */
   tlsCertFile: 'TOPOLAB_TLS_CERT_FILE',
   tlsKeyFile: 'TOPOLAB_TLS_KEY_FILE',

@@ -58,6 +58,7 @@ export function createNginxSyncApp(options: NginxSyncAppOptions): NginxSyncApp {
       clientBodyTimeoutMs: config.clientBodyTimeoutMs,
       bodyLimit: config.bodyLimit,
       ...(config.nginx.logAddress ? { logAddress: config.nginx.logAddress } : {}),
+      ...(config.nginx.workerUser ? { workerUser: config.nginx.workerUser } : {}),
     },
   });
   if (!config.registryUrl) throw new Error('nginx-sync follows the registry: set TOPOLAB_REGISTRY_URL.');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envNames } from '../contract/env.js';
 import { parseEnv, parseServiceConfig, type ServiceConfig } from '../kit/config.js';
+import { nginxUserName } from './render-config.js';
 import { proxySettingsSchema, toProxySettings, type ProxySettings } from '../kit/proxy/settings.js';
 
 /** Where the nginx that nginx-sync drives listens and keeps its files. */
@@ -15,6 +16,8 @@ export interface NginxTarget {
   readonly instanceId: string;
   /** Where nginx sends its access log (syslog over UDP), which the supervisor turns into spans. @default undefined (no access log) */
   readonly logAddress?: string;
+  /** The `user` nginx's worker runs as, when its master is root. @default undefined (no `user` directive: nginx's own default) */
+  readonly workerUser?: string;
 }
 
 /** nginx-sync's configuration: the shared one, the proxy settings nginx gets, and its nginx. */
@@ -26,6 +29,7 @@ const nginxSchema = z.object({
   [envNames.nginxDir]: z.string().min(1),
   [envNames.nginxInstance]: z.string().regex(/^[a-z][a-z0-9-]*#[1-9][0-9]*$/),
   [envNames.nginxLogAddress]: z.string().regex(/^[0-9.]+:[0-9]+$/).optional(),
+  [envNames.nginxWorkerUser]: z.string().regex(nginxUserName).optional(),
 });
 
 /** Reads nginx-sync's configuration once; throws a ConfigError naming each bad variable. */
@@ -42,6 +46,7 @@ export function parseNginxSyncConfig(env: NodeJS.ProcessEnv = process.env): Ngin
       instanceId: nginx[envNames.nginxInstance],
       ...(service.advertiseHost === undefined ? {} : { advertiseHost: service.advertiseHost }),
       ...(nginx[envNames.nginxLogAddress] === undefined ? {} : { logAddress: nginx[envNames.nginxLogAddress] }),
+      ...(nginx[envNames.nginxWorkerUser] === undefined ? {} : { workerUser: nginx[envNames.nginxWorkerUser] }),
     }),
   });
 }

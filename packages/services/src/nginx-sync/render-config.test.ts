@@ -35,6 +35,12 @@ describe('nginx.conf rendered from the catalog', () => {
     expect(text).not.toContain('evil');
   });
 
+  it("runs nginx's worker as the user it is given (the topology's own, when started as root), and refuses a name that is not one", () => {
+    expect(renderNginxConfig(input).text).not.toMatch(/^user /m);
+    expect(renderNginxConfig({ ...input, workerUser: 'root' }).text).toMatch(/^daemon off;\nuser root;$/m);
+    for (const workerUser of ['root; daemon on', 'a b', '', '$x']) expect(() => renderNginxConfig({ ...input, workerUser })).toThrow(RangeError);
+  });
+
   it('has one upstream per service with live instances and a location pair per route', () => {
     const { text } = renderNginxConfig(input);
     expect(text).toContain('upstream svc_profile {\n    server 127.0.5.1:4001 max_fails=5 fail_timeout=2s;  # profile#1\n    server 127.0.5.2:4002');

@@ -20,6 +20,8 @@ export interface NginxConfigInput {
   readonly clientBodyTimeoutMs?: number;
   /** `127.0.0.1:41234`: where the access log goes (syslog), or undefined for none. */
   readonly logAddress?: string;
+  /** `user` of nginx's worker (only meaningful when its master runs as root). @default undefined (none: nginx's default) */
+  readonly workerUser?: string;
 }
 
 /** A rendered config, and what it left out. */
@@ -34,6 +36,8 @@ export interface RenderedConfig {
 // Prefixes and addresses go into the config literally: only characters that cannot end a token.
 const safePrefix = /^\/[A-Za-z0-9._~/-]*$/;
 const safeHost = /^[0-9A-Fa-f.:]+$/;
+/** A POSIX portable user name: what `user` of nginx's worker may be (it goes into the config literally). */
+export const nginxUserName = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
 // An upstream may be a host name (a container's, `profile-1`): nginx resolves it when it loads the config.
 const safeUpstreamHost = /^(?:[0-9A-Fa-f.:]+|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)$/;
 
@@ -82,6 +86,7 @@ export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
   const { catalog, dir, generation } = input;
   if (input.logAddress !== undefined && !/^[0-9.]+:[0-9]+$/.test(input.logAddress)) throw new RangeError(`Expected the log address to be IPv4:port, got ${JSON.stringify(input.logAddress)}`);
   if (!safeHost.test(input.host)) throw new RangeError(`Expected nginx's host to be an IP address, got ${JSON.stringify(input.host)}`);
+  if (input.workerUser !== undefined && !nginxUserName.test(input.workerUser)) throw new RangeError(`Expected a user name for nginx's worker, got ${JSON.stringify(input.workerUser)}`);
   if (/[\s;{}"'\\$]/.test(dir)) throw new RangeError(`Expected nginx's directory without spaces, quotes or ; { } $ \\, got ${JSON.stringify(dir)}`);
   const skipped: { prefix: string; reason: string }[] = [];
   const routes = catalog.routes.filter((route) => {
@@ -108,6 +113,7 @@ export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
   const text = [
     `# Rendered by nginx-sync from the registry (catalog ${catalog.epoch} v${catalog.version}, generation ${generation}). Do not edit: the next change overwrites it.`,
     'daemon off;',
+    ...(input.workerUser === undefined ? [] : [`user ${input.workerUser};`]),
     'worker_processes 1;',
     `pid ${dir}/nginx.pid;`,
     `error_log ${dir}/error.log notice;`,

@@ -5,8 +5,8 @@ import { discoverySettingsSchema, toDiscoverySettings } from './settings.js';
 const read = (env: NodeJS.ProcessEnv) => toDiscoverySettings(parseEnv(discoverySettingsSchema, env));
 
 describe('discovery settings', () => {
-  it('defaults to client mode, a 5 s timeout and 5 failures before a skip', () => {
-    expect(read({})).toEqual({ discoveryMode: 'client', upstreamTimeoutMs: 5000, passiveHealthFailures: 5 });
+  it('defaults to client mode, a 5 s timeout, 5 failures before a skip and 10 s of a silent client body', () => {
+    expect(read({})).toEqual({ discoveryMode: 'client', upstreamTimeoutMs: 5000, passiveHealthFailures: 5, clientBodyTimeoutMs: 10_000 });
   });
 
   it('reads server mode and the passive health threshold', () => {

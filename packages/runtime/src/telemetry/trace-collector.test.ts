@@ -58,6 +58,44 @@ describe('createTraceCollector', () => {
     await expect(waiting).resolves.toHaveLength(5);
   });
 
+  it("waits past the settle for the server span of a call its caller's span says was answered, as long as the grace", async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const collector = createTraceCollector({ settleMs: 20, callGraceMs: 1000 });
+    const waiting = collector.waitForTrace(trace, { parentSpanId: 'c0', timeoutMs: 5000 });
+    let settled = false;
+    void waiting.then(() => (settled = true));
+    // The gateway's root and its call to auth arrive; auth's own span is still on its way (another process).
+    collector.add([gatewayClient, gatewayServer]);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(settled).toBe(false);
+    collector.add([authClient, authServer]);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(settled).toBe(false);
+    collector.add([smsServer]);
+    await vi.advanceTimersByTimeAsync(30);
+    await expect(waiting).resolves.toHaveLength(5);
+  });
+
+  it('ends the wait for a callee span after the grace, and never waits for a failed call or a redis one (no span of its own)', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const collector = createTraceCollector({ settleMs: 20, callGraceMs: 500 });
+    const failed = span({ spanId: 'g2', parentSpanId: 'g0', kind: 'client', attributes: { failure: 'refused' } });
+    const redis = span({ spanId: 'g3', parentSpanId: 'g0', kind: 'client', status: undefined, attributes: { inferred: true, peer: 'redis#1' } });
+    collector.add([gatewayServer, failed, redis]);
+    const quick = collector.waitForTrace(trace, { parentSpanId: 'c0' });
+    await vi.advanceTimersByTimeAsync(25);
+    await expect(quick).resolves.toHaveLength(3);
+    collector.add([gatewayClient]);
+    let spans: Span[] | undefined;
+    void collector.waitForTrace(trace, { parentSpanId: 'c0', timeoutMs: 5000 }).then((found) => (spans = found));
+    await vi.advanceTimersByTimeAsync(400);
+    expect(spans).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(150);
+    expect(spans).toHaveLength(4);
+  });
+
   it('rejects with TRACE_TIMEOUT when the root never arrives', async () => {
     const collector = createTraceCollector();
     collector.add([smsServer]);

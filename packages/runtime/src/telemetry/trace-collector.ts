@@ -7,6 +7,12 @@ export interface TraceCollectorOptions {
   readonly capacity?: number;
   /** Wait after the root span arrived, for spans of other instances still in flight. @default 20 */
   readonly settleMs?: number;
+  /**
+   * Longest wait after the root span for the server span of each call a span says was answered
+   * (a client span with a status): every instance sends its spans on its own (IPC, syslog), so a
+   * callee's can come well after the caller's root under load. @default 1000
+   */
+  readonly callGraceMs?: number;
 }
 
 /** Options of waitForTrace. */
@@ -27,7 +33,10 @@ export interface TraceCollector {
   add(spans: readonly Span[]): void;
   /** The spans of a trace received so far, in arrival order. */
   spansOf(traceId: string): Span[];
-  /** Resolves with the spans of a trace once its root server span arrived plus a short settle; TRACE_TIMEOUT otherwise. */
+  /**
+   * Resolves with the spans of a trace once its root server span arrived plus a short settle, and
+   * the server span of every answered call (or callGraceMs passed); TRACE_TIMEOUT when no root came.
+   */
   waitForTrace(traceId: string, options?: WaitForTraceOptions): Promise<Span[]>;
   /** How many spans are kept now. */
   readonly size: number;
@@ -44,10 +53,21 @@ function hasRoot(spans: readonly Span[], parentSpanId: string | undefined): bool
   });
 }
 
+/**
+ * Whether a call in `spans` was answered but its callee's server span has not arrived: a client
+ * span with a status, not inferred (redis records none of its own) and not failed, that no server
+ * span names as its parent.
+ */
+function awaitsCallee(spans: readonly Span[]): boolean {
+  const parents = new Set(spans.filter((span) => span.kind === 'server').map((span) => span.parentSpanId));
+  return spans.some((span) => span.kind === 'client' && span.status !== undefined && span.attributes?.inferred !== true && span.attributes?.failure === undefined && !parents.has(span.spanId));
+}
+
 /** Creates a bounded trace collector. */
 export function createTraceCollector(options: TraceCollectorOptions = {}): TraceCollector {
   const capacity = options.capacity ?? 5000;
   const settleMs = options.settleMs ?? 20;
+  const callGraceMs = options.callGraceMs ?? 1000;
   // A ring of spans in arrival order; each trace's array is in the same order, so eviction shifts it.
   const ring: (Span | undefined)[] = new Array<Span | undefined>(capacity);
   let head = 0;
@@ -89,23 +109,38 @@ export function createTraceCollector(options: TraceCollectorOptions = {}): Trace
       const current = () => byTrace.get(traceId) ?? [];
       return new Promise<Span[]>((resolve, reject) => {
         let settleTimer: NodeJS.Timeout | undefined;
+        let graceTimer: NodeJS.Timeout | undefined;
+        let graceOver = false;
+        const rooted = () => hasRoot(current(), waitOptions.parentSpanId);
         const done = () => {
           clearTimeout(timeoutTimer);
           clearTimeout(settleTimer);
+          clearTimeout(graceTimer);
           waiters.get(traceId)?.delete(check);
           if (waiters.get(traceId)?.size === 0) waiters.delete(traceId);
         };
+        const finish = () => {
+          done();
+          resolve([...current()]);
+        };
         const check = () => {
-          if (settleTimer || !hasRoot(current(), waitOptions.parentSpanId)) return;
+          if (settleTimer || !rooted()) return;
+          graceTimer ??= setTimeout(() => {
+            graceOver = true;
+            if (!settleTimer && rooted()) finish();
+          }, callGraceMs);
           settleTimer = setTimeout(() => {
             settleTimer = undefined;
             // A downstream span can look like a root until its parent arrives: check again.
-            if (!hasRoot(current(), waitOptions.parentSpanId)) return;
-            done();
-            resolve([...current()]);
+            if (!rooted()) return;
+            // A callee's span still on its way: the next span that arrives checks again, or the grace ends it.
+            if (!graceOver && awaitsCallee(current())) return;
+            finish();
           }, settleMs);
         };
         const timeoutTimer = setTimeout(() => {
+          // The root is there, only a callee's span is missing: what arrived is the answer.
+          if (rooted()) return finish();
           done();
           reject(runtimeError('TRACE_TIMEOUT', {
             message: `The root span of trace ${traceId} did not arrive within ${timeoutMs} ms (${current().length} spans so far).`,

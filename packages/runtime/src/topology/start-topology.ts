@@ -8,10 +8,10 @@ import { createSupervisor } from '../supervisor/supervisor.js';
 import type { SupervisorEvent } from '../supervisor/supervisor-events.js';
 import { createTraceCollector } from '../telemetry/trace-collector.js';
 import { edgeNames } from '@topolab/services/contract';
-import { createEdgeResolver } from '../client/edge-resolver.js';
 import { ensureTlsMaterial, type TlsMaterial } from '../edge/tls-material.js';
 import { formatHttpUrl } from './addresses.js';
 import { createEdgePlan, type EdgePlan } from './edge-plan.js';
+import { waitForEdgeRecords } from './edge-records.js';
 import { startCatalogPoller, type CatalogPoller } from './catalog-poller.js';
 import { prepareDataDir } from './data-dir.js';
 import { prepareTopologySecrets } from './topology-secrets.js';
@@ -49,24 +49,6 @@ function describeEdge(edge: EdgePlan, gatewayUrl: string, dns: InstanceInfo | un
     ...(edge.tls ? { tls: { caFile: edge.tls.caFile, ca: edge.tls.ca, certFile: edge.tls.certFile, notAfter: edge.tls.notAfter.toISOString(), caFingerprint: edge.tls.caFingerprint, reused: edge.tls.reused } } : {}),
     ...(dnsEndpoint ? { dns: { host: dnsEndpoint.host, port: dnsEndpoint.port, zone: edgeNames.zone, name: edgeNames.www } } : {}),
   };
-}
-
-/**
- * Waits (up to 3 s) until dns#1 answers the edge's name with every gateway, as the runtime
- * waits for registrations: dns#1 learns of a gateway from the registry's push, which can come a
- * moment after the gateway reported ready, and a first request by name must not miss it.
- */
-async function waitForEdgeRecords(edge: TopologyEdge, gateways: readonly InstanceInfo[]): Promise<void> {
-  if (!edge.dns || gateways.length === 0 || edge.url === edge.gatewayUrl) return;
-  const expected = [...new Set(gateways.map((info) => info.host))].sort();
-  const deadline = Date.now() + 3000;
-  while (Date.now() < deadline) {
-    // A fresh resolver each time: nothing cached between attempts.
-    const resolver = createEdgeResolver({ host: edge.dns.host, port: edge.dns.port, zone: edge.dns.zone, timeoutMs: 200 });
-    const found = await resolver.lookup(edge.dns.name).then((answer) => [...answer.addresses].sort(), () => []);
-    if (found.length === expected.length && found.every((address, i) => address === expected[i])) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /**
@@ -158,7 +140,6 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
     ? // At least once per heartbeat (250 ms compressed): the dashboards show heartbeat ages and lease countdowns.
       startCatalogPoller({ registryUrl, markerSpanId: pollMarker, intervalMs: Math.min(500, options.timings.heartbeatMs), onCatalog: (catalog) => stats.recordCatalog(catalog) })
     : undefined;
-  await waitForEdgeRecords(describeEdge(edge, gatewayUrl, supervisor.get('dns#1')), supervisor.list().filter((info) => info.service === 'gateway'));
   let readyMs = 0;
 
   const faults = createFaultInjector({ supervisor, specOf, timings: options.timings, graceMs: options.graceMs, start: startOne });
@@ -263,6 +244,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   };
   // "Ready" only once everything a client needs exists: the instances, DNS answering, and what the caller adds (control.json).
   try {
+    await waitForEdgeRecords(topology.edge, supervisor.list().filter((info) => info.service === 'gateway'), options.startTimeoutMs);
     await topologyOptions.beforeReady?.(topology);
   } catch (error) {
     await topology.stop();

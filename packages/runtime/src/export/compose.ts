@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringifyPortableYaml } from './portable-yaml.js';
 import type { ExportFile } from './export-files.js';
 import { secretsMountPath, type ExportInstance, type ExportPlan } from './export-plan.js';
 import { redisAnswersPing } from './redis-health.js';
@@ -72,7 +72,7 @@ export function renderCompose(plan: ExportPlan): ExportFile[] {
   };
   const header = `# topolab: the topology for Docker Compose (discovery ${plan.modes.discovery}, auth ${plan.modes.auth}, ${plan.timingsPreset} timings).\n# docker build -f Dockerfile -t ${plan.image} <the topolab checkout>  then  docker compose -p topolab up -d\n`;
   return [
-    { path: 'compose.yaml', content: header + stringify(compose, { lineWidth: 0 }) },
+    { path: 'compose.yaml', content: header + stringifyPortableYaml(compose) },
     // 0644 inside a 0700 folder: only you can reach them here, and the container's user (node) can read its bind mount.
     ...secrets.map((secret) => ({ path: `secrets/${secret.name}`, content: secret.value, mode: 0o644, dirMode: 0o700 })),
   ];

@@ -146,9 +146,11 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
     for (const dependency of startDependencies(manifest, spec)) {
       const target = specOf(dependency);
       if (!target) continue;
-      // A companion is per index; anything else: every instance of it.
-      if (target.colocatedWith === spec.name) names.push(containerName(target.name, index));
-      else for (let i = 1; i <= replicasOf(target); i++) names.push(containerName(target.name, i));
+      // A companion (the gateway's sidecar) joins this instance's network, so it starts after it:
+      // waiting for it would be a cycle (Compose refuses it; in a pod there is no order to wait for).
+      if (target.colocatedWith === spec.name) continue;
+      // Anything else: every instance of it.
+      for (let i = 1; i <= replicasOf(target); i++) names.push(containerName(target.name, i));
     }
     return names;
   }

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringifyPortableYaml } from './portable-yaml.js';
 import type { ExportFile } from './export-files.js';
 import { secretsMountPath, type ExportInstance, type ExportPlan } from './export-plan.js';
 import { redisAnswersPing } from './redis-health.js';
@@ -124,6 +124,6 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
 /** `topolab.yaml`: every object, one YAML document each, for `kubectl apply -f`. */
 export function renderKubernetes(plan: ExportPlan): ExportFile[] {
   const header = `# topolab: the topology for Kubernetes (discovery ${plan.modes.discovery}, auth ${plan.modes.auth}, ${plan.timingsPreset} timings).\n# kind load docker-image ${plan.image}  then  kubectl apply -f topolab.yaml\n`;
-  const documents = kubernetesObjects(plan).map((object) => stringify(object, { lineWidth: 0 }));
+  const documents = kubernetesObjects(plan).map((object) => stringifyPortableYaml(object));
   return [{ path: 'topolab.yaml', content: header + documents.join('---\n'), mode: 0o600 }];
 }

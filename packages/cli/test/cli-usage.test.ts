@@ -65,6 +65,7 @@ describe('topolab usage', () => {
       expect(run.stdout).toContain('Dockerfile');
       expect(run.stdout).toMatch(/14 client secrets, 2 signing keys and 10 Redis credentials/);
       expect(run.stdout).toContain('left out: dns#1');
+      expect(run.stdout).toContain('left out: TLS at the gateway');
       expect(readdirSync(out)).toEqual(expect.arrayContaining(['Dockerfile', 'Dockerfile.dockerignore', target === 'compose' ? 'compose.yaml' : 'topolab.yaml']));
       expect(run.stdout).not.toMatch(/[0-9a-f]{40}/);
     }

@@ -227,7 +227,8 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
   }
   const leftOut = [
     ...(options.manifest.some((spec) => spec.name === 'dns') ? ['dns#1: the engine names every container (Compose\'s DNS, CoreDNS), and A records need addresses, not names'] : []),
-    ...(options.tls ? ['TLS at the gateway: terminate it at the engine\'s edge (an ingress, a proxy); the local CA stays on this machine'] : []),
+    // The exported gateway is given no certificate, whatever `up` would do.
+    'TLS at the gateway: it serves plain HTTP; terminate TLS at the engine\'s edge (an ingress, a proxy); the local CA stays on this machine',
     'spans and logs: each instance logs JSON lines to stdout (`docker compose logs`, `kubectl logs`); there is no supervisor to gather spans',
   ];
   return { image, instances, leftOut, modes: options.modes, timingsPreset: options.timingsPreset };

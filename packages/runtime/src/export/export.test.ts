@@ -70,6 +70,9 @@ describe('topolab export', () => {
     const plan = planOf({ dataDir: '/tmp/x' }, key);
     expect(plan.instances.map((instance) => instance.id).sort()).toEqual(['auth#1', 'bus#1', 'cache#1', 'chat#1', 'chat#2', 'gateway#1', 'graphql#1', 'lb#1', 'mail#1', 'profile#1', 'profile#2', 'registry#1', 'sidecar#1', 'sms#1']);
     expect(plan.leftOut.join('\n')).toContain('dns#1');
+    // The README says TLS is left out, and the exported gateway gets no certificate: the command says so too.
+    expect(plan.leftOut.join('\n')).toContain('TLS at the gateway');
+    expect(plan.instances.some((instance) => instance.env[envNames.tlsCertFile] !== undefined)).toBe(false);
     for (const instance of plan.instances) {
       expect(instance.env[envNames.host]).toBe('0.0.0.0');
       expect(instance.env[envNames.advertiseHost]).toBe(instance.colocatedWith ?? instance.name);
@@ -168,6 +171,16 @@ describe('topolab export', () => {
     expect(objects.some((object) => object.kind === 'Deployment' && object.metadata.name.startsWith('cache-'))).toBe(false);
     const gatewayPod = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'gateway-2') as unknown as { spec: { template: { spec: { containers: { name: string }[] } } } };
     expect(gatewayPod.spec.template.spec.containers.map((container) => container.name)).toEqual(['gateway', 'sidecar']);
+  });
+
+  it("publishes only a pod's own port on its Service: a gateway's sidecar and nginx-sync answer on 127.0.0.1 inside the pod", () => {
+    const plan = planOf(plans['server/sidecar on redis + nginx, 2 gateways']!);
+    const portsOf = (name: string) => (kubernetesObjects(plan).find((object) => object.kind === 'Service' && object.metadata.name === name) as unknown as { spec: { ports: { port: number }[] } }).spec.ports.map((port) => port.port);
+    const portOf = (id: string) => plan.instances.find((instance) => instance.id === id)!.port;
+    expect(portsOf('gateway-1')).toEqual([portOf('gateway#1')]);
+    expect(portsOf('gateway-1')).not.toContain(portOf('sidecar#1'));
+    expect(portsOf('nginx-1')).toEqual([portOf('nginx#1')]);
+    expect(portsOf('redis-1')).toEqual([6379]);
   });
 
   it('writes a multi-stage Dockerfile on node:20-slim that runs as node', () => {

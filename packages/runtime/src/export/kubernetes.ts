@@ -104,7 +104,8 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
       metadata: { name: host.name, namespace, labels },
       spec: {
         selector: { 'topolab.dev/instance': host.name },
-        ports: members.map((member) => ({ name: member.service, port: member.port, targetPort: member.port })),
+        // The host's port only: its pod-mates (a gateway's sidecar, nginx-sync) answer their host on 127.0.0.1, nobody else.
+        ports: [{ name: host.runs === 'redis' ? 'redis' : 'http', port: host.port, targetPort: host.port }],
       },
     });
   }

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { assertRedisReachable, redisEndpointOf } from './redis-check.js';
+import { redisAddressOf } from '@topolab/services/contract';
+import { assertRedisReachable } from './redis-check.js';
 
 async function serve(onConnection: Parameters<typeof createServer>[1]): Promise<number> {
   const server: Server = createServer(onConnection!).listen(0, '127.0.0.1');
@@ -44,7 +45,7 @@ describe('assertRedisReachable', () => {
   });
 
   it('names the address without credentials, the default port when none is given', () => {
-    expect(redisEndpointOf('redis://user:pw@10.0.0.5')).toBe('10.0.0.5:6379');
-    expect(redisEndpointOf('rediss://:pw@[::1]:6380')).toBe('[::1]:6380');
+    expect(redisAddressOf('redis://user:pw@10.0.0.5')).toBe('10.0.0.5:6379');
+    expect(redisAddressOf('rediss://:pw@[::1]:6380')).toBe('[::1]:6380');
   });
 });

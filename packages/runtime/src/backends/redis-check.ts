@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
+import { redisAddressOf } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
 
 /** How long the check of an external Redis may take (connect, AUTH, PING). */
@@ -9,12 +10,6 @@ export const redisCheckTimeoutMs = 2000;
 // topology is pointed at an external Redis.
 const requireModule = createRequire(import.meta.url);
 const loadRedis = (): typeof Redis => (requireModule('ioredis') as typeof import('ioredis')).Redis;
-
-/** `host:port` of a `redis://` URL: never the user or password it may hold. */
-export function redisEndpointOf(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.hostname}:${parsed.port || '6379'}`;
-}
 
 const timedOut = new Error('timed out');
 
@@ -51,8 +46,8 @@ export async function assertRedisReachable(url: string, timeoutMs = redisCheckTi
   } catch (error) {
     const cause = error === timedOut ? error : (reason ?? error);
     throw runtimeError('TOPOLOGY_BACKEND_UNREACHABLE', {
-      message: `Redis at ${redisEndpointOf(url)} is unreachable: ${describeFailure(cause, timeoutMs)}.`,
-      details: { backend: 'redis', address: redisEndpointOf(url) },
+      message: `Redis at ${redisAddressOf(url)} is unreachable: ${describeFailure(cause, timeoutMs)}.`,
+      details: { backend: 'redis', address: redisAddressOf(url) },
       cause,
     });
   } finally {

@@ -47,3 +47,9 @@ export const redisKeys = Object.freeze({
 
 /** Messages kept per topic stream (`XADD … MAXLEN ~`), as the embedded bus retains. */
 export const redisStreamRetain = 1000;
+
+/** `127.0.11.1:41234` of a `redis://` URL, for span attributes and messages: never the credentials a URL may hold. */
+export function redisAddressOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || '6379'}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redisAddressOf } from './redis-connection.js';
+import { redisAddressOf } from '../../../contract/backends.js';
 
 describe('the address a Redis span names', () => {
   it('is host:port only, never the credentials a URL may carry', () => {

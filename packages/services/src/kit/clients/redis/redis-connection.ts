@@ -82,8 +82,3 @@ export function closeRedisConnection(redis: Redis): void {
   redis.disconnect(false);
 }
 
-/** `127.0.11.1:41234` of a `redis://` URL, for span attributes: never the credentials a URL may hold. */
-export function redisAddressOf(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.hostname}:${parsed.port || '6379'}`;
-}

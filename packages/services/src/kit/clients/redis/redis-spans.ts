@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Telemetry } from '../../telemetry.js';
 import { startChildTrace, type TraceContext } from '../../trace.js';
-import { redisAddressOf, type RedisTarget } from './redis-connection.js';
+import { redisAddressOf } from '../../../contract/backends.js';
+import type { RedisTarget } from './redis-connection.js';
 
 /** Runs one Redis command, traced as a client span of the caller's span. */
 export type RedisTracer = <T>(command: string, trace: TraceContext | undefined, run: () => Promise<T>) => Promise<T>;

@@ -1,6 +1,6 @@
 import type { RunResult, ScenarioRunResult } from '@topolab/runtime';
 import { formatFigureValue } from './summary.js';
-import { formatHopPath, formatDuration } from './narration.js';
+import { formatHopPath, formatDuration, oneLineMessage } from './narration.js';
 import { writeDocument, type DocumentTarget } from './document-target.js';
 import type { Reporter } from './reporter.js';
 import { escapeXml, xmlAttributes } from './xml.js';
@@ -35,7 +35,7 @@ function testCase(result: ScenarioRunResult): string[] {
     const error = result.error;
     const where = error.step === undefined ? '' : `step "${error.step}": `;
     const details = [error.message, error.location && `at ${error.location}`, error.hint && `hint: ${error.hint}`, ...(error.lastLines ?? [])].filter(Boolean).join('\n');
-    lines.push(`      <failure${xmlAttributes({ message: `${where}${error.code} ${error.message.split('\n')[0]}`, type: error.code })}>${escapeXml(details)}</failure>`);
+    lines.push(`      <failure${xmlAttributes({ message: `${where}${error.code} ${oneLineMessage(error.message)}`, type: error.code })}>${escapeXml(details)}</failure>`);
   }
   const out = narrationText(result);
   if (out !== '') lines.push(`      <system-out>${escapeXml(out)}</system-out>`);

@@ -75,6 +75,17 @@ function moreLine(requests: readonly RecordedRequest[], indent: string): Line {
   return [seg(`${indent}… ${requests.length} more: ${tally}`, 'dim')];
 }
 
+/**
+ * An error message on one line, for a summary: its first line, and when that only announces
+ * what follows (node:assert's `Expected values to be strictly equal:`), the rest joined to it,
+ * cut at `max` characters: `Expected values to be strictly equal: 1 !== 0`.
+ */
+export function oneLineMessage(message: string, max = 200): string {
+  const [first = '', ...rest] = message.split('\n');
+  const line = first.trimEnd().endsWith(':') ? [first.trimEnd(), ...rest.map((part) => part.trim()).filter((part) => part !== '')].join(' ') : first;
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 /** The lines of an error: code and message (each line of a diff indented), location, hint, last log lines. */
 export function errorLines(error: ScenarioErrorInfo, indent: string): Line[] {
   const [first = '', ...rest] = error.message.split('\n');

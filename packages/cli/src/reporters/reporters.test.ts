@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planReporters } from '../commands/run-reporters.js';
 import { formatJsonReport, jsonReportSchema } from './json-reporter.js';
 import { formatJunitReport } from './junit-reporter.js';
-import { stepLines } from './narration.js';
+import { oneLineMessage, stepLines } from './narration.js';
 import { createPlainReporter } from './plain-reporter.js';
 import { escapeXml } from './xml.js';
 
@@ -122,6 +122,16 @@ describe('narration', () => {
     expect(text[0]).toBe('  ✓ load  11 requests  50 ms');
     expect(text).toHaveLength(1 + 6 + 1);
     expect(text.at(-1)).toBe('      … 5 more: 200 ×4, 503 ×1');
+  });
+
+  it('puts an assertion on one line with its values, for the summary and JUnit', async () => {
+    const { AssertionError } = await import('node:assert');
+    let message = '';
+    message = new AssertionError({ actual: 1, expected: 0, operator: 'strictEqual' }).message;
+    expect(message.split('\n')[0]).toBe('Expected values to be strictly equal:');
+    expect(oneLineMessage(message)).toBe('Expected values to be strictly equal: 1 !== 0');
+    expect(oneLineMessage('Timed out after 5000 ms\nsecond line')).toBe('Timed out after 5000 ms');
+    expect(oneLineMessage(`x: ${'y'.repeat(300)}`, 50)).toHaveLength(50);
   });
 });
 

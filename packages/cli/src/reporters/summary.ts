@@ -1,6 +1,6 @@
 import type { RunResult } from '@topolab/runtime';
 import { formatTable } from '../output/table.js';
-import { formatDuration, shortModes, type Line } from './narration.js';
+import { formatDuration, oneLineMessage, shortModes, type Line } from './narration.js';
 
 /** `612`, `0.42`, `1234.5`: a figure's value without needless digits. */
 export function formatFigureValue(value: number): string {
@@ -30,7 +30,7 @@ export function totalLines(result: RunResult): Line[] {
         { text: '  ✖ ', tone: 'fail' },
         { text: `${scenario.name} ${shortModes(scenario.modes)}${step} `, tone: 'text' },
         { text: error?.code ?? '', tone: 'code' },
-        { text: `  ${error?.message.split('\n')[0] ?? ''}`, tone: 'text' },
+        { text: `  ${oneLineMessage(error?.message ?? '')}`, tone: 'text' },
       ]);
     }
     if (!result.scenarios.some((scenario) => scenario.dataDir)) lines.push([{ text: '  run again with --keep-data to keep the databases and logs of each run', tone: 'dim' }]);

@@ -45,6 +45,9 @@ export function createLease(options: LeaseOptions): Lease {
   const instancePath = `/v1/instances/${encodeURIComponent(registration.instanceId)}`;
   let timer: NodeJS.Timeout | undefined;
   let beating = false;
+  // Bumped by pause and stop: a heartbeat begun before then must not send or register again
+  // after, or a zombie whose last heartbeat landed after its eviction (a 404) would come back.
+  let generation = 0;
   let registryDown = false;
 
   async function authorization(): Promise<{ headers?: Record<string, string> }> {
@@ -73,11 +76,14 @@ export function createLease(options: LeaseOptions): Lease {
   }
 
   async function heartbeat(): Promise<void> {
+    const begun = generation;
     try {
-      const result = await http.call({ ...target, method: 'PUT', path: `${instancePath}/heartbeat`, name: 'registry.heartbeat', timeoutMs: heartbeatMs * 2, ...(await authorization()) });
+      const auth = await authorization();
+      if (generation !== begun) return;
+      const result = await http.call({ ...target, method: 'PUT', path: `${instancePath}/heartbeat`, name: 'registry.heartbeat', timeoutMs: heartbeatMs * 2, ...auth });
       refusedWith(result.status);
       if (result.status === 401 || result.status === 403) throw new Error(`registry refused the heartbeat (${result.status})`);
-      if (result.status === 404) {
+      if (result.status === 404 && generation === begun) {
         telemetry.warn('registry does not know this instance; registering again');
         await registerOnce();
         if (options.reportsState !== false) telemetry.state('registered', 'again');
@@ -120,6 +126,7 @@ export function createLease(options: LeaseOptions): Lease {
     },
     pause() {
       beating = false;
+      generation++;
       clearTimeout(timer);
     },
     get beating() {
@@ -127,6 +134,7 @@ export function createLease(options: LeaseOptions): Lease {
     },
     async stop(timeoutMs = 500) {
       beating = false;
+      generation++;
       clearTimeout(timer);
       try {
         await http.call({ ...target, method: 'DELETE', path: instancePath, name: 'registry.deregister', timeoutMs, ...(await authorization()) });

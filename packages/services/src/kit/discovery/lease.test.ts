@@ -165,6 +165,52 @@ describe('lease credentials (RFC 6750 bearer)', () => {
   });
 });
 
+// A zombie (lease.pause) must stay silent: a heartbeat already under way when it paused must
+// neither go out late nor, answered 404 after the eviction, register the instance again.
+describe('lease pause (a zombie stays a zombie)', () => {
+  it('does not register again when a heartbeat sent before the pause is answered 404 after it', async () => {
+    let release: ((status: number) => void) | undefined;
+    const registered: string[] = [];
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      req.resume();
+      registered.push(req.method ?? '');
+      const answer = (status: number) => res.writeHead(status, { 'content-type': 'application/json' }).end(status === 201 ? JSON.stringify({ instanceId: 'mail#1', heartbeatMs: 10, leaseMs: 100 }) : '{}');
+      if (req.method === 'PUT' && release === undefined) release = answer;
+      else answer(req.method === 'POST' ? 201 : 200);
+    });
+    const { url } = await listenOnLoopback(server);
+    cleanups.defer(() => closeServer(server));
+    const { lease } = leaseFor(url);
+    await lease.register(Date.now() + 2000);
+    lease.start();
+    await waitFor(() => release !== undefined, 5000, 'a heartbeat held by the registry');
+    lease.pause();
+    release?.(404);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(registered.filter((method) => method === 'POST')).toHaveLength(1);
+    expect(lease.beating).toBe(false);
+  });
+
+  it('does not send a heartbeat whose token was still being fetched when it paused', async () => {
+    const registry = await startRegistry(okFor);
+    let handOut: ((token: string) => void) | undefined;
+    let fetching = false;
+    const credentials: ServiceCredentials = {
+      token: () => (fetching ? new Promise<string>((resolve) => (handOut = resolve)) : Promise.resolve('tok')),
+      refused: () => undefined,
+    };
+    const { lease } = leaseFor(registry.url, credentials);
+    await lease.register(Date.now() + 2000);
+    fetching = true;
+    lease.start();
+    await waitFor(() => handOut !== undefined, 5000, 'a heartbeat waiting for its token');
+    lease.pause();
+    handOut?.('tok');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(registry.beats()).toHaveLength(0);
+  });
+});
+
 // The same lease against the real registry with its guard (issue 23): the tokens it accepts, and a
 // 401 that drops the token so the next call gets a fresh one.
 

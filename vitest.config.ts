@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.{ts,tsx}', 'packages/*/test/**/*.test.{ts,tsx}', 'scenarios/**/*.test.ts'],
+    // The container engine lane runs apart: vitest.engine.config.ts.
+    exclude: ['**/node_modules/**', '**/*.engine.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

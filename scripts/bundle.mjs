@@ -12,6 +12,9 @@
 //   - the web dashboard (packages/web: React, cytoscape) with Vite into packages/web/dist, which
 //     the control server serves under /dashboard/; skipped while dist is newer than every source.
 //
+// `--services` bundles the services only (after `tsc -b packages/services`): what the exported
+// Dockerfile's image runs, without building the runtime, the CLI or the dashboard.
+//
 // esbuild over the tsc output (not the TypeScript): tsc stays the one compiler and type checker;
 // esbuild only joins files, in about a second for all. Packages stay outside a service bundle
 // when they are native (better-sqlite3), or loaded only on first use (jose, ioredis, zxcvbn's
@@ -28,7 +31,8 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packages = join(root, 'packages');
 const buildInfoOf = (name) => join(packages, name, 'dist', '.tsbuildinfo');
-for (const name of ['services', 'runtime', 'cli']) {
+const servicesOnly = process.argv.includes('--services');
+for (const name of servicesOnly ? ['services'] : ['services', 'runtime', 'cli']) {
   if (!existsSync(buildInfoOf(name))) {
     process.stderr.write(`bundle: packages/${name}/dist is not built; run \`npx tsc -b\` first\n`);
     process.exit(2);
@@ -74,6 +78,10 @@ await build({
   external: ['better-sqlite3', 'ioredis', 'jose', '@zxcvbn-ts/*', 'bufferutil', 'utf-8-validate'],
 });
 writeFileSync(join(servicesOut, 'stamp.json'), `${JSON.stringify({ buildInfoMtimeMs: statSync(buildInfoOf('services')).mtimeMs })}\n`);
+if (servicesOnly) {
+  process.stdout.write(`bundled ${Object.keys(entryPoints).length} services into packages/services/bundle in ${Math.round(performance.now() - started)} ms\n`);
+  process.exit(0);
+}
 
 // The CLI: only what declaring the commands needs is inlined; every other package is imported
 // from node_modules as before (the runtime finds the services and its scenario hooks by path).

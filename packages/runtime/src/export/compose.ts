@@ -1,13 +1,7 @@
 import { stringifyPortableYaml } from './portable-yaml.js';
 import type { ExportFile } from './export-files.js';
-import { secretsMountPath, type ExportInstance, type ExportPlan } from './export-plan.js';
-import { redisAnswersPing } from './redis-health.js';
-
-/** A probe run inside the container: Node's fetch, as the image has no curl. */
-function nodeHealthTest(instance: ExportInstance): string[] {
-  const url = `http://127.0.0.1:${instance.port}${instance.healthPath ?? '/health'}`;
-  return ['CMD', 'node', '-e', `fetch(${JSON.stringify(url)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
-}
+import { isHardened, secretsMountPath, type ExportInstance, type ExportPlan } from './export-plan.js';
+import { nodeHealthCommand, redisAnswersPing } from './health-checks.js';
 
 function healthcheck(instance: ExportInstance): Record<string, unknown> {
   const test =
@@ -15,7 +9,7 @@ function healthcheck(instance: ExportInstance): Record<string, unknown> {
       ? ['CMD-SHELL', redisAnswersPing]
       : instance.runs === 'nginx'
         ? ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${instance.port}${instance.healthPath}`]
-        : nodeHealthTest(instance);
+        : ['CMD', ...nodeHealthCommand(instance)];
   return { test, interval: '2s', timeout: '2s', retries: 15, start_period: '5s' };
 }
 
@@ -24,7 +18,7 @@ const sharedVolumeOf = (instance: ExportInstance) => `${instance.colocatedWith ?
 
 function service(instance: ExportInstance): Record<string, unknown> {
   const shared = instance.colocatedWith;
-  const volumes = [...(instance.dataDir ? [`${instance.name}-data:${instance.dataDir}`] : []), ...(instance.sharedDir ? [`${sharedVolumeOf(instance)}:${instance.sharedDir}`] : [])];
+  const volumes = [...(instance.dataDir && instance.dataVolume ? [`${instance.dataVolume}:${instance.dataDir}`] : []), ...(instance.sharedDir ? [`${sharedVolumeOf(instance)}:${instance.sharedDir}`] : [])];
   return {
     image: instance.image,
     ...(instance.runs === 'node' ? { pull_policy: 'never' } : {}),
@@ -32,6 +26,7 @@ function service(instance: ExportInstance): Record<string, unknown> {
     ...(shared ? { network_mode: `service:${shared}` } : { hostname: instance.name, networks: ['topolab'] }),
     ...(instance.service === 'nginx-sync' && shared ? { pid: `service:${shared}` } : {}),
     ...(instance.root ? { user: 'root' } : {}),
+    ...(isHardened(instance) ? { read_only: true, tmpfs: ['/tmp'], cap_drop: ['ALL'], security_opt: ['no-new-privileges:true'] } : {}),
     command: [...instance.command],
     ...(Object.keys(instance.env).length > 0 || instance.secrets.some((secret) => secret.env)
       ? { environment: { ...instance.env, ...Object.fromEntries(instance.secrets.flatMap((secret) => (secret.env ? [[`${secret.env}_FILE`, `${secretsMountPath}/${secret.name}`]] : []))) } }
@@ -58,7 +53,7 @@ export function renderCompose(plan: ExportPlan): ExportFile[] {
   const services = Object.fromEntries(plan.instances.map((instance) => [instance.name, service(instance)]));
   const volumes = Object.fromEntries(
     plan.instances.flatMap((instance) => [
-      ...(instance.dataDir ? [[`${instance.name}-data`, {}]] : []),
+      ...(instance.dataVolume ? [[instance.dataVolume, {}]] : []),
       ...(instance.sharedDir && !instance.colocatedWith ? [[sharedVolumeOf(instance), {}]] : []),
     ]),
   );

@@ -39,6 +39,11 @@ export interface ExportInstance {
   readonly secrets: readonly ExportSecret[];
   /** Where its SQLite database lives, when it keeps one. */
   readonly dataDir?: string;
+  /**
+   * The volume holding it (`profile-data`): one per service, shared by its replicas, which use
+   * one database as under `topolab up` (a profile written through profile#1 is read through profile#2).
+   */
+  readonly dataVolume?: string;
   /** A folder it shares with its pod-mate, mounted here in both (nginx.conf, written by nginx-sync, read by nginx). */
   readonly sharedDir?: string;
   /** Instance names that must be healthy first (its `startAfter`). */
@@ -50,6 +55,11 @@ export interface ExportInstance {
    * nginx-sync beside its nginx. In Kubernetes one pod; in Compose `network_mode: service:…`.
    */
   readonly colocatedWith?: string;
+  /**
+   * Listens on 127.0.0.1 only: a companion (the gateway's sidecar) answers its host alone, and
+   * refuses any other address. Probes reach it from inside its pod (an exec, not an httpGet).
+   */
+  readonly loopbackOnly?: boolean;
   /** Runs as root: nginx-sync signals the nginx master (root) to reload. */
   readonly root?: boolean;
   /** Published on the host (gateway #1): host port → container port. */
@@ -94,6 +104,13 @@ export function countExportSecrets(plan: Pick<ExportPlan, 'instances'>): { reado
   const keys = all.filter((secret) => secret.env === envNames.authSigningKey || secret.env === envNames.identityKey).length;
   return { client, keys, redis: all.length - client - keys };
 }
+
+/**
+ * Whether `instance` is a topolab service run as the image's unprivileged user: a read-only
+ * root, no capability, no privilege escalation, writing /data and /tmp only (Compose and
+ * Kubernetes alike). redis and nginx keep their images' own users, nginx-sync runs as root.
+ */
+export const isHardened = (instance: Pick<ExportInstance, 'runs' | 'root'>) => instance.runs === 'node' && !instance.root;
 
 /** `profile#1` → `profile-1`. */
 export const containerName = (service: string, index: number) => `${service}-${index}`;
@@ -171,7 +188,8 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
         ...backendEnv,
         [envNames.service]: spec.name,
         [envNames.instanceId]: id,
-        [envNames.host]: '0.0.0.0',
+        // A companion is reached by its host over loopback, and binds nothing else (the sidecar refuses to).
+        [envNames.host]: spec.colocatedWith ? '127.0.0.1' : '0.0.0.0',
         [envNames.port]: String(portOf(spec)),
         [envNames.advertiseHost]: host,
         [envNames.clientId]: id,
@@ -200,11 +218,12 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
       env,
       secrets,
       image,
-      ...(spec.ownsData ? { dataDir: '/data' } : {}),
+      ...(spec.ownsData ? { dataDir: '/data', dataVolume: `${spec.name}-data` } : {}),
       ...(spec.name === 'nginx-sync' ? { sharedDir: nginxDir } : {}),
       dependsOn: dependsOn(spec, index),
       healthPath: '/health',
       ...(host === name ? {} : { colocatedWith: host }),
+      ...(spec.colocatedWith ? { loopbackOnly: true } : {}),
       ...(spec.name === 'nginx-sync' ? { root: true } : {}),
       ...(spec.name === 'gateway' && index === 1 ? { publish: { host: planOptions.publishPort ?? 8080, container: portOf(spec) } } : {}),
     };

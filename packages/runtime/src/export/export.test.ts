@@ -74,7 +74,8 @@ describe('topolab export', () => {
     expect(plan.leftOut.join('\n')).toContain('TLS at the gateway');
     expect(plan.instances.some((instance) => instance.env[envNames.tlsCertFile] !== undefined)).toBe(false);
     for (const instance of plan.instances) {
-      expect(instance.env[envNames.host]).toBe('0.0.0.0');
+      // A companion (the sidecar) answers its host alone, on loopback; everyone else listens on every address.
+      expect(instance.env[envNames.host]).toBe(instance.loopbackOnly ? '127.0.0.1' : '0.0.0.0');
       expect(instance.env[envNames.advertiseHost]).toBe(instance.colocatedWith ?? instance.name);
       if (instance.service !== 'registry') expect(instance.env[envNames.registryUrl]).toBe('http://registry-1:3001');
       expect(instance.secrets.find((secret) => secret.env === envNames.clientSecret)?.value).toBe(clientSecretFor(key, instance.id));
@@ -183,11 +184,62 @@ describe('topolab export', () => {
     expect(portsOf('redis-1')).toEqual([6379]);
   });
 
-  it('writes a multi-stage Dockerfile on node:20-slim that runs as node', () => {
+  it('hardens every topolab container: uid 1000, read-only root, no capability, no escalation; requests and limits; probes without a space', () => {
+    const plan = planOf(plans['server/sidecar on redis + nginx, 2 gateways']!);
+    type Container = { name: string; image: string; securityContext: Record<string, unknown>; resources: { requests: Record<string, string>; limits: Record<string, string> }; livenessProbe: { httpGet?: unknown; exec?: { command: string[] } }; volumeMounts?: { mountPath: string }[] };
+    const deployments = kubernetesObjects(plan).filter((object) => object.kind === 'Deployment') as unknown as { metadata: { name: string }; spec: { template: { spec: { securityContext: Record<string, unknown>; containers: Container[] } } } }[];
+    for (const deployment of deployments) {
+      for (const container of deployment.spec.template.spec.containers) {
+        expect(container.resources.limits.memory, `${deployment.metadata.name} ${container.name}`).toMatch(/^\d+Mi$/);
+        expect(container.securityContext.allowPrivilegeEscalation).toBe(false);
+        if (container.image !== 'topolab:local' || container.name === 'nginx-sync') continue;
+        expect(container.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        expect(container.volumeMounts?.map((mount) => mount.mountPath)).toContain('/tmp');
+      }
+      expect(deployment.spec.template.spec.securityContext).toMatchObject({ fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    }
+    // The sidecar binds 127.0.0.1 (it refuses anything else): its probes run inside the pod, not from the kubelet.
+    const sidecar = deployments.find((deployment) => deployment.metadata.name === 'gateway-1')!.spec.template.spec.containers.find((container) => container.name === 'sidecar')!;
+    expect(sidecar.livenessProbe.httpGet).toBeUndefined();
+    expect(sidecar.livenessProbe.exec?.command.slice(0, 2)).toEqual(['node', '-e']);
+    // podman's Docker-compatible API splits a Compose CMD's arguments at spaces.
+    const compose = parse(renderCompose(plan).find((file) => file.path === 'compose.yaml')!.content) as { services: Record<string, { healthcheck: { test: string[] }; read_only?: boolean; cap_drop?: string[]; image: string }> };
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (service.healthcheck.test[0] === 'CMD') for (const argument of service.healthcheck.test) expect(argument, name).not.toContain(' ');
+      if (service.image === 'topolab:local' && !name.startsWith('nginx-sync')) expect([service.read_only, service.cap_drop]).toEqual([true, ['ALL']]);
+    }
+  });
+
+  it('gives replicas one database, as under topolab up: a volume per service in Compose, a claim per service in Kubernetes, replicas on one node', () => {
+    const plan = planOf(plans['server/sidecar on redis + nginx, 2 gateways']!);
+    const compose = parse(renderCompose(plan).find((file) => file.path === 'compose.yaml')!.content) as { services: Record<string, { volumes?: string[] }>; volumes: Record<string, unknown> };
+    expect(compose.services['profile-1']!.volumes).toEqual(['profile-data:/data']);
+    expect(compose.services['profile-3']!.volumes).toEqual(['profile-data:/data']);
+    expect(Object.keys(compose.volumes)).not.toContain('profile-1-data');
+    const objects = kubernetesObjects(plan);
+    expect(objects.filter((object) => object.kind === 'PersistentVolumeClaim').map((object) => object.metadata.name)).toEqual(expect.arrayContaining(['profile-data', 'auth-data', 'mail-data']));
+    const profile2 = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'profile-2') as unknown as { spec: { template: { spec: { volumes: { name: string; persistentVolumeClaim?: { claimName: string } }[]; affinity?: unknown } } } };
+    expect(profile2.spec.template.spec.volumes.find((volume) => volume.name === 'data')?.persistentVolumeClaim?.claimName).toBe('profile-data');
+    expect(profile2.spec.template.spec.affinity).toBeDefined();
+    // A drain takes one replica at a time: a budget for each replicated service, none for one-instance ones.
+    const budgets = objects.filter((object) => object.kind === 'PodDisruptionBudget').map((object) => object.metadata.name);
+    expect(budgets).toEqual(expect.arrayContaining(['profile', 'gateway', 'chat']));
+    expect(budgets).not.toContain('auth');
+    for (const object of objects) validateKubernetes(object);
+  });
+
+  it('writes a multi-stage Dockerfile: node:20-slim unless told, production dependencies only, run as uid 1000', () => {
     const dockerfile = renderDockerfile().find((file) => file.path === 'Dockerfile')!.content;
-    expect(dockerfile.match(/^FROM node:20-slim/gm)).toHaveLength(2);
-    expect(dockerfile).toMatch(/^FROM node:20-slim AS build$/m);
-    expect(dockerfile).toMatch(/^COPY --from=build /m);
-    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=node:20-slim$/m);
+    expect(dockerfile).toMatch(/^FROM \$\{BUILD_IMAGE\} AS build$/m);
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/deploy --prod/);
+    // The runtime stage copies the deployed folder alone: no node_modules of the workspace, no sources.
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+    expect(runtime.match(/^COPY .*$/gm)).toEqual(['COPY --from=build /out ./packages/services']);
+    expect(runtime).toMatch(/^USER 1000:1000$/m);
+    // The `.dockerignore` keeps the machine's builds and databases out of the context.
+    const ignore = renderDockerfile().find((file) => file.path === 'Dockerfile.dockerignore')!.content.split('\n');
+    expect(ignore).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.topolab', '.git']));
   });
 });

@@ -1,7 +1,8 @@
 import { stringifyPortableYaml } from './portable-yaml.js';
 import type { ExportFile } from './export-files.js';
-import { secretsMountPath, type ExportInstance, type ExportPlan } from './export-plan.js';
-import { redisAnswersPing } from './redis-health.js';
+import { imageUser } from './dockerfile.js';
+import { isHardened, secretsMountPath, type ExportInstance, type ExportPlan } from './export-plan.js';
+import { nodeHealthCommand, redisAnswersPing } from './health-checks.js';
 
 /** One Kubernetes object, as plain data (apiVersion, kind, metadata, …). */
 export type KubernetesObject = Record<string, unknown> & { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> } };
@@ -16,8 +17,37 @@ const labelsOf = (instance: ExportInstance) => ({
 });
 
 function probe(instance: ExportInstance): Record<string, unknown> {
-  const check = instance.runs === 'redis' ? { exec: { command: ['sh', '-c', redisAnswersPing] } } : { httpGet: { path: instance.healthPath ?? '/health', port: instance.port } };
+  const check =
+    instance.runs === 'redis'
+      ? { exec: { command: ['sh', '-c', redisAnswersPing] } }
+      : instance.loopbackOnly
+        ? { exec: { command: nodeHealthCommand(instance) } }
+        : { httpGet: { path: instance.healthPath ?? '/health', port: instance.port } };
   return { ...check, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 5 };
+}
+
+/**
+ * Requests and limits, from the idle RSS of each process measured under `topolab up` (55 to
+ * 65 MB for every Node service, in docs/export.md): the request is that plus half again, the
+ * limit four times it; a twentieth of a CPU at rest, half a CPU at most (the gateway, which
+ * proxies every request, a tenth and a whole one). redis-server and nginx idle under 10 MB.
+ */
+export function resourcesOf(instance: Pick<ExportInstance, 'runs' | 'service'>): { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } } {
+  if (instance.runs !== 'node') return { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } };
+  if (instance.service === 'gateway') return { requests: { cpu: '100m', memory: '96Mi' }, limits: { cpu: '1', memory: '256Mi' } };
+  return { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+}
+
+/**
+ * A topolab service (the image's uid ${imageUser.uid}, never root) runs with a read-only root, no
+ * capability and no way to gain privileges; it writes only /data and /tmp (emptyDirs). The
+ * images of redis and nginx keep their own users (their entrypoints switch from root), and
+ * nginx-sync runs as root to signal nginx's master: they get no privilege escalation only.
+ */
+function securityContextOf(instance: ExportInstance): Record<string, unknown> {
+  if (instance.root) return { runAsUser: 0, allowPrivilegeEscalation: false };
+  if (instance.runs !== 'node') return { allowPrivilegeEscalation: false };
+  return { runAsNonRoot: true, runAsUser: imageUser.uid, runAsGroup: imageUser.gid, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
 }
 
 /**
@@ -36,6 +66,7 @@ function container(instance: ExportInstance): Record<string, unknown> {
     ...(instance.dataDir ? [{ name: 'data', mountPath: instance.dataDir }] : []),
     ...(instance.secrets.length > 0 ? [{ name: 'secret-files', mountPath: secretsMountPath, readOnly: true }] : []),
     ...(instance.sharedDir ? [{ name: 'nginx-conf', mountPath: instance.sharedDir }] : []),
+    ...(isHardened(instance) ? [{ name: 'tmp', mountPath: '/tmp' }] : []),
   ];
   return {
     name: instance.service,
@@ -47,7 +78,8 @@ function container(instance: ExportInstance): Record<string, unknown> {
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
     readinessProbe: probe(instance),
     livenessProbe: { ...probe(instance), initialDelaySeconds: 10, failureThreshold: 10 },
-    ...(instance.root ? { securityContext: { runAsUser: 0 } } : {}),
+    resources: resourcesOf(instance),
+    securityContext: securityContextOf(instance),
   };
 }
 
@@ -70,16 +102,28 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
     },
   ];
   const pods = plan.instances.filter((instance) => instance.colocatedWith === undefined);
+  // One claim per service that keeps a database, shared by its replicas (the engine's default storage class).
+  for (const volume of [...new Set(plan.instances.flatMap((instance) => (instance.dataVolume ? [instance.dataVolume] : [])))]) {
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: volume, namespace, labels: { 'app.kubernetes.io/part-of': 'topolab' } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    });
+  }
   for (const host of pods) {
     const mates = plan.instances.filter((instance) => instance.colocatedWith === host.name);
     const members = [host, ...mates];
     const labels = labelsOf(host);
     const volumes = [
-      ...(members.some((member) => member.dataDir) ? [{ name: 'data', emptyDir: {} }] : []),
+      ...members.flatMap((member) => (member.dataVolume ? [{ name: 'data', persistentVolumeClaim: { claimName: member.dataVolume } }] : [])),
       ...(members.some((member) => member.sharedDir) ? [{ name: 'nginx-conf', emptyDir: {} }] : []),
+      ...(members.some(isHardened) ? [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }] : []),
       // Only this pod's secrets, readable by the images' own users (node, redis): no other pod mounts them.
-      ...(fileSecretsOf(members).length > 0 ? [{ name: 'secret-files', secret: { secretName, defaultMode: 0o444, items: fileSecretsOf(members).map((secret) => ({ key: secret.name, path: secret.name })) } }] : []),
+      // `optional: false` is Kubernetes' default, written out: podman 4.3's kube play dereferences it.
+      ...(fileSecretsOf(members).length > 0 ? [{ name: 'secret-files', secret: { secretName, optional: false, defaultMode: 0o444, items: fileSecretsOf(members).map((secret) => ({ key: secret.name, path: secret.name })) } }] : []),
     ];
+    const replicated = pods.filter((instance) => instance.service === host.service).length > 1;
     objects.push({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -92,6 +136,13 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
           metadata: { labels },
           spec: {
             ...(members.some((member) => member.service === 'nginx-sync') ? { shareProcessNamespace: true } : {}),
+            // fsGroup: the emptyDirs belong to the image's group; RuntimeDefault: the engine's seccomp filter.
+            securityContext: { ...(members.every(isHardened) ? { runAsNonRoot: true } : {}), fsGroup: imageUser.gid, seccompProfile: { type: 'RuntimeDefault' } },
+            automountServiceAccountToken: false,
+            // Replicas share their service's volume (ReadWriteOnce): they run on one node, as one SQLite file wants.
+            ...(replicated && host.dataVolume
+              ? { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { 'app.kubernetes.io/name': host.service } }, topologyKey: 'kubernetes.io/hostname' }] } } }
+              : {}),
             containers: members.map(container),
             ...(volumes.length > 0 ? { volumes } : {}),
           },
@@ -112,12 +163,17 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
   const services = [...new Set(pods.map((instance) => instance.service))];
   for (const service of services) {
     const first = pods.find((instance) => instance.service === service)!;
+    const labels = { 'app.kubernetes.io/name': service, 'app.kubernetes.io/part-of': 'topolab' };
     objects.push({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: service === 'gateway' ? 'gateway' : `${service}-all`, namespace, labels: { 'app.kubernetes.io/name': service, 'app.kubernetes.io/part-of': 'topolab' } },
+      metadata: { name: service === 'gateway' ? 'gateway' : `${service}-all`, namespace, labels },
       spec: { selector: { 'app.kubernetes.io/name': service }, ports: [{ name: 'http', port: first.port, targetPort: first.port }] },
     });
+    // A drain (a node upgrade) takes one instance of a replicated service at a time, never all.
+    if (pods.filter((instance) => instance.service === service).length > 1) {
+      objects.push({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: service, namespace, labels }, spec: { minAvailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': service } } } });
+    }
   }
   return objects;
 }

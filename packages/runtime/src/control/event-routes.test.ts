@@ -92,7 +92,7 @@ describe('GET /v1/events', () => {
   });
 
   it('passes after and limit on, filters by type, and asks the next auth instance when one fails', async () => {
-    const broken = await fakeInstance('auth#1', () => ({ status: 500, body: { error: { code: 'INTERNAL', message: 'boom' } } }));
+    const broken = await fakeInstance('auth#1', () => ({ status: 500, body: { error: { code: 'HTTP_INTERNAL', message: 'boom' } } }));
     const auth = await fakeInstance('auth#2', authHandler);
     const starting = await fakeInstance('profile#1', consumerHandler('profile', [], 0), 'starting');
     const client = await startControl([broken.info, auth.info, starting.info]);

@@ -19,7 +19,6 @@ export const runtimeErrorCodes = Object.freeze({
   SUPERVISOR_ENTRY_MISSING: { exitCode: 3, status: 500, message: 'The compiled entry of a service does not exist.', hint: 'Build first: `npx tsc -b`.' },
   SUPERVISOR_START_TIMEOUT: { exitCode: 3, status: 500, message: 'An instance did not report ready in time.', hint: 'Read the last log lines and the instance log; on a slow or busy machine raise it with `--start-timeout <ms>` (default 10000).' },
   SUPERVISOR_START_FAILED: { exitCode: 3, status: 500, message: 'An instance exited before it was ready.', hint: 'Read the last log lines and the instance log.' },
-  SUPERVISOR_INSTANCE_CRASHED: { exitCode: 3, status: 500, message: 'An instance exited without being asked to.', hint: 'Read the last log lines and the instance log.' },
   SUPERVISOR_INSTANCE_EXISTS: { exitCode: 2, status: 409, message: 'An instance with this id is already running.', hint: 'Stop it first, or pick another index.' },
   SUPERVISOR_UNKNOWN_INSTANCE: { exitCode: 2, status: 404, message: 'No instance has this id.', hint: 'Run `topolab status` to list the instances.' },
   SUPERVISOR_NOT_RUNNING: { exitCode: 2, status: 409, message: 'The instance is not running.', hint: 'Run `topolab status` to see its state.' },

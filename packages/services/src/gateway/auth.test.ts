@@ -104,7 +104,7 @@ describe('gateway auth (remote mode)', () => {
     const { gw } = await setup([]);
     expect(errorCode(await send(gw.port, '/profile/me', { headers: { authorization: 'Bearer good-token' } }))).toBe('GATEWAY_AUTH_UNAVAILABLE');
     const broken = await track(
-      startTestServer('auth#2', '127.0.3.2', (_record, res) => res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"INTERNAL"}}')),
+      startTestServer('auth#2', '127.0.3.2', (_record, res) => res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"HTTP_INTERNAL"}}')),
     );
     const { gw: gw2 } = await setup([broken]);
     const answer = await send(gw2.port, '/profile/me', { headers: { authorization: 'Bearer good-token' } });

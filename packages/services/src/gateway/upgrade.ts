@@ -123,7 +123,7 @@ export function attachUpgradeHandler(server: HttpServer | HttpsServer, deps: Gat
       const answer = toServiceError(error);
       attributes.error = answer.code;
       status = answer.status;
-      if (answer.code === 'INTERNAL') telemetry.error('upgrade failed', { errorCode: answer.code, cause: (answer.cause as Error | undefined)?.stack });
+      if (answer.code === 'HTTP_INTERNAL') telemetry.error('upgrade failed', { errorCode: answer.code, cause: (answer.cause as Error | undefined)?.stack });
       sendErrorOnSocket(socket, answer, { 'x-request-id': requestId });
     } finally {
       // 401s and 429s of handshakes count towards a block, as those of requests do.

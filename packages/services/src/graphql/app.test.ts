@@ -86,10 +86,10 @@ describe('graphql service over HTTP', () => {
     expect(recorded.messages.some((message) => message.type === 'log' && message.record.msg === 'field failed')).toBe(true);
   });
 
-  it('masks anything unexpected (an upstream answer of the wrong shape) as INTERNAL', async () => {
+  it('masks anything unexpected (an upstream answer of the wrong shape) as HTTP_INTERNAL', async () => {
     const { url, caller } = await start();
     caller.call = async <T>() => ({ status: 200, headers: {}, body: { users: [null] } as T });
     const [status, , body] = await read(await post(url, { query: '{ me { username } }' }));
-    expect([status, body.data, body.errors[0].extensions.code, body.errors[0].message]).toEqual([200, { me: { username: null } }, 'INTERNAL', 'Something went wrong inside the service.']);
+    expect([status, body.data, body.errors[0].extensions.code, body.errors[0].message]).toEqual([200, { me: { username: null } }, 'HTTP_INTERNAL', 'Something went wrong inside the service.']);
   });
 });

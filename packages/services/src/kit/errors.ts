@@ -94,5 +94,5 @@ export const httpErrors = defineErrors({
     message: 'This route serves a signed-in user, and the request carries no identity assertion from the gateway that verifies.',
     hint: 'Call it through the gateway with a bearer token: services trust only the gateway’s signed x-jwt-assertion, never a bare x-user-id.',
   },
-  INTERNAL: { status: 500, message: 'Something went wrong inside the service.', hint: 'See the instance log.' },
+  HTTP_INTERNAL: { status: 500, message: 'Something went wrong inside the service.', hint: 'See the instance log.' },
 });

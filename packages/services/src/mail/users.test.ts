@@ -83,7 +83,7 @@ describe('auth lookup', () => {
 
   it.each([
     ['a network failure', async () => Promise.reject(new CallError('refused', 'auth'))],
-    ['a 500', async () => ({ status: 500, body: { error: { code: 'INTERNAL' } } })],
+    ['a 500', async () => ({ status: 500, body: { error: { code: 'HTTP_INTERNAL' } } })],
     ['a body without users', async () => ({ status: 200, body: {} })],
   ])('turns %s into UserLookupError', async (_, answer) => {
     await expect(createAuthLookup(callerAnswering(answer as never))({ userIds: ['u1'] })).rejects.toBeInstanceOf(UserLookupError);

@@ -35,9 +35,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload);
 }
 
-/** Turns anything thrown into a ServiceError; unknown errors become INTERNAL (their text is never sent). */
+/** Turns anything thrown into a ServiceError; unknown errors become HTTP_INTERNAL (their text is never sent). */
 export function toServiceError(error: unknown): ServiceError {
-  return error instanceof ServiceError ? error : httpErrors.INTERNAL({ cause: error });
+  return error instanceof ServiceError ? error : httpErrors.HTTP_INTERNAL({ cause: error });
 }
 
 /** Writes the JSON error answer of `error`. */

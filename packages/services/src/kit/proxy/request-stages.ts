@@ -74,7 +74,7 @@ export function createRequestStages(options: RequestStagesOptions): RequestStage
     },
     answerError(req, res, error, attributes) {
       attributes.error = error.code;
-      if (error.code === 'INTERNAL') telemetry.error('request failed', { errorCode: error.code, cause: (error.cause as Error | undefined)?.stack });
+      if (error.code === 'HTTP_INTERNAL') telemetry.error('request failed', { errorCode: error.code, cause: (error.cause as Error | undefined)?.stack });
       if (res.writableEnded || res.destroyed) return;
       // A body we refused to read must not be parsed as the next request on this connection.
       if (error.headers?.connection !== 'close') {

@@ -45,7 +45,7 @@ export interface TopologySecrets {
  * signs what the services verify with jose; it does so itself because jose would cost the CLI
  * ~45 ms of CPU while the topology starts, and signing (unlike verifying) parses nothing untrusted.
  */
-function signJwt(header: object, claims: object, key: KeyObject): string {
+export function signJwt(header: object, claims: object, key: KeyObject): string {
   const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
   const input = `${encode(header)}.${encode(claims)}`;
   return `${input}.${sign(null, Buffer.from(input), key).toString('base64url')}`;

@@ -102,6 +102,7 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
     },
   ];
   const pods = plan.instances.filter((instance) => instance.colocatedWith === undefined);
+  const isReplicated = (service: string) => pods.filter((instance) => instance.service === service).length > 1;
   // One claim per service that keeps a database, shared by its replicas (the engine's default storage class).
   for (const volume of [...new Set(plan.instances.flatMap((instance) => (instance.dataVolume ? [instance.dataVolume] : [])))]) {
     objects.push({
@@ -123,7 +124,7 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
       // `optional: false` is Kubernetes' default, written out: podman 4.3's kube play dereferences it.
       ...(fileSecretsOf(members).length > 0 ? [{ name: 'secret-files', secret: { secretName, optional: false, defaultMode: 0o444, items: fileSecretsOf(members).map((secret) => ({ key: secret.name, path: secret.name })) } }] : []),
     ];
-    const replicated = pods.filter((instance) => instance.service === host.service).length > 1;
+    const replicated = isReplicated(host.service);
     objects.push({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -171,7 +172,7 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
       spec: { selector: { 'app.kubernetes.io/name': service }, ports: [{ name: 'http', port: first.port, targetPort: first.port }] },
     });
     // A drain (a node upgrade) takes one instance of a replicated service at a time, never all.
-    if (pods.filter((instance) => instance.service === service).length > 1) {
+    if (isReplicated(service)) {
       objects.push({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: service, namespace, labels }, spec: { minAvailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': service } } } });
     }
   }

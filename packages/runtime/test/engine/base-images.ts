@@ -65,7 +65,7 @@ export async function ensureBaseImages(progress: (line: string) => void): Promis
     if (pnpm) {
       cpSync(pnpm, join(context, 'pnpm'), { recursive: true });
       lines.push('COPY pnpm /usr/lib/node_modules/pnpm', 'RUN ln -s ../lib/node_modules/pnpm/bin/pnpm.cjs /usr/bin/pnpm && pnpm --version');
-    } else writeFileSync(join(work, 'empty'), '');
+    }
     writeFileSync(join(work, 'Containerfile'), `${lines.join('\n')}\n`);
     await podman(['build', '--quiet', '-f', join(work, 'Containerfile'), '-t', build, pnpm ? context : work], { timeout: 300_000 });
     return { base, build, ms: Math.round(performance.now() - started) };

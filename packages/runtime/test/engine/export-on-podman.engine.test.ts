@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { backendsRequired, envNames } from '@topolab/services/contract';
 import { nodeHealthCommand } from '../../src/export/health-checks.js';
@@ -48,14 +48,15 @@ async function pnpmStore(): Promise<string | undefined> {
 
 /** Waits until every container `filter` selects that has a health check reports healthy; returns the health map. */
 async function waitHealthy(filter: readonly string[], expected: number, timeoutMs: number): Promise<Map<string, string>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const health = await healthOf(filter);
-    const checked = [...health].filter(([, state]) => state !== 'none');
-    if (checked.length >= expected && checked.every(([, state]) => state === 'healthy')) return health;
-    if (Date.now() > deadline) throw new Error(`not every container became healthy within ${timeoutMs} ms: ${[...health].map(([name, state]) => `${name} ${state}`).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  return vi.waitFor(
+    async () => {
+      const health = await healthOf(filter);
+      const checked = [...health].filter(([, state]) => state !== 'none');
+      if (checked.length >= expected && checked.every(([, state]) => state === 'healthy')) return health;
+      throw new Error(`not every container became healthy within ${timeoutMs} ms: ${[...health].map(([name, state]) => `${name} ${state}`).join(', ')}`);
+    },
+    { timeout: timeoutMs, interval: 500 },
+  );
 }
 
 /** Why auth#1 could not text a code, from its log (`one-time code not sent`), for the figures. */
@@ -167,7 +168,7 @@ describe.skipIf(problem !== undefined)('topolab export on a real engine (podman)
     const secret = docs.find((doc) => doc.kind === 'Secret')!;
     const podOf = (deployment: Doc) => `${deployment.metadata.name}-pod-0`;
     const containerEnv = (deployment: string, name: string) =>
-      (deployment === '' ? undefined : deployments.find((doc) => doc.metadata.name === deployment)!.spec!.template.spec.containers[0].env.find((variable: { name: string }) => variable.name === name)?.value) as string;
+      deployments.find((doc) => doc.metadata.name === deployment)!.spec!.template.spec.containers[0].env.find((variable: { name: string }) => variable.name === name)?.value as string;
     const network = `topolab-e2e-${run}`;
     const volumesBefore = new Set(await podmanLines(['volume', 'ls', '-q']));
     const pods = deployments.map(podOf);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { execa, type ResultPromise } from 'execa';
+import { vi } from 'vitest';
 import { findProgram } from '@topolab/services/contract';
 
 /** Runs `podman …` and resolves with its stdout, trimmed; throws with stderr on a non-zero exit. */
@@ -77,7 +78,6 @@ export async function healthOf(filter: readonly string[]): Promise<Map<string, s
 export async function startPodmanService(socketPath: string): Promise<{ readonly dockerHost: string; stop(): Promise<void> }> {
   const child: ResultPromise = execa('podman', ['system', 'service', '--time=0', `unix://${socketPath}`], { reject: false, stdio: 'ignore' });
   const dockerHost = `unix://${socketPath}`;
-  const deadline = Date.now() + 15_000;
   const ping = () =>
     new Promise<boolean>((resolve) => {
       const req = get({ socketPath, path: '/_ping', timeout: 2000 }, (res) => {
@@ -87,14 +87,17 @@ export async function startPodmanService(socketPath: string): Promise<{ readonly
       req.on('error', () => resolve(false));
       req.on('timeout', () => req.destroy());
     });
-  for (;;) {
-    if (existsSync(socketPath) && (await ping())) break;
-    if (Date.now() > deadline) {
+  await vi
+    .waitFor(
+      async () => {
+        if (!existsSync(socketPath) || !(await ping())) throw new Error(`podman system service did not open ${socketPath} within 15 s`);
+      },
+      { timeout: 15_000, interval: 200 },
+    )
+    .catch((error: unknown) => {
       child.kill();
-      throw new Error(`podman system service did not open ${socketPath} within 15 s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+      throw error;
+    });
   return {
     dockerHost,
     async stop() {

@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { controlClientId, grantedScopes, serviceTokenParts, serviceTokenTtlS } from '@topolab/services/contract';
 import { signJwt } from '../../src/topology/topology-secrets.js';
+import { vi } from 'vitest';
 import { podman } from './podman.js';
 
 /** A message the SMS service sent, as `GET /sms/messages` lists it. */
@@ -42,17 +43,11 @@ if (list.status !== 200) { console.error('sms: ' + list.status); process.exit(1)
 process.stdout.write(JSON.stringify(await list.json()));
 `;
 
-/** Retries `attempt` until it resolves or `timeoutMs` passed: a network just started may drop the first packets. */
-async function retrying<T>(what: string, attempt: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${what} failed for ${timeoutMs / 1000} s`, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
+/** Retries `attempt` (vitest's waitFor) until it resolves or `timeoutMs` passed: a network just started may drop the first packets. */
+function retrying<T>(what: string, attempt: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  return vi.waitFor(attempt, { timeout: timeoutMs, interval: 500 }).catch((error: unknown) => {
+    throw new Error(`${what} failed for ${timeoutMs / 1000} s`, { cause: error });
+  });
 }
 
 /** The messages sms#1 sent to `to`, newest first, read inside its container. */
@@ -82,15 +77,16 @@ async function waitForRoutes(gateway: string, paths: readonly string[]): Promise
 }
 
 /** Waits for a new `<purpose> code` SMS to `to` (one whose id is not in `before`) and returns its 6 digits. */
-async function nextCode(phone: ContainerPhone, to: string, purpose: string, before: ReadonlySet<number | string>): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const message = (await messagesTo(phone, to)).find((candidate) => !before.has(candidate.id) && candidate.type === 'otp' && candidate.text.includes(`${purpose} code`));
-    const code = message ? /\b(\d{6})\b/.exec(message.text)?.[1] : undefined;
-    if (code) return code;
-    if (Date.now() > deadline) throw new Error(`no ${purpose} code reached ${to} within 15 s`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
+function nextCode(phone: ContainerPhone, to: string, purpose: string, before: ReadonlySet<number | string>): Promise<string> {
+  return vi.waitFor(
+    async () => {
+      const message = (await messagesTo(phone, to)).find((candidate) => !before.has(candidate.id) && candidate.type === 'otp' && candidate.text.includes(`${purpose} code`));
+      const code = message ? /\b(\d{6})\b/.exec(message.text)?.[1] : undefined;
+      if (!code) throw new Error(`no ${purpose} code reached ${to} within 15 s`);
+      return code;
+    },
+    { timeout: 15_000, interval: 300 },
+  );
 }
 
 /** One request through the gateway: its status, body and error code. */

@@ -55,6 +55,18 @@ function leaseFor(registryUrl: string, credentials?: ServiceCredentials) {
 
 const okFor = (seen: Seen) => (seen.method === 'POST' ? 201 : seen.method === 'DELETE' ? 204 : 200);
 
+/** A registry answer: `status` to the first `count` heartbeats, then as a working registry would. */
+function failingFirstHeartbeats(count: number, status: number) {
+  let left = count;
+  return (seen: Seen) => {
+    if (seen.method === 'PUT' && left > 0) {
+      left--;
+      return status;
+    }
+    return okFor(seen);
+  };
+}
+
 describe('lease credentials (RFC 6750 bearer)', () => {
   it('sends the registry token with the registration, every heartbeat and the deregistration', async () => {
     const registry = await startRegistry(okFor);
@@ -87,14 +99,7 @@ describe('lease credentials (RFC 6750 bearer)', () => {
   });
 
   it('keeps beating after refused heartbeats, with a fresh token after each 401', async () => {
-    let refusing = 2;
-    const registry = await startRegistry((seen) => {
-      if (seen.method === 'PUT' && refusing > 0) {
-        refusing--;
-        return 401;
-      }
-      return okFor(seen);
-    });
+    const registry = await startRegistry(failingFirstHeartbeats(2, 401));
     const { credentials, refused } = rotatingCredentials();
     const { lease, recorded } = leaseFor(registry.url, credentials);
     await lease.register(Date.now() + 2000);
@@ -130,14 +135,7 @@ describe('lease credentials (RFC 6750 bearer)', () => {
   });
 
   it('keeps its token on a 403 (authenticated, not allowed): only a 401 calls refused()', async () => {
-    let forbidding = 1;
-    const registry = await startRegistry((seen) => {
-      if (seen.method === 'PUT' && forbidding > 0) {
-        forbidding--;
-        return 403;
-      }
-      return okFor(seen);
-    });
+    const registry = await startRegistry(failingFirstHeartbeats(1, 403));
     const { credentials, refused } = rotatingCredentials();
     const { lease } = leaseFor(registry.url, credentials);
     await lease.register(Date.now() + 2000);
@@ -148,14 +146,7 @@ describe('lease credentials (RFC 6750 bearer)', () => {
   });
 
   it('registers again with its token when the registry forgot it (404)', async () => {
-    let forgotten = 1;
-    const registry = await startRegistry((seen) => {
-      if (seen.method === 'PUT' && forgotten > 0) {
-        forgotten--;
-        return 404;
-      }
-      return okFor(seen);
-    });
+    const registry = await startRegistry(failingFirstHeartbeats(1, 404));
     const { credentials } = rotatingCredentials();
     const { lease } = leaseFor(registry.url, credentials);
     await lease.register(Date.now() + 2000);

@@ -60,6 +60,6 @@ export function createSmsApp(options: SmsAppOptions): { server: Server; routes: 
     appliedEventsRoute({ service: 'sms', scope: 'sms.events', store: options.appliedEvents ?? openConsumerStore(store.db) }),
     databaseHealthRoute(() => store.ping(), smsErrors.SMS_DB_UNAVAILABLE),
   );
-  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, registered: smsRoutes, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
+  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, identity: options.identity, registered: smsRoutes, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
   return { server, routes: smsRoutes };
 }

@@ -23,3 +23,25 @@ describe('docs/commands.md', () => {
     expect(rendered).toContain('$ topolab up --cache redis --bus redis --auth global');
   });
 });
+
+// docs/running.md keeps a hand-written table with the flags' background; it must not name a
+// flag the command does not have.
+describe('the flags table of docs/running.md', () => {
+  const page = readFileSync(new URL('../../../../docs/running.md', import.meta.url), 'utf8');
+  const table = page.slice(page.indexOf('## Commands and flags in detail')).split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| ---') && !line.startsWith('| Command'));
+  let current = '';
+  const rows = table.map((line) => {
+    const [name = '', flags = ''] = line.split(/(?<!\\)\|/).slice(1, 3).map((cell) => cell.trim());
+    current = /`topolab (\w+)/.exec(name)?.[1] ?? (name === 'all' ? '' : current);
+    return { command: current, flags: [...flags.matchAll(/--?[a-z][a-z-]*/g)].map((match) => match[0]) };
+  });
+
+  it('has a row for every command', () => {
+    expect(new Set(rows.map((row) => row.command).filter(Boolean))).toEqual(new Set(program.commands.map((command) => command.name()).filter((name) => name !== 'resume')));
+  });
+
+  it.each(rows.filter((row) => row.flags.length > 0))('topolab $command has $flags', ({ command, flags }) => {
+    const options = [...(program.commands.find((candidate) => candidate.name() === command)?.options ?? []), ...program.options];
+    expect(flags.filter((flag) => !options.some((option) => option.long === flag || option.short === flag))).toEqual([]);
+  });
+});

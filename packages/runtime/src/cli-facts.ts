@@ -9,6 +9,6 @@ export { authModeNames, discoveryModeNames, formatModes } from './topology/topol
 export { benchAuthModes, defaultBenchSettings } from './bench/bench-settings.js';
 export { benchBackends, benchSections } from './bench/bench-types.js';
 export { benchTargets } from './bench/bench-targets.js';
-export { formatHops, formatLookupHop, identityNote, isLookupHop } from './telemetry/hops.js';
+export { formatHops, formatLookupHop, identityNote, isLookupHop } from './telemetry/trace-model/index.js';
 export { describeScenarioModes, matrixModesOf } from './scenarios/scenario-modes.js';
 export { busBackendNames, cacheBackendNames, defaultLimitSettings, domainEventTypes, lbBackendNames } from '@topolab/services/contract';

@@ -1,4 +1,7 @@
-import type { Span, SpanAttributes } from './span.js';
+import type { Span } from '@topolab/services/contract';
+
+/** Attributes of a span, never undefined. */
+export type SpanAttributes = Readonly<Record<string, string | number | boolean>>;
 
 /** One server hop of a request: which instance answered, how long it took. */
 export interface Hop {

@@ -1,5 +1,6 @@
+import type { Span } from '@topolab/services/contract';
+import type { SpanAttributes } from './hop-path.js';
 import type { RequestTrace } from './request-store.js';
-import type { Span, SpanAttributes } from './span.js';
 
 /** One hop of a request: an instance answering, or a call that got no answer. */
 export interface HopNode {

@@ -1,7 +1,7 @@
+import type { Span } from '@topolab/services/contract';
 import { describe, expect, it } from 'vitest';
 import { RequestStore } from './request-store.js';
 import { isRequestRoot, splitRequestName, summarizeRequest } from './request-summary.js';
-import type { Span } from './span.js';
 
 let counter = 0;
 

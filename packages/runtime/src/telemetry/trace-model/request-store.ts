@@ -1,5 +1,5 @@
+import type { Span } from '@topolab/services/contract';
 import { isRequestRoot, summarizeRequest, type RequestSummary } from './request-summary.js';
-import type { Span } from './span.js';
 
 /** The spans of one request that went through a gateway. */
 export interface RequestTrace {

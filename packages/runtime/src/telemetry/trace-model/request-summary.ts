@@ -1,4 +1,4 @@
-import type { Span } from './span.js';
+import type { Span } from '@topolab/services/contract';
 
 /**
  * Whether `span` is the root of a request: a gateway's server span whose parent is not among

@@ -18,7 +18,7 @@ function narrationText(result: ScenarioRunResult): string {
   return result.steps
     .flatMap((step) => [
       `${'  '.repeat(step.depth)}${step.ok ? '✓' : '✖'} ${step.title}  ${formatDuration(step.durationMs)}`,
-      ...step.requests.map((request) => `${'  '.repeat(step.depth)}    ${request.method} ${request.path} ${request.status}${request.code ? ` ${request.code}` : ''}  ${formatHops(request.hops, { duration: false })}  ${formatDuration(request.durationMs)}`),
+      ...step.requests.map((request) => `${'  '.repeat(step.depth)}    ${request.method} ${request.path} ${request.status}${request.code ? ` ${request.code}` : ''}  ${formatHops(request.hops, { duration: false, cache: true })}  ${formatDuration(request.durationMs)}`),
       ...step.notes.map((note) => `${'  '.repeat(step.depth)}    · ${note}`),
     ])
     .join('\n');

@@ -45,7 +45,7 @@ export function requestLine(request: RecordedRequest, indent: string): Line {
   return [
     seg(`${indent}${request.method} ${request.path} `),
     seg(`${status}${request.code === undefined ? '' : ` ${request.code}`}`, request.status === 0 || request.status >= 500 ? 'fail' : 'text'),
-    seg(`  ${formatHops(request.hops, { duration: false })}  `, 'dim'),
+    seg(`  ${formatHops(request.hops, { duration: false, cache: true })}  `, 'dim'),
     seg(formatDuration(request.durationMs), 'dim'),
   ];
 }
@@ -91,7 +91,7 @@ export function stepLines(step: StepResult): Line[] {
   const only = step.requests.length === 1 ? step.requests[0] : undefined;
   if (only) {
     const outcome = outcomeOf(only);
-    lines.push([seg(indent), mark, seg(step.title), seg(`  ${formatHops(only.hops, { duration: false })}  ${formatDuration(only.durationMs)}`, 'dim'), ...(outcome ? [seg(`  ${outcome}`, 'dim')] : [])]);
+    lines.push([seg(indent), mark, seg(step.title), seg(`  ${formatHops(only.hops, { duration: false, cache: true })}  ${formatDuration(only.durationMs)}`, 'dim'), ...(outcome ? [seg(`  ${outcome}`, 'dim')] : [])]);
   } else {
     const count = step.requests.length === 0 ? '' : `${step.requests.length} requests  `;
     lines.push([seg(indent), mark, seg(step.title), seg(`  ${count}${formatDuration(step.durationMs)}`, 'dim')]);

@@ -30,10 +30,10 @@ describe('hopsOf and formatHops', () => {
     expect(formatHops([])).toBe('(no hops)');
   });
 
-  it('notes a hop\'s token cache, and leaves the duration out on request', () => {
+  it('notes a hop\'s token cache and leaves the duration out on request (the narration\'s form)', () => {
     const cached = { ...gatewayServer, attributes: { cache: 'hit' } };
-    expect(formatHops(hopsOf([authServer, gatewayClient, cached]))).toBe('gateway#1 (cache hit) → auth#1 @127.0.3.1  12.3 ms');
-    expect(formatHops(hopsOf([authServer, gatewayClient, cached]), { duration: false })).toBe('gateway#1 (cache hit) → auth#1 @127.0.3.1');
+    expect(formatHops(hopsOf([authServer, gatewayClient, cached]))).toBe('gateway#1 → auth#1 @127.0.3.1  12.3 ms');
+    expect(formatHops(hopsOf([authServer, gatewayClient, cached]), { duration: false, cache: true })).toBe('gateway#1 (cache hit) → auth#1 @127.0.3.1');
     expect(formatHops([], { duration: false })).toBe('(no hops)');
   });
 });

@@ -88,15 +88,17 @@ export function identityNote(hop: Pick<Hop, 'attributes'>): string {
 export interface FormatHopsOptions {
   /** End the line with the request's duration (the first server hop's). @default true */
   readonly duration?: boolean;
+  /** Note where a hop used its token cache, `gateway#1 (cache hit)` (the narration does, the demo does not). @default false */
+  readonly cache?: boolean;
 }
 
 /**
  * `auth#1 @127.0.3.1`: the first hop without its address, `(cache hit)` where a hop used its
- * token cache, `(service token for mail#1)` on a token request, `(identity verified)` where a
- * service checked the user's identity.
+ * token cache (when asked), `(service token for mail#1)` on a token request, `(identity
+ * verified)` where a service checked the user's identity.
  */
-function formatHop(hop: Hop, first: boolean): string {
-  const cache = typeof hop.attributes.cache === 'string' ? ` (cache ${hop.attributes.cache})` : '';
+function formatHop(hop: Hop, first: boolean, options: FormatHopsOptions): string {
+  const cache = options.cache === true && typeof hop.attributes.cache === 'string' ? ` (cache ${hop.attributes.cache})` : '';
   const where = `${hop.instanceId}${cache}${first || hop.address === '' ? '' : ` @${hostOf(hop.address)}`}`;
   if (!isServiceTokenHop(hop)) return `${where}${identityNote(hop)}`;
   // auth names the client once it is authenticated, and the error when it refused the request anyway (a scope not granted).
@@ -105,13 +107,13 @@ function formatHop(hop: Hop, first: boolean): string {
 
 /**
  * The one hop-path formatter (demo, narration, scenarios): `dns#1 (www.topolab.test → 127.0.0.1)
- * → gateway#1 (cache hit) → auth#1 @127.0.3.1  12.3 ms`; the duration is the first server hop's,
- * the whole request's. `(no hops)` for none.
+ * → gateway#1 → auth#1 @127.0.3.1  12.3 ms`; the duration is the first server hop's, the whole
+ * request's. `(no hops)` for none.
  */
 export function formatHops(hops: readonly Hop[], options: FormatHopsOptions = {}): string {
   if (hops.length === 0) return '(no hops)';
   const path = hops
-    .map((hop, i) => (isLookupHop(hop) ? formatLookupHop(hop) : formatHop(hop, i === 0)))
+    .map((hop, i) => (isLookupHop(hop) ? formatLookupHop(hop) : formatHop(hop, i === 0, options)))
     .join(' → ');
   if (options.duration === false) return path;
   const first = hops.find((hop) => !isLookupHop(hop)) ?? hops[0]!;

@@ -1,5 +1,5 @@
 import type { RunResult, ScenarioRunResult } from '@topolab/runtime';
-import { formatHops } from '@topolab/runtime/cli-facts';
+import { formatHops } from '@topolab/runtime/trace-model';
 import { formatFigureValue } from './summary.js';
 import { formatDuration, oneLineMessage } from './narration.js';
 import { writeDocument, type DocumentTarget } from './document-target.js';

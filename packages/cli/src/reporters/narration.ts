@@ -1,4 +1,5 @@
-import { formatHops, formatModes } from '@topolab/runtime/cli-facts';
+import { formatModes } from '@topolab/runtime/cli-facts';
+import { formatHops } from '@topolab/runtime/trace-model';
 import type { RecordedRequest, ScenarioErrorInfo, ScenarioRunResult, StepResult, TopologyModes } from '@topolab/runtime';
 
 /**

@@ -7,6 +7,19 @@ const trace = requestTraceId;
 const span = traceSpan;
 const { gatewayServer, gatewayClient, authServer, authClient, smsServer } = requestChain;
 
+/** Fake timers for this test, real ones again after it. */
+function useFakeClock(): void {
+  vi.useFakeTimers();
+  onTestFinished(() => void vi.useRealTimers());
+}
+
+/** Whether `promise` has settled yet (read after advancing the fake clock). */
+function watch(promise: Promise<unknown>): () => boolean {
+  let settled = false;
+  void promise.then(() => (settled = true), () => (settled = true));
+  return () => settled;
+}
+
 describe('createTraceCollector', () => {
   it('resolves once the root server span arrived, with the spans that came before and during the settle', async () => {
     const collector = createTraceCollector({ settleMs: 10 });
@@ -26,43 +39,38 @@ describe('createTraceCollector', () => {
   });
 
   it('does not take a downstream span for the root without a parent hint once its parent arrives', async () => {
-    vi.useFakeTimers();
-    onTestFinished(() => void vi.useRealTimers());
+    useFakeClock();
     const collector = createTraceCollector({ settleMs: 15 });
     const waiting = collector.waitForTrace(trace, { timeoutMs: 1000 });
-    let settled = false;
-    void waiting.then(() => (settled = true), () => (settled = true));
+    const settled = watch(waiting);
     collector.add([smsServer]);
     collector.add([authClient]);
     await vi.advanceTimersByTimeAsync(50);
-    expect(settled).toBe(false);
+    expect(settled()).toBe(false);
     collector.add([authServer, gatewayClient, gatewayServer]);
     await vi.advanceTimersByTimeAsync(20);
     await expect(waiting).resolves.toHaveLength(5);
   });
 
   it("waits past the settle for the server span of a call its caller's span says was answered, as long as the grace", async () => {
-    vi.useFakeTimers();
-    onTestFinished(() => void vi.useRealTimers());
+    useFakeClock();
     const collector = createTraceCollector({ settleMs: 20, callGraceMs: 1000 });
     const waiting = collector.waitForTrace(trace, { parentSpanId: 'c0', timeoutMs: 5000 });
-    let settled = false;
-    void waiting.then(() => (settled = true));
+    const settled = watch(waiting);
     // The gateway's root and its call to auth arrive; auth's own span is still on its way (another process).
     collector.add([gatewayClient, gatewayServer]);
     await vi.advanceTimersByTimeAsync(300);
-    expect(settled).toBe(false);
+    expect(settled()).toBe(false);
     collector.add([authClient, authServer]);
     await vi.advanceTimersByTimeAsync(30);
-    expect(settled).toBe(false);
+    expect(settled()).toBe(false);
     collector.add([smsServer]);
     await vi.advanceTimersByTimeAsync(30);
     await expect(waiting).resolves.toHaveLength(5);
   });
 
   it('ends the wait for a callee span after the grace, and never waits for a failed call or a redis one (no span of its own)', async () => {
-    vi.useFakeTimers();
-    onTestFinished(() => void vi.useRealTimers());
+    useFakeClock();
     const collector = createTraceCollector({ settleMs: 20, callGraceMs: 500 });
     const failed = span({ spanId: 'g2', parentSpanId: 'g0', kind: 'client', attributes: { failure: 'refused' } });
     const redis = span({ spanId: 'g3', parentSpanId: 'g0', kind: 'client', status: undefined, attributes: { inferred: true, peer: 'redis#1' } });

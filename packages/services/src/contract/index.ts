@@ -20,3 +20,6 @@ export * from './events-api.js';
 export * from './identity.js';
 export * from './redis-acl.js';
 export * from './signing-keys.js';
+export * from './service-token-source.js';
+export * from './jwt-claims.js';
+export * from './mail-signatures.js';

@@ -1,6 +1,6 @@
 import { CallError, type CallResult, type HttpClient } from '../http/client.js';
 import type { TraceContext } from '../trace.js';
-import { credentialsOf, type ServiceCredentials, type ServiceTokenSource } from '../service-auth/token-source.js';
+import { credentialsOf, type ServiceCredentials, type ServiceTokenSource } from '../../contract/service-token-source.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { createRoundRobin } from './round-robin.js';
 

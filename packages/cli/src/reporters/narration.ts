@@ -1,5 +1,6 @@
 import { formatLookupHop, formatModes, identityNote, isLookupHop } from '@topolab/runtime/cli-facts';
-import type { Hop, RecordedRequest, ScenarioErrorInfo, ScenarioRunResult, StepResult, TopologyModes } from '@topolab/runtime';
+import type { Hop, ScenarioRunResult, TopologyModes } from '@topolab/runtime';
+import type { RecordedRequest, ScenarioErrorInfo, StepResult } from '@topolab/runtime/scenarios';
 
 /**
  * How a piece of narration is shown: `pass`/`fail`/`skip` marks, `head` (a scenario's name),

@@ -136,13 +136,23 @@ export { assertRedisReachable } from './backends/redis-check.js';
 
 /** Contract facts the CLI needs, re-exported so the CLI depends on the runtime only. */
 export type { AuthModeName, DiscoveryModeName, LimitSettings, LogRecord, ServiceName, Span, Timings, TimingsPreset, TopologyBackends, TopologyModes } from '@topolab/services/contract';
-/** The names of the discovery and auth modes. */
-export { authModeNames, discoveryModeNames } from '@topolab/services/contract';
-/** The names of the bus, cache and lb backends, and the defaults. */
-export { busBackendNames, cacheBackendNames, lbBackendNames, defaultBackends } from '@topolab/services/contract';
-/** Which programs backends need, and where a program is installed. */
-export { backendsRequired, findProgram } from '@topolab/services/contract';
+/** The discovery modes: `client`, `server`. */
+export { discoveryModeNames } from '@topolab/services/contract';
+/** The auth modes: `remote`, `local`, `global`, `sidecar`. */
+export { authModeNames } from '@topolab/services/contract';
+/** The bus backends: the embedded bus or Redis. */
+export { busBackendNames } from '@topolab/services/contract';
+/** The global cache's backends: embedded or Redis. */
+export { cacheBackendNames } from '@topolab/services/contract';
+/** The server-side load balancer's backends: the embedded lb or nginx. */
+export { lbBackendNames } from '@topolab/services/contract';
+/** Every part embedded: the backends a topology runs by default. */
+export { defaultBackends } from '@topolab/services/contract';
+/** Whether tests that need a real backend must fail, not skip, when it is missing (`TOPOLAB_REQUIRE_BACKENDS=1`). */
+export { backendsRequired } from '@topolab/services/contract';
+/** The absolute path of an executable on PATH or in the usual sbin folders, if any. */
+export { findProgram } from '@topolab/services/contract';
 /** The gateways' rate limiter and blacklist defaults. */
 export { defaultLimitSettings } from '@topolab/services/contract';
-/** The domain events auth logs. */
+/** The types of the domain events auth logs (`user.deleted`, …), by name. */
 export { domainEventTypes, type DomainEvent, type DomainEventType, type AppliedEvent } from '@topolab/services/contract';

@@ -3,7 +3,7 @@ import type { BusBacklog, BusMessage } from '../../contract/bus-api.js';
 import type { InstanceRecord } from '../../contract/registry-api.js';
 import type { HttpClient } from '../http/client.js';
 import { createSseParser } from '../discovery/sse.js';
-import type { ServiceCredentials } from '../service-auth/token-source.js';
+import type { ServiceCredentials } from '../../contract/service-token-source.js';
 
 /** What a subscriber is told about its stream. */
 export type BusSubscriptionStatus =

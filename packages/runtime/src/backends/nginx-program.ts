@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import type { Catalog } from '@topolab/services/contract';
+import { nginxArgs, nginxConfigPath, type Catalog } from '@topolab/services/contract';
 import type { ProgramLaunch } from '../supervisor/program-child.js';
 import { ensurePrivateDir } from '../topology/private-files.js';
 import { answersOk } from './probes.js';
@@ -18,12 +17,12 @@ export interface NginxLaunchOptions {
   readonly registryUrl: string;
   /** Where nginx's access log arrives (syslog), as spans. */
   readonly spans: SpanListener;
+  /** The health location it answers (the manifest's `program.healthPath`). @default '/_topolab/health' */
+  readonly healthPath?: string;
 }
 
-/** The nginx.conf nginx-sync renders in `dir`. */
-export function nginxConfigPath(dir: string): string {
-  return join(dir, 'nginx.conf');
-}
+/** The nginx.conf nginx-sync renders in `dir` (declared in the contract, which both sides read). */
+export { nginxConfigPath };
 
 /**
  * nginx in the foreground with the config nginx-sync rendered from the registry; its access
@@ -39,12 +38,12 @@ export function nginxLaunch(options: NginxLaunchOptions): ProgramLaunch {
   const spans = options.spans;
   return {
     binary: options.binary,
-    args: ['-p', `${dir}/`, '-c', nginxConfigPath(dir), '-e', join(dir, 'error.log')],
+    args: nginxArgs(dir),
     address: { host, port },
     cwd: dir,
     group: true,
     probe: async () =>
-      (await answersOk(`http://${address}/_topolab/health`)) &&
+      (await answersOk(`http://${address}${options.healthPath ?? '/_topolab/health'}`)) &&
       answersOk(`${options.registryUrl}/v1/catalog`, 500, (body) => ((JSON.parse(body) as Catalog).services.lb ?? []).some((instance) => instance.instanceId === instanceId)),
     spans: (deliver) => spans.subscribe(deliver),
   };

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { clientSecretFor, envNames, formatInstanceId, generateEd25519KeyPair, redisPasswordHashes, redisRoleNames, redisRoleOf, renderRedisAcl, topologySecretEnv, type Ed25519KeyPair, type RedisRoleName, type ServiceSpec, type TopologySecret } from '@topolab/services/contract';
+import { clientSecretFor, envNames, formatInstanceId, generateEd25519KeyPair, nginxArgs, nginxConfigPath, redisPasswordHashes, redisRoleNames, redisRoleOf, renderRedisAcl, topologySecretEnv, type Ed25519KeyPair, type ProgramLauncher, type ProgramSpec, type RedisRoleName, type ServiceSpec, type TopologySecret } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
 import { colocatedUrlEnvName, startDependencies } from '../topology/colocation.js';
-import { buildInstanceEnv } from '../topology/instance-env.js';
-import { limitsEnv } from '../topology/topology-limits.js';
-import { modesEnv } from '../topology/topology-modes.js';
+import { buildInstanceEnv, launchEnvOf } from '../topology/instance-env.js';
 import type { NormalizedTopologyOptions } from '../topology/topology-options.js';
 
 /** One secret an instance reads (`<NAME>_FILE` in Compose, a Secret key in Kubernetes). */
@@ -27,7 +25,7 @@ export interface ExportInstance {
   readonly name: string;
   readonly service: string;
   /** `node`: a topolab service from the image; `redis` and `nginx`: their official images. */
-  readonly runs: 'node' | 'redis' | 'nginx';
+  readonly runs: 'node' | ProgramLauncher;
   /** The image it runs: the plan's for `node`, the official one for redis and nginx. */
   readonly image: string;
   /** The container's command. */
@@ -91,10 +89,8 @@ export interface ExportPlanOptions {
 /** The name of each topology secret in an export (`auth-1-signing-key`). */
 const secretFileNames: Readonly<Record<TopologySecret, string>> = { clientKey: 'client-key', authSigningKey: 'signing-key', identityKey: 'identity-key' };
 
-export const redisImage = 'redis:7.4-alpine';
 /** Where a container finds its secrets as files (Compose's default; a Secret volume in Kubernetes). */
 export const secretsMountPath = '/run/secrets';
-export const nginxImage = 'nginx:1.27-alpine';
 const nginxDir = '/var/lib/topolab-nginx';
 
 /** How many secrets a plan hands over: client secrets (and auth's client key), signing keys (auth's, the gateways' identity key), and Redis credentials (passwords and the ACL file). */
@@ -115,11 +111,9 @@ export const isHardened = (instance: Pick<ExportInstance, 'runs' | 'root'>) => i
 /** `profile#1` → `profile-1`. */
 export const containerName = (service: string, index: number) => `${service}-${index}`;
 
-/** Each service's port inside its container: 3000 + its loopback octet (distinct, so pod-mates never collide); the gateway 8080. */
+/** Each service's port inside its container: its manifest's (the gateway 8080, redis 6379), else 3000 + its loopback octet (distinct, so pod-mates never collide). */
 function portOf(spec: ServiceSpec): number {
-  if (spec.name === 'gateway') return 8080;
-  if (spec.name === 'redis') return 6379;
-  return 3000 + spec.addressOctet;
+  return spec.export?.port ?? 3000 + spec.addressOctet;
 }
 
 /**
@@ -136,14 +130,14 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
   const secretValues: Record<TopologySecret, string> = { clientKey, authSigningKey: JSON.stringify(keys.auth.privateJwk), identityKey: JSON.stringify(keys.identity.privateJwk) };
   // Public keys travel as plain variables; there is no runtime to hand platform tokens over, so instances ask auth for them.
   const keyEnv = { [envNames.authPublicKey]: JSON.stringify(keys.auth.publicJwk), [envNames.identityPublicKey]: JSON.stringify(keys.identity.publicJwk) };
-  const manifest = options.manifest.filter((spec) => spec.name !== 'dns');
+  const manifest = options.manifest.filter((spec) => spec.export?.leftOut === undefined);
   const specOf = (name: string) => manifest.find((spec) => spec.name === name);
   const replicasOf = (spec: ServiceSpec) => options.replicas[spec.name] ?? spec.defaultReplicas;
   if (options.backends.redisUrl !== undefined) {
     throw runtimeError('CONFIG_INVALID', { message: 'An export runs its own Redis; leave out --redis-url.' });
   }
-  const registry = specOf('registry')!;
-  const registryUrl = `http://${containerName('registry', 1)}:${portOf(registry)}`;
+  const registry = manifest.find((spec) => spec.isRegistry)!;
+  const registryUrl = `http://${containerName(registry.name, 1)}:${portOf(registry)}`;
   const redis = specOf('redis');
   const nginx = specOf('nginx');
   // Per role, derived from the client key like every client secret: the same key, the same export.
@@ -155,7 +149,7 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
   const backendEnv = {
     [envNames.cacheBackend]: options.backends.cache,
     [envNames.busBackend]: options.backends.bus,
-    ...(redis ? { [envNames.redisUrl]: `redis://${containerName('redis', 1)}:6379`, [envNames.redisPeer]: formatInstanceId('redis', 1) } : {}),
+    ...(redis ? { [envNames.redisUrl]: `redis://${containerName('redis', 1)}:${portOf(redis)}`, [envNames.redisPeer]: formatInstanceId('redis', 1) } : {}),
   };
 
   function dependsOn(spec: ServiceSpec, index: number): string[] {
@@ -175,11 +169,12 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
   function nodeInstance(spec: ServiceSpec, index: number): ExportInstance {
     const id = formatInstanceId(spec.name, index);
     const name = containerName(spec.name, index);
-    const host = spec.colocatedWith ? containerName(spec.colocatedWith, index) : spec.name === 'nginx-sync' ? containerName('nginx', index) : name;
+    const podOf = spec.export?.podOf ?? spec.colocatedWith;
+    const host = podOf ? containerName(podOf, index) : name;
     const companions = manifest.filter((companion) => companion.colocatedWith === spec.name);
     const redisRole = redis ? redisRoleOf(spec.name) : undefined;
     const env = buildInstanceEnv({
-      registryUrl: spec.name === 'registry' ? undefined : registryUrl,
+      registryUrl: spec.isRegistry ? undefined : registryUrl,
       dataDir: '/data',
       timings: options.timings,
       logLevel: options.logLevel,
@@ -195,10 +190,10 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
         [envNames.clientId]: id,
         ...keyEnv,
         ...(redisRole ? { [envNames.redisUsername]: redisRole } : {}),
-        ...(spec.name === 'gateway' ? { ...limitsEnv(options.limits), ...modesEnv(options.modes) } : {}),
+        ...launchEnvOf(spec, options),
         // The companion shares the host's network: reached on loopback.
         ...Object.fromEntries(companions.map((companion) => [colocatedUrlEnvName(companion.name), `http://127.0.0.1:${portOf(companion)}`])),
-        ...(spec.name === 'nginx-sync' && nginx
+        ...(spec.launchEnv?.includes('nginx') && nginx
           ? { [envNames.nginxHost]: '0.0.0.0', [envNames.nginxPort]: String(portOf(nginx)), [envNames.nginxDir]: nginxDir, [envNames.nginxInstance]: formatInstanceId('nginx', index) }
           : {}),
       },
@@ -219,33 +214,39 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
       secrets,
       image,
       ...(spec.ownsData ? { dataDir: '/data', dataVolume: `${spec.name}-data` } : {}),
-      ...(spec.name === 'nginx-sync' ? { sharedDir: nginxDir } : {}),
+      ...(spec.export?.sharedDir ? { sharedDir: nginxDir } : {}),
       dependsOn: dependsOn(spec, index),
       healthPath: '/health',
       ...(host === name ? {} : { colocatedWith: host }),
       ...(spec.colocatedWith ? { loopbackOnly: true } : {}),
-      ...(spec.name === 'nginx-sync' ? { root: true } : {}),
-      ...(spec.name === 'gateway' && index === 1 ? { publish: { host: planOptions.publishPort ?? 8080, container: portOf(spec) } } : {}),
+      ...(spec.export?.root ? { root: true } : {}),
+      ...(spec.export?.published && index === 1 ? { publish: { host: planOptions.publishPort ?? 8080, container: portOf(spec) } } : {}),
     };
+  }
+
+  /** A real server from its official image, with the command its launcher gives (the same flags as under `topolab up`). */
+  function programInstance(spec: ServiceSpec, program: ProgramSpec, index: number): ExportInstance {
+    const base = { id: formatInstanceId(spec.name, index), name: containerName(spec.name, index), service: spec.name, runs: program.launcher, image: program.image };
+    if (program.launcher === 'redis') {
+      // Every client authenticates as its role's ACL user (the default user is off), as under `topolab up`.
+      const acl = redisAcl();
+      const command = ['redis-server', '--save', '', '--appendonly', 'no', '--aclfile', `${secretsMountPath}/${acl.name}`, '--databases', '1'];
+      return { ...base, command, port: portOf(spec), env: {}, secrets: [acl], dependsOn: [] };
+    }
+    // nginx-sync writes the first nginx.conf into the shared folder; nginx starts once it is there.
+    const wait = `until [ -f ${nginxConfigPath(nginxDir)} ]; do sleep 0.2; done; exec nginx ${nginxArgs(nginxDir).join(' ')}`;
+    const podMates = new Set(manifest.filter((mate) => mate.export?.podOf === spec.name).map((mate) => containerName(mate.name, index)));
+    return { ...base, command: ['sh', '-c', wait], port: portOf(spec), env: {}, secrets: [], sharedDir: nginxDir, dependsOn: dependsOn(spec, index).filter((dependency) => !podMates.has(dependency)), ...(program.healthPath ? { healthPath: program.healthPath } : {}) };
   }
 
   const instances: ExportInstance[] = [];
   for (const spec of manifest) {
     for (let index = 1; index <= replicasOf(spec); index++) {
-      if (spec.name === 'redis') {
-        // Every client authenticates as its role's ACL user (the default user is off), as under `topolab up`.
-        const acl = redisAcl();
-        const command = ['redis-server', '--save', '', '--appendonly', 'no', '--aclfile', `${secretsMountPath}/${acl.name}`, '--databases', '1'];
-        instances.push({ id: 'redis#1', name: containerName('redis', 1), service: 'redis', runs: 'redis', image: redisImage, command, port: 6379, env: {}, secrets: [acl], dependsOn: [] });
-      } else if (spec.name === 'nginx') {
-        // nginx-sync writes the first nginx.conf into the shared folder; nginx starts once it is there.
-        const wait = `until [ -f ${nginxDir}/nginx.conf ]; do sleep 0.2; done; exec nginx -p ${nginxDir}/ -c ${nginxDir}/nginx.conf -e ${nginxDir}/error.log`;
-        instances.push({ id: formatInstanceId('nginx', index), name: containerName('nginx', index), service: 'nginx', runs: 'nginx', image: nginxImage, command: ['sh', '-c', wait], port: portOf(spec), env: {}, secrets: [], sharedDir: nginxDir, dependsOn: dependsOn(spec, index).filter((dependency) => dependency !== containerName('nginx-sync', index)), healthPath: '/_topolab/health' });
-      } else instances.push(nodeInstance(spec, index));
+      instances.push(spec.program ? programInstance(spec, spec.program, index) : nodeInstance(spec, index));
     }
   }
   const leftOut = [
-    ...(options.manifest.some((spec) => spec.name === 'dns') ? ['dns#1: the engine names every container (Compose\'s DNS, CoreDNS), and A records need addresses, not names'] : []),
+    ...options.manifest.flatMap((spec) => (spec.export?.leftOut === undefined ? [] : [spec.export.leftOut])),
     // The exported gateway is given no certificate, whatever `up` would do.
     'TLS at the gateway: it serves plain HTTP; terminate TLS at the engine\'s edge (an ingress, a proxy); the local CA stays on this machine',
     'spans and logs: each instance logs JSON lines to stdout (`docker compose logs`, `kubectl logs`); there is no supervisor to gather spans',

@@ -7,13 +7,12 @@ import { formatHttpUrl, planAddress } from './addresses.js';
 import { colocatedUrlEnvName, colocatedWith } from './colocation.js';
 import { instanceLogFile } from './data-dir.js';
 import type { EdgePlan, GatewayListen } from './edge-plan.js';
-import { buildInstanceEnv } from './instance-env.js';
+import { buildInstanceEnv, launchEnvOf } from './instance-env.js';
 import { claimInUse, portInUse, type PortClaim } from './port-check.js';
 import { dnsPortClaims, gatewayPortClaims } from './port-claims.js';
 import type { ProgramPlan } from './program-instances.js';
 import type { NormalizedTopologyOptions } from './topology-options.js';
-import { limitsEnv } from './topology-limits.js';
-import { modesEnv, type TopologyModes } from './topology-modes.js';
+import type { TopologyModes } from './topology-modes.js';
 import type { TopologySecrets } from './topology-secrets.js';
 
 /** What createInstanceStarter needs. */
@@ -61,19 +60,20 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
 
   async function addressOf(spec: ServiceSpec, index: number): Promise<{ host: string; port: number; gateway?: GatewayListen }> {
     if (spec.program) return programs.addressOf(spec, index);
-    if (spec.name === 'gateway') {
+    if (spec.listener === 'edge') {
       const gateway = await edge.listenOf(index);
       return { host: gateway.host, port: gateway.port, gateway };
     }
     return planAddress({ spec, index });
   }
 
-  /** Variables only some services read: the gateways' limits, modes and edge; dns#1's port. */
+  /** Variables only some services read: their manifest's `launchEnv` (the gateways' limits and modes), an edge listener's, a dns listener's port. */
   async function serviceEnv(spec: ServiceSpec, gateway: GatewayListen | undefined): Promise<Record<string, string>> {
-    if (spec.name === 'gateway' && gateway) return { ...limitsEnv(options.limits), ...modesEnv(starter.modes()), ...(await edge.envOf(gateway)) };
+    const launch = launchEnvOf(spec, { limits: options.limits, modes: starter.modes() });
+    if (spec.listener === 'edge') return gateway ? { ...launch, ...(await edge.envOf(gateway)) } : {};
     // A restarted dns#1 comes back on the port clients know.
-    if (spec.name === 'dns') return { [envNames.dnsPort]: String(dnsPort ?? options.dnsPort) };
-    return {};
+    if (spec.listener === 'dns') return { ...launch, [envNames.dnsPort]: String(dnsPort ?? options.dnsPort) };
+    return launch;
   }
 
   /** Each Node instance's credentials and keys, as files (its client secret, platform tokens, the secrets its manifest entry names) and public keys. */
@@ -83,8 +83,8 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
 
   /** The ports an instance binds at a number a flag pinned (the gateways' and dns#n's). */
   function pinnedClaims(spec: ServiceSpec, index: number, planned: { host: string; port: number; gateway?: GatewayListen }): PortClaim[] {
-    if (spec.name === 'gateway' && planned.gateway) return gatewayPortClaims({ ...planned.gateway, port: planned.port }, index, options.tls);
-    if (spec.name === 'dns') return dnsPortClaims(planned.host, dnsPort ?? options.dnsPort, index);
+    if (spec.listener === 'edge' && planned.gateway) return gatewayPortClaims({ ...planned.gateway, port: planned.port }, index, options.tls);
+    if (spec.listener === 'dns') return dnsPortClaims(planned.host, dnsPort ?? options.dnsPort, index);
     return [];
   }
 
@@ -93,12 +93,12 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
     try {
       planned = await addressOf(spec, index);
     } catch (error) {
-      if (spec.name === 'gateway') edge.fail(error);
+      if (spec.listener === 'edge') edge.fail(error);
       throw error;
     }
     const { host } = planned;
     const port = pinnedPort ?? planned.port;
-    const registryUrl = spec.name === 'registry' ? '' : starter.registryUrl();
+    const registryUrl = spec.isRegistry ? '' : starter.registryUrl();
     const env = buildInstanceEnv({
       registryUrl: registryUrl || undefined,
       dataDir: options.dataDir,
@@ -115,11 +115,11 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
     try {
       const spawn = spec.program ? { spawn: await programs.spawnerOf(spec, index, { host, port }, registryUrl) } : {};
       const info = await supervisor.startInstance({ spec, index, host, port, env, logFile: instanceLogFile(options.dataDir, spec.name, index), ...spawn });
-      if (spec.name === 'gateway') edge.learn(info);
-      if (spec.name === 'dns') dnsPort ??= info.endpoints.dns?.port;
+      if (spec.listener === 'edge') edge.learn(info);
+      if (spec.listener === 'dns') dnsPort ??= info.endpoints.dns?.port;
       return info;
     } catch (error) {
-      if (spec.name === 'gateway') edge.fail(error);
+      if (spec.listener === 'edge') edge.fail(error);
       // A pinned port can be taken between the pre-check and the instance's bind: the same error, without the child's stack.
       const taken = isTopolabError(error) ? claimInUse(pinnedClaims(spec, index, { ...planned, port }), error.lastLines) : undefined;
       if (taken) throw portInUse(taken, error);

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { envNames, formatInstanceId, parseNginxSpanLine, redisRoleOf, type ServiceSpec } from '@topolab/services/contract';
+import { envNames, formatInstanceId, parseNginxSpanLine, redisRoleOf, type ProgramLauncher, type ServiceSpec } from '@topolab/services/contract';
 import { borrowPort } from '../backends/borrow-port.js';
 import { nginxLaunch } from '../backends/nginx-program.js';
 import { formatRedisUrl, redisLaunch } from '../backends/redis-program.js';
@@ -37,6 +37,15 @@ export interface ProgramPlan {
   spawnerOf(spec: ServiceSpec, index: number, address: { host: string; port: number }, registryUrl: string): Promise<SpawnChild>;
   /** Closes what outlives single instances (nginx's span listener). */
   close(): Promise<void>;
+}
+
+/** What a program launcher is given. */
+interface ProgramLaunchInput {
+  readonly spec: ServiceSpec;
+  readonly binary: string;
+  readonly index: number;
+  readonly address: { readonly host: string; readonly port: number };
+  readonly registryUrl: string;
 }
 
 /** Creates the program plan of a topology. */
@@ -102,6 +111,13 @@ export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
     };
   }
 
+  /** How each kind of program runs (the manifest's `program.launcher`), in `<data-dir>/<service>`. */
+  const launchers: Record<ProgramLauncher, (launch: ProgramLaunchInput) => Promise<ProgramLaunch>> = {
+    redis: async ({ spec, binary, address }) => redisLaunch({ binary, ...address, dir: join(dataDir, spec.name), aclFile: redisSecretsOf().aclFile }),
+    nginx: async ({ spec, binary, index, address, registryUrl }) =>
+      nginxLaunch({ binary, ...address, dir: join(dataDir, spec.name), instanceId: formatInstanceId(spec.name, index), registryUrl, spans: await nginxSpansOf(address), healthPath: spec.program?.healthPath }),
+  };
+
   return {
     addressOf,
     async envFor(spec) {
@@ -109,18 +125,13 @@ export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
         [envNames.cacheBackend]: backends.cache,
         [envNames.busBackend]: backends.bus,
         ...(await redisEnv(spec)),
-        ...(spec.name === 'nginx-sync' ? await nginxEnv() : {}),
+        ...(spec.launchEnv?.includes('nginx') ? await nginxEnv() : {}),
       };
     },
     async spawnerOf(spec, index, address, registryUrl) {
       const binary = options.programs.get(spec.name);
-      if (!binary) throw new Error(`No binary was found for ${spec.name}`);
-      let launch: ProgramLaunch;
-      if (spec.name === 'redis') launch = redisLaunch({ binary, ...address, dir: join(dataDir, 'redis'), aclFile: redisSecretsOf().aclFile });
-      else if (spec.name === 'nginx') {
-        launch = nginxLaunch({ binary, ...address, dir: join(dataDir, 'nginx'), instanceId: formatInstanceId('nginx', index), registryUrl, spans: await nginxSpansOf(address) });
-      } else throw new Error(`topolab does not know how to run the program ${spec.name}`);
-      return createProgramSpawner(launch);
+      if (!binary || !spec.program) throw new Error(`No binary was found for ${spec.name}`);
+      return createProgramSpawner(await launchers[spec.program.launcher]({ spec, binary, index, address, registryUrl }));
     },
     async close() {
       await (await nginxSpans)?.close();

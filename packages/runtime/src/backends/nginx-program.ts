@@ -24,6 +24,37 @@ export interface NginxLaunchOptions {
 /** The nginx.conf nginx-sync renders in `dir` (declared in the contract, which both sides read). */
 export { nginxConfigPath };
 
+/** What nginxProgram needs: where nginx runs and when it serves. */
+export interface NginxProgramOptions {
+  readonly binary: string;
+  readonly host: string;
+  readonly port: number;
+  /** Its prefix directory, holding nginx.conf (contract's nginxFiles). */
+  readonly dir: string;
+  /** True once it serves. */
+  readonly probe: () => Promise<boolean>;
+  /** Where its spans come from. @default none */
+  readonly spans?: SpanListener;
+}
+
+/**
+ * The one launch of every nginx topolab runs (the topology's lb, the bench's reference proxy):
+ * in the foreground with prefix `dir` (nginxArgs), in a process group of its own (a signal
+ * reaches the master and its worker), ready once `probe` answers.
+ */
+export function nginxProgram(options: NginxProgramOptions): ProgramLaunch {
+  const { host, port, dir, spans } = options;
+  return {
+    binary: options.binary,
+    args: nginxArgs(dir),
+    address: { host, port },
+    cwd: dir,
+    group: true,
+    probe: options.probe,
+    ...(spans ? { spans: (deliver: Parameters<NonNullable<ProgramLaunch['spans']>>[0]) => spans.subscribe(deliver) } : {}),
+  };
+}
+
 /**
  * nginx in the foreground with the config nginx-sync rendered from the registry; its access
  * log (to the span listener, over syslog) becomes its spans. Ready once it answers its own health location and the
@@ -34,17 +65,14 @@ export function nginxLaunch(options: NginxLaunchOptions): ProgramLaunch {
   const { host, port, dir, instanceId } = options;
   // 0700: nginx.conf, nginx.pid, error.log and the temp paths stay the user's.
   ensurePrivateDir(dir);
-  const address = `${host}:${port}`;
-  const spans = options.spans;
-  return {
+  return nginxProgram({
     binary: options.binary,
-    args: nginxArgs(dir),
-    address: { host, port },
-    cwd: dir,
-    group: true,
+    host,
+    port,
+    dir,
+    spans: options.spans,
     probe: async () =>
-      (await answersOk(`http://${address}${options.healthPath ?? '/_topolab/health'}`)) &&
+      (await answersOk(`http://${host}:${port}${options.healthPath ?? '/_topolab/health'}`)) &&
       answersOk(`${options.registryUrl}/v1/catalog`, 500, (body) => ((JSON.parse(body) as Catalog).services.lb ?? []).some((instance) => instance.instanceId === instanceId)),
-    spans: (deliver) => spans.subscribe(deliver),
-  };
+  });
 }

@@ -21,3 +21,4 @@ export * from './identity.js';
 export * from './redis-acl.js';
 export * from './signing-keys.js';
 export * from './nginx-files.js';
+export * from './nginx-config.js';

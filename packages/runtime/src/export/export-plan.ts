@@ -60,6 +60,10 @@ export interface ExportInstance {
   readonly loopbackOnly?: boolean;
   /** Runs as root: nginx-sync signals the nginx master (root) to reload. */
   readonly root?: boolean;
+  /** Shares its pod-mate's process namespace (nginx-sync, to signal nginx). */
+  readonly sharesProcesses?: boolean;
+  /** Proxies every request (a gateway): more CPU and memory in Kubernetes. */
+  readonly proxy?: boolean;
   /** Published on the host (gateway #1): host port → container port. */
   readonly publish?: { readonly host: number; readonly container: number };
 }
@@ -220,6 +224,8 @@ export function planExport(options: NormalizedTopologyOptions, planOptions: Expo
       ...(host === name ? {} : { colocatedWith: host }),
       ...(spec.colocatedWith ? { loopbackOnly: true } : {}),
       ...(spec.export?.root ? { root: true } : {}),
+      ...(spec.export?.sharesProcesses && host !== name ? { sharesProcesses: true } : {}),
+      ...(spec.export?.proxy ? { proxy: true } : {}),
       ...(spec.export?.published && index === 1 ? { publish: { host: planOptions.publishPort ?? 8080, container: portOf(spec) } } : {}),
     };
   }

@@ -55,8 +55,12 @@ export interface ExportSpec {
   readonly sharedDir?: true;
   /** Runs as root (nginx-sync signals the nginx master, root, to reload). @default false */
   readonly root?: true;
-  /** Its first instance is published on the host (`--publish-port`). @default false */
+  /** Its first instance is published on the host (`--publish-port`), and its Kubernetes Service is named after it (`gateway`, not `gateway-all`). @default false */
   readonly published?: true;
+  /** Shares its pod-mate's process namespace too (nginx-sync signals nginx's master to reload). @default false */
+  readonly sharesProcesses?: true;
+  /** Proxies every request: Kubernetes requests and limits of a tenth of a CPU at rest and a whole one at most (the gateways). @default a Node service's */
+  readonly proxy?: true;
 }
 
 /**

@@ -116,6 +116,8 @@ export interface ServiceSpec {
   readonly colocatedWith?: ServiceName;
   /** The topology's secrets this service is handed as files (`TOPOLAB_<NAME>_FILE`). @default none */
   readonly secrets?: readonly TopologySecret[];
+  /** Runs exactly one instance: a replica count of another number is refused, and it cannot be scaled. @default false */
+  readonly singleton?: true;
   /** The registry itself: handed no registry URL (every other instance is). @default false */
   readonly isRegistry?: true;
   /**

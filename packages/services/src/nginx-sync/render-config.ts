@@ -70,6 +70,87 @@ function routeLocations(route: RouteEntry, live: boolean, bodyLimit: number): st
 }
 
 /**
+ * The trace maps: the span id from nginx's request id, the trace id and sampled flag from the
+ * caller's traceparent, and the span log format (nginxSpanLogFormat) the access log writes.
+ */
+const traceHttpLines: readonly string[] = [
+  `  log_format topolab_span escape=json ${nginxSpanLogFormat};`,
+  '  map $request_id $topolab_span_id {',
+  '    "~^(?<head>[0-9a-f]{16})" $head;',
+  '  }',
+  '  map $http_traceparent $topolab_trace_id {',
+  '    "~^00-(?<trace>[0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$" $trace;',
+  '    default $request_id;',
+  '  }',
+  // W3C trace-flags: a caller that cleared the sampled bit gets `00` passed on and no span logged.
+  '  map $http_traceparent $topolab_sampled {',
+  '    "~^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f][02468ace]$" 0;',
+  '    default 1;',
+  '  }',
+  '  map $topolab_sampled $topolab_trace_flags {',
+  '    0 00;',
+  '    default 01;',
+  '  }',
+];
+
+/** Proxying like the embedded lb: WebSockets passed through, traceparent passed on, its timeouts and one retry. */
+function proxyHttpLines(timeout: string, clientBodyTimeoutMs: number): string[] {
+  return [
+    '  default_type application/json;',
+    // WebSockets: a handshake's Upgrade goes through and its Connection says upgrade; any other
+    // request sends no Connection header, so the upstream keep-alive pool is used.
+    '  map $http_upgrade $connection_upgrade {',
+    '    default upgrade;',
+    "    '' '';",
+    '  }',
+    '  proxy_http_version 1.1;',
+    '  proxy_set_header Upgrade $http_upgrade;',
+    '  proxy_set_header Connection $connection_upgrade;',
+    '  proxy_set_header Host $host;',
+    '  proxy_set_header traceparent "00-$topolab_trace_id-$topolab_span_id-$topolab_trace_flags";',
+    `  proxy_connect_timeout ${timeout};`,
+    `  proxy_send_timeout ${timeout};`,
+    `  proxy_read_timeout ${timeout};`,
+    // Like the embedded lb: an idempotent request is retried once on another instance after a refusal, reset or timeout.
+    '  proxy_next_upstream error timeout;',
+    '  proxy_next_upstream_tries 2;',
+    // A client that stops sending its body is cut off with 408 (logged; nginx sends no answer on a timed-out read). nginx reads
+    // the whole body before it picks an upstream (proxy_request_buffering, on by default), so a stalled client never counts toward max_fails.
+    `  client_body_timeout ${clientBodyTimeoutMs}ms;`,
+    '  proxy_request_buffering on;',
+  ];
+}
+
+/** The server's lines after `listen`: its access log (spans over syslog), the lb's error pages, the health and generation locations, then `locations`. */
+function serverLines(input: Pick<NginxConfigInput, 'logAddress' | 'generation'>, locations: readonly string[]): string[] {
+  const { generation } = input;
+  return [
+    input.logAddress ? `    access_log syslog:server=${input.logAddress},nohostname,tag=nginx topolab_span if=$topolab_sampled;` : '    access_log off;',
+    '    set $topolab_service "";',
+    '    set $topolab_route "";',
+    '    error_page 502 @lb_unreachable;',
+    '    error_page 504 @lb_timeout;',
+    '    error_page 413 @lb_too_large;',
+    '    location = /_topolab/health {',
+    '      access_log off;',
+    `      return 200 '{"status":"ok","generation":${generation}}';`,
+    '    }',
+    '    location = /_topolab/generation {',
+    '      access_log off;',
+    `      return 200 '${generation}';`,
+    '    }',
+    '    location = /health {',
+    '      access_log off;',
+    `      return 200 '{"status":"ok","generation":${generation}}';`,
+    '    }',
+    ...locations,
+    `    location @lb_unreachable { return 502 ${quoted(errorBody('LB_UPSTREAM_UNREACHABLE'))}; }`,
+    `    location @lb_timeout { return 504 ${quoted(errorBody('LB_UPSTREAM_TIMEOUT'))}; }`,
+    `    location @lb_too_large { return 413 ${quoted(errorBody('LB_BODY_TOO_LARGE'))}; }`,
+  ];
+}
+
+/**
  * Renders nginx.conf from the registry's catalog, as consul-template would: one upstream per
  * service with live instances (keep-alive, passive health, WebSockets passed through), one location pair per public or
  * protected route (internal ones stay unreachable, as through the embedded lb), the lb's JSON
@@ -103,7 +184,6 @@ export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
     ? []
     : ['    location / {', `      return 404 ${quoted(errorBody('LB_ROUTE_NOT_FOUND'))};`, '    }'];
   const routing = [...upstreams.flatMap(renderNginxUpstream), ...locations].join('\n');
-  const timeout = `${input.upstreamTimeoutMs}ms`;
   const text = renderNginxConf({
     dir,
     header: `Rendered by nginx-sync from the registry (catalog ${catalog.epoch} v${catalog.version}, generation ${generation}). Do not edit: the next change overwrites it.`,
@@ -111,78 +191,13 @@ export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
     errorLogLevel: 'notice',
     stderrLevel: 'warn',
     workerConnections: 4096,
-    httpHead: [
-      `  log_format topolab_span escape=json ${nginxSpanLogFormat};`,
-      '  map $request_id $topolab_span_id {',
-      '    "~^(?<head>[0-9a-f]{16})" $head;',
-      '  }',
-      '  map $http_traceparent $topolab_trace_id {',
-      '    "~^00-(?<trace>[0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$" $trace;',
-      '    default $request_id;',
-      '  }',
-      // W3C trace-flags: a caller that cleared the sampled bit gets `00` passed on and no span logged.
-      '  map $http_traceparent $topolab_sampled {',
-      '    "~^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f][02468ace]$" 0;',
-      '    default 1;',
-      '  }',
-      '  map $topolab_sampled $topolab_trace_flags {',
-      '    0 00;',
-      '    default 01;',
-      '  }',
-    ],
-    httpTail: [
-      '  default_type application/json;',
-      // WebSockets: a handshake's Upgrade goes through and its Connection says upgrade; any other
-      // request sends no Connection header, so the upstream keep-alive pool is used.
-      '  map $http_upgrade $connection_upgrade {',
-      '    default upgrade;',
-      "    '' '';",
-      '  }',
-      '  proxy_http_version 1.1;',
-      '  proxy_set_header Upgrade $http_upgrade;',
-      '  proxy_set_header Connection $connection_upgrade;',
-      '  proxy_set_header Host $host;',
-      '  proxy_set_header traceparent "00-$topolab_trace_id-$topolab_span_id-$topolab_trace_flags";',
-      `  proxy_connect_timeout ${timeout};`,
-      `  proxy_send_timeout ${timeout};`,
-      `  proxy_read_timeout ${timeout};`,
-      // Like the embedded lb: an idempotent request is retried once on another instance after a refusal, reset or timeout.
-      '  proxy_next_upstream error timeout;',
-      '  proxy_next_upstream_tries 2;',
-      // A client that stops sending its body is cut off with 408 (logged; nginx sends no answer on a timed-out read). nginx reads
-      // the whole body before it picks an upstream (proxy_request_buffering, on by default), so a stalled client never counts toward max_fails.
-      `  client_body_timeout ${input.clientBodyTimeoutMs ?? 10_000}ms;`,
-      '  proxy_request_buffering on;',
-    ],
+    httpHead: traceHttpLines,
+    httpTail: proxyHttpLines(`${input.upstreamTimeoutMs}ms`, input.clientBodyTimeoutMs ?? 10_000),
     upstreams,
     server: {
       host: input.host,
       port: input.port,
-      lines: [
-        input.logAddress ? `    access_log syslog:server=${input.logAddress},nohostname,tag=nginx topolab_span if=$topolab_sampled;` : '    access_log off;',
-        '    set $topolab_service "";',
-        '    set $topolab_route "";',
-        '    error_page 502 @lb_unreachable;',
-        '    error_page 504 @lb_timeout;',
-        '    error_page 413 @lb_too_large;',
-        '    location = /_topolab/health {',
-        '      access_log off;',
-        `      return 200 '{"status":"ok","generation":${generation}}';`,
-        '    }',
-        '    location = /_topolab/generation {',
-        '      access_log off;',
-        `      return 200 '${generation}';`,
-        '    }',
-        '    location = /health {',
-        '      access_log off;',
-        `      return 200 '{"status":"ok","generation":${generation}}';`,
-        '    }',
-        ...locations,
-        ...catchAll,
-        `    location @lb_unreachable { return 502 ${quoted(errorBody('LB_UPSTREAM_UNREACHABLE'))}; }`,
-        `    location @lb_timeout { return 504 ${quoted(errorBody('LB_UPSTREAM_TIMEOUT'))}; }`,
-        `    location @lb_too_large { return 413 ${quoted(errorBody('LB_BODY_TOO_LARGE'))}; }`,
-      ],
+      lines: serverLines(input, [...locations, ...catchAll]),
     },
   });
   return { text, routing, skipped };

@@ -52,11 +52,12 @@ interface ProgramLaunchInput {
 export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
   const { manifest, backends, dataDir } = options;
   const addresses = new Map<string, Promise<{ host: string; port: number }>>();
-  const specOf = (name: string) => manifest.find((spec) => spec.name === name);
+  /** The service a launcher runs (the Redis clients use, the nginx nginx-sync renders for), if the topology has it. */
+  const programOf = (launcher: ProgramLauncher) => manifest.find((spec) => spec.program?.launcher === launcher);
   // One syslog receiver for nginx's access log, kept across nginx restarts (nginx.conf names its port).
   let nginxSpans: Promise<SpanListener> | undefined;
-  const nginxSpansOf = (address: { host: string; port: number }) =>
-    (nginxSpans ??= openSpanListener((line) => parseNginxSpanLine(line, { service: 'nginx', instanceId: formatInstanceId('nginx', 1), address: `${address.host}:${address.port}` })));
+  const nginxSpansOf = (nginx: ServiceSpec, address: { host: string; port: number }) =>
+    (nginxSpans ??= openSpanListener((line) => parseNginxSpanLine(line, { service: nginx.name, instanceId: formatInstanceId(nginx.name, 1), address: `${address.host}:${address.port}` })));
 
   function addressOf(spec: ServiceSpec, index: number) {
     const id = formatInstanceId(spec.name, index);
@@ -79,7 +80,7 @@ export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
   }
 
   async function redisEnv(spec: ServiceSpec): Promise<Record<string, string>> {
-    const redis = specOf('redis');
+    const redis = programOf('redis');
     const role = redisRoleOf(spec.name);
     if (backends.redisUrl !== undefined) {
       // topolab manages no ACL on an external Redis: every instance with a role uses the URL's credentials.
@@ -90,21 +91,21 @@ export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
     const { host, port } = await addressOf(redis, 1);
     return {
       [envNames.redisUrl]: formatRedisUrl(host, port),
-      [envNames.redisPeer]: formatInstanceId('redis', 1),
+      [envNames.redisPeer]: formatInstanceId(redis.name, 1),
       ...(role ? credentialsEnv(role, redisSecretsOf().passwordFile(role)) : {}),
     };
   }
 
   async function nginxEnv(): Promise<Record<string, string>> {
-    const nginx = specOf('nginx');
+    const nginx = programOf('nginx');
     if (!nginx) return {};
     const address = await addressOf(nginx, 1);
-    const spans = await nginxSpansOf(address);
+    const spans = await nginxSpansOf(nginx, address);
     return {
       [envNames.nginxHost]: address.host,
       [envNames.nginxPort]: String(address.port),
-      [envNames.nginxDir]: join(dataDir, 'nginx'),
-      [envNames.nginxInstance]: formatInstanceId('nginx', 1),
+      [envNames.nginxDir]: join(dataDir, nginx.name),
+      [envNames.nginxInstance]: formatInstanceId(nginx.name, 1),
       [envNames.nginxLogAddress]: spans.address,
       // As root, nginx's worker runs as the topology's own user, as every other instance does (nobody cannot enter the 0700 data dir).
       ...(process.getuid?.() === 0 ? { [envNames.nginxWorkerUser]: userInfo().username } : {}),
@@ -115,7 +116,7 @@ export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
   const launchers: Record<ProgramLauncher, (launch: ProgramLaunchInput) => Promise<ProgramLaunch>> = {
     redis: async ({ spec, binary, address }) => redisLaunch({ binary, ...address, dir: join(dataDir, spec.name), aclFile: redisSecretsOf().aclFile }),
     nginx: async ({ spec, binary, index, address, registryUrl }) =>
-      nginxLaunch({ binary, ...address, dir: join(dataDir, spec.name), instanceId: formatInstanceId(spec.name, index), registryUrl, spans: await nginxSpansOf(address), healthPath: spec.program?.healthPath }),
+      nginxLaunch({ binary, ...address, dir: join(dataDir, spec.name), instanceId: formatInstanceId(spec.name, index), registryUrl, spans: await nginxSpansOf(spec, address), healthPath: spec.program?.healthPath }),
   };
 
   return {

@@ -32,7 +32,8 @@ describe('topology backends', () => {
   });
 
   it('fail with TOPOLOGY_BACKEND_MISSING (exit 3) and the install command when a program is not installed', () => {
-    const ghost: ServiceSpec = { ...serviceManifest.find((spec) => spec.name === 'redis')!, program: { binary: 'topolab-no-such-server', debianPackage: 'topolab-no-such-server', brewFormula: 'topolab-no-such-server' } };
+    const redis = serviceManifest.find((spec) => spec.name === 'redis')!;
+    const ghost: ServiceSpec = { ...redis, program: { ...redis.program!, binary: 'topolab-no-such-server', debianPackage: 'topolab-no-such-server', brewFormula: 'topolab-no-such-server' } };
     let thrown: unknown;
     try {
       findPrograms([ghost], { PATH: '/nonexistent' });

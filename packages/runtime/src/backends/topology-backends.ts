@@ -48,7 +48,7 @@ export function normalizeBackends(options: BackendOptions = {}): NormalizedBacke
 
 /** The services a topology with these backends runs: each one's `when`, and no redis-server of its own for an external Redis. */
 export function selectServices(manifest: readonly ServiceSpec[], backends: NormalizedBackends): ServiceSpec[] {
-  return servicesWith(backends, manifest).filter((spec) => !(spec.name === 'redis' && backends.redisUrl !== undefined));
+  return servicesWith(backends, manifest).filter((spec) => !(spec.program?.external && backends.redisUrl !== undefined));
 }
 
 /**
@@ -65,7 +65,7 @@ export function findPrograms(services: readonly ServiceSpec[], env: NodeJS.Proce
       const { binary: name, debianPackage, brewFormula } = spec.program;
       throw runtimeError('TOPOLOGY_BACKEND_MISSING', {
         message: `The ${spec.name} backend needs ${name}, which is not installed.`,
-        hint: `Install it (Debian/Ubuntu: sudo apt-get install -y ${debianPackage}; macOS: brew install ${brewFormula})${spec.name === 'redis' ? ', or point REDIS_URL at a running Redis' : ''}, or run without the flag.`,
+        hint: `Install it (Debian/Ubuntu: sudo apt-get install -y ${debianPackage}; macOS: brew install ${brewFormula})${spec.program.external ? `, or ${spec.program.external.hint}` : ''}, or run without the flag.`,
         details: { service: spec.name, binary: name, package: debianPackage },
       });
     }

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { findProgram } from '@topolab/services/contract';
+import { findProgram, nginxConfigPath, nginxFiles } from '@topolab/services/contract';
 import { borrowPort } from '../backends/borrow-port.js';
+import { nginxProgram } from '../backends/nginx-program.js';
 import { answersOk } from '../backends/probes.js';
+import { createProgramSpawner } from '../supervisor/program-child.js';
 import { buildNginxConfig } from './nginx-config.js';
 
 /** A running nginx started by the bench. */
@@ -36,30 +36,39 @@ export function findNginx(env: NodeJS.ProcessEnv = process.env): string | undefi
 
 /**
  * Starts nginx in the foreground with a generated config in a fresh temp dir (see
- * buildNginxConfig), on a free loopback port, and resolves once a request through it answers
- * 200. Rejects with the tail of its error log when it exits or does not answer in time.
+ * buildNginxConfig), on a free loopback port, through the topology's nginx launch
+ * (nginxProgram), and resolves once a request through it answers 200. Rejects with the tail of
+ * its error log when it exits or does not answer in time.
  */
 export async function startNginx(options: StartNginxOptions): Promise<NginxProcess> {
   const host = '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), 'topolab-nginx-'));
   const port = await borrowPort(host);
-  const config = join(dir, 'nginx.conf');
-  writeFileSync(config, buildNginxConfig({ dir, listenHost: host, listenPort: port, upstreams: options.upstreams }));
-  const child: ChildProcess = spawn(options.binary, ['-p', dir, '-e', join(dir, 'error.log'), '-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  writeFileSync(nginxConfigPath(dir), buildNginxConfig({ dir, listenHost: host, listenPort: port, upstreams: options.upstreams }));
+  const url = `http://${host}:${port}`;
+  const probe = () => answersOk(`${url}${options.probePath ?? '/profile/me'}`, 1000, undefined, options.probeHeaders);
+  const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const child = createProgramSpawner(nginxProgram({ binary: options.binary, host, port, dir, probe }))({ entry: options.binary, env });
   let stderr = '';
+  child.stdout?.resume();
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   let exited = false;
   const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => {
+    child.on('exit', () => {
       exited = true;
       resolve();
     });
-    child.once('error', () => {
+    child.on('error', () => {
       exited = true;
       resolve();
     });
   });
-  const url = `http://${host}:${port}`;
+  const ready = new Promise<boolean>((resolve) => {
+    child.on('message', (message) => {
+      if ((message as { type?: string }).type === 'ready') resolve(true);
+    });
+    void exit.then(() => resolve(false));
+  });
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -72,15 +81,16 @@ export async function startNginx(options: StartNginxOptions): Promise<NginxProce
       rmSync(dir, { recursive: true, force: true });
     })());
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 5000);
-  while (!(await answersOk(`${url}${options.probePath ?? '/profile/me'}`, 1000, undefined, options.probeHeaders))) {
-    if (exited || Date.now() > deadline) {
-      const log = existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '';
-      const tail = `${stderr}\n${log}`.trim().split('\n').slice(-5).join(' | ');
-      await stop();
-      throw new Error(`nginx ${exited ? 'exited' : 'did not answer 200 in time'}${tail ? `: ${tail}` : ''}`);
-    }
-    await delay(20);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.startTimeoutMs ?? 5000)));
+  const answered = await Promise.race([ready, timedOut]);
+  clearTimeout(timer);
+  if (!answered) {
+    const errorLog = join(dir, nginxFiles.errorLog);
+    const log = existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : '';
+    const tail = `${stderr}\n${log}`.trim().split('\n').slice(-5).join(' | ');
+    await stop();
+    throw new Error(`nginx ${exited ? 'exited' : 'did not answer 200 in time'}${tail ? `: ${tail}` : ''}`);
   }
   return { url, pid: child.pid, stop };
 }

@@ -24,7 +24,7 @@ function service(instance: ExportInstance): Record<string, unknown> {
     ...(instance.runs === 'node' ? { pull_policy: 'never' } : {}),
     // A companion has no network of its own: it answers on its host's name (its host's hostname).
     ...(shared ? { network_mode: `service:${shared}` } : { hostname: instance.name, networks: ['topolab'] }),
-    ...(instance.service === 'nginx-sync' && shared ? { pid: `service:${shared}` } : {}),
+    ...(instance.sharesProcesses && shared ? { pid: `service:${shared}` } : {}),
     ...(instance.root ? { user: 'root' } : {}),
     ...(isHardened(instance) ? { read_only: true, tmpfs: ['/tmp'], cap_drop: ['ALL'], security_opt: ['no-new-privileges:true'] } : {}),
     command: [...instance.command],

@@ -32,9 +32,9 @@ function probe(instance: ExportInstance): Record<string, unknown> {
  * limit four times it; a twentieth of a CPU at rest, half a CPU at most (the gateway, which
  * proxies every request, a tenth and a whole one). redis-server and nginx idle under 10 MB.
  */
-export function resourcesOf(instance: Pick<ExportInstance, 'runs' | 'service'>): { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } } {
+export function resourcesOf(instance: Pick<ExportInstance, 'runs' | 'proxy'>): { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } } {
   if (instance.runs !== 'node') return { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } };
-  if (instance.service === 'gateway') return { requests: { cpu: '100m', memory: '96Mi' }, limits: { cpu: '1', memory: '256Mi' } };
+  if (instance.proxy) return { requests: { cpu: '100m', memory: '96Mi' }, limits: { cpu: '1', memory: '256Mi' } };
   return { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
 }
 
@@ -136,7 +136,7 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
         template: {
           metadata: { labels },
           spec: {
-            ...(members.some((member) => member.service === 'nginx-sync') ? { shareProcessNamespace: true } : {}),
+            ...(members.some((member) => member.sharesProcesses) ? { shareProcessNamespace: true } : {}),
             // fsGroup: the emptyDirs belong to the image's group; RuntimeDefault: the engine's seccomp filter.
             securityContext: { ...(members.every(isHardened) ? { runAsNonRoot: true } : {}), fsGroup: imageUser.gid, seccompProfile: { type: 'RuntimeDefault' } },
             automountServiceAccountToken: false,
@@ -168,7 +168,7 @@ export function kubernetesObjects(plan: ExportPlan): KubernetesObject[] {
     objects.push({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: service === 'gateway' ? 'gateway' : `${service}-all`, namespace, labels },
+      metadata: { name: pods.some((instance) => instance.service === service && instance.publish) ? service : `${service}-all`, namespace, labels },
       spec: { selector: { 'app.kubernetes.io/name': service }, ports: [{ name: 'http', port: first.port, targetPort: first.port }] },
     });
     // A drain (a node upgrade) takes one instance of a replicated service at a time, never all.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatHttpUrl, planAddress } from './addresses.js';
 
 const profile = { name: 'profile', addressOctet: 5 } as const;
-const gateway = { name: 'gateway', addressOctet: 2 } as const;
+const gateway = { name: 'gateway', addressOctet: 2, listener: 'edge' } as const;
 
 describe('planAddress', () => {
   it('gives each instance its own loopback address on Linux, port 0', () => {

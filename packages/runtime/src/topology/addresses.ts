@@ -16,7 +16,7 @@ export interface PlannedAddress {
 
 /** Options of planAddress. */
 export interface PlanAddressOptions {
-  readonly spec: Pick<ServiceSpec, 'name' | 'addressOctet'>;
+  readonly spec: Pick<ServiceSpec, 'name' | 'addressOctet' | 'listener'>;
   /** 1-based replica number. */
   readonly index: number;
   /** @default process.platform */
@@ -33,7 +33,7 @@ export function hasLoopbackBlock(platform: NodeJS.Platform = process.platform): 
 }
 
 /**
- * Picks the address of an instance: gateway #n on the public host, port `gatewayPort + n - 1`
+ * Picks the address of an instance: gateway #n (an `edge` listener) on the public host, port `gatewayPort + n - 1`
  * (0 for each when gatewayPort is 0); everyone else on `127.0.<addressOctet>.<index>` port 0
  * where the loopback block exists, else 127.0.0.1 port 0.
  */
@@ -42,7 +42,7 @@ export function planAddress(options: PlanAddressOptions): PlannedAddress {
   if (!Number.isInteger(index) || index < 1 || index > 254) {
     throw new RangeError(`Expected the instance index to be an integer from 1 to 254, got ${index}`);
   }
-  if (spec.name === 'gateway') {
+  if (spec.listener === 'edge') {
     return { host: options.gatewayHost ?? defaultGatewayHost, port: gatewayPortOf(index, options.gatewayPort ?? defaultGatewayPort) };
   }
   const host = hasLoopbackBlock(options.platform) ? `127.0.${spec.addressOctet}.${index}` : '127.0.0.1';

@@ -80,7 +80,7 @@ export function createEdgePlan(options: EdgePlanOptions): EdgePlan {
     },
     async listenOf(index) {
       if (!sharesPorts) {
-        const planned = planAddress({ spec: options.gatewaySpec, index, gatewayHost: options.gatewayHost, gatewayPort: mainBase, ...(options.platform ? { platform: options.platform } : {}) });
+        const planned = planAddress({ spec: { ...options.gatewaySpec, listener: 'edge' }, index, gatewayHost: options.gatewayHost, gatewayPort: mainBase, ...(options.platform ? { platform: options.platform } : {}) });
         return { host: planned.host, port: planned.port, redirectPort: tls ? gatewayPortOf(index, options.httpPort) : undefined };
       }
       if (index > 1 && !portsKnown()) await known;

@@ -137,8 +137,8 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
 }
 
 /** Whether other instances reach this service by the address they were given at start (not through the registry). */
-function keepsAddress(spec: Pick<ServiceSpec, 'name' | 'colocatedWith' | 'program'>): boolean {
-  return spec.name === 'registry' || spec.name === 'gateway' || spec.colocatedWith !== undefined || spec.program !== undefined;
+function keepsAddress(spec: Pick<ServiceSpec, 'keepsAddress' | 'colocatedWith' | 'program'>): boolean {
+  return spec.keepsAddress === true || spec.colocatedWith !== undefined || spec.program !== undefined;
 }
 
 function describeExit(info: InstanceInfo): string {

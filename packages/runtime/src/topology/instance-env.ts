@@ -1,4 +1,6 @@
-import { envNames, type LogLevel, type Timings } from '@topolab/services/contract';
+import { envNames, type LimitSettings, type LogLevel, type ServiceSpec, type Timings } from '@topolab/services/contract';
+import { limitsEnv } from './topology-limits.js';
+import { modesEnv, type TopologyModes } from './topology-modes.js';
 
 /** What every instance of a topology is told besides its own name and address. */
 export interface InstanceEnvOptions {
@@ -28,4 +30,14 @@ export function buildInstanceEnv(options: InstanceEnvOptions): Record<string, st
     [envNames.clientBodyTimeoutMs]: String(timings.clientBodyTimeoutMs),
     [envNames.logLevel]: options.logLevel,
   };
+}
+
+/**
+ * The topology-wide variables a service's manifest entry asks for (`launchEnv`): the limits
+ * and the modes in force (the gateways). `nginx` comes with the program plan, which knows
+ * where nginx listens.
+ */
+export function launchEnvOf(spec: Pick<ServiceSpec, 'launchEnv'>, topology: { readonly limits: LimitSettings; readonly modes: TopologyModes }): Record<string, string> {
+  const wanted = new Set(spec.launchEnv);
+  return { ...(wanted.has('limits') ? limitsEnv(topology.limits) : {}), ...(wanted.has('modes') ? modesEnv(topology.modes) : {}) };
 }

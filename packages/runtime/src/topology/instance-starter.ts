@@ -1,4 +1,4 @@
-import { envNames, type ServiceSpec } from '@topolab/services/contract';
+import type { ServiceSpec } from '@topolab/services/contract';
 import { isTopolabError } from '../errors/topolab-error.js';
 import type { InstanceInfo } from '../supervisor/instance-info.js';
 import { isLiveState } from '../supervisor/instance-state.js';
@@ -6,14 +6,13 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import { formatHttpUrl, planAddress } from './addresses.js';
 import { colocatedUrlEnvName, colocatedWith } from './colocation.js';
 import { instanceLogFile } from './data-dir.js';
-import type { EdgePlan, GatewayListen } from './edge-plan.js';
-import { buildInstanceEnv } from './instance-env.js';
-import { claimInUse, portInUse, type PortClaim } from './port-check.js';
-import { dnsPortClaims, gatewayPortClaims } from './port-claims.js';
+import type { EdgePlan } from './edge-plan.js';
+import { buildInstanceEnv, launchEnvOf } from './instance-env.js';
+import { createListeners, type PlannedListen } from './listeners.js';
+import { claimInUse, portInUse } from './port-check.js';
 import type { ProgramPlan } from './program-instances.js';
 import type { NormalizedTopologyOptions } from './topology-options.js';
-import { limitsEnv } from './topology-limits.js';
-import { modesEnv, type TopologyModes } from './topology-modes.js';
+import type { TopologyModes } from './topology-modes.js';
 import type { TopologySecrets } from './topology-secrets.js';
 
 /** What createInstanceStarter needs. */
@@ -46,8 +45,8 @@ export type StartInstanceOf = (spec: ServiceSpec, index: number, port?: number) 
  * once, through its own spawner.
  */
 export function createInstanceStarter(starter: InstanceStarterOptions): StartInstanceOf {
-  const { options, supervisor, programs, edge } = starter;
-  let dnsPort: number | undefined;
+  const { options, supervisor, programs } = starter;
+  const listeners = createListeners(options, starter.edge);
 
   async function companionEnv(spec: ServiceSpec, index: number): Promise<Record<string, string>> {
     const env: Record<string, string> = {};
@@ -59,21 +58,16 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
     return env;
   }
 
-  async function addressOf(spec: ServiceSpec, index: number): Promise<{ host: string; port: number; gateway?: GatewayListen }> {
+  async function addressOf(spec: ServiceSpec, index: number): Promise<PlannedListen> {
     if (spec.program) return programs.addressOf(spec, index);
-    if (spec.name === 'gateway') {
-      const gateway = await edge.listenOf(index);
-      return { host: gateway.host, port: gateway.port, gateway };
-    }
+    if (spec.listener) return listeners[spec.listener].addressOf(spec, index);
     return planAddress({ spec, index });
   }
 
-  /** Variables only some services read: the gateways' limits, modes and edge; dns#1's port. */
-  async function serviceEnv(spec: ServiceSpec, gateway: GatewayListen | undefined): Promise<Record<string, string>> {
-    if (spec.name === 'gateway' && gateway) return { ...limitsEnv(options.limits), ...modesEnv(starter.modes()), ...(await edge.envOf(gateway)) };
-    // A restarted dns#1 comes back on the port clients know.
-    if (spec.name === 'dns') return { [envNames.dnsPort]: String(dnsPort ?? options.dnsPort) };
-    return {};
+  /** Variables only some services read: their manifest's `launchEnv` (the gateways' limits and modes), and their listener's (the edge's, dns's port). */
+  async function serviceEnv(spec: ServiceSpec, planned: PlannedListen): Promise<Record<string, string>> {
+    const launch = launchEnvOf(spec, { limits: options.limits, modes: starter.modes() });
+    return spec.listener ? { ...launch, ...(await listeners[spec.listener].env(planned)) } : launch;
   }
 
   /** Each Node instance's credentials and keys, as files (its client secret, platform tokens, the secrets its manifest entry names) and public keys. */
@@ -81,24 +75,18 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
     return spec.program ? {} : starter.secrets.instanceEnv(spec, index);
   }
 
-  /** The ports an instance binds at a number a flag pinned (the gateways' and dns#n's). */
-  function pinnedClaims(spec: ServiceSpec, index: number, planned: { host: string; port: number; gateway?: GatewayListen }): PortClaim[] {
-    if (spec.name === 'gateway' && planned.gateway) return gatewayPortClaims({ ...planned.gateway, port: planned.port }, index, options.tls);
-    if (spec.name === 'dns') return dnsPortClaims(planned.host, dnsPort ?? options.dnsPort, index);
-    return [];
-  }
-
   async function start(spec: ServiceSpec, index: number, pinnedPort?: number): Promise<InstanceInfo> {
-    let planned: Awaited<ReturnType<typeof addressOf>>;
+    const listener = spec.listener ? listeners[spec.listener] : undefined;
+    let planned: PlannedListen;
     try {
       planned = await addressOf(spec, index);
     } catch (error) {
-      if (spec.name === 'gateway') edge.fail(error);
+      listener?.failed(error);
       throw error;
     }
     const { host } = planned;
     const port = pinnedPort ?? planned.port;
-    const registryUrl = spec.name === 'registry' ? '' : starter.registryUrl();
+    const registryUrl = spec.isRegistry ? '' : starter.registryUrl();
     const env = buildInstanceEnv({
       registryUrl: registryUrl || undefined,
       dataDir: options.dataDir,
@@ -107,7 +95,7 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
       extra: {
         ...options.env,
         ...(await programs.envFor(spec)),
-        ...(await serviceEnv(spec, planned.gateway)),
+        ...(await serviceEnv(spec, planned)),
         ...(await companionEnv(spec, index)),
         ...credentialsEnv(spec, index),
       },
@@ -115,13 +103,12 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
     try {
       const spawn = spec.program ? { spawn: await programs.spawnerOf(spec, index, { host, port }, registryUrl) } : {};
       const info = await supervisor.startInstance({ spec, index, host, port, env, logFile: instanceLogFile(options.dataDir, spec.name, index), ...spawn });
-      if (spec.name === 'gateway') edge.learn(info);
-      if (spec.name === 'dns') dnsPort ??= info.endpoints.dns?.port;
+      listener?.started(info);
       return info;
     } catch (error) {
-      if (spec.name === 'gateway') edge.fail(error);
+      listener?.failed(error);
       // A pinned port can be taken between the pre-check and the instance's bind: the same error, without the child's stack.
-      const taken = isTopolabError(error) ? claimInUse(pinnedClaims(spec, index, { ...planned, port }), error.lastLines) : undefined;
+      const taken = isTopolabError(error) ? claimInUse(listener?.pinnedClaims({ ...planned, port }, index) ?? [], error.lastLines) : undefined;
       if (taken) throw portInUse(taken, error);
       throw error;
     }

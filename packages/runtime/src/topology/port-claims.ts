@@ -18,7 +18,7 @@ export function dnsPortClaims(host: string, port: number, index: number): PortCl
 
 /**
  * Every port the topology's instances bind at a fixed number (`--port`, `--https-port`,
- * `--dns-port`): each gateway's and each dns instance's. Everything else (the control API,
+ * `--dns-port`): each `edge` listener's (the gateways') and each `dns` listener's. Everything else (the control API,
  * redis-server, nginx, every other service) binds port 0 or a port the OS just handed out.
  */
 export async function topologyPortClaims(options: NormalizedTopologyOptions, edge: EdgePlan): Promise<PortClaim[]> {
@@ -26,8 +26,8 @@ export async function topologyPortClaims(options: NormalizedTopologyOptions, edg
   for (const spec of options.manifest) {
     const replicas = options.replicas[spec.name] ?? 1;
     for (let index = 1; index <= replicas; index += 1) {
-      if (spec.name === 'dns') claims.push(...dnsPortClaims(planAddress({ spec, index }).host, options.dnsPort, index));
-      if (spec.name !== 'gateway') continue;
+      if (spec.listener === 'dns') claims.push(...dnsPortClaims(planAddress({ spec, index }).host, options.dnsPort, index));
+      if (spec.listener !== 'edge') continue;
       // Shared ports the first gateway gets from the OS are known only once it runs.
       if (edge.sharesPorts && index > 1 && (edge.port() === undefined || (options.tls && edge.redirectPort() === undefined))) break;
       claims.push(...gatewayPortClaims(await edge.listenOf(index), index, options.tls));

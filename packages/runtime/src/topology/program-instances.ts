@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { envNames, formatInstanceId, parseNginxSpanLine, redisRoleOf, type ServiceSpec } from '@topolab/services/contract';
+import { envNames, formatInstanceId, parseNginxSpanLine, redisRoleOf, type ProgramLauncher, type ServiceSpec } from '@topolab/services/contract';
 import { borrowPort } from '../backends/borrow-port.js';
 import { nginxLaunch } from '../backends/nginx-program.js';
 import { formatRedisUrl, redisLaunch } from '../backends/redis-program.js';
@@ -39,15 +39,25 @@ export interface ProgramPlan {
   close(): Promise<void>;
 }
 
+/** What a program launcher is given. */
+interface ProgramLaunchInput {
+  readonly spec: ServiceSpec;
+  readonly binary: string;
+  readonly index: number;
+  readonly address: { readonly host: string; readonly port: number };
+  readonly registryUrl: string;
+}
+
 /** Creates the program plan of a topology. */
 export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
   const { manifest, backends, dataDir } = options;
   const addresses = new Map<string, Promise<{ host: string; port: number }>>();
-  const specOf = (name: string) => manifest.find((spec) => spec.name === name);
+  /** The service a launcher runs (the Redis clients use, the nginx nginx-sync renders for), if the topology has it. */
+  const programOf = (launcher: ProgramLauncher) => manifest.find((spec) => spec.program?.launcher === launcher);
   // One syslog receiver for nginx's access log, kept across nginx restarts (nginx.conf names its port).
   let nginxSpans: Promise<SpanListener> | undefined;
-  const nginxSpansOf = (address: { host: string; port: number }) =>
-    (nginxSpans ??= openSpanListener((line) => parseNginxSpanLine(line, { service: 'nginx', instanceId: formatInstanceId('nginx', 1), address: `${address.host}:${address.port}` })));
+  const nginxSpansOf = (nginx: ServiceSpec, address: { host: string; port: number }) =>
+    (nginxSpans ??= openSpanListener((line) => parseNginxSpanLine(line, { service: nginx.name, instanceId: formatInstanceId(nginx.name, 1), address: `${address.host}:${address.port}` })));
 
   function addressOf(spec: ServiceSpec, index: number) {
     const id = formatInstanceId(spec.name, index);
@@ -70,7 +80,7 @@ export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
   }
 
   async function redisEnv(spec: ServiceSpec): Promise<Record<string, string>> {
-    const redis = specOf('redis');
+    const redis = programOf('redis');
     const role = redisRoleOf(spec.name);
     if (backends.redisUrl !== undefined) {
       // topolab manages no ACL on an external Redis: every instance with a role uses the URL's credentials.
@@ -81,26 +91,33 @@ export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
     const { host, port } = await addressOf(redis, 1);
     return {
       [envNames.redisUrl]: formatRedisUrl(host, port),
-      [envNames.redisPeer]: formatInstanceId('redis', 1),
+      [envNames.redisPeer]: formatInstanceId(redis.name, 1),
       ...(role ? credentialsEnv(role, redisSecretsOf().passwordFile(role)) : {}),
     };
   }
 
   async function nginxEnv(): Promise<Record<string, string>> {
-    const nginx = specOf('nginx');
+    const nginx = programOf('nginx');
     if (!nginx) return {};
     const address = await addressOf(nginx, 1);
-    const spans = await nginxSpansOf(address);
+    const spans = await nginxSpansOf(nginx, address);
     return {
       [envNames.nginxHost]: address.host,
       [envNames.nginxPort]: String(address.port),
-      [envNames.nginxDir]: join(dataDir, 'nginx'),
-      [envNames.nginxInstance]: formatInstanceId('nginx', 1),
+      [envNames.nginxDir]: join(dataDir, nginx.name),
+      [envNames.nginxInstance]: formatInstanceId(nginx.name, 1),
       [envNames.nginxLogAddress]: spans.address,
       // As root, nginx's worker runs as the topology's own user, as every other instance does (nobody cannot enter the 0700 data dir).
       ...(process.getuid?.() === 0 ? { [envNames.nginxWorkerUser]: userInfo().username } : {}),
     };
   }
+
+  /** How each kind of program runs (the manifest's `program.launcher`), in `<data-dir>/<service>`. */
+  const launchers: Record<ProgramLauncher, (launch: ProgramLaunchInput) => Promise<ProgramLaunch>> = {
+    redis: async ({ spec, binary, address }) => redisLaunch({ binary, ...address, dir: join(dataDir, spec.name), aclFile: redisSecretsOf().aclFile }),
+    nginx: async ({ spec, binary, index, address, registryUrl }) =>
+      nginxLaunch({ binary, ...address, dir: join(dataDir, spec.name), instanceId: formatInstanceId(spec.name, index), registryUrl, spans: await nginxSpansOf(spec, address), healthPath: spec.program?.healthPath }),
+  };
 
   return {
     addressOf,
@@ -109,18 +126,13 @@ export function createProgramPlan(options: ProgramPlanOptions): ProgramPlan {
         [envNames.cacheBackend]: backends.cache,
         [envNames.busBackend]: backends.bus,
         ...(await redisEnv(spec)),
-        ...(spec.name === 'nginx-sync' ? await nginxEnv() : {}),
+        ...(spec.launchEnv?.includes('nginx') ? await nginxEnv() : {}),
       };
     },
     async spawnerOf(spec, index, address, registryUrl) {
       const binary = options.programs.get(spec.name);
-      if (!binary) throw new Error(`No binary was found for ${spec.name}`);
-      let launch: ProgramLaunch;
-      if (spec.name === 'redis') launch = redisLaunch({ binary, ...address, dir: join(dataDir, 'redis'), aclFile: redisSecretsOf().aclFile });
-      else if (spec.name === 'nginx') {
-        launch = nginxLaunch({ binary, ...address, dir: join(dataDir, 'nginx'), instanceId: formatInstanceId('nginx', index), registryUrl, spans: await nginxSpansOf(address) });
-      } else throw new Error(`topolab does not know how to run the program ${spec.name}`);
-      return createProgramSpawner(launch);
+      if (!binary || !spec.program) throw new Error(`No binary was found for ${spec.name}`);
+      return createProgramSpawner(await launchers[spec.program.launcher]({ spec, binary, index, address, registryUrl }));
     },
     async close() {
       await (await nginxSpans)?.close();

@@ -4,7 +4,7 @@ import type { InstanceInfo } from '../supervisor/instance-info.js';
 import { isLiveState } from '../supervisor/instance-state.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { colocatedWith } from './colocation.js';
-import { singletonServices, validateGatewayPorts } from './topology-options.js';
+import { validateGatewayPorts } from './topology-options.js';
 
 /** Which indexes to start and stop to go from the running ones to `replicas`. */
 export interface ScalePlan {
@@ -56,14 +56,14 @@ export async function scaleService(options: ScaleServiceOptions, service: string
   const { supervisor } = options;
   const spec = options.manifest.find((candidate) => candidate.name === service);
   if (!spec) throw runtimeError('TOPOLOGY_UNKNOWN_SERVICE', { message: `This topology has no service ${service}.`, details: { service } });
-  if (singletonServices.includes(service)) throw runtimeError('TOPOLOGY_NOT_SCALABLE', { message: `${service} runs exactly one instance.`, details: { service } });
+  if (spec.singleton) throw runtimeError('TOPOLOGY_NOT_SCALABLE', { message: `${service} runs exactly one instance.`, details: { service } });
   if (spec.colocatedWith !== undefined) {
     throw runtimeError('TOPOLOGY_NOT_SCALABLE', { message: `${service} runs one instance beside each ${spec.colocatedWith} instance.`, hint: `Scale ${spec.colocatedWith} instead.`, details: { service } });
   }
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 9) {
     throw runtimeError('TOPOLOGY_INVALID_REPLICAS', { message: `Expected the replicas of ${service} to be an integer from 1 to 9, got ${String(replicas)}.`, details: { service, replicas } });
   }
-  if (service === 'gateway') validateGatewayPorts(options.gatewayPort, replicas);
+  if (spec.listener === 'edge') validateGatewayPorts(options.gatewayPort, replicas);
 
   const running = supervisor.list().filter((info) => info.service === service && isLiveState(info.state)).map((info) => info.index);
   const plan = planScale(running, replicas);

@@ -62,7 +62,7 @@ export async function startTopology(topologyOptions: TopologyOptions): Promise<T
   const started = performance.now();
   const options = normalizeTopologyOptions(topologyOptions);
   const { manifest } = options;
-  const gatewaySpec = manifest.find((spec) => spec.name === 'gateway');
+  const gatewaySpec = manifest.find((spec) => spec.listener === 'edge');
   let issueTls: (material: Promise<TlsMaterial>) => void = () => undefined;
   const edge = createEdgePlan({
     gatewaySpec: gatewaySpec ?? { name: 'gateway', addressOctet: 2 },

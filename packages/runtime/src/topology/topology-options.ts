@@ -98,8 +98,8 @@ export interface NormalizedTopologyOptions {
   readonly programs: ReadonlyMap<string, string>;
 }
 
-/** Services that run exactly one instance. */
-export const singletonServices: readonly string[] = ['registry', 'redis', 'nginx', 'nginx-sync'];
+/** Services that run exactly one instance (their manifest entry's `singleton`). */
+export const singletonServices: readonly string[] = serviceManifest.filter((spec) => spec.singleton).map((spec) => spec.name);
 const logLevels: readonly string[] = ['debug', 'info', 'warn', 'error'];
 
 const invalid = (message: string) => runtimeError('CONFIG_INVALID', { message });
@@ -170,7 +170,7 @@ export function validateReplicas(replicas: Partial<Record<string, number>>, mani
     if (!Number.isInteger(count) || count < 1 || count > 9) {
       throw runtimeError('TOPOLOGY_INVALID_REPLICAS', { message: `Expected the replicas of ${spec.name} to be an integer from 1 to 9, got ${String(count)}.`, details: { service: spec.name, replicas: count } });
     }
-    if (singletonServices.includes(spec.name) && count !== 1) {
+    if (spec.singleton && count !== 1) {
       throw runtimeError('TOPOLOGY_INVALID_REPLICAS', { message: `${spec.name} runs exactly one instance, got ${count}.`, details: { service: spec.name, replicas: count } });
     }
     result[spec.name] = count;

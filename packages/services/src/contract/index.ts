@@ -24,3 +24,5 @@ export * from './authenticator.js';
 export * from './service-token-source.js';
 export * from './jwt-claims.js';
 export * from './mail-signatures.js';
+export * from './nginx-files.js';
+export * from './nginx-config.js';

@@ -70,21 +70,3 @@ export function parseNginxSpanLine(line: string, source: NginxSpanSource): Span 
     attributes,
   };
 }
-
-/**
- * The `http`-level lines every nginx topolab runs shares (the bench's reference proxy and the
- * lb nginx-sync renders): no default access log, keep-alive connections that are not closed
- * after nginx's default 1000 requests (the gateway never does that), and every temp path in
- * nginx's own `dir` (so nothing is written outside it).
- */
-export function nginxHttpBaseLines(dir: string): string[] {
-  return [
-    '  access_log off;',
-    '  keepalive_requests 1000000;',
-    `  client_body_temp_path ${dir}/client_body;`,
-    `  proxy_temp_path ${dir}/proxy;`,
-    `  fastcgi_temp_path ${dir}/fastcgi;`,
-    `  uwsgi_temp_path ${dir}/uwsgi;`,
-    `  scgi_temp_path ${dir}/scgi;`,
-  ];
-}

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { registrationCommands } from '../contract/manifest.js';
+import { nginxConfigPath } from '../contract/nginx-files.js';
 import type { CatalogCache } from '../kit/discovery/catalog-cache.js';
 import type { HttpClient } from '../kit/http/client.js';
 import { Router, defineRoute } from '../kit/http/router.js';
@@ -88,7 +89,7 @@ export function createNginxSyncApp(options: NginxSyncAppOptions): NginxSyncApp {
     async start() {
       await catalog.start(Date.now() + 10_000);
       await sync.start();
-      if (sync.generation === 0) throw new Error(`nginx-sync could not write ${config.nginx.dir}/nginx.conf`);
+      if (sync.generation === 0) throw new Error(`nginx-sync could not write ${nginxConfigPath(config.nginx.dir)}`);
       registration.start();
     },
     close() {

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { nginxConfigPath, nginxFiles } from '../contract/nginx-files.js';
 import type { NginxTarget } from './config.js';
 
 /** What nginx-sync does to its nginx: write the config, reload, ask. */
@@ -23,7 +24,7 @@ export interface NginxControl {
 /** SIGKILLs nginx's process group (master and worker; the master leads it), if nginx runs. */
 export function killNginxGroup(target: Pick<NginxTarget, 'dir'>): void {
   try {
-    const pid = Number(readFileSync(join(target.dir, 'nginx.pid'), 'utf8').trim());
+    const pid = Number(readFileSync(join(target.dir, nginxFiles.pid), 'utf8').trim());
     if (Number.isInteger(pid) && pid > 1) process.kill(-pid, 'SIGKILL');
   } catch {
     // not running, or already gone
@@ -33,8 +34,8 @@ export function killNginxGroup(target: Pick<NginxTarget, 'dir'>): void {
 /** Creates the control of one nginx. Plain HTTP requests without spans: probes are not traffic. */
 export function createNginxControl(target: NginxTarget): NginxControl {
   mkdirSync(target.dir, { recursive: true });
-  const configPath = join(target.dir, 'nginx.conf');
-  const pidPath = join(target.dir, 'nginx.pid');
+  const configPath = nginxConfigPath(target.dir);
+  const pidPath = join(target.dir, nginxFiles.pid);
 
   function get(path: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> {
     return new Promise((resolve) => {
@@ -76,7 +77,7 @@ export function createNginxControl(target: NginxTarget): NginxControl {
       for (;;) {
         const answer = await get('/_topolab/generation', 200);
         if (answer?.status === 200 && Number(answer.body) === generation) return performance.now() - started;
-        if (performance.now() > deadline) throw new Error(`nginx did not take generation ${generation} within ${timeoutMs} ms (see ${join(target.dir, 'error.log')})`);
+        if (performance.now() > deadline) throw new Error(`nginx did not take generation ${generation} within ${timeoutMs} ms (see ${join(target.dir, nginxFiles.errorLog)})`);
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
     },

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nginxArgs, nginxConfigPath } from '../contract/nginx-files.js';
 import { backendsRequired, findProgram } from '../contract/programs.js';
 import type { Catalog } from '../contract/registry-api.js';
 import { renderNginxConfig } from './render-config.js';
@@ -83,8 +84,8 @@ describe('nginx.conf rendered from the catalog', () => {
   it.skipIf(!nginx)('is a config nginx accepts (nginx -t)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'topolab-nginx-t-'));
     try {
-      writeFileSync(join(dir, 'nginx.conf'), renderNginxConfig({ ...input, dir }).text);
-      const output = execFileSync(nginx!, ['-t', '-p', `${dir}/`, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      writeFileSync(nginxConfigPath(dir), renderNginxConfig({ ...input, dir }).text);
+      const output = execFileSync(nginx!, ['-t', ...nginxArgs(dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       expect(output).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
-import type { Catalog, InstanceRecord, RouteEntry } from '../contract/registry-api.js';
-import { nginxHttpBaseLines, nginxSpanLogFormat } from '../contract/nginx-log.js';
+import type { Catalog, RouteEntry } from '../contract/registry-api.js';
+import { renderNginxConf, renderNginxUpstream, type NginxUpstream } from '../contract/nginx-config.js';
+import { nginxSpanLogFormat } from '../contract/nginx-log.js';
 import { lbErrors } from '../lb/errors.js';
 
 /** What the rendered nginx.conf needs besides the catalog. */
@@ -51,10 +52,6 @@ function upstreamName(service: string): string {
   return `svc_${service.replace(/[^a-z0-9]/g, '_')}`;
 }
 
-function hostPort(instance: Pick<InstanceRecord, 'host' | 'port'>): string {
-  return instance.host.includes(':') ? `[${instance.host}]:${instance.port}` : `${instance.host}:${instance.port}`;
-}
-
 /**
  * One `location` pair per route: the prefix itself and everything under it (segment-wise, as
  * the registry matches; nginx picks the longest prefix, as the registry does). An internal
@@ -73,73 +70,32 @@ function routeLocations(route: RouteEntry, live: boolean, bodyLimit: number): st
 }
 
 /**
- * Renders nginx.conf from the registry's catalog, as consul-template would: one upstream per
- * service with live instances (keep-alive, passive health, WebSockets passed through), one location pair per public or
- * protected route (internal ones stay unreachable, as through the embedded lb), the lb's JSON
- * errors (`LB_ROUTE_NOT_FOUND`, `LB_NO_INSTANCE`, `LB_UPSTREAM_*`, `LB_BODY_TOO_LARGE`), an
- * access log that carries spans (nginxSpanLogFormat) to the supervisor over syslog, and `/_topolab/health` and
- * `/_topolab/generation`. nginx runs in the foreground, a master and one worker in a process
- * group of their own (a fault signals the whole group); SIGHUP to the master reloads it: a new
- * worker takes the new config, the old one finishes its requests.
+ * The trace maps: the span id from nginx's request id, the trace id and sampled flag from the
+ * caller's traceparent, and the span log format (nginxSpanLogFormat) the access log writes.
  */
-export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
-  const { catalog, dir, generation } = input;
-  if (input.logAddress !== undefined && !/^[0-9.]+:[0-9]+$/.test(input.logAddress)) throw new RangeError(`Expected the log address to be IPv4:port, got ${JSON.stringify(input.logAddress)}`);
-  if (!safeHost.test(input.host)) throw new RangeError(`Expected nginx's host to be an IP address, got ${JSON.stringify(input.host)}`);
-  if (input.workerUser !== undefined && !nginxUserName.test(input.workerUser)) throw new RangeError(`Expected a user name for nginx's worker, got ${JSON.stringify(input.workerUser)}`);
-  if (/[\s;{}"'\\$]/.test(dir)) throw new RangeError(`Expected nginx's directory without spaces, quotes or ; { } $ \\, got ${JSON.stringify(dir)}`);
-  const skipped: { prefix: string; reason: string }[] = [];
-  const routes = catalog.routes.filter((route) => {
-    if (!safePrefix.test(route.prefix)) skipped.push({ prefix: route.prefix, reason: 'it holds characters nginx would read as syntax' });
-    return safePrefix.test(route.prefix);
-  });
-  const services = [...new Set(routes.filter((route) => route.access !== 'internal').map((route) => route.service))].sort();
-  const liveOf = (service: string) => (catalog.services[service] ?? []).filter((instance) => safeUpstreamHost.test(instance.host));
-  const upstreams = services
-    .filter((service) => liveOf(service).length > 0)
-    .flatMap((service) => [
-      `  upstream ${upstreamName(service)} {`,
-      ...liveOf(service).map((instance) => `    server ${hostPort(instance)} max_fails=5 fail_timeout=2s;  # ${instance.instanceId}`),
-      '    keepalive 64;',
-      '    keepalive_requests 1000000;',
-      '  }',
-    ]);
-  const locations = routes.flatMap((route) => routeLocations(route, liveOf(route.service).length > 0, input.bodyLimit));
-  const catchAll = routes.some((route) => route.prefix === '/')
-    ? []
-    : ['    location / {', `      return 404 ${quoted(errorBody('LB_ROUTE_NOT_FOUND'))};`, '    }'];
-  const routing = [...upstreams, ...locations].join('\n');
-  const timeout = `${input.upstreamTimeoutMs}ms`;
-  const text = [
-    `# Rendered by nginx-sync from the registry (catalog ${catalog.epoch} v${catalog.version}, generation ${generation}). Do not edit: the next change overwrites it.`,
-    'daemon off;',
-    ...(input.workerUser === undefined ? [] : [`user ${input.workerUser};`]),
-    'worker_processes 1;',
-    `pid ${dir}/nginx.pid;`,
-    `error_log ${dir}/error.log notice;`,
-    'error_log stderr warn;',
-    'events {',
-    '  worker_connections 4096;',
-    '}',
-    'http {',
-    `  log_format topolab_span escape=json ${nginxSpanLogFormat};`,
-    '  map $request_id $topolab_span_id {',
-    '    "~^(?<head>[0-9a-f]{16})" $head;',
-    '  }',
-    '  map $http_traceparent $topolab_trace_id {',
-    '    "~^00-(?<trace>[0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$" $trace;',
-    '    default $request_id;',
-    '  }',
-    // W3C trace-flags: a caller that cleared the sampled bit gets `00` passed on and no span logged.
-    '  map $http_traceparent $topolab_sampled {',
-    '    "~^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f][02468ace]$" 0;',
-    '    default 1;',
-    '  }',
-    '  map $topolab_sampled $topolab_trace_flags {',
-    '    0 00;',
-    '    default 01;',
-    '  }',
-    ...nginxHttpBaseLines(dir),
+const traceHttpLines: readonly string[] = [
+  `  log_format topolab_span escape=json ${nginxSpanLogFormat};`,
+  '  map $request_id $topolab_span_id {',
+  '    "~^(?<head>[0-9a-f]{16})" $head;',
+  '  }',
+  '  map $http_traceparent $topolab_trace_id {',
+  '    "~^00-(?<trace>[0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$" $trace;',
+  '    default $request_id;',
+  '  }',
+  // W3C trace-flags: a caller that cleared the sampled bit gets `00` passed on and no span logged.
+  '  map $http_traceparent $topolab_sampled {',
+  '    "~^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f][02468ace]$" 0;',
+  '    default 1;',
+  '  }',
+  '  map $topolab_sampled $topolab_trace_flags {',
+  '    0 00;',
+  '    default 01;',
+  '  }',
+];
+
+/** Proxying like the embedded lb: WebSockets passed through, traceparent passed on, its timeouts and one retry. */
+function proxyHttpLines(timeout: string, clientBodyTimeoutMs: number): string[] {
+  return [
     '  default_type application/json;',
     // WebSockets: a handshake's Upgrade goes through and its Connection says upgrade; any other
     // request sends no Connection header, so the upstream keep-alive pool is used.
@@ -160,11 +116,15 @@ export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
     '  proxy_next_upstream_tries 2;',
     // A client that stops sending its body is cut off with 408 (logged; nginx sends no answer on a timed-out read). nginx reads
     // the whole body before it picks an upstream (proxy_request_buffering, on by default), so a stalled client never counts toward max_fails.
-    `  client_body_timeout ${input.clientBodyTimeoutMs ?? 10_000}ms;`,
+    `  client_body_timeout ${clientBodyTimeoutMs}ms;`,
     '  proxy_request_buffering on;',
-    ...upstreams,
-    '  server {',
-    `    listen ${hostPort(input)};`,
+  ];
+}
+
+/** The server's lines after `listen`: its access log (spans over syslog), the lb's error pages, the health and generation locations, then `locations`. */
+function serverLines(input: Pick<NginxConfigInput, 'logAddress' | 'generation'>, locations: readonly string[]): string[] {
+  const { generation } = input;
+  return [
     input.logAddress ? `    access_log syslog:server=${input.logAddress},nohostname,tag=nginx topolab_span if=$topolab_sampled;` : '    access_log off;',
     '    set $topolab_service "";',
     '    set $topolab_route "";',
@@ -184,13 +144,61 @@ export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
     `      return 200 '{"status":"ok","generation":${generation}}';`,
     '    }',
     ...locations,
-    ...catchAll,
     `    location @lb_unreachable { return 502 ${quoted(errorBody('LB_UPSTREAM_UNREACHABLE'))}; }`,
     `    location @lb_timeout { return 504 ${quoted(errorBody('LB_UPSTREAM_TIMEOUT'))}; }`,
     `    location @lb_too_large { return 413 ${quoted(errorBody('LB_BODY_TOO_LARGE'))}; }`,
-    '  }',
-    '}',
-    '',
-  ].join('\n');
+  ];
+}
+
+/**
+ * Renders nginx.conf from the registry's catalog, as consul-template would: one upstream per
+ * service with live instances (keep-alive, passive health, WebSockets passed through), one location pair per public or
+ * protected route (internal ones stay unreachable, as through the embedded lb), the lb's JSON
+ * errors (`LB_ROUTE_NOT_FOUND`, `LB_NO_INSTANCE`, `LB_UPSTREAM_*`, `LB_BODY_TOO_LARGE`), an
+ * access log that carries spans (nginxSpanLogFormat) to the supervisor over syslog, and `/_topolab/health` and
+ * `/_topolab/generation`. nginx runs in the foreground, a master and one worker in a process
+ * group of their own (a fault signals the whole group); SIGHUP to the master reloads it: a new
+ * worker takes the new config, the old one finishes its requests.
+ */
+export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
+  const { catalog, dir, generation } = input;
+  if (input.logAddress !== undefined && !/^[0-9.]+:[0-9]+$/.test(input.logAddress)) throw new RangeError(`Expected the log address to be IPv4:port, got ${JSON.stringify(input.logAddress)}`);
+  if (!safeHost.test(input.host)) throw new RangeError(`Expected nginx's host to be an IP address, got ${JSON.stringify(input.host)}`);
+  if (input.workerUser !== undefined && !nginxUserName.test(input.workerUser)) throw new RangeError(`Expected a user name for nginx's worker, got ${JSON.stringify(input.workerUser)}`);
+  const skipped: { prefix: string; reason: string }[] = [];
+  const routes = catalog.routes.filter((route) => {
+    if (!safePrefix.test(route.prefix)) skipped.push({ prefix: route.prefix, reason: 'it holds characters nginx would read as syntax' });
+    return safePrefix.test(route.prefix);
+  });
+  const services = [...new Set(routes.filter((route) => route.access !== 'internal').map((route) => route.service))].sort();
+  const liveOf = (service: string) => (catalog.services[service] ?? []).filter((instance) => safeUpstreamHost.test(instance.host));
+  const upstreams = services
+    .filter((service) => liveOf(service).length > 0)
+    .map((service): NginxUpstream => ({
+      name: upstreamName(service),
+      servers: liveOf(service).map((instance) => ({ host: instance.host, port: instance.port, params: 'max_fails=5 fail_timeout=2s', comment: instance.instanceId })),
+      keepalive: 64,
+    }));
+  const locations = routes.flatMap((route) => routeLocations(route, liveOf(route.service).length > 0, input.bodyLimit));
+  const catchAll = routes.some((route) => route.prefix === '/')
+    ? []
+    : ['    location / {', `      return 404 ${quoted(errorBody('LB_ROUTE_NOT_FOUND'))};`, '    }'];
+  const routing = [...upstreams.flatMap(renderNginxUpstream), ...locations].join('\n');
+  const text = renderNginxConf({
+    dir,
+    header: `Rendered by nginx-sync from the registry (catalog ${catalog.epoch} v${catalog.version}, generation ${generation}). Do not edit: the next change overwrites it.`,
+    ...(input.workerUser === undefined ? {} : { workerUser: input.workerUser }),
+    errorLogLevel: 'notice',
+    stderrLevel: 'warn',
+    workerConnections: 4096,
+    httpHead: traceHttpLines,
+    httpTail: proxyHttpLines(`${input.upstreamTimeoutMs}ms`, input.clientBodyTimeoutMs ?? 10_000),
+    upstreams,
+    server: {
+      host: input.host,
+      port: input.port,
+      lines: serverLines(input, [...locations, ...catchAll]),
+    },
+  });
   return { text, routing, skipped };
 }

@@ -1,6 +1,7 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import type { BusBacklog, BusMessage } from '../../contract/bus-api.js';
 import type { InstanceRecord } from '../../contract/registry-api.js';
+import { createBackoff } from '../backoff.js';
 import type { HttpClient } from '../http/client.js';
 import { createSseParser } from '../discovery/sse.js';
 import type { ServiceCredentials } from '../service-auth/token-source.js';
@@ -70,7 +71,7 @@ export function openBusSubscription<T>(options: BusSubscriptionOptions<T>): BusS
   let stream: ClientRequest | undefined;
   let timer: NodeJS.Timeout | undefined;
   let idle: NodeJS.Timeout | undefined;
-  let delay = 100;
+  const backoff = createBackoff({ baseMs: 100, maxMs: 2000 });
   let rotation = 0;
   // Messages are handled one at a time, so a backlog read for a gap finishes before the next message.
   let queue: Promise<void> = Promise.resolve();
@@ -127,8 +128,7 @@ export function openBusSubscription<T>(options: BusSubscriptionOptions<T>): BusS
     connected = false;
     stream = undefined;
     if (closed) return;
-    timer = setTimeout(connect, delay);
-    delay = Math.min(delay * 2, 2000);
+    timer = setTimeout(connect, backoff.next());
   }
 
   function connect(): void {
@@ -156,7 +156,7 @@ export function openBusSubscription<T>(options: BusSubscriptionOptions<T>): BusS
         return broken(`${instance.instanceId} answered ${res.statusCode}`);
       }
       connected = true;
-      delay = 100;
+      backoff.reset();
       status({ state: 'connected', instanceId: instance.instanceId });
       const parse = createSseParser((event) => {
         if (event.event !== 'message') return;

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { redisKeys } from '../../../contract/backends.js';
 import type { BusMessage } from '../../../contract/bus-api.js';
 import type { BusSubscription, BusSubscriptionStatus } from '../bus-subscription.js';
+import { createBackoff } from '../../backoff.js';
 import { defaultBusIdleTimeoutMs } from '../bus-subscription.js';
 import { parseStreamEntry, readBusEpoch, seqOfStreamId, type StreamEntry } from './redis-streams.js';
 
@@ -51,7 +52,7 @@ export function openRedisStreamSubscription<T>(options: RedisStreamSubscriptionO
   let connected = false;
   let everTried = false;
   let closed = false;
-  let delay = 100;
+  const backoff = createBackoff({ baseMs: 100, maxMs: 2000 });
   let wake: (() => void) | undefined;
 
   const status = (next: BusSubscriptionStatus) => {
@@ -108,7 +109,7 @@ export function openRedisStreamSubscription<T>(options: RedisStreamSubscriptionO
         await prepare();
         connected = true;
         everTried = true;
-        delay = 100;
+        backoff.reset();
         status({ state: 'connected', instanceId: peer });
         await follow();
       } catch (error) {
@@ -117,13 +118,12 @@ export function openRedisStreamSubscription<T>(options: RedisStreamSubscriptionO
         connected = false;
         everTried = true;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
+          const timer = setTimeout(resolve, backoff.next());
           wake = () => {
             clearTimeout(timer);
             resolve();
           };
         });
-        delay = Math.min(delay * 2, 2000);
       }
     }
   }

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { backoffCeiling, backoffDelay, createBackoff, retryUntil } from './backoff.js';
 
-/** A seeded generator (mulberry32), so the jittered delays are the same on every run. */
+/** A seeded generator (a linear congruential one), so the jittered delays are the same on every run. */
 function seeded(seed: number): () => number {
   let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 describe('backoff', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { reachableStates } from '@topolab/services/contract';
 import { isTopolabError } from '../errors/topolab-error.js';
 import {
   createInstanceLifecycle,
@@ -14,20 +15,7 @@ const phases = Object.keys(instanceTransitions) as LifecyclePhase[];
 const events: LifecycleEvent[] = ['ready', 'pause', 'resume', 'stop', 'exit', 'crash'];
 
 /** The shortest event path from `starting` to each phase, found by walking the table. */
-function pathsToPhases(): Map<LifecyclePhase, LifecycleEvent[]> {
-  const paths = new Map<LifecyclePhase, LifecycleEvent[]>([['starting', []]]);
-  const queue: LifecyclePhase[] = ['starting'];
-  while (queue.length > 0) {
-    const phase = queue.shift()!;
-    for (const event of events) {
-      const target = nextPhase(phase, event);
-      if (target === undefined || target === 'stay' || paths.has(target)) continue;
-      paths.set(target, [...paths.get(phase)!, event]);
-      queue.push(target);
-    }
-  }
-  return paths;
-}
+const pathsToPhases = () => reachableStates(instanceTransitions, 'starting', events);
 
 /** A lifecycle driven along `path`, recording the visible state changes. */
 function lifecycleAt(path: readonly LifecycleEvent[]) {

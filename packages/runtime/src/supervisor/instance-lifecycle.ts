@@ -1,3 +1,4 @@
+import { createStateMachine, nextState, type TransitionTarget } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
 import type { InstanceState } from './instance-state.js';
 
@@ -27,9 +28,6 @@ export type LifecycleEvent =
   /** The process is gone unasked (a crash, a kill fault, a failed start). */
   | 'crash';
 
-/** The phase an event leads to; `stay` is a declared no-op (the event means nothing there). */
-export type LifecycleTarget = LifecyclePhase | 'stay';
-
 /**
  * Every transition of an instance's life. An event missing from a phase's row is refused:
  * `transition` throws, since the supervisor must never send it there.
@@ -43,7 +41,7 @@ export const instanceTransitions = Object.freeze({
   stopping: { ready: 'stay', pause: 'stay', resume: 'stay', stop: 'stay', exit: 'exited' },
   exited: {},
   crashed: {},
-} as const satisfies Record<LifecyclePhase, Partial<Record<LifecycleEvent, LifecycleTarget>>>);
+} as const satisfies Record<LifecyclePhase, Partial<Record<LifecycleEvent, TransitionTarget<LifecyclePhase>>>>);
 
 /** The state an instance in `phase` shows (in `info()`, events, the dashboards). */
 export function visibleState(phase: LifecyclePhase): InstanceState {
@@ -51,9 +49,8 @@ export function visibleState(phase: LifecyclePhase): InstanceState {
 }
 
 /** Where `event` takes an instance in `phase`: the next phase, `stay`, or undefined when refused. */
-export function nextPhase(phase: LifecyclePhase, event: LifecycleEvent): LifecycleTarget | undefined {
-  const row: Partial<Record<LifecycleEvent, LifecycleTarget>> = instanceTransitions[phase];
-  return row[event];
+export function nextPhase(phase: LifecyclePhase, event: LifecycleEvent): TransitionTarget<LifecyclePhase> | undefined {
+  return nextState<LifecyclePhase, LifecycleEvent>(instanceTransitions, phase, event);
 }
 
 /** One instance's lifecycle. */
@@ -77,30 +74,29 @@ export interface InstanceLifecycleOptions {
 
 /** A lifecycle in phase `starting` that moves only along instanceTransitions. */
 export function createInstanceLifecycle(options: InstanceLifecycleOptions): InstanceLifecycle {
-  let phase: LifecyclePhase = 'starting';
-  return {
-    get phase() {
-      return phase;
-    },
-    get state() {
-      return visibleState(phase);
-    },
-    get starting() {
-      return phase === 'starting' || phase === 'paused-starting';
-    },
-    transition(event) {
-      const target = nextPhase(phase, event);
-      if (target === undefined) {
-        throw runtimeError('INTERNAL', {
-          message: `${options.instanceId}: the supervisor cannot apply '${event}' to an instance in phase '${phase}'.`,
-          details: { instanceId: options.instanceId, phase, event },
-        });
-      }
-      if (target === 'stay') return;
-      const previous = visibleState(phase);
-      phase = target;
-      const state = visibleState(phase);
+  const machine = createStateMachine<LifecyclePhase, LifecycleEvent>({
+    table: instanceTransitions,
+    initial: 'starting',
+    refuse: (phase, event) =>
+      runtimeError('INTERNAL', {
+        message: `${options.instanceId}: the supervisor cannot apply '${event}' to an instance in phase '${phase}'.`,
+        details: { instanceId: options.instanceId, phase, event },
+      }),
+    onTransition: (to, from) => {
+      const [state, previous] = [visibleState(to), visibleState(from)];
       if (state !== previous) options.onStateChange(state, previous);
     },
+  });
+  return {
+    get phase() {
+      return machine.state;
+    },
+    get state() {
+      return visibleState(machine.state);
+    },
+    get starting() {
+      return machine.state === 'starting' || machine.state === 'paused-starting';
+    },
+    transition: (event) => void machine.transition(event),
   };
 }

@@ -20,3 +20,4 @@ export * from './events-api.js';
 export * from './identity.js';
 export * from './redis-acl.js';
 export * from './signing-keys.js';
+export * from './state-machine.js';

@@ -4,6 +4,7 @@ import type { BusMessage } from '../../../contract/bus-api.js';
 import type { BusSubscription, BusSubscriptionStatus } from '../bus-subscription.js';
 import { createBackoff } from '../../backoff.js';
 import { defaultBusIdleTimeoutMs } from '../bus-subscription.js';
+import { createSubscriptionLifecycle } from '../subscription-lifecycle.js';
 import { parseStreamEntry, readBusEpoch, seqOfStreamId, type StreamEntry } from './redis-streams.js';
 
 /** Options of openRedisStreamSubscription. */
@@ -49,14 +50,13 @@ export function openRedisStreamSubscription<T>(options: RedisStreamSubscriptionO
   redis.on('ready', () => {
     connections += 1;
   });
-  let connected = false;
-  let everTried = false;
-  let closed = false;
+  const lifecycle = createSubscriptionLifecycle(topic);
+  const isClosed = () => lifecycle.phase === 'closed';
   const backoff = createBackoff({ baseMs: 100, maxMs: 2000 });
   let wake: (() => void) | undefined;
 
   const status = (next: BusSubscriptionStatus) => {
-    if (!closed) options.onStatus?.(next);
+    if (!isClosed()) options.onStatus?.(next);
   };
 
   function deliver(entry: StreamEntry): void {
@@ -91,10 +91,10 @@ export function openRedisStreamSubscription<T>(options: RedisStreamSubscriptionO
   }
 
   async function follow(): Promise<void> {
-    while (!closed) {
+    while (!isClosed()) {
       if (connections !== preparedOn) throw new Error('the connection was re-established');
       const reply = (await redis.xread('COUNT', 100, 'BLOCK', blockMs, 'STREAMS', key, `0-${lastSeq ?? 0}`)) as [string, [string, string[]][]][] | null;
-      if (closed) return;
+      if (isClosed()) return;
       for (const [, entries] of reply ?? []) for (const entry of entries) deliver(parseStreamEntry(entry));
       if (epoch === null) {
         const current = await readBusEpoch(redis);
@@ -103,42 +103,48 @@ export function openRedisStreamSubscription<T>(options: RedisStreamSubscriptionO
     }
   }
 
+  // Preparing and the XREAD loop are the phases of subscription-lifecycle.ts: XREAD is the stream, open as soon as it is prepared.
   async function run(): Promise<void> {
-    while (!closed) {
+    while (!isClosed()) {
       try {
         await prepare();
-        connected = true;
-        everTried = true;
+        lifecycle.transition('prepared');
+        lifecycle.transition('opened');
         backoff.reset();
         status({ state: 'connected', instanceId: peer });
         await follow();
       } catch (error) {
-        if (closed) return;
-        if (connected || !everTried) status({ state: 'disconnected', reason: `${peer}: ${error instanceof Error ? error.message : String(error)}` });
-        connected = false;
-        everTried = true;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, backoff.next());
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        if (isClosed()) return;
+        const left = lifecycle.transition('failed');
+        // Said once per broken connection, and on the first attempt only while it cannot connect.
+        if (left === 'connected' || lifecycle.attempts === 1) status({ state: 'disconnected', reason: `${peer}: ${error instanceof Error ? error.message : String(error)}` });
+        await waitToRetry();
+        lifecycle.transition('retry');
       }
     }
+  }
+
+  // The backoff delay of phase `waiting`; close() cuts it short.
+  function waitToRetry(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, backoff.next());
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   void run();
   return {
     get connected() {
-      return connected;
+      return lifecycle.phase === 'connected';
     },
     get lastSeq() {
       return lastSeq ?? 0;
     },
     close() {
-      closed = true;
-      connected = false;
+      lifecycle.transition('close');
       wake?.();
       redis.disconnect(false);
     },

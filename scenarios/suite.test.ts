@@ -7,7 +7,7 @@ const suiteDir = fileURLToPath(new URL('.', import.meta.url));
 const files = readdirSync(suiteDir).filter((name) => name.endsWith('.scenario.ts'));
 
 describe('the built-in suite', () => {
-  it('has the scenarios the README promises', () => {
+  it('has the scenarios docs/scenarios.md promises', () => {
     expect(files.length).toBeGreaterThanOrEqual(15);
   });
 

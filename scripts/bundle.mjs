@@ -5,12 +5,13 @@
 //     packages/services/bundle/<name>.mjs; the supervisor runs a bundle only when its stamp
 //     matches dist/.tsbuildinfo (runtime's supervisor/bundled-entry.ts);
 //   - the CLI's program (packages/cli/dist/program.js, with commander, chalk, the runtime's
-//     cli-facts and the services' contract) into packages/cli/bundle/program.mjs, for
+//     cli-facts and trace-model and the services' contract) into packages/cli/bundle/program.mjs, for
 //     `topolab --help` and the commands' start; the runtime, ink and the scenarios stay outside,
 //     loaded when a command needs them. bin.js imports it only when its stamp matches the
 //     .tsbuildinfo of cli, runtime and services (packages/cli/src/bundled-program.ts).
-//   - the web dashboard (packages/web: React, cytoscape) with Vite into packages/web/dist, which
-//     the control server serves under /dashboard/; skipped while dist is newer than every source.
+//   - the web dashboard (packages/web: React, cytoscape, the runtime's trace-model) with Vite into
+//     packages/web/dist, which the control server serves under /dashboard/; skipped while dist is
+//     newer than every source (the trace model's compiled files included).
 //
 // `--services` bundles the services only (after `tsc -b packages/services`): what the exported
 // Dockerfile's image runs, without building the runtime, the CLI or the dashboard.
@@ -85,7 +86,7 @@ if (servicesOnly) {
 
 // The CLI: only what declaring the commands needs is inlined; every other package is imported
 // from node_modules as before (the runtime finds the services and its scenario hooks by path).
-const inlined = new Set(['commander', 'chalk', '@topolab/runtime/cli-facts', '@topolab/services/contract']);
+const inlined = new Set(['commander', 'chalk', '@topolab/runtime/cli-facts', '@topolab/runtime/trace-model', '@topolab/services/contract']);
 const cliOut = join(packages, 'cli', 'bundle');
 rmSync(cliOut, { recursive: true, force: true });
 mkdirSync(cliOut, { recursive: true });
@@ -120,8 +121,10 @@ const newestMtime = (path) => {
   if (!stat.isDirectory()) return stat.mtimeMs;
   return Math.max(0, ...readdirSync(path).filter((name) => name !== 'node_modules' && name !== 'dist').map((name) => newestMtime(join(path, name))));
 };
+// The page bundles the runtime's browser-safe trace model: its compiled files count as the page's sources.
+const traceModel = join(packages, 'runtime', 'dist', 'telemetry', 'trace-model');
 if (existsSync(join(webRoot, 'vite.config.mjs'))) {
-  if (existsSync(webBuilt) && statSync(webBuilt).mtimeMs >= newestMtime(webRoot)) {
+  if (existsSync(webBuilt) && statSync(webBuilt).mtimeMs >= Math.max(newestMtime(webRoot), newestMtime(traceModel))) {
     process.stdout.write('web dashboard: packages/web/dist is current\n');
   } else {
     const webStarted = performance.now();

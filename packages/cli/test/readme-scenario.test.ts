@@ -4,18 +4,18 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from './run-cli.js';
 
-// The README's "Writing a scenario" example is the documentation authors copy: it must run,
-// from a directory outside the repo, with nothing but the documented DSL.
-const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+// The "Writing a scenario" example of docs/scenarios.md is the documentation authors copy: it
+// must run, from a directory outside the repo, with nothing but the documented DSL.
+const readme = readFileSync(new URL('../../../docs/scenarios.md', import.meta.url), 'utf8');
 
 function readmeExample(): string {
-  const section = readme.slice(readme.indexOf('### Writing a scenario'));
+  const section = readme.slice(readme.indexOf('## Writing a scenario'));
   const match = /```ts\n([\s\S]*?)```/.exec(section);
-  if (!match) throw new Error('README has no ```ts example under "Writing a scenario"');
+  if (!match) throw new Error('docs/scenarios.md has no ```ts example under "Writing a scenario"');
   return match[1]!;
 }
 
-describe('the README scenario example', () => {
+describe('the scenario example of docs/scenarios.md', () => {
   it('runs from outside the repo and is reported, with its steps and figure', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'topolab-author-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 /**
  * What the dashboard page and the control server say to each other: the types of
- * packages/runtime/src/control/dashboard-protocol.ts (erased at build: nothing of the runtime
- * reaches the browser), and the few values the page needs.
+ * packages/runtime/src/control/dashboard-protocol.ts (erased at build: of the runtime, only the
+ * browser-safe `@topolab/runtime/trace-model` reaches the browser), and the few values the page needs.
  *
  * The page reads one Server-Sent Events stream, `GET /v1/stream` (event name = `type`, data =
  * the JSON message), and acts through the control API's JSON routes (`POST /v1/modes`,

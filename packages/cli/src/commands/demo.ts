@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.js';
 import { createDemoPrinter } from '../output/demo-printer.js';
-import { addTopologyShapeOptions, backendOptions, edgeFrom, edgeOptions, replicasOption, startTimeoutOption, topologyShapeFrom, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
+import { addTopologyShapeOptions, backendOptions, addEdgeOptions, edgeFrom, startTimeoutOption, topologyShapeFrom, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
 import { loadRuntime } from './runtime.js';
 
 const edgePorts = { http: 0, https: 0, dns: 0 };
@@ -18,14 +18,8 @@ interface DemoOptions extends TopologyShapeFlags, EdgeFlags {
 
 /** `topolab demo`: start a fresh topology, narrate registration, 2FA login, profile and mail through the gateway, stop. */
 export function registerDemoCommand(program: Command, ctx: CommandContext): void {
-  const edge = edgeOptions(edgePorts);
-  addTopologyShapeOptions(program.command('demo'))
+  addEdgeOptions(addTopologyShapeOptions(program.command('demo')), edgePorts)
     .description('start a fresh topology, register a user, verify by SMS, log in with 2FA, use the profile and send, search and catch spam in mail, narrating every hop; then stop')
-    .addOption(edge.port)
-    .addOption(edge.httpsPort)
-    .addOption(edge.noTls)
-    .addOption(edge.dnsPort)
-    .addOption(replicasOption())
     .option('--data-dir <dir>', 'data directory (default: a new temporary one, removed afterwards)')
     .option('--keep-data', 'keep the temporary data directory (databases and logs) afterwards')
     .addOption(backendOptions().redisUrl)

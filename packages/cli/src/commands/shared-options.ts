@@ -65,7 +65,7 @@ export function backendsFrom(flags: BackendFlags): BackendOptions {
   return { cache: flags.cache, bus: flags.bus, lb: flags.lb, ...(onRedis && flags.redisUrl ? { redisUrl: flags.redisUrl } : {}) };
 }
 
-/** The flags of edgeOptions as commander hands them over. */
+/** The flags of addEdgeOptions as commander hands them over. */
 export interface EdgeFlags {
   /** False with `--no-tls`. */
   tls: boolean;
@@ -73,18 +73,21 @@ export interface EdgeFlags {
   dnsPort?: number;
 }
 
-/** `-p/--port`, `--https-port`, `--no-tls`, `--dns-port`: how the edge meets clients; with `--port 0` the other ports default to 0 too (a throwaway topology). */
-export function edgeOptions(fallbackPorts: { http: number; https: number; dns: number }): { port: Option; httpsPort: Option; noTls: Option; dnsPort: Option } {
+/**
+ * Adds `-p/--port`, `--https-port`, `--no-tls`, `--dns-port` (how the edge meets clients; with
+ * `--port 0` the other ports default to 0 too: a throwaway topology) and `--replicas`.
+ */
+export function addEdgeOptions(command: Command, fallbackPorts: { http: number; https: number; dns: number }): Command {
   const zeroToo = fallbackPorts.http === 0 ? '' : ', 0 with --port 0';
-  return {
-    port: new Option('-p, --port <port>', 'plain-HTTP port of the gateways: answers 308 to HTTPS (serves directly with --no-tls); 0 picks a free one').argParser(parsePort).default(fallbackPorts.http),
-    httpsPort: new Option('--https-port <port>', `HTTPS port of the gateways, certificate from a local CA in <data-dir>/tls (default ${fallbackPorts.https}${zeroToo})`).argParser(parsePort),
-    noTls: new Option('--no-tls', 'plain HTTP only, no certificate (e.g. to compare with a plain-HTTP baseline)'),
-    dnsPort: new Option('--dns-port <port>', `port of dns#1, authoritative for topolab.test, UDP and TCP (default ${fallbackPorts.dns}${zeroToo})`).argParser(parsePort),
-  };
+  return command
+    .addOption(new Option('-p, --port <port>', 'plain-HTTP port of the gateways: answers 308 to HTTPS (serves directly with --no-tls); 0 picks a free one').argParser(parsePort).default(fallbackPorts.http))
+    .addOption(new Option('--https-port <port>', `HTTPS port of the gateways, certificate from a local CA in <data-dir>/tls (default ${fallbackPorts.https}${zeroToo})`).argParser(parsePort))
+    .addOption(new Option('--no-tls', 'plain HTTP only, no certificate (e.g. to compare with a plain-HTTP baseline)'))
+    .addOption(new Option('--dns-port <port>', `port of dns#1, authoritative for topolab.test, UDP and TCP (default ${fallbackPorts.dns}${zeroToo})`).argParser(parsePort))
+    .addOption(replicasOption());
 }
 
-/** The values of edgeOptions as topology options (`fallbackPorts` as given to edgeOptions). */
+/** The values of addEdgeOptions as topology options (`fallbackPorts` as given to addEdgeOptions). */
 export function edgeFrom(flags: EdgeFlags & { port: number }, fallbackPorts: { https: number; dns: number }): { gatewayPort: number; tls: boolean; httpsPort: number; dnsPort: number } {
   const pick = (given: number | undefined, fallback: number) => given ?? (flags.port === 0 ? 0 : fallback);
   return { gatewayPort: flags.port, tls: flags.tls, httpsPort: pick(flags.httpsPort, fallbackPorts.https), dnsPort: pick(flags.dnsPort, fallbackPorts.dns) };

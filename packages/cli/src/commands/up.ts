@@ -5,7 +5,7 @@ import type { CommandContext } from '../program.js';
 import { createPlainEventPrinter } from '../output/plain-events.js';
 import { describeEvent, formatEdge } from '../output/format.js';
 import { dashboardAssetsDir } from './dashboard.js';
-import { addTopologyShapeOptions, backendOptions, dataDirOption, edgeFrom, edgeOptions, replicasOption, startTimeoutOption, topologyShapeFrom, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
+import { addTopologyShapeOptions, backendOptions, dataDirOption, addEdgeOptions, edgeFrom, startTimeoutOption, topologyShapeFrom, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
 import { waitForStopSignal } from './stop-signal.js';
 import { loadRuntime } from './runtime.js';
 
@@ -21,14 +21,8 @@ interface UpOptions extends TopologyShapeFlags, EdgeFlags {
 
 /** `topolab up`: start the topology and keep it running until Ctrl-C. */
 export function registerUpCommand(program: Command, ctx: CommandContext): void {
-  const edge = edgeOptions(edgePorts);
-  addTopologyShapeOptions(program.command('up'))
+  addEdgeOptions(addTopologyShapeOptions(program.command('up')), edgePorts)
     .description('start the topology and keep it running: a live dashboard on a terminal, plain event lines otherwise')
-    .addOption(edge.port)
-    .addOption(edge.httpsPort)
-    .addOption(edge.noTls)
-    .addOption(edge.dnsPort)
-    .addOption(replicasOption())
     .addOption(dataDirOption())
     .option('--fresh', 'wipe the data directory before starting')
     .addOption(backendOptions().redisUrl)

@@ -1,5 +1,5 @@
 import { formatEdge } from './format.js';
-import { formatHops } from '@topolab/runtime/cli-facts';
+import { formatHops } from '@topolab/runtime/trace-model';
 import type { DemoResult, DemoStep, Topology, TopologyEvent } from '@topolab/runtime';
 import { createColors } from './colors.js';
 

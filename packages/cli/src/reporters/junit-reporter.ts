@@ -1,6 +1,7 @@
 import type { RunResult, ScenarioRunResult } from '@topolab/runtime';
+import { formatHops } from '@topolab/runtime/trace-model';
 import { formatFigureValue } from './summary.js';
-import { formatHopPath, formatDuration, oneLineMessage } from './narration.js';
+import { formatDuration, oneLineMessage } from './narration.js';
 import { writeDocument, type DocumentTarget } from './document-target.js';
 import type { Reporter } from './reporter.js';
 import { escapeXml, xmlAttributes } from './xml.js';
@@ -17,7 +18,7 @@ function narrationText(result: ScenarioRunResult): string {
   return result.steps
     .flatMap((step) => [
       `${'  '.repeat(step.depth)}${step.ok ? '✓' : '✖'} ${step.title}  ${formatDuration(step.durationMs)}`,
-      ...step.requests.map((request) => `${'  '.repeat(step.depth)}    ${request.method} ${request.path} ${request.status}${request.code ? ` ${request.code}` : ''}  ${formatHopPath(request.hops)}  ${formatDuration(request.durationMs)}`),
+      ...step.requests.map((request) => `${'  '.repeat(step.depth)}    ${request.method} ${request.path} ${request.status}${request.code ? ` ${request.code}` : ''}  ${formatHops(request.hops, { duration: false, cache: true })}  ${formatDuration(request.durationMs)}`),
       ...step.notes.map((note) => `${'  '.repeat(step.depth)}    · ${note}`),
     ])
     .join('\n');

@@ -1,5 +1,6 @@
-import { formatLookupHop, formatModes, identityNote, isLookupHop } from '@topolab/runtime/cli-facts';
-import type { Hop, RecordedRequest, ScenarioErrorInfo, ScenarioRunResult, StepResult, TopologyModes } from '@topolab/runtime';
+import { formatModes } from '@topolab/runtime/cli-facts';
+import { formatHops } from '@topolab/runtime/trace-model';
+import type { RecordedRequest, ScenarioErrorInfo, ScenarioRunResult, StepResult, TopologyModes } from '@topolab/runtime';
 
 /**
  * How a piece of narration is shown: `pass`/`fail`/`skip` marks, `head` (a scenario's name),
@@ -33,23 +34,6 @@ export function shortModes(modes: TopologyModes): string {
   return `${modes.discovery}/${modes.auth}`;
 }
 
-function hostOf(address: string): string {
-  const colon = address.lastIndexOf(':');
-  return (colon === -1 ? address : address.slice(0, colon)).replace(/^\[(.*)\]$/, '$1');
-}
-
-/** `gateway#1 (cache hit) → auth#1 @127.0.3.1 → profile#1 @127.0.5.1 (identity verified)`, or `(no hops)`. */
-export function formatHopPath(hops: readonly Hop[]): string {
-  if (hops.length === 0) return '(no hops)';
-  return hops
-    .map((hop, i) => {
-      if (isLookupHop(hop)) return formatLookupHop(hop);
-      const cache = typeof hop.attributes.cache === 'string' ? ` (cache ${hop.attributes.cache})` : '';
-      return `${hop.instanceId}${cache}${i === 0 || hop.address === '' ? '' : ` @${hostOf(hop.address)}`}${identityNote(hop)}`;
-    })
-    .join(' → ');
-}
-
 /** `401 GATEWAY_UNAUTHENTICATED` for an answer worth showing (not 2xx/3xx, or carrying a code). */
 function outcomeOf(request: RecordedRequest): string | undefined {
   if (request.status >= 200 && request.status < 400 && request.code === undefined) return undefined;
@@ -62,7 +46,7 @@ export function requestLine(request: RecordedRequest, indent: string): Line {
   return [
     seg(`${indent}${request.method} ${request.path} `),
     seg(`${status}${request.code === undefined ? '' : ` ${request.code}`}`, request.status === 0 || request.status >= 500 ? 'fail' : 'text'),
-    seg(`  ${formatHopPath(request.hops)}  `, 'dim'),
+    seg(`  ${formatHops(request.hops, { duration: false, cache: true })}  `, 'dim'),
     seg(formatDuration(request.durationMs), 'dim'),
   ];
 }
@@ -108,7 +92,7 @@ export function stepLines(step: StepResult): Line[] {
   const only = step.requests.length === 1 ? step.requests[0] : undefined;
   if (only) {
     const outcome = outcomeOf(only);
-    lines.push([seg(indent), mark, seg(step.title), seg(`  ${formatHopPath(only.hops)}  ${formatDuration(only.durationMs)}`, 'dim'), ...(outcome ? [seg(`  ${outcome}`, 'dim')] : [])]);
+    lines.push([seg(indent), mark, seg(step.title), seg(`  ${formatHops(only.hops, { duration: false, cache: true })}  ${formatDuration(only.durationMs)}`, 'dim'), ...(outcome ? [seg(`  ${outcome}`, 'dim')] : [])]);
   } else {
     const count = step.requests.length === 0 ? '' : `${step.requests.length} requests  `;
     lines.push([seg(indent), mark, seg(step.title), seg(`  ${count}${formatDuration(step.durationMs)}`, 'dim')]);

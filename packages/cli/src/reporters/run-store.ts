@@ -1,6 +1,6 @@
 import type { RunEvent, RunResult, TopologyModes } from '@topolab/runtime';
-import { formatDuration, scenarioEndLines, scenarioHeaderLines, shortModes, stepLines, topologyReadyLines, type Line } from './narration.js';
-import { figureLines, totalLines } from './summary.js';
+import type { Line } from './narration.js';
+import { createRunLines, runKey } from './run-lines.js';
 
 /** A scenario run in progress, for the live part of the pretty reporter. */
 export interface RunningScenario {
@@ -39,21 +39,14 @@ export interface RunStore {
 export function createRunStore(now: () => number = Date.now): RunStore {
   let state: RunStoreState = { lines: [], running: [], finished: false };
   let nextKey = 0;
-  let buffered = false;
-  const held = new Map<string, Line[]>();
   const listeners = new Set<() => void>();
-  const keyOf = (name: string, modes: TopologyModes) => `${name} ${shortModes(modes)}`;
   const set = (next: Partial<RunStoreState>) => {
     state = { ...state, ...next };
     for (const listener of listeners) listener();
   };
-  const add = (lines: readonly Line[]) => set({ lines: [...state.lines, ...lines.map((line) => ({ key: nextKey++, line }))] });
-  const out = (key: string, lines: readonly Line[]) => {
-    if (buffered) held.set(key, [...(held.get(key) ?? []), ...lines]);
-    else add(lines);
-  };
+  const lines = createRunLines((added) => set({ lines: [...state.lines, ...added.map((line) => ({ key: nextKey++, line }))] }));
   const update = (name: string, modes: TopologyModes, change: (run: RunningScenario) => RunningScenario) =>
-    set({ running: state.running.map((run) => (keyOf(run.name, run.modes) === keyOf(name, modes) ? change(run) : run)) });
+    set({ running: state.running.map((run) => (runKey(run.name, run.modes) === runKey(name, modes) ? change(run) : run)) });
 
   return {
     state: () => state,
@@ -63,40 +56,30 @@ export function createRunStore(now: () => number = Date.now): RunStore {
     },
     apply(event) {
       switch (event.type) {
-        case 'run.start':
-          buffered = event.parallel > 1;
-          add([[{ text: `running ${event.total} scenario run${event.total === 1 ? '' : 's'}${event.parallel > 1 ? `, ${event.parallel} at once` : ''}`, tone: 'dim' }], []]);
-          return;
         case 'scenario.start':
           set({ running: [...state.running, { name: event.name, modes: event.modes, startedAt: now(), ready: false }] });
-          out(keyOf(event.name, event.modes), scenarioHeaderLines(event.name, event.summary, event.modes));
-          return;
+          break;
         case 'scenario.ready':
           update(event.name, event.modes, (run) => ({ ...run, ready: true }));
-          out(keyOf(event.name, event.modes), topologyReadyLines(event));
-          return;
+          break;
         case 'step.start':
           update(event.scenario, event.modes, (run) => ({ ...run, step: { title: event.title, startedAt: now() } }));
-          return;
+          break;
         case 'step.end':
           update(event.scenario, event.modes, ({ step: _finished, ...run }) => run);
-          out(keyOf(event.scenario, event.modes), stepLines(event));
-          return;
+          break;
         case 'scenario.end': {
-          const key = keyOf(event.name, event.modes);
-          set({ running: state.running.filter((run) => keyOf(run.name, run.modes) !== key) });
-          out(key, [...scenarioEndLines(event), []]);
-          if (buffered) add(held.get(key) ?? []);
-          held.delete(key);
-          return;
+          const key = runKey(event.name, event.modes);
+          set({ running: state.running.filter((run) => runKey(run.name, run.modes) !== key) });
+          break;
         }
         default:
-          return;
+          break;
       }
+      lines.apply(event);
     },
     finish(result) {
-      const figures = figureLines(result);
-      add([...figures, ...(figures.length > 0 ? [[]] : []), ...totalLines(result)]);
+      lines.finish(result);
       set({ running: [], finished: true });
     },
   };

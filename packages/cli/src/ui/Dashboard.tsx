@@ -1,10 +1,10 @@
 import { useMemo } from 'react';
 import { Box } from 'ink';
 import type { Topology, TopologyEvent } from '@topolab/runtime';
+import { buildHopTree } from '@topolab/runtime/trace-model';
 import { planDashboard } from './dashboard-layout.js';
 import { EventLog } from './EventLog.js';
 import { Header } from './Header.js';
-import { buildHopTree } from './hop-tree.js';
 import { KeyFooter, keyFooterHeight } from './KeyFooter.js';
 import { hopTreeLines } from './request-lines.js';
 import { RequestPanel } from './RequestPanel.js';

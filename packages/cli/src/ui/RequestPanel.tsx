@@ -1,9 +1,8 @@
 import { Box } from 'ink';
+import { buildHopTree, type HopNode, type RequestTrace } from '@topolab/runtime/trace-model';
 import { LineText } from './LineText.js';
 import { SectionTitle } from './SectionTitle.js';
-import { buildHopTree, type HopNode } from './hop-tree.js';
-import { hopTreeLines, requestRowLine, summarizeRequest } from './request-lines.js';
-import type { RequestTrace } from './request-traces.js';
+import { hopTreeLines, requestRowLine, requestRowOf } from './request-lines.js';
 
 /** Props of RequestPanel. */
 export interface RequestPanelProps {
@@ -39,7 +38,7 @@ export function RequestPanel({ requests, selectedId, tree, rows, treeLines, colu
     <Box flexDirection="column">
       <SectionTitle title="Requests" detail={`${requests.length} through the gateway · ←→ older/newer`} columns={columns} />
       {shown.map((request) => (
-        <LineText key={request.traceId} truncate line={requestRowLine(summarizeRequest(request.traceId, buildHopTree(request)), { columns, selected: request.traceId === selectedId })} />
+        <LineText key={request.traceId} truncate line={requestRowLine(requestRowOf(request.traceId, buildHopTree(request)), { columns, selected: request.traceId === selectedId })} />
       ))}
       {tree ? hopTreeLines(tree, treeLines).map((line, i) => <LineText key={i} truncate line={[{ text: '  ', tone: 'text' }, ...line]} />) : null}
     </Box>

@@ -1,9 +1,8 @@
 import type { Span } from '@topolab/runtime';
 import { describe, expect, it } from 'vitest';
 import type { Line } from '../reporters/narration.js';
-import { buildHopTree } from './hop-tree.js';
-import { hopTreeLines, requestRowLine, summarizeRequest } from './request-lines.js';
-import type { RequestTrace } from './request-traces.js';
+import { buildHopTree, type RequestTrace } from '@topolab/runtime/trace-model';
+import { hopTreeLines, requestRowLine, requestRowOf } from './request-lines.js';
 
 const t0 = new Date(2026, 0, 5, 12, 4, 5).getTime();
 const text = (line: Line) => line.map((segment) => segment.text).join('');
@@ -36,7 +35,7 @@ describe('buildHopTree and hopTreeLines', () => {
       '├─ ✖ profile#1  GET /profile/me  timeout  5.0 s',
       '└─ ↻ profile#2  GET /profile/me 200  4.1 ms  retry',
     ]);
-    const summary = summarizeRequest('trace', tree);
+    const summary = requestRowOf('trace', tree);
     expect(summary).toMatchObject({ method: 'GET', path: '/profile/me', status: 200, retries: 1, error: undefined });
     expect(summary.failures.map((hop) => [hop.instanceId, hop.failure])).toEqual([['profile#1', 'timeout']]);
   });
@@ -96,10 +95,10 @@ describe('buildHopTree and hopTreeLines', () => {
 describe('requestRowLine', () => {
   it('fits a row in the columns given, with the failure, the retry and the error code', () => {
     const tree = buildHopTree(trace(pausedProfileSpans));
-    const row = text(requestRowLine(summarizeRequest('trace', tree), { columns: 80, selected: true }));
+    const row = text(requestRowLine(requestRowOf('trace', tree), { columns: 80, selected: true }));
     expect(row).toMatch(/^› 12:04:05 GET {4}\/profile\/me +200 {3}5\.0 s {2}✖ timeout profile#1 · ↻ 1$/);
     expect(row.length).toBeLessThanOrEqual(80);
-    const refused = summarizeRequest('t', buildHopTree(trace([span({ spanId: 'root', kind: 'server', name: `GET /profile/${'x'.repeat(60)}`, durationMs: 2.2, status: 401, attributes: { error: 'GATEWAY_UNAUTHENTICATED' } })])));
+    const refused = requestRowOf('t', buildHopTree(trace([span({ spanId: 'root', kind: 'server', name: `GET /profile/${'x'.repeat(60)}`, durationMs: 2.2, status: 401, attributes: { error: 'GATEWAY_UNAUTHENTICATED' } })])));
     const line = text(requestRowLine(refused, { columns: 80, selected: false }));
     expect(line).toMatch(/^ {2}12:04:05 GET {4}\/profile\/x+… 401 {2}2\.2 ms {2}GATEWAY_UNAUTHENTICATED$/);
     expect(line.length).toBeLessThanOrEqual(80);

@@ -1,25 +1,9 @@
-import { formatLookupHop } from '@topolab/runtime/cli-facts';
+import { formatLookupHop, hopsBelow, outcomeOf, summarizeRequest, type HopNode, type HopOutcome, type RequestSummary } from '@topolab/runtime/trace-model';
 import { formatClock } from '../output/format.js';
 import { formatDuration, type Line, type Segment, type Tone } from '../reporters/narration.js';
-import { hopsBelow, type HopNode } from './hop-tree.js';
 
-/** What the request list shows of one request. */
-export interface RequestSummary {
-  readonly traceId: string;
-  readonly start: number;
-  readonly method: string;
-  /** `/profile/me`. */
-  readonly path: string;
-  /** Undefined when the client went away before an answer. */
-  readonly status: number | undefined;
-  readonly durationMs: number;
-  /** Calls below the gateway that got no answer (timed out, refused, …), in start order. */
-  readonly failures: readonly HopNode[];
-  /** Calls that repeated a failed one. */
-  readonly retries: number;
-  /** The gateway's error code, when it answered one. */
-  readonly error: string | undefined;
-}
+/** What the request list shows of one request: its summary and what went wrong below the gateway. */
+export type RequestRow = RequestSummary & HopOutcome;
 
 const seg = (text: string, tone: Tone = 'text'): Segment => ({ text, tone });
 
@@ -30,22 +14,9 @@ function fit(text: string, width: number): string {
 
 const statusTone = (status: number | undefined): Tone => (status === undefined || status >= 500 ? 'fail' : status >= 400 ? 'skip' : 'text');
 
-/** The summary of a request from its hop tree. */
-export function summarizeRequest(traceId: string, tree: HopNode): RequestSummary {
-  const space = tree.name.indexOf(' ');
-  const hops = hopsBelow(tree);
-  const error = tree.attributes.error;
-  return {
-    traceId,
-    start: tree.start,
-    method: space === -1 ? tree.name : tree.name.slice(0, space),
-    path: space === -1 ? '' : tree.name.slice(space + 1),
-    status: tree.status,
-    durationMs: tree.durationMs,
-    failures: hops.filter((hop) => hop.failure !== undefined),
-    retries: hops.filter((hop) => hop.retry).length,
-    error: typeof error === 'string' ? error : undefined,
-  };
+/** The request list's row of a request, from its hop tree. */
+export function requestRowOf(traceId: string, tree: HopNode): RequestRow {
+  return { ...summarizeRequest(traceId, tree), ...outcomeOf(tree) };
 }
 
 /** `line` cut to `width` characters, an ellipsis in the last one when something was cut. */
@@ -69,7 +40,7 @@ function cutLine(line: readonly Segment[], width: number): Segment[] {
  * `› 12:04:05 GET    /profile/me        200   5.0 s  ✖ timeout profile#1 · ↻ 1`
  * (a failed call and its instance, `↻` and how many calls were retried, or the error code).
  */
-export function requestRowLine(request: RequestSummary, options: { readonly columns: number; readonly selected: boolean }): Line {
+export function requestRowLine(request: RequestRow, options: { readonly columns: number; readonly selected: boolean }): Line {
   // marker 2, clock 9, method 7, status 4, duration 8: the path takes what ~28 columns of marks leave.
   const pathWidth = Math.max(12, Math.min(40, options.columns - 30 - 28));
   const status = request.status === undefined ? '—' : String(request.status);
@@ -120,8 +91,7 @@ function hopTags(node: HopNode, isRoot: boolean): Segment[] {
 /** One hop: `✖ profile#1  GET /profile/me  timeout  5.0 s`, with `+3 hops` when its children are folded. */
 function hopLine(prefix: string, node: HopNode, isRoot: boolean, folded: number): Line {
   if (node.kind === 'lookup') {
-    const hop = { service: 'dns', instanceId: node.instanceId, address: '', name: node.name, durationMs: node.durationMs, status: node.status, attributes: node.attributes };
-    return [seg(prefix, 'dim'), seg(formatLookupHop(hop)), seg(`  ${formatDuration(node.durationMs)}`, 'dim')];
+    return [seg(prefix, 'dim'), seg(formatLookupHop(node)), seg(`  ${formatDuration(node.durationMs)}`, 'dim')];
   }
   const line: Segment[] = [seg(prefix, 'dim')];
   if (node.failure !== undefined) line.push(seg('✖ ', 'fail'));

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { Topology } from '@topolab/runtime';
-import { createRequestTraces, type RequestTrace, type RequestTracesOptions } from './request-traces.js';
+import { RequestStore, type RequestStoreOptions, type RequestTrace } from '@topolab/runtime/trace-model';
 
 /** Options of useRequests. */
-export interface UseRequestsOptions extends RequestTracesOptions {
+export interface UseRequestsOptions extends RequestStoreOptions {
   /**
    * Wait after a span of a shown request arrived before drawing, so the spans other instances
    * send a moment later land in the same frame (and a busy topology redraws at most this often).
@@ -14,22 +14,23 @@ export interface UseRequestsOptions extends RequestTracesOptions {
 
 /** The recent requests that went through a gateway, newest first, from the topology's `spans` events. */
 export function useRequests(topology: Pick<Topology, 'events'>, options: UseRequestsOptions = {}): readonly RequestTrace[] {
-  const { settleMs = 100, capacity, pendingCapacity, spansPerTrace } = options;
+  // The terminal shows fewer requests than the web page, and keeps more traces waiting for their root.
+  const { settleMs = 100, maxRequests = 50, maxPending = 500, maxSpansPerTrace = 200 } = options;
   const [requests, setRequests] = useState<readonly RequestTrace[]>([]);
   useEffect(() => {
-    const traces = createRequestTraces({ capacity, pendingCapacity, spansPerTrace });
+    const store = new RequestStore({ maxRequests, maxPending, maxSpansPerTrace });
     let timer: NodeJS.Timeout | undefined;
     const unsubscribe = topology.events.subscribe((event) => {
-      if (event.type !== 'spans' || !traces.add(event.spans) || timer) return;
+      if (event.type !== 'spans' || store.add(event.spans).traceIds.size === 0 || timer) return;
       timer = setTimeout(() => {
         timer = undefined;
-        setRequests(traces.list());
+        setRequests(store.list());
       }, settleMs);
     });
     return () => {
       clearTimeout(timer);
       unsubscribe();
     };
-  }, [topology, settleMs, capacity, pendingCapacity, spansPerTrace]);
+  }, [topology, settleMs, maxRequests, maxPending, maxSpansPerTrace]);
   return requests;
 }

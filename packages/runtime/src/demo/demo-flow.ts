@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { GatewayClient, GatewayRequest } from '../client/gateway-client.js';
 import type { PhoneMessage } from '../control/control-routes.js';
 import { runtimeError } from '../errors/error-codes.js';
-import { hopsOf, type Hop } from '../telemetry/hops.js';
+import { hopsOf, type Hop } from '../telemetry/trace-model/index.js';
 import type { TraceCollector } from '../telemetry/trace-collector.js';
 import { createDemoUser, extractCode, maskCodes, type DemoUser } from './demo-user.js';
 import { gtubeSignature } from './test-signatures.js';

@@ -1,25 +1,10 @@
+import type { AuthenticatorCode } from '@topolab/services/contract';
 import type { HttpResponse } from '../client/http-request.js';
 import { runtimeError } from '../errors/error-codes.js';
 import type { InstanceInfo } from '../supervisor/instance-info.js';
 import { askReadyInstance, refusalCode, type PhoneSource } from './ask-ready-instance.js';
 
-/**
- * The current code of a user's authenticator app (TOTP, RFC 6238): `GET /v1/authenticator/:username`
- * and auth's `GET /auth/internal/authenticator/:username` answer.
- */
-export interface AuthenticatorCode {
-  readonly username: string;
-  /** 6 digits: a secret, never logged. */
-  readonly code: string;
-  /** The RFC 6238 time step T the code belongs to (Unix seconds / 30). */
-  readonly step: number;
-  /** Seconds until the next step begins. */
-  readonly validForS: number;
-  /** Whether auth would refuse this code as used: a code of its step (or a later one) was accepted already (RFC 6238 §5.2). */
-  readonly used: boolean;
-  /** When auth last accepted a code of this authenticator (epoch ms): a login, the confirmation or a removal; null before the first. */
-  readonly lastUsedAt: number | null;
-}
+export type { AuthenticatorCode };
 
 /** Options of requestAuthenticator and readAuthenticator. */
 export interface AuthenticatorOptions {

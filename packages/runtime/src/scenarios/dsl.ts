@@ -3,7 +3,7 @@ import type { GatewayRequest, GatewayResponse } from '../client/gateway-client.j
 import type { WebSocketClient } from '../client/websocket-client.js';
 import type { PhoneMessage } from '../control/control-routes.js';
 import type { AuthenticatorCode } from '../phone/read-authenticator.js';
-import type { Hop } from '../telemetry/hops.js';
+import type { Hop } from '../telemetry/trace-model/index.js';
 import type { FaultAction } from '../topology/faults.js';
 import type { TopologyEdge } from '../topology/topology.js';
 

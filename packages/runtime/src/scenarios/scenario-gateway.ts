@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { GatewayClient, GatewayRequest, GatewayResponse } from '../client/gateway-client.js';
 import { isTopolabError } from '../errors/topolab-error.js';
-import { hopsOf, type Hop } from '../telemetry/hops.js';
+import { hopsOf, type Hop } from '../telemetry/trace-model/index.js';
 import type { TraceCollector } from '../telemetry/trace-collector.js';
 import type { ScenarioGateway } from './dsl.js';
 import type { SecretRegistry } from './secrets.js';

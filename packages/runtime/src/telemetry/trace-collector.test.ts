@@ -1,28 +1,24 @@
 import type { Span } from '@topolab/services/contract';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { formatHops, hopsOf } from './hops.js';
+import { requestChain, requestTraceId, traceSpan } from '../../../../test-support/trace-spans.js';
 import { createTraceCollector } from './trace-collector.js';
 
-const trace = 'a'.repeat(32);
-const span = (overrides: Partial<Span> & Pick<Span, 'spanId'>): Span => ({
-  traceId: trace,
-  service: 'gateway',
-  instanceId: 'gateway#1',
-  address: '127.0.0.1:8080',
-  kind: 'server',
-  name: 'POST /auth/login',
-  start: 1000,
-  durationMs: 12.34,
-  status: 200,
-  ...overrides,
-});
+const trace = requestTraceId;
+const span = traceSpan;
+const { gatewayServer, gatewayClient, authServer, authClient, smsServer } = requestChain;
 
-// gateway server ← client (gateway) ← auth server ← client (auth) ← sms server
-const gatewayServer = span({ spanId: 'g0', parentSpanId: 'c0' });
-const gatewayClient = span({ spanId: 'g1', parentSpanId: 'g0', kind: 'client', start: 1001 });
-const authServer = span({ spanId: 'a0', parentSpanId: 'g1', service: 'auth', instanceId: 'auth#1', address: '127.0.3.1:4100', start: 1001, durationMs: 9 });
-const authClient = span({ spanId: 'a1', parentSpanId: 'a0', service: 'auth', instanceId: 'auth#1', kind: 'client', start: 1002 });
-const smsServer = span({ spanId: 's0', parentSpanId: 'a1', service: 'sms', instanceId: 'sms#1', address: '127.0.4.1:4200', start: 1002, durationMs: 2 });
+/** Fake timers for this test, real ones again after it. */
+function useFakeClock(): void {
+  vi.useFakeTimers();
+  onTestFinished(() => void vi.useRealTimers());
+}
+
+/** Whether `promise` has settled yet (read after advancing the fake clock). */
+function watch(promise: Promise<unknown>): () => boolean {
+  let settled = false;
+  void promise.then(() => (settled = true), () => (settled = true));
+  return () => settled;
+}
 
 describe('createTraceCollector', () => {
   it('resolves once the root server span arrived, with the spans that came before and during the settle', async () => {
@@ -43,43 +39,38 @@ describe('createTraceCollector', () => {
   });
 
   it('does not take a downstream span for the root without a parent hint once its parent arrives', async () => {
-    vi.useFakeTimers();
-    onTestFinished(() => void vi.useRealTimers());
+    useFakeClock();
     const collector = createTraceCollector({ settleMs: 15 });
     const waiting = collector.waitForTrace(trace, { timeoutMs: 1000 });
-    let settled = false;
-    void waiting.then(() => (settled = true), () => (settled = true));
+    const settled = watch(waiting);
     collector.add([smsServer]);
     collector.add([authClient]);
     await vi.advanceTimersByTimeAsync(50);
-    expect(settled).toBe(false);
+    expect(settled()).toBe(false);
     collector.add([authServer, gatewayClient, gatewayServer]);
     await vi.advanceTimersByTimeAsync(20);
     await expect(waiting).resolves.toHaveLength(5);
   });
 
   it("waits past the settle for the server span of a call its caller's span says was answered, as long as the grace", async () => {
-    vi.useFakeTimers();
-    onTestFinished(() => void vi.useRealTimers());
+    useFakeClock();
     const collector = createTraceCollector({ settleMs: 20, callGraceMs: 1000 });
     const waiting = collector.waitForTrace(trace, { parentSpanId: 'c0', timeoutMs: 5000 });
-    let settled = false;
-    void waiting.then(() => (settled = true));
+    const settled = watch(waiting);
     // The gateway's root and its call to auth arrive; auth's own span is still on its way (another process).
     collector.add([gatewayClient, gatewayServer]);
     await vi.advanceTimersByTimeAsync(300);
-    expect(settled).toBe(false);
+    expect(settled()).toBe(false);
     collector.add([authClient, authServer]);
     await vi.advanceTimersByTimeAsync(30);
-    expect(settled).toBe(false);
+    expect(settled()).toBe(false);
     collector.add([smsServer]);
     await vi.advanceTimersByTimeAsync(30);
     await expect(waiting).resolves.toHaveLength(5);
   });
 
   it('ends the wait for a callee span after the grace, and never waits for a failed call or a redis one (no span of its own)', async () => {
-    vi.useFakeTimers();
-    onTestFinished(() => void vi.useRealTimers());
+    useFakeClock();
     const collector = createTraceCollector({ settleMs: 20, callGraceMs: 500 });
     const failed = span({ spanId: 'g2', parentSpanId: 'g0', kind: 'client', attributes: { failure: 'refused' } });
     const redis = span({ spanId: 'g3', parentSpanId: 'g0', kind: 'client', status: undefined, attributes: { inferred: true, peer: 'redis#1' } });
@@ -110,32 +101,5 @@ describe('createTraceCollector', () => {
     expect(collector.spansOf('x').map((s) => s.spanId)).toEqual(['3']);
     expect(collector.spansOf('y')).toEqual([]);
     expect(collector.spansOf('z').map((s) => s.spanId)).toEqual(['4', '5']);
-  });
-});
-
-describe('hopsOf and formatHops', () => {
-  it('orders server spans by start, callers first, and renders the path', () => {
-    const hops = hopsOf([smsServer, authClient, authServer, gatewayClient, gatewayServer]);
-    expect(hops.map((hop) => hop.instanceId)).toEqual(['gateway#1', 'auth#1', 'sms#1']);
-    expect(formatHops(hops)).toBe('gateway#1 → auth#1 @127.0.3.1 → sms#1 @127.0.4.1  12.3 ms');
-  });
-
-  it('says which client a service-token request was for', () => {
-    const tokenHop = { ...authServer, name: 'POST /auth/oauth/token', attributes: { ...authServer.attributes, client: 'gateway#1' } };
-    const hops = hopsOf([tokenHop, gatewayClient, gatewayServer]);
-    expect(formatHops(hops)).toBe('gateway#1 → auth#1 @127.0.3.1 (service token for gateway#1)  12.3 ms');
-  });
-
-  it('says where a service verified the gateway\'s identity assertion, or refused a request for want of one', () => {
-    const verified = { ...authServer, attributes: { ...authServer.attributes, identity: 'verified' } };
-    expect(formatHops(hopsOf([verified, gatewayClient, gatewayServer]))).toBe('gateway#1 → auth#1 @127.0.3.1 (identity verified)  12.3 ms');
-    const refused = { ...authServer, attributes: { ...authServer.attributes, identity: 'refused' } };
-    expect(formatHops(hopsOf([refused]))).toBe('auth#1 (identity refused)  9.0 ms');
-  });
-
-  it('orders a callee after its caller when both start in the same millisecond', () => {
-    const hops = hopsOf([smsServer, authClient, { ...authServer, start: 1002 }]);
-    expect(hops.map((hop) => hop.instanceId)).toEqual(['auth#1', 'sms#1']);
-    expect(formatHops([])).toBe('(no hops)');
   });
 });

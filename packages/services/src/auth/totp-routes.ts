@@ -1,3 +1,4 @@
+import type { AuthenticatorCode } from '../contract/authenticator.js';
 import { reply } from '../kit/http/reply.js';
 import { defineRoute, type RequestContext, type Route } from '../kit/http/router.js';
 import { currentUser } from './current-user.js';
@@ -18,20 +19,6 @@ export interface TotpEnrolment {
   readonly algorithm: 'SHA1';
   readonly digits: number;
   readonly period: number;
-}
-
-/** `GET /auth/internal/authenticator/:username` answer: what the user's (simulated) authenticator app shows now. */
-export interface AuthenticatorView {
-  readonly username: string;
-  readonly code: string;
-  /** The RFC 6238 time step the code belongs to. */
-  readonly step: number;
-  /** Seconds until the next code. */
-  readonly validForS: number;
-  /** Whether auth would refuse this code as used: its step is the last accepted one, or older. */
-  readonly used: boolean;
-  /** When the last code was accepted (epoch ms): a login, the confirmation or a removal; null before the first. */
-  readonly lastUsedAt: number | null;
 }
 
 /** `POST /auth/totp/confirm` answer: the authenticator is on, and the recovery codes, shown this once. */
@@ -64,7 +51,7 @@ const noStore = { 'cache-control': 'no-store' };
  * while it is locked. Secrets and codes are answered `Cache-Control: no-store` and never logged.
  *
  * `GET /auth/internal/authenticator/:username[?offset=-2..2]` (scope `auth.authenticator`,
- * granted to the runtime only) → `AuthenticatorView`: the simulated authenticator app of
+ * granted to the runtime only) → `AuthenticatorCode`: the simulated authenticator app of
  * `topolab authenticator`, as the SMS service is the simulated phone carrier; `offset` puts its
  * clock that many steps ahead (or behind). 404 AUTH_USER_UNKNOWN, AUTH_TOTP_NOT_ENROLLED.
  */
@@ -190,7 +177,7 @@ export function createTotpRoutes(deps: AuthDeps): Route[] {
       const now = clock() + query.offset * totpPolicy.periodS * 1000;
       const step = totpStep(now);
       const used = credential.lastStep !== null && step <= credential.lastStep;
-      const view: AuthenticatorView = { username: user.username, code: totpCode(credential.secret, now), step, validForS: totpSecondsLeft(now), used, lastUsedAt: credential.lastUsedAt };
+      const view: AuthenticatorCode = { username: user.username, code: totpCode(credential.secret, now), step, validForS: totpSecondsLeft(now), used, lastUsedAt: credential.lastUsedAt };
       return reply(200, view, noStore);
     },
   });

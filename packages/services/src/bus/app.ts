@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { RouteSpec } from '../contract/registry-api.js';
+import { endStreamsOnClose } from '../kit/http/event-streams.js';
 import { createHttpServer } from '../kit/http/server.js';
 import { Router } from '../kit/http/router.js';
 import type { ServiceGuard } from '../kit/service-auth/guard.js';
@@ -49,12 +50,7 @@ export function createBusApp(options: BusAppOptions): BusApp {
   });
   const router = new Router().add(...createBusRoutes({ backend, streams, telemetry, guarded: options.serviceAuth !== undefined }));
   const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
-  // Streams never go idle, so end them as soon as the server stops accepting; otherwise a stop waits out the whole drain period.
-  const closeServer = server.close.bind(server);
-  server.close = (callback?: (error?: Error) => void) => {
-    streams.close();
-    return closeServer(callback);
-  };
+  endStreamsOnClose(server, () => streams.close());
   return {
     server,
     streams,

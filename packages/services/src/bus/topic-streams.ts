@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { BusMessage } from '../contract/bus-api.js';
 import { formatSseEvent } from '../kit/discovery/sse.js';
+import { createEventStreams } from '../kit/http/event-streams.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import type { BusBackend } from './backend.js';
 
@@ -38,8 +39,13 @@ export function createTopicStreams(options: TopicStreamsOptions): TopicStreams {
   const { backend, telemetry } = options;
   const keepAliveMs = options.keepAliveMs ?? defaultKeepAliveMs;
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
-  const streams = new Set<ServerResponse>();
-  let timer: NodeJS.Timeout | undefined;
+  // The topic of each open stream, for the warning when a slow one is dropped.
+  const topics = new WeakMap<ServerResponse, string>();
+  const streams = createEventStreams({
+    keepAliveMs,
+    maxBufferedBytes: maxBuffered,
+    onDropped: (res, bufferedBytes) => telemetry.warn('slow subscriber dropped', { topic: topics.get(res) ?? '', bufferedBytes }),
+  });
   // Every subscriber of a topic gets the same message object: serialise it once, not once each.
   const formatted = new WeakMap<BusMessage, string>();
   const formatOnce = (message: BusMessage): string => {
@@ -48,50 +54,26 @@ export function createTopicStreams(options: TopicStreamsOptions): TopicStreams {
     return text;
   };
 
-  // Live messages go out only while the client keeps up; a dropped client reconnects with `after=`.
-  function sendLive(res: ServerResponse, text: string, topic: string): void {
-    if (res.destroyed) return;
-    if (res.writableLength > maxBuffered) {
-      telemetry.warn('slow subscriber dropped', { topic, bufferedBytes: res.writableLength });
-      res.destroy();
-      return;
-    }
-    res.write(text);
-  }
-
-  function startTimer(): void {
-    if (timer) return;
-    timer = setInterval(() => {
-      for (const res of streams) if (!res.destroyed) res.write(':keep-alive\n\n');
-    }, keepAliveMs);
-    timer.unref();
-  }
-
-  function forget(res: ServerResponse): void {
-    streams.delete(res);
-    if (streams.size === 0) {
-      clearInterval(timer);
-      timer = undefined;
-    }
-  }
-
   return {
     async open(res, topic, after) {
-      if (res.destroyed) return;
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      res.flushHeaders();
-      streams.add(res);
-      startTimer();
       let lastSeq = 0;
+      let unsubscribe = (): void => undefined;
+      const opened = streams.open(res, () => {
+        unsubscribe();
+        telemetry.debug('unsubscribed', { topic, lastSeq });
+      });
+      if (!opened) return;
+      topics.set(res, topic);
+      // Live messages go out only while the client keeps up; a dropped client reconnects with `after=`.
       const deliver = (seq: number, text: string) => {
         if (seq <= lastSeq) return;
         lastSeq = seq;
-        sendLive(res, text, topic);
+        streams.send(res, text);
       };
       // Subscribe before reading the backlog so nothing published in between is lost; the seq
       // check drops what both deliver. Until the replay ends, live messages wait in `pending`.
       let pending: Pending | undefined = after === undefined ? undefined : { texts: [], bytes: 0 };
-      const unsubscribe = backend.subscribe(topic, (message) => {
+      unsubscribe = backend.subscribe(topic, (message) => {
         if (res.destroyed) return;
         const text = formatOnce(message);
         if (!pending) deliver(message.seq, text);
@@ -99,11 +81,6 @@ export function createTopicStreams(options: TopicStreamsOptions): TopicStreams {
           telemetry.warn('slow subscriber dropped', { topic, bufferedBytes: pending.bytes });
           res.destroy();
         } else pending.texts.push({ seq: message.seq, text });
-      });
-      res.once('close', () => {
-        unsubscribe();
-        forget(res);
-        telemetry.debug('unsubscribed', { topic, lastSeq });
       });
       telemetry.debug('subscribed', { topic, ...(after === undefined ? {} : { after }) });
       if (!pending) return;
@@ -114,12 +91,7 @@ export function createTopicStreams(options: TopicStreamsOptions): TopicStreams {
     get size() {
       return streams.size;
     },
-    close() {
-      clearInterval(timer);
-      timer = undefined;
-      for (const res of streams) res.end();
-      streams.clear();
-    },
+    close: () => streams.close(),
   };
 
   // Replays at the client's pace (waiting for drain), and answers the last seq written.

@@ -3,12 +3,11 @@ import { chatCloseCodes, chatLimits } from '../contract/chat-api.js';
 import type { RouteSpec } from '../contract/registry-api.js';
 import type { BusClient } from '../kit/clients/bus-client.js';
 import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
-import { openConsumerStore, type ConsumerStore } from '../kit/events/consumer-store.js';
+import { openConsumerStore } from '../kit/events/consumer-store.js';
 import { databaseHealthRoute } from '../kit/http/health.js';
 import { Router } from '../kit/http/router.js';
+import type { ServiceAppOptions } from '../kit/http/app-options.js';
 import { createHttpServer } from '../kit/http/server.js';
-import type { ServiceGuard } from '../kit/service-auth/guard.js';
-import type { Telemetry } from '../kit/telemetry.js';
 import { chatErrors } from './errors.js';
 import { createChatFanout, type ChatFanout } from './fanout.js';
 import { createChatRoutes } from './routes.js';
@@ -18,7 +17,6 @@ import { openSocketQuota } from './socket-quota.js';
 import type { FrameHandlerLimits } from './frame-handler.js';
 import type { ChatStore } from './store.js';
 import { attachChatSockets } from './websocket.js';
-import type { IdentityVerifier } from '../kit/identity/identity-verifier.js';
 
 /** Everything under `/chat` needs a signed-in user, the WebSocket handshake included; `/chat/internal` a service token. */
 export const chatRouteSpecs: readonly RouteSpec[] = Object.freeze([
@@ -27,17 +25,12 @@ export const chatRouteSpecs: readonly RouteSpec[] = Object.freeze([
 ] satisfies RouteSpec[]);
 
 /** Options of createChatApp. */
-export interface ChatAppOptions {
+export interface ChatAppOptions extends ServiceAppOptions {
   readonly store: ChatStore;
   /** The topology's bus: messages between instances, and `token.revoked`. */
   readonly bus: Pick<BusClient, 'publish' | 'subscribe'>;
-  readonly telemetry: Telemetry;
   /** This instance (`chat#1`): `welcome` and `via` name it. */
   readonly instanceId: string;
-  /** Epoch ms now. @default Date.now */
-  readonly clock?: () => number;
-  /** @default 1048576 */
-  readonly bodyLimit?: number;
   /** Largest frame. @default chatLimits.maxFrameBytes */
   readonly maxFrameBytes?: number;
   /** @default 2000 */
@@ -46,12 +39,6 @@ export interface ChatAppOptions {
   readonly limits?: FrameHandlerLimits;
   /** Open sockets per user across every instance. @default chatLimits.maxSocketsPerUser */
   readonly maxSocketsPerUser?: number;
-  /** Checks the service tokens of internal routes (main.ts: against auth's keys). */
-  readonly serviceAuth?: ServiceGuard;
-  /** Checks the gateway's identity assertions: the user of each request (main.ts: with the gateways' public key). */
-  readonly identity?: IdentityVerifier;
-  /** The domain events applied (main.ts: the consumer's store). @default openConsumerStore(store.db) */
-  readonly appliedEvents?: Pick<ConsumerStore, 'cursor' | 'page'>;
 }
 
 /** The built, unstarted chat service. */

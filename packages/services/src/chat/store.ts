@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatRoom } from '../contract/chat-api.js';
-import { openDatabase, type SqliteDatabase } from '../kit/sqlite.js';
+import { openDatabase, type SqliteStore } from '../kit/sqlite.js';
 
 /** The file of the chat database in the data dir, shared by every chat instance. */
 export const chatDatabaseFile = 'chat.db';
@@ -15,7 +15,7 @@ export interface HistoryQuery {
 }
 
 /** Rooms and their messages, one WAL database shared by every chat instance. */
-export interface ChatStore {
+export interface ChatStore extends SqliteStore {
   listRooms(): ChatRoom[];
   /** Undefined when the name is taken. */
   createRoom(name: string, userId: string, now: number): ChatRoom | undefined;
@@ -32,10 +32,6 @@ export interface ChatStore {
    * have no creator. Answers how many messages and rooms changed.
    */
   anonymiseUser(userId: string): { messages: number; rooms: number };
-  /** The open database, for the domain-event consumer's table (kit/events). */
-  readonly db: SqliteDatabase;
-  ping(): boolean;
-  close(): void;
 }
 
 const migrations = [

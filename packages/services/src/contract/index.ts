@@ -20,4 +20,5 @@ export * from './events-api.js';
 export * from './identity.js';
 export * from './redis-acl.js';
 export * from './signing-keys.js';
+export * from './authenticator.js';
 export * from './state-machine.js';

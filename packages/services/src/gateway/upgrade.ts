@@ -7,7 +7,7 @@ import { toServiceError } from '../kit/http/reply.js';
 import { sendErrorOnSocket } from '../kit/http/socket-reply.js';
 import { startUpgradeSpan } from '../kit/http/upgrade-span.js';
 import { createRequestStages } from '../kit/proxy/request-stages.js';
-import { createUpgradeProxy, isWebSocketUpgrade, restoreUpgradeHeaders, type UpgradeOutcome } from '../kit/proxy/upgrade-proxy.js';
+import { createUpgradeProxy, forwardHandshake, isWebSocketUpgrade, restoreUpgradeHeaders } from '../kit/proxy/upgrade-proxy.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { startChildTrace } from '../kit/trace.js';
 import { authorize } from './authorize.js';
@@ -100,25 +100,14 @@ export function attachUpgradeHandler(server: HttpServer | HttpsServer, deps: Gat
       const errors = forwardErrorsFor(route, active.discovery);
       const upstream = active.discovery.pick(route);
       if (!upstream) throw errors.noInstance();
-      attributes.upstream = upstream.id;
-      attributes.upstreamAddress = `${upstream.host}:${upstream.port}`;
-      const outcome: UpgradeOutcome = await proxy.forward(req, socket, head, {
+      status = await forwardHandshake(proxy, active.discovery, { req, socket, head }, {
         upstream,
         trace: startChildTrace(trace),
         name: `${route.service}: GET ${target.path}`,
         errors,
         ...(active.discovery.attemptTimeoutMs === undefined ? {} : { timeoutMs: active.discovery.attemptTimeoutMs }),
         answerHeaders: { 'x-request-id': requestId, ...(credentials.viaSubprotocol ? { 'sec-websocket-protocol': bearerSubprotocol } : {}) },
-      });
-      if (outcome.kind === 'failed') {
-        if (outcome.failure === 'refused') active.discovery.refused(upstream);
-        active.discovery.settled?.(upstream, outcome.failure);
-        attributes.error = outcome.error.code;
-        status = outcome.error.status;
-      } else if (outcome.kind !== 'aborted') {
-        active.discovery.settled?.(upstream, 'answered');
-        status = outcome.kind === 'upgraded' ? 101 : outcome.status;
-      }
+      }, attributes);
     } catch (error) {
       const answer = toServiceError(error);
       attributes.error = answer.code;

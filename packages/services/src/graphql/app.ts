@@ -29,7 +29,7 @@ export interface GraphqlAppOptions {
   readonly telemetry: Telemetry;
   /** @default defaultRunLimits */
   readonly limits?: Partial<RunLimits>;
-  /** Answer `__schema` / `__type` (OWASP advises off in production; the README shows the schema). @default false */
+  /** Answer `__schema` / `__type` (OWASP advises off in production; docs/services.md shows the schema). @default false */
   readonly introspection?: boolean;
   /** How long one upstream call may take. @default 2000 */
   readonly upstreamTimeoutMs?: number;

@@ -6,6 +6,15 @@ import { createBackoff } from './backoff.js';
 /** The better-sqlite3 connection type, re-exported so stores need not import the driver. */
 export type SqliteDatabase = Database.Database;
 
+/** What every service store on one SQLite file offers besides its own queries. */
+export interface SqliteStore {
+  /** The open database, for the domain-event consumer's table (kit/events). */
+  readonly db: SqliteDatabase;
+  /** Whether the database answers (`/health`). */
+  ping(): boolean;
+  close(): void;
+}
+
 /** Options of openDatabase. */
 export interface OpenDatabaseOptions {
   /** SQL scripts applied in order, once each, tracked by `PRAGMA user_version`. */

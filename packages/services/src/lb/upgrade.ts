@@ -5,7 +5,7 @@ import { toServiceError } from '../kit/http/reply.js';
 import { sendErrorOnSocket } from '../kit/http/socket-reply.js';
 import { startUpgradeSpan } from '../kit/http/upgrade-span.js';
 import { createRequestStages } from '../kit/proxy/request-stages.js';
-import { createUpgradeProxy, isWebSocketUpgrade, restoreUpgradeHeaders } from '../kit/proxy/upgrade-proxy.js';
+import { createUpgradeProxy, forwardHandshake, isWebSocketUpgrade, restoreUpgradeHeaders } from '../kit/proxy/upgrade-proxy.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { startChildTrace } from '../kit/trace.js';
 import { lbErrors } from './errors.js';
@@ -59,9 +59,7 @@ export function attachLbUpgrades(server: Server, deps: LbUpgradeDeps): void {
       req.headers = restoreUpgradeHeaders(buildLbUpstreamHeaders(req.headers), req.headers) as IncomingHttpHeaders;
       const upstream = picker.pick(route.service);
       if (!upstream) throw lbErrors.LB_NO_INSTANCE({ message: `No live instance of ${route.service} serves ${route.prefix}.` });
-      attributes.upstream = upstream.id;
-      attributes.upstreamAddress = `${upstream.host}:${upstream.port}`;
-      const outcome = await proxy.forward(req, socket, head, {
+      status = await forwardHandshake(proxy, picker, { req, socket, head }, {
         upstream,
         trace: startChildTrace(span.trace),
         name: `${route.service}: GET ${path}`,
@@ -70,16 +68,7 @@ export function attachLbUpgrades(server: Server, deps: LbUpgradeDeps): void {
           timeout: (cause) => lbErrors.LB_UPSTREAM_TIMEOUT({ cause }),
           failed: (cause) => lbErrors.LB_UPSTREAM_FAILED({ cause }),
         },
-      });
-      if (outcome.kind === 'failed') {
-        if (outcome.failure === 'refused') picker.refused(upstream);
-        picker.settled(upstream, outcome.failure);
-        attributes.error = outcome.error.code;
-        status = outcome.error.status;
-      } else if (outcome.kind !== 'aborted') {
-        picker.settled(upstream, 'answered');
-        status = outcome.kind === 'upgraded' ? 101 : outcome.status;
-      }
+      }, attributes);
     } catch (error) {
       const answer = toServiceError(error);
       attributes.error = answer.code;

@@ -1,12 +1,11 @@
 import type { Server } from 'node:http';
 import type { RouteSpec } from '../contract/registry-api.js';
 import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
-import { openConsumerStore, type ConsumerStore } from '../kit/events/consumer-store.js';
+import { openConsumerStore } from '../kit/events/consumer-store.js';
+import type { ServiceAppOptions } from '../kit/http/app-options.js';
 import { createHttpServer } from '../kit/http/server.js';
 import { databaseHealthRoute } from '../kit/http/health.js';
 import { defineRoute, Router } from '../kit/http/router.js';
-import type { ServiceGuard } from '../kit/service-auth/guard.js';
-import type { Telemetry } from '../kit/telemetry.js';
 import { createMailer } from './delivery.js';
 import type { MailDeps } from './deps.js';
 import { mailErrors } from './errors.js';
@@ -20,7 +19,6 @@ import { createSendRoutes } from './routes/send-routes.js';
 import { sendBodyLimit } from './schemas.js';
 import type { MailStore } from './store.js';
 import type { UserDirectory } from './users.js';
-import type { IdentityVerifier } from '../kit/identity/identity-verifier.js';
 
 /** Everything under `/mail` needs a signed-in user; sending allows 10 MiB bodies (attachments); `/mail/internal` takes service tokens only. */
 export const mailRouteSpecs: readonly RouteSpec[] = Object.freeze([
@@ -30,23 +28,13 @@ export const mailRouteSpecs: readonly RouteSpec[] = Object.freeze([
 ] satisfies RouteSpec[]);
 
 /** Options of createMailApp. */
-export interface MailAppOptions {
+export interface MailAppOptions extends ServiceAppOptions {
   readonly store: MailStore;
   /** Users by name and id (main.ts: auth's internal lookup behind an LRU). */
   readonly users: UserDirectory;
   /** Spam filter and virus scanner (main.ts: `filters/`; tests: fakes). */
   readonly filters: MailFilters;
-  readonly telemetry: Telemetry;
-  /** Epoch ms now. @default Date.now */
-  readonly clock?: () => number;
   /** Body limit of every route but `/mail/send`. @default 1048576 */
-  readonly bodyLimit?: number;
-  /** Checks the service tokens of internal routes (main.ts: against auth's keys). */
-  readonly serviceAuth?: ServiceGuard;
-  /** Checks the gateway's identity assertions: the user of each request (main.ts: with the gateways' public key). */
-  readonly identity?: IdentityVerifier;
-  /** The domain events applied (main.ts: the consumer's store). @default openConsumerStore(store.db) */
-  readonly appliedEvents?: Pick<ConsumerStore, 'cursor' | 'page'>;
 }
 
 /** The built, unstarted mail service. */

@@ -8,7 +8,7 @@ import { mailEventHandlers, refreshUserCache } from './user-events.js';
 import { createAuthLookup, createUserDirectory } from './users.js';
 
 void runService((deps) => {
-  const { config, telemetry } = deps;
+  const { config } = deps;
   if (!config.dataDir) throw new Error('mail keeps its messages in a database: set TOPOLAB_DATA_DIR.');
   const store = openMailStore(join(config.dataDir, mailDatabaseFile), { extraMigrations: spamMigrations });
   // Auth is reached like any other service (the catalog, round-robin); its domain events (a user deleted or renamed) arrive on the bus.
@@ -16,13 +16,5 @@ void runService((deps) => {
   const users = createUserDirectory({ lookup: createAuthLookup(plumbing.caller) });
   const filters = { spam: createSpamFilter({ db: store.db }), virus: createVirusScanner() };
   const events = plumbing.consume({ db: store.db, handlers: mailEventHandlers(store), onEvent: refreshUserCache(users) });
-  const app = createMailApp({ store, users, filters, telemetry, bodyLimit: config.bodyLimit, serviceAuth: plumbing.guard, identity: deps.identity, appliedEvents: events.applied });
-  return {
-    ...app,
-    start: () => plumbing.start(),
-    close() {
-      plumbing.close();
-      store.close();
-    },
-  };
+  return plumbing.serve(createMailApp({ store, users, filters, ...plumbing.appOptions(events) }), store);
 });

@@ -2,30 +2,17 @@ import type { Server } from 'node:http';
 import { z } from 'zod';
 import type { RouteSpec } from '../contract/registry-api.js';
 import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
-import { openConsumerStore, type ConsumerStore } from '../kit/events/consumer-store.js';
+import { openConsumerStore } from '../kit/events/consumer-store.js';
 import { multiLineText, singleLineText } from '../kit/http/free-text.js';
 import { createHttpServer, databaseHealthRoute, defineRoute, reply, requireUser, Router } from '../kit/http/index.js';
-import type { ServiceGuard } from '../kit/service-auth/guard.js';
-import type { Telemetry } from '../kit/telemetry.js';
+import type { ServiceAppOptions } from '../kit/http/app-options.js';
 import { profileErrors } from './errors.js';
 import { createLookupRoutes } from './lookup-routes.js';
 import type { ProfileStore } from './store.js';
-import type { IdentityVerifier } from '../kit/identity/identity-verifier.js';
 
 /** What createProfileApp needs. */
-export interface ProfileAppOptions {
+export interface ProfileAppOptions extends ServiceAppOptions {
   readonly store: ProfileStore;
-  readonly telemetry: Telemetry;
-  /** @default Date.now */
-  readonly clock?: () => number;
-  /** @default 1048576 */
-  readonly bodyLimit?: number;
-  /** Checks the service tokens of internal routes (main.ts: against auth's keys). */
-  readonly serviceAuth?: ServiceGuard;
-  /** Checks the gateway's identity assertions: the user of each request (main.ts: with the gateways' public key). */
-  readonly identity?: IdentityVerifier;
-  /** The domain events applied (main.ts: the consumer's store). @default openConsumerStore(store.db) */
-  readonly appliedEvents?: Pick<ConsumerStore, 'cursor' | 'page'>;
 }
 
 /** Every profile route needs a signed-in user; the gateway names it in `x-user-id`. */

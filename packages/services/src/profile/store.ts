@@ -1,4 +1,4 @@
-import { openDatabase, type SqliteDatabase } from '../kit/sqlite.js';
+import { openDatabase, type SqliteStore } from '../kit/sqlite.js';
 
 /** What a user shows to others. */
 export interface Profile {
@@ -32,7 +32,7 @@ export const defaultPreferences: Preferences = Object.freeze({
 export type ProfileFields = Pick<Profile, 'displayName' | 'bio' | 'location'>;
 
 /** Profiles and preferences, one WAL database shared by every profile instance. */
-export interface ProfileStore {
+export interface ProfileStore extends SqliteStore {
   /** False when the user already has a profile. */
   create(userId: string, fields: ProfileFields, now: number): Profile | undefined;
   /** Undefined when the user has no profile. */
@@ -45,10 +45,6 @@ export interface ProfileStore {
   setPreferences(userId: string, preferences: Preferences, now: number): boolean;
   /** Deletes the user's profile and preferences (`user.deleted`); answers how many rows of each went. */
   deleteUser(userId: string): { profiles: number; preferences: number };
-  /** The open database, for the domain-event consumer's table (kit/events). */
-  readonly db: SqliteDatabase;
-  ping(): boolean;
-  close(): void;
 }
 
 const migrations = [

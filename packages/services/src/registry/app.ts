@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { ServiceConfig } from '../kit/config.js';
+import { endStreamsOnClose } from '../kit/http/event-streams.js';
 import { createHttpServer } from '../kit/http/server.js';
 import { Router } from '../kit/http/router.js';
 import type { ServiceGuard } from '../kit/service-auth/guard.js';
@@ -66,12 +67,7 @@ export function createRegistryApp(options: RegistryAppOptions): RegistryApp {
 
   const router = new Router().add(...createRegistryRoutes({ store, hub, heartbeatMs: config.heartbeatMs, leaseMs, telemetry, guarded: options.serviceAuth !== undefined }));
   const server = createHttpServer({ router, telemetry, bodyLimit: config.bodyLimit, serviceAuth: options.serviceAuth });
-  // Watch streams never go idle, so end them as soon as the server stops accepting; otherwise a stop waits out the whole drain period.
-  const closeServer = server.close.bind(server);
-  server.close = (callback?: (error?: Error) => void) => {
-    hub.close();
-    return closeServer(callback);
-  };
+  endStreamsOnClose(server, () => hub.close());
 
   return {
     server,

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { CatalogEvent } from '../contract/registry-api.js';
 import { formatSseEvent } from '../kit/discovery/sse.js';
+import { createEventStreams } from '../kit/http/event-streams.js';
 
 /** Options of createWatchHub. */
 export interface WatchHubOptions {
@@ -27,63 +28,17 @@ export const catalogEventName = 'catalog';
 
 /** Creates an SSE hub with one shared keep-alive timer. */
 export function createWatchHub(options: WatchHubOptions = {}): WatchHub {
-  const keepAliveMs = options.keepAliveMs ?? 15_000;
-  const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
-  const subscribers = new Set<ServerResponse>();
-  let timer: NodeJS.Timeout | undefined;
-
-  function send(res: ServerResponse, text: string): void {
-    if (res.writableLength > maxBuffered) {
-      subscribers.delete(res);
-      res.destroy();
-      return;
-    }
-    res.write(text);
-  }
-
-  function broadcast(text: string): void {
-    for (const res of subscribers) send(res, text);
-  }
-
-  function startTimer(): void {
-    if (timer) return;
-    timer = setInterval(() => broadcast(':keep-alive\n\n'), keepAliveMs);
-    timer.unref();
-  }
-
-  function forget(res: ServerResponse): void {
-    subscribers.delete(res);
-    if (subscribers.size === 0) {
-      clearInterval(timer);
-      timer = undefined;
-    }
-  }
-
+  const streams = createEventStreams({ keepAliveMs: options.keepAliveMs ?? 15_000, ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }) });
   return {
     subscribe(res, snapshot) {
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.flushHeaders();
-      subscribers.add(res);
-      res.once('close', () => forget(res));
-      send(res, formatSseEvent(catalogEventName, snapshot));
-      startTimer();
+      if (streams.open(res)) streams.send(res, formatSseEvent(catalogEventName, snapshot));
     },
     publish(event) {
-      if (subscribers.size > 0) broadcast(formatSseEvent(catalogEventName, event));
+      if (streams.size > 0) streams.broadcast(formatSseEvent(catalogEventName, event));
     },
     get size() {
-      return subscribers.size;
+      return streams.size;
     },
-    close() {
-      clearInterval(timer);
-      timer = undefined;
-      for (const res of subscribers) res.end();
-      subscribers.clear();
-    },
+    close: () => streams.close(),
   };
 }

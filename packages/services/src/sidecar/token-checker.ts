@@ -1,6 +1,6 @@
 import type { CacheClient } from '../kit/clients/cache-client.js';
 import type { Telemetry } from '../kit/telemetry.js';
-import { IntrospectionUnavailableError, type Introspection } from '../kit/token-cache/introspection.js';
+import { introspectOr, type Introspection } from '../kit/token-cache/introspection.js';
 import type { AccessTokenVerifier } from '../kit/token-cache/access-token-verifier.js';
 import type { TokenFacts } from '../kit/token-cache/token-facts.js';
 import { createTokenStates } from '../kit/token-cache/token-states.js';
@@ -60,13 +60,7 @@ export function createTokenChecker(options: TokenCheckerOptions): TokenChecker {
   const accepted = (facts: TokenFacts, source: VerdictSource): SidecarVerdict => ({ active: true, sub: facts.sub, username: facts.username, jti: facts.jti, exp: facts.exp, source });
 
   async function askAuth(token: string, verified: TokenFacts, trace: TraceContext): Promise<SidecarVerdict> {
-    let facts;
-    try {
-      facts = await introspection.introspect(token, trace);
-    } catch (error) {
-      if (error instanceof IntrospectionUnavailableError) throw sidecarErrors.SIDECAR_AUTH_UNAVAILABLE({ cause: error });
-      throw error;
-    }
+    const facts = await introspectOr(introspection, token, trace, sidecarErrors.SIDECAR_AUTH_UNAVAILABLE);
     // A revocation may have arrived while auth was being asked.
     if (!facts || facts.jti !== verified.jti || verdicts.isRevoked(facts.jti)) return { active: false, source: 'auth' };
     verdicts.remember(token, facts);

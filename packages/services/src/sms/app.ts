@@ -2,27 +2,17 @@ import type { Server } from 'node:http';
 import { z } from 'zod';
 import type { RouteSpec } from '../contract/registry-api.js';
 import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
-import { openConsumerStore, type ConsumerStore } from '../kit/events/consumer-store.js';
+import { openConsumerStore } from '../kit/events/consumer-store.js';
 import { singleLineText } from '../kit/http/free-text.js';
 import { createHttpServer, databaseHealthRoute, defineRoute, reply, Router } from '../kit/http/index.js';
-import type { ServiceGuard } from '../kit/service-auth/guard.js';
-import type { Telemetry } from '../kit/telemetry.js';
+import type { ServiceAppOptions } from '../kit/http/app-options.js';
 import { smsErrors } from './errors.js';
 import type { SmsStore } from './store.js';
 import { renderTemplate, templateNames } from './templates.js';
 
 /** What createSmsApp needs. */
-export interface SmsAppOptions {
+export interface SmsAppOptions extends ServiceAppOptions {
   readonly store: SmsStore;
-  readonly telemetry: Telemetry;
-  /** @default Date.now */
-  readonly clock?: () => number;
-  /** @default 1048576 */
-  readonly bodyLimit?: number;
-  /** Checks the service tokens of internal routes (main.ts: against auth's keys). */
-  readonly serviceAuth?: ServiceGuard;
-  /** The domain events applied (main.ts: the consumer's store). @default openConsumerStore(store.db) */
-  readonly appliedEvents?: Pick<ConsumerStore, 'cursor' | 'page'>;
 }
 
 /** SMS is internal: only other services send, and the "phone" is read through the control API. */
@@ -70,6 +60,6 @@ export function createSmsApp(options: SmsAppOptions): { server: Server; routes: 
     appliedEventsRoute({ service: 'sms', scope: 'sms.events', store: options.appliedEvents ?? openConsumerStore(store.db) }),
     databaseHealthRoute(() => store.ping(), smsErrors.SMS_DB_UNAVAILABLE),
   );
-  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, registered: smsRoutes, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
+  const server = createHttpServer({ router, telemetry, serviceAuth: options.serviceAuth, identity: options.identity, registered: smsRoutes, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
   return { server, routes: smsRoutes };
 }

@@ -6,19 +6,9 @@ import { openSmsStore } from './store.js';
 import { smsEventHandlers } from './user-events.js';
 
 await runService((deps) => {
-  const { config, telemetry } = deps;
-  const store = openSmsStore(join(config.dataDir ?? '.', 'sms.db'));
+  const store = openSmsStore(join(deps.config.dataDir ?? '.', 'sms.db'));
   // Auth's domain events (a deleted user) arrive on the topology's bus, embedded or Redis Streams.
   const plumbing = createServicePlumbing(deps);
   const events = plumbing.consume({ db: store.db, handlers: smsEventHandlers(store) });
-  const { server, routes } = createSmsApp({ store, telemetry, bodyLimit: config.bodyLimit, serviceAuth: plumbing.guard, appliedEvents: events.applied });
-  return {
-    server,
-    routes,
-    start: () => plumbing.start(),
-    close() {
-      plumbing.close();
-      store.close();
-    },
-  };
+  return plumbing.serve(createSmsApp({ store, ...plumbing.appOptions(events) }), store);
 });

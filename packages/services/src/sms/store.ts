@@ -1,4 +1,4 @@
-import { openDatabase, type SqliteDatabase } from '../kit/sqlite.js';
+import { openDatabase, type SqliteDatabase, type SqliteStore } from '../kit/sqlite.js';
 import type { TemplateName } from './templates.js';
 
 /** One SMS as the recipient's phone shows it. */
@@ -13,7 +13,7 @@ export interface SmsMessage {
 }
 
 /** Where sent messages are kept. */
-export interface SmsStore {
+export interface SmsStore extends SqliteStore {
   insert(message: Omit<SmsMessage, 'id'>): SmsMessage;
   /** Newest first. */
   listTo(to: string, limit: number): SmsMessage[];
@@ -21,10 +21,6 @@ export interface SmsStore {
   listRecent(limit: number): SmsMessage[];
   /** Deletes every message sent to the user (`user.deleted`); answers how many went. */
   deleteUser(userId: string): { messages: number };
-  /** The open database, for the domain-event consumer's table (kit/events). */
-  readonly db: SqliteDatabase;
-  ping(): boolean;
-  close(): void;
 }
 
 const migrations = [

@@ -3,12 +3,12 @@
  * no timers, so each rule is testable. The view (`view`) is a new object after each change,
  * for React; spans go into bounded stores (traces, chart samples, hops) read through it.
  */
+import { RequestStore } from '@topolab/runtime/trace-model';
 import type { DashboardInstance, DashboardMessage, Span, TopologyModes } from '../protocol';
 import type { GraphLink } from './graph-model';
 import type { KnownService } from './instances';
 import { edgeKey, HopTracker, type Hop } from './hops';
 import { RequestSamples } from './metrics';
-import { TraceStore } from './traces';
 
 /** The stream's state as the header shows it. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
@@ -86,7 +86,7 @@ function knownServices(known: readonly KnownService[], instances: readonly Dashb
 /** The dashboard's state, fed message by message. */
 export class DashboardStore {
   /** Requests and their spans. */
-  readonly traces = new TraceStore();
+  readonly traces = new RequestStore();
   /** Request roots of the last minute, for the charts. */
   readonly samples = new RequestSamples();
   private readonly hops = new HopTracker();

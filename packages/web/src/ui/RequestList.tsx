@@ -1,5 +1,5 @@
+import type { RequestSummary } from '@topolab/runtime/trace-model';
 import { formatClock, formatDuration } from '../model/format';
-import type { RequestSummary } from '../model/traces';
 
 /** Props of RequestList. */
 export interface RequestListProps {

@@ -1,13 +1,13 @@
 import { useMemo } from 'react';
+import type { RequestTrace } from '@topolab/runtime/trace-model';
 import { formatDuration } from '../model/format';
-import type { Trace } from '../model/traces';
 import { buildWaterfall, type WaterfallRow } from '../model/waterfall';
 import { statusTone } from './RequestList';
 
 /** Props of WaterfallView. */
 export interface WaterfallViewProps {
   /** The selected request's trace; undefined when none is selected or it is no longer kept. */
-  readonly trace: Trace | undefined;
+  readonly trace: RequestTrace | undefined;
   readonly selected: boolean;
 }
 

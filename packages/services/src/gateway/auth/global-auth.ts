@@ -1,6 +1,6 @@
 import type { CacheClient } from '../../kit/clients/cache-client.js';
 import type { Telemetry } from '../../kit/telemetry.js';
-import { IntrospectionUnavailableError, type Introspection } from '../../kit/token-cache/introspection.js';
+import { introspectOr, type Introspection } from '../../kit/token-cache/introspection.js';
 import { createTokenStates } from '../../kit/token-cache/token-states.js';
 import { gatewayErrors } from '../errors.js';
 import type { AuthMode, TokenCheck, VerdictOrigin } from './auth-mode.js';
@@ -45,13 +45,7 @@ export function createGlobalAuth(options: GlobalAuthOptions): AuthMode {
       if (state.kind === 'refused') return refused({ cache: 'hit', authSource: 'cache', ...(state.forged ? { forged: true } : {}) });
       const accepted = { jti: verified.jti, exp: verified.exp };
       if (state.kind === 'active') return { active: true, userId: verified.sub, token: accepted, origin: { cache: 'hit', authSource: 'cache' } };
-      let facts;
-      try {
-        facts = await introspection.introspect(token, trace);
-      } catch (error) {
-        if (error instanceof IntrospectionUnavailableError) throw gatewayErrors.GATEWAY_AUTH_UNAVAILABLE({ cause: error });
-        throw error;
-      }
+      const facts = await introspectOr(introspection, token, trace, gatewayErrors.GATEWAY_AUTH_UNAVAILABLE);
       if (!facts || facts.jti !== verified.jti || facts.sub !== verified.sub) return refused({ cache: 'miss', authSource: 'auth' });
       return { active: true, userId: facts.sub, token: accepted, origin: { cache: 'miss', authSource: 'auth' } };
     },

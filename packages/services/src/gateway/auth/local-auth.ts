@@ -1,6 +1,6 @@
 import type { BusClient } from '../../kit/clients/bus-client.js';
 import type { Telemetry } from '../../kit/telemetry.js';
-import { IntrospectionUnavailableError, type Introspection } from '../../kit/token-cache/introspection.js';
+import { introspectOr, type Introspection } from '../../kit/token-cache/introspection.js';
 import { followRevocations } from '../../kit/token-cache/revocation-feed.js';
 import type { TokenCacheSettings } from '../../kit/token-cache/settings.js';
 import type { TokenFacts } from '../../kit/token-cache/token-facts.js';
@@ -49,14 +49,8 @@ export function createLocalAuth(options: LocalAuthOptions): AuthMode {
 
   const accepted = (facts: TokenFacts, origin: NonNullable<TokenCheck['origin']>): TokenCheck => ({ active: true, userId: facts.sub, token: { jti: facts.jti, exp: facts.exp }, origin });
 
-  async function askAuth(token: string, trace: TraceContext): Promise<TokenFacts | undefined> {
-    try {
-      return await introspection.introspect(token, trace);
-    } catch (error) {
-      if (error instanceof IntrospectionUnavailableError) throw gatewayErrors.GATEWAY_AUTH_UNAVAILABLE({ cause: error });
-      throw error;
-    }
-  }
+  const askAuth = (token: string, trace: TraceContext) => introspectOr(introspection, token, trace, gatewayErrors.GATEWAY_AUTH_UNAVAILABLE);
+
 
   return {
     name: 'local',

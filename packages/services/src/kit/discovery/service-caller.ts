@@ -1,20 +1,11 @@
-import { CallError, type CallResult, type HttpClient } from '../http/client.js';
-import type { TraceContext } from '../trace.js';
+import { CallError, type CallOptions, type CallResult, type HttpClient } from '../http/client.js';
 import { credentialsOf, type ServiceCredentials, type ServiceTokenSource } from '../service-auth/token-source.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { createRoundRobin } from './round-robin.js';
 
-/** One call to "some instance of service X". */
-export interface ServiceCall {
+/** One call to "some instance of service X": a call without its address, which the catalog picks. */
+export interface ServiceCall extends Pick<CallOptions, 'method' | 'path' | 'body' | 'form' | 'headers' | 'trace' | 'timeoutMs'> {
   readonly service: string;
-  readonly method: string;
-  readonly path: string;
-  readonly body?: unknown;
-  /** A form body instead of JSON (`POST /auth/oauth/token`). */
-  readonly form?: Readonly<Record<string, string>>;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly trace?: TraceContext;
-  readonly timeoutMs?: number;
 }
 
 /** Thrown when no live instance of the service could take the call. */

@@ -2,6 +2,7 @@ import { createBackendClients } from '../clients/backend-clients.js';
 import type { BusClient } from '../clients/bus-client.js';
 import type { CacheClient } from '../clients/cache-client.js';
 import type { ServiceCaller } from '../discovery/service-caller.js';
+import type { ServiceAppOptions } from '../http/app-options.js';
 import type { ServiceGuard } from '../service-auth/guard.js';
 import type { ServiceDeps } from '../service-main.js';
 import type { SqliteDatabase } from '../sqlite.js';
@@ -25,6 +26,10 @@ export interface ServicePlumbing {
   start(beforeConsuming?: () => Promise<void>): Promise<void>;
   /** Stops consuming, closes the backend clients and the catalog (before the caller closes its database). */
   close(): void;
+  /** The options every store-keeping app takes from the plumbing: telemetry, body limit, guard, identity, and `events`' applied log. */
+  appOptions(events?: DomainEvents): ServiceAppOptions;
+  /** What `runService` runs: `app`, started by `start()`, closed by `close()` and then `store`. */
+  serve<App extends object>(app: App, store: { close(): void }): App & { start(): Promise<void>; close(): void };
 }
 
 /** Builds the catalog, caller, backend clients, guard and (on demand) the event consumer of one instance. */
@@ -34,7 +39,7 @@ export function createServicePlumbing(deps: ServiceDeps): ServicePlumbing {
   const caller = deps.createServiceCaller(catalog);
   const backends = createBackendClients({ config, telemetry, catalog, caller, http });
   let events: DomainEvents | undefined;
-  return {
+  const plumbing: ServicePlumbing = {
     caller,
     bus: backends.bus,
     cache: backends.cache,
@@ -53,5 +58,19 @@ export function createServicePlumbing(deps: ServiceDeps): ServicePlumbing {
       backends.close();
       catalog.stop();
     },
+    appOptions(consumed) {
+      return { telemetry, bodyLimit: config.bodyLimit, serviceAuth: plumbing.guard, identity: deps.identity, ...(consumed ? { appliedEvents: consumed.applied } : {}) };
+    },
+    serve(app, store) {
+      return {
+        ...app,
+        start: () => plumbing.start(),
+        close: () => {
+          plumbing.close();
+          store.close();
+        },
+      };
+    },
   };
+  return plumbing;
 }

@@ -23,16 +23,11 @@ export function startServerSpan(req: IncomingMessage, res: ServerResponse, telem
   const span: ServerSpan = { trace: startServerTrace(req.headers.traceparent), name: req.method ?? 'GET', attributes: {} };
   // The caller does not sample this trace: nothing will be recorded, so nothing waits for the close.
   if (span.trace.sampled === false) return span;
-  res.once('close', () => {
-    const { trace } = span;
-    telemetry.span(spanIn(trace, {
-      kind: 'server',
-      name: span.name,
-      start,
-      durationMs: performance.now() - started,
-      status: res.statusCode,
-      attributes: span.attributes,
-    }));
-  });
+  res.once('close', () => recordServerSpan(telemetry, span, start, started, res.statusCode));
   return span;
+}
+
+/** Records `span` as a server span that began at `start` (epoch ms) and `started` (performance.now()), with `status`. */
+export function recordServerSpan(telemetry: Telemetry, span: ServerSpan, start: number, started: number, status: number): void {
+  telemetry.span(spanIn(span.trace, { kind: 'server', name: span.name, start, durationMs: performance.now() - started, status, attributes: span.attributes }));
 }

@@ -1,17 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import { spanIn, type Telemetry } from '../telemetry.js';
-import { startServerTrace, type TraceContext } from '../trace.js';
+import type { Telemetry } from '../telemetry.js';
+import { startServerTrace } from '../trace.js';
+import { recordServerSpan, type ServerSpan } from './server-span.js';
 
-/** The server span of one upgrade request (a WebSocket handshake), recorded when the handshake is answered. */
-export interface UpgradeSpan {
-  /** Continues the caller's `traceparent`, or starts a new trace. */
-  readonly trace: TraceContext;
-  /** `GET /chat/ws`. */
-  name: string;
-  /** Facts about the handshake (`route`, `upstream`, `error`); `upgrade: 'websocket'` is set. */
-  readonly attributes: Record<string, string | number | boolean>;
+/** The server span of one upgrade request (a WebSocket handshake), recorded when the handshake is answered: `name` is `GET /chat/ws`, `attributes` has `upgrade: 'websocket'`. */
+export interface UpgradeSpan extends ServerSpan {
   /** Records the span with the status answered (101 once the protocol switched); later calls do nothing. */
   end(status: number): void;
 }
@@ -33,15 +28,7 @@ export function startUpgradeSpan(req: IncomingMessage, socket: Duplex, telemetry
       if (ended) return;
       ended = true;
       socket.off('close', onClose);
-      const { trace } = span;
-      telemetry.span(spanIn(trace, {
-        kind: 'server',
-        name: span.name,
-        start,
-        durationMs: performance.now() - started,
-        status,
-        attributes: span.attributes,
-      }));
+      recordServerSpan(telemetry, span, start, started, status);
     },
   };
   const onClose = () => span.end(0);

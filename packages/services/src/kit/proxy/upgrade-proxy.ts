@@ -51,6 +51,40 @@ export interface UpgradeProxy {
   close(): void;
 }
 
+/** Who picked the upstream and learns how the attempt went (the gateway's discovery mode, the lb's picker). */
+export interface UpgradeBalancer {
+  refused(upstream: Upstream): void;
+  settled?(upstream: Upstream, result: AttemptFailure | 'answered'): void;
+}
+
+/**
+ * Forwards one handshake to `attempt.upstream`, tells `balancer` how it went and records the
+ * upstream and any error code on the server span's `attributes`. Returns the status the span
+ * ends with: 101 once switched, the upstream's status when it answered without switching, the
+ * answered error's when it failed, 0 when the client went away first.
+ */
+export async function forwardHandshake(
+  proxy: UpgradeProxy,
+  balancer: UpgradeBalancer,
+  handshake: { readonly req: IncomingMessage; readonly socket: Duplex; readonly head: Buffer },
+  attempt: UpgradeAttempt,
+  attributes: Record<string, unknown>,
+): Promise<number> {
+  const { upstream } = attempt;
+  attributes.upstream = upstream.id;
+  attributes.upstreamAddress = `${upstream.host}:${upstream.port}`;
+  const outcome = await proxy.forward(handshake.req, handshake.socket, handshake.head, attempt);
+  if (outcome.kind === 'aborted') return 0;
+  if (outcome.kind === 'failed') {
+    if (outcome.failure === 'refused') balancer.refused(upstream);
+    balancer.settled?.(upstream, outcome.failure);
+    attributes.error = outcome.error.code;
+    return outcome.error.status;
+  }
+  balancer.settled?.(upstream, 'answered');
+  return outcome.kind === 'upgraded' ? 101 : outcome.status;
+}
+
 /** Whether `req` is a WebSocket handshake (RFC 6455 §4.1: a GET with `Upgrade: websocket`). */
 export function isWebSocketUpgrade(req: Pick<IncomingMessage, 'method' | 'headers'>): boolean {
   return req.method === 'GET' && req.headers.upgrade?.trim().toLowerCase() === 'websocket';

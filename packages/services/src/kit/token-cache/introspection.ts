@@ -49,3 +49,13 @@ export function createIntrospection(options: IntrospectionOptions): Introspectio
     },
   };
 }
+
+/** Asks `introspection` about `token`; when auth cannot give a verdict, throws `unavailable(cause)` (the caller's 503) instead. */
+export async function introspectOr(introspection: Introspection, token: string, trace: TraceContext | undefined, unavailable: (options: { cause: unknown }) => Error): Promise<TokenFacts | undefined> {
+  try {
+    return await introspection.introspect(token, trace);
+  } catch (error) {
+    if (error instanceof IntrospectionUnavailableError) throw unavailable({ cause: error });
+    throw error;
+  }
+}

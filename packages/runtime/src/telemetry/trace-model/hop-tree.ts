@@ -1,8 +1,6 @@
-import type { Span } from '@topolab/runtime';
-import type { RequestTrace } from './request-traces.js';
-
-/** Attributes of a span, never undefined. */
-export type HopAttributes = Readonly<Record<string, string | number | boolean>>;
+import type { Span } from '@topolab/services/contract';
+import type { SpanAttributes } from './hop-path.js';
+import type { RequestTrace } from './request-store.js';
 
 /** One hop of a request: an instance answering, or a call that got no answer. */
 export interface HopNode {
@@ -26,7 +24,7 @@ export interface HopNode {
   /** A repeat of a sibling call that failed (the gateway's or a service caller's retry). */
   readonly retry: boolean;
   /** The call's attributes, then the server span's. */
-  readonly attributes: HopAttributes;
+  readonly attributes: SpanAttributes;
   /** Later hops this one caused, in start order. */
   readonly children: readonly HopNode[];
 }
@@ -118,4 +116,18 @@ export function buildHopTree(trace: RequestTrace): HopNode {
 /** Every hop below `node`, depth first. */
 export function hopsBelow(node: HopNode): HopNode[] {
   return node.children.flatMap((child) => [child, ...hopsBelow(child)]);
+}
+
+/** What went wrong below the gateway in a request's hop tree. */
+export interface HopOutcome {
+  /** Calls below the gateway that got no answer (timed out, refused, …), in start order. */
+  readonly failures: readonly HopNode[];
+  /** Calls that repeated a failed one. */
+  readonly retries: number;
+}
+
+/** The failed calls and the retries of a hop tree. */
+export function outcomeOf(tree: HopNode): HopOutcome {
+  const hops = hopsBelow(tree);
+  return { failures: hops.filter((hop) => hop.failure !== undefined), retries: hops.filter((hop) => hop.retry).length };
 }

@@ -1,5 +1,8 @@
 import type { Span } from '@topolab/services/contract';
 
+/** Attributes of a span, never undefined. */
+export type SpanAttributes = Readonly<Record<string, string | number | boolean>>;
+
 /** One server hop of a request: which instance answered, how long it took. */
 export interface Hop {
   readonly service: string;
@@ -10,7 +13,7 @@ export interface Hop {
   readonly name: string;
   readonly durationMs: number;
   readonly status: number | undefined;
-  readonly attributes: Readonly<Record<string, string | number | boolean>>;
+  readonly attributes: SpanAttributes;
 }
 
 /** Depth of a span in its trace (0 for a span whose parent is not in the trace). */
@@ -64,7 +67,7 @@ export function isLookupHop(hop: Pick<Hop, 'service'>): boolean {
 }
 
 /** `dns#1 (www.topolab.test → 127.0.0.1, 127.0.2.2)`: what a lookup hop answered. */
-export function formatLookupHop(hop: Hop): string {
+export function formatLookupHop(hop: Pick<Hop, 'instanceId' | 'name' | 'attributes'>): string {
   const name = hop.name.replace(/^DNS \S+ /, '');
   const answers = typeof hop.attributes.answers === 'string' ? hop.attributes.answers.split(',').join(', ') : String(hop.attributes.rcode ?? 'no answer');
   return `${hop.instanceId} (${name} → ${answers})`;
@@ -81,23 +84,38 @@ export function identityNote(hop: Pick<Hop, 'attributes'>): string {
   return identity === 'verified' || identity === 'refused' ? ` (identity ${identity})` : '';
 }
 
-/** `auth#1 @127.0.3.1`, with `(service token for mail#1)` on a token request and `(identity verified)` where a service checked the user's identity. */
-function formatHop(hop: Hop, first: boolean): string {
-  const where = first || hop.address === '' ? hop.instanceId : `${hop.instanceId} @${hostOf(hop.address)}`;
+/** Options of formatHops. */
+export interface FormatHopsOptions {
+  /** End the line with the request's duration (the first server hop's). @default true */
+  readonly duration?: boolean;
+  /** Note where a hop used its token cache, `gateway#1 (cache hit)` (the narration does, the demo does not). @default false */
+  readonly cache?: boolean;
+}
+
+/**
+ * `auth#1 @127.0.3.1`: the first hop without its address, `(cache hit)` where a hop used its
+ * token cache (when asked), `(service token for mail#1)` on a token request, `(identity
+ * verified)` where a service checked the user's identity.
+ */
+function formatHop(hop: Hop, first: boolean, options: FormatHopsOptions): string {
+  const cache = options.cache === true && typeof hop.attributes.cache === 'string' ? ` (cache ${hop.attributes.cache})` : '';
+  const where = `${hop.instanceId}${cache}${first || hop.address === '' ? '' : ` @${hostOf(hop.address)}`}`;
   if (!isServiceTokenHop(hop)) return `${where}${identityNote(hop)}`;
   // auth names the client once it is authenticated, and the error when it refused the request anyway (a scope not granted).
   return typeof hop.attributes.client === 'string' && hop.attributes.error === undefined ? `${where} (service token for ${hop.attributes.client})` : `${where} (service token refused)`;
 }
 
 /**
- * Renders hops on one line: `dns#1 (www.topolab.test → 127.0.0.1) → gateway#1 @127.0.0.1 →
- * auth#1 @127.0.3.1  12.3 ms` (the duration is the first server hop's, the whole request's).
+ * The one hop-path formatter (demo, narration, scenarios): `dns#1 (www.topolab.test → 127.0.0.1)
+ * → gateway#1 → auth#1 @127.0.3.1  12.3 ms`; the duration is the first server hop's, the whole
+ * request's. `(no hops)` for none.
  */
-export function formatHops(hops: readonly Hop[]): string {
+export function formatHops(hops: readonly Hop[], options: FormatHopsOptions = {}): string {
   if (hops.length === 0) return '(no hops)';
   const path = hops
-    .map((hop, i) => (isLookupHop(hop) ? formatLookupHop(hop) : formatHop(hop, i === 0)))
+    .map((hop, i) => (isLookupHop(hop) ? formatLookupHop(hop) : formatHop(hop, i === 0, options)))
     .join(' → ');
+  if (options.duration === false) return path;
   const first = hops.find((hop) => !isLookupHop(hop)) ?? hops[0]!;
   return `${path}  ${first.durationMs.toFixed(1)} ms`;
 }

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RequestSummary } from '../model/traces';
+import type { RequestSummary } from '@topolab/runtime/trace-model';
 import { RequestList, statusTone } from './RequestList';
 
 afterEach(cleanup);

@@ -2,7 +2,7 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { span } from '../model/fixtures';
-import type { Trace } from '../model/traces';
+import type { RequestTrace as Trace } from '@topolab/runtime/trace-model';
 import { WaterfallView } from './WaterfallView';
 
 afterEach(cleanup);

@@ -2,7 +2,7 @@ import { request as httpRequest, type ClientRequest } from 'node:http';
 import type { BusBacklog, BusMessage } from '../../contract/bus-api.js';
 import type { InstanceRecord } from '../../contract/registry-api.js';
 import { createBackoff } from '../backoff.js';
-import { createSubscriptionLifecycle, type SubscriptionLifecycle } from './subscription-lifecycle.js';
+import { SubscriptionBase } from './subscription-base.js';
 import type { HttpClient } from '../http/client.js';
 import { createSseParser } from '../discovery/sse.js';
 import type { ServiceCredentials } from '../service-auth/token-source.js';
@@ -66,14 +66,11 @@ export function openBusSubscription<T>(options: BusSubscriptionOptions<T>): BusS
 }
 
 /** openBusSubscription's subscription: the phases of subscription-lifecycle.ts over SSE. */
-class SseBusSubscription<T> implements BusSubscription {
+class SseBusSubscription<T> extends SubscriptionBase {
   private readonly options: BusSubscriptionOptions<T>;
   private readonly encoded: string;
   private readonly idleTimeoutMs: number;
-  private readonly lifecycle: SubscriptionLifecycle;
   private readonly backoff = createBackoff({ baseMs: 100, maxMs: 2000 });
-  // Undefined until the first connection reads where the topic stands.
-  private seq: number | undefined;
   // The bus state the seqs belong to: another epoch means the bus started afresh.
   private epoch: string | undefined;
   private stream: ClientRequest | undefined;
@@ -86,18 +83,10 @@ class SseBusSubscription<T> implements BusSubscription {
   private authorization: Record<string, string> = {};
 
   constructor(options: BusSubscriptionOptions<T>) {
+    super(options.topic);
     this.options = options;
     this.encoded = encodeURIComponent(options.topic);
     this.idleTimeoutMs = options.idleTimeoutMs ?? defaultBusIdleTimeoutMs;
-    this.lifecycle = createSubscriptionLifecycle(options.topic);
-  }
-
-  get connected(): boolean {
-    return this.lifecycle.phase === 'connected';
-  }
-
-  get lastSeq(): number {
-    return this.seq ?? 0;
   }
 
   close(): void {

@@ -4,7 +4,7 @@ import type { BusMessage } from '../../../contract/bus-api.js';
 import type { BusSubscription, BusSubscriptionStatus } from '../bus-subscription.js';
 import { createBackoff } from '../../backoff.js';
 import { defaultBusIdleTimeoutMs } from '../bus-subscription.js';
-import { createSubscriptionLifecycle, type SubscriptionLifecycle } from '../subscription-lifecycle.js';
+import { SubscriptionBase } from '../subscription-base.js';
 import { parseStreamEntry, readBusEpoch, seqOfStreamId, type StreamEntry } from './redis-streams.js';
 
 /** Options of openRedisStreamSubscription. */
@@ -43,14 +43,12 @@ export function openRedisStreamSubscription<T>(options: RedisStreamSubscriptionO
 }
 
 /** openRedisStreamSubscription's subscription: the phases of subscription-lifecycle.ts over XREAD. */
-class RedisStreamSubscription<T> implements BusSubscription {
+class RedisStreamSubscription<T> extends SubscriptionBase {
   private readonly options: RedisStreamSubscriptionOptions<T>;
   private readonly redis: Redis;
   private readonly key: string;
   private readonly blockMs: number;
-  private readonly lifecycle: SubscriptionLifecycle;
   private readonly backoff = createBackoff({ baseMs: 100, maxMs: 2000 });
-  private seq: number | undefined;
   // The epoch seq belongs to; null: none was written yet when last read.
   private epoch: string | null | undefined;
   // (Re)connections of the connection, and the one prepare ran on: a command sent after an
@@ -60,22 +58,14 @@ class RedisStreamSubscription<T> implements BusSubscription {
   private wake: (() => void) | undefined;
 
   constructor(options: RedisStreamSubscriptionOptions<T>) {
+    super(options.topic);
     this.options = options;
     this.redis = options.redis;
     this.key = redisKeys.busStream(options.topic);
     this.blockMs = options.blockMs ?? Math.floor(defaultBusIdleTimeoutMs / 3);
-    this.lifecycle = createSubscriptionLifecycle(options.topic);
     this.redis.on('ready', () => {
       this.connections += 1;
     });
-  }
-
-  get connected(): boolean {
-    return this.lifecycle.phase === 'connected';
-  }
-
-  get lastSeq(): number {
-    return this.seq ?? 0;
   }
 
   close(): void {
@@ -104,10 +94,6 @@ class RedisStreamSubscription<T> implements BusSubscription {
         this.lifecycle.transition('retry');
       }
     }
-  }
-
-  private get closed(): boolean {
-    return this.lifecycle.phase === 'closed';
   }
 
   private status(next: BusSubscriptionStatus): void {

@@ -12,7 +12,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chatLimits, connectWebSocket, createGatewayClient, startTopology, toWebSocketUrl } from '../packages/runtime/dist/index.js';
+import { connectWebSocket, createGatewayClient, startTopology } from '../packages/runtime/dist/index.js';
+import { toWebSocketUrl } from '../packages/runtime/dist/client/index.js';
+import { chatLimits } from '../packages/runtime/dist/dsl.js';
 import { createSessions } from './lib/sessions.mjs';
 import { waitUntil } from './lib/stats.mjs';
 

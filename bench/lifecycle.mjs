@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { isProcessAlive, median, readProcessRssMb } from '../packages/runtime/dist/index.js';
+import { isProcessAlive } from '../packages/runtime/dist/index.js';
+import { median, readProcessRssMb } from '../packages/runtime/dist/bench/index.js';
 
 const bin = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
 const args = process.argv.slice(2);

@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGatewayClient, measureFailover, measureRevocationLag, startTopology } from '../packages/runtime/dist/index.js';
+import { createGatewayClient, startTopology } from '../packages/runtime/dist/index.js';
+import { measureFailover, measureRevocationLag } from '../packages/runtime/dist/bench/index.js';
 import { sendBurst } from './lib/burst.mjs';
 import { runOpenLoop } from './lib/open-loop.mjs';
 import { login, newUser, register } from './lib/sessions.mjs';

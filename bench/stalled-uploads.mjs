@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBenchUser, createGatewayClient, logInBenchUser, registerBenchUser, runStalledUploadWave, startTopology } from '../packages/runtime/dist/index.js';
+import { createGatewayClient, startTopology } from '../packages/runtime/dist/index.js';
+import { createBenchUser, logInBenchUser, registerBenchUser, runStalledUploadWave } from '../packages/runtime/dist/bench/index.js';
 import { fmt, percentile } from './lib/stats.mjs';
 
 const args = process.argv.slice(2);

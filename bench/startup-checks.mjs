@@ -10,7 +10,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { median, planAddress, startTopology } from '../packages/runtime/dist/index.js';
+import { startTopology } from '../packages/runtime/dist/index.js';
+import { median } from '../packages/runtime/dist/bench/index.js';
+import { planAddress } from '../packages/runtime/dist/topology/index.js';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] || 5) || 5;

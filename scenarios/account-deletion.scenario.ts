@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { chatCloseCodes, defineScenario, type ChatHistoryPage, type ScenarioContext, type ScenarioUser } from '@topolab/runtime';
+import { chatCloseCodes, defineScenario, type ChatHistoryPage, type ScenarioContext, type ScenarioUser } from '@topolab/runtime/dsl';
 import { joinRoom, openChat } from './support/chat.js';
 import { askAsUser, describeLags, watchEvents, type EventWatch } from './support/events.js';
 import { instanceIdsOf } from './support/instances.js';

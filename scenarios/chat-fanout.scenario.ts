@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { chatLimits, defineScenario, type ChatHistoryPage, type TopolabError } from '@topolab/runtime';
+import { chatLimits, defineScenario, type ChatHistoryPage, type TopolabError } from '@topolab/runtime/dsl';
 import { frameOf, joinRoom, median, messageWith, openChat, type ChatSocket, type FrameOf } from './support/chat.js';
 
 const room = 'standup';

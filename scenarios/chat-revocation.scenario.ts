@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { chatCloseCodes, defineScenario, type TopolabError } from '@topolab/runtime';
+import { chatCloseCodes, defineScenario, type TopolabError } from '@topolab/runtime/dsl';
 import { joinRoom, messageWith, openChat } from './support/chat.js';
 
 /**

@@ -1,4 +1,4 @@
-import { defineScenario, type ScenarioContext, type ScenarioUser } from '@topolab/runtime';
+import { defineScenario, type ScenarioContext, type ScenarioUser } from '@topolab/runtime/dsl';
 import { addressOf, mailOf } from './support/mail.js';
 
 interface Contact {

@@ -1,4 +1,4 @@
-import { defineScenario, type ScenarioContext } from '@topolab/runtime';
+import { defineScenario, type ScenarioContext } from '@topolab/runtime/dsl';
 import { lbInstanceOf, requestsServed } from './support/instances.js';
 import { describeFailures, withLoad, type Load } from './support/load.js';
 

@@ -1,5 +1,5 @@
 import { Resolver } from 'node:dns/promises';
-import { defineScenario, type ScenarioContext } from '@topolab/runtime';
+import { defineScenario, type ScenarioContext } from '@topolab/runtime/dsl';
 
 /** `dig @dns#1 www.topolab.test` from the scenario: the A records and their TTL. */
 async function lookUp(ctx: ScenarioContext): Promise<{ addresses: string[]; ttl: number }> {

@@ -1,4 +1,4 @@
-import { defineScenario } from '@topolab/runtime';
+import { defineScenario } from '@topolab/runtime/dsl';
 import { chunked, describeExchange, exchangeRaw, rawGateway, rawRequest } from './support/raw-http.js';
 import { smuggledRegistration, smugglingAttempts } from './support/smuggling.js';
 

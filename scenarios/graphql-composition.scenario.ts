@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { defineScenario, type ScenarioContext, type ScenarioUser } from '@topolab/runtime';
+import { defineScenario, type ScenarioContext, type ScenarioUser } from '@topolab/runtime/dsl';
 import { instanceIdsOf } from './support/instances.js';
 import { addressOf, mailOf } from './support/mail.js';
 

@@ -1,4 +1,4 @@
-import { defineScenario } from '@topolab/runtime';
+import { defineScenario } from '@topolab/runtime/dsl';
 import { countsSince, describeCounts, requestCounts, waitForCatalog } from './support/instances.js';
 import { describeFailures, withLoad } from './support/load.js';
 

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { defineScenario } from '@topolab/runtime';
+import { defineScenario } from '@topolab/runtime/dsl';
 
 /** Opens a TLS connection and reports how the handshake went (the socket is closed at once). */
 function handshake(options: ConnectionOptions): Promise<{ socket?: TLSSocket; protocol?: string | null; authorized?: boolean; error?: string; certificate?: X509Certificate }> {

@@ -1,4 +1,4 @@
-import { defineScenario } from '@topolab/runtime';
+import { defineScenario } from '@topolab/runtime/dsl';
 import { claimsOf } from './support/tokens.js';
 
 interface TokenPair {

@@ -1,4 +1,4 @@
-import { defineScenario } from '@topolab/runtime';
+import { defineScenario } from '@topolab/runtime/dsl';
 import { addressOf, attachment, dayOf, mailOf, type MailSummary } from './support/mail.js';
 
 const reportBody = 'Hi both, the quarterly report draft is attached. The budget review section still needs the numbers from finance.';

@@ -1,4 +1,4 @@
-import { defineScenario } from '@topolab/runtime';
+import { defineScenario } from '@topolab/runtime/dsl';
 
 /** A 6-digit code that is not `code`. */
 function otherCode(code: string, offset: number): string {

@@ -1,4 +1,4 @@
-import { defineScenario } from '@topolab/runtime';
+import { defineScenario } from '@topolab/runtime/dsl';
 import { countsSince, describeCounts, instanceIdsOf, requestCounts } from './support/instances.js';
 
 interface Profile {

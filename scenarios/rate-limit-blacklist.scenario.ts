@@ -1,4 +1,4 @@
-import { defineScenario, type ScenarioContext } from '@topolab/runtime';
+import { defineScenario, type ScenarioContext } from '@topolab/runtime/dsl';
 import { exchangeRaw, rawGateway, rawRequest, type RawResponse } from './support/raw-http.js';
 
 type GatewayAnswer = Awaited<ReturnType<ScenarioContext['gateway']['get']>>;

@@ -1,4 +1,4 @@
-import { defineScenario, type ScenarioContext, type ScenarioGateway } from '@topolab/runtime';
+import { defineScenario, type ScenarioContext, type ScenarioGateway } from '@topolab/runtime/dsl';
 import { describeFailures, withLoad } from './support/load.js';
 
 /** The instance ids an answer passed through (waits for its spans). */

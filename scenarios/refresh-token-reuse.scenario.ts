@@ -1,4 +1,4 @@
-import { defineScenario, type ScenarioContext } from '@topolab/runtime';
+import { defineScenario, type ScenarioContext } from '@topolab/runtime/dsl';
 
 interface TokenPair {
   readonly accessToken: string;

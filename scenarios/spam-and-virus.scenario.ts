@@ -1,4 +1,4 @@
-import { defineScenario, eicarSignature, gtubeSignature } from '@topolab/runtime';
+import { defineScenario, eicarSignature, gtubeSignature } from '@topolab/runtime/dsl';
 import { addressOf, attachment, mailOf, type MailClient, type MailDetail } from './support/mail.js';
 
 /** The spam test mail Ada's colleague sends, and a second one much like it. */

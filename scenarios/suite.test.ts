@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isScenario } from '@topolab/runtime';
+import { isScenario } from '@topolab/runtime/dsl';
 import { describe, expect, it } from 'vitest';
 
 const suiteDir = fileURLToPath(new URL('.', import.meta.url));

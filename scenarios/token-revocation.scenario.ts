@@ -1,4 +1,4 @@
-import { defineScenario } from '@topolab/runtime';
+import { defineScenario } from '@topolab/runtime/dsl';
 
 /** What each auth mode does with a logout, for the narration. */
 const howRevocationTravels: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { defineScenario, type ScenarioContext, type ScenarioUser } from '@topolab/runtime';
+import { defineScenario, type ScenarioContext, type ScenarioUser } from '@topolab/runtime/dsl';
 
 /** `POST /auth/totp/enroll` answer (auth/totp-routes.ts). */
 interface TotpEnrolment {

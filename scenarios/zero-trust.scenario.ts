@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineScenario, formatHops, readEvents, type ScenarioContext } from '@topolab/runtime';
+import { defineScenario, formatHops, type ScenarioContext } from '@topolab/runtime/dsl';
 import { callDirect, handshakeDirect, redisCommands, type DirectAnswer } from './support/direct.js';
 import { instanceOf } from './support/instances.js';
 import { addressOf, mailOf } from './support/mail.js';
@@ -168,7 +168,7 @@ export default defineScenario({
     });
 
     await ctx.step('a forged user.deleted for Alice: refused without credentials, refused from chat’s, and when it reaches the bus anyway, every consumer ignores it', async () => {
-      const { latestSeq } = await readEvents(ctx.topology, { limit: 1 });
+      const { latestSeq } = await ctx.topology.domainEvents({ limit: 1 });
       const forged = { seq: latestSeq + 1, eventId: randomUUID(), type: 'user.deleted', occurredAt: Date.now(), data: { userId: alice.userId, username: alice.username } };
       const before = ctx.topology.events('events.forged_rejected').length;
       if (ctx.backends.bus === 'embedded') {

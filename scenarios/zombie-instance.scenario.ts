@@ -1,4 +1,4 @@
-import { defineScenario, type ScenarioContext } from '@topolab/runtime';
+import { defineScenario, type ScenarioContext } from '@topolab/runtime/dsl';
 import { askInstance, countsSince, describeCounts, requestCounts, waitForCatalog } from './support/instances.js';
 
 const replicas = ['profile#1', 'profile#2'];

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const { serviceErrorTables } = await import('../packages/services/dist/error-tables.js');
-const { runtimeErrorCodes } = await import('../packages/runtime/dist/index.js');
+const { runtimeErrorCodes } = await import('../packages/runtime/dist/errors/index.js');
 
 const cell = (text) => String(text ?? '').replaceAll('|', '\\|');
 const lines = [

@@ -1,5 +1,5 @@
 // The user flows live in the runtime (`topolab bench` uses them); these adapt them to the scripts' (gateway, topology) calls.
-import { createBenchSessions, createBenchUser, logInBenchUser, registerBenchUser } from '../../packages/runtime/dist/index.js';
+import { createBenchSessions, createBenchUser, logInBenchUser, registerBenchUser } from '../../packages/runtime/dist/bench/index.js';
 
 const contextOf = (gateway, topology) => ({ gateway, phone: topology });
 

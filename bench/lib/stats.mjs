@@ -1,5 +1,5 @@
 // Percentile and median are the runtime's (the same figures as `topolab bench`).
-export { median, percentile } from '../../packages/runtime/dist/index.js';
+export { median, percentile } from '../../packages/runtime/dist/bench/index.js';
 
 /** `12.3` with one decimal, or `—`. */
 export function fmt(value) {

@@ -1,4 +1,4 @@
-import type { ChatServerFrame, ScenarioContext, ScenarioWebSocket, ScenarioWebSocketOptions } from '@topolab/runtime';
+import type { ChatServerFrame, ScenarioContext, ScenarioWebSocket, ScenarioWebSocketOptions } from '@topolab/runtime/dsl';
 
 /** A server frame of one type. */
 export type FrameOf<T extends ChatServerFrame['type']> = Extract<ChatServerFrame, { type: T }>;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import type { Hop, ScenarioContext } from '@topolab/runtime';
+import type { Hop, ScenarioContext } from '@topolab/runtime/dsl';
 import { instanceOf } from './instances.js';
 
 /** What an instance answered a process that reached it directly, bypassing the gateway. */

@@ -1,5 +1,4 @@
-import { formatHttpUrl, identityAssertionHeader, readEvents, sendHttpRequest, type AppliedEvent, type DomainEvent, type ScenarioContext, type ServiceName } from '@topolab/runtime';
-import { instanceOf } from './instances.js';
+import type { AppliedEvent, DomainEvent, ScenarioContext } from '@topolab/runtime/dsl';
 
 /** Where one consumer service stands with one event, as `topolab events` shows it. */
 export type Consistency =
@@ -20,11 +19,11 @@ export interface EventWatch {
   waitUntilApplied(services: readonly string[], seq: number, timeout?: number): Promise<Map<string, AppliedEvent>>;
 }
 
-/** An EventWatch over `ctx`: what `topolab events` reads (readEvents), with the runtime's service tokens. */
+/** An EventWatch over `ctx`: what `topolab events` reads (`ctx.topology.domainEvents`), with the runtime's service tokens. */
 export function watchEvents(ctx: ScenarioContext): EventWatch {
   // Event `seq` as `topolab events` shows it: auth's record, and where each consumer stands.
   async function statusOf(seq: number) {
-    const { events, consumers } = await readEvents(ctx.topology, { after: seq - 1, limit: 1 });
+    const { events, consumers } = await ctx.topology.domainEvents({ after: seq - 1, limit: 1 });
     const event = events.find((candidate) => candidate.seq === seq);
     if (!event) throw new Error(`auth's log has no event ${seq}`);
     return { event, consumers };
@@ -68,10 +67,8 @@ export function watchEvents(ctx: ScenarioContext): EventWatch {
  * identity assertion the runtime signs with the gateways' key (the user's own token may be
  * revoked by now): what that service holds for the user.
  */
-export async function askAsUser(ctx: ScenarioContext, instanceId: string, path: string, userId: string): Promise<{ status: number; body: unknown }> {
-  const info = instanceOf(ctx, instanceId);
-  const assertion = await ctx.topology.assertIdentity(userId, info.service as ServiceName);
-  return sendHttpRequest({ url: `${formatHttpUrl(info.host, info.port)}${path}`, headers: { [identityAssertionHeader]: assertion }, timeoutMs: 2000 });
+export function askAsUser(ctx: ScenarioContext, instanceId: string, path: string, userId: string): Promise<{ status: number; body: unknown }> {
+  return ctx.topology.request(instanceId, { path, asUser: userId });
 }
 
 /** `profile 23 ms (profile#2) · mail 31 ms (mail#1)`: each service's lag (applied − occurred), for a note. */

@@ -1,4 +1,4 @@
-import { formatHttpUrl, sendHttpRequest, type ScenarioContext } from '@topolab/runtime';
+import type { ScenarioContext } from '@topolab/runtime/dsl';
 
 /** The running instance `instanceId` (`profile#1`) as the topology lists it; throws when there is none. */
 export function instanceOf(ctx: ScenarioContext, instanceId: string): ReturnType<ScenarioContext['topology']['instances']>[number] {
@@ -40,9 +40,8 @@ export function instanceIdsOf(ctx: ScenarioContext, service: string): string[] {
 }
 
 /** Sends `GET path` straight to one instance, around the gateway and the registry. */
-export async function askInstance(ctx: ScenarioContext, instanceId: string, path = '/health'): Promise<{ status: number; body: unknown }> {
-  const info = instanceOf(ctx, instanceId);
-  return sendHttpRequest({ url: `${formatHttpUrl(info.host, info.port)}${path}`, timeoutMs: 2000 });
+export function askInstance(ctx: ScenarioContext, instanceId: string, path = '/health'): Promise<{ status: number; body: unknown }> {
+  return ctx.topology.request(instanceId, { path });
 }
 
 /** Waits until the registry's catalog lists exactly the instances `check` accepts; resolves with the ids. */

@@ -1,4 +1,4 @@
-import type { ScenarioContext } from '@topolab/runtime';
+import type { ScenarioContext } from '@topolab/runtime/dsl';
 
 /** One request of a load: when it was sent and how it ended. */
 export interface LoadSample {

@@ -1,4 +1,4 @@
-import type { GatewayResponse, ScenarioContext, ScenarioUser } from '@topolab/runtime';
+import type { GatewayResponse, ScenarioContext, ScenarioUser } from '@topolab/runtime/dsl';
 
 /** A message as a mailbox listing or a search shows it (mail's `MessageSummary`). */
 export interface MailSummary {

@@ -4,7 +4,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startControlServer, type AppliedEvent, type ControlTopology, type DomainEvent, type InstanceInfo } from '@topolab/runtime';
+import { startControlServer, type AppliedEvent, type DomainEvent, type InstanceInfo } from '@topolab/runtime';
+import type { ControlTopology } from '@topolab/runtime/control';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli, startCli } from './run-cli.js';
 

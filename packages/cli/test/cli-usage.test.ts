@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { planAddress } from '@topolab/runtime';
+import { planAddress } from '@topolab/runtime/topology';
 import { runCli, runCliInProcess, type CliRun } from './run-cli.js';
 
 function tempDir(): string {

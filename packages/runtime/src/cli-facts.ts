@@ -2,8 +2,9 @@
  * `@topolab/runtime/cli-facts`: the light part of the runtime, for declaring commands and
  * printing errors without loading the supervisor, the clients or the bench (so `topolab --help`
  * starts in tens of milliseconds). Names, defaults, formatters and the error helpers; all of it
- * is exported by the package root as well. The CLI imports the rest when a command runs; the
- * request views and hop formatters are the trace model's, `@topolab/runtime/trace-model`.
+ * is exported by its area too (`@topolab/runtime/errors`, `/topology`, …). The CLI imports the
+ * rest when a command runs; the request views and hop formatters are the trace model's,
+ * `@topolab/runtime/trace-model`.
  */
 export * from './errors/index.js';
 export { authModeNames, discoveryModeNames, formatModes } from './topology/topology-modes.js';

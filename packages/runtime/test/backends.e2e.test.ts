@@ -5,7 +5,10 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { tokenStateKey, redisKeys } from '@topolab/services/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatHttpUrl, nginxConfigPath, redisSecretsDir, sendHttpRequest, stallUpload, type InstanceView } from '../src/index.js';
+import { formatHttpUrl, type InstanceView } from '../src/topology/index.js';
+import { nginxConfigPath, redisSecretsDir } from '../src/backends/index.js';
+import { sendHttpRequest } from '../src/index.js';
+import { stallUpload } from '../src/bench/index.js';
 import { isAlive, waitFor, programFor } from './helpers.js';
 import { catalogInstanceIds, createEventLog, expectUnsampledRequestUnrecorded, hopsOfResponse, signUp, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
 

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { findNginx, isProcessAlive, startNginx } from '../src/index.js';
+import { findNginx, startNginx } from '../src/bench/index.js';
+import { isProcessAlive } from '../src/index.js';
 
 const nginx = findNginx();
 

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatLimits, connectWebSocket, toWebSocketUrl, type ChatServerFrame, type WebSocketClient } from '../src/index.js';
+import { connectWebSocket } from '../src/index.js';
+import { toWebSocketUrl, type WebSocketClient } from '../src/client/index.js';
+import { chatLimits, type ChatServerFrame } from '@topolab/services/contract';
 import { isAlive, waitFor } from './helpers.js';
 import { createEventLog, errorCode, handledSecrets, logIn, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { envNames, type Catalog } from '@topolab/services/contract';
-import { normalizeTopologyOptions, planExport, type ExportInstance } from '../src/index.js';
+import { normalizeTopologyOptions, planExport } from '../src/index.js';
+import type { ExportInstance } from '../src/export/index.js';
 import { waitFor } from './helpers.js';
 
 const servicesDist = fileURLToPath(new URL('../../services/dist/', import.meta.url));

@@ -1,6 +1,7 @@
 import type { Catalog } from '@topolab/services/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatHttpUrl, sendHttpRequest, type Topology } from '../src/index.js';
+import { formatHttpUrl } from '../src/topology/index.js';
+import { sendHttpRequest, type Topology } from '../src/index.js';
 import { waitFor } from './helpers.js';
 import { startRealTopology, type RealTopology } from './real-topology.js';
 

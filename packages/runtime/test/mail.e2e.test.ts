@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eicarSignature, type GatewayRequest } from '../src/index.js';
+import { eicarSignature } from '../src/demo/index.js';
+import type { GatewayRequest } from '../src/index.js';
 import { createEventLog, errorCode, hopsOfResponse, sendRaw, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
 
 interface Summary {

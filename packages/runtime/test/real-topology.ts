@@ -6,21 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultBackends, servicesWith, type Catalog } from '@topolab/services/contract';
 import { expect } from 'vitest';
-import {
-  createGatewayClient,
-  extractCode,
-  hopsOf,
-  readPhone,
-  sendHttpRequest,
-  startTopology,
-  type GatewayClient,
-  type GatewayRequest,
-  type GatewayResponse,
-  type Hop,
-  type Topology,
-  type TopologyEvent,
-  type TopologyOptions,
-} from '../src/index.js';
+import { createGatewayClient, hopsOf, readPhone, sendHttpRequest, startTopology, type GatewayClient, type GatewayRequest, type GatewayResponse, type Hop, type Topology, type TopologyEvent, type TopologyOptions } from '../src/index.js';
+import { extractCode } from '../src/demo/index.js';
 import { killLeftovers, waitFor } from './helpers.js';
 
 assertServicesBuilt();

@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { redisKeys, redisRoleNames, tokenStateKey, type RedisRoleName } from '@topolab/services/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisSecretsDir, type InstanceView } from '../src/index.js';
+import { redisSecretsDir } from '../src/backends/index.js';
+import type { InstanceView } from '../src/topology/index.js';
 import { waitFor, programFor } from './helpers.js';
 import { hopsOfResponse, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
 

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defineScenario, runScenarios, type RunEvent, type ScenarioUser } from '../src/index.js';
+import { defineScenario, runScenarios, type RunEvent } from '../src/index.js';
+import type { ScenarioUser } from '../src/scenarios/index.js';
 import { makeTempDir } from './helpers.js';
 import './real-topology.js';
 

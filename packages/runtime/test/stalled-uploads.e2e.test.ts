@@ -1,6 +1,6 @@
 import type { DiscoveryModeName } from '@topolab/services/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runStalledUploadWave, type StalledUpload } from '../src/index.js';
+import { runStalledUploadWave, type StalledUpload } from '../src/bench/index.js';
 import { createEventLog, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
 
 // Issue 24 (abuse limits), RFC 9110 §15.5.9 (408 Request Timeout), nginx `client_body_timeout`

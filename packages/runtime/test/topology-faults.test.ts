@@ -1,6 +1,7 @@
 import type { ServiceSpec } from '@topolab/services/contract';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createControlClient, formatHttpUrl, sendHttpRequest, startControlServer, type Topology, type TopologyEvent } from '../src/index.js';
+import { createControlClient, sendHttpRequest, startControlServer, type Topology, type TopologyEvent } from '../src/index.js';
+import { formatHttpUrl } from '../src/topology/index.js';
 import { fixtureManifest, fixtureSpec, startFixtureTopology } from './fixture-topology.js';
 import { isAlive, waitFor } from './helpers.js';
 

@@ -3,16 +3,8 @@ import { dirname } from 'node:path';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import {
-  createControlClient,
-  createGatewayClient,
-  hopsOf,
-  readControlFile,
-  sendHttpRequest,
-  startControlServer,
-  startTopology,
-  type TopologyEvent,
-} from '../src/index.js';
+import { createControlClient, createGatewayClient, hopsOf, sendHttpRequest, startControlServer, startTopology, type TopologyEvent } from '../src/index.js';
+import { readControlFile } from '../src/control/index.js';
 import { fixtureManifest, fixtureSpec as spec, startFixtureTopology } from './fixture-topology.js';
 import { fixture, isAlive, killLeftovers, makeTempDir, waitFor } from './helpers.js';
 

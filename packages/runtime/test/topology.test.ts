@@ -2,7 +2,8 @@ import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { defaultBackends, serviceManifest, servicesWith } from '@topolab/services/contract';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createControlClient, createGatewayClient, hopsOf, planAddress, startControlServer, startTopology, type TopologyEvent } from '../src/index.js';
+import { createControlClient, createGatewayClient, hopsOf, startControlServer, startTopology, type TopologyEvent } from '../src/index.js';
+import { planAddress } from '../src/topology/index.js';
 import { isAlive, killLeftovers, makeTempDir, waitFor } from './helpers.js';
 import { assertServicesBuilt } from './real-topology.js';
 

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { checkTargets, defaultBenchSettings, describeCaveats, planRounds, summarizeRows, type BenchReport, type ThroughputRow, type ThroughputSample } from '@topolab/runtime';
+import { checkTargets, defaultBenchSettings, describeCaveats, planRounds, summarizeRows, type BenchReport } from '@topolab/runtime';
+import type { ThroughputRow, ThroughputSample } from '@topolab/runtime/bench';
 import { describe, expect, it } from 'vitest';
 import { renderBar } from './bars.js';
 import { renderHtmlReport } from './html-report.js';

@@ -1,4 +1,4 @@
-import type { TargetStatus } from '@topolab/runtime';
+import type { TargetStatus } from '@topolab/runtime/bench';
 
 /** `4120` req/s, or `—`. */
 export function formatRps(value: number | undefined): string {

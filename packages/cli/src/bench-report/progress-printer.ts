@@ -1,5 +1,5 @@
 import { Chalk } from 'chalk';
-import type { BenchProgress, BenchProgressListener } from '@topolab/runtime';
+import type { BenchProgress, BenchProgressListener } from '@topolab/runtime/bench';
 import { formatDuration, formatMb, formatMs, formatRps } from './figures.js';
 
 /** Where and how progress is printed. */

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { benchAuthModes, benchBackends, benchSections, discoveryModeNames } from '@topolab/runtime/cli-facts';
-import type { BenchAuthMode, BenchBackend, BenchSection, BenchSettings, DiscoveryModeName } from '@topolab/runtime';
+import type { BenchAuthMode, BenchBackend, BenchSection } from '@topolab/runtime/bench';
+import type { BenchSettings, DiscoveryModeName } from '@topolab/runtime';
 
 /** The flags of `topolab bench` as commander hands them over. */
 export interface BenchFlags {

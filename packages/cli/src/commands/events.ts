@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { domainEventTypes, isTopolabError } from '@topolab/runtime/cli-facts';
-import type { ControlClient, ControlEvents, DomainEventType, EventStatus } from '@topolab/runtime';
+import type { ControlClient, DomainEventType } from '@topolab/runtime';
+import type { ControlEvents, EventStatus } from '@topolab/runtime/events';
 import type { CommandContext } from '../program.js';
 import { parseNonNegativeInteger, parsePositiveInteger } from '../options.js';
 import { createColors } from '../output/colors.js';

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { parseNonNegativeInteger, parsePort, parsePositiveInteger, parseReplicas } from '../options.js';
 import { authModeNames, busBackendNames, cacheBackendNames, defaultLimitSettings, discoveryModeNames, lbBackendNames } from '@topolab/runtime/cli-facts';
-import type { AuthModeName, BackendOptions, DiscoveryModeName, ServiceName, TimingsPreset, TopologyBackends, TopologyOptions } from '@topolab/runtime';
+import type { AuthModeName, DiscoveryModeName, ServiceName, TimingsPreset, TopologyBackends, TopologyOptions } from '@topolab/runtime';
+import type { BackendOptions } from '@topolab/runtime/backends';
 
 /** `--data-dir DIR`, shared by every command that finds a running topology. */
 export function dataDirOption(): Option {

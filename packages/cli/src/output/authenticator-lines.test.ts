@@ -1,4 +1,4 @@
-import type { AuthenticatorCode } from '@topolab/runtime';
+import type { AuthenticatorCode } from '@topolab/runtime/phone';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { authenticatorLines } from './authenticator-lines.js';
 import { createColors } from './colors.js';

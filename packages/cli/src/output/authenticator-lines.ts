@@ -1,4 +1,4 @@
-import type { AuthenticatorCode } from '@topolab/runtime';
+import type { AuthenticatorCode } from '@topolab/runtime/phone';
 import type { ChalkInstance } from 'chalk';
 import { formatClock } from './format.js';
 

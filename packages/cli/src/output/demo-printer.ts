@@ -1,6 +1,7 @@
 import { formatEdge } from './format.js';
 import { formatHops } from '@topolab/runtime/trace-model';
-import type { DemoResult, DemoStep, Topology, TopologyEvent } from '@topolab/runtime';
+import type { DemoResult, DemoStep } from '@topolab/runtime/demo';
+import type { Topology, TopologyEvent } from '@topolab/runtime';
 import { createColors } from './colors.js';
 
 /** Prints the demo's progress and narration as plain lines (coloured on a terminal unless NO_COLOR). */

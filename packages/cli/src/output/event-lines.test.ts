@@ -1,4 +1,4 @@
-import type { EventStatus } from '@topolab/runtime';
+import type { EventStatus } from '@topolab/runtime/events';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { formatEventLine, isSettled } from './event-lines.js';

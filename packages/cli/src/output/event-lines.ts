@@ -1,4 +1,4 @@
-import type { EventDelivery, EventStatus } from '@topolab/runtime';
+import type { EventDelivery, EventStatus } from '@topolab/runtime/events';
 import type { ChalkInstance } from 'chalk';
 import { formatClock } from './format.js';
 

@@ -1,4 +1,4 @@
-import type { InstanceView } from '@topolab/runtime';
+import type { InstanceView } from '@topolab/runtime/topology';
 import { describe, expect, it } from 'vitest';
 import { describeEvent, formatScale, instanceCells, instanceCondition } from './format.js';
 

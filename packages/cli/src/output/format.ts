@@ -1,5 +1,6 @@
 import { formatModes } from '@topolab/runtime/cli-facts';
-import type { InstanceView, LimitSettings, ScaleResult, TopologyEvent } from '@topolab/runtime';
+import type { InstanceView, ScaleResult } from '@topolab/runtime/topology';
+import type { LimitSettings, TopologyEvent } from '@topolab/runtime';
 
 /** `12:04:05.123` in local time. */
 export function formatClock(time: number): string {

@@ -1,6 +1,7 @@
 import { formatModes } from '@topolab/runtime/cli-facts';
 import { formatHops } from '@topolab/runtime/trace-model';
-import type { RecordedRequest, ScenarioErrorInfo, ScenarioRunResult, StepResult, TopologyModes } from '@topolab/runtime';
+import type { ScenarioRunResult, TopologyModes } from '@topolab/runtime';
+import type { RecordedRequest, ScenarioErrorInfo, StepResult } from '@topolab/runtime/scenarios';
 
 /**
  * How a piece of narration is shown: `pass`/`fail`/`skip` marks, `head` (a scenario's name),

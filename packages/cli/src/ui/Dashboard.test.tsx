@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { ReactElement } from 'react';
 import { render as renderInk } from 'ink';
 import { render } from 'ink-testing-library';
-import { runtimeError, type InstanceView, type Span, type TopologyEvent, type TopologyEventListener, type TopologyModes } from '@topolab/runtime';
+import { runtimeError, type Span, type TopologyEvent, type TopologyEventListener, type TopologyModes } from '@topolab/runtime';
+import type { InstanceView } from '@topolab/runtime/topology';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { Dashboard } from './Dashboard.js';
 

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { InstanceView } from '@topolab/runtime';
+import type { InstanceView } from '@topolab/runtime/topology';
 import { instanceCells, instanceCondition } from '../output/format.js';
 import { gridGap, instanceLabel, visibleGridLines, type ServiceGrid } from './service-grid.js';
 

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { PhoneMessage } from '@topolab/runtime';
+import type { PhoneMessage } from '@topolab/runtime/control';
 import { formatClock } from '../output/format.js';
 
 /** Props of SmsPanel. */

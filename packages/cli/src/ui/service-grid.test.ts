@@ -1,4 +1,4 @@
-import type { InstanceView } from '@topolab/runtime';
+import type { InstanceView } from '@topolab/runtime/topology';
 import { describe, expect, it } from 'vitest';
 import { groupInstances, layoutServiceGrid, visibleGridLines } from './service-grid.js';
 

@@ -1,4 +1,4 @@
-import type { InstanceView } from '@topolab/runtime';
+import type { InstanceView } from '@topolab/runtime/topology';
 import { instanceCondition } from '../output/format.js';
 
 /** The instances of one service, in start order. */

@@ -1,5 +1,6 @@
 import { useInput } from 'ink';
-import { isLiveState, type InstanceView, type Topology } from '@topolab/runtime';
+import { isLiveState, type Topology } from '@topolab/runtime';
+import type { InstanceView } from '@topolab/runtime/topology';
 import type { Actions } from './use-actions.js';
 import type { ModesState } from './use-modes.js';
 import type { Selection } from './use-selection.js';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { InstanceView, Topology } from '@topolab/runtime';
+import type { InstanceView } from '@topolab/runtime/topology';
+import type { Topology } from '@topolab/runtime';
 
 /** The topology's instances, re-read every `intervalMs` (heartbeat ages move even when nothing happens). */
 export function useInstances(topology: Pick<Topology, 'instances'>, intervalMs = 500): { instances: InstanceView[]; now: number } {

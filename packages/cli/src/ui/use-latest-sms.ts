@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { readPhone, type PhoneMessage, type Topology } from '@topolab/runtime';
+import { readPhone, type Topology } from '@topolab/runtime';
+import type { PhoneMessage } from '@topolab/runtime/control';
 
 /** The newest SMS messages of any number, re-read whenever the SMS service reports a send. */
 export function useLatestSms(topology: Pick<Topology, 'events' | 'instances' | 'serviceToken'>, size = 5): PhoneMessage[] {

@@ -3,4 +3,4 @@
  * filters so that no file holds them whole: the demo and mail scenarios send them to show a spam
  * catch and a quarantine.
  */
-export { eicarSignature, gtubeSignature } from '@topolab/services/mail-signatures';
+export { eicarSignature, gtubeSignature } from '@topolab/services/contract';

@@ -1,7 +1,10 @@
 import type { AuthModeName, DiscoveryModeName, LimitSettings, ServiceName, TimingsPreset, TopologyBackends, TopologyModes } from '@topolab/services/contract';
 import type { GatewayRequest, GatewayResponse } from '../client/gateway-client.js';
+import type { HttpResponse } from '../client/http-request.js';
 import type { WebSocketClient } from '../client/websocket-client.js';
 import type { PhoneMessage } from '../control/control-routes.js';
+import type { ControlEvents } from '../events/event-status.js';
+import type { ReadEventsOptions } from '../events/read-events.js';
 import type { AuthenticatorCode } from '../phone/read-authenticator.js';
 import type { Hop } from '../telemetry/trace-model/index.js';
 import type { FaultAction } from '../topology/faults.js';
@@ -177,7 +180,32 @@ export interface ScenarioControls {
   readonly dataDir: string;
   /** The instances' events named `name` (`events.forged_rejected`) since this scenario began, oldest first. */
   events(name: string): readonly ScenarioEvent[];
+  /**
+   * Sends one request straight to an instance (`profile#1`), around the gateway and the registry;
+   * any status resolves. SUPERVISOR_UNKNOWN_INSTANCE when no instance has that id.
+   */
+  request(instanceId: string, request?: InstanceRequest): Promise<InstanceResponse>;
+  /** Auth's domain-event log and where each consumer stands with it, read as `topolab events` reads it (with the runtime's service tokens). */
+  domainEvents(options?: ReadEventsOptions): Promise<ControlEvents>;
 }
+
+/** A request `ctx.topology.request` sends straight to one instance. */
+export interface InstanceRequest {
+  /** @default '/health' */
+  readonly path?: string;
+  /** @default 'GET' */
+  readonly method?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Sent as JSON when defined. */
+  readonly body?: unknown;
+  /** Sends an identity assertion for this user id (`assertIdentity`), as a gateway forwards a request of theirs. */
+  readonly asUser?: string;
+  /** @default 2000 */
+  readonly timeoutMs?: number;
+}
+
+/** An instance's answer: status, headers, and the body parsed when it is JSON. */
+export type InstanceResponse = HttpResponse;
 
 /** One event an instance reported (`sms.sent`, `events.forged_rejected`); its data holds no secret. */
 export interface ScenarioEvent {

@@ -37,7 +37,7 @@ let hooksRegistered = false;
 export function registerScenarioHooks(): void {
   if (hooksRegistered) return;
   hooksRegistered = true;
-  const data: TsHooksData = { runtimeUrl: new URL('../index.js', import.meta.url).href };
+  const data: TsHooksData = { runtimeUrl: new URL('../index.js', import.meta.url).href, dslUrl: new URL('../dsl.js', import.meta.url).href };
   register(new URL('./ts-hooks.js', import.meta.url), { data });
   // Stacks of failed steps point into the .ts source (the hooks emit inline source maps).
   process.setSourceMapsEnabled(true);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Catalog, ServiceName } from '@topolab/services/contract';
+import { identityAssertionHeader, type Catalog, type ServiceName } from '@topolab/services/contract';
 import { sendHttpRequest } from '../client/http-request.js';
 import { runtimeError } from '../errors/error-codes.js';
+import { readEvents } from '../events/read-events.js';
+import { formatHttpUrl } from '../topology/addresses.js';
 import type { Topology } from '../topology/topology.js';
 import { formatModes } from '../topology/topology-modes.js';
 import type { ScenarioControls, ScenarioEvent } from './dsl.js';
@@ -32,7 +34,9 @@ export function createScenarioControls(options: ScenarioControlsOptions): Scenar
     const result = await topology.fault(action, instanceId);
     note(`${result.action} ${result.instanceId} · ${result.detail}`);
   };
-  return {
+  const assertIdentity: ScenarioControls['assertIdentity'] = (userId, service) =>
+    topology.assertIdentity({ sub: userId, audience: service, tokenJti: randomUUID(), tokenExp: Math.floor(Date.now() / 1000) + 60 });
+  const controls: ScenarioControls = {
     fault,
     kill: (id) => fault('kill', id),
     pause: (id) => fault('pause', id),
@@ -55,7 +59,7 @@ export function createScenarioControls(options: ScenarioControlsOptions): Scenar
     serviceToken: (audience) => topology.serviceToken(audience),
     dataDir: topology.dataDir,
     events: (name) => topology.events(name),
-    assertIdentity: (userId, service) => topology.assertIdentity({ sub: userId, audience: service, tokenJti: randomUUID(), tokenExp: Math.floor(Date.now() / 1000) + 60 }),
+    assertIdentity,
     instances: () =>
       topology.instances().map((instance) => ({
         id: instance.id,
@@ -69,5 +73,15 @@ export function createScenarioControls(options: ScenarioControlsOptions): Scenar
         zombie: instance.zombie,
         registers: instance.registers,
       })),
+    async request(instanceId, request = {}) {
+      const instance = topology.instances().find((candidate) => candidate.id === instanceId);
+      if (!instance) throw runtimeError('SUPERVISOR_UNKNOWN_INSTANCE', { message: `No instance is called ${instanceId}.`, details: { instanceId } });
+      const headers = { ...request.headers };
+      if (request.asUser !== undefined) headers[identityAssertionHeader] = await assertIdentity(request.asUser, instance.service as ServiceName);
+      const url = `${formatHttpUrl(instance.host, instance.port)}${request.path ?? '/health'}`;
+      return sendHttpRequest({ url, method: request.method, headers, body: request.body, timeoutMs: request.timeoutMs ?? 2000 });
+    },
+    domainEvents: (options) => readEvents(controls, options),
   };
+  return controls;
 }

@@ -1,6 +1,7 @@
 // Node module hooks (registered by the scenario loader with `module.register`; they run on
-// the loader thread): `topolab` and `@topolab/runtime` resolve to this runtime wherever a
-// scenario file lives, and `.ts` files load by transpiling with TypeScript.
+// the loader thread): `topolab` and `@topolab/runtime/dsl` resolve to this runtime's DSL and
+// `@topolab/runtime` to its index wherever a scenario file lives, and `.ts` files load by
+// transpiling with TypeScript.
 import { readFile } from 'node:fs/promises';
 import type { InitializeHook, LoadHook, ResolveHook } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -9,20 +10,26 @@ import { fileURLToPath } from 'node:url';
 export interface TsHooksData {
   /** `file:///…/packages/runtime/dist/index.js`. */
   readonly runtimeUrl: string;
+  /** `file:///…/packages/runtime/dist/dsl.js`. */
+  readonly dslUrl: string;
 }
 
-const runtimeSpecifiers = new Set(['topolab', '@topolab/runtime']);
 const tsFile = /\.(c|m)?ts$/;
-let runtimeUrl = '';
+let runtimeUrls = new Map<string, string>();
 
-/** Receives the runtime's URL. */
+/** Receives the runtime's URLs. */
 export const initialize: InitializeHook<TsHooksData> = (data) => {
-  runtimeUrl = data.runtimeUrl;
+  runtimeUrls = new Map([
+    ['topolab', data.dslUrl],
+    ['@topolab/runtime/dsl', data.dslUrl],
+    ['@topolab/runtime', data.runtimeUrl],
+  ]);
 };
 
-/** `topolab` → the runtime; in a `.ts` file, `./helper.js` → `./helper.ts` when only that exists (TypeScript's convention). */
+/** `topolab` → the runtime's DSL; in a `.ts` file, `./helper.js` → `./helper.ts` when only that exists (TypeScript's convention). */
 export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
-  if (runtimeSpecifiers.has(specifier)) return { url: runtimeUrl, format: 'module', shortCircuit: true };
+  const runtimeUrl = runtimeUrls.get(specifier);
+  if (runtimeUrl !== undefined) return { url: runtimeUrl, format: 'module', shortCircuit: true };
   try {
     return await nextResolve(specifier, context);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { controlClientId, clientSecretFor, serviceTokenPath } from '@topolab/services/contract';
-import { basicCredentials, createServiceTokenSource, grantOf, tokenRequestForm, type ServiceTokenSource } from '@topolab/services/service-tokens';
+import { basicCredentials, createServiceTokenSource, grantOf, tokenRequestForm, type ServiceTokenSource } from '@topolab/services/contract';
 import { HttpRequestFailure, sendHttpRequest } from '../client/http-request.js';
 import { runtimeError } from '../errors/error-codes.js';
 import type { InstanceInfo } from '../supervisor/instance-info.js';

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientSecretFor } from '../contract/service-auth.js';
-import { basicCredentials } from '../kit/service-auth/token-source.js';
+import { basicCredentials } from '../contract/service-token-source.js';
 import { testClientKey } from '../kit/service-auth/testing.js';
 import { alice, logIn, registerVerified, startTestAuth, type TestAuth } from './testing.js';
 

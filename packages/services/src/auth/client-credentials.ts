@@ -6,7 +6,7 @@ import { defineErrors, type ServiceError } from '../kit/errors.js';
 import { defineRoute, type Route } from '../kit/http/router.js';
 import { reply } from '../kit/http/reply.js';
 import { rememberVerdicts, serviceClaimsOf, type ServiceGuard } from '../kit/service-auth/guard.js';
-import type { FetchServiceToken } from '../kit/service-auth/token-source.js';
+import type { FetchServiceToken } from '../contract/service-token-source.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import type { AccessTokens } from './tokens.js';
 

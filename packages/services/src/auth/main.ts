@@ -2,7 +2,7 @@ import { createBackendClients } from '../kit/clients/backend-clients.js';
 import { createServiceCaller } from '../kit/discovery/service-caller.js';
 import { runService } from '../kit/service-main.js';
 import { loadConfig } from '../kit/config.js';
-import { createServiceTokenSource, projectedTokensIn } from '../kit/service-auth/token-source.js';
+import { createServiceTokenSource, projectedTokensIn } from '../contract/service-token-source.js';
 import { createAuthApp } from './app.js';
 import { createClientCredentials } from './client-credentials.js';
 import { parseAuthSettings } from './config.js';

@@ -21,4 +21,7 @@ export * from './identity.js';
 export * from './redis-acl.js';
 export * from './signing-keys.js';
 export * from './authenticator.js';
+export * from './service-token-source.js';
+export * from './jwt-claims.js';
+export * from './mail-signatures.js';
 export * from './state-machine.js';

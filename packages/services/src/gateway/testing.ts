@@ -18,7 +18,7 @@ import type { Limits } from './limits/limits.js';
 import { createModes, type Modes } from './modes.js';
 import { envNames } from '../contract/env.js';
 import { readRequestIdentity } from '../kit/identity/identity-verifier.js';
-import { readClaimsUnverified } from '../kit/jwt-claims.js';
+import { readClaimsUnverified } from '../contract/jwt-claims.js';
 import { createTestIdentityVerifier, testIdentityKey } from '../kit/identity/testing.js';
 import { createIdentityMinter } from './identity-minter.js';
 

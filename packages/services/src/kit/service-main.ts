@@ -12,7 +12,7 @@ import { createIdentityVerifier, type IdentityVerifier } from './identity/identi
 import { createServiceGuard, serviceAuthErrors, type ServiceGuard } from './service-auth/guard.js';
 import { createAuthKeySet } from './service-auth/key-set.js';
 import { createInstanceTokens } from './service-auth/instance-tokens.js';
-import { credentialsOf, type ServiceCredentials, type ServiceTokenSource } from './service-auth/token-source.js';
+import { credentialsOf, type ServiceCredentials, type ServiceTokenSource } from '../contract/service-token-source.js';
 import { createHttpClient, type HttpClient } from './http/client.js';
 import { connectParent, type CommandHandler, type ParentChannel } from './ipc.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';

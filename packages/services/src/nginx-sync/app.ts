@@ -11,7 +11,7 @@ import type { NginxSyncConfig } from './config.js';
 import { createConfigSync, type ConfigSync, type ReloadRecord } from './config-sync.js';
 import { createNginxControl } from './nginx-control.js';
 import { createNginxRegistration, type NginxRegistration } from './nginx-registration.js';
-import type { ServiceCredentials } from '../kit/service-auth/token-source.js';
+import type { ServiceCredentials } from '../contract/service-token-source.js';
 
 /** What `GET /health` of nginx-sync answers. */
 export interface NginxSyncHealth {

@@ -1,7 +1,7 @@
 import type { RegisterRequest } from '../contract/registry-api.js';
 import { createLease, type Lease } from '../kit/discovery/lease.js';
 import type { HttpClient } from '../kit/http/client.js';
-import type { ServiceCredentials } from '../kit/service-auth/token-source.js';
+import type { ServiceCredentials } from '../contract/service-token-source.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import type { NginxTarget } from './config.js';
 import type { NginxControl } from './nginx-control.js';

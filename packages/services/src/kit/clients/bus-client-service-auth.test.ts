@@ -8,7 +8,7 @@ import type { CatalogCache } from '../discovery/catalog-cache.js';
 import { createServiceCaller } from '../discovery/service-caller.js';
 import { createHttpClient } from '../http/client.js';
 import { createTestServiceGuard, testServiceToken } from '../service-auth/testing.js';
-import { createServiceTokenSource, type ServiceCredentials } from '../service-auth/token-source.js';
+import { createServiceTokenSource, type ServiceCredentials } from '../../contract/service-token-source.js';
 import { closeServer, listenOnLoopback, recordTelemetry } from '../testing.js';
 import { BusUnavailableError, createBusClient, type BusSubscriptionStatus } from './bus-client.js';
 import { waitFor } from '../../../../../test-support/wait-for.js';

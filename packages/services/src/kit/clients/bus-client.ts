@@ -3,7 +3,7 @@ import type { CatalogCache } from '../discovery/catalog-cache.js';
 import type { ServiceCaller } from '../discovery/service-caller.js';
 import type { HttpClient } from '../http/client.js';
 import type { TraceContext } from '../trace.js';
-import type { ServiceCredentials } from '../service-auth/token-source.js';
+import type { ServiceCredentials } from '../../contract/service-token-source.js';
 import { openBusSubscription, type BusSubscription, type BusSubscriptionStatus } from './bus-subscription.js';
 
 export type { BusSubscription, BusSubscriptionStatus } from './bus-subscription.js';

@@ -4,7 +4,7 @@ import type { BusBacklog, BusMessage } from '../../contract/bus-api.js';
 import type { InstanceRecord } from '../../contract/registry-api.js';
 import { waitFor } from '../../../../../test-support/wait-for.js';
 import { createHttpClient } from '../http/client.js';
-import type { ServiceCredentials } from '../service-auth/token-source.js';
+import type { ServiceCredentials } from '../../contract/service-token-source.js';
 import { closeServer, createCleanups, listenOnLoopback } from '../testing.js';
 import { openBusSubscription, type BusSubscriptionStatus } from './bus-subscription.js';
 

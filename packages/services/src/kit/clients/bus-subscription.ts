@@ -5,7 +5,7 @@ import { createBackoff } from '../backoff.js';
 import { SubscriptionBase } from './subscription-base.js';
 import type { HttpClient } from '../http/client.js';
 import { createSseParser } from '../discovery/sse.js';
-import type { ServiceCredentials } from '../service-auth/token-source.js';
+import type { ServiceCredentials } from '../../contract/service-token-source.js';
 
 /** What a subscriber is told about its stream. */
 export type BusSubscriptionStatus =

@@ -5,7 +5,7 @@ import { waitFor } from '../../../../../test-support/wait-for.js';
 import { startTestRegistry } from '../../registry/testing.js';
 import { createHttpClient } from '../http/client.js';
 import { createTestServiceGuard, testServiceToken } from '../service-auth/testing.js';
-import type { ServiceCredentials } from '../service-auth/token-source.js';
+import type { ServiceCredentials } from '../../contract/service-token-source.js';
 import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '../testing.js';
 import { createLease } from './lease.js';
 

@@ -1,7 +1,7 @@
 import type { RegisterRequest, RegisterResponse } from '../../contract/registry-api.js';
 import { retryUntil } from '../backoff.js';
 import type { HttpClient } from '../http/client.js';
-import type { ServiceCredentials } from '../service-auth/token-source.js';
+import type { ServiceCredentials } from '../../contract/service-token-source.js';
 import type { Telemetry } from '../telemetry.js';
 import { registryTarget } from './registry-target.js';
 

@@ -1,5 +1,5 @@
 import { CallError, type CallOptions, type CallResult, type HttpClient } from '../http/client.js';
-import { credentialsOf, type ServiceCredentials, type ServiceTokenSource } from '../service-auth/token-source.js';
+import { credentialsOf, type ServiceCredentials, type ServiceTokenSource } from '../../contract/service-token-source.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { createRoundRobin } from './round-robin.js';
 

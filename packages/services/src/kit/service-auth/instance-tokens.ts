@@ -3,7 +3,7 @@ import type { CatalogCache } from '../discovery/catalog-cache.js';
 import { createServiceCaller } from '../discovery/service-caller.js';
 import type { HttpClient } from '../http/client.js';
 import { createRemoteTokenFetch } from './remote-token.js';
-import { createServiceTokenSource, projectedTokensIn, type FetchServiceToken, type ServiceTokenSource } from './token-source.js';
+import { createServiceTokenSource, projectedTokensIn, type FetchServiceToken, type ServiceTokenSource } from '../../contract/service-token-source.js';
 
 /** An instance's service tokens, as runService builds them once. */
 export interface InstanceTokens {

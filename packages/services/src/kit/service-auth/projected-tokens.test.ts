@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createServiceTokenSource, projectedTokensIn, type FetchServiceToken } from './token-source.js';
+import { createServiceTokenSource, projectedTokensIn, type FetchServiceToken } from '../../contract/service-token-source.js';
 
 const start = 1_700_000_000_000;
 const startS = start / 1000;

@@ -1,6 +1,6 @@
 import { serviceTokenPath } from '../../contract/service-auth.js';
 import type { ServiceCaller } from '../discovery/service-caller.js';
-import { basicCredentials, grantOf, tokenRequestForm, type FetchServiceToken } from './token-source.js';
+import { basicCredentials, grantOf, tokenRequestForm, type FetchServiceToken } from '../../contract/service-token-source.js';
 
 /** auth refused or failed a token request. */
 export class ServiceTokenError extends Error {

@@ -4,7 +4,7 @@ import { buildCatalog, createFixedCatalog } from '../../gateway/testing.js';
 import { createServiceCaller } from '../discovery/service-caller.js';
 import { createHttpClient } from '../http/client.js';
 import { closeServer, listenOnLoopback } from '../testing.js';
-import { createServiceTokenSource } from './token-source.js';
+import { createServiceTokenSource } from '../../contract/service-token-source.js';
 
 describe('a service caller with a token source', () => {
   const closers: (() => unknown)[] = [];

@@ -3,7 +3,7 @@ import { clientSecretFor } from '../../contract/service-auth.js';
 import type { ServiceCaller } from '../discovery/service-caller.js';
 import type { ServiceGuard, ServiceTokenClaims } from './guard.js';
 import { createRemoteTokenFetch } from './remote-token.js';
-import { createServiceTokenSource, type ServiceTokenSource } from './token-source.js';
+import { createServiceTokenSource, type ServiceTokenSource } from '../../contract/service-token-source.js';
 
 /**
  * A guard for in-process app tests: it accepts only tokens made by `testServiceToken` for its

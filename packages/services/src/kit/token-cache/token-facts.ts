@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readClaimsUnverified } from '../jwt-claims.js';
+import { readClaimsUnverified } from '../../contract/jwt-claims.js';
 
 /** What a cache keeps about an active access token; never the token itself. */
 export interface TokenFacts {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spamCorpus, splitCorpus } from './corpus.js';
 import { evaluateSpamFilter } from './evaluate.js';
-import { eicarSignature, gtubeSignature } from './signatures.js';
+import { eicarSignature, gtubeSignature } from '../../contract/mail-signatures.js';
 
 describe('shipped corpus', () => {
   it('has at least 240 distinct messages, about half spam', () => {

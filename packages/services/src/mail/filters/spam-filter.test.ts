@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { gtubeSignature } from './signatures.js';
+import { gtubeSignature } from '../../contract/mail-signatures.js';
 import { createSpamFilter, DEFAULT_SPAM_THRESHOLD } from './spam-filter.js';
 import type { SpamMessage } from './spam-types.js';
 import { makeMessage, openSpamTestDatabase } from './testing.js';

@@ -1,6 +1,6 @@
 import { inspectFilename } from './dangerous-files.js';
 import { findSenderMismatch } from './sender-display.js';
-import { gtubeSignature } from './signatures.js';
+import { gtubeSignature } from '../../contract/mail-signatures.js';
 import type { RuleHit, SpamMessage } from './spam-types.js';
 
 /**

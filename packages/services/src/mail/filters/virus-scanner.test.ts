@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DANGEROUS_EXTENSIONS } from './dangerous-files.js';
-import { eicarSignature } from './signatures.js';
+import { eicarSignature } from '../../contract/mail-signatures.js';
 import { createVirusScanner, type ScannedAttachment } from './virus-scanner.js';
 
 const scanner = createVirusScanner();

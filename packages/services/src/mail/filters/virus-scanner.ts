@@ -1,6 +1,6 @@
 import { DANGEROUS_CONTENT_TYPES, DANGEROUS_EXTENSIONS, inspectFilename, isDangerousContentType } from './dangerous-files.js';
 import { someBase64Decoding } from './base64-runs.js';
-import { eicarSignature } from './signatures.js';
+import { eicarSignature } from '../../contract/mail-signatures.js';
 
 /** An attachment with its bytes, as the scanner sees it. */
 export interface ScannedAttachment {

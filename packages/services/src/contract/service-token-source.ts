@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readClaimsUnverified } from '../jwt-claims.js';
-import { grantedScopes, platformAudiences, serviceTokenPath, serviceTokenRefreshBeforeS } from '../../contract/service-auth.js';
-import type { TraceContext } from '../trace.js';
+import { readClaimsUnverified } from './jwt-claims.js';
+import { grantedScopes, platformAudiences, serviceTokenPath, serviceTokenRefreshBeforeS } from './service-auth.js';
+import type { TraceContext } from './trace.js';
 
 /** What auth's token endpoint answered (RFC 6749 §5.1). */
 export interface ServiceTokenGrant {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createServiceTokenSource, type FetchServiceToken } from './token-source.js';
+import { createServiceTokenSource, type FetchServiceToken } from './service-token-source.js';
 
 function fakeFetch(expiresIn = 300) {
   const asked: string[][] = [];

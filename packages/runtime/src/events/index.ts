@@ -1,0 +1,2 @@
+export * from './event-status.js';
+export * from './read-events.js';

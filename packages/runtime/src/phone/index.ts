@@ -1,0 +1,2 @@
+export * from './read-authenticator.js';
+export * from './read-phone.js';

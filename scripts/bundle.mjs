@@ -121,10 +121,11 @@ const newestMtime = (path) => {
   if (!stat.isDirectory()) return stat.mtimeMs;
   return Math.max(0, ...readdirSync(path).filter((name) => name !== 'node_modules' && name !== 'dist').map((name) => newestMtime(join(path, name))));
 };
-// The page bundles the runtime's browser-safe trace model: its compiled files count as the page's sources.
+// The page bundles the runtime's browser-safe trace model and the services' backoff helper: their compiled files count as the page's sources.
 const traceModel = join(packages, 'runtime', 'dist', 'telemetry', 'trace-model');
+const backoffHelper = join(packages, 'services', 'dist', 'kit', 'backoff.js');
 if (existsSync(join(webRoot, 'vite.config.mjs'))) {
-  if (existsSync(webBuilt) && statSync(webBuilt).mtimeMs >= Math.max(newestMtime(webRoot), newestMtime(traceModel))) {
+  if (existsSync(webBuilt) && statSync(webBuilt).mtimeMs >= Math.max(newestMtime(webRoot), newestMtime(traceModel), newestMtime(backoffHelper))) {
     process.stdout.write('web dashboard: packages/web/dist is current\n');
   } else {
     const webStarted = performance.now();

@@ -82,17 +82,19 @@ describe('layering', () => {
   });
 
   it('the web dashboard loads only browser-safe runtime entries, and those load no node-only code', () => {
-    const browserSafe = ['@topolab/runtime/dashboard-protocol', '@topolab/runtime/trace-model'];
+    // The runtime's two browser entries, and the services' backoff helper (no imports) for the stream's reconnect.
+    const browserSafe = ['@topolab/runtime/dashboard-protocol', '@topolab/runtime/trace-model', '@topolab/services/backoff'];
     const web = sourceFiles(join(root, 'packages/web/src')).filter((file) => !/\.test\.tsx?$/.test(file));
     const webEdges = web.flatMap(importsOf).filter((edge) => edge.loadsCode);
-    const offending = webEdges.filter((edge) => edge.specifier.startsWith('node:') || edge.specifier.startsWith('@topolab/services') || (edge.specifier.startsWith('@topolab/runtime') && !browserSafe.includes(edge.specifier)));
+    const offending = webEdges.filter((edge) => edge.specifier.startsWith('node:') || (edge.specifier.startsWith('@topolab/') && !browserSafe.includes(edge.specifier)));
 
-    // Every runtime module the browser-safe entries load, followed through relative imports.
-    const exports = (JSON.parse(readFileSync(join(root, 'packages/runtime/package.json'), 'utf8')) as { exports: Record<string, { default: string }> }).exports;
-    const pending = browserSafe
-      .map((specifier) => exports[specifier.replace('@topolab/runtime', '.')]?.default)
-      .filter((target): target is string => target !== undefined)
-      .map((target) => join(root, 'packages/runtime', target.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')));
+    // Every module the browser-safe entries load, followed through relative imports.
+    const pending = browserSafe.flatMap((specifier) => {
+      const [, name, subpath] = /^@topolab\/([^/]+)\/(.+)$/.exec(specifier)!;
+      const exports = (JSON.parse(readFileSync(join(root, 'packages', name!, 'package.json'), 'utf8')) as { exports: Record<string, { default: string }> }).exports;
+      const target = exports[`./${subpath}`]?.default;
+      return target === undefined ? [] : [join(root, 'packages', name!, target.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'))];
+    });
     const seen = new Set<string>();
     while (pending.length > 0) {
       const file = pending.pop()!;

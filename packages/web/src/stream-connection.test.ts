@@ -54,6 +54,8 @@ function setup() {
     clearTimer: () => undefined,
     backoffMs: 100,
     maxBackoffMs: 300,
+    // The jitter at its ceiling: the waits are the doubling bounds themselves.
+    random: () => 1,
   });
   return { sources, states, messages, timers, close };
 }

@@ -5,6 +5,7 @@
  * first on every connection, which resets the store. The EventSource and timers are
  * parameters, for tests.
  */
+import { createBackoff } from '@topolab/services/backoff';
 import { messageTypes, type DashboardMessage } from './protocol';
 import { parseStreamMessage } from './model/stream-messages';
 
@@ -28,10 +29,12 @@ export interface StreamOptions {
   readonly onState: (state: StreamState) => void;
   /** @default a same-origin EventSource (cookies included) */
   readonly createSource?: (url: string) => StreamSource;
-  /** First wait before reopening a closed source, doubled on each failure up to `maxBackoffMs`. @default 1000 */
+  /** Ceiling of the first wait before reopening a closed source (full jitter below it), doubled on each failure up to `maxBackoffMs`. @default 1000 */
   readonly backoffMs?: number;
   /** @default 10000 */
   readonly maxBackoffMs?: number;
+  /** The jitter's random source (tests fix it). @default Math.random */
+  readonly random?: () => number;
   readonly setTimer?: (callback: () => void, ms: number) => unknown;
   readonly clearTimer?: (timer: unknown) => void;
 }
@@ -44,9 +47,7 @@ export function connectStream(options: StreamOptions): () => void {
   const createSource = options.createSource ?? ((url: string): StreamSource => new EventSource(url));
   const setTimer = options.setTimer ?? ((callback: () => void, ms: number) => setTimeout(callback, ms));
   const clearTimer = options.clearTimer ?? ((timer: unknown) => clearTimeout(timer as ReturnType<typeof setTimeout>));
-  const firstBackoff = options.backoffMs ?? 1000;
-  const maxBackoff = options.maxBackoffMs ?? 10_000;
-  let backoff = firstBackoff;
+  const backoff = createBackoff({ baseMs: options.backoffMs ?? 1000, maxMs: options.maxBackoffMs ?? 10_000, random: options.random });
   let source: StreamSource | undefined;
   let timer: unknown;
   let stopped = false;
@@ -58,7 +59,7 @@ export function connectStream(options: StreamOptions): () => void {
     source = current;
     current.onopen = () => {
       if (source !== current) return;
-      backoff = firstBackoff;
+      backoff.reset();
       options.onState('live');
     };
     current.onerror = () => {
@@ -68,8 +69,7 @@ export function connectStream(options: StreamOptions): () => void {
       // The browser will not retry this one: open a new source after a while.
       current.close();
       source = undefined;
-      timer = setTimer(open, backoff);
-      backoff = Math.min(backoff * 2, maxBackoff);
+      timer = setTimer(open, backoff.next());
     };
     for (const type of messageTypes) {
       current.addEventListener(type, (event) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../contract/events-api.js';
+import { backoffDelay } from '../kit/backoff.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import type { EventLog } from './event-log.js';
 import type { AuthBus } from './token-events.js';
@@ -13,7 +14,7 @@ export interface EventRelayOptions {
   readonly clock: () => number;
   /** How often the outbox is looked at without a kick (rows of a crashed instance, an expired lease). @default 1000 */
   readonly pollMs?: number;
-  /** Delay before the first retry while the bus fails; doubled after each failure. @default 200 */
+  /** Ceiling of the first retry's delay while the bus fails (full jitter below it, kit/backoff.ts); doubled after each failure. @default 200 */
   readonly minDelayMs?: number;
   /** Longest delay between two retries. @default 2000 */
   readonly maxDelayMs?: number;
@@ -90,7 +91,7 @@ export function createEventRelay(options: EventRelayOptions): EventRelay {
       if (!batch || batch.length === 0) return pollMs;
       for (const event of batch) {
         if (closed) return pollMs;
-        if (!(await publish(event))) return failures > 0 ? Math.min(minDelayMs * 2 ** (failures - 1), maxDelayMs) : pollMs;
+        if (!(await publish(event))) return failures > 0 ? backoffDelay(failures - 1, { baseMs: minDelayMs, maxMs: maxDelayMs }) : pollMs;
       }
     }
   }

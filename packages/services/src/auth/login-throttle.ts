@@ -1,3 +1,4 @@
+import { backoffCeiling } from '../kit/backoff.js';
 import type { SqliteDatabase } from '../kit/sqlite.js';
 import { authErrors } from './errors.js';
 
@@ -37,7 +38,8 @@ export const loginThrottlePolicy = Object.freeze({
 export function lockDelayMs(failures: number): number {
   const { freeFailures, firstDelayMs, maxDelayMs } = loginThrottlePolicy;
   const over = failures - freeFailures;
-  return over <= 0 ? 0 : Math.min(firstDelayMs * 2 ** (over - 1), maxDelayMs);
+  // A published policy, not a retry loop: the ceiling itself, without jitter, so the lock is predictable.
+  return over <= 0 ? 0 : backoffCeiling(over - 1, { baseMs: firstDelayMs, maxMs: maxDelayMs });
 }
 
 /** One attempt under way, already counted as a failure. Doing nothing leaves it a failure. */

@@ -1,3 +1,4 @@
+import { createBackoff, type Backoff } from '../kit/backoff.js';
 import type { Telemetry } from '../kit/telemetry.js';
 
 /** Something auth failed to tell the bus or the cache, to try again. */
@@ -18,7 +19,7 @@ export interface OutboxOptions {
   readonly telemetry: Telemetry;
   /** Epoch ms now, against which items expire. @default Date.now */
   readonly clock?: () => number;
-  /** Delay before the first retry; doubled after each failure. @default 200 */
+  /** Ceiling of the first retry's delay (full jitter below it, kit/backoff.ts); doubled after each failure. @default 200 */
   readonly minDelayMs?: number;
   /** Longest delay between two retries. @default 2000 */
   readonly maxDelayMs?: number;
@@ -50,13 +51,13 @@ export interface Outbox {
 interface Entry {
   readonly item: OutboxItem;
   attempts: number;
-  delayMs: number;
+  readonly backoff: Backoff;
   timer?: NodeJS.Timeout;
 }
 
 /**
- * An in-memory outbox: each item is retried with exponential backoff (200 ms doubling up to
- * 2 s) until it succeeds — event `auth.publish.retried` `{ what, userId, attempts }` — or its
+ * An in-memory outbox: each item is retried with exponential backoff and full jitter (below
+ * 200 ms doubling up to 2 s) until it succeeds — event `auth.publish.retried` `{ what, userId, attempts }` — or its
  * token expires, the outbox overflows or auth stops — event `auth.publish.dropped`
  * `{ what, userId, reason, attempts }`. Nothing survives a restart of auth: the revocation
  * itself is committed in the database (introspection knows it), only the announcement is lost.
@@ -79,9 +80,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   function schedule(entry: Entry): void {
-    entry.timer = setTimeout(() => void retry(entry), entry.delayMs);
+    entry.timer = setTimeout(() => void retry(entry), entry.backoff.next());
     entry.timer.unref();
-    entry.delayMs = Math.min(entry.delayMs * 2, maxDelayMs);
   }
 
   async function retry(entry: Entry): Promise<void> {
@@ -113,7 +113,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       } else if (entries.size >= maxItems) {
         drop(entries.values().next().value!, 'full');
       }
-      const entry: Entry = { item, attempts: 0, delayMs: minDelayMs };
+      const entry: Entry = { item, attempts: 0, backoff: createBackoff({ baseMs: minDelayMs, maxMs: maxDelayMs }) };
       entries.set(item.key, entry);
       schedule(entry);
     },

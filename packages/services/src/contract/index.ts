@@ -26,3 +26,4 @@ export * from './jwt-claims.js';
 export * from './mail-signatures.js';
 export * from './nginx-files.js';
 export * from './nginx-config.js';
+export * from './state-machine.js';

@@ -1,3 +1,4 @@
+export * from './backoff.js';
 export * from './config.js';
 export * from './errors.js';
 export * from './ipc.js';

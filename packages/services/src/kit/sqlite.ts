@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { createBackoff } from './backoff.js';
 
 /** The better-sqlite3 connection type, re-exported so stores need not import the driver. */
 export type SqliteDatabase = Database.Database;
@@ -42,11 +43,14 @@ export function openDatabase(file: string, options: OpenDatabaseOptions): Sqlite
 /**
  * Switches a connection to WAL. That needs an exclusive lock, and when several instances open
  * the same new file at once SQLite may answer SQLITE_BUSY without waiting (its deadlock
- * avoidance skips the busy handler): retry with a short pause until `deadline` (epoch ms).
+ * avoidance skips the busy handler): retry with a short jittered pause (so the instances do not
+ * collide again in step) until `deadline` (epoch ms).
  */
 export function enableWal(db: Pick<SqliteDatabase, 'pragma'>, deadline: number): void {
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+  const backoff = createBackoff({ baseMs: 5, maxMs: 100 });
+  for (;;) {
+    const delay = backoff.next();
     try {
       db.pragma('journal_mode = WAL');
       return;

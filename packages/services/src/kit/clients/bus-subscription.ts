@@ -1,6 +1,8 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import type { BusBacklog, BusMessage } from '../../contract/bus-api.js';
 import type { InstanceRecord } from '../../contract/registry-api.js';
+import { createBackoff } from '../backoff.js';
+import { SubscriptionBase } from './subscription-base.js';
 import type { HttpClient } from '../http/client.js';
 import { createSseParser } from '../discovery/sse.js';
 import type { ServiceCredentials } from '../../contract/service-token-source.js';
@@ -58,36 +60,77 @@ export interface BusSubscription {
  * backlog too short) the subscriber hears `lost`.
  */
 export function openBusSubscription<T>(options: BusSubscriptionOptions<T>): BusSubscription {
-  const { topic, http } = options;
-  const encoded = encodeURIComponent(topic);
-  const idleTimeoutMs = options.idleTimeoutMs ?? defaultBusIdleTimeoutMs;
-  // Undefined until the first connection reads where the topic stands.
-  let lastSeq: number | undefined;
+  const subscription = new SseBusSubscription(options);
+  subscription.connect();
+  return subscription;
+}
+
+/** openBusSubscription's subscription: the phases of subscription-lifecycle.ts over SSE. */
+class SseBusSubscription<T> extends SubscriptionBase {
+  private readonly options: BusSubscriptionOptions<T>;
+  private readonly encoded: string;
+  private readonly idleTimeoutMs: number;
+  private readonly backoff = createBackoff({ baseMs: 100, maxMs: 2000 });
   // The bus state the seqs belong to: another epoch means the bus started afresh.
-  let epoch: string | undefined;
-  let connected = false;
-  let closed = false;
-  let stream: ClientRequest | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let idle: NodeJS.Timeout | undefined;
-  let delay = 100;
-  let rotation = 0;
+  private epoch: string | undefined;
+  private stream: ClientRequest | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private idle: NodeJS.Timeout | undefined;
+  private rotation = 0;
   // Messages are handled one at a time, so a backlog read for a gap finishes before the next message.
-  let queue: Promise<void> = Promise.resolve();
-
-  const status = (next: BusSubscriptionStatus) => options.onStatus?.(next);
-  const deliver = (message: BusMessage<T>) => {
-    if (lastSeq !== undefined && message.seq <= lastSeq) return;
-    lastSeq = message.seq;
-    options.onMessage(message);
-  };
-
+  private queue: Promise<void> = Promise.resolve();
   // The stream and the backlog reads of the current connection carry the same token.
-  let authorization: Record<string, string> = {};
+  private authorization: Record<string, string> = {};
 
-  async function backlog(instance: InstanceRecord, after: number, limit = 1000): Promise<BusBacklog<T>> {
-    const answer = await http.call<BusBacklog<T>>({ host: instance.host, port: instance.port, method: 'GET', path: `/bus/topics/${encoded}/messages?after=${after}&limit=${limit}`, name: 'bus.backlog', headers: authorization });
-    if (answer.status === 401) options.credentials?.refused();
+  constructor(options: BusSubscriptionOptions<T>) {
+    super(options.topic);
+    this.options = options;
+    this.encoded = encodeURIComponent(options.topic);
+    this.idleTimeoutMs = options.idleTimeoutMs ?? defaultBusIdleTimeoutMs;
+  }
+
+  close(): void {
+    this.lifecycle.transition('close');
+    clearTimeout(this.timer);
+    clearTimeout(this.idle);
+    const open = this.stream;
+    this.stream = undefined;
+    open?.destroy();
+  }
+
+  /** Phase `preparing`: picks the next listed instance, fixes the seq to resume after, then opens the stream. */
+  connect(): void {
+    const instances = this.options.instances();
+    if (instances.length === 0) return this.fail('no bus instance is listed');
+    const instance = instances[this.rotation++ % instances.length]!;
+    this.authorize()
+      .then(() => this.prepare(instance))
+      .then(
+        () => this.open(instance),
+        () => this.fail(`${instance.instanceId} did not answer`),
+      );
+  }
+
+  private status(next: BusSubscriptionStatus): void {
+    this.options.onStatus?.(next);
+  }
+
+  private deliver(message: BusMessage<T>): void {
+    if (this.seq !== undefined && message.seq <= this.seq) return;
+    this.seq = message.seq;
+    this.options.onMessage(message);
+  }
+
+  private async authorize(): Promise<void> {
+    const credentials = this.options.credentials;
+    if (!credentials) return;
+    const token = await credentials.token();
+    this.authorization = token === undefined ? {} : { authorization: `Bearer ${token}` };
+  }
+
+  private async backlog(instance: InstanceRecord, after: number, limit = 1000): Promise<BusBacklog<T>> {
+    const answer = await this.options.http.call<BusBacklog<T>>({ host: instance.host, port: instance.port, method: 'GET', path: `/bus/topics/${this.encoded}/messages?after=${after}&limit=${limit}`, name: 'bus.backlog', headers: this.authorization });
+    if (answer.status === 401) this.options.credentials?.refused();
     if (answer.status !== 200) throw new Error(`bus answered ${answer.status} to a backlog read`);
     return answer.body;
   }
@@ -95,117 +138,91 @@ export function openBusSubscription<T>(options: BusSubscriptionOptions<T>): BusS
   // Before (re)streaming, fix the seq to resume after. The first time it is the topic's newest
   // (`after=0`: an `after` ahead of the topic would replay everything retained). Later, if the
   // bus restarted (its seqs went back) or dropped what we missed, say so.
-  async function prepare(instance: InstanceRecord): Promise<void> {
-    if (lastSeq === undefined) {
-      const head = await backlog(instance, 0, 1);
-      lastSeq = head.latestSeq;
-      epoch = head.epoch;
+  private async prepare(instance: InstanceRecord): Promise<void> {
+    if (this.seq === undefined) {
+      const head = await this.backlog(instance, 0, 1);
+      this.seq = head.latestSeq;
+      this.epoch = head.epoch;
       return;
     }
-    const state = await backlog(instance, lastSeq);
-    const restarted = state.epoch !== epoch || state.latestSeq < lastSeq;
-    if (restarted || state.oldestSeq > lastSeq + 1) {
-      status({ state: 'lost', afterSeq: lastSeq });
+    const state = await this.backlog(instance, this.seq);
+    const restarted = state.epoch !== this.epoch || state.latestSeq < this.seq;
+    if (restarted || state.oldestSeq > this.seq + 1) {
+      this.status({ state: 'lost', afterSeq: this.seq });
       // A restarted bus counts from 1 again: replay all it holds; otherwise resume at its oldest.
-      lastSeq = restarted ? 0 : state.oldestSeq - 1;
-      epoch = state.epoch;
+      this.seq = restarted ? 0 : state.oldestSeq - 1;
+      this.epoch = state.epoch;
     }
   }
 
-  async function onStreamMessage(instance: InstanceRecord, message: BusMessage<T>): Promise<void> {
-    if (lastSeq !== undefined && message.seq > lastSeq + 1) {
-      const missed = await backlog(instance, lastSeq);
-      if (missed.oldestSeq > lastSeq + 1) status({ state: 'lost', afterSeq: lastSeq });
-      for (const earlier of missed.messages) if (earlier.seq < message.seq) deliver(earlier);
+  // A gap (seq > last + 1) is filled from the backlog before the message is delivered.
+  private async onStreamMessage(instance: InstanceRecord, message: BusMessage<T>): Promise<void> {
+    const last = this.seq;
+    if (last !== undefined && message.seq > last + 1) {
+      const missed = await this.backlog(instance, last);
+      if (missed.oldestSeq > last + 1) this.status({ state: 'lost', afterSeq: last });
+      for (const earlier of missed.messages) if (earlier.seq < message.seq) this.deliver(earlier);
     }
-    deliver(message);
+    this.deliver(message);
   }
 
-  function reconnect(reason: string): void {
-    clearTimeout(idle);
-    if (connected || stream === undefined) status({ state: 'disconnected', reason });
-    connected = false;
-    stream = undefined;
-    if (closed) return;
-    timer = setTimeout(connect, delay);
-    delay = Math.min(delay * 2, 2000);
+  /** Leaves the current phase for `waiting` and schedules the next attempt. */
+  private fail(reason: string): void {
+    clearTimeout(this.idle);
+    const left = this.lifecycle.transition('failed');
+    // Said once per broken stream, and on every attempt that could not reach a stream.
+    if (left === 'connected' || left === 'preparing') this.status({ state: 'disconnected', reason });
+    this.stream = undefined;
+    if (this.lifecycle.phase !== 'waiting') return;
+    this.timer = setTimeout(() => {
+      this.lifecycle.transition('retry');
+      this.connect();
+    }, this.backoff.next());
   }
 
-  function connect(): void {
-    const instances = options.instances();
-    if (instances.length === 0) return reconnect('no bus instance is listed');
-    const instance = instances[rotation++ % instances.length]!;
-    const credentials = options.credentials;
-    const authorized = credentials
-      ? credentials.token().then((token) => {
-          authorization = token === undefined ? {} : { authorization: `Bearer ${token}` };
-        })
-      : Promise.resolve();
-    authorized.then(() => prepare(instance)).then(
-      () => open(instance),
-      () => reconnect(`${instance.instanceId} did not answer`),
-    );
-  }
-
-  function open(instance: InstanceRecord): void {
-    if (closed) return;
-    const req = httpRequest({ host: instance.host, port: instance.port, path: `/bus/topics/${encoded}/stream?after=${lastSeq ?? 0}`, headers: { accept: 'text/event-stream', ...authorization } }, (res) => {
+  /** Phase `opening`: asks `instance` for the stream after the seq reached; `connected` once it answers 200. */
+  private open(instance: InstanceRecord): void {
+    this.lifecycle.transition('prepared');
+    if (this.lifecycle.phase !== 'opening') return;
+    const { instanceId } = instance;
+    const req = httpRequest({ host: instance.host, port: instance.port, path: `/bus/topics/${this.encoded}/stream?after=${this.seq ?? 0}`, headers: { accept: 'text/event-stream', ...this.authorization } }, (res) => {
       if (res.statusCode !== 200) {
-        if (res.statusCode === 401) options.credentials?.refused();
+        if (res.statusCode === 401) this.options.credentials?.refused();
         res.resume();
-        return broken(`${instance.instanceId} answered ${res.statusCode}`);
+        return broken(`${instanceId} answered ${res.statusCode}`);
       }
-      connected = true;
-      delay = 100;
-      status({ state: 'connected', instanceId: instance.instanceId });
+      this.lifecycle.transition('opened');
+      this.backoff.reset();
+      this.status({ state: 'connected', instanceId });
       const parse = createSseParser((event) => {
         if (event.event !== 'message') return;
         const message = JSON.parse(event.data) as BusMessage<T>;
-        queue = queue.then(() => onStreamMessage(instance, message)).catch(() => broken(`${instance.instanceId} could not fill a gap`));
+        this.queue = this.queue.then(() => this.onStreamMessage(instance, message)).catch(() => broken(`${instanceId} could not fill a gap`));
       });
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         touch();
         parse(chunk);
       });
-      res.on('end', () => broken(`${instance.instanceId} ended the stream`));
-      res.on('error', () => broken(`${instance.instanceId} broke the stream`));
-      res.on('close', () => broken(`${instance.instanceId} closed the stream`));
+      res.on('end', () => broken(`${instanceId} ended the stream`));
+      res.on('error', () => broken(`${instanceId} broke the stream`));
+      res.on('close', () => broken(`${instanceId} closed the stream`));
     });
     // Only the current stream may trigger a reconnection; later events of a dropped one are ignored.
-    function broken(reason: string): void {
-      if (stream !== req) return;
-      reconnect(reason);
+    const broken = (reason: string): void => {
+      if (this.stream !== req) return;
+      this.fail(reason);
       req.destroy();
-    }
+    };
     // A paused bus keeps the connection open and sends nothing: silence past the timeout is a break.
-    function touch(): void {
-      clearTimeout(idle);
-      idle = setTimeout(() => broken(`${instance.instanceId} sent nothing for ${idleTimeoutMs} ms`), idleTimeoutMs);
-      idle.unref();
-    }
-    req.on('error', () => broken(`${instance.instanceId} is unreachable`));
+    const touch = (): void => {
+      clearTimeout(this.idle);
+      this.idle = setTimeout(() => broken(`${instanceId} sent nothing for ${this.idleTimeoutMs} ms`), this.idleTimeoutMs);
+      this.idle.unref();
+    };
+    req.on('error', () => broken(`${instanceId} is unreachable`));
     req.end();
-    stream = req;
+    this.stream = req;
     touch();
   }
-
-  connect();
-  return {
-    get connected() {
-      return connected;
-    },
-    get lastSeq() {
-      return lastSeq ?? 0;
-    },
-    close() {
-      closed = true;
-      clearTimeout(timer);
-      clearTimeout(idle);
-      const open = stream;
-      stream = undefined;
-      connected = false;
-      open?.destroy();
-    },
-  };
 }

@@ -1,5 +1,6 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import type { Catalog, CatalogEvent, InstanceRecord, RouteEntry } from '../../contract/registry-api.js';
+import { createBackoff, retryUntil } from '../backoff.js';
 import type { HttpClient } from '../http/client.js';
 import type { Telemetry } from '../telemetry.js';
 import { registryTarget } from './registry-target.js';
@@ -87,7 +88,10 @@ export function createCatalogCache(options: CatalogCacheOptions): CatalogCache {
     }, refreshMs);
   }
 
-  function watch(delay = 100): void {
+  // The push stream's reconnections; reset once a stream is open.
+  const watchBackoff = createBackoff({ baseMs: 100, maxMs: 2000 });
+
+  function watch(): void {
     if (stopped) return;
     const parse = createSseParser((event) => {
       if (event.event !== 'catalog') return;
@@ -103,7 +107,7 @@ export function createCatalogCache(options: CatalogCacheOptions): CatalogCache {
       stream = undefined;
       if (watching) telemetry.info('catalog push stream closed; reconnecting');
       watching = false;
-      if (!stopped) reconnectTimer = setTimeout(() => watch(Math.min(delay * 2, 2000)), delay);
+      if (!stopped) reconnectTimer = setTimeout(watch, watchBackoff.next());
     };
     const req = httpRequest({ ...target, method: 'GET', path: '/v1/watch', headers: { accept: 'text/event-stream' } }, (res) => {
       if (res.statusCode !== 200) {
@@ -112,7 +116,7 @@ export function createCatalogCache(options: CatalogCacheOptions): CatalogCache {
         return;
       }
       watching = true;
-      delay = 100;
+      watchBackoff.reset();
       res.setEncoding('utf8');
       res.on('data', parse);
       res.on('end', reconnect);
@@ -125,17 +129,7 @@ export function createCatalogCache(options: CatalogCacheOptions): CatalogCache {
 
   return {
     async start(deadline) {
-      let delay = 20;
-      for (;;) {
-        try {
-          await fetchCatalog();
-          break;
-        } catch (error) {
-          if (Date.now() + delay > deadline) throw error;
-          await new Promise((resolve) => setTimeout(resolve, delay));
-          delay = Math.min(delay * 2, 500);
-        }
-      }
+      await retryUntil(deadline, fetchCatalog);
       watch();
       scheduleRefresh();
     },

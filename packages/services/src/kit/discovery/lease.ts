@@ -1,4 +1,5 @@
 import type { RegisterRequest, RegisterResponse } from '../../contract/registry-api.js';
+import { retryUntil } from '../backoff.js';
 import type { HttpClient } from '../http/client.js';
 import type { ServiceCredentials } from '../../contract/service-token-source.js';
 import type { Telemetry } from '../telemetry.js';
@@ -106,18 +107,9 @@ export function createLease(options: LeaseOptions): Lease {
 
   return {
     async register(deadline) {
-      let delay = 20;
-      for (;;) {
-        try {
-          const answer = await registerOnce();
-          if (options.reportsState !== false) telemetry.state('registered');
-          return answer;
-        } catch (error) {
-          if (Date.now() + delay > deadline) throw error;
-          await new Promise((resolve) => setTimeout(resolve, delay));
-          delay = Math.min(delay * 2, 500);
-        }
-      }
+      const answer = await retryUntil(deadline, registerOnce);
+      if (options.reportsState !== false) telemetry.state('registered');
+      return answer;
     },
     start() {
       if (beating) return;

@@ -31,7 +31,7 @@ export interface EventConsumerOptions {
   readonly safetyIntervalMs?: number;
   /** Events per log read. @default 100 */
   readonly pageLimit?: number;
-  /** First retry delay after a failed read; doubles up to `retryMaxMs`. @default 200 */
+  /** Ceiling of the first retry's delay after a failed read (full jitter below it, kit/backoff.ts); doubles up to `retryMaxMs`. @default 200 */
   readonly retryMinMs?: number;
   /** @default 5000 */
   readonly retryMaxMs?: number;

@@ -40,6 +40,8 @@ describe('retrying run', () => {
       onFailure: (_error, retryMs) => delays.push(retryMs),
       retryMinMs: 100,
       retryMaxMs: 250,
+      // The jitter at its ceiling: the delays are the doubling bounds themselves.
+      random: () => 1,
     });
     onTestFinished(() => run.close());
     await run.request();

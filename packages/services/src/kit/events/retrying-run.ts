@@ -1,3 +1,5 @@
+import { createBackoff } from '../backoff.js';
+
 /** Options of createRetryingRun. */
 export interface RetryingRunOptions {
   /** The work (a read of auth's log); a rejection schedules a retry. */
@@ -6,9 +8,11 @@ export interface RetryingRunOptions {
   readonly onSuccess: () => void;
   /** After a run that failed; `retryMs` is when the retry comes. */
   readonly onFailure: (error: unknown, retryMs: number) => void;
-  /** First retry delay; doubles after each failure up to `retryMaxMs`, back to this after a success. */
+  /** Ceiling of the first retry's delay (full jitter below it, kit/backoff.ts); doubles after each failure up to `retryMaxMs`, back to this after a success. */
   readonly retryMinMs: number;
   readonly retryMaxMs: number;
+  /** The jitter's random source (tests fix it). @default Math.random */
+  readonly random?: () => number;
 }
 
 /** A piece of work that runs once at a time, again when asked meanwhile, and retries with backoff. */
@@ -21,14 +25,14 @@ export interface RetryingRun {
 
 /**
  * Single flight with backoff: a request during a run makes the run go once more (so nothing
- * asked for is missed), a failure schedules a retry `retryMinMs` later, doubling up to
- * `retryMaxMs`, and a success resets the delay.
+ * asked for is missed), a failure schedules a retry at most `retryMinMs` later (full jitter),
+ * the ceiling doubling up to `retryMaxMs`, and a success resets the delay.
  */
 export function createRetryingRun(options: RetryingRunOptions): RetryingRun {
   let running: Promise<void> | undefined;
   let again = false;
   let closed = false;
-  let retryMs = options.retryMinMs;
+  const backoff = createBackoff({ baseMs: options.retryMinMs, maxMs: options.retryMaxMs, random: options.random });
   let retry: NodeJS.Timeout | undefined;
 
   async function loop(): Promise<void> {
@@ -37,15 +41,15 @@ export function createRetryingRun(options: RetryingRunOptions): RetryingRun {
         again = false;
         await options.run();
       } while (again && !closed);
-      retryMs = options.retryMinMs;
+      backoff.reset();
       options.onSuccess();
     } catch (error) {
       if (closed) return;
+      const retryMs = backoff.next();
       options.onFailure(error, retryMs);
       clearTimeout(retry);
       retry = setTimeout(() => void request(), retryMs);
       retry.unref();
-      retryMs = Math.min(retryMs * 2, options.retryMaxMs);
     } finally {
       running = undefined;
     }

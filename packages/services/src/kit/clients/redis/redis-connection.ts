@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
+import { backoffDelay } from '../../backoff.js';
 import type { Telemetry } from '../../telemetry.js';
 
 /** The Redis of the topology, as its users are told about it. */
@@ -61,7 +62,7 @@ export function openRedisConnection(options: RedisConnectionOptions): Redis {
     ...(blocking
       ? { socketTimeout: options.blockingIdleMs, blockingTimeout: options.blockingIdleMs }
       : { commandTimeout: options.commandTimeoutMs ?? 1000, socketTimeout: 3000 }),
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times - 1, 5), maxReconnectDelayMs),
+    retryStrategy: (times) => backoffDelay(times - 1, { baseMs: 50, maxMs: maxReconnectDelayMs }),
   });
   let down = false;
   redis.on('error', (error: Error) => {

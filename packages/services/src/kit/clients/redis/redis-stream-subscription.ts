@@ -2,7 +2,9 @@ import type { Redis } from 'ioredis';
 import { redisKeys } from '../../../contract/backends.js';
 import type { BusMessage } from '../../../contract/bus-api.js';
 import type { BusSubscription, BusSubscriptionStatus } from '../bus-subscription.js';
+import { createBackoff } from '../../backoff.js';
 import { defaultBusIdleTimeoutMs } from '../bus-subscription.js';
+import { SubscriptionBase } from '../subscription-base.js';
 import { parseStreamEntry, readBusEpoch, seqOfStreamId, type StreamEntry } from './redis-streams.js';
 
 /** Options of openRedisStreamSubscription. */
@@ -35,112 +37,123 @@ export interface RedisStreamSubscriptionOptions<T> {
  * never messages skipped.
  */
 export function openRedisStreamSubscription<T>(options: RedisStreamSubscriptionOptions<T>): BusSubscription {
-  const { redis, topic, peer } = options;
-  const key = redisKeys.busStream(topic);
-  const blockMs = options.blockMs ?? Math.floor(defaultBusIdleTimeoutMs / 3);
-  let lastSeq: number | undefined;
-  // The epoch lastSeq belongs to; null: none was written yet when last read.
-  let epoch: string | null | undefined;
+  const subscription = new RedisStreamSubscription(options);
+  void subscription.run();
+  return subscription;
+}
+
+/** openRedisStreamSubscription's subscription: the phases of subscription-lifecycle.ts over XREAD. */
+class RedisStreamSubscription<T> extends SubscriptionBase {
+  private readonly options: RedisStreamSubscriptionOptions<T>;
+  private readonly redis: Redis;
+  private readonly key: string;
+  private readonly blockMs: number;
+  private readonly backoff = createBackoff({ baseMs: 100, maxMs: 2000 });
+  // The epoch seq belongs to; null: none was written yet when last read.
+  private epoch: string | null | undefined;
   // (Re)connections of the connection, and the one prepare ran on: a command sent after an
   // unnoticed reconnection may reach a Redis that started afresh, so following starts over.
-  let connections = 0;
-  let preparedOn = -1;
-  redis.on('ready', () => {
-    connections += 1;
-  });
-  let connected = false;
-  let everTried = false;
-  let closed = false;
-  let delay = 100;
-  let wake: (() => void) | undefined;
+  private connections = 0;
+  private preparedOn = -1;
+  private wake: (() => void) | undefined;
 
-  const status = (next: BusSubscriptionStatus) => {
-    if (!closed) options.onStatus?.(next);
-  };
-
-  function deliver(entry: StreamEntry): void {
-    if (lastSeq !== undefined && entry.seq <= lastSeq) return;
-    if (lastSeq !== undefined && entry.seq > lastSeq + 1) status({ state: 'lost', afterSeq: lastSeq });
-    lastSeq = entry.seq;
-    options.onMessage({ topic, seq: entry.seq, time: entry.time, data: entry.data as T });
+  constructor(options: RedisStreamSubscriptionOptions<T>) {
+    super(options.topic);
+    this.options = options;
+    this.redis = options.redis;
+    this.key = redisKeys.busStream(options.topic);
+    this.blockMs = options.blockMs ?? Math.floor(defaultBusIdleTimeoutMs / 3);
+    this.redis.on('ready', () => {
+      this.connections += 1;
+    });
   }
 
-  async function newestSeq(): Promise<{ newest: number; oldest: number | undefined }> {
-    const [newest] = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
-    const [oldest] = await redis.xrange(key, '-', '+', 'COUNT', 1);
-    return { newest: newest ? seqOfStreamId(newest[0]) : 0, oldest: oldest ? seqOfStreamId(oldest[0]) : undefined };
+  close(): void {
+    this.lifecycle.transition('close');
+    this.wake?.();
+    this.redis.disconnect(false);
+  }
+
+  // Preparing and the XREAD loop are the phases of subscription-lifecycle.ts: XREAD is the stream, open as soon as it is prepared.
+  async run(): Promise<void> {
+    const { peer } = this.options;
+    while (!this.closed) {
+      try {
+        await this.prepare();
+        this.lifecycle.transition('prepared');
+        this.lifecycle.transition('opened');
+        this.backoff.reset();
+        this.status({ state: 'connected', instanceId: peer });
+        await this.follow();
+      } catch (error) {
+        if (this.closed) return;
+        const left = this.lifecycle.transition('failed');
+        // Said once per broken connection, and on the first attempt only while it cannot connect.
+        if (left === 'connected' || this.lifecycle.attempts === 1) this.status({ state: 'disconnected', reason: `${peer}: ${error instanceof Error ? error.message : String(error)}` });
+        await this.waitToRetry();
+        this.lifecycle.transition('retry');
+      }
+    }
+  }
+
+  private status(next: BusSubscriptionStatus): void {
+    if (!this.closed) this.options.onStatus?.(next);
+  }
+
+  private deliver(entry: StreamEntry): void {
+    const last = this.seq;
+    if (last !== undefined && entry.seq <= last) return;
+    if (last !== undefined && entry.seq > last + 1) this.status({ state: 'lost', afterSeq: last });
+    this.seq = entry.seq;
+    this.options.onMessage({ topic: this.options.topic, seq: entry.seq, time: entry.time, data: entry.data as T });
   }
 
   // Fixes the seq to resume after, as openBusSubscription's prepare does.
-  async function prepare(): Promise<void> {
-    const current = await readBusEpoch(redis);
-    preparedOn = connections;
-    const { newest, oldest } = await newestSeq();
-    if (lastSeq === undefined) {
-      lastSeq = newest;
-      epoch = current;
+  private async prepare(): Promise<void> {
+    const current = await readBusEpoch(this.redis);
+    this.preparedOn = this.connections;
+    const { newest, oldest } = await readStreamBounds(this.redis, this.key);
+    if (this.seq === undefined) {
+      this.seq = newest;
+      this.epoch = current;
       return;
     }
-    const restarted = current !== epoch || newest < lastSeq;
-    if (restarted || (oldest !== undefined && oldest > lastSeq + 1)) {
-      status({ state: 'lost', afterSeq: lastSeq });
-      lastSeq = restarted ? 0 : oldest! - 1;
+    const restarted = current !== this.epoch || newest < this.seq;
+    if (restarted || (oldest !== undefined && oldest > this.seq + 1)) {
+      this.status({ state: 'lost', afterSeq: this.seq });
+      this.seq = restarted ? 0 : oldest! - 1;
     }
-    epoch = current;
+    this.epoch = current;
   }
 
-  async function follow(): Promise<void> {
-    while (!closed) {
-      if (connections !== preparedOn) throw new Error('the connection was re-established');
-      const reply = (await redis.xread('COUNT', 100, 'BLOCK', blockMs, 'STREAMS', key, `0-${lastSeq ?? 0}`)) as [string, [string, string[]][]][] | null;
-      if (closed) return;
-      for (const [, entries] of reply ?? []) for (const entry of entries) deliver(parseStreamEntry(entry));
-      if (epoch === null) {
-        const current = await readBusEpoch(redis);
-        if (connections === preparedOn) epoch = current;
+  private async follow(): Promise<void> {
+    while (!this.closed) {
+      if (this.connections !== this.preparedOn) throw new Error('the connection was re-established');
+      const reply = (await this.redis.xread('COUNT', 100, 'BLOCK', this.blockMs, 'STREAMS', this.key, `0-${this.seq ?? 0}`)) as [string, [string, string[]][]][] | null;
+      if (this.closed) return;
+      for (const [, entries] of reply ?? []) for (const entry of entries) this.deliver(parseStreamEntry(entry));
+      if (this.epoch === null) {
+        const current = await readBusEpoch(this.redis);
+        if (this.connections === this.preparedOn) this.epoch = current;
       }
     }
   }
 
-  async function run(): Promise<void> {
-    while (!closed) {
-      try {
-        await prepare();
-        connected = true;
-        everTried = true;
-        delay = 100;
-        status({ state: 'connected', instanceId: peer });
-        await follow();
-      } catch (error) {
-        if (closed) return;
-        if (connected || !everTried) status({ state: 'disconnected', reason: `${peer}: ${error instanceof Error ? error.message : String(error)}` });
-        connected = false;
-        everTried = true;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        delay = Math.min(delay * 2, 2000);
-      }
-    }
+  // The backoff delay of phase `waiting`; close() cuts it short.
+  private waitToRetry(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.backoff.next());
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
+}
 
-  void run();
-  return {
-    get connected() {
-      return connected;
-    },
-    get lastSeq() {
-      return lastSeq ?? 0;
-    },
-    close() {
-      closed = true;
-      connected = false;
-      wake?.();
-      redis.disconnect(false);
-    },
-  };
+/** The stream's newest seq (0 when empty) and oldest (undefined when empty). */
+async function readStreamBounds(redis: Redis, key: string): Promise<{ newest: number; oldest: number | undefined }> {
+  const [newest] = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
+  const [oldest] = await redis.xrange(key, '-', '+', 'COUNT', 1);
+  return { newest: newest ? seqOfStreamId(newest[0]) : 0, oldest: oldest ? seqOfStreamId(oldest[0]) : undefined };
 }

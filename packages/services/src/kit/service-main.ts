@@ -86,15 +86,69 @@ export interface RunServiceOptions {
 export async function runService(create: (deps: ServiceDeps) => ServiceApp | Promise<ServiceApp>, options: RunServiceOptions = {}): Promise<void> {
   let shutdown: (reason: string) => void = () => process.exit(0);
   const channel = connectParent(() => shutdown('supervisor gone'));
-  let config: ServiceConfig;
-  try {
-    config = parseServiceConfig();
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(2);
-  }
+  const config = readConfigOrExit();
   // Spans reach the supervisor within 5 ms (well inside the trace collector's 20 ms settle), many per message under load.
   const telemetry = createTelemetry({ service: config.service, instanceId: config.instanceId, channel, level: config.logLevel, spanBatchMs: 5 });
+  const fatal = reportProcessFailures(config, telemetry);
+  const { deps, instanceTokens } = createServiceDeps(config, telemetry, channel, options.startTimeoutMs ?? 10_000);
+  const instance: RunningInstance = { lease: undefined, app: undefined };
+  let stopping = false;
+  shutdown = (reason) => {
+    if (stopping) return;
+    stopping = true;
+    void stopInstance(instance, reason, { deps, options, close: () => instanceTokens.close() });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // A terminal's Ctrl-C reaches the whole process group; under a supervisor, it decides the
+  // stop order (dependents first, registry last), so the instance waits for its SIGTERM.
+  if (channel.connected) process.on('SIGINT', () => undefined);
+  else process.once('SIGINT', () => shutdown('SIGINT'));
+
+  try {
+    const app = (instance.app = await create(deps));
+    const address = await listen(app, config, telemetry);
+    instance.lease = await registerLease(app, address, deps, instanceTokens.source, options.startTimeoutMs ?? 10_000);
+    const ownCommands = app.onCommand;
+    channel.onCommand((command, args) => {
+      if (command === 'lease.pause') return instance.lease?.pause();
+      if (command === 'lease.resume') return instance.lease?.start();
+      if (ownCommands) return ownCommands(command, args);
+      throw new Error(`${config.service} does not understand the command ${command}`);
+    });
+    if (stopping) return;
+    const endpoints = app.endpoints?.();
+    channel.send({ type: 'ready', instanceId: config.instanceId, address, pid: process.pid, ...(endpoints ? { endpoints } : {}) });
+    telemetry.info('ready', { address: `${address.host}:${address.port}` });
+    app.warm?.().catch((error: unknown) => telemetry.warn('warm-up failed', { error }));
+  } catch (error) {
+    // A configuration the app refused exits like one parseServiceConfig refused: one line, code 2.
+    if (error instanceof ConfigError) exitWithConfigError(error);
+    fatal(error);
+  }
+}
+
+/** The app and lease of this instance, once they exist. */
+interface RunningInstance {
+  lease: Lease | undefined;
+  app: ServiceApp | undefined;
+}
+
+/** The instance's configuration; a bad one exits with code 2 and one line. */
+function readConfigOrExit(): ServiceConfig {
+  try {
+    return parseServiceConfig();
+  } catch (error) {
+    return exitWithConfigError(error as Error);
+  }
+}
+
+function exitWithConfigError(error: Error): never {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+}
+
+/** Node warnings become events; an uncaught error is logged, flushed and ends the process (code 1). Answers that handler. */
+function reportProcessFailures(config: ServiceConfig, telemetry: Telemetry): (error: unknown) => void {
   process.on('warning', (warning) => {
     telemetry.warn('node warning', { warning: warning.name, message: warning.message });
     telemetry.event('node.warning', { name: warning.name, message: warning.message });
@@ -107,7 +161,11 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
   };
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
+  return fatal;
+}
 
+/** What `create` gets: the HTTP client, catalogs, the service caller with this instance's tokens, the guard, the identity verifier. */
+function createServiceDeps(config: ServiceConfig, telemetry: Telemetry, channel: ParentChannel, catalogTimeoutMs: number): { deps: ServiceDeps; instanceTokens: ReturnType<typeof createInstanceTokens> } {
   const http = createHttpClient({ telemetry });
   const createCatalog = (): CatalogCache => {
     if (!config.registryUrl) throw new Error('This instance has no registry URL.');
@@ -120,7 +178,7 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
       refillGraceMs: config.heartbeatMs * config.missedHeartbeats + config.sweepIntervalMs,
     });
   };
-  const instanceTokens = createInstanceTokens({ config, http, createCatalog, catalogTimeoutMs: options.startTimeoutMs ?? 10_000 });
+  const instanceTokens = createInstanceTokens({ config, http, createCatalog, catalogTimeoutMs });
   const tokens = instanceTokens.source;
   const deps: ServiceDeps = {
     config,
@@ -147,80 +205,57 @@ export async function runService(create: (deps: ServiceDeps) => ServiceApp | Pro
     identity: createIdentityVerifier({ publicKey: config.keys.identity, audience: config.service }),
     credentials: (audience) => (tokens ? credentialsOf(tokens, audience) : undefined),
   };
+  return { deps, instanceTokens };
+}
 
-  let lease: Lease | undefined;
-  let app: ServiceApp | undefined;
-  let stopping = false;
-  shutdown = (reason) => {
-    if (stopping) return;
-    stopping = true;
-    void stop(reason);
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  // A terminal's Ctrl-C reaches the whole process group; under a supervisor, it decides the
-  // stop order (dependents first, registry last), so the instance waits for its SIGTERM.
-  if (channel.connected) process.on('SIGINT', () => undefined);
-  else process.once('SIGINT', () => shutdown('SIGINT'));
+/** Listens on the configured loopback address and runs the app's `start`; answers the address bound. */
+async function listen(app: ServiceApp, config: ServiceConfig, telemetry: Telemetry): Promise<{ host: string; port: number }> {
+  app.server.listen(config.port, config.host);
+  await once(app.server, 'listening');
+  const { address: host, port } = app.server.address() as AddressInfo;
+  telemetry.setAddress(`${host}:${port}`);
+  await app.start?.({ host, port });
+  return { host, port };
+}
 
-  async function stop(reason: string): Promise<void> {
-    telemetry.state('stopping', reason);
-    const orphaned = !channel.connected && process.send !== undefined;
-    const drainMs = orphaned ? (options.orphanDrainMs ?? 200) : (options.drainMs ?? 1000);
-    await lease?.stop(orphaned ? 100 : 500);
-    if (app) {
-      const closed = once(app.server, 'close');
-      app.server.close();
-      app.server.closeIdleConnections();
-      app.drain?.();
-      const drained = await Promise.race([closed.then(() => true), delay(drainMs).then(() => false)]);
-      if (!drained) app.server.closeAllConnections();
-      await app.close?.();
-    }
-    instanceTokens.close();
-    http.close();
-    telemetry.flush();
-    process.exit(0);
+/** Registers the app's routes with the registry and starts heartbeating; no lease for an app without routes or registry. */
+async function registerLease(app: ServiceApp, address: { host: string; port: number }, deps: ServiceDeps, tokens: ServiceTokenSource | undefined, timeoutMs: number): Promise<Lease | undefined> {
+  const { config, http, telemetry } = deps;
+  if (!app.routes || !config.registryUrl) return undefined;
+  const lease = createLease({
+    registryUrl: config.registryUrl,
+    heartbeatMs: config.heartbeatMs,
+    http,
+    telemetry,
+    registration: { service: config.service, instanceId: config.instanceId, host: config.advertiseHost ?? address.host, port: address.port, routes: app.routes, pid: process.pid },
+    ...credentialsFor(app.tokens ?? tokens, 'registry'),
+  });
+  await lease.register(Date.now() + timeoutMs);
+  lease.start();
+  return lease;
+}
+
+/** Deregisters, drains open connections (less when the supervisor is gone), closes the app and exits 0. */
+async function stopInstance(instance: RunningInstance, reason: string, context: { deps: ServiceDeps; options: RunServiceOptions; close: () => void }): Promise<void> {
+  const { channel, telemetry, http } = context.deps;
+  const { app, lease } = instance;
+  telemetry.state('stopping', reason);
+  const orphaned = !channel.connected && process.send !== undefined;
+  const drainMs = orphaned ? (context.options.orphanDrainMs ?? 200) : (context.options.drainMs ?? 1000);
+  await lease?.stop(orphaned ? 100 : 500);
+  if (app) {
+    const closed = once(app.server, 'close');
+    app.server.close();
+    app.server.closeIdleConnections();
+    app.drain?.();
+    const drained = await Promise.race([closed.then(() => true), delay(drainMs).then(() => false)]);
+    if (!drained) app.server.closeAllConnections();
+    await app.close?.();
   }
-
-  try {
-    app = await create(deps);
-    app.server.listen(config.port, config.host);
-    await once(app.server, 'listening');
-    const { address: host, port } = app.server.address() as AddressInfo;
-    telemetry.setAddress(`${host}:${port}`);
-    await app.start?.({ host, port });
-    if (app.routes && config.registryUrl) {
-      lease = createLease({
-        registryUrl: config.registryUrl,
-        heartbeatMs: config.heartbeatMs,
-        http,
-        telemetry,
-        registration: { service: config.service, instanceId: config.instanceId, host: config.advertiseHost ?? host, port, routes: app.routes, pid: process.pid },
-        ...credentialsFor(app.tokens ?? tokens, 'registry'),
-      });
-      await lease.register(Date.now() + (options.startTimeoutMs ?? 10_000));
-      lease.start();
-    }
-    const ownCommands = app.onCommand;
-    channel.onCommand((command, args) => {
-      if (command === 'lease.pause') return lease?.pause();
-      if (command === 'lease.resume') return lease?.start();
-      if (ownCommands) return ownCommands(command, args);
-      throw new Error(`${config.service} does not understand the command ${command}`);
-    });
-    if (stopping) return;
-    const endpoints = app.endpoints?.();
-    channel.send({ type: 'ready', instanceId: config.instanceId, address: { host, port }, pid: process.pid, ...(endpoints ? { endpoints } : {}) });
-    telemetry.info('ready', { address: `${host}:${port}` });
-    app.warm?.().catch((error: unknown) => telemetry.warn('warm-up failed', { error }));
-  } catch (error) {
-    // A configuration the app refused exits like one parseServiceConfig refused: one line, code 2.
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    fatal(error);
-  }
+  context.close();
+  http.close();
+  telemetry.flush();
+  process.exit(0);
 }
 
 function credentialsFor(tokens: ServiceTokenSource | undefined, audience: string) {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { assertRedisReachable, backendsRequired, borrowPort, findProgram } from '@topolab/runtime';
+import { assertRedisReachable, borrowPort, findProgram } from '@topolab/runtime';
+import { backendsRequired } from '@topolab/test-support/programs';
 import { runCli, startCli, waitFor } from './run-cli.js';
 
 const redisServer = findProgram('redis-server');

@@ -4,7 +4,8 @@ import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { backendsRequired, findProgram } from '@topolab/runtime';
+import { findProgram } from '@topolab/runtime';
+import { backendsRequired } from '@topolab/test-support/programs';
 import { isAlive, runCli, startCli, waitFor } from './run-cli.js';
 
 const realParts = Boolean(findProgram('redis-server') && findProgram('nginx'));

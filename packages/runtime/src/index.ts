@@ -34,4 +34,4 @@ export { defaultLimitSettings, type LimitSettings } from '@topolab/services/cont
 export { domainEventTypes, type DomainEvent, type DomainEventType, type AppliedEvent } from '@topolab/services/contract';
 export { identityAssertionHeader, identityChallenge, type AssertionSubject } from '@topolab/services/contract';
 export { chatCloseCodes, chatLimits, type ChatClientFrame, type ChatHistoryPage, type ChatMessage, type ChatRoom, type ChatServerFrame } from '@topolab/services/contract';
-export { backendsRequired, findProgram, busBackendNames, cacheBackendNames, defaultBackends, lbBackendNames, type BusBackendName, type CacheBackendName, type LbBackendName, type TopologyBackends } from '@topolab/services/contract';
+export { findProgram, busBackendNames, cacheBackendNames, defaultBackends, lbBackendNames, type BusBackendName, type CacheBackendName, type LbBackendName, type TopologyBackends } from '@topolab/services/contract';

@@ -1,4 +1,5 @@
-import { backendsRequired, findProgram } from '@topolab/services/contract';
+import { findProgram } from '@topolab/services/contract';
+import { backendsRequired } from '@topolab/test-support/programs';
 import { isProcessAlive } from '../src/supervisor/process-alive.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

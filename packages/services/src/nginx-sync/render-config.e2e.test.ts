@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backendsRequired, findProgram } from '../contract/programs.js';
+import { backendsRequired } from '@topolab/test-support/programs';
+import { findProgram } from '../contract/programs.js';
 import type { Catalog } from '../contract/registry-api.js';
 import { renderNginxConfig } from './render-config.js';
 

@@ -20,7 +20,7 @@ export function makeTempDir(prefix: string): string {
 /** Whether the process runs (a zombie awaiting its reaper counts as gone). */
 export const isAlive = isProcessAlive;
 
-export { waitFor } from '../../../test-support/wait-for.js';
+export { waitFor } from '@topolab/test-support/wait-for';
 
 /** Kills whatever is left of `pids` (cleanup after a failed test). */
 export function killLeftovers(pids: readonly (number | undefined)[]): void {

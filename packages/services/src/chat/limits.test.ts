@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatLimits, type ChatServerFrame } from '../contract/chat-api.js';
-import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
-import { recordTelemetry } from '../kit/testing.js';
-import { waitFor } from '../../../../test-support/wait-for.js';
-import { chatSocketUrl, openTestSocket, refusedHandshake, startChatPair, type ChatPair, type TestSocket } from './testing.js';
+import { asUser, createTestIdentityVerifier } from '#test-support/kit-identity.js';
+import { recordTelemetry } from '#test-support/kit.js';
+import { waitFor } from '@topolab/test-support/wait-for';
+import { chatSocketUrl, openTestSocket, refusedHandshake, startChatPair, type ChatPair, type TestSocket } from '#test-support/chat.js';
 
 // The chat's abuse limits (docs/chat-limits.md) on two in-process instances over one database,
 // with small numbers: 1 frame/s, a burst of 3, closed (RFC 6455 §7.4.1: 1008) at the 3rd refusal.

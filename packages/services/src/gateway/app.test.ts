@@ -11,7 +11,7 @@ import {
   type EchoRecord,
   type TestGatewayOptions,
   type TestServer,
-} from './testing.js';
+} from '#test-support/gateway.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/auth', access: 'public', service: 'auth' },

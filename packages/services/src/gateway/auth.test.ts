@@ -16,7 +16,7 @@ import {
   type EchoRecord,
   type TestInstance,
   type TestServer,
-} from './testing.js';
+} from '#test-support/gateway.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/auth', access: 'public', service: 'auth' },

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPassiveHealth } from '../kit/discovery/passive-health.js';
 import { defineRoute, Router } from '../kit/http/router.js';
 import { createHttpServer } from '../kit/http/server.js';
-import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
+import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { createClientDiscovery } from './discovery/client-discovery.js';
 import {
   buildCatalog,
@@ -19,7 +19,7 @@ import {
   uploadChunked,
   waitFor,
   type TestInstance,
-} from './testing.js';
+} from '#test-support/gateway.js';
 
 // RFC 9110 §15.5.14 (413 Content Too Large): the server refuses a request whose content is
 // larger than it is willing to process, and may close the connection to stop the client from

@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPassiveHealth } from '../kit/discovery/passive-health.js';
-import { createCleanups } from '../kit/testing.js';
-import { startTestLb } from '../lb/testing.js';
+import { createCleanups } from '#test-support/kit.js';
+import { startTestLb } from '#test-support/lb.js';
 import { createClientDiscovery } from './discovery/client-discovery.js';
 import {
   buildCatalog,
@@ -18,7 +18,7 @@ import {
   uploadChunked,
   waitFor,
   type TestInstance,
-} from './testing.js';
+} from '#test-support/gateway.js';
 
 // RFC 9110 §15.5.9 (408 Request Timeout): the server did not receive a complete request in the
 // time it was prepared to wait, and closes the connection. nginx's `client_body_timeout` is the

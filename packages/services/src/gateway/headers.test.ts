@@ -12,7 +12,7 @@ import {
   waitFor,
   type EchoRecord,
   type TestServer,
-} from './testing.js';
+} from '#test-support/gateway.js';
 
 async function setup(upstream?: TestServer) {
   const profile = upstream ?? (await startEchoUpstream('profile#1', '127.0.5.1'));

@@ -2,15 +2,15 @@ import type { ServerResponse } from 'node:http';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { modesSetCommand, type DiscoveryModeName, type GatewayAuthModeName } from '../contract/modes.js';
 import type { RouteEntry } from '../contract/registry-api.js';
-import { recordTelemetry } from '../kit/testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
 import { createGatewayApp } from './app.js';
 import type { AuthMode } from './auth/auth-mode.js';
 import { createClientDiscovery } from './discovery/client-discovery.js';
 import type { DiscoveryMode } from './discovery/discovery-mode.js';
 import { createModeSwitch, type ModeBuilders } from './mode-switch.js';
 import { createModes } from './modes.js';
-import { buildCatalog, createFixedCatalog, send, startTestServer, waitFor, type FixedCatalog, type TestResponse } from './testing.js';
-import { testIdentityKey } from '../kit/identity/testing.js';
+import { buildCatalog, createFixedCatalog, send, startTestServer, waitFor, type FixedCatalog, type TestResponse } from '#test-support/gateway.js';
+import { testIdentityKey } from '#test-support/kit-identity.js';
 import { createIdentityMinter } from './identity-minter.js';
 
 const routes: RouteEntry[] = [{ prefix: '/profile', access: 'public', service: 'profile' }];

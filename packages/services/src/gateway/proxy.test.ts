@@ -19,7 +19,7 @@ import {
   type TestGatewayOptions,
   type TestInstance,
   type TestServer,
-} from './testing.js';
+} from '#test-support/gateway.js';
 
 const routes: RouteEntry[] = [{ prefix: '/profile', access: 'public', service: 'profile' }];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
-import { nextFrame, startWebSocketUpstream, tryUpgrade, type UpgradeResult, type WebSocketUpstream } from '../kit/proxy/testing.js';
-import { assertedIdentity, buildCatalog, closedPort, createFixedCatalog, rawRequest, startEchoUpstream, startFakeAuth, startTestGateway, waitFor, type TestGatewayOptions, type TestInstance } from './testing.js';
+import { nextFrame, startWebSocketUpstream, tryUpgrade, type UpgradeResult, type WebSocketUpstream } from '#test-support/kit-proxy.js';
+import { assertedIdentity, buildCatalog, closedPort, createFixedCatalog, rawRequest, startEchoUpstream, startFakeAuth, startTestGateway, waitFor, type TestGatewayOptions, type TestInstance } from '#test-support/gateway.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/chat', access: 'protected', service: 'chat' },

@@ -15,8 +15,8 @@ import {
   type FixedCatalog,
   type TestInstance,
   type TestServer,
-} from '../gateway/testing.js';
-import { startTestLb, type TestLbOptions } from './testing.js';
+} from '#test-support/gateway.js';
+import { startTestLb, type TestLbOptions } from '#test-support/lb.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/profile', access: 'protected', service: 'profile' },

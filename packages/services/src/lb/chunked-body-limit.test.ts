@@ -15,9 +15,9 @@ import {
   uploadChunked,
   waitFor,
   type TestInstance,
-} from '../gateway/testing.js';
-import { createCleanups } from '../kit/testing.js';
-import { startTestLb } from './testing.js';
+} from '#test-support/gateway.js';
+import { createCleanups } from '#test-support/kit.js';
+import { startTestLb } from '#test-support/lb.js';
 
 // RFC 9110 §15.5.14 (413 Content Too Large): a chunked body declares no length, so the lb
 // counts it as it streams to the instance, like the gateway.

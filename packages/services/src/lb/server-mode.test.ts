@@ -13,8 +13,8 @@ import {
   waitFor,
   type EchoRecord,
   type TestServer,
-} from '../gateway/testing.js';
-import { startTestLb } from './testing.js';
+} from '#test-support/gateway.js';
+import { startTestLb } from '#test-support/lb.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/profile', access: 'public', service: 'profile' },

@@ -1,8 +1,8 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
-import { nextFrame, startWebSocketUpstream, tryUpgrade, type UpgradeResult } from '../kit/proxy/testing.js';
-import { buildCatalog, closedPort, createFixedCatalog, waitFor, type TestInstance } from '../gateway/testing.js';
-import { startTestLb } from './testing.js';
+import { nextFrame, startWebSocketUpstream, tryUpgrade, type UpgradeResult } from '#test-support/kit-proxy.js';
+import { buildCatalog, closedPort, createFixedCatalog, waitFor, type TestInstance } from '#test-support/gateway.js';
+import { startTestLb } from '#test-support/lb.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/chat', access: 'protected', service: 'chat' },

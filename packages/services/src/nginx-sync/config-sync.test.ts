@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Catalog, CatalogEvent } from '../contract/registry-api.js';
 import type { CatalogListener } from '../kit/discovery/catalog-cache.js';
-import { recordTelemetry } from '../kit/testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
 import { createConfigSync } from './config-sync.js';
 
 function fakeCatalog(initial: Catalog) {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Catalog, CatalogEvent, RegisterRequest } from '../contract/registry-api.js';
 import { createSseParser } from '../kit/discovery/sse.js';
 import { createHttpClient, type CallResult } from '../kit/http/client.js';
-import { startTestRegistry, waitFor, type TestRegistry, type TestRegistryOptions } from './testing.js';
+import { startTestRegistry, waitFor, type TestRegistry, type TestRegistryOptions } from '#test-support/registry.js';
 
 const profile1: RegisterRequest = {
   service: 'profile',

@@ -3,8 +3,8 @@ import type { CatalogEvent, RegisterRequest } from '../contract/registry-api.js'
 import { createCatalogCache } from '../kit/discovery/catalog-cache.js';
 import { createLease } from '../kit/discovery/lease.js';
 import { createHttpClient } from '../kit/http/client.js';
-import { recordTelemetry } from '../kit/testing.js';
-import { startTestRegistry, waitFor } from './testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
+import { startTestRegistry, waitFor } from '#test-support/registry.js';
 
 // The kit's lease and catalog cache are the registry's real clients: these tests prove the contract end to end.
 const registration: RegisterRequest = {

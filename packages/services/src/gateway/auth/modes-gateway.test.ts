@@ -5,14 +5,14 @@ import type { RouteEntry } from '../../contract/registry-api.js';
 import { createBusClient, type BusClient } from '../../kit/clients/bus-client.js';
 import { createServiceCaller } from '../../kit/discovery/service-caller.js';
 import { createHttpClient } from '../../kit/http/client.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from '../../kit/testing.js';
-import { startStallProxy } from '../../kit/clients/testing.js';
-import { forgeTokens } from '../../kit/token-cache/testing.js';
-import { startTestSidecar } from '../../sidecar/testing.js';
-import { assertedUser, buildCatalog, closedPort, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, waitFor, type EchoRecord, type TestInstance } from '../testing.js';
+import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { startStallProxy } from '#test-support/kit-clients.js';
+import { forgeTokens } from '#test-support/kit-token-cache.js';
+import { startTestSidecar } from '#test-support/sidecar.js';
+import { assertedUser, buildCatalog, closedPort, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, waitFor, type EchoRecord, type TestInstance } from '#test-support/gateway.js';
 import type { AuthModeName } from './auth-mode.js';
 import { createSidecarAuth } from './sidecar-auth.js';
-import { startAuthModeFixture, testTrace, type AuthModeFixture } from './testing.js';
+import { startAuthModeFixture, testTrace, type AuthModeFixture } from '#test-support/gateway-auth.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/auth', access: 'public', service: 'auth' },

@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../../contract/registry-api.js';
-import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startFakeAuth, startTestGateway, waitFor, type TestGateway, type TestServer } from '../testing.js';
+import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startFakeAuth, startTestGateway, waitFor, type TestGateway, type TestServer } from '#test-support/gateway.js';
 import { createLimits } from './limits.js';
 import { defaultLimitSettings, type LimitSettings } from './settings.js';
 

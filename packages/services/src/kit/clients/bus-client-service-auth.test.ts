@@ -7,11 +7,11 @@ import { createEmbeddedBusBackend } from '../../bus/embedded-backend.js';
 import type { CatalogCache } from '../discovery/catalog-cache.js';
 import { createServiceCaller } from '../discovery/service-caller.js';
 import { createHttpClient } from '../http/client.js';
-import { createTestServiceGuard, testServiceToken } from '../service-auth/testing.js';
+import { createTestServiceGuard, testServiceToken } from '#test-support/kit-service-auth.js';
 import { createServiceTokenSource, type ServiceCredentials } from '../service-auth/token-source.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { BusUnavailableError, createBusClient, type BusSubscriptionStatus } from './bus-client.js';
-import { waitFor } from '../../../../../test-support/wait-for.js';
+import { waitFor } from '@topolab/test-support/wait-for';
 
 // The kit's bus client against a bus that checks service tokens (issue 23): publishes carry the
 // caller's bus.publish token, subscriptions the bus.subscribe token (RFC 6750 bearer), each as

@@ -7,10 +7,10 @@ import { createEmbeddedBusBackend } from '../../bus/embedded-backend.js';
 import type { CatalogCache } from '../discovery/catalog-cache.js';
 import { createServiceCaller } from '../discovery/service-caller.js';
 import { createHttpClient } from '../http/client.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { BusUnavailableError, createBusClient, type BusSubscriptionStatus } from './bus-client.js';
-import { startStallProxy } from './testing.js';
-import { waitFor } from '../../../../../test-support/wait-for.js';
+import { startStallProxy } from '#test-support/kit-clients.js';
+import { waitFor } from '@topolab/test-support/wait-for';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -2,10 +2,10 @@ import { createServer, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BusBacklog, BusMessage } from '../../contract/bus-api.js';
 import type { InstanceRecord } from '../../contract/registry-api.js';
-import { waitFor } from '../../../../../test-support/wait-for.js';
+import { waitFor } from '@topolab/test-support/wait-for';
 import { createHttpClient } from '../http/client.js';
 import type { ServiceCredentials } from '../service-auth/token-source.js';
-import { closeServer, createCleanups, listenOnLoopback } from '../testing.js';
+import { closeServer, createCleanups, listenOnLoopback } from '#test-support/kit.js';
 import { openBusSubscription, type BusSubscriptionStatus } from './bus-subscription.js';
 
 const cleanups = createCleanups();

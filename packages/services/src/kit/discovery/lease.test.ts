@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { RegisterRequest } from '../../contract/registry-api.js';
-import { waitFor } from '../../../../../test-support/wait-for.js';
-import { startTestRegistry } from '../../registry/testing.js';
+import { waitFor } from '@topolab/test-support/wait-for';
+import { startTestRegistry } from '#test-support/registry.js';
 import { createHttpClient } from '../http/client.js';
-import { createTestServiceGuard, testServiceToken } from '../service-auth/testing.js';
+import { createTestServiceGuard, testServiceToken } from '#test-support/kit-service-auth.js';
 import type { ServiceCredentials } from '../service-auth/token-source.js';
-import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { createLease } from './lease.js';
 
 const cleanups = createCleanups();

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../../../test-support/wait-for.js';
-import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { waitFor } from '@topolab/test-support/wait-for';
+import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { startServerTrace } from '../trace.js';
 import type { Upstream } from './upstream.js';
 import { createUpstreamProxy, type AttemptOutcome } from './upstream-proxy.js';

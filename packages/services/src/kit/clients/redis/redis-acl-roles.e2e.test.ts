@@ -6,13 +6,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BusMessage } from '../../../contract/bus-api.js';
 import { redisKeys } from '../../../contract/backends.js';
 import { redisRoleNames, redisRoleOf, renderRedisAcl, type RedisRoleName } from '../../../contract/redis-acl.js';
-import { recordTelemetry } from '../../testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
 import type { BusSubscriptionStatus } from '../bus-subscription.js';
 import { CacheUnavailableError } from '../cache-client.js';
 import { createBackendClients, type BackendClients } from '../backend-clients.js';
 import { openRedisConnection } from './redis-connection.js';
-import { startTestRedis, testRedisBinary, type TestRedis } from './testing.js';
-import { waitFor } from '../../../../../../test-support/wait-for.js';
+import { startTestRedis, testRedisBinary, type TestRedis } from '#test-support/redis.js';
+import { waitFor } from '@topolab/test-support/wait-for';
 
 const binary = testRedisBinary();
 const waitUntil = (condition: () => boolean | Promise<boolean>, timeoutMs = 5000) => waitFor(condition, timeoutMs);

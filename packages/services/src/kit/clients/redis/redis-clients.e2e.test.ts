@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BusMessage } from '../../../contract/bus-api.js';
 import { redisKeys } from '../../../contract/backends.js';
-import { recordTelemetry } from '../../testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
 import type { BusSubscription, BusSubscriptionStatus } from '../bus-subscription.js';
 import { CacheUnavailableError } from '../cache-client.js';
 import { BusUnavailableError } from '../bus-client.js';
 import { createBackendClients, type BackendClients } from '../backend-clients.js';
 import { openRedisConnection } from './redis-connection.js';
-import { startTestRedis, testRedisBinary, type TestRedis } from './testing.js';
-import { waitFor } from '../../../../../../test-support/wait-for.js';
+import { startTestRedis, testRedisBinary, type TestRedis } from '#test-support/redis.js';
+import { waitFor } from '@topolab/test-support/wait-for';
 
 const binary = testRedisBinary();
 // A real redis-server answers slower than the embedded backends: 5 s.

@@ -4,7 +4,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backendsRequired } from '@topolab/test-support/programs';
-import { findProgram } from '../../../contract/programs.js';
+import { findProgram } from '../src/contract/programs.js';
 
 /** A redis-server a test started on loopback, without persistence. */
 export interface TestRedis {

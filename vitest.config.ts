@@ -26,6 +26,8 @@ export default defineConfig({
     maxWorkers: 2,
     env: { NO_COLOR: '1', FORCE_COLOR: '0' },
     setupFiles: ['./test-setup.ts'],
+    // Polling waits in tests are `expect.poll` (in a test) or `vi.waitFor` (hooks, helpers): 2 s, every 10 ms.
+    expect: { poll: { timeout: 2000, interval: 10 } },
     projects: [
       {
         extends: true,

@@ -20,8 +20,6 @@ export function makeTempDir(prefix: string): string {
 /** Whether the process runs (a zombie awaiting its reaper counts as gone). */
 export const isAlive = isProcessAlive;
 
-export { waitFor } from '@topolab/test-support/wait-for';
-
 /** Kills whatever is left of `pids` (cleanup after a failed test). */
 export function killLeftovers(pids: readonly (number | undefined)[]): void {
   for (const pid of pids) {

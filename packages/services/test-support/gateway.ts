@@ -247,8 +247,6 @@ export function errorCode(response: TestResponse): unknown {
   return (response.body as { error?: { code?: unknown } } | undefined)?.error?.code;
 }
 
-export { waitFor } from '@topolab/test-support/wait-for';
-
 /** What a counting upstream saw of one request body. */
 export interface BodyCount {
   readonly url: string;

@@ -49,5 +49,3 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
     },
   };
 }
-
-export { waitFor } from '@topolab/test-support/wait-for';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BusMessage } from '../../../contract/bus-api.js';
 import { redisKeys } from '../../../contract/backends.js';
 import { redisRoleNames, redisRoleOf, renderRedisAcl, type RedisRoleName } from '../../../contract/redis-acl.js';
@@ -12,10 +12,9 @@ import { CacheUnavailableError } from '../cache-client.js';
 import { createBackendClients, type BackendClients } from '../backend-clients.js';
 import { openRedisConnection } from './redis-connection.js';
 import { startTestRedis, testRedisBinary, type TestRedis } from '#test-support/redis.js';
-import { waitFor } from '@topolab/test-support/wait-for';
 
 const binary = testRedisBinary();
-const waitUntil = (condition: () => boolean | Promise<boolean>, timeoutMs = 5000) => waitFor(condition, timeoutMs);
+const waitUntil = (condition: () => boolean | Promise<boolean>, timeoutMs = 5000) => vi.waitFor(async () => expect(await condition()).toBeTruthy(), { timeout: timeoutMs, interval: 10 });
 
 describe.skipIf(!binary)('the bus and the global cache on a redis-server with an ACL user per role', () => {
   let redis: TestRedis;

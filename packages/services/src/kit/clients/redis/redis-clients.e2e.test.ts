@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BusMessage } from '../../../contract/bus-api.js';
 import { redisKeys } from '../../../contract/backends.js';
 import { recordTelemetry } from '#test-support/kit.js';
@@ -8,11 +8,10 @@ import { BusUnavailableError } from '../bus-client.js';
 import { createBackendClients, type BackendClients } from '../backend-clients.js';
 import { openRedisConnection } from './redis-connection.js';
 import { startTestRedis, testRedisBinary, type TestRedis } from '#test-support/redis.js';
-import { waitFor } from '@topolab/test-support/wait-for';
 
 const binary = testRedisBinary();
 // A real redis-server answers slower than the embedded backends: 5 s.
-const waitUntil = (condition: () => boolean, timeoutMs = 5000) => waitFor(condition, timeoutMs);
+const waitUntil = (condition: () => boolean, timeoutMs = 5000) => vi.waitFor(async () => expect(await condition()).toBeTruthy(), { timeout: timeoutMs, interval: 10 });
 
 describe.skipIf(!binary)('the bus and the global cache on a real redis-server', () => {
   let redis: TestRedis;

@@ -117,15 +117,7 @@ describe.skipIf(!binary)('the bus and the global cache on a redis-server with an
     await redis.restart();
     await waitUntil(() => followed.statuses.some((status) => status.state === 'disconnected'), 8000);
     // Auth's connection writes a new epoch as soon as it is back; its first message is seq 1 again.
-    for (const deadline = Date.now() + 8000; ; ) {
-      try {
-        await publisher.bus.publish('epoch.test', 'after');
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    await vi.waitFor(() => publisher.bus.publish('epoch.test', 'after'), { timeout: 8000, interval: 50 });
     await waitUntil(() => followed.messages.length === 2, 8000);
     expect(followed.statuses.map((status) => status.state)).toContain('lost');
     expect(followed.messages.map((message) => [message.seq, message.data])).toEqual([

@@ -50,16 +50,7 @@ describe.skipIf(!binary)('the bus and the global cache on a real redis-server', 
 
   /** Publishes once the publisher's connection is back (each failed attempt took ≤ 1 s). */
   async function publishRetrying(made: BackendClients, topic: string, data: unknown): Promise<void> {
-    const deadline = Date.now() + 8000;
-    for (;;) {
-      try {
-        await made.bus.publish(topic, data);
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    await vi.waitFor(() => made.bus.publish(topic, data), { timeout: 8000, interval: 50 });
   }
 
   it('stores JSON values with their TTL, writes an absent key only once (SET NX), and deletes', async () => {
@@ -70,8 +61,7 @@ describe.skipIf(!binary)('the bus and the global cache on a real redis-server', 
     expect(await cache.get('token:a')).toEqual({ active: true, sub: 'u1' });
     expect(await cache.setIfAbsent('token:b', { active: false }, 40)).toBe(true);
     expect(await cache.get('token:b')).toEqual({ active: false });
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(await cache.get('token:b')).toBeUndefined();
+    await expect.poll(() => cache.get('token:b')).toBeUndefined();
     await cache.delete('token:a');
     expect(await cache.get('token:a')).toBeUndefined();
     // Kept apart from other data in a shared Redis.

@@ -224,6 +224,12 @@ export async function logIn(
   return pair.body;
 }
 
+/** Logs the session of `accessToken` out; throws unless auth answers 204. */
+export async function logOut(auth: TestAuth<AuthBus>, accessToken: string): Promise<void> {
+  const answer = await auth.request('POST', '/auth/logout', {}, { authorization: `Bearer ${accessToken}` });
+  if (answer.status !== 204) throw new Error(`logout answered ${answer.status}: ${answer.text}`);
+}
+
 /**
  * Headers the gateway sends for a request with `accessToken` (one auth issued): an identity
  * assertion naming the token's user and jti, so auth can look up the token's login time.

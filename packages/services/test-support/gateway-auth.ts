@@ -1,4 +1,4 @@
-import { logIn, registerVerified, startTestAuth, type TestAuth } from './auth.js';
+import { logIn, logOut, registerVerified, startTestAuth, type TestAuth } from './auth.js';
 import type { AuthBus } from '../src/auth/token-events.js';
 import type { BusClient } from '../src/kit/clients/bus-client.js';
 import { createServiceCaller, type ServiceCall, type ServiceCaller } from '../src/kit/discovery/service-caller.js';
@@ -96,10 +96,7 @@ export async function startAuthModeFixture(options: AuthModeFixtureOptions = {})
       const pair = await logIn(auth);
       return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, userId };
     },
-    async logout(accessToken) {
-      const answer = await auth.request('POST', '/auth/logout', {}, { authorization: `Bearer ${accessToken}` });
-      if (answer.status !== 204) throw new Error(`logout answered ${answer.status}: ${answer.text}`);
-    },
+    logout: (accessToken) => logOut(auth, accessToken),
     calls: (path) => paths.filter((called) => called === path).length,
     events: () => recorded.events().map((event) => event.name),
     async close() {

@@ -1,4 +1,4 @@
-import { logIn, registerVerified, startTestAuth, type TestAuth } from './auth.js';
+import { logIn, logOut, registerVerified, startTestAuth, type TestAuth } from './auth.js';
 import { createServiceCaller, type ServiceCall, type ServiceCaller } from '../src/kit/discovery/service-caller.js';
 import { createHttpClient } from '../src/kit/http/client.js';
 import { createTestTokenSource } from './kit-service-auth.js';
@@ -82,10 +82,7 @@ export async function startTestSidecar(options: TestSidecarOptions = {}): Promis
       auth.clock.advance(1000);
       return { accessToken: (await logIn(auth)).accessToken, userId };
     },
-    async logout(accessToken) {
-      const answer = await auth.request('POST', '/auth/logout', {}, { authorization: `Bearer ${accessToken}` });
-      if (answer.status !== 204) throw new Error(`logout answered ${answer.status}: ${answer.text}`);
-    },
+    logout: (accessToken) => logOut(auth, accessToken),
     calls: (path) => paths.filter((called) => called === path).length,
     events: () => recorded.events().map((event) => event.name),
     async close() {

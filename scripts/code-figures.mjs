@@ -17,7 +17,7 @@ const top = topIndex >= 0 ? Number(args[topIndex + 1]) : 10;
 
 const SOURCE = /\.(ts|tsx|mjs)$/;
 const TEST = /(\.test\.(ts|tsx)$)|(\.d\.ts$)/;
-const SKIP_DIRS = new Set(['node_modules', 'dist', 'bundle', 'test', 'fixtures', 'test-results']);
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'bundle', 'test', 'test-support', 'fixtures', 'test-results']);
 
 function walk(dir, into) {
   for (const name of readdirSync(dir)) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backendsRequired, findProgram } from '@topolab/runtime';
+import { findProgram } from '@topolab/runtime';
+import { backendsRequired } from '@topolab/test-support/programs';
 import { runCli } from './run-cli.js';
 
 describe('topolab demo', () => {

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { assertRedisReachable, backendsRequired, findProgram } from '@topolab/runtime';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { assertRedisReachable, findProgram } from '@topolab/runtime';
 import { borrowPort } from '@topolab/runtime/backends';
-import { runCli, startCli, waitFor } from './run-cli.js';
+import { backendsRequired } from '@topolab/test-support/programs';
+import { runCli, startCli } from './run-cli.js';
 
 const redisServer = findProgram('redis-server');
 if (!redisServer && backendsRequired()) throw new Error('redis-server is required (TOPOLAB_REQUIRE_BACKENDS=1) but not installed');
@@ -30,7 +31,7 @@ async function startRedisWithPassword(password: string): Promise<string> {
   });
   child.stdin!.end(`bind 127.0.0.1\nport ${port}\nrequirepass ${password}\nsave ""\nappendonly no\ndir ${dir}\n`);
   const address = `127.0.0.1:${port}`;
-  await waitFor(() => assertRedisReachable(`redis://:${password}@${address}`, 500).then(() => true, () => false), 15_000, 'redis-server to answer');
+  await vi.waitFor(() => expect(assertRedisReachable(`redis://:${password}@${address}`, 500).then(() => true, () => false), 'redis-server to answer').toBeTruthy(), { timeout: 15_000, interval: 10 });
   return address;
 }
 

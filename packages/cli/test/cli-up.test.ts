@@ -4,8 +4,9 @@ import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { backendsRequired, findProgram } from '@topolab/runtime';
-import { isAlive, runCli, startCli, waitFor } from './run-cli.js';
+import { findProgram } from '@topolab/runtime';
+import { backendsRequired } from '@topolab/test-support/programs';
+import { isAlive, runCli, startCli } from './run-cli.js';
 
 const realParts = Boolean(findProgram('redis-server') && findProgram('nginx'));
 if (!realParts && backendsRequired()) throw new Error('redis-server and nginx are required (TOPOLAB_REQUIRE_BACKENDS=1) but not installed');
@@ -90,7 +91,7 @@ describe('topolab up', () => {
     await up.exited;
     const pids = status.instances.map((instance) => instance.pid);
     // The children notice the closed IPC channel and exit; `bench/lifecycle.mjs` measures how fast.
-    await waitFor(() => pids.every((pid) => !isAlive(pid)), 10_000, 'every child to exit');
+    await expect.poll(() => pids.every((pid) => !isAlive(pid)), { timeout: 10_000, message: 'every child to exit' }).toBeTruthy();
   });
 
   it.skipIf(!realParts)('leaves no redis-server and no nginx (master or worker) behind when the CLI is killed with SIGKILL', async () => {
@@ -109,7 +110,7 @@ describe('topolab up', () => {
         return false;
       }
     };
-    await waitFor(() => pids.every((pid) => !isAlive(pid)) && !groupAlive(nginx.pid), 10_000, 'every child, redis-server and both nginx processes to exit');
+    await expect.poll(() => pids.every((pid) => !isAlive(pid)) && !groupAlive(nginx.pid), { timeout: 10_000, message: 'every child, redis-server and both nginx processes to exit' }).toBeTruthy();
   });
 
   it('reports an instance killed behind its back, with its exit signal', async () => {

@@ -114,5 +114,3 @@ export function startCli(args: readonly string[], extraEnv: Readonly<Record<stri
 
 /** Whether the process runs (a zombie awaiting its reaper counts as gone). */
 export const isAlive = isProcessAlive;
-
-export { waitFor } from '../../../test-support/wait-for.js';

@@ -148,8 +148,6 @@ export { cacheBackendNames } from '@topolab/services/contract';
 export { lbBackendNames } from '@topolab/services/contract';
 /** Every part embedded: the backends a topology runs by default. */
 export { defaultBackends } from '@topolab/services/contract';
-/** Whether tests that need a real backend must fail, not skip, when it is missing (`TOPOLAB_REQUIRE_BACKENDS=1`). */
-export { backendsRequired } from '@topolab/services/contract';
 /** The absolute path of an executable on PATH or in the usual sbin folders, if any. */
 export { findProgram } from '@topolab/services/contract';
 /** The gateways' rate limiter and blacklist defaults. */

@@ -4,12 +4,12 @@ import { request as httpRequest } from 'node:http';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { tokenStateKey, redisKeys } from '@topolab/services/contract';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatHttpUrl, type InstanceView } from '../src/topology/index.js';
 import { nginxConfigPath, redisSecretsDir } from '../src/backends/index.js';
 import { sendHttpRequest } from '../src/index.js';
 import { stallUpload } from '../src/bench/index.js';
-import { isAlive, waitFor, programFor } from './helpers.js';
+import { isAlive, programFor } from './helpers.js';
 import { catalogInstanceIds, createEventLog, expectUnsampledRequestUnrecorded, hopsOfResponse, signUp, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
 
 const redisServer = programFor('redis-server');
@@ -86,7 +86,7 @@ describe.skipIf(!redisServer)('--cache redis --bus redis: a supervised redis-ser
     const read = await real.gateway.request({ method: 'GET', path: '/profile/me', token: user.accessToken });
     expect(read.status).toBe(200);
     // Spans arrive from each process on its own: wait for the gateway's as well as the Redis hop.
-    await waitFor(() => ['gateway#1', 'redis#1'].every((id) => hopsOfResponse(real.topology, read).some((hop) => hop.instanceId === id)), 2000, 'the gateway and redis hops of the read');
+    await expect.poll(() => ['gateway#1', 'redis#1'].every((id) => hopsOfResponse(real.topology, read).some((hop) => hop.instanceId === id)), { message: 'the gateway and redis hops of the read' }).toBeTruthy();
     const hops = hopsOfResponse(real.topology, read).map((hop) => hop.instanceId);
     expect(hops[0]).toBe('gateway#1');
     expect(hops).toContain('redis#1');
@@ -103,7 +103,7 @@ describe.skipIf(!redisServer)('--cache redis --bus redis: a supervised redis-ser
     expect((await real.gateway.request({ method: 'GET', path: '/auth/me', token: user.accessToken })).status).toBe(200);
     expect((await real.gateway.request({ method: 'POST', path: '/auth/logout', token: user.accessToken })).status).toBe(204);
     expect(await redisCommand(real, 'XREVRANGE', redisKeys.busStream('token.revoked'), '+', '-', 'COUNT', '1')).toMatch(/^\*1\r\n\*2\r\n\$\d+\r\n0-[1-9]/);
-    await waitFor(async () => (await real.gateway.request({ method: 'GET', path: '/auth/me', token: user.accessToken })).status === 401, 2000, 'the local cache to drop the revoked token');
+    await expect.poll(async () => (await real.gateway.request({ method: 'GET', path: '/auth/me', token: user.accessToken })).status === 401, { message: 'the local cache to drop the revoked token' }).toBeTruthy();
     await real.topology.setModes({ auth: 'global' });
   });
 
@@ -145,7 +145,7 @@ describe.skipIf(!nginx)('--discovery server --lb nginx: a real nginx routes by t
     const user = await signUpWithProfile(real.topology, real.gateway);
     const read = await real.gateway.request({ method: 'GET', path: '/profile/me', token: user.accessToken });
     expect(read.status).toBe(200);
-    await waitFor(() => hopsOfResponse(real.topology, read).length >= 4, 2000, 'four hops');
+    await expect.poll(() => hopsOfResponse(real.topology, read).length >= 4, { message: 'four hops' }).toBeTruthy();
     const hops = hopsOfResponse(real.topology, read);
     // remote auth: the gateway asks auth itself (service to service), then hands the request to nginx.
     expect(hops.map((hop) => hop.instanceId.split('#')[0])).toEqual(['gateway', 'auth', 'nginx', 'profile']);
@@ -181,7 +181,7 @@ describe.skipIf(!nginx)('--discovery server --lb nginx: a real nginx routes by t
       expect([0, 408]).toContain(upload.status);
       expect(upload.serverClosed).toBe(true);
     }
-    await waitFor(() => traceIds.every((traceId) => real.topology.traces.spansOf(traceId).length > 0), 3000, "nginx's spans of the stalled uploads");
+    await expect.poll(() => traceIds.every((traceId) => real.topology.traces.spansOf(traceId).length > 0), { timeout: 3000, message: "nginx's spans of the stalled uploads" }).toBeTruthy();
     for (const traceId of traceIds) {
       expect(real.topology.traces.spansOf(traceId).map((span) => [span.instanceId, span.status, span.attributes?.upstreamAddress])).toEqual([['nginx#1', 408, undefined]]);
     }
@@ -215,7 +215,7 @@ describe.skipIf(!nginx)('--discovery server --lb nginx: a real nginx routes by t
     const before = instanceOf(real, 'nginx#1');
     await real.topology.fault('kill', 'nginx#1');
     expect(isAlive(before.pid!)).toBe(false);
-    await waitFor(async () => !(await catalogInstanceIds(real.topology)).has('nginx#1'), 3000, 'nginx#1 out of the catalog');
+    await expect.poll(async () => !(await catalogInstanceIds(real.topology)).has('nginx#1'), { timeout: 3000, message: 'nginx#1 out of the catalog' }).toBeTruthy();
     // No worker of the killed nginx answers on its address any more.
     expect((await sendHttpRequest({ url: `${formatHttpUrl(before.host, before.port)}/_topolab/health`, timeoutMs: 500 }).catch(() => ({ status: 0 }))).status).toBe(0);
     await real.topology.fault('restart', 'nginx#1');
@@ -226,15 +226,15 @@ describe.skipIf(!nginx)('--discovery server --lb nginx: a real nginx routes by t
 
   it('makes nginx a zombie through nginx-sync: it still answers, the registry evicts it', async () => {
     await real.topology.fault('zombie', 'nginx#1');
-    await waitFor(async () => !(await catalogInstanceIds(real.topology)).has('nginx#1'), 3000, 'nginx#1 evicted');
+    await expect.poll(async () => !(await catalogInstanceIds(real.topology)).has('nginx#1'), { timeout: 3000, message: 'nginx#1 evicted' }).toBeTruthy();
     const nginxInstance = instanceOf(real, 'nginx#1');
     expect((await sendHttpRequest({ url: `${formatHttpUrl(nginxInstance.host, nginxInstance.port)}/_topolab/health`, timeoutMs: 1000 })).status).toBe(200);
     await real.topology.fault('unzombie', 'nginx#1');
-    await waitFor(async () => (await catalogInstanceIds(real.topology)).has('nginx#1'), 3000, 'nginx#1 back in the catalog');
+    await expect.poll(async () => (await catalogInstanceIds(real.topology)).has('nginx#1'), { timeout: 3000, message: 'nginx#1 back in the catalog' }).toBeTruthy();
   });
 
   async function waitForReload(since: number, change: string) {
-    await waitFor(() => events.named('nginx.reloaded', since).some((event) => event.data.change === change), 5000, `nginx.reloaded after ${change}`);
+    await vi.waitFor(() => expect(events.named('nginx.reloaded', since).some((event) => event.data.change === change), `nginx.reloaded after ${change}`).toBeTruthy(), { timeout: 5000, interval: 10 });
     return events.named('nginx.reloaded', since).filter((event) => event.data.change === change);
   }
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWebSocket } from '../src/index.js';
 import { toWebSocketUrl, type WebSocketClient } from '../src/client/index.js';
 import { chatLimits, type ChatServerFrame } from '@topolab/services/contract';
-import { isAlive, waitFor } from './helpers.js';
+import { isAlive } from './helpers.js';
 import { createEventLog, errorCode, handledSecrets, logIn, signUp, startRealTopology, type RealTopology, type SignedUpUser } from './real-topology.js';
 
 type Frame<T extends ChatServerFrame['type']> = Extract<ChatServerFrame, { type: T }>;
@@ -148,14 +148,14 @@ describe('chat through the real topology', () => {
       await expect(connectWebSocket({ url: url(), token: user.accessToken })).rejects.toMatchObject({ code: 'CLIENT_WEBSOCKET_REFUSED', details: { status: 429, code: 'CHAT_TOO_MANY_SOCKETS' } });
     }
     // Each refused tunnel (client side and upstream) is closed by then or soon after.
-    await waitFor(() => fds() <= before, 10_000, `the gateway's fds back to ${before} (now ${fds()})`);
+    await expect.poll(() => fds() <= before, { timeout: 10_000, message: `the gateway's fds back to ${before} (now ${fds()})` }).toBeTruthy();
     await held[0]!.close();
     // The seat is given back when chat sees the close, a moment after the client does.
-    await waitFor(async () => {
+    await expect.poll(async () => {
       const socket = await connectWebSocket({ url: url(), token: user.accessToken }).catch(() => undefined);
       if (socket) sockets.push(socket);
       return socket !== undefined;
-    }, 10_000, 'a socket in the freed seat');
+    }, { timeout: 10_000, message: 'a socket in the freed seat' }).toBeTruthy();
   });
 
   // Last: it stops the topology so every log file is complete.

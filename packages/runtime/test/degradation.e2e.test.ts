@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient, Topology, TopologyModes } from '../src/index.js';
-import { waitFor } from './helpers.js';
 import {
   answersOn,
   catalogInstanceIds,
@@ -82,11 +81,11 @@ describe('degradation in the real topology', () => {
 
       await logOut(gateways[0]!, bob);
       // Fallback TTL 1 s after the verdict was checked; the rest of the 3 s is for noticing the stop.
-      await waitFor(async () => {
+      await expect.poll(async () => {
         const answers = await meOnBoth(current, bob);
         expect(answers.every(([status]) => status === 200 || status === 401), JSON.stringify(answers)).toBe(true);
         return answers.every(([status]) => status === 401);
-      }, 3000, 'the token logged out while the bus is down to be refused on both gateways');
+      }, { timeout: 3000, message: 'the token logged out while the bus is down to be refused on both gateways' }).toBeTruthy();
       expect(await meOnBoth(current, bob)).toEqual(refusedOnBoth);
 
       // Past the fallback TTL every verdict on alice was re-checked with auth: still served.
@@ -117,10 +116,10 @@ describe('degradation in the real topology', () => {
       const since = log.mark();
       await topology.fault('stop', 'cache#1');
       // Each request asks the cache: the first one after the stop finds it gone and falls back to auth.
-      await waitFor(async () => {
+      await expect.poll(async () => {
         expect(await meOnBoth(current, alice)).toEqual(servedOnBoth);
         return bothGateways.every((id) => log.named('gateway.auth.degraded', since).some((event) => event.instanceId === id));
-      }, 3000, 'gateway.auth.degraded from both gateways');
+      }, { timeout: 3000, message: 'gateway.auth.degraded from both gateways' }).toBeTruthy();
       for (const event of log.named('gateway.auth.degraded', since)) expect(event.data).toMatchObject({ mode: 'global' });
 
       await logOut(gateways[1]!, bob);
@@ -132,10 +131,10 @@ describe('degradation in the real topology', () => {
       // The restarted cache is empty: what auth writes again, and introspection, keep every verdict right.
       const beforeRestart = log.mark();
       await topology.fault('restart', 'cache#1');
-      await waitFor(async () => {
+      await expect.poll(async () => {
         expect(await meOnBoth(current, alice)).toEqual(servedOnBoth);
         return bothGateways.every((id) => log.named('gateway.auth.restored', beforeRestart).some((event) => event.instanceId === id));
-      }, 5000, 'gateway.auth.restored from both gateways');
+      }, { timeout: 5000, message: 'gateway.auth.restored from both gateways' }).toBeTruthy();
       expect(await meOnBoth(current, bob)).toEqual(refusedOnBoth);
       expect(log.crashed(since)).toEqual([]);
     });
@@ -169,7 +168,7 @@ describe('degradation in the real topology', () => {
 
       const beforeRestart = log.mark();
       await topology.fault('restart', 'sidecar#1');
-      await waitFor(async () => (await meOnBoth(current, alice))[0]![0] === 200, 5000, 'gateway#1 to serve again');
+      await expect.poll(async () => (await meOnBoth(current, alice))[0]![0] === 200, { timeout: 5000, message: 'gateway#1 to serve again' }).toBeTruthy();
       expect(await meOnBoth(current, alice)).toEqual(servedOnBoth);
       await log.waitForEach('gateway.auth.restored', ['gateway#1'], { since: beforeRestart, timeoutMs: 1000 });
       expect(log.crashed(since)).toEqual([]);
@@ -190,7 +189,7 @@ describe('degradation in the real topology', () => {
         const listed = await catalogInstanceIds(topology);
         return expected.every((id) => listed.has(id));
       };
-      await waitFor(allListed, 5000, 'every instance in the catalog before the restart');
+      await expect.poll(allListed, { timeout: 5000, message: 'every instance in the catalog before the restart' }).toBeTruthy();
 
       const since = log.mark();
       const before = topology.instances().find((instance) => instance.id === 'registry#1')!;
@@ -206,9 +205,9 @@ describe('degradation in the real topology', () => {
       })();
       await topology.fault('restart', 'registry#1');
       expect(topology.instances().find((instance) => instance.id === 'registry#1')!.pid).not.toBe(before.pid);
-      await waitFor(allListed, 5000, 'every instance registered again with the restarted registry');
+      await expect.poll(allListed, { timeout: 5000, message: 'every instance registered again with the restarted registry' }).toBeTruthy();
       const refilledAt = Date.now();
-      await waitFor(() => Date.now() - refilledAt > topology.timings.catalogRefreshMs, 2 * topology.timings.catalogRefreshMs);
+      await expect.poll(() => Date.now() - refilledAt > topology.timings.catalogRefreshMs, { timeout: 2 * topology.timings.catalogRefreshMs }).toBeTruthy();
       hammering = false;
       await hammer;
       expect(failures).toEqual([]);
@@ -236,9 +235,9 @@ describe('degradation in the real topology', () => {
       const startedAt = Date.now();
       const carol = await signUpWithProfile(topology, gateways[0]!, 'Carol');
       await logOut(gateways[0]!, carol);
-      await waitFor(async () => (await meOnBoth(current, carol)).every(([status]) => status === 401), 1000, 'carol refused: token.revoked seq 1 reached both gateways');
+      await expect.poll(async () => (await meOnBoth(current, carol)).every(([status]) => status === 401), { timeout: 1000, message: 'carol refused: token.revoked seq 1 reached both gateways' }).toBeTruthy();
       // A JWT's iat is in whole seconds: bob's must be later than the gateways' first bus connection.
-      await waitFor(() => Date.now() - startedAt > 1100, 2000);
+      await expect.poll(() => Date.now() - startedAt > 1100).toBeTruthy();
       const bob = await signUpWithProfile(topology, gateways[0]!, 'Bob');
       expect(await meOnBoth(current, bob)).toEqual(servedOnBoth);
 
@@ -246,7 +245,7 @@ describe('degradation in the real topology', () => {
       await topology.fault('stop', 'bus#1');
       await log.waitForEach('gateway.auth.degraded', bothGateways, { since, timeoutMs: 3000 });
       await logOut(gateways[0]!, bob);
-      await waitFor(async () => (await meOnBoth(current, bob)).every(([status]) => status === 401), 3000, 'bob refused while the bus is down');
+      await expect.poll(async () => (await meOnBoth(current, bob)).every(([status]) => status === 401), { timeout: 3000, message: 'bob refused while the bus is down' }).toBeTruthy();
       const beforeRestart = log.mark();
       await topology.fault('restart', 'bus#1');
       await log.waitForEach('gateway.auth.restored', bothGateways, { since: beforeRestart, timeoutMs: 8000 });

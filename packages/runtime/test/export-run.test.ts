@@ -7,7 +7,6 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { envNames, type Catalog } from '@topolab/services/contract';
 import { normalizeTopologyOptions, planExport } from '../src/index.js';
 import type { ExportInstance } from '../src/export/index.js';
-import { waitFor } from './helpers.js';
 
 const servicesDist = fileURLToPath(new URL('../../services/dist/', import.meta.url));
 
@@ -65,6 +64,6 @@ describe('an exported topology runs as exported', () => {
     // Listening on 0.0.0.0, reached by the advertised name.
     expect((await fetch(`http://localhost:${profile.port}/health`)).status).toBe(200);
     // profile's client secret (derived from the exported key) opens a service token at auth, which holds the key from its file.
-    await waitFor(() => auth.events.some((event) => event.name === 'auth.service_token.issued' && event.data.clientId === 'profile#1'), 10_000, 'a service token for profile#1');
+    await expect.poll(() => auth.events.some((event) => event.name === 'auth.service_token.issued' && event.data.clientId === 'profile#1'), { timeout: 10_000, message: 'a service token for profile#1' }).toBeTruthy();
   });
 });

@@ -1,7 +1,6 @@
 import type { Catalog } from '@topolab/services/contract';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isTopolabError, sendHttpRequest, type TopologyEvent } from '../src/index.js';
-import { waitFor } from './helpers.js';
 import { errorCode, signUp, startRealTopology, strongPassword, uniquePhone, uniqueUsername, type RealTopology } from './real-topology.js';
 
 /** What the gateway's server span of one request said. */
@@ -36,22 +35,21 @@ describe('failover in the real topology', () => {
 
   /** Waits until the registry dropped `instanceId` and the gateway's cached catalog caught up with it. */
   async function waitUntilDropped(service: string, instanceId: string): Promise<void> {
-    await waitFor(
+    await vi.waitFor(
       async () => {
         const answer = await sendHttpRequest({ url: `${real.topology.registryUrl}/v1/catalog`, timeoutMs: 2000 });
         const catalog = answer.body as Catalog;
-        if ((catalog.services[service] ?? []).some((instance) => instance.instanceId === instanceId)) return false;
+        expect((catalog.services[service] ?? []).some((instance) => instance.instanceId === instanceId), `the registry to drop ${instanceId}`).toBe(false);
         const health = await real.gateway.request<{ catalogVersion: number | null }>({ method: 'GET', path: '/health' });
-        return (health.body.catalogVersion ?? -1) >= catalog.version;
+        expect(health.body.catalogVersion ?? -1, `the gateway to drop ${instanceId}`).toBeGreaterThanOrEqual(catalog.version);
       },
-      5000,
-      `the registry and the gateway to drop ${instanceId}`,
+      { timeout: 5000, interval: 10 },
     );
   }
 
   /** Waits until the gateway's server span of every trace arrived; returns them in order. */
   async function hopsOf(traceIds: readonly string[]): Promise<GatewayHop[]> {
-    await waitFor(() => traceIds.every((id) => gatewayHops.has(id)), 5000, 'the gateway span of every request');
+    await vi.waitFor(() => expect(traceIds.every((id) => gatewayHops.has(id)), 'the gateway span of every request').toBeTruthy(), { timeout: 5000, interval: 10 });
     return traceIds.map((id) => gatewayHops.get(id)!);
   }
 
@@ -60,7 +58,7 @@ describe('failover in the real topology', () => {
     const user = await signUp(topology, gateway);
     const created = await gateway.request({ method: 'POST', path: '/profile', token: user.accessToken, body: { displayName: 'Failover' } });
     expect(created.status).toBe(201);
-    await waitFor(async () => (await catalogIds('profile')).length === 3, 5000, 'three profile instances in the catalog');
+    await expect.poll(async () => (await catalogIds('profile')).length === 3, { timeout: 5000, message: 'three profile instances in the catalog' }).toBeTruthy();
 
     const answers: { status: number; code: string | undefined; traceId: string; sentAt: number }[] = [];
     let killedAt: number | undefined;
@@ -73,7 +71,7 @@ describe('failover in the real topology', () => {
       if (killedAt === undefined && Date.now() - started >= 200) {
         topology.supervisor.signalInstance('profile#2', 'SIGKILL');
         killedAt = Date.now();
-        watching = waitFor(async () => !(await catalogIds('profile')).includes('profile#2'), 5000, 'the registry to drop profile#2').then(() => {
+        watching = expect.poll(async () => !(await catalogIds('profile')).includes('profile#2'), { timeout: 5000, message: 'the registry to drop profile#2' }).toBeTruthy().then(() => {
           droppedAt = Date.now();
         });
         // A rejection is reported by the await below, not as an unhandled one.

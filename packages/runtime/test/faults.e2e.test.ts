@@ -1,8 +1,7 @@
 import type { Catalog } from '@topolab/services/contract';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatHttpUrl } from '../src/topology/index.js';
 import { sendHttpRequest, type Topology } from '../src/index.js';
-import { waitFor } from './helpers.js';
 import { startRealTopology, type RealTopology } from './real-topology.js';
 
 // One real topology (two gateways) for every fault; each test leaves profile at two ready, registered instances.
@@ -18,7 +17,7 @@ describe('faults in the real topology', () => {
     expect(answer.status).toBe(200);
     return ((answer.body as Catalog).services[service] ?? []).map((instance) => instance.instanceId);
   }
-  const waitForCatalog = (service: string, check: (ids: string[]) => boolean, what: string) => waitFor(async () => check(await catalogIds(service)), 5000, what);
+  const waitForCatalog = (service: string, check: (ids: string[]) => boolean, what: string) => vi.waitFor(async () => expect(check(await catalogIds(service)), what).toBeTruthy(), { timeout: 5000, interval: 10 });
   const urlOf = (topology: Topology, id: string) => {
     const info = topology.instances().find((instance) => instance.id === id)!;
     return formatHttpUrl(info.host, info.port);

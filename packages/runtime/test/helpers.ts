@@ -1,4 +1,5 @@
-import { backendsRequired, findProgram } from '@topolab/services/contract';
+import { findProgram } from '@topolab/services/contract';
+import { backendsRequired } from '@topolab/test-support/programs';
 import { isProcessAlive } from '../src/supervisor/process-alive.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +19,6 @@ export function makeTempDir(prefix: string): string {
 
 /** Whether the process runs (a zombie awaiting its reaper counts as gone). */
 export const isAlive = isProcessAlive;
-
-export { waitFor } from '../../../test-support/wait-for.js';
 
 /** Kills whatever is left of `pids` (cleanup after a failed test). */
 export function killLeftovers(pids: readonly (number | undefined)[]): void {

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authModeNames, discoveryModeNames, sendHttpRequest, type GatewayClient, type GatewayResponse, type Topology, type TopologyModes } from '../src/index.js';
-import { waitFor } from './helpers.js';
 import {
   answersOn,
   createGatewayClients,
@@ -61,7 +60,7 @@ async function expectPathsOf(topology: Topology, gateways: readonly GatewayClien
   const pathOf = (response: GatewayResponse) => hopsOfResponse(topology, response).map((hop) => (hop.service === 'profile' ? 'profile' : hop.instanceId));
   for (const [i, gateway] of gateways.entries()) {
     const expected = expectedPath(modes, i + 1);
-    const tookExpectedPath = (response: GatewayResponse) => waitFor(() => JSON.stringify(pathOf(response)) === JSON.stringify(expected), 300).then(() => true, () => false);
+    const tookExpectedPath = (response: GatewayResponse) => vi.waitFor(() => expect(JSON.stringify(pathOf(response)) === JSON.stringify(expected)).toBeTruthy(), { timeout: 300, interval: 10 }).then(() => true, () => false);
     const deadline = Date.now() + 3000;
     let me = await readMe(gateway, user.accessToken);
     while (Date.now() < deadline && !(await tookExpectedPath(me))) me = await readMe(gateway, user.accessToken);
@@ -108,7 +107,7 @@ describe.each(combinations)('discovery $discovery · auth $auth, started in that
     // remote asks auth and global reads the state auth wrote before answering: refused at once.
     // local and sidecar learn it from the bus push (the latency target is measured by bench/modes.mjs).
     if (modes.auth === 'local' || modes.auth === 'sidecar') {
-      await waitFor(async () => (await answersFor(gateways, user.accessToken)).every(([status]) => status === 401), 1000, 'the logged-out token refused on both gateways');
+      await expect.poll(async () => (await answersFor(gateways, user.accessToken)).every(([status]) => status === 401), { timeout: 1000, message: 'the logged-out token refused on both gateways' }).toBeTruthy();
     }
     expect(await answersFor(gateways, user.accessToken)).toEqual(refused);
   });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { fixture, isAlive, killLeftovers, makeTempDir, waitFor } from './helpers.js';
+import { fixture, isAlive, killLeftovers, makeTempDir } from './helpers.js';
 
 describe('no orphans', () => {
   // supervise.mjs imports the compiled runtime: `npx tsc -b` runs before the tests.
@@ -23,6 +23,6 @@ describe('no orphans', () => {
     const exited = new Promise((resolve) => supervisor.once('exit', resolve));
     supervisor.kill('SIGKILL');
     await exited;
-    await waitFor(() => pids.every((pid) => !isAlive(pid)), 2000, 'every child of the killed supervisor to exit');
+    await expect.poll(() => pids.every((pid) => !isAlive(pid)), { message: 'every child of the killed supervisor to exit' }).toBeTruthy();
   });
 });

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backendsRequired, identityAssertionHeader } from '@topolab/services/contract';
+import { identityAssertionHeader } from '@topolab/services/contract';
+import { backendsRequired } from '@topolab/test-support/programs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendHttpRequest } from '../src/index.js';
 import { signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';

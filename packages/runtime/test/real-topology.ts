@@ -5,10 +5,10 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultBackends, servicesWith, type Catalog } from '@topolab/services/contract';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { createGatewayClient, hopsOf, readPhone, sendHttpRequest, startTopology, type GatewayClient, type GatewayRequest, type GatewayResponse, type Hop, type Topology, type TopologyEvent, type TopologyOptions } from '../src/index.js';
 import { extractCode } from '../src/demo/index.js';
-import { killLeftovers, waitFor } from './helpers.js';
+import { killLeftovers } from './helpers.js';
 
 assertServicesBuilt();
 
@@ -121,16 +121,15 @@ export async function withNextCode<T>(topology: Topology, phone: string, purpose
   const before = new Set((await readPhone(topology, { to: phone })).map((message) => message.id));
   const result = await action();
   let code: string | undefined;
-  await waitFor(
+  await vi.waitFor(
     async () => {
       const messages = await readPhone(topology, { to: phone });
       const fresh = messages.find((message) => !before.has(message.id) && message.type === 'otp' && message.text.includes(`${purpose} code`));
       code = fresh ? extractCode(fresh.text) : undefined;
-      return code !== undefined;
+      // Say how the action was answered: a code that never came is often a request that failed.
+      expect(code, `a ${purpose} code on ${phone} (the request answered ${JSON.stringify((result as { status?: unknown; body?: unknown })?.status)} ${JSON.stringify((result as { body?: unknown })?.body ?? null).slice(0, 200)})`).toBeDefined();
     },
-    5000,
-    // Say how the action was answered: a code that never came is often a request that failed.
-    `a ${purpose} code on ${phone} (the request answered ${JSON.stringify((result as { status?: unknown; body?: unknown })?.status)} ${JSON.stringify((result as { body?: unknown })?.body ?? null).slice(0, 200)})`,
+    { timeout: 5000, interval: 10 },
   );
   handledSecrets.add(code!);
   return { result, code: code! };
@@ -299,7 +298,7 @@ export async function expectUnsampledRequestUnrecorded(topology: Topology, gatew
   expect(unsampled.status, `GET ${path} unsampled`).toBe(200);
   const sampled = await gateway.request({ method: 'GET', path, token });
   expect(sampled.status, `GET ${path} sampled`).toBe(200);
-  await waitFor(() => hopsOfResponse(topology, sampled).length >= hops, 3000, `the ${hops} hops of the sampled request`);
+  await vi.waitFor(() => expect(hopsOfResponse(topology, sampled).length >= hops, `the ${hops} hops of the sampled request`).toBeTruthy(), { timeout: 3000, interval: 10 });
   expect(topology.traces.spansOf(traceId), 'spans of the unsampled trace').toEqual([]);
 }
 
@@ -341,13 +340,12 @@ export function createEventLog(): EventLog {
     crashed: (since = 0) => crashes.filter((crash) => crash.seq >= since).map((crash) => crash.instanceId),
     async waitForEach(name, instanceIds, { since, timeoutMs }) {
       const found = new Map<string, RecordedDomainEvent>();
-      await waitFor(
+      await vi.waitFor(
         () => {
           for (const event of named(name, since)) if (instanceIds.includes(event.instanceId) && !found.has(event.instanceId)) found.set(event.instanceId, event);
-          return found.size === instanceIds.length;
+          expect(found.size, `${name} from ${instanceIds.join(', ')}`).toBe(instanceIds.length);
         },
-        timeoutMs,
-        `${name} from ${instanceIds.join(', ')}`,
+        { timeout: timeoutMs, interval: 10 },
       );
       return found;
     },

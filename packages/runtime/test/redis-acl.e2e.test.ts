@@ -5,7 +5,7 @@ import { redisKeys, redisRoleNames, tokenStateKey, type RedisRoleName } from '@t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisSecretsDir } from '../src/backends/index.js';
 import type { InstanceView } from '../src/topology/index.js';
-import { waitFor, programFor } from './helpers.js';
+import { programFor } from './helpers.js';
 import { hopsOfResponse, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
 
 const redisServer = programFor('redis-server');
@@ -44,7 +44,7 @@ describe.skipIf(!redisServer || !redisCli)('--cache redis --bus redis: redis-ser
     const user = await signUpWithProfile(real.topology, real.gateway);
     const read = await real.gateway.request({ method: 'GET', path: '/profile/me', token: user.accessToken });
     expect(read.status).toBe(200);
-    await waitFor(() => hopsOfResponse(real.topology, read).some((hop) => hop.instanceId === 'redis#1'), 2000, 'the redis#1 hop of the read');
+    await expect.poll(() => hopsOfResponse(real.topology, read).some((hop) => hop.instanceId === 'redis#1'), { message: 'the redis#1 hop of the read' }).toBeTruthy();
     const jti = JSON.parse(Buffer.from(user.accessToken.split('.')[1]!, 'base64url').toString()).jti as string;
     // As the gateway: GET works; writing a token state or a user.deleted event is refused.
     expect(cli('gateway', 'GET', redisKeys.cache(tokenStateKey(jti)))).toContain('"active":true');

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { serviceManifest } from '@topolab/services/contract';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { defineScenario, runScenarios, startTopology, runtimeError, type RunEvent, type RunScenariosOptions, type Scenario, type TopologyOptions } from '../src/index.js';
 import { fixtureManifest } from './fixture-topology.js';
 import { isAlive, killLeftovers, makeTempDir } from './helpers.js';
@@ -174,5 +175,19 @@ describe('runScenarios on fixture topologies', () => {
     const outside = await runFixture([throwsOutside]);
     expect(outside.result.scenarios[0]?.error).toMatchObject({ code: 'RangeError', message: 'between steps' });
     expect(outside.result.scenarios[0]?.error?.step).toBeUndefined();
+  });
+
+  it('skips a run whose backends need a program that is not installed, and runs it (to fail) with requirePrograms', async () => {
+    const redis = serviceManifest.find((spec) => spec.name === 'redis')!;
+    const manifest = [...fixtureManifest, { ...redis, program: { ...redis.program!, binary: 'topolab-no-such-program' } }];
+    const start = vi.fn(() => Promise.reject(runtimeError('SUPERVISOR_START_TIMEOUT', { lastLines: [] })));
+    const options = { scenarios: [pings], tmpDir: makeTempDir('runner'), backends: { cache: 'redis' as const }, topologyDefaults: { manifest }, startTopology: start };
+    const skipped = await runScenarios(options);
+    expect(skipped).toMatchObject({ passed: 0, failed: 0, skipped: 1 });
+    expect(skipped.scenarios[0]?.skipReason).toContain('topolab-no-such-program');
+    expect(start).not.toHaveBeenCalled();
+    const required = await runScenarios({ ...options, requirePrograms: true });
+    expect(required).toMatchObject({ passed: 0, failed: 1, skipped: 0 });
+    expect(start).toHaveBeenCalledOnce();
   });
 });

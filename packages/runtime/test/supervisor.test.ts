@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { sendHttpRequest } from '../src/client/http-request.js';
 import { createSupervisor, type Supervisor, type SupervisorEvent } from '../src/supervisor/index.js';
-import { fixture, isAlive, killLeftovers, makeTempDir, waitFor } from './helpers.js';
+import { fixture, isAlive, killLeftovers, makeTempDir } from './helpers.js';
 
 const kitService = fixture('kit-service.mjs');
 const rawChild = fixture('raw-child.mjs');
@@ -53,7 +53,7 @@ describe('supervisor with real processes', () => {
     await expect(supervisor.command('profile#1', 'nonsense')).rejects.toMatchObject({ code: 'SUPERVISOR_COMMAND_FAILED' });
     await supervisor.command('profile#1', 'event');
     await sendHttpRequest({ url: `http://${info.host}:${info.port}/ping` });
-    await waitFor(() => events.some((event) => event.type === 'spans'), 2000, 'a spans event');
+    await expect.poll(() => events.some((event) => event.type === 'spans'), { message: 'a spans event' }).toBeTruthy();
     expect(events.find((event) => event.type === 'event')).toMatchObject({ name: 'fixture.poked', instanceId: 'profile#1' });
   });
 

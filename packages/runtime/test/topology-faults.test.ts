@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createControlClient, sendHttpRequest, startControlServer, type Topology, type TopologyEvent } from '../src/index.js';
 import { formatHttpUrl } from '../src/topology/index.js';
 import { fixtureManifest, fixtureSpec, startFixtureTopology } from './fixture-topology.js';
-import { isAlive, waitFor } from './helpers.js';
+import { isAlive } from './helpers.js';
 
 const urlOf = (topology: Topology, id: string) => {
   const info = topology.instances().find((instance) => instance.id === id)!;
@@ -170,6 +170,6 @@ describe('fault and mode routes of the control API', () => {
     expect(await client.scale('profile', 3)).toMatchObject({ replicas: 3, started: ['profile#2', 'profile#3'] });
     await expect(client.request('POST', '/v1/services/profile/scale', { replicas: 'many' })).rejects.toMatchObject({ code: 'CONTROL_INVALID_REQUEST' });
     await expect(client.request('POST', '/v1/modes', [1])).rejects.toMatchObject({ code: 'CONTROL_INVALID_REQUEST' });
-    await waitFor(() => stateOf(topology, 'profile#3') === 'ready', 2000, 'profile#3');
+    await expect.poll(() => stateOf(topology, 'profile#3') === 'ready', { message: 'profile#3' }).toBeTruthy();
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createControlClient, createGatewayClient, hopsOf, sendHttpRequest, startControlServer, startTopology, type TopologyEvent } from '../src/index.js';
 import { readControlFile } from '../src/control/index.js';
 import { fixtureManifest, fixtureSpec as spec, startFixtureTopology } from './fixture-topology.js';
-import { fixture, isAlive, killLeftovers, makeTempDir, waitFor } from './helpers.js';
+import { fixture, isAlive, killLeftovers, makeTempDir } from './helpers.js';
 
 const rawChild = fixture('raw-child.mjs');
 
@@ -43,9 +43,9 @@ describe('startTopology with fixture services', () => {
     const spans = await topology.traces.waitForTrace(ok.traceId, { parentSpanId: ok.spanId });
     expect(hopsOf(spans).map((hop) => hop.instanceId)).toEqual(['gateway#1']);
     expect((await client.request({ method: 'GET', path: '/fail' })).status).toBe(500);
-    await waitFor(() => topology.instances().find((i) => i.id === 'gateway#1')!.requests === 2, 2000, 'two gateway requests');
+    await expect.poll(() => topology.instances().find((i) => i.id === 'gateway#1')!.requests === 2, { message: 'two gateway requests' }).toBeTruthy();
     expect(topology.instances().find((i) => i.id === 'gateway#1')).toMatchObject({ requests: 2, errors: 1 });
-    await waitFor(() => topology.instances().find((i) => i.id === 'profile#2')?.lastHeartbeat !== undefined, 3000, 'a heartbeat from the catalog');
+    await expect.poll(() => topology.instances().find((i) => i.id === 'profile#2')?.lastHeartbeat !== undefined, { timeout: 3000, message: 'a heartbeat from the catalog' }).toBeTruthy();
     const registry = topology.instances().find((i) => i.id === 'registry#1')!;
     // The runtime's own catalog polls are not user traffic.
     expect(registry.requests).toBe(0);

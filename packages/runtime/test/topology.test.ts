@@ -4,7 +4,7 @@ import { defaultBackends, serviceManifest, servicesWith } from '@topolab/service
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createControlClient, createGatewayClient, hopsOf, startControlServer, startTopology, type TopologyEvent } from '../src/index.js';
 import { planAddress } from '../src/topology/index.js';
-import { isAlive, killLeftovers, makeTempDir, waitFor } from './helpers.js';
+import { isAlive, killLeftovers, makeTempDir } from './helpers.js';
 import { assertServicesBuilt } from './real-topology.js';
 
 assertServicesBuilt();
@@ -33,11 +33,7 @@ describe('startTopology with the real services', () => {
     expect(topology.readyMs).toBeGreaterThan(0);
 
     // Every domain instance shows up in the registry's catalog.
-    await waitFor(
-      () => topology.instances().filter((i) => i.kind === 'domain').every((i) => i.registered === true && i.lastHeartbeat !== undefined),
-      5000,
-      'every domain instance in the catalog',
-    );
+    await expect.poll(() => topology.instances().filter((i) => i.kind === 'domain').every((i) => i.registered === true && i.lastHeartbeat !== undefined), { timeout: 5000, message: 'every domain instance in the catalog' }).toBeTruthy();
 
     const client = createGatewayClient(topology.gatewayUrl);
     onTestFinished(() => client.close());

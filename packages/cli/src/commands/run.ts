@@ -21,6 +21,7 @@ interface RunOptions extends BackendFlags {
   bail?: boolean;
   keepData?: boolean;
   isolate?: boolean;
+  requirePrograms?: boolean;
   parallel: number;
 }
 
@@ -44,6 +45,7 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
     .option('--bail', 'stop after the first failing scenario (the rest are reported as skipped)')
     .option('--keep-data', "keep each run's temporary data directory (databases and logs) and print where it is")
     .option('--isolate', 'every run on a topology of its own (by default a run may take over one an earlier run of the same shape and modes passed and left unchanged)')
+    .option('--require-programs', 'a scenario whose backends need a program that is not installed (redis-server, nginx) fails instead of being skipped (CI)')
     .addOption(new Option('--parallel <n>', 'scenario runs at once, each with its own topology').argParser(parsePositiveInteger).default(defaultParallel(), '2 on a machine with 2 cores or more, else 1'))
     .addHelpText(
       'after',
@@ -99,6 +101,7 @@ async function runCommand(selectors: readonly string[], options: RunOptions, ctx
       bail: Boolean(options.bail),
       keepData: Boolean(options.keepData),
       isolate: Boolean(options.isolate),
+      requirePrograms: Boolean(options.requirePrograms),
       parallel: options.parallel,
       signal: interrupt.signal,
       onEvent: (event) => {

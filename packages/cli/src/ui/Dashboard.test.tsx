@@ -70,6 +70,7 @@ function fakeTopology(instances: InstanceView[], refuse?: string) {
   };
 }
 
+// ink attaches its input handler in an effect after the first render: nothing to poll for, one short wait.
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 /** The instances of `topolab up` by default (15). */
@@ -154,9 +155,7 @@ describe('Dashboard', () => {
     const view = render(<Dashboard topology={topology} initialEvents={[]} onQuit={() => undefined} />);
     emit({ type: 'event', time: now, instanceId: 'registry#1', service: 'registry', name: 'registry.evicted', data: { instanceId: 'profile#2' } });
     emit({ type: 'spans', time: now, instanceId: 'gateway#1', service: 'gateway', spans: [] });
-    await tick();
-    const frame = view.lastFrame() ?? '';
-    expect(frame).toContain('evicted profile#2 (missed heartbeats)');
+    await expect.poll(() => view.lastFrame() ?? '').toContain('evicted profile#2 (missed heartbeats)');
     view.unmount();
   });
 
@@ -166,8 +165,7 @@ describe('Dashboard', () => {
     const view = render(<Dashboard topology={topology} initialEvents={[]} onQuit={onQuit} />);
     await tick();
     view.stdin.write('q');
-    await tick();
-    expect(onQuit).toHaveBeenCalledOnce();
+    await vi.waitFor(() => expect(onQuit).toHaveBeenCalledOnce());
     view.unmount();
   });
 

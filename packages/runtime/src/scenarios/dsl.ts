@@ -20,7 +20,7 @@ export interface ScenarioTopology {
   readonly limits?: Partial<LimitSettings>;
   /**
    * Backends the story needs whatever the run's (`{ cache: 'redis' }` for a Redis restart).
-   * When the program is not installed the run is skipped, unless TOPOLAB_REQUIRE_BACKENDS=1 (CI).
+   * When the program is not installed the run is skipped, unless `topolab run --require-programs` (CI).
    * @default the run's backends (`topolab run --cache redis`), else every part embedded
    */
   readonly backends?: Partial<TopologyBackends>;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { backendsRequired, serviceManifest, type ServiceSpec, type TopologyModes } from '@topolab/services/contract';
+import { serviceManifest, type ServiceSpec, type TopologyModes } from '@topolab/services/contract';
 import { missingBackend, type BackendOptions } from '../backends/topology-backends.js';
 import { runtimeError } from '../errors/error-codes.js';
 import { startTopology as startRealTopology } from '../topology/start-topology.js';
@@ -42,6 +42,11 @@ export interface RunScenariosOptions {
   readonly tmpDir?: string;
   /** Options every topology gets (start timeout, grace period, log level; tests pass a fixture manifest). @default {} */
   readonly topologyDefaults?: Partial<Omit<TopologyOptions, 'dataDir' | 'onEvent'>>;
+  /**
+   * A run whose backends need a program that is not installed (redis-server, nginx) fails instead
+   * of being skipped: for CI, which installs them (`topolab run --require-programs`). @default false
+   */
+  readonly requirePrograms?: boolean;
   /** Starts a topology. @default startTopology */
   readonly startTopology?: (options: TopologyOptions) => Promise<Topology>;
 }
@@ -122,7 +127,7 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
     const { backends } = topologyDefaults;
     const reason =
       skip ??
-      (options.signal?.aborted ? 'the run was interrupted' : options.bail && failed ? 'an earlier scenario failed (bail)' : skipForMissingBackend(backends, options.topologyDefaults?.manifest ?? serviceManifest));
+      (options.signal?.aborted ? 'the run was interrupted' : options.bail && failed ? 'an earlier scenario failed (bail)' : skipForMissingBackend(backends, options.topologyDefaults?.manifest ?? serviceManifest, options.requirePrograms));
     if (reason !== undefined) {
       const result = skippedResult(scenario, modes, reason);
       emit({ type: 'scenario.end', ...result });
@@ -169,10 +174,10 @@ export async function runScenarios(options: RunScenariosOptions): Promise<RunRes
 
 /**
  * Why a run cannot start here: a program its backends need is not installed. The run is then
- * skipped — unless TOPOLAB_REQUIRE_BACKENDS=1 (CI installs them), when it runs and fails.
+ * skipped — unless `requirePrograms` (CI installs them), when it runs and fails.
  */
-function skipForMissingBackend(backends: BackendOptions, manifest: readonly ServiceSpec[]): string | undefined {
-  if (backendsRequired()) return undefined;
+function skipForMissingBackend(backends: BackendOptions, manifest: readonly ServiceSpec[], requirePrograms = false): string | undefined {
+  if (requirePrograms) return undefined;
   let missing;
   try {
     missing = missingBackend(backends, manifest);

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { DomainEvent } from '../contract/events-api.js';
 import { authDatabaseFile } from './store.js';
-import { alice, logIn, registerVerified, startTestAuth, type TestAuth } from './testing.js';
+import { alice, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 
 async function start(): Promise<TestAuth> {
   const auth = await startTestAuth();

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { authErrors } from './errors.js';
 import { authRouteSpecs } from './routes.js';
-import { alice, bob, logIn, registerVerified, startTestAuth, type TestAuth } from './testing.js';
+import { alice, bob, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 
 async function start(bodyLimit?: number): Promise<TestAuth> {
   const auth = await startTestAuth(bodyLimit === undefined ? {} : { bodyLimit });

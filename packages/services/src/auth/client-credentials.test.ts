@@ -2,8 +2,8 @@ import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientSecretFor } from '../contract/service-auth.js';
 import { basicCredentials } from '../contract/service-token-source.js';
-import { testClientKey } from '../kit/service-auth/testing.js';
-import { alice, logIn, registerVerified, startTestAuth, type TestAuth } from './testing.js';
+import { testClientKey } from '#test-support/kit-service-auth.js';
+import { alice, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 
 // RFC 6749 §4.4 (client credentials grant), §2.3.1 (HTTP Basic client authentication),
 // §5.1 (successful response), §5.2 (error response); RFC 6750 §3 (Bearer challenges).

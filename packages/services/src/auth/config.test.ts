@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../kit/config.js';
 import { parseAuthConfig, parseAuthSettings } from './config.js';
-import { testSigningKey } from './testing.js';
+import { testSigningKey } from '#test-support/auth.js';
 
 // The runtime hands auth its signing key as a file; the variable itself is what `_FILE` resolves to.
 const key = { TOPOLAB_AUTH_SIGNING_KEY: JSON.stringify(testSigningKey) };

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { DomainEvent } from '../contract/events-api.js';
-import { recordTelemetry } from '../kit/testing.js';
-import { createFakeBus, type FakeBus } from '../kit/token-cache/testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
+import { createFakeBus, type FakeBus } from '#test-support/kit-token-cache.js';
 import { createEventRelay, type EventRelay, type EventRelayOptions } from './event-relay.js';
 import { openAuthStore, type AuthStore } from './store.js';
 

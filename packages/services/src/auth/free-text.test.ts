@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { alice, registerVerified, startTestAuth, type TestAuth } from './testing.js';
+import { alice, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 
 async function start(): Promise<TestAuth> {
   const auth = await startTestAuth();

@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { alice, bob, registerVerified, startTestAuth } from './testing.js';
+import { alice, bob, registerVerified, startTestAuth } from '#test-support/auth.js';
 
 async function start() {
   const auth = await startTestAuth();

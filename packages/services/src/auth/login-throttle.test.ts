@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { lockDelayMs, loginThrottlePolicy } from './login-throttle.js';
 import { verifyDummyPassword, verifyPassword } from './passwords.js';
-import { alice, createFakeClock, logIn, registerVerified, startTestAuth, type TestAuth } from './testing.js';
+import { alice, createFakeClock, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 import { totpCode } from './totp.js';
 
 // Spies that still hash: a throttled attempt must not reach either.

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { hashRefreshToken } from './refresh.js';
-import { alice, bob, logIn, registerVerified, startTestAuth, type TestAuth } from './testing.js';
+import { alice, bob, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 
 async function start(): Promise<TestAuth> {
   const auth = await startTestAuth({ accessTokenTtlS: 600, refreshTokenTtlS: 3600 });

@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { recordTelemetry } from '../kit/testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
 import { createOutbox, type OutboxOptions } from './outbox.js';
 
 function setup(options: Partial<OutboxOptions> = {}) {

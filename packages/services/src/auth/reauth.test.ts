@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { reauthPolicy } from './reauth.js';
-import { alice, asTokenHolder, bob, enableTotp, logIn, registerVerified, startTestAuth, type TestAuth } from './testing.js';
+import { alice, asTokenHolder, bob, enableTotp, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 import { totpCode } from './totp.js';
 
 // Re-authentication before changing how the account logs in: OWASP ASVS 4.0.3 §3.7.1, Ory Kratos'

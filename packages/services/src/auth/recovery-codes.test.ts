@@ -7,7 +7,7 @@ import { openDatabase } from '../kit/sqlite.js';
 import { createRecoveryCode, normalizeRecoveryCode, recoveryCodePolicy } from './recovery-codes.js';
 import { authMigrations } from './schema.js';
 import { authDatabaseFile, openAuthStore } from './store.js';
-import { alice, bob, enableTotpWithCodes, registerVerified, startTestAuth, type TestAuth } from './testing.js';
+import { alice, bob, enableTotpWithCodes, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 import { totpCode } from './totp.js';
 
 // Recovery codes are look-up secrets: NIST SP 800-63B-4 §3.1.2 (CSPRNG, stored hashed, used once,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { otpPolicy } from './otp.js';
 import { authDatabaseFile } from './store.js';
-import { alice, bob, registerVerified, startTestAuth, type TestAuth } from './testing.js';
+import { alice, bob, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 
 async function start(): Promise<TestAuth> {
   const auth = await startTestAuth();

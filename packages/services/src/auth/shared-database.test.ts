@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { alice, createFakeClock, enableTotp, registerVerified, startTestAuth } from './testing.js';
+import { alice, createFakeClock, enableTotp, registerVerified, startTestAuth } from '#test-support/auth.js';
 import { totpCode } from './totp.js';
 
 describe('two auth instances over one database', () => {

@@ -2,7 +2,7 @@ import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, jwtVerify } f
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openAuthStore } from './store.js';
 import { createAccessTokens } from './tokens.js';
-import { logIn, registerVerified, signWithAuthKey, startTestAuth, testSigningKey, type TestAuth } from './testing.js';
+import { logIn, registerVerified, signWithAuthKey, startTestAuth, testSigningKey, type TestAuth } from '#test-support/auth.js';
 
 async function loggedIn() {
   const auth = await startTestAuth({ accessTokenTtlS: 900 });

@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { grantedScopes, serviceGrants } from '../contract/service-auth.js';
-import { alice, bob, enableTotp, registerVerified, startTestAuth, type TestAuth } from './testing.js';
+import { alice, bob, enableTotp, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 import { totpCode, totpStep } from './totp.js';
 
 async function start(): Promise<TestAuth> {

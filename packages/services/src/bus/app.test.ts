@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BusBacklog } from '../contract/bus-api.js';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { createBusApp, type BusApp } from './app.js';
 import { createEmbeddedBusBackend } from './embedded-backend.js';
 

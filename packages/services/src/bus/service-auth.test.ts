@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { BusBacklog } from '../contract/bus-api.js';
 import { busPublishers } from '../contract/service-auth.js';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
-import { createTestServiceGuard, testServiceHeaders } from '../kit/service-auth/testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { createTestServiceGuard, testServiceHeaders } from '#test-support/kit-service-auth.js';
 import { createBusApp, type BusApp } from './app.js';
 import { createEmbeddedBusBackend } from './embedded-backend.js';
 

@@ -2,8 +2,7 @@ import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { BusMessage } from '../contract/bus-api.js';
 import { createSseParser } from '../kit/discovery/sse.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
-import { waitFor } from '../registry/testing.js';
+import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { createBusApp, type BusApp, type BusAppOptions } from './app.js';
 import type { BusBackend } from './backend.js';
 import { createEmbeddedBusBackend } from './embedded-backend.js';
@@ -61,9 +60,9 @@ describe('bus SSE stream', () => {
   it('replays the retained messages after `after`, then pushes new ones in order', async () => {
     for (let i = 1; i <= 4; i++) await backend.publish('t', { i });
     const sub = subscribe('t', '?after=2');
-    await waitFor(() => sub.messages.length === 2, 2000, 'replay');
+    await expect.poll(() => sub.messages.length === 2, { message: 'replay' }).toBeTruthy();
     for (let i = 5; i <= 7; i++) await backend.publish('t', { i });
-    await waitFor(() => sub.messages.length === 5, 2000, 'live messages');
+    await expect.poll(() => sub.messages.length === 5, { message: 'live messages' }).toBeTruthy();
     expect(seqs(sub.messages)).toEqual([3, 4, 5, 6, 7]);
     expect(sub.ids).toEqual(['3', '4', '5', '6', '7']);
     expect(sub.messages[0]).toMatchObject({ topic: 't', seq: 3, data: { i: 3 } });
@@ -83,27 +82,27 @@ describe('bus SSE stream', () => {
     app = createBusApp({ backend: { ...embedded, backlog }, telemetry: recorded.telemetry });
     ({ host, port } = await listenOnLoopback(app.server));
     const sub = subscribe('t', '?after=0');
-    await waitFor(() => sub.messages.length >= 3, 2000, 'replay and racing publishes');
+    await expect.poll(() => sub.messages.length >= 3, { message: 'replay and racing publishes' }).toBeTruthy();
     await embedded.publish('t', 'live');
-    await waitFor(() => sub.messages.length >= 4, 2000, 'live message');
+    await expect.poll(() => sub.messages.length >= 4, { message: 'live message' }).toBeTruthy();
     expect(seqs(sub.messages)).toEqual([1, 2, 3, 4]);
   });
 
   it('without `after` pushes only new messages', async () => {
     await backend.publish('t', 'old');
     const sub = subscribe('t');
-    await waitFor(() => app.streams.size === 1, 2000, 'subscriber');
+    await expect.poll(() => app.streams.size === 1, { message: 'subscriber' }).toBeTruthy();
     await backend.publish('t', 'new');
-    await waitFor(() => sub.messages.length === 1, 2000, 'live message');
+    await expect.poll(() => sub.messages.length === 1, { message: 'live message' }).toBeTruthy();
     expect(sub.messages[0]).toMatchObject({ seq: 2, data: 'new' });
   });
 
   it('gives every message to each of two subscribers, and nothing of other topics', async () => {
     const one = subscribe('t', '?after=0');
     const two = subscribe('t', '?after=0');
-    await waitFor(() => app.streams.size === 2, 2000, 'two subscribers');
+    await expect.poll(() => app.streams.size === 2, { message: 'two subscribers' }).toBeTruthy();
     for (let i = 1; i <= 20; i++) await backend.publish(i % 2 ? 't' : 'other', i);
-    await waitFor(() => one.messages.length === 10 && two.messages.length === 10, 2000, 'every message twice');
+    await expect.poll(() => one.messages.length === 10 && two.messages.length === 10, { message: 'every message twice' }).toBeTruthy();
     expect(seqs(one.messages)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(seqs(two.messages)).toEqual(seqs(one.messages));
   });
@@ -111,15 +110,15 @@ describe('bus SSE stream', () => {
   it('replays everything retained when `after` is ahead of the topic (the bus restarted)', async () => {
     await backend.publish('t', 'a');
     const sub = subscribe('t', '?after=40');
-    await waitFor(() => sub.messages.length === 1, 2000, 'replay from the start');
+    await expect.poll(() => sub.messages.length === 1, { message: 'replay from the start' }).toBeTruthy();
     expect(seqs(sub.messages)).toEqual([1]);
   });
 
   it('forgets a dropped connection', async () => {
     const sub = subscribe('t', '?after=0');
-    await waitFor(() => app.streams.size === 1, 2000, 'subscriber');
+    await expect.poll(() => app.streams.size === 1, { message: 'subscriber' }).toBeTruthy();
     sub.close();
-    await waitFor(() => app.streams.size === 0, 2000, 'cleanup');
+    await expect.poll(() => app.streams.size === 0, { message: 'cleanup' }).toBeTruthy();
     await backend.publish('t', 'after close');
     expect(sub.messages).toEqual([]);
   });
@@ -128,10 +127,10 @@ describe('bus SSE stream', () => {
     await closeServer(app.server);
     await start({ keepAliveMs: 20 });
     const sub = subscribe('t');
-    await waitFor(() => sub.raw().includes(':keep-alive\n\n'), 2000, 'keep-alive');
+    await expect.poll(() => sub.raw().includes(':keep-alive\n\n'), { message: 'keep-alive' }).toBeTruthy();
     let closed = false;
     app.server.close(() => (closed = true));
-    await waitFor(() => closed && sub.closed(), 2000, 'server close with an open stream');
+    await expect.poll(() => closed && sub.closed(), { message: 'server close with an open stream' }).toBeTruthy();
   });
 
   it('drops a subscriber that does not read once more than the limit is unsent', async () => {
@@ -139,17 +138,17 @@ describe('bus SSE stream', () => {
     await start({ maxBufferedBytes: 64 * 1024 });
     const stalled = subscribe('t', '', { paused: true });
     const reader = subscribe('t');
-    await waitFor(() => app.streams.size === 2, 2000, 'subscribers');
+    await expect.poll(() => app.streams.size === 2, { message: 'subscribers' }).toBeTruthy();
     const chunk = 'x'.repeat(60 * 1024);
     for (let i = 0; i < 400 && app.streams.size === 2; i++) {
       await backend.publish('t', chunk);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await waitFor(() => app.streams.size === 1, 5000, 'slow subscriber dropped');
+    await expect.poll(() => app.streams.size === 1, { timeout: 5000, message: 'slow subscriber dropped' }).toBeTruthy();
     // A paused socket does not read, so it sees the close only once it reads again.
     stalled.resume();
-    await waitFor(() => stalled.closed(), 2000, 'stalled stream ended');
-    await waitFor(() => reader.messages.length > 0, 2000, 'reader keeps reading');
+    await expect.poll(() => stalled.closed(), { message: 'stalled stream ended' }).toBeTruthy();
+    await expect.poll(() => reader.messages.length > 0, { message: 'reader keeps reading' }).toBeTruthy();
     expect(reader.closed()).toBe(false);
     const warnings = recorded.messages.flatMap((m) => (m.type === 'log' && m.record.level === 'warn' ? [m.record.msg] : []));
     expect(warnings).toContain('slow subscriber dropped');

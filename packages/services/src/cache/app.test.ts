@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tokenStateKey } from '../contract/cache-api.js';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { createCacheApp, type CacheApp } from './app.js';
 import { createEmbeddedCacheBackend } from './embedded-backend.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tokenStateKey } from '../contract/cache-api.js';
 import { grantedScopes } from '../contract/service-auth.js';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
-import { createTestServiceGuard, testServiceHeaders } from '../kit/service-auth/testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { createTestServiceGuard, testServiceHeaders } from '#test-support/kit-service-auth.js';
 import { createCacheApp, type CacheApp } from './app.js';
 import { createEmbeddedCacheBackend } from './embedded-backend.js';
 

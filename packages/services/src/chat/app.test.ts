@@ -1,11 +1,11 @@
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { jsonOf, recordTelemetry } from '../kit/testing.js';
-import type { FakeBus } from '../kit/token-cache/testing.js';
+import { jsonOf, recordTelemetry } from '#test-support/kit.js';
+import type { FakeBus } from '#test-support/kit-token-cache.js';
 import type { ChatApp } from './app.js';
 import type { ChatStore } from './store.js';
-import { chatSocketUrl, refusedHandshake, startChatPair, type ChatPair } from './testing.js';
-import { asUser, foreignIdentityKey } from '../kit/identity/testing.js';
+import { chatSocketUrl, refusedHandshake, startChatPair, type ChatPair } from '#test-support/chat.js';
+import { asUser, foreignIdentityKey } from '#test-support/kit-identity.js';
 
 describe('chat service', () => {
   let pair: ChatPair;

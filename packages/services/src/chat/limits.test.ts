@@ -2,10 +2,9 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatLimits, type ChatServerFrame } from '../contract/chat-api.js';
-import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
-import { recordTelemetry } from '../kit/testing.js';
-import { waitFor } from '../../../../test-support/wait-for.js';
-import { chatSocketUrl, openTestSocket, refusedHandshake, startChatPair, type ChatPair, type TestSocket } from './testing.js';
+import { asUser, createTestIdentityVerifier } from '#test-support/kit-identity.js';
+import { recordTelemetry } from '#test-support/kit.js';
+import { chatSocketUrl, openTestSocket, refusedHandshake, startChatPair, type ChatPair, type TestSocket } from '#test-support/chat.js';
 
 // The chat's abuse limits (docs/chat-limits.md) on two in-process instances over one database,
 // with small numbers: 1 frame/s, a burst of 3, closed (RFC 6455 §7.4.1: 1008) at the 3rd refusal.
@@ -39,7 +38,7 @@ describe('chat limits', () => {
     expect(await ada.closed).toEqual({ code: 1008, reason: 'message rate exceeded' });
     expect(texts(ada)).toEqual(['flood 0', 'flood 1']);
     expect(codes(ada)).toEqual(['CHAT_RATE_LIMITED', 'CHAT_RATE_LIMITED', 'CHAT_RATE_LIMITED']);
-    await waitFor(() => texts(bob).length === 2, 5000, 'the two messages on the other instance');
+    await expect.poll(() => texts(bob).length === 2, { timeout: 5000, message: 'the two messages on the other instance' }).toBeTruthy();
     bob.send({ type: 'send', room: 'lobby', text: 'marker' });
     await bob.next('message', (frame) => frame.text === 'marker');
     expect(texts(bob)).toEqual(['flood 0', 'flood 1', 'marker']);
@@ -75,7 +74,7 @@ describe('chat limits', () => {
     const cy = await joined(0, 'cy');
     ada.send({ type: 'send', room: 'lobby', text: 'one' });
     ada.send({ type: 'send', room: 'lobby', text: 'two' });
-    await waitFor(() => pair.stores[0]!.history('lobby', { limit: 10 }).length === 1, 5000, 'the first message stored and awaiting the bus');
+    await expect.poll(() => pair.stores[0]!.history('lobby', { limit: 10 }).length === 1, { timeout: 5000, message: 'the first message stored and awaiting the bus' }).toBeTruthy();
     cy.send({ type: 'send', room: 'lobby', text: 'busy' });
     expect(await cy.next('error')).toMatchObject({ code: 'CHAT_BUSY' });
     expect(texts(ada)).toEqual([]);
@@ -98,14 +97,10 @@ describe('chat limits', () => {
     first.socket.close();
     await first.closed;
     let next: TestSocket | undefined;
-    await waitFor(
-      async () => {
+    await expect.poll(async () => {
         next = await openTestSocket(chatSocketUrl(pair.bases[1]!), await asUser('ada', 'chat')).catch(() => undefined);
         return next !== undefined;
-      },
-      5000,
-      'a seat freed by the closed socket',
-    );
+      }, { timeout: 5000, message: 'a seat freed by the closed socket' }).toBeTruthy();
     pair.sockets.push(next!);
     expect(await next!.next('welcome')).toMatchObject({ userId: 'ada', instanceId: 'chat#2' });
   });
@@ -128,14 +123,10 @@ describe('chat limits', () => {
       else raw.resetAndDestroy();
     }
     let socket: TestSocket | undefined;
-    await waitFor(
-      async () => {
+    await expect.poll(async () => {
         socket = await openTestSocket(chatSocketUrl(pair.bases[0]!), headers).catch(() => undefined);
         return socket !== undefined;
-      },
-      5000,
-      'a seat after five abandoned handshakes',
-    );
+      }, { timeout: 5000, message: 'a seat after five abandoned handshakes' }).toBeTruthy();
     pair.sockets.push(socket!);
     expect(await socket!.next('welcome')).toMatchObject({ userId: 'ada' });
   });

@@ -5,15 +5,15 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { chatCloseCodes } from '../contract/chat-api.js';
 import { openConsumerStore } from '../kit/events/consumer-store.js';
 import { createEventConsumer } from '../kit/events/event-consumer.js';
-import { createFakeEventLog } from '../kit/events/testing.js';
-import { createTestServiceGuard, testServiceHeaders } from '../kit/service-auth/testing.js';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
-import { createFakeBus } from '../kit/token-cache/testing.js';
+import { createFakeEventLog } from '#test-support/kit-events.js';
+import { createTestServiceGuard, testServiceHeaders } from '#test-support/kit-service-auth.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { createFakeBus } from '#test-support/kit-token-cache.js';
 import { createChatApp } from './app.js';
 import { deletedChatUser, openChatStore } from './store.js';
-import { openTestSocket } from './testing.js';
+import { openTestSocket } from '#test-support/chat.js';
 import { chatEventHandlers, endDeletedUserSessions } from './user-events.js';
-import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
+import { asUser, createTestIdentityVerifier } from '#test-support/kit-identity.js';
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'topolab-chat-events-'));

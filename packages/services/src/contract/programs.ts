@@ -19,10 +19,3 @@ export function findProgram(binary: string, env: NodeJS.ProcessEnv = process.env
   return undefined;
 }
 
-/**
- * Whether tests that need a real backend (redis-server, nginx) must fail when it is missing
- * instead of being skipped: `TOPOLAB_REQUIRE_BACKENDS=1`, which `.ci/run` sets after installing them.
- */
-export function backendsRequired(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.TOPOLAB_REQUIRE_BACKENDS === '1';
-}

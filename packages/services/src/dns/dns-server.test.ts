@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dnsTraceparentOption } from '../contract/edge.js';
-import { recordTelemetry } from '../kit/testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
 import { createDnsServer, type DnsServer } from './dns-server.js';
 import type { ZoneRecords } from './zone.js';
 

@@ -1,17 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
-import {
-  buildCatalog,
-  createFixedCatalog,
-  errorCode,
-  send,
-  startEchoUpstream,
-  startTestGateway,
-  waitFor,
-  type EchoRecord,
-  type TestGatewayOptions,
-  type TestServer,
-} from './testing.js';
+import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord, type TestGatewayOptions, type TestServer } from '#test-support/gateway.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/auth', access: 'public', service: 'auth' },
@@ -122,7 +111,7 @@ describe('gateway routing', () => {
     const { gw, profile1 } = await setup();
     await send(gw.port, '/profile/me');
     await send(gw.port, '/nowhere');
-    await waitFor(() => gw.spans().filter((span) => span.kind === 'server').length === 2, 2000, 'two server spans');
+    await expect.poll(() => gw.spans().filter((span) => span.kind === 'server').length === 2, { message: 'two server spans' }).toBeTruthy();
     const [ok, missing] = gw.spans().filter((span) => span.kind === 'server');
     expect(ok).toMatchObject({
       name: 'GET /profile/me',

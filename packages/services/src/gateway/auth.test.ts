@@ -1,22 +1,7 @@
 import { Agent, request } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
-import {
-  assertedIdentity,
-  buildCatalog,
-  closedPort,
-  createFixedCatalog,
-  errorCode,
-  send,
-  startEchoUpstream,
-  startFakeAuth,
-  startTestGateway,
-  startTestServer,
-  waitFor,
-  type EchoRecord,
-  type TestInstance,
-  type TestServer,
-} from './testing.js';
+import { assertedIdentity, buildCatalog, closedPort, createFixedCatalog, errorCode, send, startEchoUpstream, startFakeAuth, startTestGateway, startTestServer, type EchoRecord, type TestInstance, type TestServer } from '#test-support/gateway.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/auth', access: 'public', service: 'auth' },
@@ -57,7 +42,7 @@ describe('gateway auth (remote mode)', () => {
     expect(auth.requests[0]).toMatchObject({ method: 'POST', url: '/auth/introspect' });
     expect(JSON.parse(auth.requests[0]!.body)).toEqual({ token: 'good-token' });
     expect(profile.requests).toHaveLength(1);
-    await waitFor(() => authResults(gw).length === 1, 2000, 'the server span');
+    await expect.poll(() => authResults(gw).length === 1, { message: 'the server span' }).toBeTruthy();
     expect(authResults(gw)).toEqual(['active']);
   });
 
@@ -88,7 +73,7 @@ describe('gateway auth (remote mode)', () => {
     expect(answer.status).toBe(401);
     expect(errorCode(answer)).toBe('GATEWAY_TOKEN_INVALID');
     expect(profile.requests).toHaveLength(0);
-    await waitFor(() => authResults(gw).length === 1, 2000, 'the server span');
+    await expect.poll(() => authResults(gw).length === 1, { message: 'the server span' }).toBeTruthy();
     expect(authResults(gw)).toEqual(['inactive']);
   });
 

@@ -3,23 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPassiveHealth } from '../kit/discovery/passive-health.js';
 import { defineRoute, Router } from '../kit/http/router.js';
 import { createHttpServer } from '../kit/http/server.js';
-import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
+import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { createClientDiscovery } from './discovery/client-discovery.js';
-import {
-  buildCatalog,
-  chunkedLimitRoutes,
-  cleanRefusal,
-  createFixedCatalog,
-  errorCode,
-  refusalOf,
-  send,
-  startCountingUpstream,
-  startTestGateway,
-  startTestServer,
-  uploadChunked,
-  waitFor,
-  type TestInstance,
-} from './testing.js';
+import { buildCatalog, chunkedLimitRoutes, cleanRefusal, createFixedCatalog, errorCode, refusalOf, send, startCountingUpstream, startTestGateway, startTestServer, uploadChunked, type TestInstance } from '#test-support/gateway.js';
 
 // RFC 9110 §15.5.14 (413 Content Too Large): the server refuses a request whose content is
 // larger than it is willing to process, and may close the connection to stop the client from
@@ -49,7 +35,7 @@ describe('body limit on chunked bodies at the gateway (RFC 9110 §15.5.14)', () 
     expect(refusalOf(upload)).toEqual(cleanRefusal('GATEWAY_BODY_TOO_LARGE'));
     expect((upload.response.body as { error: { message: string } }).error.message).toBe(`The request body is larger than the limit of ${MiB} bytes.`);
     // The attempt was cancelled: the upstream got at most the limit, never the whole body, and no answer was asked of it.
-    await waitFor(() => auth.bodies.every((body) => body.closed), 2000, 'the upstream to see the cancelled request');
+    await expect.poll(() => auth.bodies.every((body) => body.closed), { message: 'the upstream to see the cancelled request' }).toBeTruthy();
     expect(auth.bodies.length).toBeLessThanOrEqual(1);
     for (const body of auth.bodies) {
       expect(body.bytes).toBeLessThanOrEqual(MiB);
@@ -62,7 +48,7 @@ describe('body limit on chunked bodies at the gateway (RFC 9110 §15.5.14)', () 
     const { gw } = await gatewayOver([auth], 5);
     expect(refusalOf(await uploadChunked(gw.port, '/auth/register', 8 * MiB, { expectContinue: true }))).toEqual(cleanRefusal('GATEWAY_BODY_TOO_LARGE'));
     expect(refusalOf(await uploadChunked(gw.port, '/auth/register', 8 * MiB, { method: 'PUT' }))).toEqual(cleanRefusal('GATEWAY_BODY_TOO_LARGE'));
-    await waitFor(() => auth.bodies.every((body) => body.closed), 2000, 'the upstream to see the cancelled request');
+    await expect.poll(() => auth.bodies.every((body) => body.closed), { message: 'the upstream to see the cancelled request' }).toBeTruthy();
     expect(auth.bodies.every((body) => body.bytes <= MiB && !body.complete)).toBe(true);
   });
 

@@ -1,24 +1,10 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPassiveHealth } from '../kit/discovery/passive-health.js';
-import { createCleanups } from '../kit/testing.js';
-import { startTestLb } from '../lb/testing.js';
+import { createCleanups } from '#test-support/kit.js';
+import { startTestLb } from '#test-support/lb.js';
 import { createClientDiscovery } from './discovery/client-discovery.js';
-import {
-  buildCatalog,
-  chunkedLimitRoutes,
-  cleanRefusal,
-  createFixedCatalog,
-  errorCode,
-  refusalOf,
-  send,
-  startCountingUpstream,
-  startSilentUpstream,
-  startTestGateway,
-  uploadChunked,
-  waitFor,
-  type TestInstance,
-} from './testing.js';
+import { buildCatalog, chunkedLimitRoutes, cleanRefusal, createFixedCatalog, errorCode, refusalOf, send, startCountingUpstream, startSilentUpstream, startTestGateway, uploadChunked, type TestInstance } from '#test-support/gateway.js';
 
 // RFC 9110 §15.5.9 (408 Request Timeout): the server did not receive a complete request in the
 // time it was prepared to wait, and closes the connection. nginx's `client_body_timeout` is the
@@ -72,7 +58,7 @@ describe.each(proxies)('client body timeout at the $name (RFC 9110 §15.5.9, ngi
     for (const upload of uploads) expect(refusalOf(upload)).toEqual(cleanRefusal(`${prefix}_BODY_TIMEOUT`, 408));
     expect((uploads[0]!.response.body as { error: { message: string } }).error.message).toBe('The client sent no part of the request body for 1500 ms.');
     // The upstream is not left holding half a body: each attempt was cut off.
-    await waitFor(() => auth.bodies.length === 5 && auth.bodies.every((body) => body.closed), 2000, 'the upstream to see the cancelled requests');
+    await expect.poll(() => auth.bodies.length === 5 && auth.bodies.every((body) => body.closed), { message: 'the upstream to see the cancelled requests' }).toBeTruthy();
     expect(auth.bodies.every((body) => !body.complete && body.bytes <= 256 * KiB)).toBe(true);
     expect(proxy.skipped()).toEqual([]);
     const next = await send(proxy.port, '/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -84,7 +70,7 @@ describe.each(proxies)('client body timeout at the $name (RFC 9110 §15.5.9, ngi
     const proxy = await start([auth], 1);
     const upload = await uploadChunked(proxy.port, '/auth/register', 64 * KiB, { declaredLength: 512 * KiB, stall: true });
     expect(refusalOf(upload)).toEqual(cleanRefusal(`${prefix}_BODY_TIMEOUT`, 408));
-    await waitFor(() => auth.bodies.length === 1 && auth.bodies[0]!.closed, 2000, 'the upstream to see the cancelled request');
+    await expect.poll(() => auth.bodies.length === 1 && auth.bodies[0]!.closed, { message: 'the upstream to see the cancelled request' }).toBeTruthy();
     expect(auth.bodies[0]!.complete).toBe(false);
     expect(proxy.skipped()).toEqual([]);
   });
@@ -115,10 +101,10 @@ describe.each(proxies)('client body timeout at the $name (RFC 9110 §15.5.9, ngi
       const socket = connect(proxy.port, '127.0.0.1');
       cleanups.defer(() => void socket.destroy());
       socket.write('POST /auth/register HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n4000\r\n' + 'x'.repeat(0x4000) + '\r\n');
-      await waitFor(() => auth.bodies.length === i + 1 && auth.bodies[i]!.bytes > 0, 2000, 'the upstream to get part of the body');
+      await expect.poll(() => auth.bodies.length === i + 1 && auth.bodies[i]!.bytes > 0, { message: 'the upstream to get part of the body' }).toBeTruthy();
       socket.destroy();
     }
-    await waitFor(() => auth.bodies.every((body) => body.closed), 2000, 'the upstream to see the requests end');
+    await expect.poll(() => auth.bodies.every((body) => body.closed), { message: 'the upstream to see the requests end' }).toBeTruthy();
     expect(auth.bodies.every((body) => !body.complete)).toBe(true);
     expect(proxy.skipped()).toEqual([]);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../kit/config.js';
 import { parseGatewayConfig } from './config.js';
-import { testGatewayKeyEnv } from './testing.js';
-import { testIdentityKey } from '../kit/identity/testing.js';
+import { testGatewayKeyEnv } from '#test-support/gateway.js';
+import { testIdentityKey } from '#test-support/kit-identity.js';
 
 const base = { ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
 

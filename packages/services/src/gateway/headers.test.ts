@@ -1,18 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseTraceparent } from '../kit/trace.js';
 import { buildUpstreamHeaders, readBearerToken, stripResponseHeaders } from './headers.js';
-import {
-  buildCatalog,
-  createFixedCatalog,
-  rawRequest,
-  send,
-  startEchoUpstream,
-  startTestGateway,
-  startTestServer,
-  waitFor,
-  type EchoRecord,
-  type TestServer,
-} from './testing.js';
+import { buildCatalog, createFixedCatalog, rawRequest, send, startEchoUpstream, startTestGateway, startTestServer, type EchoRecord, type TestServer } from '#test-support/gateway.js';
 
 async function setup(upstream?: TestServer) {
   const profile = upstream ?? (await startEchoUpstream('profile#1', '127.0.5.1'));
@@ -126,7 +115,7 @@ describe('gateway headers on the wire', () => {
     const answer = await send(gw.port, '/profile/me', { headers: { traceparent: `00-${traceId}-${clientSpan}-01` } });
     const sent = parseTraceparent((answer.body as EchoRecord).headers.traceparent);
     expect(sent?.traceId).toBe(traceId);
-    await waitFor(() => gw.spans().length >= 2, 2000, 'server and client spans');
+    await expect.poll(() => gw.spans().length >= 2, { message: 'server and client spans' }).toBeTruthy();
     const server = gw.spans().find((span) => span.kind === 'server');
     const client = gw.spans().find((span) => span.kind === 'client');
     expect(server).toMatchObject({ traceId, parentSpanId: clientSpan });
@@ -141,7 +130,7 @@ describe('gateway headers on the wire', () => {
     expect((answer.body as EchoRecord).headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`));
     const sampled = await send(gw.port, '/profile/me');
     expect(sampled.status).toBe(200);
-    await waitFor(() => gw.spans().length >= 2, 2000, 'the spans of the sampled request');
+    await expect.poll(() => gw.spans().length >= 2, { message: 'the spans of the sampled request' }).toBeTruthy();
     expect(gw.spans().filter((span) => span.traceId === traceId)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createIdentityVerifier } from '../kit/identity/identity-verifier.js';
-import { foreignIdentityKey, testIdentityKey } from '../kit/identity/testing.js';
+import { foreignIdentityKey, testIdentityKey } from '#test-support/kit-identity.js';
 import { createIdentityMinter } from './identity-minter.js';
 
 const start = 1_700_000_000_000;

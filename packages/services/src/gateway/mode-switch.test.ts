@@ -2,15 +2,15 @@ import type { ServerResponse } from 'node:http';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { modesSetCommand, type DiscoveryModeName, type GatewayAuthModeName } from '../contract/modes.js';
 import type { RouteEntry } from '../contract/registry-api.js';
-import { recordTelemetry } from '../kit/testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
 import { createGatewayApp } from './app.js';
 import type { AuthMode } from './auth/auth-mode.js';
 import { createClientDiscovery } from './discovery/client-discovery.js';
 import type { DiscoveryMode } from './discovery/discovery-mode.js';
 import { createModeSwitch, type ModeBuilders } from './mode-switch.js';
 import { createModes } from './modes.js';
-import { buildCatalog, createFixedCatalog, send, startTestServer, waitFor, type FixedCatalog, type TestResponse } from './testing.js';
-import { testIdentityKey } from '../kit/identity/testing.js';
+import { buildCatalog, createFixedCatalog, send, startTestServer, type FixedCatalog, type TestResponse } from '#test-support/gateway.js';
+import { testIdentityKey } from '#test-support/kit-identity.js';
 import { createIdentityMinter } from './identity-minter.js';
 
 const routes: RouteEntry[] = [{ prefix: '/profile', access: 'public', service: 'profile' }];
@@ -76,24 +76,24 @@ describe('the gateway mode switch', () => {
   it('switches live: a request in flight finishes on the old mode, which is closed only afterwards', async () => {
     const { port, modes, modeSwitch, startDiscovery, startAuth, built, recorded, release, isHeld } = await setup();
     const first: Promise<TestResponse> = send(port, '/profile/first');
-    await waitFor(() => isHeld('/profile/first'), 2000, 'the first request upstream');
+    await expect.poll(() => isHeld('/profile/first'), { message: 'the first request upstream' }).toBeTruthy();
 
     expect(await modeSwitch.onCommand(modesSetCommand, { discovery: 'server' })).toEqual({ discovery: 'server', auth: 'remote' });
     expect(modes.current().discovery).toBe(built[0]);
     expect(startDiscovery.closed()).toBe(false);
 
     const second = send(port, '/profile/second');
-    await waitFor(() => isHeld('/profile/second'), 2000, 'the second request upstream');
+    await expect.poll(() => isHeld('/profile/second'), { message: 'the second request upstream' }).toBeTruthy();
     release('/profile/second');
     expect((await second).status).toBe(200);
     expect(startDiscovery.closed()).toBe(false);
 
     release('/profile/first');
     expect((await first).status).toBe(200);
-    await waitFor(() => startDiscovery.closed(), 2000, 'the replaced discovery mode to close');
+    await expect.poll(() => startDiscovery.closed(), { message: 'the replaced discovery mode to close' }).toBeTruthy();
     expect(startAuth.closed()).toBe(false);
 
-    await waitFor(() => recorded.spans().length >= 2, 2000, 'both spans');
+    await expect.poll(() => recorded.spans().length >= 2, { message: 'both spans' }).toBeTruthy();
     const byPath = Object.fromEntries(recorded.spans().map((span) => [span.name, span.attributes?.discovery]));
     expect(byPath).toMatchObject({ 'GET /profile/first': 'client', 'GET /profile/second': 'server' });
     expect(recorded.events()).toContainEqual({ name: 'gateway.modes', data: { discovery: 'server', auth: 'remote' } });
@@ -120,7 +120,7 @@ describe('the gateway mode switch', () => {
     expect(startAuth.closed()).toBe(false);
 
     const answer = send(port, '/profile/after');
-    await waitFor(() => isHeld('/profile/after'), 2000, 'the request upstream');
+    await expect.poll(() => isHeld('/profile/after'), { message: 'the request upstream' }).toBeTruthy();
     release('/profile/after');
     expect((await answer).status).toBe(200);
   });
@@ -163,9 +163,9 @@ describe('the gateway mode switch', () => {
   it('closes a replaced mode after the drain limit even while a request hangs', async () => {
     const { port, modeSwitch, startDiscovery, release, isHeld } = await setup(undefined, 50);
     const hanging = send(port, '/profile/hanging');
-    await waitFor(() => isHeld('/profile/hanging'), 2000, 'the request upstream');
+    await expect.poll(() => isHeld('/profile/hanging'), { message: 'the request upstream' }).toBeTruthy();
     modeSwitch.set({ discovery: 'server' });
-    await waitFor(() => startDiscovery.closed(), 2000, 'the drain limit');
+    await expect.poll(() => startDiscovery.closed(), { message: 'the drain limit' }).toBeTruthy();
     release('/profile/hanging');
     expect((await hanging).status).toBe(200);
   });

@@ -3,7 +3,7 @@ import type { RouteEntry } from '../contract/registry-api.js';
 import type { AuthMode } from './auth/auth-mode.js';
 import { createClientDiscovery } from './discovery/client-discovery.js';
 import { createModes } from './modes.js';
-import { buildCatalog, createFixedCatalog } from './testing.js';
+import { buildCatalog, createFixedCatalog } from '#test-support/gateway.js';
 
 const route: RouteEntry = { prefix: '/profile', access: 'public', service: 'profile' };
 const instances = [

@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { buildCatalog, createFixedCatalog, errorCode, rawRequest, startEchoUpstream, startTestGateway, type EchoRecord } from './testing.js';
+import { buildCatalog, createFixedCatalog, errorCode, rawRequest, startEchoUpstream, startTestGateway, type EchoRecord } from '#test-support/gateway.js';
 
 // Each target goes out byte for byte on a raw socket: HTTP clients would normalise it first.
 const badTargets: Record<string, string> = {

@@ -3,23 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { createPassiveHealth } from '../kit/discovery/passive-health.js';
 import { createClientDiscovery } from './discovery/client-discovery.js';
-import {
-  buildCatalog,
-  closedPort,
-  createFixedCatalog,
-  errorCode,
-  rawRequest,
-  send,
-  startEchoUpstream,
-  startSilentUpstream,
-  startTestGateway,
-  startTestServer,
-  waitFor,
-  type EchoRecord,
-  type TestGatewayOptions,
-  type TestInstance,
-  type TestServer,
-} from './testing.js';
+import { buildCatalog, closedPort, createFixedCatalog, errorCode, rawRequest, send, startEchoUpstream, startSilentUpstream, startTestGateway, startTestServer, type EchoRecord, type TestGatewayOptions, type TestInstance, type TestServer } from '#test-support/gateway.js';
 
 const routes: RouteEntry[] = [{ prefix: '/profile', access: 'public', service: 'profile' }];
 
@@ -55,7 +39,7 @@ describe('gateway proxying and retries', () => {
     expect((await send(gw.port, '/profile/me')).status).toBe(200);
     expect((await send(gw.port, '/profile/me')).status).toBe(200);
     expect(live.requests).toHaveLength(3);
-    await waitFor(() => serverSpans(gw).length === 3, 2000, 'three server spans');
+    await expect.poll(() => serverSpans(gw).length === 3, { message: 'three server spans' }).toBeTruthy();
     expect(serverSpans(gw).map((span) => span.attributes?.retries)).toEqual([1, 0, 0]);
   });
 
@@ -93,7 +77,7 @@ describe('gateway proxying and retries', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ instance: 'profile#2', method: 'PUT', body: '{"name":"ada"}' });
     expect(silent.requests).toHaveLength(1);
-    await waitFor(() => serverSpans(gw).length === 1 && gw.spans().length === 3, 2000, 'the server span and two client spans');
+    await expect.poll(() => serverSpans(gw).length === 1 && gw.spans().length === 3, { message: 'the server span and two client spans' }).toBeTruthy();
     expect(serverSpans(gw)[0]?.attributes).toMatchObject({ upstream: 'profile#2', retries: 1 });
     expect(serverSpans(gw)[0]?.attributes).not.toHaveProperty('error');
     const clients = gw.spans().filter((span) => span.kind === 'client');
@@ -112,7 +96,7 @@ describe('gateway proxying and retries', () => {
     expect(errorCode(answer)).toBe('GATEWAY_UPSTREAM_TIMEOUT');
     expect(silent.requests).toHaveLength(1);
     expect(live.requests).toHaveLength(0);
-    await waitFor(() => serverSpans(gw).length === 1, 2000, 'the server span');
+    await expect.poll(() => serverSpans(gw).length === 1, { message: 'the server span' }).toBeTruthy();
     expect(serverSpans(gw)[0]?.attributes).toMatchObject({ error: 'GATEWAY_UPSTREAM_TIMEOUT', retries: 0, upstream: 'profile#1' });
     expect(gw.spans().find((span) => span.kind === 'client')?.attributes).toMatchObject({ failure: 'timeout' });
   });
@@ -126,7 +110,7 @@ describe('gateway proxying and retries', () => {
     expect(answer.status).toBe(504);
     expect(errorCode(answer)).toBe('GATEWAY_UPSTREAM_TIMEOUT');
     expect([silent1.requests.length, silent2.requests.length, silent3.requests.length]).toEqual([1, 1, 0]);
-    await waitFor(() => serverSpans(gw).length === 1, 2000, 'the server span');
+    await expect.poll(() => serverSpans(gw).length === 1, { message: 'the server span' }).toBeTruthy();
     expect(serverSpans(gw)[0]?.attributes).toMatchObject({ error: 'GATEWAY_UPSTREAM_TIMEOUT', retries: 1, upstream: 'profile#2' });
   });
 
@@ -134,7 +118,7 @@ describe('gateway proxying and retries', () => {
     const rude = await track(startSilentUpstream('profile#1', '127.0.5.1'));
     const { gw } = await gatewayOver([rude]);
     const pending = send(gw.port, '/profile/me');
-    await waitFor(() => rude.requests.length === 1, 2000, 'the upstream request');
+    await expect.poll(() => rude.requests.length === 1, { message: 'the upstream request' }).toBeTruthy();
     await rude.close();
     const answer = await pending;
     expect(answer.status).toBe(502);
@@ -166,7 +150,7 @@ describe('gateway proxying and retries', () => {
     const answer = await send(gw.port, '/profile/me');
     expect([answer.status, errorCode(answer)]).toEqual([200, undefined]);
     expect(upstream.requests).toHaveLength(5);
-    await waitFor(() => serverSpans(gw).length === 4, 2000, 'four server spans');
+    await expect.poll(() => serverSpans(gw).length === 4, { message: 'four server spans' }).toBeTruthy();
     expect(serverSpans(gw)[3]?.attributes).toMatchObject({ upstream: 'lb#1', retries: 1 });
   });
 

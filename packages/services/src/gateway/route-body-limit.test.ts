@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
-import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord, type TestServer } from './testing.js';
+import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord, type TestServer } from '#test-support/gateway.js';
 
 // The gateway's own limit is 1 KiB here; `/up/big` allows 8 KiB, `/up/small` only 16 bytes.
 const routes: RouteEntry[] = [

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
-import { nextFrame, startWebSocketUpstream, tryUpgrade, type UpgradeResult, type WebSocketUpstream } from '../kit/proxy/testing.js';
-import { assertedIdentity, buildCatalog, closedPort, createFixedCatalog, rawRequest, startEchoUpstream, startFakeAuth, startTestGateway, waitFor, type TestGatewayOptions, type TestInstance } from './testing.js';
+import { nextFrame, startWebSocketUpstream, tryUpgrade, type UpgradeResult, type WebSocketUpstream } from '#test-support/kit-proxy.js';
+import { assertedIdentity, buildCatalog, closedPort, createFixedCatalog, rawRequest, startEchoUpstream, startFakeAuth, startTestGateway, type TestGatewayOptions, type TestInstance } from '#test-support/gateway.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/chat', access: 'protected', service: 'chat' },
@@ -44,7 +44,7 @@ describe('gateway WebSocket upgrades', () => {
     expect(codeOf(await tryUpgrade(gw.port, '/chat/ws', { headers: { authorization: 'Bearer not.a.token' } }))).toEqual([401, 'GATEWAY_TOKEN_INVALID']);
     expect(codeOf(await tryUpgrade(gw.port, '/chat/ws', { protocols: ['bearer', 'not.a.token'] }))).toEqual([401, 'GATEWAY_TOKEN_INVALID']);
     expect(chat.handshakes).toHaveLength(0);
-    await waitFor(() => gw.spans().filter((span) => span.kind === 'server' && span.status === 401).length === 3, 2000, 'three 401 spans');
+    await expect.poll(() => gw.spans().filter((span) => span.kind === 'server' && span.status === 401).length === 3, { message: 'three 401 spans' }).toBeTruthy();
   });
 
   it('proxies an authenticated handshake with the gateway’s identity headers in place of the client’s, and no token', async () => {
@@ -105,7 +105,7 @@ describe('gateway WebSocket upgrades', () => {
   it('records a server span for the handshake (101) and a client span to the instance, without the token', async () => {
     const { gw } = await setup();
     opened(await tryUpgrade(gw.port, '/chat/ws', { protocols: ['bearer', token] }));
-    await waitFor(() => gw.spans().some((span) => span.kind === 'client' && span.name === 'chat: GET /chat/ws'), 2000, 'the client span');
+    await expect.poll(() => gw.spans().some((span) => span.kind === 'client' && span.name === 'chat: GET /chat/ws'), { message: 'the client span' }).toBeTruthy();
     const server = gw.spans().find((span) => span.kind === 'server' && span.name === 'GET /chat/ws');
     expect(server).toMatchObject({ status: 101, attributes: { upgrade: 'websocket', route: '/chat', service: 'chat', upstream: 'chat#1', authResult: 'active', tokenVia: 'subprotocol' } });
     const client = gw.spans().find((span) => span.kind === 'client' && span.name === 'chat: GET /chat/ws');

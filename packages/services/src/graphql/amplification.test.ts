@@ -1,9 +1,9 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
-import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { asUser, createTestIdentityVerifier } from '#test-support/kit-identity.js';
 import { createGraphqlApp } from './app.js';
 import { defaultRunLimits } from './run-query.js';
-import { createFakeCaller } from './testing.js';
+import { createFakeCaller } from '#test-support/graphql.js';
 
 /** The hostile query of issue 24: 140 aliased `me { inbox(limit: 1) { id } }` (3.8 KB, cost 420, under 2000 tokens). */
 const aliasFlood = `{ ${Array.from({ length: 140 }, (_, i) => `m${i}: me { inbox(limit: 1) { id } }`).join(' ')} }`;

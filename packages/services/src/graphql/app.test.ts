@@ -1,9 +1,9 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { createGraphqlApp, graphqlRouteSpecs } from './app.js';
 import { graphqlErrors } from './errors.js';
-import { createFakeCaller } from './testing.js';
-import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
+import { createFakeCaller } from '#test-support/graphql.js';
+import { asUser, createTestIdentityVerifier } from '#test-support/kit-identity.js';
 
 async function start() {
   const caller = createFakeCaller();

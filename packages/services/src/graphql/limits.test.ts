@@ -2,7 +2,7 @@ import { getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { measureOperation } from './limits.js';
 import { createGraphqlSchema } from './schema.js';
-import { runOverFakes as attempt } from './testing.js';
+import { runOverFakes as attempt } from '#test-support/graphql.js';
 
 const schema = createGraphqlSchema();
 

@@ -4,7 +4,7 @@ import type { ServiceCall } from '../kit/discovery/service-caller.js';
 import { createRoot, upstreamFields } from './resolvers.js';
 import { defaultRunLimits, runGraphql } from './run-query.js';
 import { createGraphqlSchema } from './schema.js';
-import { createFakeCaller, runOverFakes, type FakeCaller, type RunOverFakesOptions } from './testing.js';
+import { createFakeCaller, runOverFakes, type FakeCaller, type RunOverFakesOptions } from '#test-support/graphql.js';
 
 const schema = createGraphqlSchema();
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseAuthConfig } from '../auth/config.js';
-import { testSigningKey } from '../auth/testing.js';
+import { testSigningKey } from '#test-support/auth.js';
 import { envNames } from '../contract/env.js';
 import { ConfigError, parseServiceConfig } from './config.js';
 

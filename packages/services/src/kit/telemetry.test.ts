@@ -1,5 +1,5 @@
-import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { ChildMessage } from '../contract/ipc.js';
 import { createTelemetry, spanIn, type SpanInput } from './telemetry.js';
 
@@ -23,18 +23,21 @@ describe('telemetry spans', () => {
   });
 
   it('wait up to spanBatchMs, over several turns, to travel in one message; flush sends them at once', async () => {
+    // The batch timer on a fake clock; the event-loop turns (setImmediate) stay real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => void vi.useRealTimers());
     const { telemetry, batches } = recordingTelemetry(30);
     telemetry.span(span('a'));
     await nextTurn();
     telemetry.span(span('b'));
     await nextTurn();
     expect(batches()).toEqual([]);
-    await delay(60);
+    await vi.advanceTimersByTimeAsync(60);
     expect(batches()).toEqual([['a', 'b']]);
     telemetry.span(span('c'));
     telemetry.flush();
     expect(batches()).toEqual([['a', 'b'], ['c']]);
-    await delay(60);
+    await vi.advanceTimersByTimeAsync(60);
     expect(batches()).toHaveLength(2);
   });
 

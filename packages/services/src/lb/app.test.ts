@@ -1,22 +1,8 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { parseTraceparent } from '../kit/trace.js';
-import {
-  buildCatalog,
-  closedPort,
-  createFixedCatalog,
-  errorCode,
-  rawRequest,
-  send,
-  startEchoUpstream,
-  startTestServer,
-  waitFor,
-  type EchoRecord,
-  type FixedCatalog,
-  type TestInstance,
-  type TestServer,
-} from '../gateway/testing.js';
-import { startTestLb, type TestLbOptions } from './testing.js';
+import { buildCatalog, closedPort, createFixedCatalog, errorCode, rawRequest, send, startEchoUpstream, startTestServer, type EchoRecord, type FixedCatalog, type TestInstance, type TestServer } from '#test-support/gateway.js';
+import { startTestLb, type TestLbOptions } from '#test-support/lb.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/profile', access: 'protected', service: 'profile' },
@@ -59,7 +45,7 @@ describe('lb routing', () => {
     expect(profile1.requests[0]?.url).toBe('/profile/me?x=1');
     const answer = await send(lb.port, '/profile/admin/users', { method: 'DELETE' });
     expect(answer.body).toMatchObject({ instance: 'admin#1', method: 'DELETE', url: '/profile/admin/users' });
-    await waitFor(() => serverSpans(lb).length === 5, 2000, 'five server spans');
+    await expect.poll(() => serverSpans(lb).length === 5, { message: 'five server spans' }).toBeTruthy();
     expect(serverSpans(lb)[0]).toMatchObject({
       name: 'GET /profile/me',
       status: 200,
@@ -97,7 +83,7 @@ describe('lb routing', () => {
     const callerSpan = '00f067aa0ba902b7';
     const answer = await send(lb.port, '/profile/me', { headers: { traceparent: `00-${traceId}-${callerSpan}-01` } });
     const sent = parseTraceparent((answer.body as EchoRecord).headers.traceparent);
-    await waitFor(() => lb.spans().length === 2, 2000, 'server and client spans');
+    await expect.poll(() => lb.spans().length === 2, { message: 'server and client spans' }).toBeTruthy();
     const server = lb.spans().find((span) => span.kind === 'server');
     const client = lb.spans().find((span) => span.kind === 'client');
     expect(server).toMatchObject({ traceId, parentSpanId: callerSpan, service: 'lb', instanceId: 'lb#1' });
@@ -113,7 +99,7 @@ describe('lb routing', () => {
       expect({ path, status: answer.status, code: errorCode(answer) }).toEqual({ path, status: 404, code: 'LB_ROUTE_NOT_FOUND' });
     }
     expect(auth.requests).toHaveLength(0);
-    await waitFor(() => serverSpans(lb).length === 3, 2000, 'three server spans');
+    await expect.poll(() => serverSpans(lb).length === 3, { message: 'three server spans' }).toBeTruthy();
     expect(serverSpans(lb)[0]?.attributes).toMatchObject({ error: 'LB_ROUTE_NOT_FOUND' });
   });
 
@@ -153,7 +139,7 @@ describe('lb failures and retries', () => {
     expect(first.body).toMatchObject({ instance: 'profile#2', body: '{"a":1}' });
     const post = await send(lb.port, '/profile', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(post.body).toMatchObject({ instance: 'profile#2' });
-    await waitFor(() => serverSpans(lb).length === 2, 2000, 'two server spans');
+    await expect.poll(() => serverSpans(lb).length === 2, { message: 'two server spans' }).toBeTruthy();
     expect(serverSpans(lb).map((span) => span.attributes?.retries)).toEqual([1, 0]);
   });
 
@@ -177,7 +163,7 @@ describe('lb failures and retries', () => {
     expect([post.status, errorCode(post)]).toEqual([504, 'LB_UPSTREAM_TIMEOUT']);
     expect(silent.requests).toHaveLength(2);
     expect(live.requests).toHaveLength(1);
-    await waitFor(() => serverSpans(lb).length === 2, 2000, 'two server spans');
+    await expect.poll(() => serverSpans(lb).length === 2, { message: 'two server spans' }).toBeTruthy();
     expect(serverSpans(lb).map((span) => [span.attributes?.upstream, span.attributes?.retries, span.attributes?.error])).toEqual([
       ['profile#2', 1, undefined],
       ['profile#1', 0, 'LB_UPSTREAM_TIMEOUT'],
@@ -207,7 +193,7 @@ describe('lb passive health check', () => {
     for (let i = 0; i < 3; i++) expect((await send(lb.port, '/profile/me')).body).toMatchObject({ instance: 'profile#2' });
     expect(rude.requests).toHaveLength(5);
     expect(lb.events()).toEqual([{ name: 'discovery.skipped', data: { instanceId: 'profile#1', failures: 5 } }]);
-    await waitFor(() => serverSpans(lb).length === 8, 2000, 'eight server spans');
+    await expect.poll(() => serverSpans(lb).length === 8, { message: 'eight server spans' }).toBeTruthy();
     expect(serverSpans(lb).map((span) => span.attributes?.retries)).toEqual([1, 1, 1, 1, 1, 0, 0, 0]);
 
     // A periodic refresh: same version, fresher heartbeats.

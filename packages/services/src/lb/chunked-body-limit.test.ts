@@ -1,23 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPassiveHealth } from '../kit/discovery/passive-health.js';
 import { createServerDiscovery } from '../gateway/discovery/server-discovery.js';
-import {
-  buildCatalog,
-  chunkedLimitRoutes,
-  cleanRefusal,
-  createFixedCatalog,
-  errorCode,
-  refusalOf,
-  send,
-  startCountingUpstream,
-  startTestGateway,
-  startTestServer,
-  uploadChunked,
-  waitFor,
-  type TestInstance,
-} from '../gateway/testing.js';
-import { createCleanups } from '../kit/testing.js';
-import { startTestLb } from './testing.js';
+import { buildCatalog, chunkedLimitRoutes, cleanRefusal, createFixedCatalog, errorCode, refusalOf, send, startCountingUpstream, startTestGateway, startTestServer, uploadChunked, type TestInstance } from '#test-support/gateway.js';
+import { createCleanups } from '#test-support/kit.js';
+import { startTestLb } from '#test-support/lb.js';
 
 // RFC 9110 §15.5.14 (413 Content Too Large): a chunked body declares no length, so the lb
 // counts it as it streams to the instance, like the gateway.
@@ -41,7 +27,7 @@ describe('body limit on chunked bodies at the lb (RFC 9110 §15.5.14)', () => {
     const uploads = await Promise.all(Array.from({ length: 5 }, () => uploadChunked(lb.port, '/auth/register', 8 * MiB)));
     for (const upload of uploads) expect(refusalOf(upload)).toEqual(cleanRefusal('LB_BODY_TOO_LARGE'));
     expect(refusalOf(await uploadChunked(lb.port, '/auth/register', 8 * MiB, { method: 'PUT' }))).toEqual(cleanRefusal('LB_BODY_TOO_LARGE'));
-    await waitFor(() => auth.bodies.every((body) => body.closed), 2000, 'the instance to see the cancelled requests');
+    await expect.poll(() => auth.bodies.every((body) => body.closed), { message: 'the instance to see the cancelled requests' }).toBeTruthy();
     expect(auth.bodies.every((body) => body.bytes <= MiB && !body.complete)).toBe(true);
     const next = await send(lb.port, '/auth/jwks');
     expect([next.status, next.body]).toEqual([200, { instance: 'auth#1', bytes: 0 }]);

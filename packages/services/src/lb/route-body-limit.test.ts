@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
-import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream } from '../gateway/testing.js';
-import { startTestLb } from './testing.js';
+import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream } from '#test-support/gateway.js';
+import { startTestLb } from '#test-support/lb.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/up', access: 'public', service: 'up' },

@@ -2,19 +2,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import type { Span } from '../contract/telemetry.js';
 import { createServerDiscovery } from '../gateway/discovery/server-discovery.js';
-import {
-  buildCatalog,
-  createFixedCatalog,
-  errorCode,
-  send,
-  startEchoUpstream,
-  startSilentUpstream,
-  startTestGateway,
-  waitFor,
-  type EchoRecord,
-  type TestServer,
-} from '../gateway/testing.js';
-import { startTestLb } from './testing.js';
+import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startSilentUpstream, startTestGateway, type EchoRecord, type TestServer } from '#test-support/gateway.js';
+import { startTestLb } from '#test-support/lb.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/profile', access: 'public', service: 'profile' },
@@ -52,7 +41,7 @@ describe('server-side discovery (gateway → lb → instance)', () => {
     expect(seen['x-forwarded-for']).toBe('127.0.9.9');
     expect(seen['x-request-id']).toBe(first.headers['x-request-id']);
     expect(seen['x-user-id']).toBeUndefined();
-    await waitFor(() => byKind(lb.spans(), 'server').length === 2 && byKind(gw.spans(), 'server').length === 2, 2000, 'server spans of both hops');
+    await expect.poll(() => byKind(lb.spans(), 'server').length === 2 && byKind(gw.spans(), 'server').length === 2, { message: 'server spans of both hops' }).toBeTruthy();
     expect(byKind(gw.spans(), 'server').map((span) => span.attributes)).toEqual([
       expect.objectContaining({ discovery: 'server', service: 'profile', upstream: 'lb#1', upstreamAddress: `${lb.host}:${lb.port}`, retries: 0 }),
       expect.objectContaining({ discovery: 'server', upstream: 'lb#1' }),
@@ -64,7 +53,7 @@ describe('server-side discovery (gateway → lb → instance)', () => {
     const profile = await track(startEchoUpstream('profile#1', '127.0.5.1'));
     const { gw, lb } = await serverTopology([profile]);
     const answer = await send(gw.port, '/profile/me');
-    await waitFor(() => gw.spans().length === 2 && lb.spans().length === 2, 2000, 'two spans per hop');
+    await expect.poll(() => gw.spans().length === 2 && lb.spans().length === 2, { message: 'two spans per hop' }).toBeTruthy();
     const [gwServer] = byKind(gw.spans(), 'server');
     const [gwClient] = byKind(gw.spans(), 'client');
     const [lbServer] = byKind(lb.spans(), 'server');
@@ -84,7 +73,7 @@ describe('server-side discovery (gateway → lb → instance)', () => {
     expect(get.body).toMatchObject({ instance: 'profile#2' });
     const post = await send(gw.port, '/profile', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect([post.status, errorCode(post)]).toEqual([504, 'LB_UPSTREAM_TIMEOUT']);
-    await waitFor(() => byKind(lb.spans(), 'server').length === 2 && byKind(gw.spans(), 'server').length === 2, 2000, 'server spans');
+    await expect.poll(() => byKind(lb.spans(), 'server').length === 2 && byKind(gw.spans(), 'server').length === 2, { message: 'server spans' }).toBeTruthy();
     expect(byKind(lb.spans(), 'server').map((span) => span.attributes?.retries)).toEqual([1, 0]);
     expect(byKind(gw.spans(), 'server').map((span) => span.attributes?.retries)).toEqual([0, 0]);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
-import { nextFrame, startWebSocketUpstream, tryUpgrade, type UpgradeResult } from '../kit/proxy/testing.js';
-import { buildCatalog, closedPort, createFixedCatalog, waitFor, type TestInstance } from '../gateway/testing.js';
-import { startTestLb } from './testing.js';
+import { nextFrame, startWebSocketUpstream, tryUpgrade, type UpgradeResult } from '#test-support/kit-proxy.js';
+import { buildCatalog, closedPort, createFixedCatalog, type TestInstance } from '#test-support/gateway.js';
+import { startTestLb } from '#test-support/lb.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/chat', access: 'protected', service: 'chat' },
@@ -40,7 +40,7 @@ describe('lb WebSocket upgrades (server-side discovery)', () => {
     }
     expect(instances.sort()).toEqual(['chat#1', 'chat#2']);
     for (const seen of [...one.handshakes, ...two.handshakes]) expect(seen).toMatchObject({ 'x-user-id': 'user-7', 'x-token-id': 'jti-7', 'x-token-exp': '4000000000' });
-    await waitFor(() => lb.spans().filter((span) => span.kind === 'server' && span.status === 101).length === 2, 2000, 'two 101 server spans');
+    await expect.poll(() => lb.spans().filter((span) => span.kind === 'server' && span.status === 101).length === 2, { message: 'two 101 server spans' }).toBeTruthy();
     expect(lb.spans().find((span) => span.kind === 'server')).toMatchObject({ name: 'GET /chat/ws', attributes: { upgrade: 'websocket', route: '/chat', service: 'chat' } });
   });
 

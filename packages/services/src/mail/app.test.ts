@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { mailRouteSpecs } from './app.js';
 import { mailErrors } from './errors.js';
-import { startTestMail, type TestMail } from './testing.js';
+import { startTestMail, type TestMail } from '#test-support/mail.js';
 
 async function start(): Promise<TestMail> {
   const mail = await startTestMail();

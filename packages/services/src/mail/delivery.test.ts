@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startTestMail, type TestMail } from './testing.js';
-import { asUser } from '../kit/identity/testing.js';
+import { startTestMail, type TestMail } from '#test-support/mail.js';
+import { asUser } from '#test-support/kit-identity.js';
 
 async function start(): Promise<TestMail> {
   const mail = await startTestMail();

@@ -2,10 +2,10 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { DomainEvent } from '../contract/events-api.js';
 import { openConsumerStore } from '../kit/events/consumer-store.js';
 import { eventHandlerOf } from '../kit/events/event-handlers.js';
-import { domainEvent } from '../kit/events/testing.js';
-import { testServiceHeaders } from '../kit/service-auth/testing.js';
+import { domainEvent } from '#test-support/kit-events.js';
+import { testServiceHeaders } from '#test-support/kit-service-auth.js';
 import { deletedSender } from './account-store.js';
-import { startTestMail, testUsers, type TestMail } from './testing.js';
+import { startTestMail, testUsers, type TestMail } from '#test-support/mail.js';
 import { mailEventHandlers, refreshUserCache } from './user-events.js';
 import { createUserDirectory } from './users.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Catalog, CatalogEvent } from '../contract/registry-api.js';
 import type { CatalogListener } from '../kit/discovery/catalog-cache.js';
-import { recordTelemetry } from '../kit/testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
 import { createConfigSync } from './config-sync.js';
 
 function fakeCatalog(initial: Catalog) {
@@ -48,8 +48,7 @@ describe('nginx-sync keeping nginx.conf in step with the registry', () => {
     expect(reloads).toEqual([]);
     now = 10_030;
     catalog.push(catalogWith(2, [1]), { catalog: catalogWith(2, [1]), change: { version: 2, kind: 'evicted', time: 10_000, instance: profile(2) } });
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(reloads).toEqual([2]);
+    await expect.poll(() => reloads).toEqual([2]);
     expect(written.at(-1)).not.toContain('127.0.5.2');
     expect(recorded.events()).toEqual([{ name: 'nginx.reloaded', data: { generation: 2, catalogVersion: 2, change: 'evicted profile#2', lagMs: 30, reloadMs: 4 } }]);
     expect(sync.lastReload).toMatchObject({ generation: 2, lagMs: 30 });
@@ -80,15 +79,15 @@ describe('nginx-sync keeping nginx.conf in step with the registry', () => {
     await started;
     const change = (version: number, instances: number[], time: number, n: number): [Catalog, CatalogEvent] => [catalogWith(version, instances), { catalog: catalogWith(version, instances), change: { version, kind: 'evicted', time, instance: profile(n) } }];
     catalog.push(...change(2, [1, 2], 19_000, 3));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect.poll(() => reloads).toEqual([1, 2]);
     // Two more changes while generation 2 is being confirmed: one reload for both.
     catalog.push(...change(3, [1], 19_500, 2));
     catalog.push(...change(4, [], 19_800, 1));
     await new Promise((resolve) => setTimeout(resolve, 5));
     release();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect.poll(() => reloads).toEqual([1, 2, 3]);
     release();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect.poll(() => recorded.events()).toHaveLength(3);
     expect(reloads).toEqual([1, 2, 3]);
     expect(recorded.events().map((event) => [event.data.change, event.data.lagMs])).toEqual([
       [undefined, 0],

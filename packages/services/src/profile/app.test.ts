@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
-import { asUser, createTestIdentityVerifier, foreignIdentityKey } from '../kit/identity/testing.js';
-import { createTestServiceGuard } from '../kit/service-auth/testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { asUser, createTestIdentityVerifier, foreignIdentityKey } from '#test-support/kit-identity.js';
+import { createTestServiceGuard } from '#test-support/kit-service-auth.js';
 import { createProfileApp } from './app.js';
 import { openProfileStore, type ProfileStore } from './store.js';
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
-import { createTestServiceGuard, testServiceHeaders } from '../kit/service-auth/testing.js';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
+import { asUser, createTestIdentityVerifier } from '#test-support/kit-identity.js';
+import { createTestServiceGuard, testServiceHeaders } from '#test-support/kit-service-auth.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { createProfileApp } from './app.js';
 import { openProfileStore } from './store.js';
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Catalog, CatalogEvent, RegisterRequest } from '../contract/registry-api.js';
 import { createSseParser } from '../kit/discovery/sse.js';
 import { createHttpClient, type CallResult } from '../kit/http/client.js';
-import { startTestRegistry, waitFor, type TestRegistry, type TestRegistryOptions } from './testing.js';
+import { startTestRegistry, type TestRegistry, type TestRegistryOptions } from '#test-support/registry.js';
 
 const profile1: RegisterRequest = {
   service: 'profile',
@@ -153,7 +153,7 @@ describe('registry HTTP API', () => {
     onTestFinished(() => registry.close());
     const created = await http.call({ host: registry.host, port: registry.port, method: 'POST', path: '/v1/instances', body: profile1 });
     expect(created.body).toMatchObject({ leaseMs: 40 });
-    await waitFor(() => registry.app.store.size === 0, 2000, 'eviction');
+    await expect.poll(() => registry.app.store.size === 0, { message: 'eviction' }).toBeTruthy();
     expect(registry.recorded.events().map((event) => event.name)).toEqual(['registry.registered', 'registry.evicted']);
   });
 
@@ -180,14 +180,14 @@ describe('registry HTTP API', () => {
     const { call, registry } = await start({ keepAliveMs: 20 });
     await call('POST', '/v1/instances', auth1);
     const watch = openWatch(registry);
-    await waitFor(() => watch.events.length === 1, 2000, 'snapshot');
+    await expect.poll(() => watch.events.length === 1, { message: 'snapshot' }).toBeTruthy();
     expect(watch.contentType()).toMatch(/^text\/event-stream/);
     expect(watch.names).toEqual(['catalog']);
     expect(watch.events[0]).toEqual({ catalog: (await call<Catalog>('GET', '/v1/catalog')).body });
     expect(watch.events[0]).not.toHaveProperty('change');
 
     await call('POST', '/v1/instances', profile1);
-    await waitFor(() => watch.events.length === 2, 2000, 'change event');
+    await expect.poll(() => watch.events.length === 2, { message: 'change event' }).toBeTruthy();
     const event = watch.events[1]!;
     expect(event.change).toMatchObject({ version: 2, kind: 'registered', instance: { instanceId: 'profile#1' } });
     expect(event.catalog.version).toBe(2);
@@ -195,22 +195,22 @@ describe('registry HTTP API', () => {
 
     await call('PUT', '/v1/instances/profile%231/heartbeat');
     await call('DELETE', '/v1/instances/profile%231');
-    await waitFor(() => watch.events.length === 3, 2000, 'deregistration event');
+    await expect.poll(() => watch.events.length === 3, { message: 'deregistration event' }).toBeTruthy();
     expect(watch.events[2]?.change).toMatchObject({ version: 3, kind: 'deregistered' });
-    await waitFor(() => watch.raw().includes(':keep-alive\n\n'), 2000, 'keep-alive comment');
+    await expect.poll(() => watch.raw().includes(':keep-alive\n\n'), { message: 'keep-alive comment' }).toBeTruthy();
 
     watch.close();
-    await waitFor(() => registry.app.hub.size === 0, 2000, 'subscriber cleanup');
+    await expect.poll(() => registry.app.hub.size === 0, { message: 'subscriber cleanup' }).toBeTruthy();
   });
 
   it('ends watch streams as soon as the server stops accepting', async () => {
     const registry = await startTestRegistry();
     onTestFinished(() => registry.close());
     const watch = openWatch(registry);
-    await waitFor(() => registry.app.hub.size === 1, 2000, 'subscriber');
+    await expect.poll(() => registry.app.hub.size === 1, { message: 'subscriber' }).toBeTruthy();
     let closed = false;
     registry.app.server.close(() => (closed = true));
-    await waitFor(() => closed, 2000, 'server close with an open watch stream');
+    await expect.poll(() => closed, { message: 'server close with an open watch stream' }).toBeTruthy();
     expect(registry.app.hub.size).toBe(0);
     watch.close();
   });

@@ -3,8 +3,8 @@ import type { CatalogEvent, RegisterRequest } from '../contract/registry-api.js'
 import { createCatalogCache } from '../kit/discovery/catalog-cache.js';
 import { createLease } from '../kit/discovery/lease.js';
 import { createHttpClient } from '../kit/http/client.js';
-import { recordTelemetry } from '../kit/testing.js';
-import { startTestRegistry, waitFor } from './testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
+import { startTestRegistry } from '#test-support/registry.js';
 
 // The kit's lease and catalog cache are the registry's real clients: these tests prove the contract end to end.
 const registration: RegisterRequest = {
@@ -34,11 +34,11 @@ describe('registry with the kit clients', () => {
     lease.start();
     const store = registry.app.store;
     const firstBeat = store.catalog().services.profile?.[0]?.lastHeartbeat ?? 0;
-    await waitFor(() => (store.catalog().services.profile?.[0]?.lastHeartbeat ?? 0) > firstBeat, 2000, 'a heartbeat');
+    await expect.poll(() => (store.catalog().services.profile?.[0]?.lastHeartbeat ?? 0) > firstBeat, { message: 'a heartbeat' }).toBeTruthy();
 
     store.deregister('profile#1');
     expect(store.size).toBe(0);
-    await waitFor(() => store.size === 1, 2000, 're-registration after a 404 heartbeat');
+    await expect.poll(() => store.size === 1, { message: 're-registration after a 404 heartbeat' }).toBeTruthy();
     expect(store.catalog().services.profile?.[0]).toMatchObject({ instanceId: 'profile#1', port: 4001 });
 
     await lease.stop();
@@ -57,7 +57,7 @@ describe('registry with the kit clients', () => {
     const lease = createLease({ registryUrl: registry.url, registration, heartbeatMs: 20, ...createClient() });
     await lease.register(Date.now() + 2000);
     lease.pause();
-    await waitFor(() => registry.app.store.size === 0, 2000, 'eviction');
+    await expect.poll(() => registry.app.store.size === 0, { message: 'eviction' }).toBeTruthy();
     expect(registry.recorded.events().at(-1)?.name).toBe('registry.evicted');
   });
 
@@ -74,16 +74,16 @@ describe('registry with the kit clients', () => {
     await cache.start(Date.now() + 2000);
     expect(cache.current?.epoch).toBe(registry.app.store.epoch);
     expect(cache.instances('auth').map((instance) => instance.instanceId)).toEqual(['auth#1']);
-    await waitFor(() => cache.watching && registry.app.hub.size === 1, 2000, 'the push stream');
+    await expect.poll(() => cache.watching && registry.app.hub.size === 1, { message: 'the push stream' }).toBeTruthy();
 
     const lease = createLease({ registryUrl: registry.url, registration, heartbeatMs: 250, ...createClient() });
     await lease.register(Date.now() + 2000);
-    await waitFor(() => cache.instances('profile').length === 1, 2000, 'the pushed registration');
+    await expect.poll(() => cache.instances('profile').length === 1, { message: 'the pushed registration' }).toBeTruthy();
     expect(cache.route('/profile/me')).toEqual({ prefix: '/profile', access: 'protected', service: 'profile' });
     expect(pushed.at(-1)?.change).toMatchObject({ kind: 'registered', instance: { instanceId: 'profile#1' } });
 
     await lease.stop();
-    await waitFor(() => cache.instances('profile').length === 0, 2000, 'the pushed deregistration');
+    await expect.poll(() => cache.instances('profile').length === 0, { message: 'the pushed deregistration' }).toBeTruthy();
     expect(cache.current?.services.profile).toEqual([]);
     expect(cache.route('/profile/me')?.service).toBe('profile');
   });

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Catalog, RegisterRequest } from '../contract/registry-api.js';
 import { matchRoute } from '../kit/discovery/route-match.js';
 import { createHttpClient, type CallResult } from '../kit/http/client.js';
-import { createTestServiceGuard, testServiceHeaders } from '../kit/service-auth/testing.js';
+import { createTestServiceGuard, testServiceHeaders } from '#test-support/kit-service-auth.js';
 import { mayClaimPrefix, mayHoldLease } from './routes.js';
-import { startTestRegistry, type TestRegistryOptions } from './testing.js';
+import { startTestRegistry, type TestRegistryOptions } from '#test-support/registry.js';
 
 // Issue 23: a lease is its holder's. The registry takes `registry.register` service tokens
 // (RFC 6750 bearer), and an instance registers, heartbeats and deregisters only itself

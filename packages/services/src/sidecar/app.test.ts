@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { forgeTokens } from '../kit/token-cache/testing.js';
-import { startTestSidecar, type TestSidecarOptions } from './testing.js';
+import { forgeTokens } from '#test-support/kit-token-cache.js';
+import { startTestSidecar, type TestSidecarOptions } from '#test-support/sidecar.js';
 import { hashToken } from '../kit/token-cache/token-facts.js';
 
 async function setup(options: TestSidecarOptions = {}) {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
-import { createTestServiceGuard, testServiceHeaders } from '../kit/service-auth/testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { createTestServiceGuard, testServiceHeaders } from '#test-support/kit-service-auth.js';
 import { createSmsApp } from './app.js';
 import { openSmsStore, type SmsStore } from './store.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { authModeNames } from './auth-mode.js';
-import { startAuthModeFixture } from './testing.js';
+import { startAuthModeFixture } from '#test-support/gateway-auth.js';
 
 describe('createAuthMode', () => {
   it.each(authModeNames.filter((name) => name !== 'sidecar'))('builds the %s mode', async (name) => {

@@ -1,10 +1,10 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createIntrospection } from '../../kit/token-cache/introspection.js';
-import { forgeTokens } from '../../kit/token-cache/testing.js';
+import { forgeTokens } from '#test-support/kit-token-cache.js';
 import { hashToken } from '../../kit/token-cache/token-facts.js';
 import { createGlobalAuth } from './global-auth.js';
-import { startAuthModeFixture, testTrace } from './testing.js';
+import { startAuthModeFixture, testTrace } from '#test-support/gateway-auth.js';
 
 async function setup() {
   const fixture = await startAuthModeFixture({ env: { TOPOLAB_AUTH_CACHE_TTL_MS: '60000' } });

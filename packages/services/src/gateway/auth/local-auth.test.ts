@@ -1,6 +1,6 @@
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startAuthModeFixture, testTrace, type AuthModeFixtureOptions } from './testing.js';
+import { startAuthModeFixture, testTrace, type AuthModeFixtureOptions } from '#test-support/gateway-auth.js';
 
 async function setup(options: AuthModeFixtureOptions = {}) {
   const fixture = await startAuthModeFixture({ env: { TOPOLAB_AUTH_FALLBACK_TTL_MS: '1000', TOPOLAB_AUTH_CACHE_TTL_MS: '60000' }, ...options });

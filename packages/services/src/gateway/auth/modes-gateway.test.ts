@@ -5,14 +5,14 @@ import type { RouteEntry } from '../../contract/registry-api.js';
 import { createBusClient, type BusClient } from '../../kit/clients/bus-client.js';
 import { createServiceCaller } from '../../kit/discovery/service-caller.js';
 import { createHttpClient } from '../../kit/http/client.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from '../../kit/testing.js';
-import { startStallProxy } from '../../kit/clients/testing.js';
-import { forgeTokens } from '../../kit/token-cache/testing.js';
-import { startTestSidecar } from '../../sidecar/testing.js';
-import { assertedUser, buildCatalog, closedPort, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, waitFor, type EchoRecord, type TestInstance } from '../testing.js';
+import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { startStallProxy } from '#test-support/kit-clients.js';
+import { forgeTokens } from '#test-support/kit-token-cache.js';
+import { startTestSidecar } from '#test-support/sidecar.js';
+import { assertedUser, buildCatalog, closedPort, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord, type TestInstance } from '#test-support/gateway.js';
 import type { AuthModeName } from './auth-mode.js';
 import { createSidecarAuth } from './sidecar-auth.js';
-import { startAuthModeFixture, testTrace, type AuthModeFixture } from './testing.js';
+import { startAuthModeFixture, testTrace, type AuthModeFixture } from '#test-support/gateway-auth.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/auth', access: 'public', service: 'auth' },
@@ -51,7 +51,7 @@ describe.each(['local', 'global'] as const)('the gateway in %s auth mode', (name
     const after = await send(gw.port, '/profile/me', bearer(accessToken));
     expect(after.status).toBe(401);
     expect(errorCode(after)).toBe('GATEWAY_TOKEN_INVALID');
-    await waitFor(() => serverSpans(gw).length === 3, 2000, 'three server spans');
+    await expect.poll(() => serverSpans(gw).length === 3, { message: 'three server spans' }).toBeTruthy();
     const facts = serverSpans(gw).map((span) => [span.attributes?.authResult, span.attributes?.cache, span.attributes?.authSource]);
     expect(facts).toEqual(
       name === 'local'
@@ -84,7 +84,7 @@ describe.each(['remote', 'local', 'global'] as const)('the gateway in %s auth mo
     const good = await send(gw.port, '/profile/me', bearer(accessToken));
     expect(good.status).toBe(200);
     expect(await assertedUser(good.body as EchoRecord, 'profile')).toBe(userId);
-    await waitFor(() => serverSpans(gw).length === 6, 2000, 'six server spans');
+    await expect.poll(() => serverSpans(gw).length === 6, { message: 'six server spans' }).toBeTruthy();
     const forged = serverSpans(gw).filter((span) => span.attributes?.forgedToken === true).length;
     // Only `global` reads a shared entry by the unverified jti; the others verify the signature first.
     // Every mode refuses these by their signature (auth's, or its introspection): none reaches a cache as a forgery.
@@ -114,7 +114,7 @@ describe('the gateway in sidecar auth mode', () => {
     expect(await assertedUser(answer.body as EchoRecord, 'profile')).toBe(userId);
     await sidecar.logout(accessToken);
     expect(errorCode(await send(gw.port, '/profile/me', bearer(accessToken)))).toBe('GATEWAY_TOKEN_INVALID');
-    await waitFor(() => serverSpans(gw).length === 2, 2000, 'two server spans');
+    await expect.poll(() => serverSpans(gw).length === 2, { message: 'two server spans' }).toBeTruthy();
     expect(serverSpans(gw).map((span) => [span.attributes?.cache, span.attributes?.authSource])).toEqual([
       ['hit', 'sidecar'],
       ['hit', 'sidecar'],
@@ -130,7 +130,7 @@ describe('the gateway in sidecar auth mode', () => {
       expect(errorCode(answer)).toBe('GATEWAY_TOKEN_INVALID');
     }
     expect((await send(gw.port, '/profile/me', bearer(accessToken))).status).toBe(200);
-    await waitFor(() => serverSpans(gw).length === 6, 2000, 'six server spans');
+    await expect.poll(() => serverSpans(gw).length === 6, { message: 'six server spans' }).toBeTruthy();
     expect(serverSpans(gw).filter((span) => span.attributes?.authResult === 'inactive')).toHaveLength(5);
   });
 
@@ -163,7 +163,7 @@ describe('local auth mode over the real bus', () => {
     const f = await startAuthModeFixture({ bus });
     onTestFinished(() => f.close());
     const mode = f.mode('local');
-    await waitFor(() => statuses.includes('connected'), 2000, 'the bus subscription');
+    await expect.poll(() => statuses.includes('connected'), { message: 'the bus subscription' }).toBeTruthy();
     const { accessToken } = await f.login();
     expect(await mode.check(accessToken, testTrace())).toMatchObject({ active: true, origin: { authSource: 'local' } });
     await f.logout(accessToken);
@@ -173,7 +173,7 @@ describe('local auth mode over the real bus', () => {
     expect(f.calls('/auth/introspect')).toBe(0);
 
     await closeServer(busApp.server);
-    await waitFor(() => f.events().includes('gateway.auth.degraded'), 2000, 'the degraded event');
+    await expect.poll(() => f.events().includes('gateway.auth.degraded'), { message: 'the degraded event' }).toBeTruthy();
   });
 
   it('treats a silently stalled bus as down: a token revoked meanwhile lives only the fallback TTL, and auth\'s retry reaches the bus later', async () => {
@@ -195,13 +195,13 @@ describe('local auth mode over the real bus', () => {
     const f = await startAuthModeFixture({ bus, env: { TOPOLAB_AUTH_FALLBACK_TTL_MS: '1000', TOPOLAB_AUTH_CACHE_TTL_MS: '60000' } });
     onTestFinished(() => f.close());
     const mode = f.mode('local');
-    await waitFor(() => statuses.includes('connected'), 2000, 'the bus subscription');
+    await expect.poll(() => statuses.includes('connected'), { message: 'the bus subscription' }).toBeTruthy();
     const { accessToken } = await f.login();
     expect(await mode.check(accessToken, testTrace())).toMatchObject({ active: true, origin: { cache: 'miss', authSource: 'local' } });
 
     // Paused, not dead: the connection stays open and nothing arrives, not even keep-alives.
     proxy.stall();
-    await waitFor(() => f.events().includes('gateway.auth.degraded'), 3000, 'the stall noticed');
+    await expect.poll(() => f.events().includes('gateway.auth.degraded'), { timeout: 3000, message: 'the stall noticed' }).toBeTruthy();
     await f.logout(accessToken);
     // The revocation cannot reach the bus; the verdict counts only for the fallback TTL after its check.
     expect(await mode.check(accessToken, testTrace())).toMatchObject({ active: true, origin: { cache: 'hit' } });
@@ -210,7 +210,7 @@ describe('local auth mode over the real bus', () => {
 
     proxy.resume();
     const retried = () => f.auth.recorded.events().filter((event) => event.name === 'auth.publish.retried').map((event) => event.data.what);
-    await waitFor(() => retried().includes('token.revoked'), 5000, 'auth\'s retried publish');
-    await waitFor(() => statuses.at(-1) === 'connected', 5000, 'the reconnection');
+    await expect.poll(() => retried().includes('token.revoked'), { timeout: 5000, message: 'auth\'s retried publish' }).toBeTruthy();
+    await expect.poll(() => statuses.at(-1) === 'connected', { timeout: 5000, message: 'the reconnection' }).toBeTruthy();
   });
 });

@@ -2,10 +2,10 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../../contract/registry-api.js';
 import { ConfigError } from '../../kit/config.js';
 import { parseGatewayConfig } from '../config.js';
-import { assertedUser, buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord } from '../testing.js';
+import { assertedUser, buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord } from '#test-support/gateway.js';
 import { createNoAuth } from './no-auth.js';
-import { startAuthModeFixture, testTrace } from './testing.js';
-import { testGatewayKeyEnv } from '../testing.js';
+import { startAuthModeFixture, testTrace } from '#test-support/gateway-auth.js';
+import { testGatewayKeyEnv } from '#test-support/gateway.js';
 
 const base = { ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
 

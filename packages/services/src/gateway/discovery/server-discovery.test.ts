@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../contract/registry-api.js';
-import { buildCatalog, createFixedCatalog } from '../testing.js';
+import { buildCatalog, createFixedCatalog } from '#test-support/gateway.js';
 import { createServerDiscovery } from './server-discovery.js';
 
 const profile: RouteEntry = { prefix: '/profile', access: 'public', service: 'profile' };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeServer, listenOnLoopback, recordTelemetry } from '../../kit/testing.js';
+import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { createRedirectServer, redirectLocation } from './redirect.js';
 
 const known = new Set(['localhost', 'www.topolab.test']);

@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../../contract/registry-api.js';
-import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startFakeAuth, startTestGateway, waitFor, type TestGateway, type TestServer } from '../testing.js';
+import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startFakeAuth, startTestGateway, type TestGateway, type TestServer } from '#test-support/gateway.js';
 import { createLimits } from './limits.js';
 import { defaultLimitSettings, type LimitSettings } from './settings.js';
 
@@ -47,7 +47,7 @@ describe('gateway limits', () => {
     expect((await send(gw.port, '/auth/login', { method: 'POST', localAddress: '127.0.0.2' })).status).toBe(200);
     advance(1000);
     expect((await send(gw.port, '/auth/login', { method: 'POST' })).status).toBe(200);
-    await waitFor(() => serverSpans(gw).length === 6, 2000, 'six server spans');
+    await expect.poll(() => serverSpans(gw).length === 6, { message: 'six server spans' }).toBeTruthy();
     expect(serverSpans(gw)[3]).toMatchObject({ status: 429, attributes: { rateLimited: true, rateLimitScope: 'client', error: 'GATEWAY_RATE_LIMITED' } });
     expect(serverSpans(gw)[0]?.attributes).not.toHaveProperty('rateLimited');
     expect(profile.requests).toHaveLength(0);
@@ -66,13 +66,13 @@ describe('gateway limits', () => {
     expect((await send(gw.port, '/auth/login', { method: 'POST', localAddress: '127.0.0.3' })).status).toBe(200);
     expect(profile.requests).toHaveLength(4);
     expect(limits.snapshot()).toMatchObject({ trackedClients: 2, trackedUsers: 1 });
-    await waitFor(() => serverSpans(gw).some((span) => span.attributes?.rateLimitScope === 'user'), 2000, 'the refused span');
+    await expect.poll(() => serverSpans(gw).some((span) => span.attributes?.rateLimitScope === 'user'), { message: 'the refused span' }).toBeTruthy();
   });
 
   it('blocks a client address with 403 after repeated 401s, before any other work, then lets it back', async () => {
     const { gw, limits, advance } = await setup({ blacklistThreshold: 3, blacklistBlockMs: 30_000 });
     for (let i = 0; i < 3; i++) expect((await send(gw.port, '/profile/me', { localAddress: '127.0.0.2' })).status).toBe(401);
-    await waitFor(() => limits.snapshot().blockedClients === 1, 2000, 'the block');
+    await expect.poll(() => limits.snapshot().blockedClients === 1, { message: 'the block' }).toBeTruthy();
     const blocked = await send(gw.port, '/auth/login', { method: 'POST', localAddress: '127.0.0.2' });
     expect(blocked.status).toBe(403);
     expect(errorCode(blocked)).toBe('GATEWAY_CLIENT_BLOCKED');
@@ -83,7 +83,7 @@ describe('gateway limits', () => {
     expect((await send(gw.port, '/profile/me', { localAddress: '127.0.0.3' })).status).toBe(401);
     const blockedEvent = gw.events().find((event) => event.name === 'gateway.client.blocked');
     expect(blockedEvent?.data).toEqual({ client: '127.0.0.2', until: expect.any(Number) });
-    await waitFor(() => serverSpans(gw).filter((span) => span.attributes?.blocked === true).length === 2, 2000, 'the blocked spans');
+    await expect.poll(() => serverSpans(gw).filter((span) => span.attributes?.blocked === true).length === 2, { message: 'the blocked spans' }).toBeTruthy();
 
     advance(29_999);
     expect((await send(gw.port, '/auth/login', { method: 'POST', localAddress: '127.0.0.2' })).status).toBe(403);
@@ -98,7 +98,7 @@ describe('gateway limits', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
       statuses.push((await send(gw.port, '/auth/login', { method: 'POST', localAddress: '127.0.0.4' })).status);
-      await waitFor(() => limits.snapshot().watchedClients === (i === 0 ? 0 : 1), 2000, 'the strike');
+      await expect.poll(() => limits.snapshot().watchedClients === (i === 0 ? 0 : 1), { message: 'the strike' }).toBeTruthy();
     }
     expect(statuses).toEqual([200, 429, 429, 429, 429, 429]);
     expect((await send(gw.port, '/auth/login', { method: 'POST', localAddress: '127.0.0.4' })).status).toBe(403);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../kit/config.js';
 import { parseGatewayConfig } from '../config.js';
 import { defaultLimitSettings, pickLimitSettings } from './settings.js';
-import { testGatewayKeyEnv } from '../testing.js';
+import { testGatewayKeyEnv } from '#test-support/gateway.js';
 
 const base = { ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
 

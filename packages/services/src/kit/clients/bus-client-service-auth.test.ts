@@ -7,11 +7,10 @@ import { createEmbeddedBusBackend } from '../../bus/embedded-backend.js';
 import type { CatalogCache } from '../discovery/catalog-cache.js';
 import { createServiceCaller } from '../discovery/service-caller.js';
 import { createHttpClient } from '../http/client.js';
-import { createTestServiceGuard, testServiceToken } from '../service-auth/testing.js';
+import { createTestServiceGuard, testServiceToken } from '#test-support/kit-service-auth.js';
 import { createServiceTokenSource, type ServiceCredentials } from '../../contract/service-token-source.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { BusUnavailableError, createBusClient, type BusSubscriptionStatus } from './bus-client.js';
-import { waitFor } from '../../../../../test-support/wait-for.js';
 
 // The kit's bus client against a bus that checks service tokens (issue 23): publishes carry the
 // caller's bus.publish token, subscriptions the bus.subscribe token (RFC 6750 bearer), each as
@@ -55,9 +54,9 @@ describe('bus client with service tokens against a guarded bus', () => {
     const received: BusMessage<{ n: number }>[] = [];
     const subscription = client.subscribe<{ n: number }>('chat.message', { onMessage: (message) => received.push(message) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 5000, 'the stream');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
     for (const n of [1, 2, 3]) expect(await client.publish('chat.message', { n })).toMatchObject({ topic: 'chat.message', seq: n });
-    await waitFor(() => received.length === 3, 5000, 'three messages');
+    await expect.poll(() => received.length === 3, { timeout: 5000, message: 'three messages' }).toBeTruthy();
     expect(received.map((message) => message.data.n)).toEqual([1, 2, 3]);
   });
 
@@ -69,12 +68,12 @@ describe('bus client with service tokens against a guarded bus', () => {
     const received: BusMessage<{ userId: string }>[] = [];
     const subscription = mail.subscribe<{ userId: string }>('user.deleted', { onMessage: (message) => received.push(message) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 5000, 'the stream');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
     const forged = await chat.publish('user.deleted', { userId: 'victim' }).catch((error: unknown) => error);
     expect(forged).toBeInstanceOf(BusUnavailableError);
     expect(String((forged as Error).cause)).toContain('403');
     await auth.publish('user.deleted', { userId: 'u1' });
-    await waitFor(() => received.length === 1, 5000, 'the message');
+    await expect.poll(() => received.length === 1, { timeout: 5000, message: 'the message' }).toBeTruthy();
     expect(received.map((message) => [message.seq, message.data.userId])).toEqual([[1, 'u1']]);
   });
 
@@ -84,7 +83,7 @@ describe('bus client with service tokens against a guarded bus', () => {
     const statuses: BusSubscriptionStatus[] = [];
     const subscription = client.subscribe('token.revoked', { onMessage: () => undefined, onStatus: (status) => statuses.push(status) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => statuses.length > 0, 5000, 'a status');
+    await expect.poll(() => statuses.length > 0, { timeout: 5000, message: 'a status' }).toBeTruthy();
     expect(statuses[0]).toMatchObject({ state: 'disconnected' });
     expect(subscription.connected).toBe(false);
   });
@@ -103,7 +102,7 @@ describe('bus client with service tokens against a guarded bus', () => {
     const client = createClient(bus, undefined, credentials);
     const subscription = client.subscribe('token.revoked', { onMessage: () => undefined });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 5000, 'the stream');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
     expect(refusals).toBe(1);
     // The caller itself has no token: its publish is refused.
     await expect(client.publish('token.revoked', { jti: 'j' })).rejects.toBeInstanceOf(BusUnavailableError);

@@ -7,10 +7,9 @@ import { createEmbeddedBusBackend } from '../../bus/embedded-backend.js';
 import type { CatalogCache } from '../discovery/catalog-cache.js';
 import { createServiceCaller } from '../discovery/service-caller.js';
 import { createHttpClient } from '../http/client.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { BusUnavailableError, createBusClient, type BusSubscriptionStatus } from './bus-client.js';
-import { startStallProxy } from './testing.js';
-import { waitFor } from '../../../../../test-support/wait-for.js';
+import { startStallProxy } from '#test-support/kit-clients.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -51,9 +50,9 @@ describe('bus client', () => {
     const statuses: BusSubscriptionStatus[] = [];
     const subscription = client.subscribe<{ n: number }>('token.revoked', { onMessage: (m) => received.push(m), onStatus: (s) => statuses.push(s) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 5000, 'the stream');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
     for (const n of [1, 2, 3]) await client.publish('token.revoked', { n });
-    await waitFor(() => received.length === 3, 5000, 'three messages');
+    await expect.poll(() => received.length === 3, { timeout: 5000, message: 'three messages' }).toBeTruthy();
     expect(received.map((m) => [m.seq, m.data.n])).toEqual([[1, 1], [2, 2], [3, 3]]);
     expect(statuses[0]).toEqual({ state: 'connected', instanceId: 'bus#1' });
     expect(subscription.lastSeq).toBe(3);
@@ -66,15 +65,15 @@ describe('bus client', () => {
     const statuses: string[] = [];
     const subscription = client.subscribe('topic.a', { onMessage: (m) => seqs.push(m.seq), onStatus: (s) => statuses.push(s.state) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 5000, 'the stream');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
     await client.publish('topic.a', 1);
-    await waitFor(() => seqs.length === 1, 5000, 'the first message');
+    await expect.poll(() => seqs.length === 1, { timeout: 5000, message: 'the first message' }).toBeTruthy();
     server.closeAllConnections();
     await client.publish('topic.a', 2);
     await client.publish('topic.a', 3);
-    await waitFor(() => seqs.length === 3, 5000, 'the replayed messages');
+    await expect.poll(() => seqs.length === 3, { timeout: 5000, message: 'the replayed messages' }).toBeTruthy();
     await client.publish('topic.a', 4);
-    await waitFor(() => seqs.length === 4, 5000, 'a live message after the replay');
+    await expect.poll(() => seqs.length === 4, { timeout: 5000, message: 'a live message after the replay' }).toBeTruthy();
     expect(seqs).toEqual([1, 2, 3, 4]);
     expect(statuses).toContain('disconnected');
     expect(statuses).not.toContain('lost');
@@ -89,17 +88,17 @@ describe('bus client', () => {
     const statuses: string[] = [];
     const subscription = client.subscribe('topic.d', { onMessage: (m) => seqs.push(m.seq), onStatus: (s) => statuses.push(s.state) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 5000, 'the stream');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
     expect(subscription.lastSeq).toBe(1);
     // The stream breaks before this subscriber received anything; a message is published meanwhile.
     listed = [];
     server.closeAllConnections();
-    await waitFor(() => statuses.includes('disconnected'), 5000, 'the broken stream');
+    await expect.poll(() => statuses.includes('disconnected'), { timeout: 5000, message: 'the broken stream' }).toBeTruthy();
     await publishTo(instance, 'topic.d', 'while disconnected');
     listed = [instance];
-    await waitFor(() => seqs.length === 1, 5000, 'the message published while disconnected');
+    await expect.poll(() => seqs.length === 1, { timeout: 5000, message: 'the message published while disconnected' }).toBeTruthy();
     await publishTo(instance, 'topic.d', 'live');
-    await waitFor(() => seqs.length === 2, 5000, 'a live message');
+    await expect.poll(() => seqs.length === 2, { timeout: 5000, message: 'a live message' }).toBeTruthy();
     expect(seqs).toEqual([2, 3]);
     expect(statuses).not.toContain('lost');
   });
@@ -113,16 +112,16 @@ describe('bus client', () => {
     const statuses: string[] = [];
     const subscription = client.subscribe('topic.e', { onMessage: (m) => seqs.push(m.seq), onStatus: (s) => statuses.push(s.state) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 5000, 'the stream');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
     // Idle but alive: keep-alives hold it connected for several idle timeouts.
-    await waitFor(() => proxy.keepAlives() >= 40, 5000, 'forty keep-alives');
+    await expect.poll(() => proxy.keepAlives() >= 40, { timeout: 5000, message: 'forty keep-alives' }).toBeTruthy();
     expect(statuses).toEqual(['connected']);
     proxy.stall();
-    await waitFor(() => statuses.includes('disconnected'), 5000, 'the stall noticed');
+    await expect.poll(() => statuses.includes('disconnected'), { timeout: 5000, message: 'the stall noticed' }).toBeTruthy();
     expect(subscription.connected).toBe(false);
     await publishTo(bus.instance, 'topic.e', 'while paused');
     proxy.resume();
-    await waitFor(() => seqs.length === 1, 5000, 'the message published while paused');
+    await expect.poll(() => seqs.length === 1, { timeout: 5000, message: 'the message published while paused' }).toBeTruthy();
     expect(seqs).toEqual([1]);
     expect(statuses.at(-1)).toBe('connected');
   });
@@ -135,14 +134,14 @@ describe('bus client', () => {
     const data: number[] = [];
     const subscription = client.subscribe<number>('topic.b', { onMessage: (m) => data.push(m.data), onStatus: (s) => statuses.push(s.state) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 5000, 'the stream');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
     for (const n of [1, 2, 3]) await client.publish('topic.b', n);
-    await waitFor(() => data.length === 3, 5000, 'three messages');
+    await expect.poll(() => data.length === 3, { timeout: 5000, message: 'three messages' }).toBeTruthy();
     await closeServer(first.server);
     const second = await startBus();
     current = second.instance;
     await client.publish('topic.b', 10);
-    await waitFor(() => statuses.includes('lost') && data.includes(10), 5000, 'the lost status and the new message');
+    await expect.poll(() => statuses.includes('lost') && data.includes(10), { timeout: 5000, message: 'the lost status and the new message' }).toBeTruthy();
     expect(data).toEqual([1, 2, 3, 10]);
   });
 
@@ -154,15 +153,15 @@ describe('bus client', () => {
     const data: string[] = [];
     const subscription = client.subscribe<string>('topic.d', { onMessage: (m) => data.push(m.data), onStatus: (s) => statuses.push(s.state) });
     cleanups.push(() => subscription.close());
-    await waitFor(() => subscription.connected, 5000, 'the stream');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
     await client.publish('topic.d', 'before');
-    await waitFor(() => data.length === 1, 5000, 'the first message');
+    await expect.poll(() => data.length === 1, { timeout: 5000, message: 'the first message' }).toBeTruthy();
     await closeServer(first.server);
     const second = await startBus();
     current = second.instance;
     // Published while the subscriber reconnects: the new bus is at seq 1 again, like the old one.
     await client.publish('topic.d', 'after');
-    await waitFor(() => statuses.includes('lost') && data.includes('after'), 5000, 'the lost status and the replayed message');
+    await expect.poll(() => statuses.includes('lost') && data.includes('after'), { timeout: 5000, message: 'the lost status and the replayed message' }).toBeTruthy();
     expect(data).toEqual(['before', 'after']);
   });
 

@@ -2,10 +2,9 @@ import { createServer, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BusBacklog, BusMessage } from '../../contract/bus-api.js';
 import type { InstanceRecord } from '../../contract/registry-api.js';
-import { waitFor } from '../../../../../test-support/wait-for.js';
 import { createHttpClient } from '../http/client.js';
 import type { ServiceCredentials } from '../../contract/service-token-source.js';
-import { closeServer, createCleanups, listenOnLoopback } from '../testing.js';
+import { closeServer, createCleanups, listenOnLoopback } from '#test-support/kit.js';
 import { openBusSubscription, type BusSubscriptionStatus } from './bus-subscription.js';
 
 const cleanups = createCleanups();
@@ -93,10 +92,10 @@ describe('bus subscription credentials (RFC 6750 bearer)', () => {
     const bus = await startBus();
     const { credentials, refused } = rotatingCredentials();
     const { subscription, received } = subscribe(bus.instance, credentials);
-    await waitFor(() => subscription.connected, 5000, 'the stream');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
     bus.publish(1, false);
     bus.publish(2);
-    await waitFor(() => received.length === 2, 5000, 'both messages');
+    await expect.poll(() => received.length === 2, { timeout: 5000, message: 'both messages' }).toBeTruthy();
     expect(received).toEqual([1, 2]);
     expect(bus.seen.map((s) => [s.kind, s.url])).toEqual([
       ['backlog', `/bus/topics/${topic}/messages?after=0&limit=1`],
@@ -110,7 +109,7 @@ describe('bus subscription credentials (RFC 6750 bearer)', () => {
   it('sends no authorization header without credentials', async () => {
     const bus = await startBus();
     const { subscription } = subscribe(bus.instance, undefined);
-    await waitFor(() => subscription.connected, 5000, 'the stream');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
     for (const request of bus.seen) expect(request.authorization).toBeUndefined();
   });
 
@@ -118,7 +117,7 @@ describe('bus subscription credentials (RFC 6750 bearer)', () => {
     const bus = await startBus((seen) => (seen.kind === 'stream' && seen.authorization === 'Bearer tok-1' ? 401 : undefined));
     const { credentials, refused } = rotatingCredentials();
     const { subscription, statuses } = subscribe(bus.instance, credentials);
-    await waitFor(() => subscription.connected, 5000, 'the stream with a fresh token');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream with a fresh token' }).toBeTruthy();
     expect(refused).toHaveBeenCalledTimes(1);
     const streams = bus.seen.filter((s) => s.kind === 'stream').map((s) => s.authorization);
     expect(streams).toEqual(['Bearer tok-1', 'Bearer tok-2']);
@@ -131,7 +130,7 @@ describe('bus subscription credentials (RFC 6750 bearer)', () => {
     const bus = await startBus((seen) => (seen.kind === 'backlog' && seen.authorization === 'Bearer tok-1' ? 401 : undefined));
     const { credentials, refused } = rotatingCredentials();
     const { subscription } = subscribe(bus.instance, credentials);
-    await waitFor(() => subscription.connected, 5000, 'the stream with a fresh token');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream with a fresh token' }).toBeTruthy();
     expect(refused).toHaveBeenCalledTimes(1);
     expect(bus.seen.map((s) => [s.kind, s.authorization])).toEqual([
       ['backlog', 'Bearer tok-1'],
@@ -145,7 +144,7 @@ describe('bus subscription credentials (RFC 6750 bearer)', () => {
     const bus = await startBus((seen) => (seen.kind === 'stream' && forbidding-- > 0 ? 403 : undefined));
     const { credentials, refused } = rotatingCredentials();
     const { subscription } = subscribe(bus.instance, credentials);
-    await waitFor(() => subscription.connected, 5000, 'the stream after the 403');
+    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream after the 403' }).toBeTruthy();
     expect(refused).not.toHaveBeenCalled();
     expect(bus.seen.filter((s) => s.kind === 'stream').map((s) => s.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-1']);
   });

@@ -4,7 +4,7 @@ import { createEmbeddedCacheBackend } from '../../cache/embedded-backend.js';
 import type { CatalogCache } from '../discovery/catalog-cache.js';
 import { createServiceCaller } from '../discovery/service-caller.js';
 import { createHttpClient, type HttpClient } from '../http/client.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { CacheUnavailableError, createCacheClient, type CacheClient } from './cache-client.js';
 
 describe('cache client over the real cache', () => {

@@ -1,12 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { RegisterRequest } from '../../contract/registry-api.js';
-import { waitFor } from '../../../../../test-support/wait-for.js';
-import { startTestRegistry } from '../../registry/testing.js';
+import { startTestRegistry } from '#test-support/registry.js';
 import { createHttpClient } from '../http/client.js';
-import { createTestServiceGuard, testServiceToken } from '../service-auth/testing.js';
+import { createTestServiceGuard, testServiceToken } from '#test-support/kit-service-auth.js';
 import type { ServiceCredentials } from '../../contract/service-token-source.js';
-import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { createLease } from './lease.js';
 
 const cleanups = createCleanups();
@@ -74,7 +73,7 @@ describe('lease credentials (RFC 6750 bearer)', () => {
     const { lease } = leaseFor(registry.url, credentials);
     await lease.register(Date.now() + 2000);
     lease.start();
-    await waitFor(() => registry.beats().length >= 2, 5000, 'two heartbeats');
+    await expect.poll(() => registry.beats().length >= 2, { timeout: 5000, message: 'two heartbeats' }).toBeTruthy();
     await lease.stop();
     expect(registry.seen[0]).toEqual({ method: 'POST', url: '/v1/instances', authorization: 'Bearer tok-1' });
     expect(registry.seen.at(-1)).toEqual({ method: 'DELETE', url: '/v1/instances/mail%231', authorization: 'Bearer tok-1' });
@@ -104,7 +103,7 @@ describe('lease credentials (RFC 6750 bearer)', () => {
     const { lease, recorded } = leaseFor(registry.url, credentials);
     await lease.register(Date.now() + 2000);
     lease.start();
-    await waitFor(() => registry.beats().filter((b) => b.authorization === 'Bearer tok-3').length >= 2, 5000, 'heartbeats with the third token');
+    await expect.poll(() => registry.beats().filter((b) => b.authorization === 'Bearer tok-3').length >= 2, { timeout: 5000, message: 'heartbeats with the third token' }).toBeTruthy();
     expect(lease.beating).toBe(true);
     expect(refused).toHaveBeenCalledTimes(2);
     expect(registry.beats().slice(0, 3).map((b) => b.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-2', 'Bearer tok-3']);
@@ -130,7 +129,7 @@ describe('lease credentials (RFC 6750 bearer)', () => {
     await lease.register(Date.now() + 2000);
     failing = 2;
     lease.start();
-    await waitFor(() => failing === 0 && registry.beats().length >= 2, 5000, 'heartbeats after the failures');
+    await expect.poll(() => failing === 0 && registry.beats().length >= 2, { timeout: 5000, message: 'heartbeats after the failures' }).toBeTruthy();
     expect(lease.beating).toBe(true);
   });
 
@@ -140,7 +139,7 @@ describe('lease credentials (RFC 6750 bearer)', () => {
     const { lease } = leaseFor(registry.url, credentials);
     await lease.register(Date.now() + 2000);
     lease.start();
-    await waitFor(() => registry.beats().length >= 2, 5000, 'a heartbeat after the 403');
+    await expect.poll(() => registry.beats().length >= 2, { timeout: 5000, message: 'a heartbeat after the 403' }).toBeTruthy();
     expect(refused).not.toHaveBeenCalled();
     expect(registry.beats()[1]?.authorization).toBe('Bearer tok-1');
   });
@@ -151,7 +150,7 @@ describe('lease credentials (RFC 6750 bearer)', () => {
     const { lease } = leaseFor(registry.url, credentials);
     await lease.register(Date.now() + 2000);
     lease.start();
-    await waitFor(() => registry.seen.filter((s) => s.method === 'POST').length >= 2, 5000, 'the second registration');
+    await expect.poll(() => registry.seen.filter((s) => s.method === 'POST').length >= 2, { timeout: 5000, message: 'the second registration' }).toBeTruthy();
     for (const post of registry.seen.filter((s) => s.method === 'POST')) expect(post.authorization).toBe('Bearer tok-1');
   });
 });
@@ -174,7 +173,7 @@ describe('lease pause (a zombie stays a zombie)', () => {
     const { lease } = leaseFor(url);
     await lease.register(Date.now() + 2000);
     lease.start();
-    await waitFor(() => release !== undefined, 5000, 'a heartbeat held by the registry');
+    await expect.poll(() => release !== undefined, { timeout: 5000, message: 'a heartbeat held by the registry' }).toBeTruthy();
     lease.pause();
     release?.(404);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -194,7 +193,7 @@ describe('lease pause (a zombie stays a zombie)', () => {
     await lease.register(Date.now() + 2000);
     fetching = true;
     lease.start();
-    await waitFor(() => handOut !== undefined, 5000, 'a heartbeat waiting for its token');
+    await expect.poll(() => handOut !== undefined, { timeout: 5000, message: 'a heartbeat waiting for its token' }).toBeTruthy();
     lease.pause();
     handOut?.('tok');
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -250,7 +249,7 @@ describe('lease with credentials against a guarded registry (RFC 6750 bearer)', 
     expect(await lease.register(Date.now() + 2000)).toMatchObject({ instanceId: 'mail#1' });
     expect(instanceIds()).toEqual(['mail#1']);
     lease.start();
-    await waitFor(() => heartbeats.mock.calls.length >= 2, 2000, 'two accepted heartbeats');
+    await expect.poll(() => heartbeats.mock.calls.length >= 2, { message: 'two accepted heartbeats' }).toBeTruthy();
     expect(heartbeats.mock.calls.every(([id]) => id === 'mail#1')).toBe(true);
     await lease.stop(1000);
     expect(instanceIds()).toEqual([]);
@@ -278,10 +277,10 @@ describe('lease with credentials against a guarded registry (RFC 6750 bearer)', 
     await lease.register(Date.now() + 2000);
     creds.goStale();
     lease.start();
-    await waitFor(() => creds.refusals >= 1, 2000, 'a refused heartbeat');
+    await expect.poll(() => creds.refusals >= 1, { message: 'a refused heartbeat' }).toBeTruthy();
     // Accepted heartbeats only reach the store; none came before the refusal.
     const acceptedBefore = heartbeats.mock.calls.length;
-    await waitFor(() => heartbeats.mock.calls.length >= acceptedBefore + 2, 2000, 'heartbeats accepted again');
+    await expect.poll(() => heartbeats.mock.calls.length >= acceptedBefore + 2, { message: 'heartbeats accepted again' }).toBeTruthy();
     expect(lease.beating).toBe(true);
     expect(instanceIds()).toEqual(['mail#1']);
     await lease.stop(1000);

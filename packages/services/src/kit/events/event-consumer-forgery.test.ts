@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { LogRecord } from '../../contract/telemetry.js';
 import { openDatabase } from '../sqlite.js';
-import { recordTelemetry } from '../testing.js';
-import { createFakeBus } from '../token-cache/testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
+import { createFakeBus } from '#test-support/kit-token-cache.js';
 import { createAnnouncedEvents } from './announced-events.js';
 import { openConsumerStore } from './consumer-store.js';
 import { createEventConsumer } from './event-consumer.js';
-import { createFakeEventLog, domainEvent } from './testing.js';
+import { createFakeEventLog, domainEvent } from '#test-support/kit-events.js';
 
 const deleted = (userId: string) => ({ userId, username: userId });
 

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { DomainEvent } from '../../contract/events-api.js';
 import { openDatabase, type SqliteDatabase } from '../sqlite.js';
-import { recordTelemetry } from '../testing.js';
-import { createFakeBus, type FakeBus } from '../token-cache/testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
+import { createFakeBus, type FakeBus } from '#test-support/kit-token-cache.js';
 import { openConsumerStore } from './consumer-store.js';
 import { createEventConsumer, type EventConsumerOptions } from './event-consumer.js';
-import { createFakeEventLog, domainEvent, type FakeEventLog } from './testing.js';
+import { createFakeEventLog, domainEvent, type FakeEventLog } from '#test-support/kit-events.js';
 
 const deleted = (userId: string) => ({ userId, username: userId });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorCode, send, uploadChunked } from '../../gateway/testing.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { errorCode, send, uploadChunked } from '#test-support/gateway.js';
+import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { defineRoute, Router } from './router.js';
 import { createHttpServer } from './server.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { freeTextMessages, freeTextProblems, multiLineText, noControlChars, singleLineText } from './free-text.js';
 import { defineRoute, Router } from './router.js';
 import { createHttpServer, validate } from './server.js';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../contract/registry-api.js';
 import type { ServiceGuard } from '../service-auth/guard.js';
-import { createTestServiceGuard, testServiceHeaders } from '../service-auth/testing.js';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { createTestServiceGuard, testServiceHeaders } from '#test-support/kit-service-auth.js';
+import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { defineRoute, Router, type Route } from './router.js';
 import { createHttpServer } from './server.js';
 

@@ -4,7 +4,7 @@ import { jwtVerify } from 'jose/jwt/verify';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { identityAssertionParts } from '../../contract/identity.js';
 import { createIdentityVerifier, readRequestIdentity } from './identity-verifier.js';
-import { createTestIdentityVerifier, foreignIdentityKey, testIdentityAssertion, testIdentityKey } from './testing.js';
+import { createTestIdentityVerifier, foreignIdentityKey, testIdentityAssertion, testIdentityKey } from '#test-support/kit-identity.js';
 
 // Counts signature checks: the verifier loads jose's verify module lazily, and this mock is what it gets.
 vi.mock('jose/jwt/verify', async (importOriginal) => {

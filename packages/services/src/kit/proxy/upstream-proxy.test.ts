@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../../../test-support/wait-for.js';
-import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '../testing.js';
+import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { startServerTrace } from '../trace.js';
 import type { Upstream } from './upstream.js';
 import { createUpstreamProxy, type AttemptOutcome } from './upstream-proxy.js';
@@ -163,7 +162,7 @@ describe('upstream proxy: answers', () => {
     expect(answer.headers).not.toHaveProperty('x-hop');
     expect(answer.headers).not.toHaveProperty('strict-transport-security');
     expect(answer.informational).toEqual([]);
-    await waitFor(() => front.spans().length === 1, 2000, 'the client span');
+    await expect.poll(() => front.spans().length === 1, { message: 'the client span' }).toBeTruthy();
     expect(front.spans()[0]).toMatchObject({ kind: 'client', status: 201 });
   });
 
@@ -219,7 +218,7 @@ describe('upstream proxy: cut answers', () => {
       req.end();
       setTimeout(() => reject(new Error('no first chunk')), 2000);
     });
-    await waitFor(() => upstreamClosed, 2000, 'the upstream to see its request cancelled');
+    await expect.poll(() => upstreamClosed, { message: 'the upstream to see its request cancelled' }).toBeTruthy();
     expect(front.outcomes).toEqual([{ kind: 'response', status: 200 }]);
   });
 

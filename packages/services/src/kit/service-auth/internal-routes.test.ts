@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createHttpServer } from '../http/server.js';
 import { defineRoute, Router } from '../http/router.js';
-import { recordTelemetry } from '../testing.js';
-import { createTestServiceGuard } from './testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
+import { createTestServiceGuard } from '#test-support/kit-service-auth.js';
 
 const registered = [{ prefix: '/demo', access: 'protected' as const }, { prefix: '/demo/internal', access: 'internal' as const }];
 const { telemetry } = recordTelemetry('demo');

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildCatalog, createFixedCatalog } from '../../gateway/testing.js';
+import { buildCatalog, createFixedCatalog } from '#test-support/gateway.js';
 import { createServiceCaller } from '../discovery/service-caller.js';
 import { createHttpClient } from '../http/client.js';
-import { closeServer, listenOnLoopback } from '../testing.js';
+import { closeServer, listenOnLoopback } from '#test-support/kit.js';
 import { createServiceTokenSource } from '../../contract/service-token-source.js';
 
 describe('a service caller with a token source', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { recordTelemetry } from '../testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
 import { followRevocations } from './revocation-feed.js';
-import { createFakeBus } from './testing.js';
+import { createFakeBus } from '#test-support/kit-token-cache.js';
 import { createTokenVerdicts } from './token-verdicts.js';
 
 const start = Date.UTC(2030, 0, 1);

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { gtubeSignature } from '../../contract/mail-signatures.js';
 import { createSpamFilter, DEFAULT_SPAM_THRESHOLD } from './spam-filter.js';
 import type { SpamMessage } from './spam-types.js';
-import { makeMessage, openSpamTestDatabase } from './testing.js';
+import { makeMessage, openSpamTestDatabase } from '#test-support/mail-filters.js';
 
 // A newsletter the corpus would call ham, in several issues, and one more issue to score.
 const newsletter = (topic: string, event: string, discount: string, userId = 'user-alice'): SpamMessage =>

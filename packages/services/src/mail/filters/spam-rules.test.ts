@@ -4,7 +4,7 @@ import { judgeMessage } from './judge-message.js';
 import { findSenderMismatch, parseSender } from './sender-display.js';
 import { applySpamRules, EXCLAMATION_LIMIT } from './spam-rules.js';
 import type { SpamMessage, SpamRuleId } from './spam-types.js';
-import { makeMessage } from './testing.js';
+import { makeMessage } from '#test-support/mail-filters.js';
 import { countTokens, tokenizeMessage } from './tokenizer.js';
 
 const ruleIds = (message: SpamMessage): SpamRuleId[] => applySpamRules(message).map((hit) => hit.id);

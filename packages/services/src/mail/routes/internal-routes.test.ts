@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { testServiceHeaders } from '../../kit/service-auth/testing.js';
-import { startTestMail, testUsers, type TestMail } from '../testing.js';
-import { asUser } from '../../kit/identity/testing.js';
+import { testServiceHeaders } from '#test-support/kit-service-auth.js';
+import { startTestMail, testUsers, type TestMail } from '#test-support/mail.js';
+import { asUser } from '#test-support/kit-identity.js';
 
 async function start(): Promise<TestMail> {
   const mail = await startTestMail();

@@ -1,18 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BusMessage } from '../../../contract/bus-api.js';
 import { redisKeys } from '../../../contract/backends.js';
-import { recordTelemetry } from '../../testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
 import type { BusSubscription, BusSubscriptionStatus } from '../bus-subscription.js';
 import { CacheUnavailableError } from '../cache-client.js';
 import { BusUnavailableError } from '../bus-client.js';
 import { createBackendClients, type BackendClients } from '../backend-clients.js';
 import { openRedisConnection } from './redis-connection.js';
-import { startTestRedis, testRedisBinary, type TestRedis } from './testing.js';
-import { waitFor } from '../../../../../../test-support/wait-for.js';
+import { startTestRedis, testRedisBinary, type TestRedis } from '#test-support/redis.js';
 
 const binary = testRedisBinary();
 // A real redis-server answers slower than the embedded backends: 5 s.
-const waitUntil = (condition: () => boolean, timeoutMs = 5000) => waitFor(condition, timeoutMs);
+const waitUntil = (condition: () => boolean, timeoutMs = 5000) => vi.waitFor(async () => expect(await condition()).toBeTruthy(), { timeout: timeoutMs, interval: 10 });
 
 describe.skipIf(!binary)('the bus and the global cache on a real redis-server', () => {
   let redis: TestRedis;
@@ -51,16 +50,7 @@ describe.skipIf(!binary)('the bus and the global cache on a real redis-server', 
 
   /** Publishes once the publisher's connection is back (each failed attempt took ≤ 1 s). */
   async function publishRetrying(made: BackendClients, topic: string, data: unknown): Promise<void> {
-    const deadline = Date.now() + 8000;
-    for (;;) {
-      try {
-        await made.bus.publish(topic, data);
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    await vi.waitFor(() => made.bus.publish(topic, data), { timeout: 8000, interval: 50 });
   }
 
   it('stores JSON values with their TTL, writes an absent key only once (SET NX), and deletes', async () => {
@@ -71,8 +61,7 @@ describe.skipIf(!binary)('the bus and the global cache on a real redis-server', 
     expect(await cache.get('token:a')).toEqual({ active: true, sub: 'u1' });
     expect(await cache.setIfAbsent('token:b', { active: false }, 40)).toBe(true);
     expect(await cache.get('token:b')).toEqual({ active: false });
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(await cache.get('token:b')).toBeUndefined();
+    await expect.poll(() => cache.get('token:b')).toBeUndefined();
     await cache.delete('token:a');
     expect(await cache.get('token:a')).toBeUndefined();
     // Kept apart from other data in a shared Redis.

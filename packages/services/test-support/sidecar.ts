@@ -1,14 +1,14 @@
-import { logIn, registerVerified, startTestAuth, type TestAuth } from '../auth/testing.js';
-import { createServiceCaller, type ServiceCall, type ServiceCaller } from '../kit/discovery/service-caller.js';
-import { createHttpClient } from '../kit/http/client.js';
-import { createTestTokenSource } from '../kit/service-auth/testing.js';
-import { closeServer, listenOnLoopback, recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
-import { createIntrospection, type Introspection } from '../kit/token-cache/introspection.js';
-import type { TokenCacheSettings } from '../kit/token-cache/settings.js';
-import { buildCatalog, createFixedCatalog, type FixedCatalog } from '../gateway/testing.js';
-import { createSidecarApp, type SidecarApp } from './app.js';
-import { createAccessTokenVerifier } from '../kit/token-cache/access-token-verifier.js';
-import { sidecarErrors } from './errors.js';
+import { logIn, logOut, registerVerified, startTestAuth, type TestAuth } from './auth.js';
+import { createServiceCaller, type ServiceCall, type ServiceCaller } from '../src/kit/discovery/service-caller.js';
+import { createHttpClient } from '../src/kit/http/client.js';
+import { createTestTokenSource } from './kit-service-auth.js';
+import { closeServer, listenOnLoopback, recordTelemetry, type RecordedTelemetry } from './kit.js';
+import { createIntrospection, type Introspection } from '../src/kit/token-cache/introspection.js';
+import type { TokenCacheSettings } from '../src/kit/token-cache/settings.js';
+import { buildCatalog, createFixedCatalog, type FixedCatalog } from './gateway.js';
+import { createSidecarApp, type SidecarApp } from '../src/sidecar/app.js';
+import { createAccessTokenVerifier } from '../src/kit/token-cache/access-token-verifier.js';
+import { sidecarErrors } from '../src/sidecar/errors.js';
 
 /** An in-process sidecar on a loopback address, over a real in-process auth with a fake bus and cache. */
 export interface TestSidecar {
@@ -82,10 +82,7 @@ export async function startTestSidecar(options: TestSidecarOptions = {}): Promis
       auth.clock.advance(1000);
       return { accessToken: (await logIn(auth)).accessToken, userId };
     },
-    async logout(accessToken) {
-      const answer = await auth.request('POST', '/auth/logout', {}, { authorization: `Bearer ${accessToken}` });
-      if (answer.status !== 204) throw new Error(`logout answered ${answer.status}: ${answer.text}`);
-    },
+    logout: (accessToken) => logOut(auth, accessToken),
     calls: (path) => paths.filter((called) => called === path).length,
     events: () => recorded.events().map((event) => event.name),
     async close() {

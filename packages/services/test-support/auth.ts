@@ -5,19 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, SignJWT, type JWTPayload, type JWTHeaderParameters } from 'jose';
-import { serviceScopes } from '../contract/service-auth.js';
-import { testClientKey } from '../kit/service-auth/testing.js';
-import { createAuthApp, type AuthApp, type AuthAppConfig } from './app.js';
-import { SmsSendError, type SmsMessage, type SmsSender } from './sms-sender.js';
-import { openAuthStore, type AuthStore } from './store.js';
-import type { AuthBus } from './token-events.js';
-import { createAccessTokens, importSigningKey, type AccessTokens } from './tokens.js';
-import { asUser, createTestIdentityVerifier, type TestAssertionOptions } from '../kit/identity/testing.js';
-import { generateEd25519KeyPair, type PrivateJwk } from '../contract/signing-keys.js';
-import { totpCode } from './totp.js';
+import { serviceScopes } from '../src/contract/service-auth.js';
+import { testClientKey } from './kit-service-auth.js';
+import { createAuthApp, type AuthApp, type AuthAppConfig } from '../src/auth/app.js';
+import { SmsSendError, type SmsMessage, type SmsSender } from '../src/auth/sms-sender.js';
+import { openAuthStore, type AuthStore } from '../src/auth/store.js';
+import type { AuthBus } from '../src/auth/token-events.js';
+import { createAccessTokens, importSigningKey, type AccessTokens } from '../src/auth/tokens.js';
+import { asUser, createTestIdentityVerifier, type TestAssertionOptions } from './kit-identity.js';
+import { generateEd25519KeyPair, type PrivateJwk } from '../src/contract/signing-keys.js';
+import { totpCode } from '../src/auth/totp.js';
 
-import { recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
-import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from '../kit/token-cache/testing.js';
+import { recordTelemetry, type RecordedTelemetry } from './kit.js';
+import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from './kit-token-cache.js';
 
 export { recordTelemetry, type RecordedTelemetry };
 
@@ -222,6 +222,12 @@ export async function logIn(
   const pair = await auth.request('POST', '/auth/login/verify', { username: user.username, code: auth.sms.lastCode(user.phone) });
   if (pair.status !== 200) throw new Error(`login/verify answered ${pair.status}: ${pair.text}`);
   return pair.body;
+}
+
+/** Logs the session of `accessToken` out; throws unless auth answers 204. */
+export async function logOut(auth: TestAuth<AuthBus>, accessToken: string): Promise<void> {
+  const answer = await auth.request('POST', '/auth/logout', {}, { authorization: `Bearer ${accessToken}` });
+  if (answer.status !== 204) throw new Error(`logout answered ${answer.status}: ${answer.text}`);
 }
 
 /**

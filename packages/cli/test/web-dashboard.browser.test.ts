@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { backendsRequired, findProgram } from '@topolab/runtime';
+import { findProgram } from '@topolab/runtime';
+import { backendsRequired } from '@topolab/test-support/programs';
 import { runCli, startCli } from './run-cli.js';
 
 // The web dashboard in a real headless Chromium (Debian's `chromium`, which .ci/run installs),

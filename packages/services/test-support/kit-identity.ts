@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, importJWK } from 'jose';
-import { identityAssertionHeader, identityAssertionParts } from '../../contract/identity.js';
-import { generateEd25519KeyPair, type PrivateJwk } from '../../contract/signing-keys.js';
-import { createIdentityVerifier, type IdentityVerifier } from './identity-verifier.js';
+import { identityAssertionHeader, identityAssertionParts } from '../src/contract/identity.js';
+import { generateEd25519KeyPair, type PrivateJwk } from '../src/contract/signing-keys.js';
+import { createIdentityVerifier, type IdentityVerifier } from '../src/kit/identity/identity-verifier.js';
 
 /** The identity key in-process tests play the gateways with (one per test process). */
 export const testIdentityKey = generateEd25519KeyPair();

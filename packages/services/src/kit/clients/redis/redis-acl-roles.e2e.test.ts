@@ -2,20 +2,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BusMessage } from '../../../contract/bus-api.js';
 import { redisKeys } from '../../../contract/backends.js';
 import { redisRoleNames, redisRoleOf, renderRedisAcl, type RedisRoleName } from '../../../contract/redis-acl.js';
-import { recordTelemetry } from '../../testing.js';
+import { recordTelemetry } from '#test-support/kit.js';
 import type { BusSubscriptionStatus } from '../bus-subscription.js';
 import { CacheUnavailableError } from '../cache-client.js';
 import { createBackendClients, type BackendClients } from '../backend-clients.js';
 import { openRedisConnection } from './redis-connection.js';
-import { startTestRedis, testRedisBinary, type TestRedis } from './testing.js';
-import { waitFor } from '../../../../../../test-support/wait-for.js';
+import { startTestRedis, testRedisBinary, type TestRedis } from '#test-support/redis.js';
 
 const binary = testRedisBinary();
-const waitUntil = (condition: () => boolean | Promise<boolean>, timeoutMs = 5000) => waitFor(condition, timeoutMs);
+const waitUntil = (condition: () => boolean | Promise<boolean>, timeoutMs = 5000) => vi.waitFor(async () => expect(await condition()).toBeTruthy(), { timeout: timeoutMs, interval: 10 });
 
 describe.skipIf(!binary)('the bus and the global cache on a redis-server with an ACL user per role', () => {
   let redis: TestRedis;
@@ -118,15 +117,7 @@ describe.skipIf(!binary)('the bus and the global cache on a redis-server with an
     await redis.restart();
     await waitUntil(() => followed.statuses.some((status) => status.state === 'disconnected'), 8000);
     // Auth's connection writes a new epoch as soon as it is back; its first message is seq 1 again.
-    for (const deadline = Date.now() + 8000; ; ) {
-      try {
-        await publisher.bus.publish('epoch.test', 'after');
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    await vi.waitFor(() => publisher.bus.publish('epoch.test', 'after'), { timeout: 8000, interval: 50 });
     await waitUntil(() => followed.messages.length === 2, 8000);
     expect(followed.statuses.map((status) => status.state)).toContain('lost');
     expect(followed.messages.map((message) => [message.seq, message.data])).toEqual([

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backendsRequired, findProgram } from '../../../contract/programs.js';
+import { backendsRequired } from '@topolab/test-support/programs';
+import { findProgram } from '../src/contract/programs.js';
 
 /** A redis-server a test started on loopback, without persistence. */
 export interface TestRedis {

@@ -1,26 +1,26 @@
 import { once } from 'node:events';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import type { IdentityClaims } from '../contract/identity.js';
-import type { Catalog, RouteEntry } from '../contract/registry-api.js';
-import type { Span } from '../contract/telemetry.js';
-import type { CatalogCache, CatalogListener } from '../kit/discovery/catalog-cache.js';
-import { matchRoute } from '../kit/discovery/route-match.js';
-import { createServiceCaller } from '../kit/discovery/service-caller.js';
-import { createHttpClient } from '../kit/http/client.js';
-import { recordTelemetry } from '../kit/testing.js';
-import { createGatewayApp, type GatewayAppConfig } from './app.js';
-import type { AuthMode } from './auth/auth-mode.js';
-import { createRemoteAuth } from './auth/remote-auth.js';
-import { createClientDiscovery } from './discovery/client-discovery.js';
-import type { DiscoveryMode } from './discovery/discovery-mode.js';
-import type { Limits } from './limits/limits.js';
-import { createModes, type Modes } from './modes.js';
-import { envNames } from '../contract/env.js';
-import { readRequestIdentity } from '../kit/identity/identity-verifier.js';
-import { readClaimsUnverified } from '../contract/jwt-claims.js';
-import { createTestIdentityVerifier, testIdentityKey } from '../kit/identity/testing.js';
-import { createIdentityMinter } from './identity-minter.js';
+import type { IdentityClaims } from '../src/contract/identity.js';
+import type { Catalog, RouteEntry } from '../src/contract/registry-api.js';
+import type { Span } from '../src/contract/telemetry.js';
+import type { CatalogCache, CatalogListener } from '../src/kit/discovery/catalog-cache.js';
+import { matchRoute } from '../src/kit/discovery/route-match.js';
+import { createServiceCaller } from '../src/kit/discovery/service-caller.js';
+import { createHttpClient } from '../src/kit/http/client.js';
+import { recordTelemetry } from './kit.js';
+import { createGatewayApp, type GatewayAppConfig } from '../src/gateway/app.js';
+import type { AuthMode } from '../src/gateway/auth/auth-mode.js';
+import { createRemoteAuth } from '../src/gateway/auth/remote-auth.js';
+import { createClientDiscovery } from '../src/gateway/discovery/client-discovery.js';
+import type { DiscoveryMode } from '../src/gateway/discovery/discovery-mode.js';
+import type { Limits } from '../src/gateway/limits/limits.js';
+import { createModes, type Modes } from '../src/gateway/modes.js';
+import { envNames } from '../src/contract/env.js';
+import { readRequestIdentity } from '../src/kit/identity/identity-verifier.js';
+import { readClaimsUnverified } from '../src/contract/jwt-claims.js';
+import { createTestIdentityVerifier, testIdentityKey } from './kit-identity.js';
+import { createIdentityMinter } from '../src/gateway/identity-minter.js';
 
 /** A catalog cache holding a fixed catalog that a test replaces with `set`. */
 export interface FixedCatalog extends CatalogCache {
@@ -246,8 +246,6 @@ export function rawRequest(port: number, text: string): Promise<TestResponse> {
 export function errorCode(response: TestResponse): unknown {
   return (response.body as { error?: { code?: unknown } } | undefined)?.error?.code;
 }
-
-export { waitFor } from '../../../../test-support/wait-for.js';
 
 /** What a counting upstream saw of one request body. */
 export interface BodyCount {

@@ -3,15 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import type { ChatServerFrame } from '../contract/chat-api.js';
-import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
-import { createTestServiceGuard } from '../kit/service-auth/testing.js';
-import type { Telemetry } from '../kit/telemetry.js';
-import { closeServer, listenOnLoopback } from '../kit/testing.js';
-import { createFakeBus, type FakeBus } from '../kit/token-cache/testing.js';
-import { createChatApp, type ChatApp, type ChatAppOptions } from './app.js';
-import { chatDatabaseFile, openChatStore, type ChatStore } from './store.js';
-import { chatSocketPath } from './websocket.js';
+import type { ChatServerFrame } from '../src/contract/chat-api.js';
+import { asUser, createTestIdentityVerifier } from './kit-identity.js';
+import { createTestServiceGuard } from './kit-service-auth.js';
+import type { Telemetry } from '../src/kit/telemetry.js';
+import { closeServer, listenOnLoopback } from './kit.js';
+import { createFakeBus, type FakeBus } from './kit-token-cache.js';
+import { createChatApp, type ChatApp, type ChatAppOptions } from '../src/chat/app.js';
+import { chatDatabaseFile, openChatStore, type ChatStore } from '../src/chat/store.js';
+import { chatSocketPath } from '../src/chat/websocket.js';
 
 /** A test socket whose frames can be awaited by type. */
 export interface TestSocket {

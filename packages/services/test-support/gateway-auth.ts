@@ -1,19 +1,19 @@
-import { logIn, registerVerified, startTestAuth, type TestAuth } from '../../auth/testing.js';
-import type { AuthBus } from '../../auth/token-events.js';
-import type { BusClient } from '../../kit/clients/bus-client.js';
-import { createServiceCaller, type ServiceCall, type ServiceCaller } from '../../kit/discovery/service-caller.js';
-import { createHttpClient } from '../../kit/http/client.js';
-import { createTestTokenSource } from '../../kit/service-auth/testing.js';
-import { recordTelemetry, type RecordedTelemetry } from '../../kit/testing.js';
-import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from '../../kit/token-cache/testing.js';
-import { startServerTrace, type TraceContext } from '../../kit/trace.js';
-import { createAccessTokenVerifier, type AccessTokenVerifier } from '../../kit/token-cache/access-token-verifier.js';
-import { parseGatewayConfig } from '../config.js';
-import { gatewayErrors } from '../errors.js';
-import type { ModeDeps } from '../mode-deps.js';
-import { buildCatalog, createFixedCatalog, testGatewayKeyEnv, type FixedCatalog, type TestInstance } from '../testing.js';
-import type { AuthMode, GatewayAuthModeName } from './auth-mode.js';
-import { createAuthMode } from './factory.js';
+import { logIn, logOut, registerVerified, startTestAuth, type TestAuth } from './auth.js';
+import type { AuthBus } from '../src/auth/token-events.js';
+import type { BusClient } from '../src/kit/clients/bus-client.js';
+import { createServiceCaller, type ServiceCall, type ServiceCaller } from '../src/kit/discovery/service-caller.js';
+import { createHttpClient } from '../src/kit/http/client.js';
+import { createTestTokenSource } from './kit-service-auth.js';
+import { recordTelemetry, type RecordedTelemetry } from './kit.js';
+import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from './kit-token-cache.js';
+import { startServerTrace, type TraceContext } from '../src/kit/trace.js';
+import { createAccessTokenVerifier, type AccessTokenVerifier } from '../src/kit/token-cache/access-token-verifier.js';
+import { parseGatewayConfig } from '../src/gateway/config.js';
+import { gatewayErrors } from '../src/gateway/errors.js';
+import type { ModeDeps } from '../src/gateway/mode-deps.js';
+import { buildCatalog, createFixedCatalog, testGatewayKeyEnv, type FixedCatalog, type TestInstance } from './gateway.js';
+import type { AuthMode, GatewayAuthModeName } from '../src/gateway/auth/auth-mode.js';
+import { createAuthMode } from '../src/gateway/auth/factory.js';
 
 /** A real in-process auth (fake clock, fake or given bus, fake cache) and what a gateway's auth mode needs around it. */
 export interface AuthModeFixture {
@@ -96,10 +96,7 @@ export async function startAuthModeFixture(options: AuthModeFixtureOptions = {})
       const pair = await logIn(auth);
       return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, userId };
     },
-    async logout(accessToken) {
-      const answer = await auth.request('POST', '/auth/logout', {}, { authorization: `Bearer ${accessToken}` });
-      if (answer.status !== 204) throw new Error(`logout answered ${answer.status}: ${answer.text}`);
-    },
+    logout: (accessToken) => logOut(auth, accessToken),
     calls: (path) => paths.filter((called) => called === path).length,
     events: () => recorded.events().map((event) => event.name),
     async close() {

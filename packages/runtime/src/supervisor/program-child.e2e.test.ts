@@ -60,7 +60,7 @@ describe('a program as a supervised child', () => {
     handle.on('message', (message) => void messages.push(message as ChildMessage));
     handle.send({ type: 'command', id: 7, command: 'lease.pause' });
     deliver!([{ traceId: 't', spanId: 's' } as Span]);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await expect.poll(() => messages.length).toBe(2);
     expect(messages).toEqual([
       { type: 'reply', id: 7, ok: false, error: 'nginx takes no commands' },
       { type: 'spans', spans: [{ traceId: 't', spanId: 's' }] },
@@ -84,7 +84,6 @@ describe('a program as a supervised child', () => {
     const exited = once(leader, 'exit');
     expect(handle.kill('SIGKILL')).toBe(true);
     await exited;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(isProcessAlive(childPid)).toBe(false);
+    await expect.poll(() => isProcessAlive(childPid)).toBe(false);
   });
 });

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { openDatabase, type SqliteDatabase } from '../../kit/sqlite.js';
-import { spamMigrations } from './spam-schema.js';
-import type { SpamMessage } from './spam-types.js';
+import { openDatabase, type SqliteDatabase } from '../src/kit/sqlite.js';
+import { spamMigrations } from '../src/mail/filters/spam-schema.js';
+import type { SpamMessage } from '../src/mail/filters/spam-types.js';
 
 /** A plain message from a colleague; override what a test is about. */
 export function makeMessage(overrides: Partial<SpamMessage> = {}): SpamMessage {

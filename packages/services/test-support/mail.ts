@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SpamMessage, SpamVerdict, VirusScanResult } from './filters/index.js';
-import { closeServer, listenOnLoopback, recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
-import { createTestServiceGuard } from '../kit/service-auth/testing.js';
-import { createMailApp, type MailApp } from './app.js';
-import type { MailFilters } from './filter-seam.js';
-import { mailDatabaseFile, openMailStore, type MailStore } from './store.js';
-import { UserLookupError, type MailUser, type UserDirectory } from './users.js';
-import { asUser, createTestIdentityVerifier } from '../kit/identity/testing.js';
+import type { SpamMessage, SpamVerdict, VirusScanResult } from '../src/mail/filters/index.js';
+import { closeServer, listenOnLoopback, recordTelemetry, type RecordedTelemetry } from './kit.js';
+import { createTestServiceGuard } from './kit-service-auth.js';
+import { createMailApp, type MailApp } from '../src/mail/app.js';
+import type { MailFilters } from '../src/mail/filter-seam.js';
+import { mailDatabaseFile, openMailStore, type MailStore } from '../src/mail/store.js';
+import { UserLookupError, type MailUser, type UserDirectory } from '../src/mail/users.js';
+import { asUser, createTestIdentityVerifier } from './kit-identity.js';
 
 /** Users every mail test knows (all verified but `carol`). */
 export const testUsers = Object.freeze({

@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type { ChildMessage } from '../contract/ipc.js';
-import type { LogLevel, Span } from '../contract/telemetry.js';
-import type { ParentChannel } from './ipc.js';
-import { createTelemetry, type Telemetry } from './telemetry.js';
+import type { ChildMessage } from '../src/contract/ipc.js';
+import type { LogLevel, Span } from '../src/contract/telemetry.js';
+import type { ParentChannel } from '../src/kit/ipc.js';
+import { createTelemetry, type Telemetry } from '../src/kit/telemetry.js';
 
 /** Telemetry over a fake, connected IPC channel that keeps every message it would send. */
 export interface RecordedTelemetry {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { clientSecretFor } from '../../contract/service-auth.js';
-import type { ServiceCaller } from '../discovery/service-caller.js';
-import type { ServiceGuard, ServiceTokenClaims } from './guard.js';
-import { createRemoteTokenFetch } from './remote-token.js';
-import { createServiceTokenSource, type ServiceTokenSource } from '../../contract/service-token-source.js';
+import { clientSecretFor } from '../src/contract/service-auth.js';
+import type { ServiceCaller } from '../src/kit/discovery/service-caller.js';
+import type { ServiceGuard, ServiceTokenClaims } from '../src/kit/service-auth/guard.js';
+import { createRemoteTokenFetch } from '../src/kit/service-auth/remote-token.js';
+import { createServiceTokenSource, type ServiceTokenSource } from '../src/contract/service-token-source.js';
 
 /**
  * A guard for in-process app tests: it accepts only tokens made by `testServiceToken` for its

@@ -1,12 +1,12 @@
-import type { ServiceCall, ServiceCaller } from '../kit/discovery/service-caller.js';
-import { recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
-import { startServerTrace } from '../kit/trace.js';
-import { budgetUpstream } from './call-budget.js';
-import { createRequestLoaders } from './loaders.js';
-import { createRoot, type GraphqlContext } from './resolvers.js';
-import { defaultRunLimits, runGraphql, type RunLimits } from './run-query.js';
-import { createGraphqlSchema } from './schema.js';
-import { createUpstream, type UpstreamMessage, type UpstreamProfile, type UpstreamUser } from './upstream.js';
+import type { ServiceCall, ServiceCaller } from '../src/kit/discovery/service-caller.js';
+import { recordTelemetry, type RecordedTelemetry } from './kit.js';
+import { startServerTrace } from '../src/kit/trace.js';
+import { budgetUpstream } from '../src/graphql/call-budget.js';
+import { createRequestLoaders } from '../src/graphql/loaders.js';
+import { createRoot, type GraphqlContext } from '../src/graphql/resolvers.js';
+import { defaultRunLimits, runGraphql, type RunLimits } from '../src/graphql/run-query.js';
+import { createGraphqlSchema } from '../src/graphql/schema.js';
+import { createUpstream, type UpstreamMessage, type UpstreamProfile, type UpstreamUser } from '../src/graphql/upstream.js';
 
 /** What the fake services behind a FakeCaller hold. */
 export interface FakeUpstreamData {

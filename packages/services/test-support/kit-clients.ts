@@ -1,5 +1,5 @@
 import { connect, createServer, type Socket } from 'node:net';
-import type { InstanceRecord } from '../../contract/registry-api.js';
+import type { InstanceRecord } from '../src/contract/registry-api.js';
 
 /** A TCP relay in front of an instance that can freeze like a SIGSTOPped process. */
 export interface StallProxy {

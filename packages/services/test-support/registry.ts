@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { recordTelemetry, type RecordedTelemetry } from '../kit/testing.js';
-import { createRegistryApp, type RegistryApp, type RegistryAppOptions, type RegistryConfig } from './app.js';
+import { recordTelemetry, type RecordedTelemetry } from './kit.js';
+import { createRegistryApp, type RegistryApp, type RegistryAppOptions, type RegistryConfig } from '../src/registry/app.js';
 
 /** Options of startTestRegistry. */
 export interface TestRegistryOptions extends Partial<Omit<RegistryAppOptions, 'config' | 'telemetry'>> {
@@ -49,5 +49,3 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
     },
   };
 }
-
-export { waitFor } from '../../../../test-support/wait-for.js';

@@ -1,6 +1,6 @@
-import type { BusMessage } from '../../contract/bus-api.js';
-import { BusUnavailableError, type BusClient, type BusSubscription, type BusSubscriptionStatus, type SubscribeOptions } from '../clients/bus-client.js';
-import { CacheUnavailableError, type CacheClient } from '../clients/cache-client.js';
+import type { BusMessage } from '../src/contract/bus-api.js';
+import { BusUnavailableError, type BusClient, type BusSubscription, type BusSubscriptionStatus, type SubscribeOptions } from '../src/kit/clients/bus-client.js';
+import { CacheUnavailableError, type CacheClient } from '../src/kit/clients/cache-client.js';
 
 /** An in-process bus for tests: delivers at once to connected subscribers; can go down and lose messages. */
 export interface FakeBus extends BusClient {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nginxArgs, nginxConfigPath } from '../contract/nginx-files.js';
-import { backendsRequired, findProgram } from '../contract/programs.js';
+import { backendsRequired } from '@topolab/test-support/programs';
+import { findProgram } from '../contract/programs.js';
 import type { Catalog } from '../contract/registry-api.js';
 import { renderNginxConfig } from './render-config.js';
 

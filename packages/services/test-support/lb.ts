@@ -1,7 +1,7 @@
-import type { Span } from '../contract/telemetry.js';
-import type { CatalogCache } from '../kit/discovery/catalog-cache.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from '../kit/testing.js';
-import { createLbApp, type LbAppConfig } from './app.js';
+import type { Span } from '../src/contract/telemetry.js';
+import type { CatalogCache } from '../src/kit/discovery/catalog-cache.js';
+import { closeServer, listenOnLoopback, recordTelemetry } from './kit.js';
+import { createLbApp, type LbAppConfig } from '../src/lb/app.js';
 
 /** Options of startTestLb. */
 export interface TestLbOptions {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { DomainEvent, DomainEventData, DomainEventType, EventLogPage } from '../../contract/events-api.js';
-import type { BusClient } from '../clients/bus-client.js';
-import { EventLogUnavailableError, type ReadEventLog } from './event-log.js';
+import type { DomainEvent, DomainEventData, DomainEventType, EventLogPage } from '../src/contract/events-api.js';
+import type { BusClient } from '../src/kit/clients/bus-client.js';
+import { EventLogUnavailableError, type ReadEventLog } from '../src/kit/events/event-log.js';
 
 /** A domain event for tests: `seq`, a fresh id, occurred at `occurredAt` (default 0). */
 export function domainEvent<T extends DomainEventType>(seq: number, type: T, data: DomainEventData[T], occurredAt = 0): DomainEvent<T> {

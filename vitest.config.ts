@@ -33,6 +33,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Added to the shared setup: spawning a process throws here.
+          setupFiles: ['./test-support/no-processes.ts'],
           include: ['packages/*/src/**/*.test.{ts,tsx}', 'scenarios/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', lanes.e2e, lanes.browser, lanes.engine],
         },

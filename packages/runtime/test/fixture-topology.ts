@@ -1,4 +1,4 @@
-import type { ServiceName, ServiceSpec } from '@topolab/services/contract';
+import { serviceManifest, type ServiceName, type ServiceSpec } from '@topolab/services/contract';
 import { onTestFinished } from 'vitest';
 import { startTopology, type TopologyEvent, type TopologyOptions } from '../src/index.js';
 import { fixture, killLeftovers, makeTempDir } from './helpers.js';
@@ -6,9 +6,16 @@ import { fixture, killLeftovers, makeTempDir } from './helpers.js';
 /** The kit-based stand-in for any service. */
 export const kitService = fixture('kit-service.mjs');
 
-/** A fixture service spec; every service but the registry starts after the registry. */
+/**
+ * A fixture service spec; every service but the registry starts after the registry. A fixture
+ * standing in for a real service carries that service's per-service facts from the manifest
+ * (the registry's role, the gateway's edge listener), which the runtime reads instead of names.
+ */
 export function fixtureSpec(name: string, addressOctet: number, entry = kitService, defaultReplicas = 1, extra: Partial<ServiceSpec> = {}): ServiceSpec {
+  const real = serviceManifest.find((spec) => spec.name === name);
+  const facts = real ? { isRegistry: real.isRegistry, singleton: real.singleton, keepsAddress: real.keepsAddress, listener: real.listener, launchEnv: real.launchEnv } : {};
   return {
+    ...Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined)),
     name: name as ServiceName,
     entry,
     kind: name === 'registry' || name === 'gateway' ? 'infrastructure' : 'domain',

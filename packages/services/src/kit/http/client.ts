@@ -1,7 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import { Agent, request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
-import { createUpstreamAgents, wentOutOnUsedSocket, type UpstreamAgents } from '../proxy/upstream-agents.js';
 import { spanIn, type Telemetry } from '../telemetry.js';
 import { formatTraceparent, startChildTrace, type TraceContext } from '../trace.js';
 
@@ -65,6 +63,8 @@ export interface HttpClientOptions {
   readonly telemetry?: Telemetry;
   /** @default 2000 */
   readonly timeoutMs?: number;
+  /** @default 64 */
+  readonly maxSockets?: number;
 }
 
 /** A keep-alive JSON client for calls between instances. */
@@ -74,23 +74,19 @@ export interface HttpClient {
   close(): void;
 }
 
-/**
- * Creates a JSON client on undici (the proxy hop's keep-alive agent, which tells a reset of a
- * kept-alive socket), with timeouts and client spans.
- */
+/** Creates a JSON client over one keep-alive agent, with timeouts and client spans. */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  // close() drops every connection but leaves the client usable (as node:http's agent.destroy() did): a new agent on the next call.
-  let agents: UpstreamAgents | undefined;
+  const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
   const defaultTimeout = options.timeoutMs ?? 2000;
 
   function call<T>(opts: CallOptions): Promise<CallResult<T>> {
     const trace = startChildTrace(opts.trace);
     const target = `${opts.host}:${opts.port}`;
     const payload = opts.form ? new URLSearchParams(opts.form).toString() : opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    const headers: Record<string, string> = { ...opts.headers, traceparent: formatTraceparent(trace) };
+    const headers: Record<string, string | number> = { ...opts.headers, traceparent: formatTraceparent(trace) };
     if (payload !== undefined) {
       headers['content-type'] = opts.form ? 'application/x-www-form-urlencoded' : 'application/json';
-      headers['content-length'] = String(Buffer.byteLength(payload));
+      headers['content-length'] = Buffer.byteLength(payload);
     }
     const started = performance.now();
     const start = Date.now();
@@ -104,7 +100,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         attributes: { target, ...opts.attributes, ...(failure ? { failure } : {}) },
       }));
 
-    const send = () => sendOnce<T>((agents ??= createUpstreamAgents()).reusable, { origin: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`, method: opts.method as Dispatcher.HttpMethod, path: opts.path, headers, ...(payload === undefined ? {} : { body: payload }) }, target, opts.timeoutMs ?? defaultTimeout);
+    const send = () => sendOnce<T>({ host: opts.host, port: opts.port, method: opts.method, path: opts.path, headers, agent }, payload, opts.timeoutMs ?? defaultTimeout);
     return send()
       // A kept-alive socket the server had already closed resets before it read the request
       // (Node's documented `reusedSocket` race): send it again once, on a fresh socket.
@@ -121,32 +117,35 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       );
   }
 
-  return {
-    call,
-    close() {
-      agents?.close();
-      agents = undefined;
-    },
-  };
+  return { call, close: () => agent.destroy() };
 }
 
-async function sendOnce<T>(agent: Dispatcher, request: Dispatcher.RequestOptions, target: string, timeoutMs: number): Promise<CallResult<T>> {
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), timeoutMs);
-  try {
-    const res = await agent.request({ ...request, signal: timeout.signal });
-    const text = await res.body.text();
-    return { status: res.statusCode, headers: res.headers as IncomingHttpHeaders, body: parseBody(headerValue(res.headers['content-type']), text) as T };
-  } catch (error) {
-    const failure = timeout.signal.aborted ? 'timeout' : classify(error as NodeJS.ErrnoException);
-    throw new CallError(failure, target, { cause: error, reusedSocket: failure === 'reset' && wentOutOnUsedSocket(error as Error) });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+function sendOnce<T>(request: RequestOptions, payload: string | undefined, timeoutMs: number): Promise<CallResult<T>> {
+  const target = `${request.host}:${request.port}`;
+  return new Promise<CallResult<T>>((resolve, reject) => {
+    const req = httpRequest(request, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', (error) => fail('reset', error));
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parseBody(res.headers['content-type'], Buffer.concat(chunks).toString('utf8')) as T });
+      });
+    });
+    const timer = setTimeout(() => {
+      fail('timeout');
+      req.destroy();
+    }, timeoutMs);
+    let failed = false;
+    function fail(failure: CallFailure, cause?: unknown): void {
+      if (failed) return;
+      failed = true;
+      clearTimeout(timer);
+      reject(new CallError(failure, target, { cause, reusedSocket: req.reusedSocket }));
+    }
+    req.on('error', (error: NodeJS.ErrnoException) => fail(classify(error), error));
+    req.end(payload);
+  });
 }
 
 function parseBody(contentType: string | undefined, text: string): unknown {
@@ -165,13 +164,8 @@ function classify(error: NodeJS.ErrnoException): CallFailure {
       return 'refused';
     case 'ECONNRESET':
     case 'EPIPE':
-    // undici: the other side closed the connection.
-    case 'UND_ERR_SOCKET':
       return 'reset';
     case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
       return 'timeout';
     default:
       return 'network';

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Agent, buildConnector } from 'undici';
+import { Agent, buildConnector } from '../http/undici.js';
 
 /** The dispatchers of one proxy; each keeps a pool per upstream origin and drops it once its last connection closes. */
 export interface UpstreamAgents {

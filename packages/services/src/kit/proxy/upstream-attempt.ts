@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { errors, type Dispatcher } from 'undici';
+import { errors, type Dispatcher } from '../http/undici.js';
 import { stripHopByHop } from './hop-by-hop.js';
 import { RequestBody, type RequestBodyBounds } from './request-body.js';
 import type { AttemptFailure } from './upstream.js';

@@ -133,27 +133,3 @@ const authenticatorRoute: ControlRoute = {
 
 /** The routes every control server has: status, the phone (SMS and authenticator), modes, faults, scale and the event log. */
 export const controlRoutes: readonly ControlRoute[] = Object.freeze([statusRoute, phoneRoute, authenticatorRoute, ...modeRoutes, ...faultRoutes, ...eventRoutes]);
-
-/** Finds the route of `method path`; undefined when none matches. */
-export function matchControlRoute(routes: readonly ControlRoute[], method: string, path: string): { route: ControlRoute; params: Record<string, string> } | undefined {
-  const segments = path.split('/');
-  for (const route of routes) {
-    if (route.method !== method) continue;
-    const pattern = route.path.split('/');
-    if (pattern.length !== segments.length) continue;
-    const params: Record<string, string> = {};
-    const matches = pattern.every((part, i) => {
-      const segment = segments[i]!;
-      if (!part.startsWith(':')) return part === segment;
-      if (segment === '') return false;
-      try {
-        params[part.slice(1)] = decodeURIComponent(segment);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (matches) return { route, params };
-  }
-  return undefined;
-}

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HttpRouter, readJsonBody, sendErrorBody, sendJson, type JsonBodyOptions } from '@topolab/services/contract';
 import { runtimeError, runtimeErrorCodes, toTopolabError } from '../errors/error-codes.js';
 import { controlFilePath, removeControlFile, writeControlFile } from './control-file.js';
-import { ControlReply, controlRoutes, matchControlRoute, type ControlRoute, type ControlTopology } from './control-routes.js';
+import { ControlReply, controlRoutes, type ControlRoute, type ControlTopology } from './control-routes.js';
 import { createControlToken, isAuthorized } from './control-token.js';
 import { createDashboardAssets, dashboardSecurityHeaders } from './dashboard-assets.js';
 import { createDashboardSessions } from './dashboard-session.js';
@@ -36,7 +37,19 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-const bodyLimit = 64 * 1024;
+/**
+ * The control API's bodies: JSON of at most 64 KiB, read by the services' reader (the
+ * contract's) with the control's codes; one too large is refused and its connection closed.
+ */
+const jsonBody: JsonBodyOptions = {
+  limit: 64 * 1024,
+  tooLarge: (limit) => runtimeError('CONTROL_INVALID_REQUEST', { message: `The request body is larger than ${limit} bytes.`, headers: { connection: 'close' } }),
+  unsupportedType: () => runtimeError('CONTROL_UNSUPPORTED_MEDIA_TYPE'),
+  malformed: (cause) => runtimeError('CONTROL_INVALID_REQUEST', { message: 'The request body is not valid JSON.', cause }),
+};
+
+/** Every answer of the API is about the topology now, never to be cached. */
+const noStore = { 'cache-control': 'no-store' } as const;
 
 /**
  * Serves the control API on loopback, port 0: every request needs `Authorization: Bearer
@@ -58,7 +71,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
       return { url: link };
     },
   };
-  const routes = [...controlRoutes, ...(web ? [loginRoute] : []), ...(options.extraRoutes ?? [])];
+  const router = new HttpRouter<ControlRoute>().add(...controlRoutes, ...(web ? [loginRoute] : []), ...(options.extraRoutes ?? []));
   const server = createServer((req, res) => void handle(req, res));
   let url = '';
 
@@ -112,16 +125,20 @@ export async function startControlServer(options: ControlServerOptions): Promise
       const method = req.method ?? 'GET';
       authorize(req, method);
       if (web && method === 'GET' && path.pathname === '/v1/stream') return web.stream.handle(req, res);
-      const match = matchControlRoute(routes, method, path.pathname);
-      if (!match) throw runtimeError('CONTROL_NOT_FOUND', { message: `No control route ${method} ${path.pathname}.` });
-      const body = method === 'GET' || method === 'HEAD' ? undefined : await readJson(req);
+      const match = router.match(method, path.pathname);
+      if (match.kind === 'none') throw runtimeError('CONTROL_NOT_FOUND', { message: `No control route ${method} ${path.pathname}.` });
+      if (match.kind === 'wrong-method') {
+        const allow = match.allow.join(', ');
+        throw runtimeError('CONTROL_METHOD_NOT_ALLOWED', { message: `The control route ${path.pathname} takes ${allow}, not ${method}.`, headers: { allow } });
+      }
+      const body = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req, jsonBody);
       const result = await match.route.handle({ method, path: path.pathname, params: match.params, query: path.searchParams, body, topology: options.topology });
-      if (result instanceof ControlReply) send(res, result.status, result.body);
-      else send(res, 200, result ?? {});
+      if (result instanceof ControlReply) sendJson(res, result.status, result.body, noStore);
+      else sendJson(res, 200, result ?? {}, noStore);
     } catch (error) {
       const failure = toTopolabError(error);
       const definition = (runtimeErrorCodes as Record<string, { status: number } | undefined>)[failure.code];
-      send(res, definition?.status ?? 500, failure.toBody());
+      sendErrorBody(res, definition?.status ?? 500, failure.toBody(), { ...noStore, ...failure.headers });
     }
   }
 
@@ -155,26 +172,4 @@ function sendPage(res: ServerResponse, status: number, text: string): void {
   const html = `<!doctype html><meta charset="utf-8"><title>topolab dashboard</title><p>${text.replace(/[<>&]/g, '')}</p>`;
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store', ...dashboardSecurityHeaders });
   res.end(html);
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), 'cache-control': 'no-store' });
-  res.end(payload);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > bodyLimit) throw runtimeError('CONTROL_INVALID_REQUEST', { message: `The request body is larger than ${bodyLimit} bytes.` });
-    chunks.push(chunk);
-  }
-  if (size === 0) return undefined;
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch (error) {
-    throw runtimeError('CONTROL_INVALID_REQUEST', { message: 'The request body is not valid JSON.', cause: error });
-  }
 }

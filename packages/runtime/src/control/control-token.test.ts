@@ -1,5 +1,6 @@
+import { HttpRouter } from '@topolab/services/contract';
 import { describe, expect, it } from 'vitest';
-import { controlRoutes, matchControlRoute } from './control-routes.js';
+import { controlRoutes, type ControlRoute } from './control-routes.js';
 import { createControlToken, isAuthorized } from './control-token.js';
 
 describe('control token', () => {
@@ -15,12 +16,19 @@ describe('control token', () => {
   });
 });
 
-describe('matchControlRoute', () => {
+describe('the control routes on the contract router', () => {
+  const router = new HttpRouter<ControlRoute>().add(...controlRoutes);
+  const found = (method: string, path: string) => {
+    const match = router.match(method, path);
+    return match.kind === 'found' ? match : undefined;
+  };
+
   it('matches whole segments and decodes parameters', () => {
-    expect(matchControlRoute(controlRoutes, 'GET', '/v1/status')?.route.path).toBe('/v1/status');
-    expect(matchControlRoute(controlRoutes, 'GET', '/v1/phone/%2B447700900123')?.params).toEqual({ number: '+447700900123' });
-    expect(matchControlRoute(controlRoutes, 'POST', '/v1/status')).toBeUndefined();
-    expect(matchControlRoute(controlRoutes, 'GET', '/v1/phone/')).toBeUndefined();
-    expect(matchControlRoute(controlRoutes, 'GET', '/v1/status/x')).toBeUndefined();
+    expect(found('GET', '/v1/status')?.route.path).toBe('/v1/status');
+    expect(found('GET', '/v1/phone/%2B447700900123')?.params).toEqual({ number: '+447700900123' });
+    expect(found('POST', '/v1/status')).toBeUndefined();
+    expect(router.match('POST', '/v1/status')).toEqual({ kind: 'wrong-method', allow: ['GET'] });
+    expect(found('GET', '/v1/phone/')).toBeUndefined();
+    expect(found('GET', '/v1/status/x')).toBeUndefined();
   });
 });

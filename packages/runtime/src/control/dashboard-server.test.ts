@@ -1,12 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Span } from '@topolab/services/contract';
 import { createTopologyEventHub } from '../topology/topology-events.js';
 import type { InstanceView } from '../topology/topology.js';
 import type { TopologyModes } from '../topology/topology-modes.js';
+import { createControlClient } from './control-client.js';
+import { readControlFile } from './control-file.js';
 import type { ControlTopology } from './control-routes.js';
 import { startControlServer } from './control-server.js';
 import type { DashboardHello, DashboardMessage } from './dashboard-protocol.js';
@@ -148,7 +150,6 @@ describe('web dashboard: login links and the session cookie', () => {
   it('gives a new link to the bearer token (topolab dashboard), and none to a session', async () => {
     const { control } = await startDashboard();
     const cookie = await logIn(control.dashboardLink()!);
-    const { readControlFile } = await import('./control-file.js');
     const { token } = readControlFile(control.file.replace(/\/control\.json$/, ''))!;
     const answer = await fetchRaw(`${control.url}/v1/dashboard/link`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     expect(answer.status).toBe(200);
@@ -191,6 +192,36 @@ describe('web dashboard: login links and the session cookie', () => {
     now = 1000;
     expect(sessions.redeem(late)).toBe(false);
     expect(sessions.redeem('')).toBe(false);
+  });
+});
+
+describe("the control API on the services' HTTP kit (contract/http): methods, bodies and error answers", () => {
+  const codeOf = (answer: Answer) => (JSON.parse(answer.text) as { error: { code: string } }).error.code;
+
+  it('answers a wrong method 405 with Allow, a body not JSON 415, a malformed or too large one 400, and HEAD as GET', async () => {
+    const { control, changes } = await startDashboard();
+    const dataDir = dirname(control.file);
+    const bearer = { authorization: `Bearer ${readControlFile(dataDir)!.token}` };
+    const post = (headers: Record<string, string>, body: string) => fetchRaw(`${control.url}/v1/modes`, { method: 'POST', headers: { ...bearer, ...headers }, body });
+
+    const wrong = await fetchRaw(`${control.url}/v1/status`, { method: 'DELETE', headers: bearer });
+    expect([wrong.status, codeOf(wrong), wrong.headers.allow, wrong.headers['cache-control']]).toEqual([405, 'CONTROL_METHOD_NOT_ALLOWED', 'GET', 'no-store']);
+    const put = await fetchRaw(`${control.url}/v1/modes`, { method: 'PUT', headers: bearer });
+    expect([put.status, put.headers.allow]).toEqual([405, 'GET, POST']);
+    await expect(createControlClient({ dataDir }).request('DELETE', '/v1/modes')).rejects.toMatchObject({ code: 'CONTROL_METHOD_NOT_ALLOWED', exitCode: 2 });
+
+    const text = await post({ 'content-type': 'text/plain' }, '{"auth":"local"}');
+    expect([text.status, codeOf(text)]).toEqual([415, 'CONTROL_UNSUPPORTED_MEDIA_TYPE']);
+    const malformed = await post({ 'content-type': 'application/json' }, '{"auth":');
+    expect([malformed.status, codeOf(malformed)]).toEqual([400, 'CONTROL_INVALID_REQUEST']);
+    const large = await post({ 'content-type': 'application/json' }, JSON.stringify({ auth: 'local', padding: 'x'.repeat(70 * 1024) }));
+    expect([large.status, codeOf(large), large.headers.connection]).toEqual([400, 'CONTROL_INVALID_REQUEST', 'close']);
+    expect(changes).toEqual([]);
+
+    const head = await fetchRaw(`${control.url}/v1/modes`, { method: 'HEAD', headers: bearer });
+    expect([head.status, head.headers['content-type'], head.text]).toEqual([200, 'application/json; charset=utf-8', '']);
+    const own = await post({ 'content-type': 'application/json; charset=utf-8' }, '{"auth":"local"}');
+    expect([own.status, changes]).toEqual([200, [{ discovery: undefined, auth: 'local' }]]);
   });
 });
 

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HttpRouter } from '@topolab/services/contract';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAuthenticator } from '../phone/read-authenticator.js';
 import { readPhone } from '../phone/read-phone.js';
-import { ControlReply, controlRoutes, matchControlRoute, type ControlRequest, type ControlTopology } from './control-routes.js';
+import { ControlReply, controlRoutes, type ControlRequest, type ControlRoute, type ControlTopology } from './control-routes.js';
 
 describe('the phone (SMS inbox and authenticator app) through the control API', () => {
   const closers: (() => void)[] = [];
@@ -42,8 +43,10 @@ describe('the phone (SMS inbox and authenticator app) through the control API', 
     return { topology, seen };
   }
 
+  const router = new HttpRouter<ControlRoute>().add(...controlRoutes);
   const ask = async (topology: ControlTopology, path: string, query = '') => {
-    const match = matchControlRoute(controlRoutes, 'GET', path)!;
+    const match = router.match('GET', path);
+    if (match.kind !== 'found') throw new Error(`no route GET ${path}`);
     const request: ControlRequest = { method: 'GET', path, params: match.params, query: new URLSearchParams(query), body: undefined, topology };
     return await match.route.handle(request);
   };

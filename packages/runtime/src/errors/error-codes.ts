@@ -50,6 +50,8 @@ export const runtimeErrorCodes = Object.freeze({
   CONTROL_UNREACHABLE: { exitCode: 3, status: 502, message: 'The control API could not be reached.', hint: 'The topology may have died; start it again with `topolab up`.' },
   CONTROL_NOT_FOUND: { exitCode: 2, status: 404, message: 'No such control route.' },
   CONTROL_INVALID_REQUEST: { exitCode: 2, status: 400, message: 'The control request is invalid.' },
+  CONTROL_METHOD_NOT_ALLOWED: { exitCode: 2, status: 405, message: 'The control route does not take this method.', hint: 'See the Allow header.' },
+  CONTROL_UNSUPPORTED_MEDIA_TYPE: { exitCode: 2, status: 415, message: 'The control request body must be JSON.', hint: 'Set Content-Type: application/json.' },
   CONTROL_PHONE_UNAVAILABLE: { exitCode: 3, status: 503, message: 'No SMS instance is ready to read messages from.', hint: 'Check `topolab status`; restart the sms instance.' },
   CONTROL_AUTHENTICATOR_UNAVAILABLE: { exitCode: 3, status: 503, message: 'No auth instance is ready to read an authenticator code from.', hint: 'Check `topolab status`; restart an auth instance.' },
   CONTROL_EVENTS_UNAVAILABLE: { exitCode: 3, status: 503, message: 'No auth instance is ready to read the event log from.', hint: 'Check `topolab status`; restart an auth instance.' },
@@ -81,6 +83,8 @@ export interface RuntimeErrorExtras {
   readonly cause?: unknown;
   readonly lastLines?: readonly string[];
   readonly details?: Readonly<Record<string, unknown>>;
+  /** Extra headers of the control API's answer (`Allow`, `Connection: close`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Builds the TopolabError of a runtime code, with the table's exit code and hint. */
@@ -92,6 +96,7 @@ export function runtimeError(code: RuntimeErrorCode, extras: RuntimeErrorExtras 
     cause: extras.cause,
     lastLines: extras.lastLines,
     details: extras.details,
+    headers: extras.headers,
   });
 }
 

@@ -18,6 +18,8 @@ export interface TopolabErrorOptions {
   readonly lastLines?: readonly string[] | undefined;
   /** Structured facts for programs (instance id, exit code, log file); never a secret. */
   readonly details?: Readonly<Record<string, unknown>> | undefined;
+  /** Extra headers of the control API's answer of this error (`Allow`, `Connection: close`). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -31,6 +33,7 @@ export class TopolabError extends Error {
   readonly exitCode: ExitCode;
   readonly lastLines: readonly string[] | undefined;
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
   constructor(code: string, message: string, options: TopolabErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -39,6 +42,7 @@ export class TopolabError extends Error {
     this.exitCode = options.exitCode ?? 1;
     this.lastLines = options.lastLines;
     this.details = options.details;
+    this.headers = options.headers;
   }
 
   /** The `{ error: { code, message, hint } }` body used by the control API. */

@@ -27,3 +27,4 @@ export * from './mail-signatures.js';
 export * from './nginx-files.js';
 export * from './nginx-config.js';
 export * from './state-machine.js';
+export * from './http/index.js';

@@ -5,6 +5,7 @@ import type { ServiceScope } from '../../contract/service-auth.js';
 import type { ServiceTokenClaims } from '../service-auth/guard.js';
 import type { TraceContext } from '../trace.js';
 import type { Reply } from './reply.js';
+import { HttpRouter, type RouteMatch as HttpRouteMatch } from '../../contract/http/router.js';
 
 /** Everything a route handler gets for one request. */
 export interface RequestContext<Body = unknown, Query = Record<string, string>> {
@@ -67,65 +68,8 @@ export function defineRoute<B extends z.ZodType | undefined = undefined, Q exten
   return route as unknown as Route;
 }
 
-/** The outcome of matching a method and path. */
-export type RouteMatch =
-  | { readonly kind: 'found'; readonly route: Route; readonly params: Record<string, string> }
-  | { readonly kind: 'wrong-method'; readonly allow: readonly string[] }
-  | { readonly kind: 'none' };
+/** The outcome of matching a method and path to a service's routes. */
+export type RouteMatch = HttpRouteMatch<Route>;
 
-interface CompiledRoute {
-  readonly route: Route;
-  readonly segments: readonly string[];
-}
-
-/** Matches requests to routes by method and whole path segments. */
-export class Router {
-  readonly #routes: CompiledRoute[] = [];
-
-  /** Adds routes; later routes never shadow earlier exact ones. */
-  add(...routes: Route[]): this {
-    for (const route of routes) this.#routes.push({ route, segments: splitPath(route.path) });
-    return this;
-  }
-
-  /** Every route added, in order. */
-  routes(): Route[] {
-    return this.#routes.map(({ route }) => route);
-  }
-
-  /** Finds the route for `method` and `path`. Parameter values are percent-decoded. */
-  match(method: string, path: string): RouteMatch {
-    const segments = splitPath(path);
-    const allow = new Set<string>();
-    for (const { route, segments: pattern } of this.#routes) {
-      const params = matchSegments(pattern, segments);
-      if (!params) continue;
-      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'found', route, params };
-      allow.add(route.method);
-    }
-    return allow.size > 0 ? { kind: 'wrong-method', allow: [...allow] } : { kind: 'none' };
-  }
-}
-
-function splitPath(path: string): string[] {
-  return path.split('/').filter((segment) => segment.length > 0);
-}
-
-function matchSegments(pattern: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
-  if (pattern.length !== actual.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < pattern.length; i++) {
-    const expected = pattern[i]!;
-    const value = actual[i]!;
-    if (expected.startsWith(':')) {
-      try {
-        params[expected.slice(1)] = decodeURIComponent(value);
-      } catch {
-        return undefined;
-      }
-    } else if (expected !== value) {
-      return undefined;
-    }
-  }
-  return params;
-}
+/** Matches requests to a service's routes: the contract's router (the control API's too) over kit routes. */
+export class Router extends HttpRouter<Route> {}

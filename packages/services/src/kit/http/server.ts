@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import { splitPath } from '../../contract/http/router.js';
 import type { RouteSpec } from '../../contract/registry-api.js';
 import { httpErrors, type ServiceError } from '../errors.js';
 import { readRequestIdentity, type IdentityVerifier } from '../identity/identity-verifier.js';
@@ -7,7 +8,6 @@ import { requireServiceToken, type ServiceGuard } from '../service-auth/guard.js
 import type { Telemetry } from '../telemetry.js';
 import type { TraceContext } from '../trace.js';
 import { readJsonBody } from './body.js';
-import { answerThenClose } from './drain.js';
 import { identityUnverified } from './identity.js';
 import { Reply, sendError, sendJson, toServiceError } from './reply.js';
 import type { RequestContext, Route, Router } from './router.js';
@@ -35,20 +35,16 @@ export interface HttpServerOptions {
 
 /** Throws unless every route under an internal prefix has a scope, and a guard checks them. */
 function checkInternalRoutes(routes: readonly Route[], registered: readonly RouteSpec[], guard: ServiceGuard | undefined): void {
-  const internal = registered.filter((spec) => spec.access === 'internal').map((spec) => segmentsOf(spec.prefix));
+  const internal = registered.filter((spec) => spec.access === 'internal').map((spec) => splitPath(spec.prefix));
   // Whether the route could serve a path under an internal prefix: a `:param` segment matches the prefix's segment too (`/demo/:section` serves `/demo/internal`).
   const under = (path: string) => {
-    const route = segmentsOf(path);
+    const route = splitPath(path);
     return internal.some((prefix) => route.length >= prefix.length && prefix.every((segment, i) => route[i] === segment || route[i]!.startsWith(':')));
   };
   for (const route of routes) {
     if (under(route.path) && !route.scope && route.credentials !== 'client') throw new Error(`The internal route ${route.method} ${route.path} names no service-token scope.`);
     if (route.scope && !guard) throw new Error(`The route ${route.method} ${route.path} needs a service guard (serviceAuth).`);
   }
-}
-
-function segmentsOf(path: string): string[] {
-  return path.split('/').filter((segment) => segment.length > 0);
 }
 
 /**
@@ -135,11 +131,10 @@ function answerError(
     const cause = error.cause as Error | undefined;
     telemetry.error('request failed', { errorCode: error.code, traceId: trace.traceId, cause: cause?.stack ?? String(cause) });
   }
-  // A body we refused to read must not be parsed as the next request on this connection: the
-  // rest of it is drained first, so a client (often the gateway) still sending gets the whole
-  // 413 and then a clean close instead of a reset.
-  if (error.headers?.connection === 'close') answerThenClose(res.req, res, () => sendError(res, error));
-  else sendError(res, error);
+  // A body we refused to read must not be parsed as the next request on this connection: with
+  // `connection: close` the rest of it is drained first, so a client (often the gateway) still
+  // sending gets the whole 413 and then a clean close instead of a reset.
+  sendError(res, error);
 }
 
 function parseQuery(route: Route, search: string): Record<string, string> {

@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteEntry } from '../../contract/registry-api.js';
 import type { CatalogCache } from '../discovery/catalog-cache.js';
-import { ServiceError } from '../errors.js';
-import { readBody } from '../http/body.js';
+import type { ServiceError } from '../errors.js';
+import { readBody } from '../../contract/http/body.js';
 import { defaultClientBodyTimeoutMs } from './settings.js';
-import { answerThenClose } from '../http/drain.js';
 import { sendError } from '../http/reply.js';
 import type { Telemetry } from '../telemetry.js';
 
@@ -65,24 +64,16 @@ export function createRequestStages(options: RequestStagesOptions): RequestStage
     },
     async readReplayableBody(req, route) {
       const limit = limitOf(route);
-      try {
-        return await readBody(req, limit, idle);
-      } catch (error) {
-        if (error instanceof ServiceError && error.status === 413) throw errors.tooLarge(limit);
-        throw error;
-      }
+      return await readBody(req, { limit, tooLarge: errors.tooLarge, idle });
     },
     answerError(req, res, error, attributes) {
       attributes.error = error.code;
       if (error.code === 'HTTP_INTERNAL') telemetry.error('request failed', { errorCode: error.code, cause: (error.cause as Error | undefined)?.stack });
       if (res.writableEnded || res.destroyed) return;
-      // A body we refused to read must not be parsed as the next request on this connection.
-      if (error.headers?.connection !== 'close') {
-        sendError(res, error);
-        req.resume();
-        return;
-      }
-      answerThenClose(req, res, () => sendError(res, error));
+      // A body we refused to read must not be parsed as the next request on this connection:
+      // with `connection: close` sendError drains it and closes; otherwise the rest is read and dropped.
+      sendError(res, error);
+      if (error.headers?.connection !== 'close') req.resume();
     },
   };
 }

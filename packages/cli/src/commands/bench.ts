@@ -1,8 +1,11 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { defaultBenchSettings } from '@topolab/runtime/cli-facts';
 import type { BenchReport } from '@topolab/runtime';
 import { renderHtmlReport } from '../bench-report/html-report.js';
 import { renderMarkdownReport } from '../bench-report/markdown-report.js';
+import { renderCpuProfiles } from '../bench-report/cpu-profile-report.js';
 import { createProgressPrinter } from '../bench-report/progress-printer.js';
 import { renderTerminalReport } from '../bench-report/terminal-report.js';
 import { parsePositiveInteger } from '../options.js';
@@ -34,6 +37,7 @@ export function registerBenchCommand(program: Command, ctx: CommandContext): voi
     .option('--markdown <file>', 'write the report as Markdown')
     .option('--html <file>', 'write the report as one self-contained HTML page with SVG charts')
     .option('--check', 'exit 1 when a target is missed')
+    .option('--cpu-prof <dir>', 'run the gateways and lbs under node --cpu-prof, write their profiles into <dir> and print their top functions by self time (profiling slows them: compare such a run only with another profiled one)')
     .addHelpText(
       'after',
       `
@@ -44,6 +48,7 @@ Examples:
   $ topolab bench --only revocation,failover --sessions 100 --rate 200
   $ topolab bench --only fanout --receivers 50 --messages 500       WebSocket fan-out p50/p99 (embedded bus, then Redis)
   $ topolab bench --only throughput --discovery client,server --auth global,local --backends redis,nginx
+  $ topolab bench --only throughput --discovery client --auth local --backends none --cpu-prof prof   where the gateway's CPU goes
 
 Throughput rows: direct (straight to the profile instances: the ceiling), nginx (when
 installed: one proxy hop, a production reference), and every discovery × auth pair switched
@@ -54,12 +59,17 @@ the rounds; the median is reported with its ratio to direct. The load generator 
 and shares the machine's cores with the topology. Progress goes to stderr, the report to
 stdout. Exit code 0 (1 with --check when a target is missed), 2 on a usage error.`,
     )
-    .action(async (flags: BenchFlags & { check?: boolean }) => {
+    .action(async (flags: CommandFlags) => {
       ctx.exit.code = await benchCommand(flags, ctx);
     });
 }
 
-async function benchCommand(flags: BenchFlags & { check?: boolean }, ctx: CommandContext): Promise<number> {
+type CommandFlags = BenchFlags & { check?: boolean; cpuProf?: string };
+
+/** The services `--cpu-prof` profiles: the proxy hops. */
+const profiledServices = ['gateway', 'lb'];
+
+async function benchCommand(flags: CommandFlags, ctx: CommandContext): Promise<number> {
   const color = !process.env.NO_COLOR && Boolean(ctx.io.stdout.isTTY);
   const interrupt = new AbortController();
   const onSignal = () => {
@@ -70,10 +80,13 @@ async function benchCommand(flags: BenchFlags & { check?: boolean }, ctx: Comman
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let report: BenchReport;
+  const cpuProfDir = flags.cpuProf === undefined ? undefined : resolve(flags.cpuProf);
   try {
     const { runBench } = await loadRuntime();
+    if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
     report = await runBench(settingsFromFlags(flags), {
       signal: interrupt.signal,
+      ...(cpuProfDir ? { topology: { cpuProfile: { dir: cpuProfDir, services: profiledServices } } } : {}),
       onProgress: createProgressPrinter({ stream: ctx.io.stderr, interactive: Boolean(ctx.io.stderr.isTTY) && ctx.io.interactive, color: !process.env.NO_COLOR && Boolean(ctx.io.stderr.isTTY) }),
     });
   } catch (error) {
@@ -85,8 +98,10 @@ async function benchCommand(flags: BenchFlags & { check?: boolean }, ctx: Comman
     process.off('SIGTERM', onSignal);
   }
   ctx.io.stdout.write(renderTerminalReport(report, { color, unicode: Boolean(ctx.io.stdout.isTTY) }));
+  const cpuProfiles = cpuProfDir === undefined ? undefined : (await import('@topolab/runtime/bench')).readCpuProfiles(cpuProfDir);
+  if (cpuProfiles) ctx.io.stdout.write(`\n${renderCpuProfiles(cpuProfiles, cpuProfDir!)}`);
   const files: [string | undefined, () => string][] = [
-    [flags.json, () => `${JSON.stringify(report, null, 2)}\n`],
+    [flags.json, () => `${JSON.stringify(cpuProfiles ? { ...report, cpuProfiles } : report, null, 2)}\n`],
     [flags.markdown, () => renderMarkdownReport(report)],
     [flags.html, () => renderHtmlReport(report)],
   ];

@@ -27,7 +27,8 @@ export async function withBenchTopology<T>(options: BenchTopologyOptions, run: (
   try {
     const limits = { ...unlimitedLimits, ...extra.limits, ...options.limits };
     const env = { ...extra.env, ...options.env };
-    const topology = await startTopology({ gatewayPort: 0, fresh: true, ...extra, ...options, limits, env, dataDir });
+    const cpuProfile = profileDirOf(extra, options);
+    const topology = await startTopology({ gatewayPort: 0, fresh: true, ...extra, ...options, limits, env, dataDir, ...(cpuProfile ? { cpuProfile } : {}) });
     try {
       return await run(topology);
     } finally {
@@ -36,6 +37,13 @@ export async function withBenchTopology<T>(options: BenchTopologyOptions, run: (
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Each topology of a profiled bench writes its profiles into a folder of its own (both run `gateway-1`). */
+function profileDirOf(extra: BenchTopologyOptions, options: BenchTopologyOptions): BenchTopologyOptions['cpuProfile'] {
+  if (!extra.cpuProfile) return undefined;
+  const label = options.backends && Object.keys(options.backends).length > 0 ? 'real-backends' : 'embedded';
+  return { ...extra.cpuProfile, dir: mkdtempSync(join(extra.cpuProfile.dir, `${label}-`)) };
 }
 
 /** Checks `condition` every `stepMs` until it holds; resolves with the ms elapsed, or undefined after `timeoutMs`. */

@@ -8,6 +8,7 @@ export * from './bench-types.js';
 export * from './bench-users.js';
 export * from './closed-loop.js';
 export * from './cold-start-bench.js';
+export * from './cpu-profile.js';
 export * from './failover-bench.js';
 export * from './machine-info.js';
 export * from './nginx-config.js';

@@ -42,7 +42,7 @@ export interface RunBenchOptions {
   readonly cwd?: string;
   /** The nginx binary; undefined finds it on PATH, null skips the nginx row. */
   readonly nginxBinary?: string | null;
-  /** More options of every topology the bench starts: a manifest, `env` (e.g. NODE_OPTIONS=--cpu-prof). */
+  /** More options of every topology the bench starts: a manifest, `env`, `cpuProfile` (each topology's profiles in a folder of their own). */
   readonly topology?: BenchTopologyOptions;
 }
 

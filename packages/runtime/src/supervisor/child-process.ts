@@ -54,20 +54,21 @@ export function supervisedChildOptions(env: Readonly<Record<string, string>>) {
 /**
  * Runs `entry` with this Node binary through execa: IPC channel, piped output, no buffering,
  * and `cleanup` so the child is killed when the supervisor exits normally. A service's entry
- * runs as its one-file bundle when that is up to date (bundledEntry).
- * Throws SUPERVISOR_ENTRY_MISSING when the entry is not built.
+ * runs as its one-file bundle when that is up to date (bundledEntry). `nodeOptions` are the
+ * child's own Node flags (`--cpu-prof`); the supervisor's (a test runner's loaders, --inspect)
+ * never reach it. Throws SUPERVISOR_ENTRY_MISSING when the entry is not built.
  */
-export const spawnNodeChild: SpawnChild = ({ entry, env }) => {
-  if (!existsSync(entry)) {
-    throw runtimeError('SUPERVISOR_ENTRY_MISSING', { message: `The compiled entry ${entry} does not exist.`, details: { entry } });
-  }
-  const subprocess = execaNode(bundledEntry(entry), [], {
-    ...supervisedChildOptions(env),
-    // The supervisor's own flags (a test runner's loaders, --inspect) must not reach services.
-    nodeOptions: [],
-    ipc: true,
-  });
-  // With reject: false the promise never rejects; exit is observed through the 'exit' event.
-  void subprocess.then(() => undefined, () => undefined);
-  return subprocess as unknown as ChildHandle;
-};
+export function nodeChildSpawner(nodeOptions: readonly string[] = []): SpawnChild {
+  return ({ entry, env }) => {
+    if (!existsSync(entry)) {
+      throw runtimeError('SUPERVISOR_ENTRY_MISSING', { message: `The compiled entry ${entry} does not exist.`, details: { entry } });
+    }
+    const subprocess = execaNode(bundledEntry(entry), [], { ...supervisedChildOptions(env), nodeOptions: [...nodeOptions], ipc: true });
+    // With reject: false the promise never rejects; exit is observed through the 'exit' event.
+    void subprocess.then(() => undefined, () => undefined);
+    return subprocess as unknown as ChildHandle;
+  };
+}
+
+/** A Node service's child with no flags of its own. */
+export const spawnNodeChild: SpawnChild = nodeChildSpawner();

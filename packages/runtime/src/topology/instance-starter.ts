@@ -1,6 +1,7 @@
 import type { ServiceSpec } from '@topolab/services/contract';
 import { isTopolabError } from '../errors/topolab-error.js';
 import type { InstanceInfo } from '../supervisor/instance-info.js';
+import { nodeChildSpawner } from '../supervisor/child-process.js';
 import { isLiveState } from '../supervisor/instance-state.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { formatHttpUrl, planAddress } from './addresses.js';
@@ -75,6 +76,13 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
     return spec.program ? {} : starter.secrets.instanceEnv(spec, index);
   }
 
+  /** A Node instance of a profiled service runs under `node --cpu-prof` (options.cpuProfile). */
+  function profiledSpawn(spec: ServiceSpec, index: number) {
+    const profile = options.cpuProfile;
+    if (!profile?.services.includes(spec.name)) return {};
+    return { spawn: nodeChildSpawner(['--cpu-prof', `--cpu-prof-dir=${profile.dir}`, `--cpu-prof-name=${spec.name}-${index}.cpuprofile`]) };
+  }
+
   async function start(spec: ServiceSpec, index: number, pinnedPort?: number): Promise<InstanceInfo> {
     const listener = spec.listener ? listeners[spec.listener] : undefined;
     let planned: PlannedListen;
@@ -101,7 +109,7 @@ export function createInstanceStarter(starter: InstanceStarterOptions): StartIns
       },
     });
     try {
-      const spawn = spec.program ? { spawn: await programs.spawnerOf(spec, index, { host, port }, registryUrl) } : {};
+      const spawn = spec.program ? { spawn: await programs.spawnerOf(spec, index, { host, port }, registryUrl) } : profiledSpawn(spec, index);
       const info = await supervisor.startInstance({ spec, index, host, port, env, logFile: instanceLogFile(options.dataDir, spec.name, index), ...spawn });
       listener?.started(info);
       return info;

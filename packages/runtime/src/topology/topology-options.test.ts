@@ -19,6 +19,14 @@ describe('normalizeTopologyOptions', () => {
       expect(() => normalizeTopologyOptions(bad)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', exitCode: 2 }));
     }
   });
+
+  it('profiles only Node services of the topology, into an absolute folder', () => {
+    expect(normalizeTopologyOptions({ dataDir: 'd' }).cpuProfile).toBeUndefined();
+    expect(normalizeTopologyOptions({ dataDir: 'd', cpuProfile: { dir: 'prof', services: ['gateway', 'lb'] } }).cpuProfile).toEqual({ dir: expect.stringMatching(/^\/.*\/prof$/), services: ['gateway', 'lb'] });
+    for (const cpuProfile of [{ dir: '', services: ['gateway'] }, { dir: 'p', services: ['nosuch'] }, { dir: 'p', services: ['nginx'] }]) {
+      expect(() => normalizeTopologyOptions({ dataDir: 'd', backends: { lb: 'nginx' }, cpuProfile }, { programs: false })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    }
+  });
 });
 
 describe('validateReplicas', () => {

@@ -69,6 +69,19 @@ export interface TopologyOptions {
    * @default every part embedded
    */
   readonly backends?: BackendOptions;
+  /**
+   * Runs the Node instances of these services under `node --cpu-prof`: each writes a V8 CPU
+   * profile, `<dir>/<service>-<n>.cpuprofile`, when it exits (`topolab bench --cpu-prof`).
+   * @default none
+   */
+  readonly cpuProfile?: CpuProfileOptions;
+}
+
+/** Which services run under `node --cpu-prof`, and where their profiles go. */
+export interface CpuProfileOptions {
+  /** An existing directory. */
+  readonly dir: string;
+  readonly services: readonly string[];
 }
 
 /** TopologyOptions with every default filled in and every value checked. */
@@ -96,6 +109,7 @@ export interface NormalizedTopologyOptions {
   readonly backends: NormalizedBackends;
   /** The binary of each program service (redis-server, nginx). */
   readonly programs: ReadonlyMap<string, string>;
+  readonly cpuProfile: CpuProfileOptions | undefined;
 }
 
 /** Services that run exactly one instance (their manifest entry's `singleton`). */
@@ -151,7 +165,18 @@ export function normalizeTopologyOptions(options: TopologyOptions, check: { read
     backends,
     // An export runs redis and nginx from their images: this machine need not have them.
     programs: check.programs === false ? new Map<string, string>() : findPrograms(manifest),
+    cpuProfile: validateCpuProfile(options.cpuProfile, manifest),
   });
+}
+
+function validateCpuProfile(cpuProfile: CpuProfileOptions | undefined, manifest: readonly ServiceSpec[]): CpuProfileOptions | undefined {
+  if (cpuProfile === undefined) return undefined;
+  if (typeof cpuProfile.dir !== 'string' || cpuProfile.dir.trim() === '') throw invalid('Expected `cpuProfile.dir` to be a non-empty path.');
+  for (const name of cpuProfile.services) {
+    const spec = manifest.find((candidate) => candidate.name === name);
+    if (!spec || spec.program) throw invalid(`Expected \`cpuProfile.services\` to name Node services of the topology, got ${String(name).slice(0, 40)}.`);
+  }
+  return Object.freeze({ dir: resolve(cpuProfile.dir), services: Object.freeze([...cpuProfile.services]) });
 }
 
 /**

@@ -34,6 +34,12 @@ describe('bench settings', () => {
     expect(codeOf(() => normalizeBenchSettings({ connections: 2.5 }))).toBe('CONFIG_INVALID');
     expect(codeOf(() => normalizeBenchSettings({ durationMs: 10 }))).toBe('CONFIG_INVALID');
     expect(codeOf(() => normalizeBenchSettings({ warmupMs: 0 }))).toBeUndefined();
+    expect(codeOf(() => normalizeBenchSettings({ load: 'ab' as 'wrk' }))).toBe('CONFIG_INVALID');
+  });
+
+  it('load with autocannon unless wrk is asked for', () => {
+    expect(normalizeBenchSettings().load).toBe('autocannon');
+    expect(normalizeBenchSettings({ load: 'wrk' }).load).toBe('wrk');
   });
 });
 

@@ -68,7 +68,7 @@ export async function runBench(input: Partial<BenchSettings> = {}, options: RunB
 
   if (sections.has('throughput')) {
     const rowCount = planThroughputRows(settings).length;
-    emit({ type: 'section', section: 'throughput', detail: `${rowCount} rows × ${settings.rounds} rounds, ${settings.durationMs / 1000} s each after a ${settings.warmupMs / 1000} s warm-up, ${settings.connections} connections` });
+    emit({ type: 'section', section: 'throughput', detail: `${rowCount} rows × ${settings.rounds} rounds, ${settings.durationMs / 1000} s each after a ${settings.warmupMs / 1000} s warm-up, ${settings.connections} connections, load by ${settings.load}` });
     throughput = await measureThroughput(settings, { onProgress: emit, ...(options.signal ? { signal: options.signal } : {}), ...(options.nginxBinary !== undefined ? { nginxBinary: options.nginxBinary } : {}), ...topology });
   }
   const missingBackends: string[] = [];

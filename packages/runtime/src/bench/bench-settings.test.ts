@@ -65,6 +65,11 @@ describe('describeCaveats', () => {
     expect(notes[0]).toContain('2 cores');
   });
 
+  it('says the CPU figures are n/a where there is no /proc', () => {
+    expect(describeCaveats({ cpus: 2 }, { ...throughput(undefined), cpuMeasured: false }).some((note) => note.includes('n/a'))).toBe(true);
+    expect(describeCaveats({ cpus: 2 }, { ...throughput(undefined), cpuMeasured: true })).toHaveLength(1);
+  });
+
   it('says what the none rows measure when they ran', () => {
     const notes = describeCaveats({ cpus: 2 }, throughput(noneRow()));
     expect(notes.some((note) => note.includes('bench-only auth mode none'))).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuPerRequest, groupInstances, hasProcfs, orderCpuGroups, parseProcStat, readProcStats, snapshotCpu, type ProcStat } from './process-cpu.js';
+import { cpuPerRequest, groupInstances, hasProcfs, orderCpuGroups, parseProcStat, readProcStats, requestPathOf, snapshotCpu, type ProcStat } from './process-cpu.js';
 
 // A real line's shape (Linux 6.1, `cat /proc/<pid>/stat`), with a comm holding spaces and parentheses.
 const line = '4242 (node (worker) 1) S 4200 4242 4200 0 -1 4194560 17245 0 12 0 150 37 5 2 20 0 11 0 12345 1146880000 17771 18446744073709551615 1 1 0 0 0 0 0 16781312 17448 0 0 0 17 1 0 0 0 0 0';
@@ -64,21 +64,31 @@ describe('CPU per request', () => {
   });
 
   it('groups instances: alone under its id, replicas under the service, those off the path as others', () => {
-    const groups = groupInstances([
+    const instances = [
       { id: 'gateway#1', service: 'gateway', pid: 20 },
       { id: 'profile#1', service: 'profile', pid: 30 },
       { id: 'profile#2', service: 'profile', pid: 31 },
       { id: 'registry#1', service: 'registry', pid: 40 },
       { id: 'chat#1', service: 'chat', pid: 41 },
       { id: 'auth#1', service: 'auth', pid: undefined },
-    ]);
-    expect(groups).toEqual([
+    ];
+    expect(groupInstances(instances, requestPathOf({ kind: 'gateway', modes: { discovery: 'client', auth: 'local' } }))).toEqual([
       { group: 'gateway#1', pid: 20 },
       { group: 'profile', pid: 30 },
       { group: 'profile', pid: 31 },
       { group: 'others', pid: 40, outside: true },
       { group: 'others', pid: 41, outside: true },
     ]);
+    // On the nginx row the (idle) gateway is off the path.
+    expect(groupInstances(instances, requestPathOf({ kind: 'nginx' }))[0]).toEqual({ group: 'others', pid: 20, outside: true });
+  });
+
+  it('knows the path of each row: profile behind a reference proxy; through a gateway, what its modes ask', () => {
+    expect(requestPathOf({ kind: 'direct' })).toEqual(['profile']);
+    expect(requestPathOf({ kind: 'bare-node' })).toEqual(['profile']);
+    expect(requestPathOf({ kind: 'gateway', modes: { discovery: 'client', auth: 'remote' } })).toEqual(['gateway', 'auth', 'profile']);
+    expect(requestPathOf({ kind: 'gateway', modes: { discovery: 'server', auth: 'global' } })).toEqual(['gateway', 'lb', 'nginx', 'auth', 'cache', 'redis', 'profile']);
+    expect(requestPathOf({ kind: 'gateway', modes: { discovery: 'client', auth: 'sidecar' } })).toEqual(['gateway', 'sidecar', 'auth', 'cache', 'redis', 'profile']);
   });
 
   it('orders the groups proxies first, the groups outside the total last', () => {

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { CpuFigures } from './bench-types.js';
+import type { CpuFigures, ThroughputRow } from './bench-types.js';
 
 /**
  * Clock ticks per second of the CPU times in `/proc/<pid>/stat` (the kernel's USER_HZ, which
@@ -136,10 +136,24 @@ export interface CpuInstance {
 }
 
 /**
- * The services a `GET /profile/me` may pass in some mode: the gateway, its sidecar, auth, the
- * lb (embedded or nginx), the cache (embedded or Redis) and profile.
+ * The services of the topology a row's `GET /profile/me` passes: profile alone for the
+ * reference rows (direct, nginx, bare-node: their proxy is measured apart); for a gateway row
+ * the gateway, auth (asked in remote mode, on a miss otherwise) and profile, the lb (embedded
+ * or nginx) in server discovery, the sidecar in sidecar auth, and the cache (embedded or
+ * Redis) in global and sidecar auth.
  */
-export const requestPathServices: readonly string[] = Object.freeze(['gateway', 'sidecar', 'auth', 'lb', 'nginx', 'cache', 'redis', 'profile']);
+export function requestPathOf(row: Pick<ThroughputRow, 'kind' | 'modes'>): string[] {
+  if (row.kind !== 'gateway' || !row.modes) return ['profile'];
+  const { discovery, auth } = row.modes;
+  return [
+    'gateway',
+    ...(auth === 'sidecar' ? ['sidecar'] : []),
+    ...(discovery === 'server' ? ['lb', 'nginx'] : []),
+    'auth',
+    ...(auth === 'global' || auth === 'sidecar' ? ['cache', 'redis'] : []),
+    'profile',
+  ];
+}
 
 /** The group of the instances off the request's path (registry, bus, chat, sms, mail, dns…), summed. */
 export const offPathGroup = 'others';
@@ -148,9 +162,10 @@ export const offPathGroup = 'others';
  * The instances as measured processes: an instance alone of its service under its id
  * (`gateway#1`, `lb#1`), the instances of a replicated service summed under the service's
  * name (`profile` for profile#1 + profile#2), and every instance of a service off the request's
- * path summed as `others` (outside the total: what they spend meanwhile is not the request's).
+ * path (`onPath`: requestPathOf) summed as `others` (outside the total: what they spend
+ * meanwhile is not the request's).
  */
-export function groupInstances(instances: readonly CpuInstance[], onPath: readonly string[] = requestPathServices): CpuProcess[] {
+export function groupInstances(instances: readonly CpuInstance[], onPath: readonly string[]): CpuProcess[] {
   const perService = new Map<string, number>();
   for (const instance of instances) perService.set(instance.service, (perService.get(instance.service) ?? 0) + 1);
   return instances

@@ -16,7 +16,7 @@ import { signUpWithProfile, type BenchSession } from './bench-users.js';
 import { startBareProxy, type BareProxyProcess } from './bare-proxy-process.js';
 import { runClosedLoop, type ClosedLoopOptions } from './closed-loop.js';
 import { findNginx, startNginx, type NginxProcess } from './nginx-process.js';
-import { cpuPerRequest, groupInstances, hasProcfs, snapshotCpu, type CpuProcess } from './process-cpu.js';
+import { cpuPerRequest, groupInstances, hasProcfs, requestPathOf, snapshotCpu, type CpuProcess } from './process-cpu.js';
 import { readProcessRssMb } from './process-rss.js';
 import { requireWrk, runWrk } from './wrk-load.js';
 
@@ -110,7 +110,7 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
       // ready instances of its topology (those off the path as `others`), the row's reference
       // proxy, and the load generator.
       const cpuProcesses = (row: ThroughputRow): CpuProcess[] => [
-        ...groupInstances(onTopologyOf(row).topology.instances().filter((instance) => instance.state === 'ready')),
+        ...groupInstances(onTopologyOf(row).topology.instances().filter((instance) => instance.state === 'ready'), requestPathOf(row)),
         ...(row.kind === 'nginx' && nginx?.pid !== undefined ? [{ group: 'nginx', pid: nginx.pid }] : []),
         ...(row.kind === 'bare-node' && bare?.pid !== undefined ? [{ group: 'bare-node', pid: bare.pid }] : []),
         { group: 'bench', pid: process.pid, alone: true, outside: true },

@@ -10,9 +10,9 @@ export function findWrk(env: NodeJS.ProcessEnv = process.env): string | undefine
   return findProgram('wrk', env);
 }
 
-/** The wrk binary, or BENCH_WRK_MISSING. */
-export function requireWrk(env: NodeJS.ProcessEnv = process.env): string {
-  const binary = findWrk(env);
+/** The wrk binary `find` finds (on PATH by default), or BENCH_WRK_MISSING. */
+export function requireWrk(find: () => string | undefined = findWrk): string {
+  const binary = find();
   if (!binary) throw runtimeError('BENCH_WRK_MISSING', { message: '`--load wrk` needs wrk, which is not on PATH.' });
   return binary;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { splitConnections, wrkArgs } from './wrk-load.js';
+import { isTopolabError } from '../errors/topolab-error.js';
+import { requireWrk, splitConnections, wrkArgs } from './wrk-load.js';
 import { combineLoadSamples, parseWrkOutput, parseWrkTime } from './wrk-output.js';
 
 // Captured from Debian's wrk 4.1.0 on the 2-core machine: against a local nginx (200s, 404s,
@@ -80,5 +81,20 @@ describe('several wrk runs', () => {
       'traceparent: 00-1-2-00',
       'http://127.0.0.1:1/profile/me',
     ]);
+  });
+});
+
+describe('requireWrk', () => {
+  it('answers the binary, or BENCH_WRK_MISSING (exit 3) with the apt-get hint', () => {
+    expect(requireWrk(() => '/usr/bin/wrk')).toBe('/usr/bin/wrk');
+    let error: unknown;
+    try {
+      requireWrk(() => undefined);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isTopolabError(error) && error.code).toBe('BENCH_WRK_MISSING');
+    expect(isTopolabError(error) && error.exitCode).toBe(3);
+    expect(isTopolabError(error) && error.hint).toContain('apt-get install wrk');
   });
 });

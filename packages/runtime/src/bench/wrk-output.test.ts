@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isTopolabError } from '../errors/topolab-error.js';
-import { requireWrk, splitConnections, wrkArgs } from './wrk-load.js';
+import { requireWrk, splitConnections, wrkArgs, wrkHeadersScript } from './wrk-load.js';
 import { combineLoadSamples, parseWrkOutput, parseWrkTime } from './wrk-output.js';
 
 // Captured from Debian's wrk 4.1.0 on the 2-core machine: against a local nginx (200s, 404s,
@@ -67,20 +67,24 @@ describe('several wrk runs', () => {
     expect(splitConnections(1, 2)).toEqual([1, 1]);
   });
 
-  it('each run one thread, whole seconds, the headers as -H', () => {
-    expect(wrkArgs('http://127.0.0.1:1/profile/me', { connections: 16, durationMs: 1500, timeoutMs: 10_000, headers: { 'x-jwt-assertion': 'a.b.c', traceparent: '00-1-2-00' } })).toEqual([
+  it('each run one thread, whole seconds, the headers from a script', () => {
+    expect(wrkArgs('http://127.0.0.1:1/profile/me', { connections: 16, durationMs: 1500, timeoutMs: 10_000, script: '/tmp/x/headers.lua' })).toEqual([
       '-t1',
       '-c16',
       '-d2s',
       '--timeout',
       '10s',
       '--latency',
-      '-H',
-      'x-jwt-assertion: a.b.c',
-      '-H',
-      'traceparent: 00-1-2-00',
+      '-s',
+      '/tmp/x/headers.lua',
       'http://127.0.0.1:1/profile/me',
     ]);
+    expect(wrkArgs('http://127.0.0.1:1/', { connections: 1, durationMs: 3000, timeoutMs: 400 })).toEqual(['-t1', '-c1', '-d3s', '--timeout', '1s', '--latency', 'http://127.0.0.1:1/']);
+  });
+
+  it('set the headers in Lua, off the command line (where every user could read a token)', () => {
+    expect(wrkHeadersScript({ authorization: 'Bearer a.b.c', 'x-odd': 'say "hi" \\ bye' })).toBe('wrk.headers["authorization"] = "Bearer a.b.c"\nwrk.headers["x-odd"] = "say \\"hi\\" \\\\ bye"\n');
+    expect(wrkHeadersScript({})).toBe('');
   });
 });
 

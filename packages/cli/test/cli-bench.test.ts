@@ -16,7 +16,7 @@ describe('topolab bench', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Examples:');
     expect(run.stdout).toContain('$ topolab bench');
-    for (const flag of ['--discovery', '--auth', '--duration', '--connections', '--rate', '--rounds', '--receivers', '--messages', '--json', '--markdown', '--html', '--only']) expect(run.stdout).toContain(flag);
+    for (const flag of ['--discovery', '--auth', '--duration', '--connections', '--rate', '--rounds', '--receivers', '--messages', '--json', '--markdown', '--html', '--only', '--load']) expect(run.stdout).toContain(flag);
   });
 
   it.each([
@@ -28,6 +28,7 @@ describe('topolab bench', () => {
     [['bench', '--rounds', '0']],
     [['bench', '--connections', 'many']],
     [['bench', '--receivers', '0']],
+    [['bench', '--load', 'ab']],
   ])('exits 2 on the usage error %j', async (args) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
@@ -47,9 +48,9 @@ describe('topolab bench', () => {
     expect(report.machine.cpus).toBeGreaterThan(0);
     expect(report.settings).toMatchObject({ durationMs: 1000, rounds: 1, discovery: ['client'], auth: ['remote', 'none'], sections: ['throughput'] });
     const rows = report.throughput.rows as { id: string; samples: { requests: number; errors: number; non2xx: number }[]; missing?: string }[];
-    expect(rows.map((row) => row.id)).toEqual(['direct', 'nginx', 'client/remote', 'client/none']);
+    expect(rows.map((row) => row.id)).toEqual(['direct', 'nginx', 'bare-node', 'client/remote', 'client/none']);
     // The bench-only none mode works on the bench's own topology (its gateways get the opt-in).
-    for (const id of ['direct', 'client/remote', 'client/none']) {
+    for (const id of ['direct', 'bare-node', 'client/remote', 'client/none']) {
       const row = rows.find((candidate) => candidate.id === id)!;
       expect(row.samples).toHaveLength(1);
       expect(row.samples[0]!.requests).toBeGreaterThan(0);

@@ -9,7 +9,8 @@
 export * from './errors/index.js';
 export { authModeNames, discoveryModeNames, formatModes } from './topology/topology-modes.js';
 export { benchAuthModes, defaultBenchSettings } from './bench/bench-settings.js';
-export { benchBackends, benchSections } from './bench/bench-types.js';
+export { benchBackends, benchLoadGenerators, benchSections } from './bench/bench-types.js';
 export { benchTargets } from './bench/bench-targets.js';
+export { minCpuUsPerRequest, orderCpuGroups, outsideGroups } from './bench/process-cpu.js';
 export { describeScenarioModes, matrixModesOf } from './scenarios/scenario-modes.js';
 export { busBackendNames, cacheBackendNames, defaultLimitSettings, domainEventTypes, lbBackendNames } from '@topolab/services/contract';

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { checkTargets, defaultBenchSettings, describeCaveats, planRounds, summarizeRows, type BenchReport } from '@topolab/runtime';
-import type { ThroughputRow, ThroughputSample } from '@topolab/runtime/bench';
+import { proxyRatios, type CpuFigures, type ThroughputRow, type ThroughputSample } from '@topolab/runtime/bench';
 import { describe, expect, it } from 'vitest';
 import { renderBar } from './bars.js';
 import { renderHtmlReport } from './html-report.js';
@@ -11,9 +11,17 @@ import { renderTerminalReport } from './terminal-report.js';
 const rows: ThroughputRow[] = [
   { id: 'direct', kind: 'direct' },
   { id: 'nginx', kind: 'nginx' },
+  { id: 'bare-node', kind: 'bare-node' },
   { id: 'client/local', kind: 'gateway', modes: { discovery: 'client', auth: 'local' } },
   { id: 'client/none', kind: 'gateway', modes: { discovery: 'client', auth: 'none' } },
 ];
+/** CPU µs per request as the bench measured them, per row. */
+const cpuOf: Record<string, CpuFigures> = {
+  direct: { usPerRequest: { profile: 41.3, 'auth#1': 0.4, others: 3.1, bench: 60 }, totalUs: 42.5 },
+  nginx: { usPerRequest: { nginx: 26, profile: 50, others: 4, bench: 70 }, totalUs: 76 },
+  'bare-node': { usPerRequest: { 'bare-node': 80, profile: 55, bench: 72 }, totalUs: 135 },
+  'client/local': { usPerRequest: { 'gateway#1': 152.4, 'auth#1': 6.5, profile: 60, others: 9, bench: 80 }, totalUs: 219 },
+};
 const sample = (rowId: string, round: number, requestsPerSec: number, p99: number): ThroughputSample => ({
   rowId,
   round,
@@ -24,10 +32,12 @@ const sample = (rowId: string, round: number, requestsPerSec: number, p99: numbe
   timeouts: 0,
   non2xx: 0,
   durationMs: 10_000,
+  ...(cpuOf[rowId] ? { cpu: cpuOf[rowId] } : {}),
 });
-const samples = [1, 2].flatMap((round) => [sample('direct', round, 9000 + round, 12), sample('nginx', round, 8000, 14), sample('client/local', round, 2300, 45)]);
+const samples = [1, 2].flatMap((round) => [sample('direct', round, 9000 + round, 12), sample('nginx', round, 8000, 14), sample('bare-node', round, 4600, 30), sample('client/local', round, 2300, 45)]);
 const rounds = [1, 2].map((round) => ({ round, gatewayRssMb: { 'gateway#1': 120 + round }, gatewayLoadSeconds: 22 * round }));
-const throughput = { rows: summarizeRows(rows, samples, new Map([['client/none', 'the gateway has no bench-only auth mode "none"']])), rounds, plan: planRounds(rows.map((r) => r.id), 2), loadGenerator: 'connections 32, 1 autocannon worker in the bench process' };
+const summaries = summarizeRows(rows, samples, new Map([['client/none', 'the gateway has no bench-only auth mode "none"']]));
+const throughput = { rows: summaries, ratios: proxyRatios(summaries), cpuMeasured: true, rounds, plan: planRounds(rows.map((r) => r.id), 2), loadGenerator: 'connections 32, 1 autocannon worker in the bench process' };
 
 /** A report as runBench makes it, from fixed figures. */
 const report: BenchReport = {
@@ -81,6 +91,29 @@ describe('markdown report', () => {
     expect(markdown).toMatch(/^\| – \| local costs ≤ 10 % of throughput against none \|/m);
   });
 
+  it('has a CPU µs per request table: a column per group on the path, the total, then those outside it', () => {
+    expect(markdown).toContain('## CPU µs per request (median of rounds)');
+    expect(markdown).toContain('| row | req/s | gateway#1 | nginx | bare-node | auth#1 | profile | total | others | bench |');
+    expect(markdown).toContain('| direct | 9002 | — | — | — | — | 41 | 43 | 3.1 | 60 |');
+    expect(markdown).toMatch(/^\| client\/local \| 2300 \| 152 \| — \| — \| 6\.5 \| 60 \| 219 \| 9\.0 \| 80 \|$/m);
+    expect(markdown).toMatch(/^\| client\/none \| — \| — \| — \| — \| — \| — \| — \| — \| — \|$/m);
+  });
+
+  it('sets the proxies against each other: gateway ÷ bare-node, bare-node ÷ nginx', () => {
+    expect(markdown).toContain('## The Node ceiling — proxies against each other');
+    expect(markdown).toContain('| client/local ÷ bare-node | 0.50× | 1.91× (gateway#1 152 µs vs bare-node 80 µs) |');
+    expect(markdown).toContain('| bare-node ÷ nginx | 0.57× | 3.08× (bare-node 80 µs vs nginx 26 µs) |');
+  });
+
+  it('says n/a where no CPU was read (no /proc)', () => {
+    const plainSamples = samples.map(({ cpu: _cpu, ...rest }) => rest);
+    const plainRows = summarizeRows(rows, plainSamples);
+    const plain = renderMarkdownReport({ ...report, throughput: { ...throughput, rows: plainRows, ratios: proxyRatios(plainRows), cpuMeasured: false } });
+    expect(plain).toContain('| row | req/s | CPU µs per request |');
+    expect(plain).toContain('| client/local | 2300 | n/a |');
+    expect(plain).toContain('| client/local ÷ bare-node | 0.50× | n/a |');
+  });
+
   it('escapes pipes inside cells', () => {
     expect(escapeMarkdownCell('a|b\nc')).toBe('a\\|b c');
   });
@@ -104,6 +137,12 @@ describe('html report', () => {
     expect(html).not.toMatch(/<script|<link|@import|url\(/i);
   });
 
+  it('has the CPU table, the ratios and a chart of the CPU per request', () => {
+    expect(html).toContain('<h2>CPU µs per request (median of rounds)</h2>');
+    expect(html).toContain('<td>client/local ÷ bare-node</td>');
+    expect(html).toContain('CPU per request, every serving process');
+  });
+
   it('escapes text from the report', () => {
     expect(html).toContain('Test CPU &lt;x86&gt;');
     expect(html).not.toContain('Test CPU <x86>');
@@ -116,6 +155,13 @@ describe('terminal report', () => {
     expect(text).not.toMatch(/\u001b\[/);
     expect(text).toMatch(/direct\s+9002\s+█{20}/);
     expect(text).toContain('✗  client/local throughput ≥ 0.6 × nginx');
+  });
+
+  it('shows the CPU table and the proxy ratios', () => {
+    const text = renderTerminalReport(report, { color: false, unicode: false });
+    expect(text).toMatch(/CPU µs per request \(median of rounds\)\n.*\nrow\s+req\/s\s+gateway#1\s+nginx\s+bare-node\s+auth#1\s+profile\s+total\s+others\s+bench\n/);
+    expect(text).toMatch(/^bare-node\s+4600\s+—\s+—\s+80\s+—\s+55\s+135\s+—\s+72$/m);
+    expect(text).toMatch(/^bare-node ÷ nginx\s+0\.57×\s+3\.08× \(bare-node 80 µs vs nginx 26 µs\)$/m);
   });
 
   it('draws # bars in plain text off a terminal', () => {

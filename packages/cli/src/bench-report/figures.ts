@@ -16,6 +16,12 @@ export function formatRatio(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '—' : `${value.toFixed(2)}×`;
 }
 
+/** `152` µs (whole from 10 up), `4.5` below, or `—`. */
+export function formatUs(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  return value >= 10 ? String(Math.round(value)) : value.toFixed(1);
+}
+
 /** `10 s`, `500 ms`, `1.5 s`. */
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;

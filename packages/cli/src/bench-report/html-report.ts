@@ -42,6 +42,9 @@ export function reportCharts(report: BenchReport): BarChart[] {
   if (rows.length > 0) {
     const reference = (kind: string) => kind !== 'gateway';
     charts.push({ title: 'Throughput, median of rounds', unit: 'req/s', bars: rows.map((row) => ({ label: row.id, value: row.median?.requestsPerSec, marks: row.samples.map((s) => s.requestsPerSec), reference: reference(row.kind) })) });
+    if (rows.some((row) => row.median?.cpu)) {
+      charts.push({ title: 'CPU per request, every serving process', unit: 'µs', bars: rows.map((row) => ({ label: row.id, value: row.median?.cpu?.totalUs, marks: row.samples.flatMap((s) => (s.cpu ? [s.cpu.totalUs] : [])), reference: reference(row.kind) })) });
+    }
     charts.push({ title: 'p99 latency, median of rounds', unit: 'ms', bars: rows.map((row) => ({ label: row.id, value: row.median?.latencyMs.p99, marks: row.samples.map((s) => s.latencyMs.p99), reference: reference(row.kind) })) });
   }
   const rounds = report.throughput?.rounds ?? [];
@@ -75,7 +78,7 @@ export function renderHtmlReport(report: BenchReport): string {
     '<h1>topolab bench</h1>',
     `<pre>${escapeXml(describeRun(report).join('\n'))}</pre>`,
     `<div class="charts">\n${reportCharts(report).map(renderBarChartSvg).join('\n')}\n</div>`,
-    '<p class="caption">Grey bars are the references (direct, nginx); dots mark each round’s figure; a dashed line marks a target.</p>',
+    '<p class="caption">Grey bars are the references (direct, nginx, bare-node); dots mark each round’s figure; a dashed line marks a target.</p>',
     ...reportTables(report).map(renderTable),
     ...(report.notes.length > 0 ? ['<h2>Notes</h2>', `<ul>${report.notes.map((n) => `<li>${escapeXml(n)}</li>`).join('\n')}</ul>`] : []),
     ...(targets.length > 0 ? ['<h2>Targets (this run’s own figures)</h2>', `<table><thead><tr><th></th><th>target</th><th>measured</th></tr></thead><tbody>${targets.join('\n')}</tbody></table>`] : []),

@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import type { BenchProgress, BenchProgressListener } from '@topolab/runtime/bench';
-import { formatDuration, formatMb, formatMs, formatRps } from './figures.js';
+import { minCpuUsPerRequest, orderCpuGroups } from '@topolab/runtime/cli-facts';
+import { formatDuration, formatMb, formatMs, formatRps, formatUs } from './figures.js';
 
 /** Where and how progress is printed. */
 export interface ProgressPrinterOptions {
@@ -20,7 +21,9 @@ export function describeProgress(event: BenchProgress): string | undefined {
     case 'row': {
       const s = event.sample;
       const failures = s.errors + s.non2xx > 0 ? `  errors ${s.errors}  non-2xx ${s.non2xx}` : '';
-      return `  round ${event.round}/${event.rounds}  ${s.rowId.padEnd(20)} ${formatRps(s.requestsPerSec).padStart(6)} req/s  p50 ${formatMs(s.latencyMs.p50)}  p90 ${formatMs(s.latencyMs.p90)}  p99 ${formatMs(s.latencyMs.p99)} ms${failures}`;
+      const shares = s.cpu ? orderCpuGroups(Object.keys(s.cpu.usPerRequest)).filter((group) => s.cpu!.usPerRequest[group]! >= minCpuUsPerRequest) : [];
+      const cpu = shares.length > 0 ? `  µs/req ${shares.map((group) => `${group} ${formatUs(s.cpu!.usPerRequest[group])}`).join(' · ')}` : '';
+      return `  round ${event.round}/${event.rounds}  ${s.rowId.padEnd(20)} ${formatRps(s.requestsPerSec).padStart(6)} req/s  p50 ${formatMs(s.latencyMs.p50)}  p90 ${formatMs(s.latencyMs.p90)}  p99 ${formatMs(s.latencyMs.p99)} ms${failures}${cpu}`;
     }
     case 'row-missing':
       return `  ${event.rowId.padEnd(20)} missing: ${event.reason}`;

@@ -1,5 +1,6 @@
+import { minCpuUsPerRequest, orderCpuGroups, outsideGroups } from '@topolab/runtime/cli-facts';
 import type { BenchReport } from '@topolab/runtime';
-import { formatDuration, formatMb, formatMs, formatRatio, formatRps } from './figures.js';
+import { formatDuration, formatMb, formatMs, formatRatio, formatRps, formatUs } from './figures.js';
 
 /** A table every renderer lays out its own way (padded text, Markdown, HTML). */
 export interface ReportTable {
@@ -27,7 +28,7 @@ export function describeRun(report: BenchReport): string[] {
   return [
     `machine   ${m.cpus} × ${m.cpuModel}, ${Math.round(m.totalMemoryMb / 1024)} GB, ${m.os}, Node ${m.node}${m.nginx ? `, ${m.nginx.replace(/^nginx version: /, '')}` : ''}`,
     ...(m.gitCommit ? [`commit    ${m.gitCommit}`] : []),
-    `settings  discovery ${s.discovery.join(',')} · auth ${s.auth.join(',')} · ${formatDuration(s.durationMs)} per row after ${formatDuration(s.warmupMs)} warm-up · ${s.rounds} round${s.rounds === 1 ? '' : 's'} · ${s.connections} connections · failover at ${s.rate} req/s · ${s.sessions} logouts · fan-out ${s.messages} messages to ${s.receivers} sockets`,
+    `settings  discovery ${s.discovery.join(',')} · auth ${s.auth.join(',')} · ${formatDuration(s.durationMs)} per row after ${formatDuration(s.warmupMs)} warm-up · ${s.rounds} round${s.rounds === 1 ? '' : 's'} · ${s.connections} connections (${s.load ?? 'autocannon'}) · failover at ${s.rate} req/s · ${s.sessions} logouts · fan-out ${s.messages} messages to ${s.receivers} sockets`,
     `run       ${report.startedAt} → ${report.finishedAt}`,
   ];
 }
@@ -58,6 +59,58 @@ export function throughputTable(report: BenchReport): ReportTable | undefined {
         row.samples.map((sample) => formatRps(sample.requestsPerSec)).join(' · '),
       ];
     }),
+  };
+}
+
+/**
+ * CPU µs per request of every process a row's requests pass, one column per group (median of
+ * rounds): the groups on the request's path, their total, then those outside it (others, the
+ * load generator). `n/a` where there is no
+ * /proc to read (off Linux), `—` where a group was under the threshold or not on the row's path.
+ */
+export function cpuTable(report: BenchReport): ReportTable | undefined {
+  const t = report.throughput;
+  if (!t) return undefined;
+  const groups = orderCpuGroups(t.rows.flatMap((row) => Object.keys(row.median?.cpu?.usPerRequest ?? {})));
+  const serving = groups.filter((group) => !outsideGroups.includes(group));
+  const load = groups.filter((group) => outsideGroups.includes(group));
+  const caption = `utime + stime from /proc/<pid>/stat of every process over the row's timed window, ÷ the requests it served (ticks of 10 ms: ± 10 ms ÷ requests). Under ${minCpuUsPerRequest} µs left out; profile = its instances summed; nginx = master + worker; total = every process on the path, those under ${minCpuUsPerRequest} µs included; outside it: others = the topology's instances off the row's path (registry, bus, chat, sms…, the idle gateway on a reference row: their background work ÷ the row's requests), bench = the bench process (autocannon, the supervisor), wrk = the wrk runs.`;
+  if (groups.length === 0) {
+    // No CPU figures at all: off Linux, or no row measured.
+    return { id: 'cpu', title: 'CPU µs per request (median of rounds)', caption, headers: ['row', 'req/s', 'CPU µs per request'], numeric: [1], rows: t.rows.map((row) => [row.id, formatRps(row.median?.requestsPerSec), row.median ? 'n/a' : '—']) };
+  }
+  const headers = ['row', 'req/s', ...serving, 'total', ...load];
+  return {
+    id: 'cpu',
+    title: 'CPU µs per request (median of rounds)',
+    caption,
+    headers,
+    numeric: headers.map((_, i) => i).slice(1),
+    rows: t.rows.map((row) => {
+      const cpu = row.median?.cpu;
+      if (!row.median) return [row.id, '—', ...serving.map(() => '—'), '—', ...load.map(() => '—')];
+      if (!cpu) return [row.id, formatRps(row.median.requestsPerSec), ...serving.map(() => 'n/a'), 'n/a', ...load.map(() => 'n/a')];
+      const cell = (group: string) => (cpu.usPerRequest[group] === undefined ? '—' : formatUs(cpu.usPerRequest[group]));
+      return [row.id, formatRps(row.median.requestsPerSec), ...serving.map(cell), formatUs(cpu.totalUs), ...load.map(cell)];
+    }),
+  };
+}
+
+/** The proxies against each other: gateway rows ÷ bare-node, bare-node ÷ nginx, in req/s and in the proxy's own CPU per request. */
+export function ratiosTable(report: BenchReport): ReportTable | undefined {
+  const ratios = report.throughput?.ratios ?? [];
+  if (ratios.length === 0) return undefined;
+  return {
+    id: 'ratios',
+    title: 'The Node ceiling — proxies against each other',
+    caption: 'gateway ÷ bare-node: what the gateway (routing, auth, spans, retries, limits) adds to a bare Node proxy; bare-node ÷ nginx: what Node costs against a C proxy. req/s: the row’s ÷ the base’s; proxy CPU: the proxy process’s own µs per request ÷ the base proxy’s.',
+    headers: ['ratio', 'req/s', 'proxy CPU per request'],
+    numeric: [1],
+    rows: ratios.map((r) => [
+      r.id,
+      formatRatio(r.throughput),
+      r.proxyCpu ? `${formatRatio(r.proxyCpu.ratio)} (${r.proxyCpu.group} ${formatUs(r.proxyCpu.us)} µs vs ${r.proxyCpu.baseGroup} ${formatUs(r.proxyCpu.baseUs)} µs)` : 'n/a',
+    ]),
   };
 }
 
@@ -157,5 +210,5 @@ export function coldStartTable(report: BenchReport): ReportTable | undefined {
 
 /** Every table of the report, in order (sections not run are left out). */
 export function reportTables(report: BenchReport): ReportTable[] {
-  return [throughputTable(report), memoryTable(report), revocationTable(report), failoverTable(report), fanoutTable(report), coldStartTable(report)].filter((table): table is ReportTable => table !== undefined);
+  return [throughputTable(report), cpuTable(report), ratiosTable(report), memoryTable(report), revocationTable(report), failoverTable(report), fanoutTable(report), coldStartTable(report)].filter((table): table is ReportTable => table !== undefined);
 }

@@ -41,6 +41,7 @@ describe('bench options', () => {
   it('maps the flags to bench settings, leaving the rest to the defaults', () => {
     expect(settingsFromFlags({ duration: 1000, rounds: 1, only: ['throughput'], auth: ['remote'] })).toEqual({ durationMs: 1000, rounds: 1, sections: ['throughput'], auth: ['remote'] });
     expect(settingsFromFlags({})).toEqual({});
+    expect(settingsFromFlags({ load: 'wrk' })).toEqual({ load: 'wrk' });
     expect(settingsFromFlags({ warmup: 0, connections: 8, rate: 50, sessions: 10, discovery: ['server'] })).toEqual({ warmupMs: 0, connections: 8, rate: 50, sessions: 10, discovery: ['server'] });
   });
 });

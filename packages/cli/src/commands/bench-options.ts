@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { benchAuthModes, benchBackends, benchSections, discoveryModeNames } from '@topolab/runtime/cli-facts';
-import type { BenchAuthMode, BenchBackend, BenchSection } from '@topolab/runtime/bench';
+import type { BenchAuthMode, BenchBackend, BenchLoadGenerator, BenchSection } from '@topolab/runtime/bench';
 import type { BenchSettings, DiscoveryModeName } from '@topolab/runtime';
 
 /** The flags of `topolab bench` as commander hands them over. */
@@ -17,6 +17,7 @@ export interface BenchFlags {
   messages?: number;
   only?: BenchSection[];
   backends?: BenchBackend[];
+  load?: BenchLoadGenerator;
   json?: string;
   markdown?: string;
   html?: string;
@@ -81,5 +82,6 @@ export function settingsFromFlags(flags: BenchFlags): Partial<BenchSettings> {
     ...(flags.messages !== undefined ? { messages: flags.messages } : {}),
     ...(flags.only ? { sections: flags.only } : {}),
     ...(flags.backends ? { backends: flags.backends } : {}),
+    ...(flags.load ? { load: flags.load } : {}),
   };
 }

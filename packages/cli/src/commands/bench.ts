@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { defaultBenchSettings } from '@topolab/runtime/cli-facts';
+import { benchLoadGenerators, defaultBenchSettings } from '@topolab/runtime/cli-facts';
 import type { BenchReport } from '@topolab/runtime';
 import { renderHtmlReport } from '../bench-report/html-report.js';
 import { renderMarkdownReport } from '../bench-report/markdown-report.js';
@@ -33,6 +33,7 @@ export function registerBenchCommand(program: Command, ctx: CommandContext): voi
     .addOption(new Option('--messages <n>', 'messages the fan-out times (each awaited by every receiver)').argParser(parsePositiveInteger).default(d.messages))
     .addOption(new Option('--only <sections>', 'sections, comma-separated: throughput, revocation, failover, fanout, coldstart').argParser(parseSectionList))
     .addOption(new Option('--backends <list>', 'real backends measured beside the embedded ones: redis (global cache and bus), nginx (the lb), or none').argParser(parseBackendList).default(d.backends, d.backends.join(',')))
+    .addOption(new Option('--load <generator>', 'load generator of the throughput table: autocannon (in the bench process) or wrk (Debian\'s, a C child process: apt-get install wrk)').choices(benchLoadGenerators).default(d.load))
     .option('--json <file>', 'write the report as JSON (machine, settings, every round’s raw figures)')
     .option('--markdown <file>', 'write the report as Markdown')
     .option('--html <file>', 'write the report as one self-contained HTML page with SVG charts')
@@ -48,16 +49,27 @@ Examples:
   $ topolab bench --only revocation,failover --sessions 100 --rate 200
   $ topolab bench --only fanout --receivers 50 --messages 500       WebSocket fan-out p50/p99 (embedded bus, then Redis)
   $ topolab bench --only throughput --discovery client,server --auth global,local --backends redis,nginx
+  $ topolab bench --only throughput --discovery client --auth local --duration 2s --warmup 500ms --rounds 1 --backends nginx --load wrk
   $ topolab bench --only throughput --discovery client --auth local --backends none --cpu-prof prof   where the gateway's CPU goes
 
 Throughput rows: direct (straight to the profile instances: the ceiling), nginx (when
-installed: one proxy hop, a production reference), and every discovery × auth pair switched
+installed: one proxy hop, a production reference), bare-node (node:http + an undici Pool, no
+routing, auth, tracing or limits: the Node ceiling of a proxy), and every discovery × auth pair switched
 live on one topology with rate limits off; with --backends, the same pairs on a second
 topology whose cache and bus are a real Redis and whose lb is a real nginx (client/global+redis,
 server/local+nginx; a backend not installed is listed as missing). Rows are interleaved over
-the rounds; the median is reported with its ratio to direct. The load generator (autocannon) runs in this process
-and shares the machine's cores with the topology. Progress goes to stderr, the report to
-stdout. Exit code 0 (1 with --check when a target is missed), 2 on a usage error.`,
+the rounds; the median is reported with its ratio to direct, and the proxies' ratios
+(gateway ÷ bare-node, bare-node ÷ nginx). The load generator (autocannon) runs in this process
+and shares the machine's cores with the topology; --load wrk runs wrk -t1 instead, one per URL
+(the direct row's connections split over the two profile instances).
+
+CPU µs per request: on Linux, utime + stime of every process a row's requests pass (the
+instances, nginx's master and worker, the bare proxy, the load generator), read from
+/proc/<pid>/stat before and after the row's timed window, divided by the requests served;
+processes under 2 µs are left out, replicated instances summed (profile). n/a off Linux.
+
+Progress goes to stderr, the report to stdout. Exit code 0 (1 with --check when a target is
+missed), 2 on a usage error, 3 when --load wrk finds no wrk (BENCH_WRK_MISSING).`,
     )
     .action(async (flags: CommandFlags) => {
       ctx.exit.code = await benchCommand(flags, ctx);

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { planRounds, planThroughputRows } from './bench-plan.js';
 
 describe('bench plan', () => {
-  it('lists direct, nginx, then every discovery × auth pair', () => {
+  it('lists direct, nginx, bare-node, then every discovery × auth pair', () => {
     const rows = planThroughputRows({ discovery: ['client', 'server'], auth: ['local', 'none'], backends: [] });
-    expect(rows.map((row) => row.id)).toEqual(['direct', 'nginx', 'client/local', 'client/none', 'server/local', 'server/none']);
-    expect(rows[3]).toEqual({ id: 'client/none', kind: 'gateway', modes: { discovery: 'client', auth: 'none' } });
+    expect(rows.map((row) => row.id)).toEqual(['direct', 'nginx', 'bare-node', 'client/local', 'client/none', 'server/local', 'server/none']);
+    expect(rows[4]).toEqual({ id: 'client/none', kind: 'gateway', modes: { discovery: 'client', auth: 'none' } });
   });
 
   it('adds the pairs that exercise a real backend on every request: global auth on Redis, server discovery through nginx', () => {
@@ -13,6 +13,7 @@ describe('bench plan', () => {
     expect(rows.map((row) => row.id)).toEqual([
       'direct',
       'nginx',
+      'bare-node',
       'client/local',
       'client/global',
       'server/local',
@@ -22,7 +23,7 @@ describe('bench plan', () => {
       'server/global+redis+nginx',
     ]);
     expect(rows.at(-1)).toEqual({ id: 'server/global+redis+nginx', kind: 'gateway', modes: { discovery: 'server', auth: 'global' }, backends: ['redis', 'nginx'] });
-    expect(planThroughputRows({ discovery: ['client'], auth: ['local'], backends: ['redis', 'nginx'] }).map((row) => row.id)).toEqual(['direct', 'nginx', 'client/local']);
+    expect(planThroughputRows({ discovery: ['client'], auth: ['local'], backends: ['redis', 'nginx'] }).map((row) => row.id)).toEqual(['direct', 'nginx', 'bare-node', 'client/local']);
   });
 
   it('runs every row once per round, rounds one after the other', () => {

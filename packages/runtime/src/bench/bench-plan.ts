@@ -11,7 +11,8 @@ export function backendsExercised(modes: NonNullable<ThroughputRow['modes']>, ba
 
 /**
  * The rows of the throughput table, in display order: `direct` (the ceiling), `nginx` (one
- * production proxy hop; listed as missing where nginx is not installed), one row per
+ * production proxy hop; listed as missing where nginx is not installed), `bare-node` (a bare
+ * Node proxy: the Node ceiling of a proxy hop), one row per
  * discovery × auth combination (`client/local`), then the same combinations on the real
  * backends where they exercise one (`client/global+redis`, `server/local+nginx`).
  */
@@ -19,6 +20,7 @@ export function planThroughputRows(settings: Pick<BenchSettings, 'discovery' | '
   const rows: ThroughputRow[] = [
     { id: 'direct', kind: 'direct' },
     { id: 'nginx', kind: 'nginx' },
+    { id: 'bare-node', kind: 'bare-node' },
   ];
   const gateways = settings.discovery.flatMap((discovery) => settings.auth.map((auth) => ({ discovery, auth })));
   for (const modes of gateways) rows.push({ id: `${modes.discovery}/${modes.auth}`, kind: 'gateway', modes });

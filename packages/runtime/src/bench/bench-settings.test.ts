@@ -34,6 +34,12 @@ describe('bench settings', () => {
     expect(codeOf(() => normalizeBenchSettings({ connections: 2.5 }))).toBe('CONFIG_INVALID');
     expect(codeOf(() => normalizeBenchSettings({ durationMs: 10 }))).toBe('CONFIG_INVALID');
     expect(codeOf(() => normalizeBenchSettings({ warmupMs: 0 }))).toBeUndefined();
+    expect(codeOf(() => normalizeBenchSettings({ load: 'ab' as 'wrk' }))).toBe('CONFIG_INVALID');
+  });
+
+  it('load with autocannon unless wrk is asked for', () => {
+    expect(normalizeBenchSettings().load).toBe('autocannon');
+    expect(normalizeBenchSettings({ load: 'wrk' }).load).toBe('wrk');
   });
 });
 
@@ -57,6 +63,11 @@ describe('describeCaveats', () => {
     expect(notes).toHaveLength(1);
     expect(notes[0]).toContain('connections 32, 1 autocannon worker');
     expect(notes[0]).toContain('2 cores');
+  });
+
+  it('says the CPU figures are n/a where there is no /proc', () => {
+    expect(describeCaveats({ cpus: 2 }, { ...throughput(undefined), cpuMeasured: false }).some((note) => note.includes('n/a'))).toBe(true);
+    expect(describeCaveats({ cpus: 2 }, { ...throughput(undefined), cpuMeasured: true })).toHaveLength(1);
   });
 
   it('says what the none rows measure when they ran', () => {

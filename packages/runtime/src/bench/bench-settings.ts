@@ -1,6 +1,6 @@
 import { acceptedAuthModeNames, discoveryModeNames, type DiscoveryModeName } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
-import { benchBackends, benchSections, type BenchAuthMode, type BenchBackend, type BenchSection } from './bench-types.js';
+import { benchBackends, benchLoadGenerators, benchSections, type BenchAuthMode, type BenchBackend, type BenchLoadGenerator, type BenchSection } from './bench-types.js';
 
 /** The auth modes the bench knows: the gateway's, plus the bench-only `none`. */
 export const benchAuthModes: readonly BenchAuthMode[] = acceptedAuthModeNames(true);
@@ -35,6 +35,12 @@ export interface BenchSettings {
    * is reported as missing. @default ['redis', 'nginx']
    */
   readonly backends: readonly BenchBackend[];
+  /**
+   * The load generator of the throughput table: `autocannon` in the bench process, or `wrk`
+   * (Debian's, C, one thread) as a child process, which leaves the topology more of the cores;
+   * BENCH_WRK_MISSING when it is not installed. @default 'autocannon'
+   */
+  readonly load: BenchLoadGenerator;
 }
 
 /** The defaults of every setting. */
@@ -51,6 +57,7 @@ export const defaultBenchSettings: BenchSettings = Object.freeze({
   messages: 200,
   sections: [...benchSections],
   backends: [...benchBackends],
+  load: 'autocannon',
 });
 
 const invalid = (message: string) => runtimeError('CONFIG_INVALID', { message });
@@ -63,6 +70,7 @@ export function normalizeBenchSettings(settings: Partial<BenchSettings> = {}): B
   checkList('sections', merged.sections, benchSections);
   if (!Array.isArray(merged.backends)) throw invalid('Expected the `backends` setting to be a list of redis, nginx.');
   for (const backend of merged.backends) if (!benchBackends.includes(backend)) throw invalid(`Unknown backend "${String(backend).slice(0, 40)}"; expected redis or nginx.`);
+  if (!benchLoadGenerators.includes(merged.load)) throw invalid(`Unknown load generator "${String(merged.load).slice(0, 40)}"; expected ${benchLoadGenerators.join(' or ')}.`);
   checkInteger('durationMs', merged.durationMs, 100);
   checkInteger('warmupMs', merged.warmupMs, 0);
   checkInteger('connections', merged.connections, 1);

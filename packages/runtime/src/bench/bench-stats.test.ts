@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { latencyFigures, median, medianOfRounds, percentile, ratio, summarizeRows } from './bench-stats.js';
+import { planThroughputRows } from './bench-plan.js';
+import { latencyFigures, median, medianCpu, medianOfRounds, percentile, proxyRatios, ratio, summarizeRows } from './bench-stats.js';
 import type { ThroughputRow, ThroughputSample } from './bench-types.js';
 
 const sample = (rowId: string, round: number, requestsPerSec: number, p99: number, errors = 0): ThroughputSample => ({
@@ -68,5 +69,37 @@ describe('bench statistics', () => {
     expect(summary[2]).toMatchObject({ missing: 'no such mode', samples: [] });
     expect(summary[2]!.median).toBeUndefined();
     expect(summary[3]!.missing).toBe('not measured');
+  });
+
+  it('takes the median of each CPU group over the rounds, a group absent from a round counting 0, and drops those under 2 µs', () => {
+    const cpu = medianCpu([
+      { usPerRequest: { 'gateway#1': 150, profile: 90, others: 1.5 }, totalUs: 240 },
+      { usPerRequest: { 'gateway#1': 170, profile: 100, 'auth#1': 3 }, totalUs: 273 },
+      { usPerRequest: { 'gateway#1': 160, profile: 95, 'auth#1': 4, others: 2.5 }, totalUs: 259 },
+      undefined,
+    ]);
+    expect(cpu).toEqual({ usPerRequest: { 'gateway#1': 160, profile: 95, 'auth#1': 3 }, totalUs: 259 });
+    expect(medianCpu([undefined, undefined])).toBeUndefined();
+  });
+
+  it('sets the proxies against each other: every gateway row ÷ bare-node, bare-node ÷ nginx, in req/s and the proxy’s own CPU', () => {
+    // direct, nginx, bare-node, client/local, client/none
+    const rows = planThroughputRows({ discovery: ['client'], auth: ['local', 'none'], backends: [] });
+    const withCpu = (s: ThroughputSample, usPerRequest: Record<string, number>): ThroughputSample => ({ ...s, cpu: { usPerRequest, totalUs: Object.values(usPerRequest).reduce((a, b) => a + b, 0) } });
+    const summaries = summarizeRows(rows, [
+      withCpu(sample('direct', 1, 20_000, 5), { profile: 40 }),
+      withCpu(sample('nginx', 1, 12_000, 6), { nginx: 25, profile: 50 }),
+      withCpu(sample('bare-node', 1, 8000, 8), { 'bare-node': 60, profile: 55 }),
+      withCpu(sample('client/local', 1, 4000, 12), { 'gateway#1': 150, profile: 60 }),
+    ]);
+    expect(summaries[2]!.median!.cpu).toEqual({ usPerRequest: { 'bare-node': 60, profile: 55 }, totalUs: 115 });
+    expect(proxyRatios(summaries)).toEqual([
+      { id: 'client/local ÷ bare-node', row: 'client/local', base: 'bare-node', throughput: 0.5, proxyCpu: { ratio: 2.5, group: 'gateway#1', us: 150, baseGroup: 'bare-node', baseUs: 60 } },
+      { id: 'bare-node ÷ nginx', row: 'bare-node', base: 'nginx', throughput: 8000 / 12_000, proxyCpu: { ratio: 2.4, group: 'bare-node', us: 60, baseGroup: 'nginx', baseUs: 25 } },
+    ]);
+    // Without CPU figures (off Linux) the req/s ratios stay; without a bare-node row there are none.
+    const plain = summarizeRows(rows, [sample('nginx', 1, 12_000, 6), sample('bare-node', 1, 6000, 8)]);
+    expect(proxyRatios(plain)).toEqual([{ id: 'bare-node ÷ nginx', row: 'bare-node', base: 'nginx', throughput: 0.5 }]);
+    expect(proxyRatios(summarizeRows(rows, [sample('nginx', 1, 12_000, 6), sample('client/local', 1, 4000, 12)]))).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import type { LatencyFigures, ThroughputRow, ThroughputRowSummary, ThroughputSample } from './bench-types.js';
+import type { CpuFigures, LatencyFigures, ProxyRatio, ThroughputRow, ThroughputRowSummary, ThroughputSample } from './bench-types.js';
+import { minCpuUsPerRequest } from './process-cpu.js';
 
 /** Percentile `p` (0–100) by nearest rank; NaN for no values. */
 export function percentile(values: readonly number[], p: number): number {
@@ -35,12 +36,66 @@ export function latencyFigures(latenciesMs: readonly number[]): LatencyFigures {
 /** The median of each figure of a row's samples, one per round (each figure on its own). */
 export function medianOfRounds(samples: readonly ThroughputSample[]): NonNullable<ThroughputRowSummary['median']> {
   const of = (pick: (sample: ThroughputSample) => number) => median(samples.map(pick));
+  const cpu = medianCpu(samples.map((s) => s.cpu));
   return {
     requestsPerSec: of((s) => s.requestsPerSec),
     latencyMs: { p50: of((s) => s.latencyMs.p50), p90: of((s) => s.latencyMs.p90), p99: of((s) => s.latencyMs.p99), max: of((s) => s.latencyMs.max) },
     errors: of((s) => s.errors),
     non2xx: of((s) => s.non2xx),
+    ...(cpu ? { cpu } : {}),
   };
+}
+
+/**
+ * The median over rounds of each group's µs of CPU per request, keeping the groups whose median
+ * is at least `minUs` (a group absent from a round counts 0 there); undefined when no round has
+ * CPU figures (no /proc).
+ */
+export function medianCpu(samples: readonly (CpuFigures | undefined)[], minUs = minCpuUsPerRequest): CpuFigures | undefined {
+  const measured = samples.filter((sample): sample is CpuFigures => sample !== undefined);
+  if (measured.length === 0) return undefined;
+  const groups = [...new Set(measured.flatMap((sample) => Object.keys(sample.usPerRequest)))];
+  const usPerRequest: Record<string, number> = {};
+  for (const group of groups) {
+    const value = median(measured.map((sample) => sample.usPerRequest[group] ?? 0));
+    if (value >= minUs) usPerRequest[group] = value;
+  }
+  return { usPerRequest, totalUs: median(measured.map((sample) => sample.totalUs)) };
+}
+
+/** The group of a row's proxy in its CPU figures: `gateway#1` (the gateways summed when several), `nginx`, `bare-node`. */
+export function proxyGroupOf(row: Pick<ThroughputRowSummary, 'kind'>, cpu: CpuFigures | undefined): { group: string; us: number } | undefined {
+  if (!cpu) return undefined;
+  const groups = Object.keys(cpu.usPerRequest).filter((group) => (row.kind === 'gateway' ? group === 'gateway' || group.startsWith('gateway#') : group === row.kind));
+  if (groups.length === 0) return undefined;
+  return { group: groups.join('+'), us: groups.reduce((sum, group) => sum + cpu.usPerRequest[group]!, 0) };
+}
+
+/**
+ * The proxies against each other: every measured gateway row ÷ bare-node (what the gateway
+ * adds to Node) and bare-node ÷ nginx (what Node costs against a C proxy), in req/s and in the
+ * proxy process's own CPU per request.
+ */
+export function proxyRatios(rows: readonly ThroughputRowSummary[]): ProxyRatio[] {
+  const bare = rows.find((row) => row.kind === 'bare-node' && row.median);
+  const nginx = rows.find((row) => row.kind === 'nginx' && row.median);
+  const pairs = [...(bare ? rows.filter((row) => row.kind === 'gateway' && row.median).map((row) => [row, bare] as const) : []), ...(bare && nginx ? [[bare, nginx] as const] : [])];
+  return pairs.flatMap(([row, base]) => {
+    const throughput = ratio(row.median!.requestsPerSec, base.median!.requestsPerSec);
+    if (throughput === undefined) return [];
+    const proxy = proxyGroupOf(row, row.median!.cpu);
+    const baseProxy = proxyGroupOf(base, base.median!.cpu);
+    const cpuRatio = ratio(proxy?.us, baseProxy?.us);
+    return [
+      {
+        id: `${row.id} ÷ ${base.id}`,
+        row: row.id,
+        base: base.id,
+        throughput,
+        ...(cpuRatio !== undefined ? { proxyCpu: { ratio: cpuRatio, group: proxy!.group, us: proxy!.us, baseGroup: baseProxy!.group, baseUs: baseProxy!.us } } : {}),
+      },
+    ];
+  });
 }
 
 /**

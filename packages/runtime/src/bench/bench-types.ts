@@ -20,6 +20,12 @@ export type BenchAuthMode = GatewayAuthModeName;
  */
 export const benchBackends = ['redis', 'nginx'] as const;
 
+/** The load generators of the throughput table: autocannon in the bench process, or Debian's wrk (C) as a child process. */
+export const benchLoadGenerators = ['autocannon', 'wrk'] as const;
+
+/** One load generator of the bench. */
+export type BenchLoadGenerator = (typeof benchLoadGenerators)[number];
+
 /** One real backend of the bench. */
 export type BenchBackend = (typeof benchBackends)[number];
 
@@ -32,6 +38,8 @@ export type ThroughputRowKind =
   | 'direct'
   /** Through nginx (one proxy hop, header fixed to the user): a production reference. */
   | 'nginx'
+  /** Through a bare Node proxy (node:http + an undici Pool; no routing, auth, tracing or limits): the Node ceiling. */
+  | 'bare-node'
   /** Through the gateway in one discovery × auth combination. */
   | 'gateway';
 
@@ -74,11 +82,25 @@ export interface LoadSample {
   readonly durationMs: number;
 }
 
+/** CPU spent per request served, by process group, over a row's timed window (read from /proc). */
+export interface CpuFigures {
+  /**
+   * µs of CPU (user + system) per request, by group: an instance (`gateway#1`, `auth#1`), a
+   * replicated service summed (`profile`), `nginx` (master + worker), `bare-node`, and the load
+   * generator (`bench`: the bench process, autocannon and the supervisor; `wrk`).
+   */
+  readonly usPerRequest: Readonly<Record<string, number>>;
+  /** Every group that serves the request summed (the load generator left out). */
+  readonly totalUs: number;
+}
+
 /** One row's run in one round. */
 export interface ThroughputSample extends LoadSample {
   /** 1-based. */
   readonly round: number;
   readonly rowId: string;
+  /** Every measured group's CPU per request over the run; undefined where there is no /proc (not Linux). */
+  readonly cpu?: CpuFigures;
 }
 
 /** A row of the table: its samples and the median of each figure over the rounds. */
@@ -92,6 +114,8 @@ export interface ThroughputRowSummary extends ThroughputRow {
     readonly latencyMs: LatencyFigures;
     readonly errors: number;
     readonly non2xx: number;
+    /** Median over rounds of each group's µs per request, groups of at least 2 µs; undefined off Linux. */
+    readonly cpu?: CpuFigures;
   };
   /** This row's median req/s and p99 divided by the direct row's (undefined without a direct row). */
   readonly toDirect?: { readonly throughput: number; readonly p99: number };
@@ -106,14 +130,33 @@ export interface RoundSnapshot {
   readonly gatewayLoadSeconds: number;
 }
 
+/**
+ * One proxy against another, from the medians of one run: a gateway row against bare-node
+ * (what the gateway adds to Node), bare-node against nginx (what Node costs).
+ */
+export interface ProxyRatio {
+  /** `client/local ÷ bare-node`. */
+  readonly id: string;
+  readonly row: string;
+  readonly base: string;
+  /** The row's req/s ÷ the base's. */
+  readonly throughput: number;
+  /** The proxy's CPU per request ÷ the base proxy's (gateway#1 ÷ bare-node); undefined without CPU figures. */
+  readonly proxyCpu?: { readonly ratio: number; readonly group: string; readonly us: number; readonly baseGroup: string; readonly baseUs: number };
+}
+
 /** The throughput and latency section. */
 export interface ThroughputResult {
   readonly rows: readonly ThroughputRowSummary[];
+  /** Gateway rows ÷ bare-node, and bare-node ÷ nginx (when both rows were measured). */
+  readonly ratios?: readonly ProxyRatio[];
   readonly rounds: readonly RoundSnapshot[];
   /** The order rows ran in, per round (row ids). */
   readonly plan: readonly (readonly string[])[];
   /** `connections 32, 1 autocannon worker in the bench process, sharing 2 cores with 11 instances`. */
   readonly loadGenerator: string;
+  /** Whether the rows carry CPU figures (read from /proc; false off Linux). */
+  readonly cpuMeasured?: boolean;
 }
 
 /** Revocation lag of one auth mode: logout → every gateway refuses the token. */

@@ -68,7 +68,7 @@ export async function runBench(input: Partial<BenchSettings> = {}, options: RunB
 
   if (sections.has('throughput')) {
     const rowCount = planThroughputRows(settings).length;
-    emit({ type: 'section', section: 'throughput', detail: `${rowCount} rows × ${settings.rounds} rounds, ${settings.durationMs / 1000} s each after a ${settings.warmupMs / 1000} s warm-up, ${settings.connections} connections` });
+    emit({ type: 'section', section: 'throughput', detail: `${rowCount} rows × ${settings.rounds} rounds, ${settings.durationMs / 1000} s each after a ${settings.warmupMs / 1000} s warm-up, ${settings.connections} connections, load by ${settings.load}` });
     throughput = await measureThroughput(settings, { onProgress: emit, ...(options.signal ? { signal: options.signal } : {}), ...(options.nginxBinary !== undefined ? { nginxBinary: options.nginxBinary } : {}), ...topology });
   }
   const missingBackends: string[] = [];
@@ -145,6 +145,7 @@ export function describeCaveats(machine: Pick<MachineInfo, 'cpus'>, throughput: 
   if (throughput.rows.some((row) => row.modes?.auth === 'none' && row.median)) {
     notes.push('Rows */none run the bench-only auth mode none: the gateway decodes the token and forwards its sub without any check (enabled only on the bench\'s own topology), so local vs none is the price of the token check alone.');
   }
+  if (throughput.cpuMeasured === false) notes.push('CPU µs per request: n/a, this system has no /proc to read the processes’ CPU times from (Linux only).');
   for (const row of throughput.rows) if (row.missing) notes.push(`Row ${row.id} is missing: ${row.missing}.`);
   return notes;
 }

@@ -8,14 +8,17 @@ import type { Topology } from '../topology/start-topology.js';
 import { planRounds, planThroughputRows } from './bench-plan.js';
 import type { BenchProgressListener } from './bench-progress.js';
 import type { BenchSettings } from './bench-settings.js';
-import { summarizeRows } from './bench-stats.js';
+import { proxyRatios, summarizeRows } from './bench-stats.js';
 import { describeMissingBackend, missingBackend, type BackendOptions } from '../backends/topology-backends.js';
 import { benchNoAuthEnv, withBenchTopology, type BenchTopologyOptions } from './bench-topology.js';
 import type { BenchBackend, RoundSnapshot, ThroughputResult, ThroughputRow, ThroughputSample } from './bench-types.js';
 import { signUpWithProfile, type BenchSession } from './bench-users.js';
-import { runClosedLoop } from './closed-loop.js';
+import { startBareProxy, type BareProxyProcess } from './bare-proxy-process.js';
+import { runClosedLoop, type ClosedLoopOptions } from './closed-loop.js';
 import { findNginx, startNginx, type NginxProcess } from './nginx-process.js';
+import { cpuPerRequest, groupInstances, hasProcfs, requestPathOf, snapshotCpu, type CpuProcess } from './process-cpu.js';
 import { readProcessRssMb } from './process-rss.js';
+import { requireWrk, runWrk } from './wrk-load.js';
 
 /** What measureThroughput needs besides the settings. */
 export interface ThroughputOptions {
@@ -57,6 +60,10 @@ async function signUpOn(topology: Topology): Promise<RowTopology> {
  */
 export async function measureThroughput(settings: BenchSettings, options: ThroughputOptions = {}): Promise<ThroughputResult> {
   const emit = options.onProgress ?? (() => undefined);
+  // Before any topology starts: `--load wrk` without wrk is an error, not a missing row.
+  const wrk = settings.load === 'wrk' ? requireWrk() : undefined;
+  const runLoad = (load: ClosedLoopOptions) => (wrk ? runWrk(wrk, load) : runClosedLoop(load));
+  const measureCpu = hasProcfs();
   const rows = planThroughputRows(settings);
   const plan = planRounds(rows.map((row) => row.id), settings.rounds);
   const startAuth = settings.auth.find((auth) => auth !== 'none') ?? 'remote';
@@ -84,6 +91,7 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
       return { [identityAssertionHeader]: await topology.assertIdentity({ sub: session.userId, audience: 'profile', tokenJti: token.jti, tokenExp: token.exp }, ttlS) };
     };
     const nginx = await startReferenceProxy(options.nginxBinary, profiles, await directIdentity(), (reason) => markMissing('nginx', reason));
+    const bare = await startBareNode(profiles, (reason) => markMissing('bare-node', reason));
     const samples: ThroughputSample[] = [];
     const rounds: RoundSnapshot[] = [];
     let gatewayLoadSeconds = 0;
@@ -94,11 +102,22 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
       const targetOf = async (row: ThroughputRow): Promise<Target> => {
         if (row.kind === 'direct') return { urls: profiles.map((p) => `${formatHttpUrl(p.host, p.port)}/profile/me`), headers: { ...(await directIdentity()), traceparent } };
         if (row.kind === 'nginx') return { urls: [`${nginx!.url}/profile/me`], headers: { ...(await directIdentity()), traceparent } };
+        if (row.kind === 'bare-node') return { urls: [`${bare!.url}/profile/me`], headers: { ...(await directIdentity()), traceparent } };
         const on = onTopologyOf(row);
         return { urls: [`${on.topology.gatewayUrl}/profile/me`], headers: { authorization: `Bearer ${on.session.accessToken}`, traceparent } };
       };
+      // Every process a row's request may pass, read before and after its timed window: the
+      // ready instances of its topology (those off the path as `others`), the row's reference
+      // proxy, and the load generator.
+      const cpuProcesses = (row: ThroughputRow): CpuProcess[] => [
+        ...groupInstances(onTopologyOf(row).topology.instances().filter((instance) => instance.state === 'ready'), requestPathOf(row)),
+        ...(row.kind === 'nginx' && nginx?.pid !== undefined ? [{ group: 'nginx', pid: nginx.pid }] : []),
+        ...(row.kind === 'bare-node' && bare?.pid !== undefined ? [{ group: 'bare-node', pid: bare.pid }] : []),
+        { group: 'bench', pid: process.pid, alone: true, outside: true },
+        ...(wrk ? [{ group: 'wrk', pid: process.pid, reaped: true, outside: true }] : []),
+      ];
       // The profile instances serve every row: warm their JIT once before any row is timed.
-      if (settings.warmupMs > 0) await runClosedLoop({ ...(await targetOf(rows[0]!)), connections: settings.connections, durationMs: settings.warmupMs * 3, ...(options.signal ? { signal: options.signal } : {}) });
+      if (settings.warmupMs > 0) await runLoad({ ...(await targetOf(rows[0]!)), connections: settings.connections, durationMs: settings.warmupMs * 3, ...(options.signal ? { signal: options.signal } : {}) });
       for (const [index, order] of plan.entries()) {
         const round = index + 1;
         for (const rowId of order) {
@@ -108,9 +127,13 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
           if (row.modes && !(await switchModes(onTopologyOf(row).topology, row, markMissing))) continue;
           const target = await targetOf(row);
           const load = { urls: target.urls, headers: target.headers, connections: settings.connections, ...(options.signal ? { signal: options.signal } : {}) };
-          if (settings.warmupMs > 0) await runClosedLoop({ ...load, durationMs: settings.warmupMs });
+          if (settings.warmupMs > 0) await runLoad({ ...load, durationMs: settings.warmupMs });
           emit({ type: 'row-start', round, rounds: settings.rounds, rowId: row.id, durationMs: settings.durationMs });
-          const sample = { round, rowId: row.id, ...(await runClosedLoop({ ...load, durationMs: settings.durationMs })) };
+          const processes = measureCpu ? cpuProcesses(row) : [];
+          const before = measureCpu ? snapshotCpu(processes) : undefined;
+          const result = await runLoad({ ...load, durationMs: settings.durationMs });
+          const cpu = before ? cpuPerRequest(before, snapshotCpu(processes), result.requests) : undefined;
+          const sample: ThroughputSample = { round, rowId: row.id, ...result, ...(cpu ? { cpu } : {}) };
           if (row.kind === 'gateway') gatewayLoadSeconds += (settings.warmupMs + sample.durationMs) / 1000;
           if (options.signal?.aborted) throw abortError();
           samples.push(sample);
@@ -122,14 +145,20 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
       }
     } finally {
       await nginx?.stop();
+      await bare?.stop();
     }
     const ready = (t: Topology | undefined) => t?.instances().filter((instance) => instance.state === 'ready').length ?? 0;
     const instances = ready(topology) + ready(second);
+    const summaries = summarizeRows(rows, samples, missing);
+    const generator = wrk ? 'wrk -t1 as a child process (one per URL on the direct row, the connections split)' : '1 autocannon worker in the bench process';
+    const references = [nginx ? 'the nginx reference' : undefined, bare ? 'the bare Node proxy' : undefined].filter(Boolean).join(' and ');
     return {
-      rows: summarizeRows(rows, samples, missing),
+      rows: summaries,
+      ratios: proxyRatios(summaries),
       rounds,
       plan,
-      loadGenerator: `connections ${settings.connections}, 1 autocannon worker in the bench process, sharing ${cpus().length} cores with ${instances} topology instances${second ? ' (two topologies: embedded, and on redis + nginx)' : ''}${nginx ? ' and the nginx reference' : ''}`,
+      loadGenerator: `connections ${settings.connections}, ${generator}, sharing ${cpus().length} cores with ${instances} topology instances${second ? ' (two topologies: embedded, and on redis + nginx)' : ''}${references ? ` and ${references}` : ''}`,
+      cpuMeasured: measureCpu,
     };
   }), options.topology);
 }
@@ -183,6 +212,16 @@ async function startReferenceProxy(
     return await startNginx({ binary: found, upstreams: profiles, probeHeaders });
   } catch (error) {
     markMissing(`nginx did not start: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The bare Node proxy over the profile instances, or undefined (the row marked missing) when it does not start. */
+async function startBareNode(profiles: readonly { host: string; port: number }[], markMissing: (reason: string) => void): Promise<BareProxyProcess | undefined> {
+  try {
+    return await startBareProxy(profiles);
+  } catch (error) {
+    markMissing((error as Error).message);
     return undefined;
   }
 }

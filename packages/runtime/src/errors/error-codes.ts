@@ -58,6 +58,7 @@ export const runtimeErrorCodes = Object.freeze({
   CONTROL_FORBIDDEN_ORIGIN: { exitCode: 3, status: 403, message: 'The control API refused a change sent from another origin.', hint: 'Use the dashboard page the topology serves, or send the bearer token from control.json.' },
   CONTROL_DASHBOARD_UNAVAILABLE: { exitCode: 3, status: 503, message: 'The web dashboard is not built.', hint: 'Run `npx pnpm@10 build` (it builds packages/web), then open the dashboard link again.' },
   CONTROL_UPSTREAM_FAILED: { exitCode: 3, status: 502, message: 'An instance behind the control API did not answer.', hint: 'Check `topolab status` and the instance log.' },
+  BENCH_WRK_MISSING: { exitCode: 3, status: 500, message: 'The load generator wrk is not installed.', hint: 'Install it (Debian/Ubuntu: sudo apt-get install wrk), or run without `--load wrk`: autocannon, in the bench process, needs nothing.' },
   DEMO_STEP_FAILED: { exitCode: 1, status: 500, message: 'A demo step got an unexpected answer.', hint: 'Read the answer shown and the instance logs under the data dir.' },
   SCENARIO_NOT_FOUND: { exitCode: 2, status: 404, message: 'No scenario has this name, or the file does not exist.', hint: 'Run `topolab scenarios` to list the built-in ones, or give the path of a .ts, .js or .mjs file.' },
   SCENARIO_INVALID: { exitCode: 2, status: 400, message: 'A scenario file does not load or does not export a scenario.', hint: "Write `export default defineScenario({ name, summary, run })` with defineScenario imported from 'topolab'." },

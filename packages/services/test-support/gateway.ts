@@ -139,6 +139,9 @@ export async function closedPort(host: string): Promise<number> {
 /** The variables a gateway's config needs besides the defaults: its identity key (the one in-process tests sign with). */
 export const testGatewayKeyEnv: Readonly<Record<string, string>> = Object.freeze({ [envNames.identityKey]: JSON.stringify(testIdentityKey.privateJwk) });
 
+/** The environment of gateway#1 with nothing but the defaults and the identity key, for config tests. */
+export const testGatewayEnv: Readonly<Record<string, string>> = Object.freeze({ ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' });
+
 /**
  * The user an upstream was named in the gateway's identity assertion, verified as the service
  * would verify it (`audience` its name); undefined when the request carried none that verifies.

@@ -5,6 +5,7 @@ import type { ChildMessage } from '../src/contract/ipc.js';
 import type { LogLevel, Span } from '../src/contract/telemetry.js';
 import type { ParentChannel } from '../src/kit/ipc.js';
 import { createTelemetry, type Telemetry } from '../src/kit/telemetry.js';
+import { ConfigError } from '../src/kit/config.js';
 
 /** Telemetry over a fake, connected IPC channel that keeps every message it would send. */
 export interface RecordedTelemetry {
@@ -35,6 +36,16 @@ export function recordTelemetry(service = 'test', options: RecordTelemetryOption
     events: () => messages.flatMap((message) => (message.type === 'event' ? [{ name: message.name, data: message.data }] : [])),
     spans: () => messages.flatMap((message) => (message.type === 'spans' ? message.spans : [])),
   };
+}
+
+/** The problems `parse` names in `env` (none when it accepts it), for config tests. */
+export function configProblems(parse: (env: NodeJS.ProcessEnv) => unknown, env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    parse(env);
+    return [];
+  } catch (error) {
+    return error instanceof ConfigError ? error.problems : ['not a ConfigError'];
+  }
 }
 
 /** Listens on `host` port 0 and answers the base URL; the caller closes the server. */

@@ -5,9 +5,9 @@ import { parseGatewayConfig } from '../config.js';
 import { assertedUser, buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord } from '#test-support/gateway.js';
 import { createNoAuth } from './no-auth.js';
 import { startAuthModeFixture, testTrace } from '#test-support/gateway-auth.js';
-import { testGatewayKeyEnv } from '#test-support/gateway.js';
+import { testGatewayEnv } from '#test-support/gateway.js';
 
-const base = { ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
+const base = testGatewayEnv;
 
 /** An unsigned token carrying `claims` (what `none` must accept, and every real mode refuses). */
 function unsignedToken(claims: Record<string, unknown>): string {

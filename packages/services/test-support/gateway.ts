@@ -8,7 +8,7 @@ import type { CatalogCache, CatalogListener } from '../src/kit/discovery/catalog
 import { matchRoute } from '../src/kit/discovery/route-match.js';
 import { createServiceCaller } from '../src/kit/discovery/service-caller.js';
 import { createHttpClient } from '../src/kit/http/client.js';
-import { recordTelemetry } from './kit.js';
+import { errorCode, recordTelemetry } from './kit.js';
 import { createGatewayApp, type GatewayAppConfig } from '../src/gateway/app.js';
 import type { AuthMode } from '../src/gateway/auth/auth-mode.js';
 import { createRemoteAuth } from '../src/gateway/auth/remote-auth.js';
@@ -245,10 +245,7 @@ export function rawRequest(port: number, text: string): Promise<TestResponse> {
   });
 }
 
-/** The error code of an error answer. */
-export function errorCode(response: TestResponse): unknown {
-  return (response.body as { error?: { code?: unknown } } | undefined)?.error?.code;
-}
+export { errorCode };
 
 /** What a counting upstream saw of one request body. */
 export interface BodyCount {

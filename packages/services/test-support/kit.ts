@@ -48,6 +48,11 @@ export function configProblems(parse: (env: NodeJS.ProcessEnv) => unknown, env: 
   }
 }
 
+/** The error code of an error answer (`{ error: { code } }`), from any answer that carries its parsed body. */
+export function errorCode(answer: { readonly body?: unknown }): unknown {
+  return (answer.body as { error?: { code?: unknown } } | undefined)?.error?.code;
+}
+
 /** Listens on `host` port 0 and answers the base URL; the caller closes the server. */
 export async function listenOnLoopback(server: Server, host = '127.0.0.1'): Promise<{ url: string; host: string; port: number }> {
   server.listen(0, host);

@@ -1,19 +1,13 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import type { Catalog, CatalogEvent, RegisterRequest } from '../contract/registry-api.js';
+import type { Catalog, CatalogEvent } from '../contract/registry-api.js';
 import { createSseParser } from '../kit/discovery/sse.js';
 import { createHttpClient, type CallResult } from '../kit/http/client.js';
-import { startTestRegistry, type TestRegistry, type TestRegistryOptions } from '#test-support/registry.js';
+import { errorCode } from '#test-support/kit.js';
+import { startTestRegistry, testAuth1, testProfile1, type TestRegistry, type TestRegistryOptions } from '#test-support/registry.js';
 
-const profile1: RegisterRequest = {
-  service: 'profile',
-  instanceId: 'profile#1',
-  host: '127.0.5.1',
-  port: 4001,
-  routes: [{ prefix: '/profile', access: 'protected' }],
-  pid: 101,
-};
-const auth1: RegisterRequest = { service: 'auth', instanceId: 'auth#1', host: '127.0.3.1', port: 4002, routes: [{ prefix: '/auth', access: 'public' }] };
+const profile1 = testProfile1;
+const auth1 = testAuth1;
 
 const http = createHttpClient({ timeoutMs: 2000 });
 afterEach(() => http.close());
@@ -25,10 +19,6 @@ async function start(options: TestRegistryOptions = {}) {
   const call = <T = unknown>(method: string, path: string, body?: unknown): Promise<CallResult<T>> =>
     http.call<T>({ host: registry.host, port: registry.port, method, path, body });
   return { registry, call, advance: (ms: number) => (now += ms) };
-}
-
-function errorCode(result: CallResult): unknown {
-  return (result.body as { error?: { code?: unknown } }).error?.code;
 }
 
 /** Opens GET /v1/watch and collects the raw chunks and the parsed catalog events. */

@@ -4,17 +4,10 @@ import { createCatalogCache } from '../kit/discovery/catalog-cache.js';
 import { createLease } from '../kit/discovery/lease.js';
 import { createHttpClient } from '../kit/http/client.js';
 import { recordTelemetry } from '#test-support/kit.js';
-import { startTestRegistry } from '#test-support/registry.js';
+import { startTestRegistry, testProfile1 } from '#test-support/registry.js';
 
 // The kit's lease and catalog cache are the registry's real clients: these tests prove the contract end to end.
-const registration: RegisterRequest = {
-  service: 'profile',
-  instanceId: 'profile#1',
-  host: '127.0.0.1',
-  port: 4001,
-  routes: [{ prefix: '/profile', access: 'protected' }],
-  pid: process.pid,
-};
+const registration: RegisterRequest = { ...testProfile1, host: '127.0.0.1', pid: process.pid };
 
 function createClient() {
   const http = createHttpClient({ timeoutMs: 1000 });

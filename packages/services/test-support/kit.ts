@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { onTestFinished } from 'vitest';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { ChildMessage } from '../src/contract/ipc.js';
@@ -51,6 +52,13 @@ export function configProblems(parse: (env: NodeJS.ProcessEnv) => unknown, env: 
 /** The error code of an error answer (`{ error: { code } }`), from any answer that carries its parsed body. */
 export function errorCode(answer: { readonly body?: unknown }): unknown {
   return (answer.body as { error?: { code?: unknown } } | undefined)?.error?.code;
+}
+
+/** Awaits something a test started and closes it when the test finishes (passed or failed). */
+export async function closeAfterTest<T extends { close(): void | Promise<void> }>(starting: T | Promise<T>): Promise<T> {
+  const started = await starting;
+  onTestFinished(() => started.close());
+  return started;
 }
 
 /** Listens on `host` port 0 and answers the base URL; the caller closes the server. */

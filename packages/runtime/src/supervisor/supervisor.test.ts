@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { ChildMessage, ParentMessage, ServiceSpec } from '@topolab/services/contract';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChildHandle, SpawnRequest } from './child-process.js';
 import { createSupervisor } from './supervisor.js';
 import type { SupervisorEvent } from './supervisor-events.js';
+import { testDir } from '@topolab/test-support/files';
 
 /** A child that does what the test tells it; `ignoreTerm` keeps it alive after SIGTERM. */
 class FakeChild extends EventEmitter {
@@ -72,11 +72,10 @@ describe('createSupervisor with a fake child', () => {
     supervisor.startInstance({ spec: spec(name, startAfter), index, host: '127.0.5.1', port: 0, logFile: join(dir, 'logs', `${name}-${index}.log`), env: { TOPOLAB_DATA_DIR: dir } });
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'topolab-supervisor-'));
+    dir = testDir('supervisor');
     children = [];
     events = [];
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('passes the instance environment and resolves on ready with the reported address', async () => {
     const supervisor = makeSupervisor();

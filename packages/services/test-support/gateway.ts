@@ -3,12 +3,11 @@ import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, 
 import { connect, type AddressInfo } from 'node:net';
 import type { IdentityClaims } from '../src/contract/identity.js';
 import type { Catalog, RouteEntry } from '../src/contract/registry-api.js';
-import type { Span } from '../src/contract/telemetry.js';
 import type { CatalogCache, CatalogListener } from '../src/kit/discovery/catalog-cache.js';
 import { matchRoute } from '../src/kit/discovery/route-match.js';
 import { createServiceCaller } from '../src/kit/discovery/service-caller.js';
 import { createHttpClient } from '../src/kit/http/client.js';
-import { errorCode, recordTelemetry } from './kit.js';
+import { errorCode, recordTelemetry, type RecordedTelemetry } from './kit.js';
 import { createGatewayApp, type GatewayAppConfig } from '../src/gateway/app.js';
 import type { AuthMode } from '../src/gateway/auth/auth-mode.js';
 import { createRemoteAuth } from '../src/gateway/auth/remote-auth.js';
@@ -168,14 +167,10 @@ export interface TestGatewayOptions {
   readonly limits?: Limits;
 }
 
-/** A gateway built in-process, listening on 127.0.0.1 on an OS-assigned port. */
-export interface TestGateway {
+/** A gateway built in-process, listening on 127.0.0.1 on an OS-assigned port, with the spans and events it recorded so far. */
+export interface TestGateway extends Pick<RecordedTelemetry, 'spans' | 'events'> {
   readonly port: number;
   readonly modes: Modes;
-  /** Spans recorded so far. */
-  spans(): Span[];
-  /** Events recorded so far. */
-  events(): { name: string; data: Readonly<Record<string, unknown>> }[];
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { lockDelayMs, loginThrottlePolicy } from './login-throttle.js';
 import { verifyDummyPassword, verifyPassword } from './passwords.js';
-import { alice, createFakeClock, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
+import { alice, logIn, registerVerified, startAuthReplicas, startTestAuth, type TestAuth } from '#test-support/auth.js';
 import { totpCode } from './totp.js';
 
 // Spies that still hash: a throttled attempt must not reach either.
@@ -182,11 +182,7 @@ describe('throttling failed logins per account', () => {
   });
 
   it('is shared by every instance over one database', async () => {
-    const clock = createFakeClock();
-    const one = await startTestAuth({}, { clock });
-    onTestFinished(() => one.close());
-    const two = await startTestAuth({}, { clock, dir: one.dir });
-    onTestFinished(() => two.close());
+    const { one, two } = await startAuthReplicas();
     await registerVerified(one);
     await fail(one, 6);
     expectThrottled(await login(two, alice.password), 1);

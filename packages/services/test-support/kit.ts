@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { testDir } from '@topolab/test-support/files';
 import { onTestFinished } from 'vitest';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -61,12 +63,30 @@ export async function closeAfterTest<T extends { close(): void | Promise<void> }
   return started;
 }
 
+/**
+ * Opens a service's store on `<name>.db` in a fresh temp folder; when the test finishes, the
+ * store is closed and then the folder removed.
+ */
+export function openTestStore<S extends { close(): void }>(name: string, open: (file: string) => S): S {
+  const dir = testDir(name);
+  const store = open(join(dir, `${name}.db`));
+  onTestFinished(() => store.close());
+  return store;
+}
+
 /** Listens on `host` port 0 and answers the base URL; the caller closes the server. */
 export async function listenOnLoopback(server: Server, host = '127.0.0.1'): Promise<{ url: string; host: string; port: number }> {
   server.listen(0, host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return { url: `http://${host}:${port}`, host, port };
+}
+
+/** Listens on `host` port 0 and closes the server when the test finishes; answers the base URL. */
+export async function serveForTest(server: Server, host = '127.0.0.1'): Promise<{ url: string; host: string; port: number }> {
+  const listening = await listenOnLoopback(server, host);
+  onTestFinished(() => closeServer(server));
+  return listening;
 }
 
 /** Closes a server and every connection it holds. */

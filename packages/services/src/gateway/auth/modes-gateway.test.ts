@@ -5,7 +5,7 @@ import type { RouteEntry } from '../../contract/registry-api.js';
 import { createBusClient, type BusClient } from '../../kit/clients/bus-client.js';
 import { createServiceCaller } from '../../kit/discovery/service-caller.js';
 import { createHttpClient } from '../../kit/http/client.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { closeServer, recordTelemetry, serveForTest } from '#test-support/kit.js';
 import { startStallProxy } from '#test-support/kit-clients.js';
 import { forgeTokens } from '#test-support/kit-token-cache.js';
 import { startTestSidecar } from '#test-support/sidecar.js';
@@ -149,8 +149,7 @@ describe('local auth mode over the real bus', () => {
   it('refuses a token once the revocation message arrives, and reports a stopped bus', async () => {
     const busApp = createBusApp({ backend: createEmbeddedBusBackend(), telemetry: recordTelemetry('bus').telemetry });
     onTestFinished(() => busApp.close());
-    const { host, port } = await listenOnLoopback(busApp.server, '127.0.6.1');
-    onTestFinished(() => closeServer(busApp.server));
+    const { host, port } = await serveForTest(busApp.server, '127.0.6.1');
     const busCatalog = createFixedCatalog(buildCatalog([], { bus: [{ id: 'bus#1', host, port }] }));
     const http = createHttpClient({ timeoutMs: 1000 });
     onTestFinished(() => http.close());
@@ -179,8 +178,7 @@ describe('local auth mode over the real bus', () => {
   it('treats a silently stalled bus as down: a token revoked meanwhile lives only the fallback TTL, and auth\'s retry reaches the bus later', async () => {
     const busApp = createBusApp({ backend: createEmbeddedBusBackend(), telemetry: recordTelemetry('bus').telemetry, keepAliveMs: 25 });
     onTestFinished(() => busApp.close());
-    const { host, port } = await listenOnLoopback(busApp.server, '127.0.6.2');
-    onTestFinished(() => closeServer(busApp.server));
+    const { host, port } = await serveForTest(busApp.server, '127.0.6.2');
     const proxy = await startStallProxy({ service: 'bus', instanceId: 'bus#1', host, port, registeredAt: 0, lastHeartbeat: 0 });
     onTestFinished(() => proxy.close());
     const busCatalog = createFixedCatalog(buildCatalog([], { bus: [{ id: 'bus#1', host: proxy.instance.host, port: proxy.instance.port }] }));

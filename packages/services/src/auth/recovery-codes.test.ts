@@ -9,15 +9,14 @@ import { authMigrations } from './schema.js';
 import { authDatabaseFile, openAuthStore } from './store.js';
 import { alice, bob, enableTotpWithCodes, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 import { totpCode } from './totp.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 // Recovery codes are look-up secrets: NIST SP 800-63B-4 §3.1.2 (CSPRNG, stored hashed, used once,
 // rate-limited), OWASP ASVS 4.0.3 §2.6.1-2.6.3 (single use, random, protected at rest) and §3.7.1
 // (regenerating them is a sensitive change: reauth.test.ts).
 
-async function start(): Promise<TestAuth> {
-  const auth = await startTestAuth();
-  onTestFinished(() => auth.close());
-  return auth;
+function start(): Promise<TestAuth> {
+  return closeAfterTest(startTestAuth());
 }
 
 const step = 30_000;

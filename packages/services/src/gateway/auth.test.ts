@@ -14,8 +14,7 @@ async function setup(authInstances?: TestInstance[]) {
   const profile = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
   const auth = await closeAfterTest(startFakeAuth('auth#1', '127.0.3.1', { 'good-token': 'user-42' }));
   const catalog = createFixedCatalog(buildCatalog(routes, { profile: [profile], auth: authInstances ?? [auth] }));
-  const gw = await startTestGateway({ catalog });
-  onTestFinished(() => gw.close());
+  const gw = await closeAfterTest(startTestGateway({ catalog }));
   return { gw, profile, auth };
 }
 

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { createPassiveHealth } from '../kit/discovery/passive-health.js';
 import { createClientDiscovery } from './discovery/client-discovery.js';
@@ -10,8 +10,7 @@ const routes: RouteEntry[] = [{ prefix: '/profile', access: 'public', service: '
 
 async function gatewayOver(instances: TestInstance[], config?: TestGatewayOptions['config']) {
   const catalog = createFixedCatalog(buildCatalog(routes, { profile: instances }));
-  const gw = await startTestGateway({ catalog, ...(config ? { config } : {}) });
-  onTestFinished(() => gw.close());
+  const gw = await closeAfterTest(startTestGateway({ catalog, ...(config ? { config } : {}) }));
   return { gw, catalog };
 }
 
@@ -195,8 +194,7 @@ describe('gateway proxying and retries', () => {
     const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
     const catalog = createFixedCatalog(buildCatalog(routes, { profile: [rude, live] }));
     const discovery = createClientDiscovery({ catalog, passiveHealth: createPassiveHealth({ failures: 2, clock: () => now }) });
-    const gw = await startTestGateway({ catalog, discovery });
-    onTestFinished(() => gw.close());
+    const gw = await closeAfterTest(startTestGateway({ catalog, discovery }));
     for (let i = 0; i < 4; i++) expect((await send(gw.port, '/profile/me')).body).toMatchObject({ instance: 'profile#2' });
     expect(rude.requests).toHaveLength(2);
     const fresh = buildCatalog(routes, { profile: [rude, live] });

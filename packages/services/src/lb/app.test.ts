@@ -1,4 +1,4 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { parseTraceparent } from '../kit/trace.js';
 import { buildCatalog, closedPort, createFixedCatalog, errorCode, rawRequest, send, startEchoUpstream, startTestServer, type EchoRecord, type FixedCatalog, type TestInstance, type TestServer } from '#test-support/gateway.js';
@@ -14,8 +14,7 @@ const routes: RouteEntry[] = [
 
 async function lbOver(services: Record<string, TestInstance[]>, options: Omit<TestLbOptions, 'catalog'> = {}) {
   const catalog = createFixedCatalog(buildCatalog(routes, { mail: [], auth: [], ...services }));
-  const lb = await startTestLb({ catalog, ...options });
-  onTestFinished(() => lb.close());
+  const lb = await closeAfterTest(startTestLb({ catalog, ...options }));
   return { lb, catalog };
 }
 

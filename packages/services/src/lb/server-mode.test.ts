@@ -1,4 +1,4 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import type { Span } from '../contract/telemetry.js';
 import { createServerDiscovery } from '../gateway/discovery/server-discovery.js';
@@ -14,11 +14,9 @@ const routes: RouteEntry[] = [
 /** Gateway in server mode → lb → profile instances, all in-process over one fixed catalog. */
 async function serverTopology(profiles: TestServer[], upstreamTimeoutMs = 2000) {
   const catalog = createFixedCatalog(buildCatalog(routes, { profile: profiles, mail: [] }));
-  const lb = await startTestLb({ catalog, config: { upstreamTimeoutMs } });
-  onTestFinished(() => lb.close());
+  const lb = await closeAfterTest(startTestLb({ catalog, config: { upstreamTimeoutMs } }));
   catalog.set(buildCatalog(routes, { profile: profiles, mail: [], lb: [lb] }, 2));
-  const gw = await startTestGateway({ catalog, discovery: createServerDiscovery({ catalog, upstreamTimeoutMs }), config: { upstreamTimeoutMs } });
-  onTestFinished(() => gw.close());
+  const gw = await closeAfterTest(startTestGateway({ catalog, discovery: createServerDiscovery({ catalog, upstreamTimeoutMs }), config: { upstreamTimeoutMs } }));
   return { catalog, lb, gw };
 }
 

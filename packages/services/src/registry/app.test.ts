@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Catalog, CatalogEvent } from '../contract/registry-api.js';
 import { createSseParser } from '../kit/discovery/sse.js';
 import { createHttpClient, type CallResult } from '../kit/http/client.js';
-import { errorCode } from '#test-support/kit.js';
+import { closeAfterTest, errorCode } from '#test-support/kit.js';
 import { startTestRegistry, testAuth1, testProfile1, type TestRegistry, type TestRegistryOptions } from '#test-support/registry.js';
 
 const profile1 = testProfile1;
@@ -14,8 +14,7 @@ afterEach(() => http.close());
 
 async function start(options: TestRegistryOptions = {}) {
   let now = 1_000_000;
-  const registry = await startTestRegistry({ clock: () => now, epoch: 'test-epoch', ...options });
-  onTestFinished(() => registry.close());
+  const registry = await closeAfterTest(startTestRegistry({ clock: () => now, epoch: 'test-epoch', ...options }));
   const call = <T = unknown>(method: string, path: string, body?: unknown): Promise<CallResult<T>> =>
     http.call<T>({ host: registry.host, port: registry.port, method, path, body });
   return { registry, call, advance: (ms: number) => (now += ms) };
@@ -139,8 +138,7 @@ describe('registry HTTP API', () => {
   });
 
   it('evicts with the real sweeper and clock', async () => {
-    const registry = await startTestRegistry({ sweep: true, config: { heartbeatMs: 20, missedHeartbeats: 2, sweepIntervalMs: 10 } });
-    onTestFinished(() => registry.close());
+    const registry = await closeAfterTest(startTestRegistry({ sweep: true, config: { heartbeatMs: 20, missedHeartbeats: 2, sweepIntervalMs: 10 } }));
     const created = await http.call({ host: registry.host, port: registry.port, method: 'POST', path: '/v1/instances', body: profile1 });
     expect(created.body).toMatchObject({ leaseMs: 40 });
     await expect.poll(() => registry.app.store.size === 0, { message: 'eviction' }).toBeTruthy();
@@ -194,8 +192,7 @@ describe('registry HTTP API', () => {
   });
 
   it('ends watch streams as soon as the server stops accepting', async () => {
-    const registry = await startTestRegistry();
-    onTestFinished(() => registry.close());
+    const registry = await closeAfterTest(startTestRegistry());
     const watch = openWatch(registry);
     await expect.poll(() => registry.app.hub.size === 1, { message: 'subscriber' }).toBeTruthy();
     let closed = false;

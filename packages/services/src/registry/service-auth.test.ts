@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Catalog, RegisterRequest } from '../contract/registry-api.js';
 import { matchRoute } from '../kit/discovery/route-match.js';
 import { createHttpClient, type CallResult } from '../kit/http/client.js';
-import { errorCode } from '#test-support/kit.js';
+import { closeAfterTest, errorCode } from '#test-support/kit.js';
 import { createTestServiceGuard, testServiceHeaders } from '#test-support/kit-service-auth.js';
 import { mayClaimPrefix, mayHoldLease } from './routes.js';
 import { startTestRegistry, testAuth1, type TestRegistryOptions } from '#test-support/registry.js';
@@ -24,8 +24,7 @@ const http = createHttpClient({ timeoutMs: 2000 });
 afterEach(() => http.close());
 
 async function start(options: TestRegistryOptions = { serviceAuth: createTestServiceGuard('registry') }) {
-  const registry = await startTestRegistry(options);
-  onTestFinished(() => registry.close());
+  const registry = await closeAfterTest(startTestRegistry(options));
   const call = <T = unknown>(method: string, path: string, headers?: Record<string, string>, body?: unknown): Promise<CallResult<T>> =>
     http.call<T>({ host: registry.host, port: registry.port, method, path, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
   return { registry, call, instanceIds: registry.instanceIds };

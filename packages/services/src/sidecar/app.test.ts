@@ -1,13 +1,12 @@
 import { decodeJwt } from 'jose';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { forgeTokens } from '#test-support/kit-token-cache.js';
 import { startTestSidecar, type TestSidecarOptions } from '#test-support/sidecar.js';
 import { hashToken } from '../kit/token-cache/token-facts.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function setup(options: TestSidecarOptions = {}) {
-  const sidecar = await startTestSidecar(options);
-  onTestFinished(() => sidecar.close());
-  return sidecar;
+function setup(options: TestSidecarOptions = {}) {
+  return closeAfterTest(startTestSidecar(options));
 }
 
 const keyOf = (token: string) => `token:${decodeJwt(token).jti as string}`;

@@ -5,11 +5,10 @@ import { forgeTokens } from '#test-support/kit-token-cache.js';
 import { hashToken } from '../../kit/token-cache/token-facts.js';
 import { createGlobalAuth } from './global-auth.js';
 import { startAuthModeFixture, testTrace } from '#test-support/gateway-auth.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function setup() {
-  const fixture = await startAuthModeFixture({ env: { TOPOLAB_AUTH_CACHE_TTL_MS: '60000' } });
-  onTestFinished(() => fixture.close());
-  return fixture;
+function setup() {
+  return closeAfterTest(startAuthModeFixture({ env: { TOPOLAB_AUTH_CACHE_TTL_MS: '60000' } }));
 }
 
 const keyOf = (token: string) => `token:${decodeJwt(token).jti as string}`;

@@ -1,11 +1,10 @@
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startAuthModeFixture, testTrace, type AuthModeFixtureOptions } from '#test-support/gateway-auth.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function setup(options: AuthModeFixtureOptions = {}) {
-  const fixture = await startAuthModeFixture({ env: { TOPOLAB_AUTH_FALLBACK_TTL_MS: '1000', TOPOLAB_AUTH_CACHE_TTL_MS: '60000' }, ...options });
-  onTestFinished(() => fixture.close());
-  return fixture;
+function setup(options: AuthModeFixtureOptions = {}) {
+  return closeAfterTest(startAuthModeFixture({ env: { TOPOLAB_AUTH_FALLBACK_TTL_MS: '1000', TOPOLAB_AUTH_CACHE_TTL_MS: '60000' }, ...options }));
 }
 
 /** Replaces the payload of a JWT, keeping its header and signature. */

@@ -1,4 +1,4 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../contract/registry-api.js';
 import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startFakeAuth, startTestGateway, type TestGateway } from '#test-support/gateway.js';
 import { createLimits } from './limits.js';
@@ -17,8 +17,7 @@ async function setup(settings: Partial<LimitSettings>) {
   const profile = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
   const auth = await closeAfterTest(startFakeAuth('auth#1', '127.0.3.1', { 'good-token': 'user-42' }));
   const catalog = createFixedCatalog(buildCatalog(routes, { profile: [profile], auth: [auth] }));
-  const gw = await startTestGateway({ catalog, limits });
-  onTestFinished(() => gw.close());
+  const gw = await closeAfterTest(startTestGateway({ catalog, limits }));
   return { gw, limits, profile, advance: (ms: number) => void (now += ms) };
 }
 

@@ -50,6 +50,13 @@ export interface AuthModeFixtureOptions {
   readonly services?: Readonly<Record<string, readonly TestInstance[]>>;
 }
 
+/** Replaces claims of a JWT's payload, keeping its header and signature (a tampered token). */
+export function withPayload(token: string, change: Record<string, unknown>): string {
+  const [header, payload, signature] = token.split('.');
+  const claims = { ...JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')), ...change };
+  return [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
+}
+
 /** A trace for a check made outside a request. */
 export function testTrace(): TraceContext {
   return startServerTrace(undefined);

@@ -12,7 +12,7 @@ import { startTestSidecar } from '#test-support/sidecar.js';
 import { assertedUser, buildCatalog, closedPort, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord, type TestInstance } from '#test-support/gateway.js';
 import type { AuthModeName } from './auth-mode.js';
 import { createSidecarAuth } from './sidecar-auth.js';
-import { startAuthModeFixture, testTrace, type AuthModeFixture } from '#test-support/gateway-auth.js';
+import { startAuthModeFixture, testTrace, withPayload, type AuthModeFixture } from '#test-support/gateway-auth.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/auth', access: 'public', service: 'auth' },
@@ -60,11 +60,7 @@ describe.each(['local', 'global'] as const)('the gateway in %s auth mode', (name
 });
 
 /** The real token's payload under its header and signature, with one claim changed. */
-function tampered(token: string): string {
-  const [header, payload, signature] = token.split('.');
-  const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
-  return [header, Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url'), signature].join('.');
-}
+const tampered = (token: string) => withPayload(token, { sub: 'someone-else' });
 
 describe.each(['remote', 'local', 'global'] as const)('the gateway in %s auth mode, facing forged tokens', (name) => {
   it('answers 401 to alg:none, made-up signatures and tampered claims, and still forwards the real token', async () => {

@@ -18,15 +18,21 @@ async function deadInstance(id: string, host: string): Promise<TestInstance> {
   return { id, host, port: await closedPort(host) };
 }
 
+/** A gateway over profile#1, whose port refuses connections, and profile#2, a live echo upstream. */
+async function gatewayOverDeadAndLive() {
+  const dead = await deadInstance('profile#1', '127.0.5.1');
+  const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
+  const { gw } = await gatewayOver([dead, live]);
+  return { gw, live };
+}
+
 function serverSpans(gw: { spans(): { kind: string; attributes?: Readonly<Record<string, unknown>> }[] }) {
   return gw.spans().filter((span) => span.kind === 'server');
 }
 
 describe('gateway proxying and retries', () => {
   it('retries an idempotent request once on another instance after a refused connection, then avoids the dead one', async () => {
-    const dead = await deadInstance('profile#1', '127.0.5.1');
-    const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
-    const { gw } = await gatewayOver([dead, live]);
+    const { gw, live } = await gatewayOverDeadAndLive();
     const first = await send(gw.port, '/profile/me', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"name":"ada"}' });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ instance: 'profile#2', method: 'PUT', body: '{"name":"ada"}' });
@@ -38,9 +44,7 @@ describe('gateway proxying and retries', () => {
   });
 
   it('does not retry a POST after a refused connection: 502 GATEWAY_UPSTREAM_UNREACHABLE', async () => {
-    const dead = await deadInstance('profile#1', '127.0.5.1');
-    const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
-    const { gw } = await gatewayOver([dead, live]);
+    const { gw, live } = await gatewayOverDeadAndLive();
     const answer = await send(gw.port, '/profile', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(answer.status).toBe(502);
     expect(errorCode(answer)).toBe('GATEWAY_UPSTREAM_UNREACHABLE');

@@ -71,6 +71,16 @@ describe('createSupervisor with a fake child', () => {
   const start = (supervisor: ReturnType<typeof makeSupervisor>, name: ServiceSpec['name'] = 'profile', index = 1, startAfter: ServiceSpec['startAfter'] = []) =>
     supervisor.startInstance({ spec: spec(name, startAfter), index, host: '127.0.5.1', port: 0, logFile: join(dir, 'logs', `${name}-${index}.log`), env: { TOPOLAB_DATA_DIR: dir } });
 
+  /** Starts registry#1, then profile#1 after it (children[0] and children[1]), both ready. */
+  const startRegistryAndProfile = async (supervisor: ReturnType<typeof makeSupervisor>) => {
+    const registry = start(supervisor, 'registry', 1);
+    children[0]!.reportReady();
+    await registry;
+    const profile = start(supervisor, 'profile', 1, ['registry']);
+    children[1]!.reportReady();
+    await profile;
+  };
+
   beforeEach(() => {
     dir = testDir('supervisor');
     children = [];
@@ -175,12 +185,7 @@ describe('createSupervisor with a fake child', () => {
 
   it('stops dependents before the services they start after', async () => {
     const supervisor = makeSupervisor();
-    const registry = start(supervisor, 'registry', 1);
-    children[0]!.reportReady();
-    await registry;
-    const profile = start(supervisor, 'profile', 1, ['registry']);
-    children[1]!.reportReady();
-    await profile;
+    await startRegistryAndProfile(supervisor);
     const order: string[] = [];
     for (const child of children) child.on('exit', () => order.push(child.request.env.TOPOLAB_SERVICE!));
     await supervisor.stopAll();
@@ -189,12 +194,7 @@ describe('createSupervisor with a fake child', () => {
 
   it('treats an exit during stopAll as asked for, even before that instance got its SIGTERM', async () => {
     const supervisor = makeSupervisor(1000);
-    const registry = start(supervisor, 'registry', 1);
-    children[0]!.reportReady();
-    await registry;
-    const profile = start(supervisor, 'profile', 1, ['registry']);
-    children[1]!.reportReady();
-    await profile;
+    await startRegistryAndProfile(supervisor);
     children[1]!.ignoreTerm = true;
     const stopping = supervisor.stopAll();
     // Ctrl-C reached the registry directly while the supervisor still waits for profile.

@@ -1,14 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { testDir } from '@topolab/test-support/files';
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'topolab-cli-bench-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = () => testDir('cli-bench');
 
 describe('topolab bench', () => {
   it('has --help with examples', async () => {

@@ -1,13 +1,11 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startControlServer, type AppliedEvent, type DomainEvent, type InstanceInfo } from '@topolab/runtime';
 import type { ControlTopology } from '@topolab/runtime/control';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli, startCli } from './run-cli.js';
+import { testDir } from '@topolab/test-support/files';
 
 /** A fake instance answering `answer(path)` as JSON on 127.0.0.1:0. */
 async function fakeInstance(id: string, answer: (url: URL) => unknown): Promise<InstanceInfo> {
@@ -30,8 +28,7 @@ async function startFakeTopology(): Promise<{ dataDir: string; profileApplied: A
   const profileApplied: AppliedEvent[] = [{ seq: 1, eventId: 'e1', type: 'user.updated', appliedAt: t0 + 12, appliedBy: 'profile#1', effect: { profiles: 1 } }];
   const auth = await fakeInstance('auth#1', (url) => ({ events: log.filter((event) => event.seq > Number(url.searchParams.get('after'))), latestSeq: log.length }));
   const profile = await fakeInstance('profile#1', () => ({ service: 'profile', events: profileApplied, cursor: profileApplied.length }));
-  const dataDir = mkdtempSync(join(tmpdir(), 'topolab-cli-events-'));
-  onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+  const dataDir = testDir('cli-events');
   const topology = { instances: () => [auth, profile], serviceToken: async () => 'token' } as unknown as ControlTopology;
   const control = await startControlServer({ topology, dataDir });
   onTestFinished(() => control.close());

@@ -1,16 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtInScenarioDir } from '@topolab/scenarios';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from './run-cli.js';
+import { testDir } from '@topolab/test-support/files';
 
 /** A temp dir outside the repo, removed after the test. */
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'topolab-cli-run-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = () => testDir('cli-run');
 
 const okScenario = `import { defineScenario, type ScenarioContext } from 'topolab';
 

@@ -1,18 +1,14 @@
 import { createSocket } from 'node:dgram';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { planAddress } from '@topolab/runtime/topology';
 import { runCli, runCliInProcess, type CliRun } from './run-cli.js';
+import { testDir } from '@topolab/test-support/files';
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'topolab-cli-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = () => testDir('cli');
 
 describe('topolab usage', () => {
   it('lists the commands in --help (the built binary, as users run it)', async () => {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { testDir } from '@topolab/test-support/files';
 
 // The "Writing a scenario" example of docs/scenarios.md is the documentation authors copy: it
 // must run, from a directory outside the repo, with nothing but the documented DSL.
@@ -17,8 +17,7 @@ function readmeExample(): string {
 
 describe('the scenario example of docs/scenarios.md', () => {
   it('runs from outside the repo and is reported, with its steps and figure', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'topolab-author-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = testDir('author');
     const file = join(dir, 'coffee.scenario.ts');
     writeFileSync(file, readmeExample());
     const run = await runCli(['run', file, '--reporter', 'plain'], 120_000);

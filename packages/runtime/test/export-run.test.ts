@@ -1,12 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { envNames, type Catalog } from '@topolab/services/contract';
 import { normalizeTopologyOptions, planExport } from '../src/index.js';
 import type { ExportInstance } from '../src/export/index.js';
+import { testDir } from '@topolab/test-support/files';
 
 const servicesDist = fileURLToPath(new URL('../../services/dist/', import.meta.url));
 
@@ -48,8 +48,7 @@ function runAsContainer(instance: ExportInstance, dir: string, registryUrl: stri
 
 describe('an exported topology runs as exported', () => {
   it('registry, auth and profile start from their exported environment, register the name they advertise, and profile gets a service token with its secret from a file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'topolab-export-run-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = testDir('export-run');
     const plan = planExport(normalizeTopologyOptions({ dataDir: dir }, { programs: false }));
     const instance = (id: string) => plan.instances.find((candidate) => candidate.id === id)!;
 

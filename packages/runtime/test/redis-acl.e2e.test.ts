@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redisKeys, redisRoleNames, tokenStateKey, type RedisRoleName } from '@topolab/services/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,11 +7,10 @@ import { redisSecretsDir } from '../src/backends/index.js';
 import type { InstanceView } from '../src/topology/index.js';
 import { programFor } from './helpers.js';
 import { hopsOfResponse, signUpWithProfile, startRealTopology, type RealTopology } from './real-topology.js';
+import { modeOf } from '@topolab/test-support/files';
 
 const redisServer = programFor('redis-server');
 const redisCli = programFor('redis-cli');
-
-const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 describe.skipIf(!redisServer || !redisCli)('--cache redis --bus redis: redis-server authenticates every client and gives each role only what it needs', () => {
   let real: RealTopology;

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { testDir } from '@topolab/test-support/files';
+import { onTestFinished } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +18,7 @@ import { asUser, createTestIdentityVerifier, type TestAssertionOptions } from '.
 import { generateEd25519KeyPair, type PrivateJwk } from '../src/contract/signing-keys.js';
 import { totpCode } from '../src/auth/totp.js';
 
-import { recordTelemetry, type RecordedTelemetry } from './kit.js';
+import { closeAfterTest, recordTelemetry, type RecordedTelemetry } from './kit.js';
 import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from './kit-token-cache.js';
 
 export { recordTelemetry, type RecordedTelemetry };
@@ -109,6 +111,30 @@ export interface TestAuthOptions<B extends AuthBus = FakeBus> {
   readonly bus?: B;
   /** Shares one global cache between auth and its readers. @default a new FakeCache */
   readonly cache?: FakeCache;
+}
+
+/** Opens auth's database in `dir` (a fresh temp folder unless given), closed when the test finishes. */
+export function openTestAuthStore(dir: string = testDir('auth-store')): AuthStore {
+  const store = openAuthStore(dir);
+  onTestFinished(() => store.close());
+  return store;
+}
+
+/** Two connections to one auth database, as two auth instances hold it. */
+export function openSharedAuthStores(): [AuthStore, AuthStore] {
+  const dir = testDir('auth-store');
+  return [openTestAuthStore(dir), openTestAuthStore(dir)];
+}
+
+/**
+ * Two auth instances over one database and one fake clock (`one.clock`), as the topology runs
+ * its replicas, both closed when the test finishes.
+ */
+export async function startAuthReplicas(config: Partial<AuthAppConfig> = {}): Promise<{ one: TestAuth; two: TestAuth }> {
+  const clock = createFakeClock();
+  const one = await closeAfterTest(startTestAuth(config, { clock }));
+  const two = await closeAfterTest(startTestAuth(config, { clock, dir: one.dir }));
+  return { one, two };
 }
 
 /** Builds and starts auth for a test; the caller registers `close` right away. */

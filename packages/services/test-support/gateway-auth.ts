@@ -11,7 +11,7 @@ import { createAccessTokenVerifier, type AccessTokenVerifier } from '../src/kit/
 import { parseGatewayConfig } from '../src/gateway/config.js';
 import { gatewayErrors } from '../src/gateway/errors.js';
 import type { ModeDeps } from '../src/gateway/mode-deps.js';
-import { buildCatalog, createFixedCatalog, testGatewayKeyEnv, type FixedCatalog, type TestInstance } from './gateway.js';
+import { buildCatalog, createFixedCatalog, testGatewayEnv, type FixedCatalog, type TestInstance } from './gateway.js';
 import type { AuthMode, GatewayAuthModeName } from '../src/gateway/auth/auth-mode.js';
 import { createAuthMode } from '../src/gateway/auth/factory.js';
 
@@ -50,6 +50,13 @@ export interface AuthModeFixtureOptions {
   readonly services?: Readonly<Record<string, readonly TestInstance[]>>;
 }
 
+/** Replaces claims of a JWT's payload, keeping its header and signature (a tampered token). */
+export function withPayload(token: string, change: Record<string, unknown>): string {
+  const [header, payload, signature] = token.split('.');
+  const claims = { ...JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')), ...change };
+  return [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
+}
+
 /** A trace for a check made outside a request. */
 export function testTrace(): TraceContext {
   return startServerTrace(undefined);
@@ -72,7 +79,7 @@ export async function startAuthModeFixture(options: AuthModeFixtureOptions = {})
   const paths: string[] = [];
   const real = createServiceCaller(catalog, http, createTestTokenSource(createServiceCaller(catalog, http), 'gateway#1'));
   const caller: ServiceCaller = { call: (call: ServiceCall) => (paths.push(call.path), real.call(call)) as never };
-  const config = parseGatewayConfig({ ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1', TOPOLAB_UPSTREAM_TIMEOUT_MS: '1000', ...options.env });
+  const config = parseGatewayConfig({ ...testGatewayEnv, TOPOLAB_UPSTREAM_TIMEOUT_MS: '1000', ...options.env });
   const deps: ModeDeps = { config, telemetry: recorded.telemetry, catalog, caller, http, bus, cache, clock: clock.now };
   let userId: string | undefined;
   return {

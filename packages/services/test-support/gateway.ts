@@ -3,12 +3,11 @@ import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, 
 import { connect, type AddressInfo } from 'node:net';
 import type { IdentityClaims } from '../src/contract/identity.js';
 import type { Catalog, RouteEntry } from '../src/contract/registry-api.js';
-import type { Span } from '../src/contract/telemetry.js';
 import type { CatalogCache, CatalogListener } from '../src/kit/discovery/catalog-cache.js';
 import { matchRoute } from '../src/kit/discovery/route-match.js';
 import { createServiceCaller } from '../src/kit/discovery/service-caller.js';
 import { createHttpClient } from '../src/kit/http/client.js';
-import { recordTelemetry } from './kit.js';
+import { errorCode, recordTelemetry, type RecordedTelemetry } from './kit.js';
 import { createGatewayApp, type GatewayAppConfig } from '../src/gateway/app.js';
 import type { AuthMode } from '../src/gateway/auth/auth-mode.js';
 import { createRemoteAuth } from '../src/gateway/auth/remote-auth.js';
@@ -139,6 +138,9 @@ export async function closedPort(host: string): Promise<number> {
 /** The variables a gateway's config needs besides the defaults: its identity key (the one in-process tests sign with). */
 export const testGatewayKeyEnv: Readonly<Record<string, string>> = Object.freeze({ [envNames.identityKey]: JSON.stringify(testIdentityKey.privateJwk) });
 
+/** The environment of gateway#1 with nothing but the defaults and the identity key, for config tests. */
+export const testGatewayEnv: Readonly<Record<string, string>> = Object.freeze({ ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' });
+
 /**
  * The user an upstream was named in the gateway's identity assertion, verified as the service
  * would verify it (`audience` its name); undefined when the request carried none that verifies.
@@ -165,14 +167,10 @@ export interface TestGatewayOptions {
   readonly limits?: Limits;
 }
 
-/** A gateway built in-process, listening on 127.0.0.1 on an OS-assigned port. */
-export interface TestGateway {
+/** A gateway built in-process, listening on 127.0.0.1 on an OS-assigned port, with the spans and events it recorded so far. */
+export interface TestGateway extends Pick<RecordedTelemetry, 'spans' | 'events'> {
   readonly port: number;
   readonly modes: Modes;
-  /** Spans recorded so far. */
-  spans(): Span[];
-  /** Events recorded so far. */
-  events(): { name: string; data: Readonly<Record<string, unknown>> }[];
   close(): Promise<void>;
 }
 
@@ -242,10 +240,7 @@ export function rawRequest(port: number, text: string): Promise<TestResponse> {
   });
 }
 
-/** The error code of an error answer. */
-export function errorCode(response: TestResponse): unknown {
-  return (response.body as { error?: { code?: unknown } } | undefined)?.error?.code;
-}
+export { errorCode };
 
 /** What a counting upstream saw of one request body. */
 export interface BodyCount {

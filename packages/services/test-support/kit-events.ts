@@ -3,10 +3,24 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DomainEvent, DomainEventData, DomainEventType, EventLogPage } from '../src/contract/events-api.js';
 import type { BusClient } from '../src/kit/clients/bus-client.js';
 import { EventLogUnavailableError, type ReadEventLog } from '../src/kit/events/event-log.js';
+import { openConsumerStore, type ConsumerStore } from '../src/kit/events/consumer-store.js';
+import { eventHandlerOf, type EventHandlers } from '../src/kit/events/event-handlers.js';
+import type { SqliteDatabase } from '../src/kit/sqlite.js';
 
 /** A domain event for tests: `seq`, a fresh id, occurred at `occurredAt` (default 0). */
 export function domainEvent<T extends DomainEventType>(seq: number, type: T, data: DomainEventData[T], occurredAt = 0): DomainEvent<T> {
   return { seq, eventId: randomUUID(), type, occurredAt, data };
+}
+
+/**
+ * The consumer store of a service's database with one event applied, as `<service>#1` would at
+ * time 5: user.deleted (seq 1) of user u1 through `handlers`.
+ */
+export function consumerStoreWithOneEvent(db: SqliteDatabase, service: string, handlers: EventHandlers): { applied: ConsumerStore; event: DomainEvent<'user.deleted'> } {
+  const applied = openConsumerStore(db);
+  const event = domainEvent(1, 'user.deleted', { userId: 'u1', username: 'ann' });
+  applied.apply(event, { appliedBy: `${service}#1`, now: 5, handler: eventHandlerOf(handlers, event.type) });
+  return { applied, event };
 }
 
 /** An in-process stand-in for auth's event log and relay. */

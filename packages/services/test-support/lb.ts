@@ -1,6 +1,5 @@
-import type { Span } from '../src/contract/telemetry.js';
 import type { CatalogCache } from '../src/kit/discovery/catalog-cache.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from './kit.js';
+import { closeServer, listenOnLoopback, recordTelemetry, type RecordedTelemetry } from './kit.js';
 import { createLbApp, type LbAppConfig } from '../src/lb/app.js';
 
 /** Options of startTestLb. */
@@ -13,15 +12,11 @@ export interface TestLbOptions {
   readonly clock?: () => number;
 }
 
-/** An lb built in-process, listening on a loopback address on an OS-assigned port. */
-export interface TestLb {
+/** An lb built in-process, listening on a loopback address on an OS-assigned port, with the spans and events it recorded so far. */
+export interface TestLb extends Pick<RecordedTelemetry, 'spans' | 'events'> {
   readonly id: string;
   readonly host: string;
   readonly port: number;
-  /** Spans recorded so far. */
-  spans(): Span[];
-  /** Telemetry events recorded so far. */
-  events(): { name: string; data: Readonly<Record<string, unknown>> }[];
   close(): Promise<void>;
 }
 

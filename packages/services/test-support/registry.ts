@@ -1,7 +1,21 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import type { RegisterRequest } from '../src/contract/registry-api.js';
 import { recordTelemetry, type RecordedTelemetry } from './kit.js';
 import { createRegistryApp, type RegistryApp, type RegistryAppOptions, type RegistryConfig } from '../src/registry/app.js';
+
+/** profile#1's registration: 127.0.5.1:4001, serving /profile to signed-in users. */
+export const testProfile1: RegisterRequest = {
+  service: 'profile',
+  instanceId: 'profile#1',
+  host: '127.0.5.1',
+  port: 4001,
+  routes: [{ prefix: '/profile', access: 'protected' }],
+  pid: 101,
+};
+
+/** auth#1's registration: 127.0.3.1:4002, serving /auth to everyone. */
+export const testAuth1: RegisterRequest = { service: 'auth', instanceId: 'auth#1', host: '127.0.3.1', port: 4002, routes: [{ prefix: '/auth', access: 'public' }] };
 
 /** Options of startTestRegistry. */
 export interface TestRegistryOptions extends Partial<Omit<RegistryAppOptions, 'config' | 'telemetry'>> {

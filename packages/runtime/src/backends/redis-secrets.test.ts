@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redisRoleNames } from '@topolab/services/contract';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { redisLaunch } from './redis-program.js';
 import { redisSecretsDir, splitRedisUrl, writeExternalRedisCredentials, writeRedisSecrets } from './redis-secrets.js';
+import { modeOf, testDir } from '@topolab/test-support/files';
 
-function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'topolab-redis-secrets-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-const modeOf = (path: string) => statSync(path).mode & 0o777;
+const dataDir = () => testDir('redis-secrets');
 
 describe('the credentials of a supervised redis-server', () => {
   it('writes a random password per role (0600) and an ACL file (0600) holding only their SHA-256, in a 0700 folder', () => {

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { ChildMessage, ParentMessage, ServiceSpec } from '@topolab/services/contract';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChildHandle, SpawnRequest } from './child-process.js';
 import { createSupervisor } from './supervisor.js';
 import type { SupervisorEvent } from './supervisor-events.js';
+import { testDir } from '@topolab/test-support/files';
 
 /** A child that does what the test tells it; `ignoreTerm` keeps it alive after SIGTERM. */
 class FakeChild extends EventEmitter {
@@ -71,12 +71,21 @@ describe('createSupervisor with a fake child', () => {
   const start = (supervisor: ReturnType<typeof makeSupervisor>, name: ServiceSpec['name'] = 'profile', index = 1, startAfter: ServiceSpec['startAfter'] = []) =>
     supervisor.startInstance({ spec: spec(name, startAfter), index, host: '127.0.5.1', port: 0, logFile: join(dir, 'logs', `${name}-${index}.log`), env: { TOPOLAB_DATA_DIR: dir } });
 
+  /** Starts registry#1, then profile#1 after it (children[0] and children[1]), both ready. */
+  const startRegistryAndProfile = async (supervisor: ReturnType<typeof makeSupervisor>) => {
+    const registry = start(supervisor, 'registry', 1);
+    children[0]!.reportReady();
+    await registry;
+    const profile = start(supervisor, 'profile', 1, ['registry']);
+    children[1]!.reportReady();
+    await profile;
+  };
+
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'topolab-supervisor-'));
+    dir = testDir('supervisor');
     children = [];
     events = [];
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('passes the instance environment and resolves on ready with the reported address', async () => {
     const supervisor = makeSupervisor();
@@ -176,12 +185,7 @@ describe('createSupervisor with a fake child', () => {
 
   it('stops dependents before the services they start after', async () => {
     const supervisor = makeSupervisor();
-    const registry = start(supervisor, 'registry', 1);
-    children[0]!.reportReady();
-    await registry;
-    const profile = start(supervisor, 'profile', 1, ['registry']);
-    children[1]!.reportReady();
-    await profile;
+    await startRegistryAndProfile(supervisor);
     const order: string[] = [];
     for (const child of children) child.on('exit', () => order.push(child.request.env.TOPOLAB_SERVICE!));
     await supervisor.stopAll();
@@ -190,12 +194,7 @@ describe('createSupervisor with a fake child', () => {
 
   it('treats an exit during stopAll as asked for, even before that instance got its SIGTERM', async () => {
     const supervisor = makeSupervisor(1000);
-    const registry = start(supervisor, 'registry', 1);
-    children[0]!.reportReady();
-    await registry;
-    const profile = start(supervisor, 'profile', 1, ['registry']);
-    children[1]!.reportReady();
-    await profile;
+    await startRegistryAndProfile(supervisor);
     children[1]!.ignoreTerm = true;
     const stopping = supervisor.stopAll();
     // Ctrl-C reached the registry directly while the supervisor still waits for profile.

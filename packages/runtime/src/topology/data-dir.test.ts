@@ -1,18 +1,15 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { isTopolabError } from '../errors/topolab-error.js';
 import { prepareDataDir } from './data-dir.js';
-
-const modeOf = (path: string) => statSync(path).mode & 0o777;
+import { modeOf, testDir } from '@topolab/test-support/files';
 
 describe('prepareDataDir', () => {
   let root: string;
   beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'topolab-datadir-'));
+    root = testDir('datadir');
   });
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('creates logs/ and, with fresh, removes only what topolab owns', () => {
     mkdirSync(join(root, 'logs'));

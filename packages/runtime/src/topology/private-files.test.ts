@@ -1,17 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ensurePrivateDir, formatMode, isPrivateMode, writePrivateFile } from './private-files.js';
-
-const modeOf = (path: string) => statSync(path).mode & 0o777;
+import { modeOf, testDir } from '@topolab/test-support/files';
 
 describe('private files (OWASP ASVS 4.0.3 V8.3, CWE-276)', () => {
   let root: string;
   beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'topolab-private-'));
+    root = testDir('private');
   });
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('counts any group or other bit as not private, and prints modes as chmod takes them', () => {
     expect(isPrivateMode(0o40700)).toBe(true);

@@ -1,8 +1,7 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   clientSecretFor,
   envNames,
@@ -15,8 +14,8 @@ import {
   type ServiceSpec,
 } from '@topolab/services/contract';
 import { prepareTopologySecrets } from './topology-secrets.js';
+import { modeOf, testDir } from '@topolab/test-support/files';
 
-const modeOf = (path: string) => statSync(path).mode & 0o777;
 const spec = (name: string): ServiceSpec => {
   const found = findServiceSpec(name);
   if (!found) throw new Error(`no service ${name}`);
@@ -41,9 +40,8 @@ async function verifyPlatformToken(token: string, publicJwk: object, audience: s
 describe('topology secrets (OWASP ASVS 4.0.3 V8.3, CWE-276; RFC 9068, RFC 7638)', () => {
   let dataDir: string;
   beforeEach(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'topolab-secrets-'));
+    dataDir = testDir('secrets');
   });
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('keeps secrets/ 0700 and every file in it 0600, even under a permissive umask (CWE-276)', async () => {
     const previous = process.umask(0);

@@ -4,11 +4,10 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { DomainEvent } from '../contract/events-api.js';
 import { authDatabaseFile } from './store.js';
 import { alice, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function start(): Promise<TestAuth> {
-  const auth = await startTestAuth();
-  onTestFinished(() => auth.close());
-  return auth;
+function start(): Promise<TestAuth> {
+  return closeAfterTest(startTestAuth());
 }
 
 const published = (auth: TestAuth, topic: string) => auth.bus.published.filter((message) => message.topic === topic).map((message) => message.data as DomainEvent);

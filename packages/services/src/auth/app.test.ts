@@ -1,13 +1,12 @@
 import { request } from 'node:http';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authErrors } from './errors.js';
 import { authRouteSpecs } from './routes.js';
 import { alice, bob, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function start(bodyLimit?: number): Promise<TestAuth> {
-  const auth = await startTestAuth(bodyLimit === undefined ? {} : { bodyLimit });
-  onTestFinished(() => auth.close());
-  return auth;
+function start(bodyLimit?: number): Promise<TestAuth> {
+  return closeAfterTest(startTestAuth(bodyLimit === undefined ? {} : { bodyLimit }));
 }
 
 /** Rows of every table, to prove a refused request changed nothing. */

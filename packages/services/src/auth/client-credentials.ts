@@ -15,10 +15,10 @@ import type { AccessTokens } from './tokens.js';
  * `{ error, error_description }`, with `error_code` set to the code below.
  */
 export const clientCredentialsErrors = defineErrors({
-  AUTH_CLIENT_INVALID: { status: 401, message: 'Client authentication failed.', hint: 'Send the instance id and secret the runtime gave it, with HTTP Basic.' },
-  AUTH_GRANT_UNSUPPORTED: { status: 400, message: 'Only the client_credentials grant is supported here.', hint: 'Send grant_type=client_credentials.' },
-  AUTH_SCOPE_INVALID: { status: 400, message: 'The scope is unknown, spans several services, or is not granted to this client.', hint: 'Ask for scopes of one service that contract/service-auth.ts grants this client.' },
-  AUTH_TOKEN_REQUEST_INVALID: { status: 400, message: 'The token request is malformed.', hint: 'Send a form body with grant_type and scope, and the client in HTTP Basic.' },
+  AUTH_CLIENT_INVALID: [401, 'Client authentication failed.', 'Send the instance id and secret the runtime gave it, with HTTP Basic.'],
+  AUTH_GRANT_UNSUPPORTED: [400, 'Only the client_credentials grant is supported here.', 'Send grant_type=client_credentials.'],
+  AUTH_SCOPE_INVALID: [400, 'The scope is unknown, spans several services, or is not granted to this client.', 'Ask for scopes of one service that contract/service-auth.ts grants this client.'],
+  AUTH_TOKEN_REQUEST_INVALID: [400, 'The token request is malformed.', 'Send a form body with grant_type and scope, and the client in HTTP Basic.'],
 });
 
 /** Each code's RFC 6749 §5.2 `error`. */

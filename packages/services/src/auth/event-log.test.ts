@@ -1,26 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { openAuthStore, type AuthStore } from './store.js';
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'topolab-auth-events-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function open(dir: string): AuthStore {
-  const store = openAuthStore(dir);
-  onTestFinished(() => store.close());
-  return store;
-}
+import { describe, expect, it } from 'vitest';
+import { openSharedAuthStores, openTestAuthStore } from '#test-support/auth.js';
 
 const deleted = (n: number) => ({ userId: `u${n}`, username: `user${n}` });
 
 describe('the event log', () => {
   it('numbers events from 1 and pages them after a seq, oldest first, with the newest seq', () => {
-    const store = open(tempDir());
+    const store = openTestAuthStore();
     expect(store.events.page(0, 10)).toEqual({ events: [], latestSeq: 0 });
     const first = store.transaction(() => store.events.append('user.deleted', deleted(1), 1000));
     store.transaction(() => store.events.append('user.updated', { userId: 'u2', username: 'user2', firstName: 'Bo' }, 2000));
@@ -35,7 +20,7 @@ describe('the event log', () => {
   });
 
   it('rolls an event back with the transaction it was appended in', () => {
-    const store = open(tempDir());
+    const store = openTestAuthStore();
     expect(() =>
       store.transaction(() => {
         store.events.append('user.deleted', deleted(1), 1000);
@@ -46,9 +31,7 @@ describe('the event log', () => {
   });
 
   it('gives the relay lease to one holder at a time, and marks published once', () => {
-    const dir = tempDir();
-    const one = open(dir);
-    const two = open(dir);
+    const [one, two] = openSharedAuthStores();
     one.transaction(() => one.events.append('user.deleted', deleted(1), 1000));
     one.transaction(() => one.events.append('user.deleted', deleted(2), 1000));
 
@@ -64,9 +47,7 @@ describe('the event log', () => {
   });
 
   it('lets another holder take over an expired lease; the old holder learns it lost it', () => {
-    const dir = tempDir();
-    const one = open(dir);
-    const two = open(dir);
+    const [one, two] = openSharedAuthStores();
     one.transaction(() => one.events.append('user.deleted', deleted(1), 1000));
     one.transaction(() => one.events.append('user.deleted', deleted(2), 1000));
     expect(one.events.claim('a', 1000, 3000, 10)).toHaveLength(2);

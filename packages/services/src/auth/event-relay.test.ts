@@ -1,24 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { DomainEvent } from '../contract/events-api.js';
 import { recordTelemetry } from '#test-support/kit.js';
 import { createFakeBus, type FakeBus } from '#test-support/kit-token-cache.js';
 import { createEventRelay, type EventRelay, type EventRelayOptions } from './event-relay.js';
-import { openAuthStore, type AuthStore } from './store.js';
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'topolab-auth-relay-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function open(dir: string): AuthStore {
-  const store = openAuthStore(dir);
-  onTestFinished(() => store.close());
-  return store;
-}
+import type { AuthStore } from './store.js';
+import { openSharedAuthStores, openTestAuthStore } from '#test-support/auth.js';
 
 function startRelay(store: AuthStore, bus: FakeBus, options: Partial<EventRelayOptions> = {}): { relay: EventRelay; recorded: ReturnType<typeof recordTelemetry> } {
   const recorded = recordTelemetry('auth');
@@ -35,7 +21,7 @@ const unpublished = (store: AuthStore) => store.events.page(0, 1000).events.filt
 
 describe('the event relay', () => {
   it('publishes each event to the topic of its type, in seq order, and marks it published', async () => {
-    const store = open(tempDir());
+    const store = openTestAuthStore();
     const bus = createFakeBus();
     const { relay, recorded } = startRelay(store, bus);
     const events = [append(store, 1), append(store, 2), append(store, 3)];
@@ -54,7 +40,7 @@ describe('the event relay', () => {
   });
 
   it('retries while the bus fails, keeping the events in the outbox, then publishes them in order', async () => {
-    const store = open(tempDir());
+    const store = openTestAuthStore();
     const bus = createFakeBus();
     bus.failing = true;
     const { relay, recorded } = startRelay(store, bus);
@@ -73,7 +59,7 @@ describe('the event relay', () => {
   });
 
   it('publishes rows nobody kicked for (left by a crashed instance) at its next poll', async () => {
-    const store = open(tempDir());
+    const store = openTestAuthStore();
     const bus = createFakeBus();
     append(store, 1);
     startRelay(store, bus);
@@ -82,9 +68,7 @@ describe('the event relay', () => {
   });
 
   it('loses no event with two instances appending and relaying over one database, and keeps seq order', async () => {
-    const dir = tempDir();
-    const one = open(dir);
-    const two = open(dir);
+    const [one, two] = openSharedAuthStores();
     const bus = createFakeBus();
     const relays = [startRelay(one, bus).relay, startRelay(two, bus).relay];
     for (let n = 1; n <= 40; n++) {
@@ -101,9 +85,7 @@ describe('the event relay', () => {
   });
 
   it('stops on close and gives the lease up, so the other instance publishes at once', async () => {
-    const dir = tempDir();
-    const one = open(dir);
-    const two = open(dir);
+    const [one, two] = openSharedAuthStores();
     const bus = createFakeBus();
     bus.failing = true;
     const first = startRelay(one, bus, { leaseMs: 60_000 });

@@ -1,10 +1,9 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alice, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function start(): Promise<TestAuth> {
-  const auth = await startTestAuth();
-  onTestFinished(() => auth.close());
-  return auth;
+function start(): Promise<TestAuth> {
+  return closeAfterTest(startTestAuth());
 }
 
 // firstName is single-line free text (kit/http/free-text.ts): it goes into every SMS, so no

@@ -1,10 +1,9 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alice, bob, registerVerified, startTestAuth } from '#test-support/auth.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function start() {
-  const auth = await startTestAuth();
-  onTestFinished(() => auth.close());
-  return auth;
+function start() {
+  return closeAfterTest(startTestAuth());
 }
 
 describe('POST /auth/internal/users/lookup', () => {

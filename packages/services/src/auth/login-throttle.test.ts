@@ -1,8 +1,9 @@
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { lockDelayMs, loginThrottlePolicy } from './login-throttle.js';
 import { verifyDummyPassword, verifyPassword } from './passwords.js';
-import { alice, createFakeClock, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
+import { alice, logIn, registerVerified, startAuthReplicas, startTestAuth, type TestAuth } from '#test-support/auth.js';
 import { totpCode } from './totp.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 // Spies that still hash: a throttled attempt must not reach either.
 vi.mock('./passwords.js', async (importOriginal) => {
@@ -10,10 +11,8 @@ vi.mock('./passwords.js', async (importOriginal) => {
   return { ...actual, verifyPassword: vi.fn(actual.verifyPassword), verifyDummyPassword: vi.fn(actual.verifyDummyPassword) };
 });
 
-async function start(): Promise<TestAuth> {
-  const auth = await startTestAuth();
-  onTestFinished(() => auth.close());
-  return auth;
+function start(): Promise<TestAuth> {
+  return closeAfterTest(startTestAuth());
 }
 
 const wrongPassword = 'Wrong-pass-99';
@@ -182,11 +181,7 @@ describe('throttling failed logins per account', () => {
   });
 
   it('is shared by every instance over one database', async () => {
-    const clock = createFakeClock();
-    const one = await startTestAuth({}, { clock });
-    onTestFinished(() => one.close());
-    const two = await startTestAuth({}, { clock, dir: one.dir });
-    onTestFinished(() => two.close());
+    const { one, two } = await startAuthReplicas();
     await registerVerified(one);
     await fail(one, 6);
     expectThrottled(await login(two, alice.password), 1);

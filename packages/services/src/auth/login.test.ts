@@ -1,12 +1,11 @@
 import { decodeJwt } from 'jose';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashRefreshToken } from './refresh.js';
 import { alice, bob, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function start(): Promise<TestAuth> {
-  const auth = await startTestAuth({ accessTokenTtlS: 600, refreshTokenTtlS: 3600 });
-  onTestFinished(() => auth.close());
-  return auth;
+function start(): Promise<TestAuth> {
+  return closeAfterTest(startTestAuth({ accessTokenTtlS: 600, refreshTokenTtlS: 3600 }));
 }
 
 const active = async (auth: TestAuth, token: string) => (await auth.request('POST', '/auth/introspect', { token })).body.active as boolean;

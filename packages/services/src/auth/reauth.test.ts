@@ -1,16 +1,15 @@
 import { decodeJwt } from 'jose';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reauthPolicy } from './reauth.js';
 import { alice, asTokenHolder, bob, enableTotp, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 import { totpCode } from './totp.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 // Re-authentication before changing how the account logs in: OWASP ASVS 4.0.3 §3.7.1, Ory Kratos'
 // privileged sessions; the login time is the access token's auth_time (RFC 9068 §2.2.1, OIDC Core §2).
 
-async function start(): Promise<TestAuth> {
-  const auth = await startTestAuth();
-  onTestFinished(() => auth.close());
-  return auth;
+function start(): Promise<TestAuth> {
+  return closeAfterTest(startTestAuth());
 }
 
 const step = 30_000;

@@ -1,23 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../kit/sqlite.js';
 import { createRecoveryCode, normalizeRecoveryCode, recoveryCodePolicy } from './recovery-codes.js';
 import { authMigrations } from './schema.js';
 import { authDatabaseFile, openAuthStore } from './store.js';
 import { alice, bob, enableTotpWithCodes, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 import { totpCode } from './totp.js';
+import { closeAfterTest } from '#test-support/kit.js';
+import { testDir } from '@topolab/test-support/files';
 
 // Recovery codes are look-up secrets: NIST SP 800-63B-4 §3.1.2 (CSPRNG, stored hashed, used once,
 // rate-limited), OWASP ASVS 4.0.3 §2.6.1-2.6.3 (single use, random, protected at rest) and §3.7.1
 // (regenerating them is a sensitive change: reauth.test.ts).
 
-async function start(): Promise<TestAuth> {
-  const auth = await startTestAuth();
-  onTestFinished(() => auth.close());
-  return auth;
+function start(): Promise<TestAuth> {
+  return closeAfterTest(startTestAuth());
 }
 
 const step = 30_000;
@@ -193,8 +191,7 @@ describe('DELETE /auth/totp with a recovery code (the phone is lost)', () => {
 
 describe('migrating an auth.db made before recovery codes', () => {
   it('adds auth_time (unknown on old tokens: they need the password) and the recovery_codes table, keeping the data', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'topolab-auth-old-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = testDir('auth-old');
     // A database of the previous schema, as an older build left it.
     const old = openDatabase(join(dir, authDatabaseFile), { migrations: authMigrations.slice(0, 3) });
     old.prepare("INSERT INTO users (id, username, password_hash, phone, first_name, verified, created_at) VALUES ('u1', 'alice', 'x', '+447700900123', 'Alice', 1, 0)").run();

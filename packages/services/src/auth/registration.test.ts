@@ -4,11 +4,10 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { otpPolicy } from './otp.js';
 import { authDatabaseFile } from './store.js';
 import { alice, bob, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function start(): Promise<TestAuth> {
-  const auth = await startTestAuth();
-  onTestFinished(() => auth.close());
-  return auth;
+function start(): Promise<TestAuth> {
+  return closeAfterTest(startTestAuth());
 }
 
 const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -230,8 +229,7 @@ describe('POST /auth/verify', () => {
 
 describe('POST /auth/resend', () => {
   it('replaces the old code with a new one', async () => {
-    const auth = await startTestAuth();
-    onTestFinished(() => auth.close());
+    const auth = await closeAfterTest(startTestAuth());
     await auth.request('POST', '/auth/register', alice);
     const old = auth.sms.lastCode(alice.phone);
     const res = await auth.request('POST', '/auth/resend', { username: 'alice', purpose: 'registration' });

@@ -1,14 +1,10 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { alice, createFakeClock, enableTotp, registerVerified, startTestAuth } from '#test-support/auth.js';
+import { describe, expect, it } from 'vitest';
+import { alice, enableTotp, registerVerified, startAuthReplicas } from '#test-support/auth.js';
 import { totpCode } from './totp.js';
 
 describe('two auth instances over one database', () => {
   it('share users, codes, the signing key and revocations', async () => {
-    const clock = createFakeClock();
-    const one = await startTestAuth({}, { clock });
-    onTestFinished(() => one.close());
-    const two = await startTestAuth({}, { clock, dir: one.dir });
-    onTestFinished(() => two.close());
+    const { one, two } = await startAuthReplicas();
     expect(two.tokens.kid).toBe(one.tokens.kid);
 
     expect((await one.request('POST', '/auth/register', alice)).status).toBe(201);
@@ -27,11 +23,7 @@ describe('two auth instances over one database', () => {
   });
 
   it('let exactly one of two simultaneous code checks win', async () => {
-    const clock = createFakeClock();
-    const one = await startTestAuth({}, { clock });
-    onTestFinished(() => one.close());
-    const two = await startTestAuth({}, { clock, dir: one.dir });
-    onTestFinished(() => two.close());
+    const { one, two } = await startAuthReplicas();
     await one.request('POST', '/auth/register', alice);
     await one.request('POST', '/auth/verify', { username: 'alice', code: one.sms.lastCode(alice.phone) });
     await one.request('POST', '/auth/login', { username: 'alice', password: alice.password });
@@ -45,14 +37,10 @@ describe('two auth instances over one database', () => {
   });
 
   it('let exactly one of two simultaneous logins with one authenticator code win, and refuse it later on either', async () => {
-    const clock = createFakeClock();
-    const one = await startTestAuth({}, { clock });
-    onTestFinished(() => one.close());
-    const two = await startTestAuth({}, { clock, dir: one.dir });
-    onTestFinished(() => two.close());
+    const { one, two } = await startAuthReplicas();
     const secret = await enableTotp(one, await registerVerified(one));
-    clock.advance(30_000);
-    const code = totpCode(secret, clock.now());
+    one.clock.advance(30_000);
+    const code = totpCode(secret, one.clock.now());
     expect((await two.request('POST', '/auth/login', { username: 'alice', password: alice.password })).body).toEqual({ challenge: 'totp' });
     const answers = await Promise.all([
       one.request('POST', '/auth/login/verify', { username: 'alice', code }),

@@ -1,12 +1,19 @@
 import { decodeJwt } from 'jose';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashToken } from '../kit/token-cache/token-facts.js';
 import { alice, logIn, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function start(): Promise<TestAuth> {
-  const auth = await startTestAuth({ accessTokenTtlS: 600, refreshTokenTtlS: 3600 });
-  onTestFinished(() => auth.close());
-  return auth;
+function start(): Promise<TestAuth> {
+  return closeAfterTest(startTestAuth({ accessTokenTtlS: 600, refreshTokenTtlS: 3600 }));
+}
+
+/** auth with alice registered and logged in: her id, her token pair, and its access token's jti and exp. */
+async function loggedIn() {
+  const auth = await start();
+  const userId = await registerVerified(auth);
+  const pair = await logIn(auth);
+  return { auth, userId, pair, jti: jtiOf(pair.accessToken), exp: decodeJwt(pair.accessToken).exp! };
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -14,11 +21,7 @@ const jtiOf = (token: string) => decodeJwt(token).jti as string;
 
 describe('auth publishes token state', () => {
   it('writes token:<jti> = active until exp on login and on refresh', async () => {
-    const auth = await start();
-    const userId = await registerVerified(auth);
-    const pair = await logIn(auth);
-    const jti = jtiOf(pair.accessToken);
-    const exp = decodeJwt(pair.accessToken).exp!;
+    const { auth, userId, pair, jti, exp } = await loggedIn();
     expect(auth.cache.peek(`token:${jti}`)).toEqual({ active: true, sub: userId, username: 'alice', exp, tokenHash: hashToken(pair.accessToken) });
     expect(auth.cache.writes.at(-1)?.ttlMs).toBe(exp * 1000 - auth.clock.now());
     const refreshed = await auth.request('POST', '/auth/refresh', { refreshToken: pair.refreshToken });
@@ -28,10 +31,7 @@ describe('auth publishes token state', () => {
   });
 
   it('writes an absent token state again when a reader introspects after a miss (the cache came back empty), never over a revocation, and not for a plain introspection', async () => {
-    const auth = await start();
-    const userId = await registerVerified(auth);
-    const pair = await logIn(auth);
-    const jti = jtiOf(pair.accessToken);
+    const { auth, userId, pair, jti } = await loggedIn();
     await auth.cache.delete(`token:${jti}`);
     const introspect = (cacheMiss?: boolean) => auth.request('POST', '/auth/introspect', { token: pair.accessToken, ...(cacheMiss ? { cacheMiss } : {}) });
     const writes = auth.cache.writes.length;
@@ -47,11 +47,7 @@ describe('auth publishes token state', () => {
   });
 
   it('on logout writes active:false and publishes token.revoked for the revoked jti before answering', async () => {
-    const auth = await start();
-    const userId = await registerVerified(auth);
-    const pair = await logIn(auth);
-    const jti = jtiOf(pair.accessToken);
-    const exp = decodeJwt(pair.accessToken).exp!;
+    const { auth, userId, pair, jti, exp } = await loggedIn();
     const out = await auth.request('POST', '/auth/logout', {}, bearer(pair.accessToken));
     expect(out.status).toBe(204);
     // Checked right after the answer: the write and the publish happened before it.
@@ -60,9 +56,7 @@ describe('auth publishes token state', () => {
   });
 
   it('on refresh-token reuse revokes and announces every access token of the family', async () => {
-    const auth = await start();
-    const userId = await registerVerified(auth);
-    const pair = await logIn(auth);
+    const { auth, userId, pair } = await loggedIn();
     const second = (await auth.request('POST', '/auth/refresh', { refreshToken: pair.refreshToken })).body;
     const reused = await auth.request('POST', '/auth/refresh', { refreshToken: pair.refreshToken });
     expect(reused.body.error.code).toBe('AUTH_REFRESH_REUSED');
@@ -74,11 +68,7 @@ describe('auth publishes token state', () => {
   });
 
   it('retries a revocation it could not publish, and its cache write, until they succeed', async () => {
-    const auth = await start();
-    const userId = await registerVerified(auth);
-    const pair = await logIn(auth);
-    const jti = jtiOf(pair.accessToken);
-    const exp = decodeJwt(pair.accessToken).exp!;
+    const { auth, userId, pair, jti, exp } = await loggedIn();
     auth.bus.failing = true;
     auth.cache.failing = true;
     expect((await auth.request('POST', '/auth/logout', {}, bearer(pair.accessToken))).status).toBe(204);

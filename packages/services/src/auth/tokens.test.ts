@@ -3,10 +3,10 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { openAuthStore } from './store.js';
 import { createAccessTokens } from './tokens.js';
 import { logIn, registerVerified, signWithAuthKey, startTestAuth, testSigningKey, type TestAuth } from '#test-support/auth.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 async function loggedIn() {
-  const auth = await startTestAuth({ accessTokenTtlS: 900 });
-  onTestFinished(() => auth.close());
+  const auth = await closeAfterTest(startTestAuth({ accessTokenTtlS: 900 }));
   const userId = await registerVerified(auth);
   const pair = await logIn(auth);
   return { auth, userId, pair };

@@ -1,12 +1,11 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { grantedScopes, serviceGrants } from '../contract/service-auth.js';
 import { alice, bob, enableTotp, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
 import { totpCode, totpStep } from './totp.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function start(): Promise<TestAuth> {
-  const auth = await startTestAuth();
-  onTestFinished(() => auth.close());
-  return auth;
+function start(): Promise<TestAuth> {
+  return closeAfterTest(startTestAuth());
 }
 
 const step = 30_000;

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { chatCloseCodes } from '../contract/chat-api.js';
@@ -7,7 +5,8 @@ import { openConsumerStore } from '../kit/events/consumer-store.js';
 import { createEventConsumer } from '../kit/events/event-consumer.js';
 import { createFakeEventLog } from '#test-support/kit-events.js';
 import { createTestServiceGuard, testServiceHeaders } from '#test-support/kit-service-auth.js';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { closeServer, jsonOf, listenOnLoopback, openTestStore, recordTelemetry } from '#test-support/kit.js';
+import { testDir } from '@topolab/test-support/files';
 import { createFakeBus } from '#test-support/kit-token-cache.js';
 import { createChatApp } from './app.js';
 import { deletedChatUser, openChatStore } from './store.js';
@@ -15,16 +14,9 @@ import { openTestSocket } from '#test-support/chat.js';
 import { chatEventHandlers, endDeletedUserSessions } from './user-events.js';
 import { asUser, createTestIdentityVerifier } from '#test-support/kit-identity.js';
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'topolab-chat-events-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 describe('chat user events', () => {
   it('user.deleted anonymises that user’s messages and rooms, and nobody else’s', () => {
-    const store = openChatStore(join(tempDir(), 'chat.db'));
-    onTestFinished(() => store.close());
+    const store = openTestStore('chat', openChatStore);
     store.createRoom('ops', 'ada', 1);
     store.addMessage('lobby', 'ada', 'my phone is 555', 2);
     store.addMessage('lobby', 'bob', 'hi ada', 3);
@@ -39,7 +31,7 @@ describe('chat user events', () => {
   });
 
   it('closes the deleted user’s sockets on every instance, applies the event once, and serves it as applied', async () => {
-    const dir = tempDir();
+    const dir = testDir('chat-events');
     const bus = createFakeBus();
     const log = createFakeEventLog();
     const urls: string[] = [];

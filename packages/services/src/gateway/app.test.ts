@@ -1,6 +1,7 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord, type TestGatewayOptions, type TestServer } from '#test-support/gateway.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/auth', access: 'public', service: 'auth' },
@@ -11,16 +12,12 @@ const routes: RouteEntry[] = [
   { prefix: '/mail', access: 'public', service: 'mail' },
 ];
 
-async function upstream(id: string, host: string): Promise<TestServer> {
-  const server = await startEchoUpstream(id, host);
-  onTestFinished(() => server.close());
-  return server;
+function upstream(id: string, host: string): Promise<TestServer> {
+  return closeAfterTest(startEchoUpstream(id, host));
 }
 
-async function gateway(options: TestGatewayOptions) {
-  const started = await startTestGateway(options);
-  onTestFinished(() => started.close());
-  return started;
+function gateway(options: TestGatewayOptions) {
+  return closeAfterTest(startTestGateway(options));
 }
 
 async function setup() {

@@ -1,7 +1,8 @@
 import { Agent, request } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
-import { assertedIdentity, buildCatalog, closedPort, createFixedCatalog, errorCode, send, startEchoUpstream, startFakeAuth, startTestGateway, startTestServer, type EchoRecord, type TestInstance, type TestServer } from '#test-support/gateway.js';
+import { assertedIdentity, buildCatalog, closedPort, createFixedCatalog, errorCode, send, startEchoUpstream, startFakeAuth, startTestGateway, startTestServer, type EchoRecord, type TestInstance } from '#test-support/gateway.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/auth', access: 'public', service: 'auth' },
@@ -9,18 +10,11 @@ const routes: RouteEntry[] = [
   { prefix: '/profile', access: 'protected', service: 'profile' },
 ];
 
-async function track(server: Promise<TestServer>): Promise<TestServer> {
-  const started = await server;
-  onTestFinished(() => started.close());
-  return started;
-}
-
 async function setup(authInstances?: TestInstance[]) {
-  const profile = await track(startEchoUpstream('profile#1', '127.0.5.1'));
-  const auth = await track(startFakeAuth('auth#1', '127.0.3.1', { 'good-token': 'user-42' }));
+  const profile = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
+  const auth = await closeAfterTest(startFakeAuth('auth#1', '127.0.3.1', { 'good-token': 'user-42' }));
   const catalog = createFixedCatalog(buildCatalog(routes, { profile: [profile], auth: authInstances ?? [auth] }));
-  const gw = await startTestGateway({ catalog });
-  onTestFinished(() => gw.close());
+  const gw = await closeAfterTest(startTestGateway({ catalog }));
   return { gw, profile, auth };
 }
 
@@ -88,7 +82,7 @@ describe('gateway auth (remote mode)', () => {
   it('answers 503 GATEWAY_AUTH_UNAVAILABLE when auth is not registered at all or answers an error', async () => {
     const { gw } = await setup([]);
     expect(errorCode(await send(gw.port, '/profile/me', { headers: { authorization: 'Bearer good-token' } }))).toBe('GATEWAY_AUTH_UNAVAILABLE');
-    const broken = await track(
+    const broken = await closeAfterTest(
       startTestServer('auth#2', '127.0.3.2', (_record, res) => res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"HTTP_INTERNAL"}}')),
     );
     const { gw: gw2 } = await setup([broken]);

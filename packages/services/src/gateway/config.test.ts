@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../kit/config.js';
 import { parseGatewayConfig } from './config.js';
-import { testGatewayKeyEnv } from '#test-support/gateway.js';
+import { testGatewayEnv } from '#test-support/gateway.js';
+import { configProblems } from '#test-support/kit.js';
 import { testIdentityKey } from '#test-support/kit-identity.js';
 
-const base = { ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
+const base = testGatewayEnv;
 
-function problems(env: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    parseGatewayConfig(env);
-    return [];
-  } catch (error) {
-    return error instanceof ConfigError ? error.problems : ['not a ConfigError'];
-  }
-}
+const problems = (env: NodeJS.ProcessEnv) => configProblems(parseGatewayConfig, env);
 
 describe('parseGatewayConfig', () => {
   it('needs the identity key (a private JWK), and refuses a public one', () => {

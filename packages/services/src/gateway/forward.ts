@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { forwardWithRetry, type ForwardErrors } from '../kit/proxy/forward.js';
-import { bodyTimeoutMessage, tooLargeMessage } from '../kit/proxy/request-stages.js';
+import { bodyTimeoutMessage, tooLargeMessage, type StageErrors } from '../kit/proxy/request-stages.js';
 import type { UpstreamProxy } from '../kit/proxy/upstream-proxy.js';
 import type { TraceContext } from '../kit/trace.js';
 import type { DiscoveryMode } from './discovery/discovery-mode.js';
@@ -64,6 +64,15 @@ export async function forwardRequest(input: ForwardInput): Promise<void> {
   });
 }
 
+/** The gateway's answers at the kit's request stages, for its requests and its handshakes. */
+export const gatewayStageErrors = Object.freeze({
+  catalogUnavailable: () => gatewayErrors.GATEWAY_CATALOG_UNAVAILABLE(),
+  // Internal routes (service to service) do not exist as far as the outside can tell.
+  routeNotFound: () => gatewayErrors.GATEWAY_ROUTE_NOT_FOUND(),
+  tooLarge: (limit) => gatewayErrors.GATEWAY_BODY_TOO_LARGE(tooLargeMessage(limit)),
+  bodyTimeout: (idleMs) => gatewayErrors.GATEWAY_BODY_TIMEOUT(bodyTimeoutMessage(idleMs)),
+} satisfies StageErrors);
+
 /** The gateway's errors for a request at `route` that got no answer (503, 502, 504, 413, 408). */
 export function forwardErrorsFor(route: RouteEntry, discovery: DiscoveryMode): ForwardErrors {
   return {
@@ -74,7 +83,7 @@ export function forwardErrorsFor(route: RouteEntry, discovery: DiscoveryMode): F
     unreachable: (cause) => gatewayErrors.GATEWAY_UPSTREAM_UNREACHABLE({ cause }),
     timeout: (cause) => gatewayErrors.GATEWAY_UPSTREAM_TIMEOUT({ cause }),
     failed: (cause) => gatewayErrors.GATEWAY_UPSTREAM_FAILED({ cause }),
-    tooLarge: (limit) => gatewayErrors.GATEWAY_BODY_TOO_LARGE(tooLargeMessage(limit)),
-    bodyTimeout: (idleMs) => gatewayErrors.GATEWAY_BODY_TIMEOUT(bodyTimeoutMessage(idleMs)),
+    tooLarge: gatewayStageErrors.tooLarge,
+    bodyTimeout: gatewayStageErrors.bodyTimeout,
   };
 }

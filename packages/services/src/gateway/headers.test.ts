@@ -2,13 +2,13 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseTraceparent } from '../kit/trace.js';
 import { buildUpstreamHeaders, readBearerToken, stripResponseHeaders } from './headers.js';
 import { buildCatalog, createFixedCatalog, rawRequest, send, startEchoUpstream, startTestGateway, startTestServer, type EchoRecord, type TestServer } from '#test-support/gateway.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 async function setup(upstream?: TestServer) {
   const profile = upstream ?? (await startEchoUpstream('profile#1', '127.0.5.1'));
   onTestFinished(() => profile.close());
   const catalog = createFixedCatalog(buildCatalog([{ prefix: '/profile', access: 'public', service: 'profile' }], { profile: [profile] }));
-  const gw = await startTestGateway({ catalog });
-  onTestFinished(() => gw.close());
+  const gw = await closeAfterTest(startTestGateway({ catalog }));
   return { gw, profile };
 }
 

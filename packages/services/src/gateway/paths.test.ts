@@ -1,5 +1,6 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildCatalog, createFixedCatalog, errorCode, rawRequest, startEchoUpstream, startTestGateway, type EchoRecord } from '#test-support/gateway.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 // Each target goes out byte for byte on a raw socket: HTTP clients would normalise it first.
 const badTargets: Record<string, string> = {
@@ -22,8 +23,7 @@ const badTargets: Record<string, string> = {
 
 describe('gateway path normalisation on the wire', () => {
   it.each(Object.entries(badTargets))('rejects %s with 400 GATEWAY_PATH_INVALID without contacting upstream', async (_what, target) => {
-    const profile = await startEchoUpstream('profile#1', '127.0.5.1');
-    onTestFinished(() => profile.close());
+    const profile = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
     const catalog = createFixedCatalog(
       buildCatalog(
         [
@@ -33,8 +33,7 @@ describe('gateway path normalisation on the wire', () => {
         { profile: [profile] },
       ),
     );
-    const gw = await startTestGateway({ catalog });
-    onTestFinished(() => gw.close());
+    const gw = await closeAfterTest(startTestGateway({ catalog }));
     const answer = await rawRequest(gw.port, `GET ${target} HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n`);
     expect(answer.status).toBe(400);
     expect(errorCode(answer)).toBe('GATEWAY_PATH_INVALID');
@@ -42,11 +41,9 @@ describe('gateway path normalisation on the wire', () => {
   });
 
   it('forwards a clean raw path unchanged, and needless encodings decoded', async () => {
-    const profile = await startEchoUpstream('profile#1', '127.0.5.1');
-    onTestFinished(() => profile.close());
+    const profile = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
     const catalog = createFixedCatalog(buildCatalog([{ prefix: '/profile', access: 'public', service: 'profile' }], { profile: [profile] }));
-    const gw = await startTestGateway({ catalog });
-    onTestFinished(() => gw.close());
+    const gw = await closeAfterTest(startTestGateway({ catalog }));
     const plain = await rawRequest(gw.port, 'GET /profile/a.b/c?x=%2e HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n');
     expect((plain.body as EchoRecord).url).toBe('/profile/a.b/c?x=%2e');
     const encoded = await rawRequest(gw.port, 'GET /%70rofile/%7euser HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n');

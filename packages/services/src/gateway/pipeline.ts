@@ -5,13 +5,12 @@ import type { CatalogCache } from '../kit/discovery/catalog-cache.js';
 import { hasBody } from '../kit/http/body.js';
 import { toServiceError } from '../kit/http/reply.js';
 import { startServerSpan } from '../kit/http/server-span.js';
-import { bodyTimeoutMessage, createRequestStages, tooLargeMessage } from '../kit/proxy/request-stages.js';
+import { createRequestStages } from '../kit/proxy/request-stages.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { authorize } from './authorize.js';
-import { gatewayErrors } from './errors.js';
 import type { Limits } from './limits/limits.js';
 import { admitClient, admitUser } from './limits/stage.js';
-import { forwardRequest, isIdempotent } from './forward.js';
+import { forwardRequest, gatewayStageErrors, isIdempotent } from './forward.js';
 import { buildUpstreamHeaders, clientWantsClose } from './headers.js';
 import { answerHealth } from './health.js';
 import type { IdentityMinter } from './identity-minter.js';
@@ -55,13 +54,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     catalog,
     bodyLimit,
     telemetry,
-    errors: {
-      catalogUnavailable: () => gatewayErrors.GATEWAY_CATALOG_UNAVAILABLE(),
-      // Internal routes (service to service) do not exist as far as the outside can tell.
-      routeNotFound: () => gatewayErrors.GATEWAY_ROUTE_NOT_FOUND(),
-      tooLarge: (limit) => gatewayErrors.GATEWAY_BODY_TOO_LARGE(tooLargeMessage(limit)),
-      bodyTimeout: (idleMs) => gatewayErrors.GATEWAY_BODY_TIMEOUT(bodyTimeoutMessage(idleMs)),
-    },
+    errors: gatewayStageErrors,
     ...clientBodyTimeoutOf(deps),
   });
 

@@ -1,27 +1,29 @@
 import { connect } from 'node:net';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { createPassiveHealth } from '../kit/discovery/passive-health.js';
 import { createClientDiscovery } from './discovery/client-discovery.js';
-import { buildCatalog, closedPort, createFixedCatalog, errorCode, rawRequest, send, startEchoUpstream, startSilentUpstream, startTestGateway, startTestServer, type EchoRecord, type TestGatewayOptions, type TestInstance, type TestServer } from '#test-support/gateway.js';
+import { buildCatalog, closedPort, createFixedCatalog, errorCode, rawRequest, send, startEchoUpstream, startSilentUpstream, startTestGateway, startTestServer, type EchoRecord, type TestGatewayOptions, type TestInstance } from '#test-support/gateway.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 const routes: RouteEntry[] = [{ prefix: '/profile', access: 'public', service: 'profile' }];
 
-async function track(server: Promise<TestServer>): Promise<TestServer> {
-  const started = await server;
-  onTestFinished(() => started.close());
-  return started;
-}
-
 async function gatewayOver(instances: TestInstance[], config?: TestGatewayOptions['config']) {
   const catalog = createFixedCatalog(buildCatalog(routes, { profile: instances }));
-  const gw = await startTestGateway({ catalog, ...(config ? { config } : {}) });
-  onTestFinished(() => gw.close());
+  const gw = await closeAfterTest(startTestGateway({ catalog, ...(config ? { config } : {}) }));
   return { gw, catalog };
 }
 
 async function deadInstance(id: string, host: string): Promise<TestInstance> {
   return { id, host, port: await closedPort(host) };
+}
+
+/** A gateway over profile#1, whose port refuses connections, and profile#2, a live echo upstream. */
+async function gatewayOverDeadAndLive() {
+  const dead = await deadInstance('profile#1', '127.0.5.1');
+  const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
+  const { gw } = await gatewayOver([dead, live]);
+  return { gw, live };
 }
 
 function serverSpans(gw: { spans(): { kind: string; attributes?: Readonly<Record<string, unknown>> }[] }) {
@@ -30,9 +32,7 @@ function serverSpans(gw: { spans(): { kind: string; attributes?: Readonly<Record
 
 describe('gateway proxying and retries', () => {
   it('retries an idempotent request once on another instance after a refused connection, then avoids the dead one', async () => {
-    const dead = await deadInstance('profile#1', '127.0.5.1');
-    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
-    const { gw } = await gatewayOver([dead, live]);
+    const { gw, live } = await gatewayOverDeadAndLive();
     const first = await send(gw.port, '/profile/me', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"name":"ada"}' });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ instance: 'profile#2', method: 'PUT', body: '{"name":"ada"}' });
@@ -44,9 +44,7 @@ describe('gateway proxying and retries', () => {
   });
 
   it('does not retry a POST after a refused connection: 502 GATEWAY_UPSTREAM_UNREACHABLE', async () => {
-    const dead = await deadInstance('profile#1', '127.0.5.1');
-    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
-    const { gw } = await gatewayOver([dead, live]);
+    const { gw, live } = await gatewayOverDeadAndLive();
     const answer = await send(gw.port, '/profile', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(answer.status).toBe(502);
     expect(errorCode(answer)).toBe('GATEWAY_UPSTREAM_UNREACHABLE');
@@ -63,15 +61,15 @@ describe('gateway proxying and retries', () => {
     expect(answer.status).toBe(502);
     expect(errorCode(answer)).toBe('GATEWAY_UPSTREAM_UNREACHABLE');
     expect(errorCode(await send(gw.port, '/profile/me'))).toBe('GATEWAY_NO_INSTANCE');
-    const live = await track(startEchoUpstream('profile#3', '127.0.5.3'));
+    const live = await closeAfterTest(startEchoUpstream('profile#3', '127.0.5.3'));
     catalog.set(buildCatalog(routes, { profile: [dead1, live] }, 2));
     const after = await send(gw.port, '/profile/me');
     expect(after.body).toMatchObject({ instance: 'profile#3' });
   });
 
   it('retries an idempotent request once on another instance after an upstream timeout', async () => {
-    const silent = await track(startSilentUpstream('profile#1', '127.0.5.1'));
-    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const silent = await closeAfterTest(startSilentUpstream('profile#1', '127.0.5.1'));
+    const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
     const { gw } = await gatewayOver([silent, live], { upstreamTimeoutMs: 150 });
     const answer = await send(gw.port, '/profile/me', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"name":"ada"}' });
     expect(answer.status).toBe(200);
@@ -88,8 +86,8 @@ describe('gateway proxying and retries', () => {
   });
 
   it('answers 504 GATEWAY_UPSTREAM_TIMEOUT to a POST whose upstream times out, and never retries it', async () => {
-    const silent = await track(startSilentUpstream('profile#1', '127.0.5.1'));
-    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const silent = await closeAfterTest(startSilentUpstream('profile#1', '127.0.5.1'));
+    const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
     const { gw } = await gatewayOver([silent, live], { upstreamTimeoutMs: 150 });
     const answer = await send(gw.port, '/profile', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(answer.status).toBe(504);
@@ -102,9 +100,9 @@ describe('gateway proxying and retries', () => {
   });
 
   it('answers 504 when the retry times out too, after exactly two attempts', async () => {
-    const silent1 = await track(startSilentUpstream('profile#1', '127.0.5.1'));
-    const silent2 = await track(startSilentUpstream('profile#2', '127.0.5.2'));
-    const silent3 = await track(startSilentUpstream('profile#3', '127.0.5.3'));
+    const silent1 = await closeAfterTest(startSilentUpstream('profile#1', '127.0.5.1'));
+    const silent2 = await closeAfterTest(startSilentUpstream('profile#2', '127.0.5.2'));
+    const silent3 = await closeAfterTest(startSilentUpstream('profile#3', '127.0.5.3'));
     const { gw } = await gatewayOver([silent1, silent2, silent3], { upstreamTimeoutMs: 150 });
     const answer = await send(gw.port, '/profile/me');
     expect(answer.status).toBe(504);
@@ -115,7 +113,7 @@ describe('gateway proxying and retries', () => {
   });
 
   it('answers 502 GATEWAY_UPSTREAM_FAILED when the upstream drops the connection', async () => {
-    const rude = await track(startSilentUpstream('profile#1', '127.0.5.1'));
+    const rude = await closeAfterTest(startSilentUpstream('profile#1', '127.0.5.1'));
     const { gw } = await gatewayOver([rude]);
     const pending = send(gw.port, '/profile/me');
     await expect.poll(() => rude.requests.length === 1, { message: 'the upstream request' }).toBeTruthy();
@@ -132,7 +130,7 @@ describe('gateway proxying and retries', () => {
     const held: Array<() => void> = [];
     const oldSockets = new Set<unknown>();
     let reloaded = false;
-    const upstream = await track(
+    const upstream = await closeAfterTest(
       startTestServer('lb#1', '127.0.5.1', (record, res) => {
         if (reloaded && oldSockets.has(res.socket)) return void res.socket?.destroy();
         if (!reloaded) oldSockets.add(res.socket);
@@ -155,7 +153,7 @@ describe('gateway proxying and retries', () => {
   });
 
   it('answers 413 GATEWAY_BODY_TOO_LARGE from Content-Length without contacting upstream', async () => {
-    const live = await track(startEchoUpstream('profile#1', '127.0.5.1'));
+    const live = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
     const { gw } = await gatewayOver([live], { bodyLimit: 1024 });
     const answer = await rawRequest(gw.port, 'POST /profile/me HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 2048\r\n\r\n{"a":');
     expect(answer.status).toBe(413);
@@ -164,7 +162,7 @@ describe('gateway proxying and retries', () => {
   });
 
   it('refuses an oversize body announced with Expect: 100-continue before inviting the upload', async () => {
-    const live = await track(startEchoUpstream('profile#1', '127.0.5.1'));
+    const live = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
     const { gw } = await gatewayOver([live], { bodyLimit: 1024 });
     const head = 'POST /profile/me HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 2048\r\nExpect: 100-continue\r\n\r\n';
     const first = await new Promise<string>((resolve, reject) => {
@@ -181,7 +179,7 @@ describe('gateway proxying and retries', () => {
   });
 
   it('streams a chunked non-idempotent body within the limit, and counts it against the limit as it passes', async () => {
-    const live = await track(startEchoUpstream('profile#1', '127.0.5.1'));
+    const live = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
     const { gw } = await gatewayOver([live], { bodyLimit: 1024 });
     const chunkedPost = (body: string) =>
       rawRequest(gw.port, `POST /profile/me HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`);
@@ -196,12 +194,11 @@ describe('gateway proxying and retries', () => {
 
   it('skips an instance whose connections keep failing (passive health) until a newer heartbeat vouches for it', async () => {
     const now = 1_000_000;
-    const rude = await track(startTestServer('profile#1', '127.0.5.1', (_record, res) => res.socket?.destroy()));
-    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const rude = await closeAfterTest(startTestServer('profile#1', '127.0.5.1', (_record, res) => res.socket?.destroy()));
+    const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
     const catalog = createFixedCatalog(buildCatalog(routes, { profile: [rude, live] }));
     const discovery = createClientDiscovery({ catalog, passiveHealth: createPassiveHealth({ failures: 2, clock: () => now }) });
-    const gw = await startTestGateway({ catalog, discovery });
-    onTestFinished(() => gw.close());
+    const gw = await closeAfterTest(startTestGateway({ catalog, discovery }));
     for (let i = 0; i < 4; i++) expect((await send(gw.port, '/profile/me')).body).toMatchObject({ instance: 'profile#2' });
     expect(rude.requests).toHaveLength(2);
     const fresh = buildCatalog(routes, { profile: [rude, live] });

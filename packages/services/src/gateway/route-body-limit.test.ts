@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord, type TestServer } from '#test-support/gateway.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 // The gateway's own limit is 1 KiB here; `/up/big` allows 8 KiB, `/up/small` only 16 bytes.
 const routes: RouteEntry[] = [
@@ -11,10 +12,8 @@ const routes: RouteEntry[] = [
 ];
 
 async function setup(): Promise<{ port: number; upstream: TestServer }> {
-  const upstream = await startEchoUpstream('up#1', '127.0.0.1');
-  onTestFinished(() => upstream.close());
-  const gw = await startTestGateway({ catalog: createFixedCatalog(buildCatalog(routes, { up: [upstream] })), config: { bodyLimit: 1024 } });
-  onTestFinished(() => gw.close());
+  const upstream = await closeAfterTest(startEchoUpstream('up#1', '127.0.0.1'));
+  const gw = await closeAfterTest(startTestGateway({ catalog: createFixedCatalog(buildCatalog(routes, { up: [upstream] })), config: { bodyLimit: 1024 } }));
   return { port: gw.port, upstream };
 }
 

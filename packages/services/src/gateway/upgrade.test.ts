@@ -2,6 +2,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { nextFrame, startWebSocketUpstream, tryUpgrade, type UpgradeResult, type WebSocketUpstream } from '#test-support/kit-proxy.js';
 import { assertedIdentity, buildCatalog, closedPort, createFixedCatalog, rawRequest, startEchoUpstream, startFakeAuth, startTestGateway, type TestGatewayOptions, type TestInstance } from '#test-support/gateway.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/chat', access: 'protected', service: 'chat' },
@@ -15,15 +16,11 @@ const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toStrin
 const token = `${base64url({ alg: 'EdDSA', typ: 'at+jwt' })}.${base64url({ sub: 'user-7', jti: 'jti-7', exp: 4_000_000_000 })}.c2ln`;
 
 async function setup(options: { chat?: TestInstance[]; config?: TestGatewayOptions['config'] } = {}) {
-  const chat = await startWebSocketUpstream('chat#1', '127.0.14.1');
-  onTestFinished(() => chat.close());
-  const plain = await startEchoUpstream('plain#1', '127.0.16.1');
-  onTestFinished(() => plain.close());
-  const auth = await startFakeAuth('auth#1', '127.0.3.1', { [token]: 'user-7' });
-  onTestFinished(() => auth.close());
+  const chat = await closeAfterTest(startWebSocketUpstream('chat#1', '127.0.14.1'));
+  const plain = await closeAfterTest(startEchoUpstream('plain#1', '127.0.16.1'));
+  const auth = await closeAfterTest(startFakeAuth('auth#1', '127.0.3.1', { [token]: 'user-7' }));
   const catalog = createFixedCatalog(buildCatalog(routes, { chat: options.chat ?? [chat], plain: [plain], nobody: [], auth: [auth] }));
-  const gw = await startTestGateway({ catalog, ...(options.config ? { config: options.config } : {}) });
-  onTestFinished(() => gw.close());
+  const gw = await closeAfterTest(startTestGateway({ catalog, ...(options.config ? { config: options.config } : {}) }));
   return { gw, chat };
 }
 

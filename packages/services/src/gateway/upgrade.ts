@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, Server as HttpServer } from 'node:http';
+import type { IncomingHttpHeaders, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { toServiceError } from '../kit/http/reply.js';
-import { sendErrorOnSocket } from '../kit/http/socket-reply.js';
-import { startUpgradeSpan } from '../kit/http/upgrade-span.js';
-import { createRequestStages } from '../kit/proxy/request-stages.js';
-import { createUpgradeProxy, forwardHandshake, isWebSocketUpgrade, restoreUpgradeHeaders } from '../kit/proxy/upgrade-proxy.js';
+import { proxyUpgrades } from '../kit/http/upgrades.js';
+import { forwardHandshake, isWebSocketUpgrade, restoreUpgradeHeaders } from '../kit/proxy/upgrade-proxy.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { startChildTrace } from '../kit/trace.js';
 import { authorize } from './authorize.js';
 import { gatewayErrors } from './errors.js';
-import { forwardErrorsFor } from './forward.js';
+import { forwardErrorsFor, gatewayStageErrors } from './forward.js';
 import { buildUpstreamHeaders } from './headers.js';
 import type { IdentityMinter } from './identity-minter.js';
 import type { Limits } from './limits/limits.js';
@@ -49,80 +45,58 @@ export interface GatewayUpgradeDeps {
  * Each handshake gets a server span (status 101 when switched), so traces show gateway → chat#N.
  */
 export function attachUpgradeHandler(server: HttpServer | HttpsServer, deps: GatewayUpgradeDeps): void {
-  const { telemetry, catalog, modes, limits } = deps;
-  const clock = deps.clock ?? Date.now;
-  const proxy = createUpgradeProxy({ timeoutMs: deps.upstreamTimeoutMs, telemetry, clock });
-  const stages = createRequestStages({
-    catalog,
-    // A handshake has no body.
-    bodyLimit: 0,
-    telemetry,
-    errors: {
-      catalogUnavailable: () => gatewayErrors.GATEWAY_CATALOG_UNAVAILABLE(),
-      routeNotFound: () => gatewayErrors.GATEWAY_ROUTE_NOT_FOUND(),
-      tooLarge: () => gatewayErrors.GATEWAY_BODY_TOO_LARGE(),
-    },
-  });
-
-  async function handle(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    socket.on('error', () => undefined);
-    const span = startUpgradeSpan(req, socket, telemetry, clock);
+  const { telemetry, modes, limits } = deps;
+  proxyUpgrades(server, { ...deps, stageErrors: gatewayStageErrors }, ({ req, socket, head, span, proxy, findRoute }) => {
     const { trace } = span;
     const active = modes.current();
     const attributes = Object.assign(span.attributes, { discovery: active.discovery.name, auth: active.auth.name });
     const client = clientKeyOf(req);
     const requestId = randomUUID();
-    let status = 0;
-    try {
-      admitClientKey(limits, client, attributes);
-      if (!isWebSocketUpgrade(req)) throw gatewayErrors.GATEWAY_UPGRADE_UNSUPPORTED();
-      const target = normalizeTarget(req.url ?? '');
-      span.name = `GET ${target.path}`;
-      const route = stages.findRoute(target.path);
-      attributes.route = route.prefix;
-      attributes.service = route.service;
-      const credentials = readUpgradeCredentials(req.headers);
-      if (credentials.viaSubprotocol) attributes.tokenVia = 'subprotocol';
-      const user = await authorize({ route, authorization: credentials.authorization, auth: active.auth, trace, attributes });
-      admitUser(limits, user?.userId, attributes);
-      const assertion = user ? await deps.identity.mint({ sub: user.userId, audience: route.service, tokenJti: user.tokenJti, tokenExp: user.tokenExp }) : undefined;
-      const headers = buildUpstreamHeaders(req.headers, {
-        clientAddress: req.socket.remoteAddress ?? '',
-        proto: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
-        requestId,
-        identity: assertion,
-      });
-      delete headers.authorization;
-      delete headers['sec-websocket-protocol'];
-      if (credentials.subprotocols !== undefined) headers['sec-websocket-protocol'] = credentials.subprotocols;
-      req.headers = restoreUpgradeHeaders(headers, req.headers) as IncomingHttpHeaders;
-      req.url = target.url;
-      const errors = forwardErrorsFor(route, active.discovery);
-      const upstream = active.discovery.pick(route);
-      if (!upstream) throw errors.noInstance();
-      status = await forwardHandshake(proxy, active.discovery, { req, socket, head }, {
-        upstream,
-        trace: startChildTrace(trace),
-        name: `${route.service}: GET ${target.path}`,
-        errors,
-        ...(active.discovery.attemptTimeoutMs === undefined ? {} : { timeoutMs: active.discovery.attemptTimeoutMs }),
-        answerHeaders: { 'x-request-id': requestId, ...(credentials.viaSubprotocol ? { 'sec-websocket-protocol': bearerSubprotocol } : {}) },
-      }, attributes);
-    } catch (error) {
-      const answer = toServiceError(error);
-      attributes.error = answer.code;
-      status = answer.status;
-      if (answer.code === 'HTTP_INTERNAL') telemetry.error('upgrade failed', { errorCode: answer.code, cause: (answer.cause as Error | undefined)?.stack });
-      sendErrorOnSocket(socket, answer, { 'x-request-id': requestId });
-    } finally {
-      // 401s and 429s of handshakes count towards a block, as those of requests do.
-      if (status > 0) limits.record(client, status);
-      span.end(status);
-    }
-  }
-
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    void handle(req, socket, head);
+    return {
+      async forward() {
+        admitClientKey(limits, client, attributes);
+        if (!isWebSocketUpgrade(req)) throw gatewayErrors.GATEWAY_UPGRADE_UNSUPPORTED();
+        const target = normalizeTarget(req.url ?? '');
+        span.name = `GET ${target.path}`;
+        const route = findRoute(target.path);
+        attributes.route = route.prefix;
+        attributes.service = route.service;
+        const credentials = readUpgradeCredentials(req.headers);
+        if (credentials.viaSubprotocol) attributes.tokenVia = 'subprotocol';
+        const user = await authorize({ route, authorization: credentials.authorization, auth: active.auth, trace, attributes });
+        admitUser(limits, user?.userId, attributes);
+        const assertion = user ? await deps.identity.mint({ sub: user.userId, audience: route.service, tokenJti: user.tokenJti, tokenExp: user.tokenExp }) : undefined;
+        const headers = buildUpstreamHeaders(req.headers, {
+          clientAddress: req.socket.remoteAddress ?? '',
+          proto: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
+          requestId,
+          identity: assertion,
+        });
+        delete headers.authorization;
+        delete headers['sec-websocket-protocol'];
+        if (credentials.subprotocols !== undefined) headers['sec-websocket-protocol'] = credentials.subprotocols;
+        req.headers = restoreUpgradeHeaders(headers, req.headers) as IncomingHttpHeaders;
+        req.url = target.url;
+        const errors = forwardErrorsFor(route, active.discovery);
+        const upstream = active.discovery.pick(route);
+        if (!upstream) throw errors.noInstance();
+        return forwardHandshake(proxy, active.discovery, { req, socket, head }, {
+          upstream,
+          trace: startChildTrace(trace),
+          name: `${route.service}: GET ${target.path}`,
+          errors,
+          ...(active.discovery.attemptTimeoutMs === undefined ? {} : { timeoutMs: active.discovery.attemptTimeoutMs }),
+          answerHeaders: { 'x-request-id': requestId, ...(credentials.viaSubprotocol ? { 'sec-websocket-protocol': bearerSubprotocol } : {}) },
+        }, attributes);
+      },
+      refusalHeaders: { 'x-request-id': requestId },
+      refused(answer) {
+        if (answer.code === 'HTTP_INTERNAL') telemetry.error('upgrade failed', { errorCode: answer.code, cause: (answer.cause as Error | undefined)?.stack });
+      },
+      answered(status) {
+        // 401s and 429s of handshakes count towards a block, as those of requests do.
+        if (status > 0) limits.record(client, status);
+      },
+    };
   });
-  server.on('close', () => proxy.close());
 }

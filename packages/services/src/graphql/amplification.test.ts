@@ -1,5 +1,5 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { describe, expect, it } from 'vitest';
+import { jsonOf, recordTelemetry, serveForTest } from '#test-support/kit.js';
 import { asUser, createTestIdentityVerifier } from '#test-support/kit-identity.js';
 import { createGraphqlApp } from './app.js';
 import { defaultRunLimits } from './run-query.js';
@@ -14,8 +14,7 @@ const composed = '{ me { profile { displayName } inbox(limit: 10) { subject from
 async function callsFor(query: string, limits: Parameters<typeof createGraphqlApp>[0]['limits'] = {}) {
   const caller = createFakeCaller();
   const { server } = createGraphqlApp({ caller, telemetry: recordTelemetry('graphql').telemetry, identity: createTestIdentityVerifier('graphql'), limits });
-  const { url } = await listenOnLoopback(server);
-  onTestFinished(() => closeServer(server));
+  const { url } = await serveForTest(server);
   const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await asUser('u-viewer', 'graphql')) }, body: JSON.stringify({ query }) });
   const body = await jsonOf(response);
   return { calls: caller.calls.length, code: body.errors?.[0]?.extensions?.code as string | undefined };

@@ -1,5 +1,5 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { describe, expect, it } from 'vitest';
+import { jsonOf, recordTelemetry, serveForTest } from '#test-support/kit.js';
 import { createGraphqlApp, graphqlRouteSpecs } from './app.js';
 import { graphqlErrors } from './errors.js';
 import { createFakeCaller } from '#test-support/graphql.js';
@@ -9,8 +9,7 @@ async function start() {
   const caller = createFakeCaller();
   const recorded = recordTelemetry('graphql');
   const { server } = createGraphqlApp({ caller, telemetry: recorded.telemetry, identity: createTestIdentityVerifier('graphql') });
-  const { url } = await listenOnLoopback(server);
-  onTestFinished(() => closeServer(server));
+  const { url } = await serveForTest(server);
   return { url, caller, recorded };
 }
 

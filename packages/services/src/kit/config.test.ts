@@ -1,18 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAuthConfig } from '../auth/config.js';
 import { testSigningKey } from '#test-support/auth.js';
 import { envNames } from '../contract/env.js';
 import { ConfigError, parseServiceConfig } from './config.js';
+import { testDir } from '@topolab/test-support/files';
 
 const base = { [envNames.service]: 'profile', [envNames.instanceId]: 'profile#1' };
 const publicOf = ({ kty, crv, x, kid }: typeof testSigningKey) => ({ kty, crv, x, kid });
 
 function secretFile(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'topolab-secret-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = testDir('secret');
   const file = join(dir, 'secret');
   writeFileSync(file, text, { mode: 0o600 });
   return file;

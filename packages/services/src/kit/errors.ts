@@ -57,17 +57,30 @@ export interface ErrorExtras {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * One row of an error table: the HTTP status, the one-line message and, where there is
+ * something to do, the hint (`CODE: [404, 'No such resource.', 'Check the path.']`).
+ */
+export type ErrorRow = readonly [status: number, message: string, hint?: string];
+
 /** A table of error factories, one per code. */
-export type ErrorFactories<T extends Record<string, ErrorDefinition>> = {
+export type ErrorFactories<T extends Record<string, ErrorRow>> = {
   readonly [K in keyof T]: (extras?: ErrorExtras) => ServiceError;
-} & { readonly definitions: Readonly<T> };
+} & { readonly definitions: Readonly<Record<keyof T, ErrorDefinition>> };
+
+/** The definition of one row: `hint` only where the row has one. */
+function definitionOf([status, message, hint]: ErrorRow): ErrorDefinition {
+  return hint === undefined ? { status, message } : { status, message, hint };
+}
 
 /**
- * Declares a service's error codes in one table (fastify's `lib/errors.js` habit) and returns
- * a factory per code, plus the table itself so a test can check every code is documented.
+ * Declares a service's error codes in one table, a row per code (fastify's `lib/errors.js`
+ * habit), and returns a factory per code, plus the definitions so a test and docs/errors.md
+ * can list every code.
  */
-export function defineErrors<T extends Record<string, ErrorDefinition>>(definitions: T): ErrorFactories<T> {
-  const factories: Record<string, unknown> = { definitions: Object.freeze({ ...definitions }) };
+export function defineErrors<T extends Record<string, ErrorRow>>(rows: T): ErrorFactories<T> {
+  const definitions = Object.fromEntries(Object.entries(rows).map(([code, row]) => [code, definitionOf(row)]));
+  const factories: Record<string, unknown> = { definitions: Object.freeze(definitions) };
   for (const [code, definition] of Object.entries(definitions)) {
     factories[code] = (extras: ErrorExtras = {}) =>
       new ServiceError(code, extras.message ?? definition.message, {
@@ -83,16 +96,12 @@ export function defineErrors<T extends Record<string, ErrorDefinition>>(definiti
 
 /** Codes every service can answer with, raised by the kit's HTTP layer. */
 export const httpErrors = defineErrors({
-  HTTP_NOT_FOUND: { status: 404, message: 'No such resource.', hint: 'Check the method and path.' },
-  HTTP_METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.', hint: 'See the Allow header.' },
-  HTTP_BODY_MALFORMED: { status: 400, message: 'The request body is not valid JSON.', hint: 'Send a JSON object.' },
-  HTTP_BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the limit.', hint: 'Send at most 1 MiB.' },
-  HTTP_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be JSON.', hint: 'Set Content-Type: application/json.' },
-  HTTP_VALIDATION_FAILED: { status: 400, message: 'The request does not have the expected shape.', hint: 'See error.details for each field.' },
-  HTTP_IDENTITY_UNVERIFIED: {
-    status: 401,
-    message: 'This route serves a signed-in user, and the request carries no identity assertion from the gateway that verifies.',
-    hint: 'Call it through the gateway with a bearer token: services trust only the gateway’s signed x-jwt-assertion, never a bare x-user-id.',
-  },
-  HTTP_INTERNAL: { status: 500, message: 'Something went wrong inside the service.', hint: 'See the instance log.' },
+  HTTP_NOT_FOUND: [404, 'No such resource.', 'Check the method and path.'],
+  HTTP_METHOD_NOT_ALLOWED: [405, 'This method is not allowed here.', 'See the Allow header.'],
+  HTTP_BODY_MALFORMED: [400, 'The request body is not valid JSON.', 'Send a JSON object.'],
+  HTTP_BODY_TOO_LARGE: [413, 'The request body is larger than the limit.', 'Send at most 1 MiB.'],
+  HTTP_UNSUPPORTED_MEDIA_TYPE: [415, 'The request body must be JSON.', 'Set Content-Type: application/json.'],
+  HTTP_VALIDATION_FAILED: [400, 'The request does not have the expected shape.', 'See error.details for each field.'],
+  HTTP_IDENTITY_UNVERIFIED: [401, 'This route serves a signed-in user, and the request carries no identity assertion from the gateway that verifies.', 'Call it through the gateway with a bearer token: services trust only the gateway’s signed x-jwt-assertion, never a bare x-user-id.'],
+  HTTP_INTERNAL: [500, 'Something went wrong inside the service.', 'See the instance log.'],
 });

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { enableWal, openDatabase } from './sqlite.js';
+import { testDir } from '@topolab/test-support/files';
 
 const betterSqlite = createRequire(import.meta.url).resolve('better-sqlite3');
 
@@ -26,8 +25,7 @@ function holdLock(file: string, ms: number): Promise<void> {
 
 describe('openDatabase', () => {
   it('opens in WAL with synchronous NORMAL and applies migrations once', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'topolab-sqlite-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = testDir('sqlite');
     const migrations = ['CREATE TABLE t (x INTEGER)'];
     const first = openDatabase(join(dir, 'a.db'), { migrations });
     expect(first.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -39,8 +37,7 @@ describe('openDatabase', () => {
   });
 
   it('waits for another instance that holds the new file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'topolab-sqlite-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = testDir('sqlite');
     const file = join(dir, 'shared.db');
     await holdLock(file, 300);
     const db = openDatabase(file, { migrations: ['CREATE TABLE t (x INTEGER)'], busyTimeoutMs: 5000 });

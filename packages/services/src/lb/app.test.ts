@@ -1,8 +1,9 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import { parseTraceparent } from '../kit/trace.js';
 import { buildCatalog, closedPort, createFixedCatalog, errorCode, rawRequest, send, startEchoUpstream, startTestServer, type EchoRecord, type FixedCatalog, type TestInstance, type TestServer } from '#test-support/gateway.js';
 import { startTestLb, type TestLbOptions } from '#test-support/lb.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/profile', access: 'protected', service: 'profile' },
@@ -11,16 +12,9 @@ const routes: RouteEntry[] = [
   { prefix: '/mail', access: 'public', service: 'mail' },
 ];
 
-async function track(server: Promise<TestServer>): Promise<TestServer> {
-  const started = await server;
-  onTestFinished(() => started.close());
-  return started;
-}
-
 async function lbOver(services: Record<string, TestInstance[]>, options: Omit<TestLbOptions, 'catalog'> = {}) {
   const catalog = createFixedCatalog(buildCatalog(routes, { mail: [], auth: [], ...services }));
-  const lb = await startTestLb({ catalog, ...options });
-  onTestFinished(() => lb.close());
+  const lb = await closeAfterTest(startTestLb({ catalog, ...options }));
   return { lb, catalog };
 }
 
@@ -35,9 +29,9 @@ function startResettingUpstream(id: string, host: string): Promise<TestServer> {
 
 describe('lb routing', () => {
   it('routes by the longest prefix and spreads requests round-robin, keeping method, path and query', async () => {
-    const profile1 = await track(startEchoUpstream('profile#1', '127.0.5.1'));
-    const profile2 = await track(startEchoUpstream('profile#2', '127.0.5.2'));
-    const admin = await track(startEchoUpstream('admin#1', '127.0.6.1'));
+    const profile1 = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
+    const profile2 = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
+    const admin = await closeAfterTest(startEchoUpstream('admin#1', '127.0.6.1'));
     const { lb } = await lbOver({ profile: [profile1, profile2], admin: [admin] });
     const seen: string[] = [];
     for (let i = 0; i < 4; i++) seen.push(((await send(lb.port, '/profile/me?x=1')).body as EchoRecord).instance);
@@ -54,7 +48,7 @@ describe('lb routing', () => {
   });
 
   it('keeps the identity and forwarding headers its caller sent, and strips hop-by-hop headers', async () => {
-    const profile = await track(startEchoUpstream('profile#1', '127.0.5.1'));
+    const profile = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
     const { lb } = await lbOver({ profile: [profile] });
     const answer = await rawRequest(
       lb.port,
@@ -77,7 +71,7 @@ describe('lb routing', () => {
   });
 
   it('continues the caller trace: its server span is the child of the caller span, the upstream sees its client span', async () => {
-    const profile = await track(startEchoUpstream('profile#1', '127.0.5.1'));
+    const profile = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
     const { lb } = await lbOver({ profile: [profile] });
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const callerSpan = '00f067aa0ba902b7';
@@ -92,7 +86,7 @@ describe('lb routing', () => {
   });
 
   it('answers 404 LB_ROUTE_NOT_FOUND for unknown and internal routes without contacting anyone', async () => {
-    const auth = await track(startEchoUpstream('auth#1', '127.0.3.1'));
+    const auth = await closeAfterTest(startEchoUpstream('auth#1', '127.0.3.1'));
     const { lb } = await lbOver({ auth: [auth] });
     for (const path of ['/nowhere', '/auth/introspect', '/auth/introspect/x']) {
       const answer = await send(lb.port, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -122,7 +116,7 @@ describe('lb routing', () => {
   });
 
   it('answers 413 LB_BODY_TOO_LARGE from Content-Length without contacting upstream', async () => {
-    const profile = await track(startEchoUpstream('profile#1', '127.0.5.1'));
+    const profile = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
     const { lb } = await lbOver({ profile: [profile] }, { config: { bodyLimit: 16 } });
     const answer = await send(lb.port, '/profile/me', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x'.repeat(64) }) });
     expect([answer.status, errorCode(answer)]).toEqual([413, 'LB_BODY_TOO_LARGE']);
@@ -133,7 +127,7 @@ describe('lb routing', () => {
 describe('lb failures and retries', () => {
   it('retries an idempotent request once on another instance after a refused connection, then avoids the dead one', async () => {
     const dead = { id: 'profile#1', host: '127.0.5.1', port: await closedPort('127.0.5.1') };
-    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
     const { lb } = await lbOver({ profile: [dead, live] });
     const first = await send(lb.port, '/profile/me', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
     expect(first.body).toMatchObject({ instance: 'profile#2', body: '{"a":1}' });
@@ -145,7 +139,7 @@ describe('lb failures and retries', () => {
 
   it('answers 502 LB_UPSTREAM_UNREACHABLE to a POST that was refused, without a retry', async () => {
     const dead = { id: 'profile#1', host: '127.0.5.1', port: await closedPort('127.0.5.1') };
-    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
     const { lb } = await lbOver({ profile: [dead, live] });
     const answer = await send(lb.port, '/profile', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect([answer.status, errorCode(answer)]).toEqual([502, 'LB_UPSTREAM_UNREACHABLE']);
@@ -153,8 +147,8 @@ describe('lb failures and retries', () => {
   });
 
   it('retries a GET whose upstream timed out on another instance; a POST gets 504 LB_UPSTREAM_TIMEOUT', async () => {
-    const silent = await track(startTestServer('profile#1', '127.0.5.1', () => undefined));
-    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const silent = await closeAfterTest(startTestServer('profile#1', '127.0.5.1', () => undefined));
+    const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
     const { lb } = await lbOver({ profile: [silent, live] }, { config: { upstreamTimeoutMs: 150 } });
     const get = await send(lb.port, '/profile/me');
     expect(get.body).toMatchObject({ instance: 'profile#2' });
@@ -171,8 +165,8 @@ describe('lb failures and retries', () => {
   });
 
   it('retries a GET reset before any answer without ejecting; a POST gets 502 LB_UPSTREAM_FAILED', async () => {
-    const rude = await track(startResettingUpstream('profile#1', '127.0.5.1'));
-    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const rude = await closeAfterTest(startResettingUpstream('profile#1', '127.0.5.1'));
+    const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
     const { lb } = await lbOver({ profile: [rude, live] });
     expect((await send(lb.port, '/profile/me')).body).toMatchObject({ instance: 'profile#2' });
     const post = await send(lb.port, '/profile', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -184,8 +178,8 @@ describe('lb failures and retries', () => {
 describe('lb passive health check', () => {
   it('skips an instance after 5 consecutive failures and restores it when the catalog shows a newer heartbeat', async () => {
     const now = 1_000_000;
-    const rude = await track(startResettingUpstream('profile#1', '127.0.5.1'));
-    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const rude = await closeAfterTest(startResettingUpstream('profile#1', '127.0.5.1'));
+    const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
     const { lb, catalog } = await lbOver({ profile: [rude, live] }, { clock: () => now });
     // Round-robin starts every GET on the failing instance, then retries on the live one.
     for (let i = 0; i < 5; i++) expect((await send(lb.port, '/profile/me')).status).toBe(200);

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../kit/config.js';
 import { parseLbConfig } from './config.js';
+import { configProblems } from '#test-support/kit.js';
 
 const base = { TOPOLAB_SERVICE: 'lb', TOPOLAB_INSTANCE_ID: 'lb#1' };
 
-function problems(env: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    parseLbConfig(env);
-    return [];
-  } catch (error) {
-    return error instanceof ConfigError ? error.problems : ['not a ConfigError'];
-  }
-}
+const problems = (env: NodeJS.ProcessEnv) => configProblems(parseLbConfig, env);
 
 describe('parseLbConfig', () => {
   it('fills the proxy defaults on top of the shared config', () => {

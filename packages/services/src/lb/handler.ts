@@ -7,7 +7,7 @@ import { toServiceError } from '../kit/http/reply.js';
 import { startServerSpan } from '../kit/http/server-span.js';
 import { forwardWithRetry, isIdempotent, type ForwardErrors } from '../kit/proxy/forward.js';
 import { clientWantsClose } from '../kit/proxy/hop-by-hop.js';
-import { bodyTimeoutMessage, createRequestStages, tooLargeMessage } from '../kit/proxy/request-stages.js';
+import { bodyTimeoutMessage, createRequestStages, tooLargeMessage, type StageErrors } from '../kit/proxy/request-stages.js';
 import { clientBodyTimeoutOf, type UpstreamProxy } from '../kit/proxy/upstream-proxy.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { lbErrors } from './errors.js';
@@ -42,13 +42,7 @@ export function createLbHandler(deps: LbHandlerDeps): (req: IncomingMessage, res
     catalog,
     bodyLimit,
     telemetry,
-    errors: {
-      catalogUnavailable: () => lbErrors.LB_CATALOG_UNAVAILABLE(),
-      // Internal routes are service to service; the lb serves only what the gateway may reach.
-      routeNotFound: () => lbErrors.LB_ROUTE_NOT_FOUND(),
-      tooLarge: (limit) => lbErrors.LB_BODY_TOO_LARGE(tooLargeMessage(limit)),
-      bodyTimeout: (idleMs) => lbErrors.LB_BODY_TIMEOUT(bodyTimeoutMessage(idleMs)),
-    },
+    errors: lbStageErrors,
     ...clientBodyTimeoutOf(deps),
   });
 
@@ -100,14 +94,24 @@ export function createLbHandler(deps: LbHandlerDeps): (req: IncomingMessage, res
   };
 }
 
-function forwardErrorsFor(route: RouteEntry): ForwardErrors {
+/** The lb's answers at the kit's request stages, for its requests and its handshakes. */
+export const lbStageErrors = Object.freeze({
+  catalogUnavailable: () => lbErrors.LB_CATALOG_UNAVAILABLE(),
+  // Internal routes are service to service; the lb serves only what the gateway may reach.
+  routeNotFound: () => lbErrors.LB_ROUTE_NOT_FOUND(),
+  tooLarge: (limit) => lbErrors.LB_BODY_TOO_LARGE(tooLargeMessage(limit)),
+  bodyTimeout: (idleMs) => lbErrors.LB_BODY_TIMEOUT(bodyTimeoutMessage(idleMs)),
+} satisfies StageErrors);
+
+/** The lb's answers to the failures of forwarding to `route`'s service (requests and handshakes). */
+export function forwardErrorsFor(route: RouteEntry): ForwardErrors {
   return {
     noInstance: () => lbErrors.LB_NO_INSTANCE({ message: `No live instance of ${route.service} serves ${route.prefix}.` }),
     unreachable: (cause) => lbErrors.LB_UPSTREAM_UNREACHABLE({ cause }),
     timeout: (cause) => lbErrors.LB_UPSTREAM_TIMEOUT({ cause }),
     failed: (cause) => lbErrors.LB_UPSTREAM_FAILED({ cause }),
-    tooLarge: (limit) => lbErrors.LB_BODY_TOO_LARGE(tooLargeMessage(limit)),
-    bodyTimeout: (idleMs) => lbErrors.LB_BODY_TIMEOUT(bodyTimeoutMessage(idleMs)),
+    tooLarge: lbStageErrors.tooLarge,
+    bodyTimeout: lbStageErrors.bodyTimeout,
   };
 }
 

@@ -1,29 +1,22 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../contract/registry-api.js';
 import type { Span } from '../contract/telemetry.js';
 import { createServerDiscovery } from '../gateway/discovery/server-discovery.js';
 import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startSilentUpstream, startTestGateway, type EchoRecord, type TestServer } from '#test-support/gateway.js';
 import { startTestLb } from '#test-support/lb.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/profile', access: 'public', service: 'profile' },
   { prefix: '/mail', access: 'public', service: 'mail' },
 ];
 
-async function track(server: Promise<TestServer>): Promise<TestServer> {
-  const started = await server;
-  onTestFinished(() => started.close());
-  return started;
-}
-
 /** Gateway in server mode → lb → profile instances, all in-process over one fixed catalog. */
 async function serverTopology(profiles: TestServer[], upstreamTimeoutMs = 2000) {
   const catalog = createFixedCatalog(buildCatalog(routes, { profile: profiles, mail: [] }));
-  const lb = await startTestLb({ catalog, config: { upstreamTimeoutMs } });
-  onTestFinished(() => lb.close());
+  const lb = await closeAfterTest(startTestLb({ catalog, config: { upstreamTimeoutMs } }));
   catalog.set(buildCatalog(routes, { profile: profiles, mail: [], lb: [lb] }, 2));
-  const gw = await startTestGateway({ catalog, discovery: createServerDiscovery({ catalog, upstreamTimeoutMs }), config: { upstreamTimeoutMs } });
-  onTestFinished(() => gw.close());
+  const gw = await closeAfterTest(startTestGateway({ catalog, discovery: createServerDiscovery({ catalog, upstreamTimeoutMs }), config: { upstreamTimeoutMs } }));
   return { catalog, lb, gw };
 }
 
@@ -31,8 +24,8 @@ const byKind = (spans: Span[], kind: Span['kind']) => spans.filter((span) => spa
 
 describe('server-side discovery (gateway → lb → instance)', () => {
   it('sends every request to the lb, which picks the instance round-robin and sees the gateway identity headers', async () => {
-    const profile1 = await track(startEchoUpstream('profile#1', '127.0.5.1'));
-    const profile2 = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const profile1 = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
+    const profile2 = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
     const { gw, lb } = await serverTopology([profile1, profile2]);
     const first = await send(gw.port, '/profile/me', { localAddress: '127.0.9.9', headers: { 'x-user-id': 'spoof' } });
     const second = await send(gw.port, '/profile/me');
@@ -50,7 +43,7 @@ describe('server-side discovery (gateway → lb → instance)', () => {
   });
 
   it('shows the hops gateway → lb → profile in one trace: the lb server span is the child of the gateway client span', async () => {
-    const profile = await track(startEchoUpstream('profile#1', '127.0.5.1'));
+    const profile = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
     const { gw, lb } = await serverTopology([profile]);
     const answer = await send(gw.port, '/profile/me');
     await expect.poll(() => gw.spans().length === 2 && lb.spans().length === 2, { message: 'two spans per hop' }).toBeTruthy();
@@ -66,8 +59,8 @@ describe('server-side discovery (gateway → lb → instance)', () => {
   });
 
   it('gives the lb time for its own retry: a GET whose instance times out comes back from the other one', async () => {
-    const silent = await track(startSilentUpstream('profile#1', '127.0.5.1'));
-    const live = await track(startEchoUpstream('profile#2', '127.0.5.2'));
+    const silent = await closeAfterTest(startSilentUpstream('profile#1', '127.0.5.1'));
+    const live = await closeAfterTest(startEchoUpstream('profile#2', '127.0.5.2'));
     const { gw, lb } = await serverTopology([silent, live], 150);
     const get = await send(gw.port, '/profile/me');
     expect(get.body).toMatchObject({ instance: 'profile#2' });
@@ -79,7 +72,7 @@ describe('server-side discovery (gateway → lb → instance)', () => {
   });
 
   it('passes the lb error answers on, and answers 503 GATEWAY_NO_INSTANCE when no lb is registered', async () => {
-    const profile = await track(startEchoUpstream('profile#1', '127.0.5.1'));
+    const profile = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
     const { gw, catalog } = await serverTopology([profile]);
     const none = await send(gw.port, '/mail/inbox');
     expect([none.status, errorCode(none)]).toEqual([503, 'LB_NO_INSTANCE']);

@@ -3,6 +3,7 @@ import type { RouteEntry } from '../contract/registry-api.js';
 import { nextFrame, startWebSocketUpstream, tryUpgrade, type UpgradeResult } from '#test-support/kit-proxy.js';
 import { buildCatalog, closedPort, createFixedCatalog, type TestInstance } from '#test-support/gateway.js';
 import { startTestLb } from '#test-support/lb.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/chat', access: 'protected', service: 'chat' },
@@ -12,15 +13,12 @@ const routes: RouteEntry[] = [
 
 async function lbOver(chat: TestInstance[]) {
   const catalog = createFixedCatalog(buildCatalog(routes, { chat, nobody: [], auth: [] }));
-  const lb = await startTestLb({ catalog });
-  onTestFinished(() => lb.close());
+  const lb = await closeAfterTest(startTestLb({ catalog }));
   return lb;
 }
 
-async function upstream(id: string, host: string) {
-  const started = await startWebSocketUpstream(id, host);
-  onTestFinished(() => started.close());
-  return started;
+function upstream(id: string, host: string) {
+  return closeAfterTest(startWebSocketUpstream(id, host));
 }
 
 const codeOf = (result: UpgradeResult) => (result.kind === 'refused' ? [result.status, (result.body as { error?: { code?: string } }).error?.code] : ['open']);

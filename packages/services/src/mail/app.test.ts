@@ -1,12 +1,11 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mailRouteSpecs } from './app.js';
 import { mailErrors } from './errors.js';
 import { startTestMail, type TestMail } from '#test-support/mail.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function start(): Promise<TestMail> {
-  const mail = await startTestMail();
-  onTestFinished(() => mail.close());
-  return mail;
+function start(): Promise<TestMail> {
+  return closeAfterTest(startTestMail());
 }
 
 /** Sends `n` messages ada → bob with subjects m0..m(n-1); answers bob's inbox ids newest first. */

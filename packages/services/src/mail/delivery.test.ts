@@ -1,11 +1,10 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTestMail, type TestMail } from '#test-support/mail.js';
 import { asUser } from '#test-support/kit-identity.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function start(): Promise<TestMail> {
-  const mail = await startTestMail();
-  onTestFinished(() => mail.close());
-  return mail;
+function start(): Promise<TestMail> {
+  return closeAfterTest(startTestMail());
 }
 
 const inboxOf = async (mail: TestMail, user: string, mailbox = 'inbox') => (await mail.request('GET', `/mail/mailboxes/${mailbox}`, undefined, user)).body.messages as { id: number; subject: string; kind: string; to: string[]; cc: string[] }[];

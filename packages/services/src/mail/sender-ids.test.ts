@@ -1,16 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase } from '../kit/sqlite.js';
 import { spamMigrations } from './filters/index.js';
 import { mailMigrations, messageId } from './schema.js';
 import { mailDatabaseFile, openMailStore } from './store.js';
+import { testDir } from '@topolab/test-support/files';
 
 describe('contents.sender_id', () => {
   it('is added to a database from before it, filled from the sender’s own copy, and left empty for system messages', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'topolab-mail-senders-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = testDir('mail-senders');
     const file = join(dir, mailDatabaseFile);
     // A database as the previous release left it: mail's migration and the spam filter's, no sender_id.
     const old = openDatabase(file, { migrations: [...mailMigrations, ...spamMigrations] });

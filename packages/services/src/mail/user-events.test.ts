@@ -1,4 +1,4 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../contract/events-api.js';
 import { openConsumerStore } from '../kit/events/consumer-store.js';
 import { eventHandlerOf } from '../kit/events/event-handlers.js';
@@ -8,11 +8,10 @@ import { deletedSender } from './account-store.js';
 import { startTestMail, testUsers, type TestMail } from '#test-support/mail.js';
 import { mailEventHandlers, refreshUserCache } from './user-events.js';
 import { createUserDirectory } from './users.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function start(): Promise<TestMail> {
-  const mail = await startTestMail();
-  onTestFinished(() => mail.close());
-  return mail;
+function start(): Promise<TestMail> {
+  return closeAfterTest(startTestMail());
 }
 
 /** Applies `event` as the consumer does: the handler and its record in one transaction. */

@@ -1,27 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { openConsumerStore } from '../kit/events/consumer-store.js';
-import { eventHandlerOf } from '../kit/events/event-handlers.js';
-import { domainEvent } from '#test-support/kit-events.js';
+import { describe, expect, it } from 'vitest';
+import { consumerStoreWithOneEvent, domainEvent } from '#test-support/kit-events.js';
 import { createTestServiceGuard, testServiceHeaders } from '#test-support/kit-service-auth.js';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { jsonOf, openTestStore, recordTelemetry, serveForTest } from '#test-support/kit.js';
 import { createProfileApp } from './app.js';
 import { openProfileStore, type Preferences } from './store.js';
 import { profileEventHandlers } from './user-events.js';
 
 const preferences: Preferences = { language: 'en', theme: 'dark', signature: '', notifications: { email: true, sms: false } };
 
-function openStore() {
-  const dir = mkdtempSync(join(tmpdir(), 'topolab-profile-events-'));
-  const store = openProfileStore(join(dir, 'profile.db'));
-  onTestFinished(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return store;
-}
+const openStore = () => openTestStore('profile', openProfileStore);
 
 describe('profile user events', () => {
   it('user.deleted deletes that user’s profile and preferences, and only theirs', () => {
@@ -42,12 +29,9 @@ describe('profile user events', () => {
 
   it('serves what it applied at GET /profile/internal/events/applied, to a service token with profile.events', async () => {
     const store = openStore();
-    const applied = openConsumerStore(store.db);
-    const event = domainEvent(1, 'user.deleted', { userId: 'u1', username: 'ann' });
-    applied.apply(event, { appliedBy: 'profile#1', now: 5, handler: eventHandlerOf(profileEventHandlers(store), event.type) });
+    const { applied, event } = consumerStoreWithOneEvent(store.db, 'profile', profileEventHandlers(store));
     const { server } = createProfileApp({ store, telemetry: recordTelemetry('profile').telemetry, serviceAuth: createTestServiceGuard('profile'), appliedEvents: applied });
-    const { url } = await listenOnLoopback(server);
-    onTestFinished(() => closeServer(server));
+    const { url } = await serveForTest(server);
     const path = `${url}/profile/internal/events/applied?after=0`;
 
     const answer = await fetch(path, { headers: testServiceHeaders('control', 'profile', ['profile.events']) });

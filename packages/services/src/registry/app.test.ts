@@ -1,34 +1,23 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import type { Catalog, CatalogEvent, RegisterRequest } from '../contract/registry-api.js';
+import type { Catalog, CatalogEvent } from '../contract/registry-api.js';
 import { createSseParser } from '../kit/discovery/sse.js';
 import { createHttpClient, type CallResult } from '../kit/http/client.js';
-import { startTestRegistry, type TestRegistry, type TestRegistryOptions } from '#test-support/registry.js';
+import { closeAfterTest, errorCode } from '#test-support/kit.js';
+import { startTestRegistry, testAuth1, testProfile1, type TestRegistry, type TestRegistryOptions } from '#test-support/registry.js';
 
-const profile1: RegisterRequest = {
-  service: 'profile',
-  instanceId: 'profile#1',
-  host: '127.0.5.1',
-  port: 4001,
-  routes: [{ prefix: '/profile', access: 'protected' }],
-  pid: 101,
-};
-const auth1: RegisterRequest = { service: 'auth', instanceId: 'auth#1', host: '127.0.3.1', port: 4002, routes: [{ prefix: '/auth', access: 'public' }] };
+const profile1 = testProfile1;
+const auth1 = testAuth1;
 
 const http = createHttpClient({ timeoutMs: 2000 });
 afterEach(() => http.close());
 
 async function start(options: TestRegistryOptions = {}) {
   let now = 1_000_000;
-  const registry = await startTestRegistry({ clock: () => now, epoch: 'test-epoch', ...options });
-  onTestFinished(() => registry.close());
+  const registry = await closeAfterTest(startTestRegistry({ clock: () => now, epoch: 'test-epoch', ...options }));
   const call = <T = unknown>(method: string, path: string, body?: unknown): Promise<CallResult<T>> =>
     http.call<T>({ host: registry.host, port: registry.port, method, path, body });
   return { registry, call, advance: (ms: number) => (now += ms) };
-}
-
-function errorCode(result: CallResult): unknown {
-  return (result.body as { error?: { code?: unknown } }).error?.code;
 }
 
 /** Opens GET /v1/watch and collects the raw chunks and the parsed catalog events. */
@@ -149,8 +138,7 @@ describe('registry HTTP API', () => {
   });
 
   it('evicts with the real sweeper and clock', async () => {
-    const registry = await startTestRegistry({ sweep: true, config: { heartbeatMs: 20, missedHeartbeats: 2, sweepIntervalMs: 10 } });
-    onTestFinished(() => registry.close());
+    const registry = await closeAfterTest(startTestRegistry({ sweep: true, config: { heartbeatMs: 20, missedHeartbeats: 2, sweepIntervalMs: 10 } }));
     const created = await http.call({ host: registry.host, port: registry.port, method: 'POST', path: '/v1/instances', body: profile1 });
     expect(created.body).toMatchObject({ leaseMs: 40 });
     await expect.poll(() => registry.app.store.size === 0, { message: 'eviction' }).toBeTruthy();
@@ -204,8 +192,7 @@ describe('registry HTTP API', () => {
   });
 
   it('ends watch streams as soon as the server stops accepting', async () => {
-    const registry = await startTestRegistry();
-    onTestFinished(() => registry.close());
+    const registry = await closeAfterTest(startTestRegistry());
     const watch = openWatch(registry);
     await expect.poll(() => registry.app.hub.size === 1, { message: 'subscriber' }).toBeTruthy();
     let closed = false;

@@ -3,18 +3,11 @@ import type { CatalogEvent, RegisterRequest } from '../contract/registry-api.js'
 import { createCatalogCache } from '../kit/discovery/catalog-cache.js';
 import { createLease } from '../kit/discovery/lease.js';
 import { createHttpClient } from '../kit/http/client.js';
-import { recordTelemetry } from '#test-support/kit.js';
-import { startTestRegistry } from '#test-support/registry.js';
+import { closeAfterTest, recordTelemetry } from '#test-support/kit.js';
+import { startTestRegistry, testProfile1 } from '#test-support/registry.js';
 
 // The kit's lease and catalog cache are the registry's real clients: these tests prove the contract end to end.
-const registration: RegisterRequest = {
-  service: 'profile',
-  instanceId: 'profile#1',
-  host: '127.0.0.1',
-  port: 4001,
-  routes: [{ prefix: '/profile', access: 'protected' }],
-  pid: process.pid,
-};
+const registration: RegisterRequest = { ...testProfile1, host: '127.0.0.1', pid: process.pid };
 
 function createClient() {
   const http = createHttpClient({ timeoutMs: 1000 });
@@ -25,8 +18,7 @@ function createClient() {
 describe('registry with the kit clients', () => {
   it('keeps a lease alive, re-registers after the registry forgets it, and deregisters on stop', async () => {
     // No sweeper: only the test makes the registry forget the instance.
-    const registry = await startTestRegistry({ config: { heartbeatMs: 20 } });
-    onTestFinished(() => registry.close());
+    const registry = await closeAfterTest(startTestRegistry({ config: { heartbeatMs: 20 } }));
     const lease = createLease({ registryUrl: registry.url, registration, heartbeatMs: 20, ...createClient() });
     onTestFinished(() => lease.pause());
 
@@ -52,8 +44,7 @@ describe('registry with the kit clients', () => {
   });
 
   it('lets a paused lease (a zombie) be evicted', async () => {
-    const registry = await startTestRegistry({ sweep: true, config: { heartbeatMs: 20, missedHeartbeats: 3, sweepIntervalMs: 10 } });
-    onTestFinished(() => registry.close());
+    const registry = await closeAfterTest(startTestRegistry({ sweep: true, config: { heartbeatMs: 20, missedHeartbeats: 3, sweepIntervalMs: 10 } }));
     const lease = createLease({ registryUrl: registry.url, registration, heartbeatMs: 20, ...createClient() });
     await lease.register(Date.now() + 2000);
     lease.pause();
@@ -62,8 +53,7 @@ describe('registry with the kit clients', () => {
   });
 
   it('fills a catalog cache and pushes changes to it', async () => {
-    const registry = await startTestRegistry();
-    onTestFinished(() => registry.close());
+    const registry = await closeAfterTest(startTestRegistry());
     registry.app.store.register({ ...registration, service: 'auth', instanceId: 'auth#1', routes: [{ prefix: '/auth', access: 'public' }] });
     // A refresh interval far beyond the test: only the push stream can deliver the change.
     const cache = createCatalogCache({ registryUrl: registry.url, refreshMs: 600_000, ...createClient() });

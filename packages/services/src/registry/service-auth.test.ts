@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Catalog, RegisterRequest } from '../contract/registry-api.js';
 import { matchRoute } from '../kit/discovery/route-match.js';
 import { createHttpClient, type CallResult } from '../kit/http/client.js';
+import { closeAfterTest, errorCode } from '#test-support/kit.js';
 import { createTestServiceGuard, testServiceHeaders } from '#test-support/kit-service-auth.js';
 import { mayClaimPrefix, mayHoldLease } from './routes.js';
-import { startTestRegistry, type TestRegistryOptions } from '#test-support/registry.js';
+import { startTestRegistry, testAuth1, type TestRegistryOptions } from '#test-support/registry.js';
 
 // Issue 23: a lease is its holder's. The registry takes `registry.register` service tokens
 // (RFC 6750 bearer), and an instance registers, heartbeats and deregisters only itself
@@ -23,15 +24,10 @@ const http = createHttpClient({ timeoutMs: 2000 });
 afterEach(() => http.close());
 
 async function start(options: TestRegistryOptions = { serviceAuth: createTestServiceGuard('registry') }) {
-  const registry = await startTestRegistry(options);
-  onTestFinished(() => registry.close());
+  const registry = await closeAfterTest(startTestRegistry(options));
   const call = <T = unknown>(method: string, path: string, headers?: Record<string, string>, body?: unknown): Promise<CallResult<T>> =>
     http.call<T>({ host: registry.host, port: registry.port, method, path, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
   return { registry, call, instanceIds: registry.instanceIds };
-}
-
-function errorCode(result: CallResult): unknown {
-  return (result.body as { error?: { code?: unknown } }).error?.code;
 }
 
 describe('guarded registry: leases need registry.register (RFC 6750 bearer, OWASP ASVS 4.0.3 V4)', () => {
@@ -45,21 +41,15 @@ describe('guarded registry: leases need registry.register (RFC 6750 bearer, OWAS
     expect(instanceIds()).toEqual([]);
   });
 
-  it('answers 401 HTTP_SERVICE_TOKEN_INVALID to a token for another audience (RFC 8725 §3.9: aud checked)', async () => {
+  it.each([
+    { answer: '401 HTTP_SERVICE_TOKEN_INVALID to a token for another audience (RFC 8725 §3.9: aud checked)', audience: 'bus', scope: 'registry.register', status: 401, code: 'HTTP_SERVICE_TOKEN_INVALID', challenge: 'error="invalid_token"' },
+    { answer: '403 HTTP_SERVICE_SCOPE_MISSING (insufficient_scope) to a registry token without registry.register', audience: 'registry', scope: 'registry.read', status: 403, code: 'HTTP_SERVICE_SCOPE_MISSING', challenge: 'error="insufficient_scope"' },
+  ])('answers $answer', async ({ audience, scope, status, code, challenge }) => {
     const { call, instanceIds } = await start();
-    const refused = await call('POST', '/v1/instances', testServiceHeaders('mail#1', 'bus', ['registry.register']), mail1);
-    expect(refused.status).toBe(401);
-    expect(errorCode(refused)).toBe('HTTP_SERVICE_TOKEN_INVALID');
-    expect(refused.headers['www-authenticate']).toContain('error="invalid_token"');
-    expect(instanceIds()).toEqual([]);
-  });
-
-  it('answers 403 HTTP_SERVICE_SCOPE_MISSING (insufficient_scope) to a registry token without registry.register', async () => {
-    const { call, instanceIds } = await start();
-    const refused = await call('POST', '/v1/instances', testServiceHeaders('mail#1', 'registry', ['registry.read']), mail1);
-    expect(refused.status).toBe(403);
-    expect(errorCode(refused)).toBe('HTTP_SERVICE_SCOPE_MISSING');
-    expect(refused.headers['www-authenticate']).toContain('error="insufficient_scope"');
+    const refused = await call('POST', '/v1/instances', testServiceHeaders('mail#1', audience, [scope]), mail1);
+    expect(refused.status).toBe(status);
+    expect(errorCode(refused)).toBe(code);
+    expect(refused.headers['www-authenticate']).toContain(challenge);
     expect(instanceIds()).toEqual([]);
   });
 
@@ -169,16 +159,7 @@ describe('guarded registry: leases need registry.register (RFC 6750 bearer, OWAS
 // covering it: an instance that could claim another service's paths would receive its traffic
 // (passwords at /auth/login) with nothing but its own registry.register token.
 describe('guarded registry: an instance claims only its own service\'s route prefixes (CWE-639)', () => {
-  const auth1: RegisterRequest = {
-    service: 'auth',
-    instanceId: 'auth#1',
-    host: '127.0.3.1',
-    port: 4003,
-    routes: [
-      { prefix: '/auth', access: 'protected' },
-      { prefix: '/auth/login', access: 'public' },
-    ],
-  };
+  const auth1: RegisterRequest = { ...testAuth1, routes: [{ prefix: '/auth', access: 'protected' }, { prefix: '/auth/login', access: 'public' }] };
   const authToken = () => testServiceHeaders('auth#1', 'registry', register);
 
   it.each(['/auth/login/verify', '/auth/me', '/profile/users', '/', '/mailbox', '/graphql'])('refuses mail#1 claiming %s with 403 REGISTRY_PREFIX_FORBIDDEN, the route table unchanged', async (prefix) => {

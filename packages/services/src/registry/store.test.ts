@@ -2,26 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogChange, RegisterRequest } from '../contract/registry-api.js';
 import { ServiceError } from '../kit/errors.js';
 import { createRegistryStore } from './store.js';
+import { testAuth1, testProfile1 } from '#test-support/registry.js';
 
-const profile1: RegisterRequest = {
-  service: 'profile',
-  instanceId: 'profile#1',
-  host: '127.0.5.1',
-  port: 4001,
-  routes: [{ prefix: '/profile', access: 'protected' }],
-  pid: 101,
-};
+const profile1 = testProfile1;
 const profile2: RegisterRequest = { ...profile1, instanceId: 'profile#2', host: '127.0.5.2', pid: 102 };
-const auth1: RegisterRequest = {
-  service: 'auth',
-  instanceId: 'auth#1',
-  host: '127.0.3.1',
-  port: 4002,
-  routes: [
-    { prefix: '/auth', access: 'public' },
-    { prefix: '/auth/logout', access: 'protected' },
-  ],
-};
+const auth1: RegisterRequest = { ...testAuth1, routes: [...testAuth1.routes, { prefix: '/auth/logout', access: 'protected' }] };
 
 function setup() {
   let now = 10_000;

@@ -1,13 +1,13 @@
 import { decodeJwt } from 'jose';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { forgeTokens } from '#test-support/kit-token-cache.js';
 import { startTestSidecar, type TestSidecarOptions } from '#test-support/sidecar.js';
 import { hashToken } from '../kit/token-cache/token-facts.js';
+import { closeAfterTest } from '#test-support/kit.js';
+import { withPayload } from '#test-support/gateway-auth.js';
 
-async function setup(options: TestSidecarOptions = {}) {
-  const sidecar = await startTestSidecar(options);
-  onTestFinished(() => sidecar.close());
-  return sidecar;
+function setup(options: TestSidecarOptions = {}) {
+  return closeAfterTest(startTestSidecar(options));
 }
 
 const keyOf = (token: string) => `token:${decodeJwt(token).jti as string}`;
@@ -36,9 +36,7 @@ describe('sidecar POST /check', () => {
   it('refuses tampered, expired and malformed tokens', async () => {
     const s = await setup();
     const { accessToken } = await s.login();
-    const [header, payload, signature] = accessToken.split('.');
-    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
-    const tampered = [header, Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url'), signature].join('.');
+    const tampered = withPayload(accessToken, { sub: 'someone-else' });
     for (const bad of [tampered, 'not-a-jwt']) expect((await s.check(bad)).body).toMatchObject({ active: false });
     s.auth.clock.advance(601_000);
     expect((await s.check(accessToken)).body).toMatchObject({ active: false });

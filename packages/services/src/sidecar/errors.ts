@@ -2,9 +2,5 @@ import { defineErrors } from '../kit/errors.js';
 
 /** Error codes of the auth sidecar besides the kit's `HTTP_*` codes. */
 export const sidecarErrors = defineErrors({
-  SIDECAR_AUTH_UNAVAILABLE: {
-    status: 503,
-    message: 'The sidecar cannot check this token right now.',
-    hint: 'It had no cached verdict and auth did not answer; check that an auth instance is running and registered.',
-  },
+  SIDECAR_AUTH_UNAVAILABLE: [503, 'The sidecar cannot check this token right now.', 'It had no cached verdict and auth did not answer; check that an auth instance is running and registered.'],
 });

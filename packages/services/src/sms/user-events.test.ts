@@ -1,25 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { openConsumerStore } from '../kit/events/consumer-store.js';
-import { eventHandlerOf } from '../kit/events/event-handlers.js';
-import { domainEvent } from '#test-support/kit-events.js';
+import { describe, expect, it } from 'vitest';
+import { consumerStoreWithOneEvent, domainEvent } from '#test-support/kit-events.js';
 import { createTestServiceGuard, testServiceHeaders } from '#test-support/kit-service-auth.js';
-import { closeServer, jsonOf, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { jsonOf, openTestStore, recordTelemetry, serveForTest } from '#test-support/kit.js';
 import { createSmsApp } from './app.js';
 import { openSmsStore } from './store.js';
 import { smsEventHandlers } from './user-events.js';
 
-function openStore() {
-  const dir = mkdtempSync(join(tmpdir(), 'topolab-sms-events-'));
-  const store = openSmsStore(join(dir, 'sms.db'));
-  onTestFinished(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return store;
-}
+const openStore = () => openTestStore('sms', openSmsStore);
 
 describe('sms user events', () => {
   it('user.deleted deletes the messages sent to that user, and only theirs', () => {
@@ -35,12 +22,9 @@ describe('sms user events', () => {
 
   it('serves what it applied at GET /sms/internal/events/applied, to a service token with sms.events', async () => {
     const store = openStore();
-    const applied = openConsumerStore(store.db);
-    const event = domainEvent(1, 'user.deleted', { userId: 'u1', username: 'ann' });
-    applied.apply(event, { appliedBy: 'sms#1', now: 5, handler: eventHandlerOf(smsEventHandlers(store), event.type) });
+    const { applied, event } = consumerStoreWithOneEvent(store.db, 'sms', smsEventHandlers(store));
     const { server } = createSmsApp({ store, telemetry: recordTelemetry('sms').telemetry, serviceAuth: createTestServiceGuard('sms'), appliedEvents: applied });
-    const { url } = await listenOnLoopback(server);
-    onTestFinished(() => closeServer(server));
+    const { url } = await serveForTest(server);
     const answer = await fetch(`${url}/sms/internal/events/applied`, { headers: testServiceHeaders('control', 'sms', ['sms.events']) });
     expect(await jsonOf(answer)).toMatchObject({ service: 'sms', cursor: 1, events: [{ seq: 1, appliedBy: 'sms#1', effect: { messages: 0 } }] });
     expect((await fetch(`${url}/sms/internal/events/applied`, { headers: testServiceHeaders('control', 'sms', ['sms.read']) })).status).toBe(403);

@@ -4,21 +4,14 @@ import { createIntrospection } from '../../kit/token-cache/introspection.js';
 import { forgeTokens } from '#test-support/kit-token-cache.js';
 import { hashToken } from '../../kit/token-cache/token-facts.js';
 import { createGlobalAuth } from './global-auth.js';
-import { startAuthModeFixture, testTrace } from '#test-support/gateway-auth.js';
+import { startAuthModeFixture, testTrace, withPayload } from '#test-support/gateway-auth.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function setup() {
-  const fixture = await startAuthModeFixture({ env: { TOPOLAB_AUTH_CACHE_TTL_MS: '60000' } });
-  onTestFinished(() => fixture.close());
-  return fixture;
+function setup() {
+  return closeAfterTest(startAuthModeFixture({ env: { TOPOLAB_AUTH_CACHE_TTL_MS: '60000' } }));
 }
 
 const keyOf = (token: string) => `token:${decodeJwt(token).jti as string}`;
-
-function withPayload(token: string, change: Record<string, unknown>): string {
-  const [header, payload, signature] = token.split('.');
-  const claims = { ...JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')), ...change };
-  return [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
-}
 
 describe('global auth mode', () => {
   it('accepts a token from the state auth wrote at login, without asking auth', async () => {

@@ -1,18 +1,10 @@
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { startAuthModeFixture, testTrace, type AuthModeFixtureOptions } from '#test-support/gateway-auth.js';
+import { describe, expect, it } from 'vitest';
+import { startAuthModeFixture, testTrace, withPayload, type AuthModeFixtureOptions } from '#test-support/gateway-auth.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function setup(options: AuthModeFixtureOptions = {}) {
-  const fixture = await startAuthModeFixture({ env: { TOPOLAB_AUTH_FALLBACK_TTL_MS: '1000', TOPOLAB_AUTH_CACHE_TTL_MS: '60000' }, ...options });
-  onTestFinished(() => fixture.close());
-  return fixture;
-}
-
-/** Replaces the payload of a JWT, keeping its header and signature. */
-function withPayload(token: string, change: Record<string, unknown>): string {
-  const [header, payload, signature] = token.split('.');
-  const claims = { ...JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')), ...change };
-  return [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
+function setup(options: AuthModeFixtureOptions = {}) {
+  return closeAfterTest(startAuthModeFixture({ env: { TOPOLAB_AUTH_FALLBACK_TTL_MS: '1000', TOPOLAB_AUTH_CACHE_TTL_MS: '60000' }, ...options }));
 }
 
 const flipLast = (token: string) => token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);

@@ -5,31 +5,28 @@ import type { RouteEntry } from '../../contract/registry-api.js';
 import { createBusClient, type BusClient } from '../../kit/clients/bus-client.js';
 import { createServiceCaller } from '../../kit/discovery/service-caller.js';
 import { createHttpClient } from '../../kit/http/client.js';
-import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { closeAfterTest, closeServer, recordTelemetry, serveForTest } from '#test-support/kit.js';
 import { startStallProxy } from '#test-support/kit-clients.js';
 import { forgeTokens } from '#test-support/kit-token-cache.js';
 import { startTestSidecar } from '#test-support/sidecar.js';
 import { assertedUser, buildCatalog, closedPort, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord, type TestInstance } from '#test-support/gateway.js';
 import type { AuthModeName } from './auth-mode.js';
 import { createSidecarAuth } from './sidecar-auth.js';
-import { startAuthModeFixture, testTrace, type AuthModeFixture } from '#test-support/gateway-auth.js';
+import { startAuthModeFixture, testTrace, withPayload, type AuthModeFixture } from '#test-support/gateway-auth.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/auth', access: 'public', service: 'auth' },
   { prefix: '/profile', access: 'protected', service: 'profile' },
 ];
 
-async function startProfile(): Promise<TestInstance> {
-  const profile = await startEchoUpstream('profile#1', '127.0.5.1');
-  onTestFinished(() => profile.close());
-  return profile;
+function startProfile(): Promise<TestInstance> {
+  return closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
 }
 
 async function gatewayOver(f: AuthModeFixture, name: AuthModeName) {
   const auth = f.catalog.current!.services.auth!.map((record) => ({ id: record.instanceId, host: record.host, port: record.port }));
   f.catalog.set(buildCatalog(routes, { profile: [await startProfile()], auth }));
-  const gw = await startTestGateway({ catalog: f.catalog, auth: f.mode(name) });
-  onTestFinished(() => gw.close());
+  const gw = await closeAfterTest(startTestGateway({ catalog: f.catalog, auth: f.mode(name) }));
   return gw;
 }
 
@@ -38,8 +35,7 @@ const serverSpans = (gw: { spans(): { kind: string; attributes?: Readonly<Record
 
 describe.each(['local', 'global'] as const)('the gateway in %s auth mode', (name) => {
   it('forwards the user of a valid token, refuses it after logout, and says where each verdict came from', async () => {
-    const f = await startAuthModeFixture();
-    onTestFinished(() => f.close());
+    const f = await closeAfterTest(startAuthModeFixture());
     const gw = await gatewayOver(f, name);
     await Promise.resolve();
     const { accessToken, userId } = await f.login();
@@ -64,16 +60,11 @@ describe.each(['local', 'global'] as const)('the gateway in %s auth mode', (name
 });
 
 /** The real token's payload under its header and signature, with one claim changed. */
-function tampered(token: string): string {
-  const [header, payload, signature] = token.split('.');
-  const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
-  return [header, Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url'), signature].join('.');
-}
+const tampered = (token: string) => withPayload(token, { sub: 'someone-else' });
 
 describe.each(['remote', 'local', 'global'] as const)('the gateway in %s auth mode, facing forged tokens', (name) => {
   it('answers 401 to alg:none, made-up signatures and tampered claims, and still forwards the real token', async () => {
-    const f = await startAuthModeFixture();
-    onTestFinished(() => f.close());
+    const f = await closeAfterTest(startAuthModeFixture());
     const gw = await gatewayOver(f, name);
     const { accessToken, userId } = await f.login();
     for (const bad of [...forgeTokens(accessToken), tampered(accessToken), 'not-a-jwt']) {
@@ -94,15 +85,13 @@ describe.each(['remote', 'local', 'global'] as const)('the gateway in %s auth mo
 
 describe('the gateway in sidecar auth mode', () => {
   async function setup(sidecarUrl?: string) {
-    const sidecar = await startTestSidecar();
-    onTestFinished(() => sidecar.close());
+    const sidecar = await closeAfterTest(startTestSidecar());
     const auth = [{ id: 'auth#1', host: '127.0.0.1', port: Number(new URL(sidecar.auth.url).port) }];
     const catalog = createFixedCatalog(buildCatalog(routes, { profile: [await startProfile()], auth }));
     const recorded = recordTelemetry('gateway');
     const http = createHttpClient({ telemetry: recorded.telemetry, timeoutMs: 1000 });
     onTestFinished(() => http.close());
-    const gw = await startTestGateway({ catalog, auth: createSidecarAuth({ url: sidecarUrl ?? sidecar.url, http, telemetry: recorded.telemetry }) });
-    onTestFinished(() => gw.close());
+    const gw = await closeAfterTest(startTestGateway({ catalog, auth: createSidecarAuth({ url: sidecarUrl ?? sidecar.url, http, telemetry: recorded.telemetry }) }));
     return { sidecar, gw, recorded };
   }
 
@@ -149,8 +138,7 @@ describe('local auth mode over the real bus', () => {
   it('refuses a token once the revocation message arrives, and reports a stopped bus', async () => {
     const busApp = createBusApp({ backend: createEmbeddedBusBackend(), telemetry: recordTelemetry('bus').telemetry });
     onTestFinished(() => busApp.close());
-    const { host, port } = await listenOnLoopback(busApp.server, '127.0.6.1');
-    onTestFinished(() => closeServer(busApp.server));
+    const { host, port } = await serveForTest(busApp.server, '127.0.6.1');
     const busCatalog = createFixedCatalog(buildCatalog([], { bus: [{ id: 'bus#1', host, port }] }));
     const http = createHttpClient({ timeoutMs: 1000 });
     onTestFinished(() => http.close());
@@ -160,8 +148,7 @@ describe('local auth mode over the real bus', () => {
       publish: (topic, data, trace) => client.publish(topic, data, trace),
       subscribe: (topic, options) => client.subscribe(topic, { ...options, onStatus: (status) => (statuses.push(status.state), options.onStatus?.(status)) }),
     };
-    const f = await startAuthModeFixture({ bus });
-    onTestFinished(() => f.close());
+    const f = await closeAfterTest(startAuthModeFixture({ bus }));
     const mode = f.mode('local');
     await expect.poll(() => statuses.includes('connected'), { message: 'the bus subscription' }).toBeTruthy();
     const { accessToken } = await f.login();
@@ -179,10 +166,8 @@ describe('local auth mode over the real bus', () => {
   it('treats a silently stalled bus as down: a token revoked meanwhile lives only the fallback TTL, and auth\'s retry reaches the bus later', async () => {
     const busApp = createBusApp({ backend: createEmbeddedBusBackend(), telemetry: recordTelemetry('bus').telemetry, keepAliveMs: 25 });
     onTestFinished(() => busApp.close());
-    const { host, port } = await listenOnLoopback(busApp.server, '127.0.6.2');
-    onTestFinished(() => closeServer(busApp.server));
-    const proxy = await startStallProxy({ service: 'bus', instanceId: 'bus#1', host, port, registeredAt: 0, lastHeartbeat: 0 });
-    onTestFinished(() => proxy.close());
+    const { host, port } = await serveForTest(busApp.server, '127.0.6.2');
+    const proxy = await closeAfterTest(startStallProxy({ service: 'bus', instanceId: 'bus#1', host, port, registeredAt: 0, lastHeartbeat: 0 }));
     const busCatalog = createFixedCatalog(buildCatalog([], { bus: [{ id: 'bus#1', host: proxy.instance.host, port: proxy.instance.port }] }));
     const http = createHttpClient({ timeoutMs: 300 });
     onTestFinished(() => http.close());
@@ -192,8 +177,7 @@ describe('local auth mode over the real bus', () => {
       publish: (topic, data, trace) => client.publish(topic, data, trace),
       subscribe: (topic, options) => client.subscribe(topic, { ...options, onStatus: (status) => (statuses.push(status.state), options.onStatus?.(status)) }),
     };
-    const f = await startAuthModeFixture({ bus, env: { TOPOLAB_AUTH_FALLBACK_TTL_MS: '1000', TOPOLAB_AUTH_CACHE_TTL_MS: '60000' } });
-    onTestFinished(() => f.close());
+    const f = await closeAfterTest(startAuthModeFixture({ bus, env: { TOPOLAB_AUTH_FALLBACK_TTL_MS: '1000', TOPOLAB_AUTH_CACHE_TTL_MS: '60000' } }));
     const mode = f.mode('local');
     await expect.poll(() => statuses.includes('connected'), { message: 'the bus subscription' }).toBeTruthy();
     const { accessToken } = await f.login();

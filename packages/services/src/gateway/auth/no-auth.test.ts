@@ -1,13 +1,14 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../contract/registry-api.js';
 import { ConfigError } from '../../kit/config.js';
 import { parseGatewayConfig } from '../config.js';
 import { assertedUser, buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startTestGateway, type EchoRecord } from '#test-support/gateway.js';
 import { createNoAuth } from './no-auth.js';
 import { startAuthModeFixture, testTrace } from '#test-support/gateway-auth.js';
-import { testGatewayKeyEnv } from '#test-support/gateway.js';
+import { testGatewayEnv } from '#test-support/gateway.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-const base = { ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
+const base = testGatewayEnv;
 
 /** An unsigned token carrying `claims` (what `none` must accept, and every real mode refuses). */
 function unsignedToken(claims: Record<string, unknown>): string {
@@ -24,11 +25,9 @@ describe('the bench-only auth mode none', () => {
   });
 
   it('is built by the factory only with the opt-in', async () => {
-    const refusing = await startAuthModeFixture();
-    onTestFinished(() => refusing.close());
+    const refusing = await closeAfterTest(startAuthModeFixture());
     expect(() => refusing.mode('none')).toThrow(/TOPOLAB_BENCH_NO_AUTH/);
-    const optedIn = await startAuthModeFixture({ env: { TOPOLAB_BENCH_NO_AUTH: '1' } });
-    onTestFinished(() => optedIn.close());
+    const optedIn = await closeAfterTest(startAuthModeFixture({ env: { TOPOLAB_BENCH_NO_AUTH: '1' } }));
     const mode = optedIn.mode('none');
     expect(mode.name).toBe('none');
     const { accessToken, userId } = await optedIn.login();
@@ -46,10 +45,8 @@ describe('the bench-only auth mode none', () => {
 
   it('lets the gateway name the token\'s sub in its identity assertion, and still needs a bearer token', async () => {
     const routes: RouteEntry[] = [{ prefix: '/profile', access: 'protected', service: 'profile' }];
-    const profile = await startEchoUpstream('profile#1', '127.0.5.1');
-    onTestFinished(() => profile.close());
-    const gw = await startTestGateway({ catalog: createFixedCatalog(buildCatalog(routes, { profile: [profile] })), auth: createNoAuth() });
-    onTestFinished(() => gw.close());
+    const profile = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
+    const gw = await closeAfterTest(startTestGateway({ catalog: createFixedCatalog(buildCatalog(routes, { profile: [profile] })), auth: createNoAuth() }));
     const ok = await send(gw.port, '/profile/me', { headers: { authorization: `Bearer ${unsignedToken({ sub: 'usr_bench', jti: 'j1', exp: 4e9 })}`, 'x-user-id': 'someone-else' } });
     expect(ok.status).toBe(200);
     expect(await assertedUser(ok.body as EchoRecord, 'profile')).toBe('usr_bench');

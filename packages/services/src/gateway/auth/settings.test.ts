@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../kit/config.js';
 import { parseGatewayConfig } from '../config.js';
-import { testGatewayKeyEnv } from '#test-support/gateway.js';
+import { testGatewayEnv } from '#test-support/gateway.js';
 
-const base = { ...testGatewayKeyEnv, TOPOLAB_SERVICE: 'gateway', TOPOLAB_INSTANCE_ID: 'gateway#1' };
+const base = testGatewayEnv;
 
 describe('gateway auth settings', () => {
   it('defaults the verdict lifetimes and has no sidecar URL', () => {

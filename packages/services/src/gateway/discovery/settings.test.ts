@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from '../../kit/config.js';
+import { parseEnv } from '../../kit/config.js';
 import { discoverySettingsSchema, toDiscoverySettings } from './settings.js';
+import { configProblems } from '#test-support/kit.js';
 
 const read = (env: NodeJS.ProcessEnv) => toDiscoverySettings(parseEnv(discoverySettingsSchema, env));
 
@@ -15,13 +16,7 @@ describe('discovery settings', () => {
 
   it('names TOPOLAB_PASSIVE_HEALTH_FAILURES when it is not a positive whole number', () => {
     for (const bad of ['0', '-1', '1.5', 'x']) {
-      let problems: readonly string[] = [];
-      try {
-        read({ TOPOLAB_PASSIVE_HEALTH_FAILURES: bad });
-      } catch (error) {
-        problems = error instanceof ConfigError ? error.problems : [];
-      }
-      expect(problems.join(' '), bad).toContain('TOPOLAB_PASSIVE_HEALTH_FAILURES');
+      expect(configProblems(read, { TOPOLAB_PASSIVE_HEALTH_FAILURES: bad }).join(' '), bad).toContain('TOPOLAB_PASSIVE_HEALTH_FAILURES');
     }
   });
 });

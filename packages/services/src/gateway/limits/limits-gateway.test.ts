@@ -1,8 +1,9 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../contract/registry-api.js';
-import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startFakeAuth, startTestGateway, type TestGateway, type TestServer } from '#test-support/gateway.js';
+import { buildCatalog, createFixedCatalog, errorCode, send, startEchoUpstream, startFakeAuth, startTestGateway, type TestGateway } from '#test-support/gateway.js';
 import { createLimits } from './limits.js';
 import { defaultLimitSettings, type LimitSettings } from './settings.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
 const routes: RouteEntry[] = [
   { prefix: '/auth', access: 'public', service: 'auth' },
@@ -10,20 +11,13 @@ const routes: RouteEntry[] = [
 ];
 const bearer = { authorization: 'Bearer good-token' };
 
-async function track(server: Promise<TestServer>): Promise<TestServer> {
-  const started = await server;
-  onTestFinished(() => started.close());
-  return started;
-}
-
 async function setup(settings: Partial<LimitSettings>) {
   let now = 0;
   const limits = createLimits({ ...defaultLimitSettings, ...settings }, () => now);
-  const profile = await track(startEchoUpstream('profile#1', '127.0.5.1'));
-  const auth = await track(startFakeAuth('auth#1', '127.0.3.1', { 'good-token': 'user-42' }));
+  const profile = await closeAfterTest(startEchoUpstream('profile#1', '127.0.5.1'));
+  const auth = await closeAfterTest(startFakeAuth('auth#1', '127.0.3.1', { 'good-token': 'user-42' }));
   const catalog = createFixedCatalog(buildCatalog(routes, { profile: [profile], auth: [auth] }));
-  const gw = await startTestGateway({ catalog, limits });
-  onTestFinished(() => gw.close());
+  const gw = await closeAfterTest(startTestGateway({ catalog, limits }));
   return { gw, limits, profile, advance: (ms: number) => void (now += ms) };
 }
 

@@ -8,7 +8,7 @@ import type { CatalogCache } from '../discovery/catalog-cache.js';
 import { createServiceCaller } from '../discovery/service-caller.js';
 import { createHttpClient } from '../http/client.js';
 import { closeServer, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
-import { BusUnavailableError, createBusClient, type BusSubscriptionStatus } from './bus-client.js';
+import { BusUnavailableError, createBusClient, type BusClient, type BusSubscriptionStatus } from './bus-client.js';
 import { startStallProxy } from '#test-support/kit-clients.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -36,6 +36,16 @@ function createClient(instances: () => InstanceRecord[], idleTimeoutMs?: number)
   return createBusClient({ catalog, caller: createServiceCaller(catalog, http), http, ...(idleTimeoutMs ? { idleTimeoutMs } : {}) });
 }
 
+/** Subscribes `client` to `topic`, keeping what `record` takes of each message and the state of each status, and waits for its stream (closed after the test). */
+async function subscribed<T, R>(client: BusClient, topic: string, record: (message: BusMessage<T>) => R) {
+  const received: R[] = [];
+  const states: string[] = [];
+  const subscription = client.subscribe<T>(topic, { onMessage: (m) => received.push(record(m)), onStatus: (s) => states.push(s.state) });
+  cleanups.push(() => subscription.close());
+  await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
+  return { subscription, received, states };
+}
+
 /** Publishes straight to one bus instance (not through a client's catalog). */
 async function publishTo(instance: InstanceRecord, topic: string, data: unknown): Promise<void> {
   const res = await fetch(`http://${instance.host}:${instance.port}/bus/topics/${topic}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data }) });
@@ -61,11 +71,7 @@ describe('bus client', () => {
   it('replays what was published while its stream was broken, without loss or duplicates', async () => {
     const { server, instance } = await startBus();
     const client = createClient(() => [instance]);
-    const seqs: number[] = [];
-    const statuses: string[] = [];
-    const subscription = client.subscribe('topic.a', { onMessage: (m) => seqs.push(m.seq), onStatus: (s) => statuses.push(s.state) });
-    cleanups.push(() => subscription.close());
-    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
+    const { received: seqs, states: statuses } = await subscribed(client, 'topic.a', (m) => m.seq);
     await client.publish('topic.a', 1);
     await expect.poll(() => seqs.length === 1, { timeout: 5000, message: 'the first message' }).toBeTruthy();
     server.closeAllConnections();
@@ -84,11 +90,7 @@ describe('bus client', () => {
     await publishTo(instance, 'topic.d', 'before');
     let listed = [instance];
     const client = createClient(() => listed);
-    const seqs: number[] = [];
-    const statuses: string[] = [];
-    const subscription = client.subscribe('topic.d', { onMessage: (m) => seqs.push(m.seq), onStatus: (s) => statuses.push(s.state) });
-    cleanups.push(() => subscription.close());
-    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
+    const { subscription, received: seqs, states: statuses } = await subscribed(client, 'topic.d', (m) => m.seq);
     expect(subscription.lastSeq).toBe(1);
     // The stream breaks before this subscriber received anything; a message is published meanwhile.
     listed = [];
@@ -108,11 +110,7 @@ describe('bus client', () => {
     const proxy = await startStallProxy(bus.instance);
     cleanups.push(() => proxy.close());
     const client = createClient(() => [proxy.instance], 250);
-    const seqs: number[] = [];
-    const statuses: string[] = [];
-    const subscription = client.subscribe('topic.e', { onMessage: (m) => seqs.push(m.seq), onStatus: (s) => statuses.push(s.state) });
-    cleanups.push(() => subscription.close());
-    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
+    const { subscription, received: seqs, states: statuses } = await subscribed(client, 'topic.e', (m) => m.seq);
     // Idle but alive: keep-alives hold it connected for several idle timeouts.
     await expect.poll(() => proxy.keepAlives() >= 40, { timeout: 5000, message: 'forty keep-alives' }).toBeTruthy();
     expect(statuses).toEqual(['connected']);
@@ -130,11 +128,7 @@ describe('bus client', () => {
     const first = await startBus();
     let current = first.instance;
     const client = createClient(() => [current]);
-    const statuses: string[] = [];
-    const data: number[] = [];
-    const subscription = client.subscribe<number>('topic.b', { onMessage: (m) => data.push(m.data), onStatus: (s) => statuses.push(s.state) });
-    cleanups.push(() => subscription.close());
-    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
+    const { received: data, states: statuses } = await subscribed<number, number>(client, 'topic.b', (m) => m.data);
     for (const n of [1, 2, 3]) await client.publish('topic.b', n);
     await expect.poll(() => data.length === 3, { timeout: 5000, message: 'three messages' }).toBeTruthy();
     await closeServer(first.server);
@@ -149,11 +143,7 @@ describe('bus client', () => {
     const first = await startBus();
     let current = first.instance;
     const client = createClient(() => [current]);
-    const statuses: string[] = [];
-    const data: string[] = [];
-    const subscription = client.subscribe<string>('topic.d', { onMessage: (m) => data.push(m.data), onStatus: (s) => statuses.push(s.state) });
-    cleanups.push(() => subscription.close());
-    await expect.poll(() => subscription.connected, { timeout: 5000, message: 'the stream' }).toBeTruthy();
+    const { received: data, states: statuses } = await subscribed<string, string>(client, 'topic.d', (m) => m.data);
     await client.publish('topic.d', 'before');
     await expect.poll(() => data.length === 1, { timeout: 5000, message: 'the first message' }).toBeTruthy();
     await closeServer(first.server);

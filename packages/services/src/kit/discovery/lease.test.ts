@@ -5,7 +5,7 @@ import { startTestRegistry } from '#test-support/registry.js';
 import { createHttpClient } from '../http/client.js';
 import { createTestServiceGuard, testServiceToken } from '#test-support/kit-service-auth.js';
 import type { ServiceCredentials } from '../../contract/service-token-source.js';
-import { closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
+import { closeAfterTest, closeServer, createCleanups, listenOnLoopback, recordTelemetry } from '#test-support/kit.js';
 import { createLease } from './lease.js';
 
 const cleanups = createCleanups();
@@ -234,8 +234,7 @@ function staleUntilRefused(clientId: string) {
 }
 
 async function startGuardedRegistry() {
-  const registry = await startTestRegistry({ serviceAuth: createTestServiceGuard('registry') });
-  onTestFinished(() => registry.close());
+  const registry = await closeAfterTest(startTestRegistry({ serviceAuth: createTestServiceGuard('registry') }));
   return { registry, instanceIds: registry.instanceIds };
 }
 

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { DomainEvent } from '../../contract/events-api.js';
@@ -9,13 +7,13 @@ import { createFakeBus, type FakeBus } from '#test-support/kit-token-cache.js';
 import { openConsumerStore } from './consumer-store.js';
 import { createEventConsumer, type EventConsumerOptions } from './event-consumer.js';
 import { createFakeEventLog, domainEvent, type FakeEventLog } from '#test-support/kit-events.js';
+import { testDir } from '@topolab/test-support/files';
 
 const deleted = (userId: string) => ({ userId, username: userId });
 
 /** One database file, as the instances of a service share it. */
 function tempDatabase(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'topolab-consumer-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = testDir('consumer');
   return join(dir, 'service.db');
 }
 

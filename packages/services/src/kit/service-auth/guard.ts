@@ -25,10 +25,10 @@ export interface ServiceGuard {
 
 /** Codes of the service-token check, answered by any service with internal routes. */
 export const serviceAuthErrors = defineErrors({
-  HTTP_SERVICE_TOKEN_MISSING: { status: 401, message: 'This internal route needs a service token.', hint: 'Internal routes are service to service: get a token from auth with the client-credentials grant.' },
-  HTTP_SERVICE_TOKEN_INVALID: { status: 401, message: 'The service token is not valid for this service.', hint: 'Get a fresh token for this audience from auth; a user token is not a service token.' },
-  HTTP_SERVICE_SCOPE_MISSING: { status: 403, message: 'The service token lacks the scope this route needs.', hint: 'See WWW-Authenticate for the scope; contract/service-auth.ts lists who is granted what.' },
-  HTTP_SERVICE_AUTH_UNAVAILABLE: { status: 503, message: "Service tokens cannot be checked: auth's keys are unavailable.", hint: 'Check that an auth instance is running.' },
+  HTTP_SERVICE_TOKEN_MISSING: [401, 'This internal route needs a service token.', 'Internal routes are service to service: get a token from auth with the client-credentials grant.'],
+  HTTP_SERVICE_TOKEN_INVALID: [401, 'The service token is not valid for this service.', 'Get a fresh token for this audience from auth; a user token is not a service token.'],
+  HTTP_SERVICE_SCOPE_MISSING: [403, 'The service token lacks the scope this route needs.', 'See WWW-Authenticate for the scope; contract/service-auth.ts lists who is granted what.'],
+  HTTP_SERVICE_AUTH_UNAVAILABLE: [503, "Service tokens cannot be checked: auth's keys are unavailable.", 'Check that an auth instance is running.'],
 });
 
 /** Verify options of a service token for `audience` (RFC 9068 profile, as auth signs them). */

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServiceTokenSource, projectedTokensIn, type FetchServiceToken } from '../../contract/service-token-source.js';
+import { testDir } from '@topolab/test-support/files';
 
 const start = 1_700_000_000_000;
 const startS = start / 1000;
@@ -19,9 +19,8 @@ function fakeFetch() {
 describe('projected platform tokens (TOPOLAB_PLATFORM_TOKENS_DIR)', () => {
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'topolab-projected-'));
+    dir = testDir('projected');
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads <dir>/<audience>.jwt for the registry, the bus and the cache only', () => {
     for (const name of ['registry', 'bus', 'cache', 'auth', 'profile']) writeFileSync(join(dir, `${name}.jwt`), `token-of-${name}\n`);

@@ -1,12 +1,11 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testServiceHeaders } from '#test-support/kit-service-auth.js';
 import { startTestMail, testUsers, type TestMail } from '#test-support/mail.js';
 import { asUser } from '#test-support/kit-identity.js';
+import { closeAfterTest } from '#test-support/kit.js';
 
-async function start(): Promise<TestMail> {
-  const mail = await startTestMail();
-  onTestFinished(() => mail.close());
-  return mail;
+function start(): Promise<TestMail> {
+  return closeAfterTest(startTestMail());
 }
 
 const inbox = (mail: TestMail, query: string, headers: Record<string, string>) => fetch(`${mail.url}/mail/internal/inbox?${query}`, { headers });

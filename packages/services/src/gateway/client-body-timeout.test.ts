@@ -9,15 +9,16 @@ import { buildCatalog, chunkedLimitRoutes, cleanRefusal, createFixedCatalog, err
 // RFC 9110 §15.5.9 (408 Request Timeout): the server did not receive a complete request in the
 // time it was prepared to wait, and closes the connection. nginx's `client_body_timeout` is the
 // time between two reads of the body, not a deadline for the whole of it; its `max_fails`
-// counts only the upstream's own errors. The proxies here wait 1.5 s for the client's next chunk
-// and only 0.5 s for a silent upstream: a stalled client must still never be blamed on the upstream.
+// counts only the upstream's own errors. The proxies here wait 600 ms for the client's next chunk
+// and only 250 ms for a silent upstream: a stalled client must still never be blamed on the upstream.
+// (Production waits 10 s and 5 s; the ratio, not the size, is what these tests are about.)
 
 const KiB = 1024;
 const cleanups = createCleanups();
 afterEach(cleanups.run);
 const track = cleanups.track;
 
-const timeouts = { upstreamTimeoutMs: 500, clientBodyTimeoutMs: 1500 };
+const timeouts = { upstreamTimeoutMs: 250, clientBodyTimeoutMs: 600 };
 
 /** One proxy under test over `instances` of auth, skipping an instance after `failures` counted failures. */
 interface ProxyUnderTest {
@@ -56,7 +57,7 @@ describe.each(proxies)('client body timeout at the $name (RFC 9110 §15.5.9, ngi
     const proxy = await start([auth], 1);
     const uploads = await Promise.all(Array.from({ length: 5 }, () => uploadChunked(proxy.port, '/auth/register', 256 * KiB, { stall: true })));
     for (const upload of uploads) expect(refusalOf(upload)).toEqual(cleanRefusal(`${prefix}_BODY_TIMEOUT`, 408));
-    expect((uploads[0]!.response.body as { error: { message: string } }).error.message).toBe('The client sent no part of the request body for 1500 ms.');
+    expect((uploads[0]!.response.body as { error: { message: string } }).error.message).toBe('The client sent no part of the request body for 600 ms.');
     // The upstream is not left holding half a body: each attempt was cut off.
     await expect.poll(() => auth.bodies.length === 5 && auth.bodies.every((body) => body.closed), { message: 'the upstream to see the cancelled requests' }).toBeTruthy();
     expect(auth.bodies.every((body) => !body.complete && body.bytes <= 256 * KiB)).toBe(true);
@@ -78,8 +79,8 @@ describe.each(proxies)('client body timeout at the $name (RFC 9110 §15.5.9, ngi
   it('resets the idle timer on every chunk: a slow client sending for twice the idle time is served', async () => {
     const auth = await track(startCountingUpstream('auth#1', '127.0.6.1'));
     const proxy = await start([auth], 1);
-    // A chunk every 300 ms for about 3 s: past any deadline of 1.5 s for the whole body, never idle that long.
-    const upload = await uploadChunked(proxy.port, '/auth/register', 160 * KiB, { chunkBytes: 16 * KiB, paceMs: 300, close: true });
+    // A chunk every 130 ms for about 1.2 s: past any deadline of 600 ms for the whole body, never idle that long.
+    const upload = await uploadChunked(proxy.port, '/auth/register', 160 * KiB, { chunkBytes: 16 * KiB, paceMs: 130, close: true });
     expect(upload.error).toBeUndefined();
     expect([upload.response.status, upload.response.body]).toEqual([200, { instance: 'auth#1', bytes: 160 * KiB }]);
     expect(proxy.skipped()).toEqual([]);

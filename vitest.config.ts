@@ -35,6 +35,11 @@ export default defineConfig({
           name: 'unit',
           // Added to the shared setup: spawning a process throws here.
           setupFiles: ['./test-support/no-processes.ts'],
+          // A worker runs its files one after another in one module graph instead of a fresh
+          // process and graph per file: the lane's ~230 files import the same services, and
+          // importing them again per file was most of the lane's CPU. A file that mocks a module
+          // starts with vi.resetModules() (vi.hoisted), so the mock reaches what it imports.
+          isolate: false,
           include: ['packages/*/src/**/*.test.{ts,tsx}', 'scenarios/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', lanes.e2e, lanes.browser, lanes.engine],
         },

@@ -17,11 +17,19 @@ import { createAccessTokens, importSigningKey, type AccessTokens } from '../src/
 import { asUser, createTestIdentityVerifier, type TestAssertionOptions } from './kit-identity.js';
 import { generateEd25519KeyPair, type PrivateJwk } from '../src/contract/signing-keys.js';
 import { totpCode } from '../src/auth/totp.js';
+import type { HashOptions } from '../src/auth/passwords.js';
 
 import { closeAfterTest, recordTelemetry, type RecordedTelemetry } from './kit.js';
 import { createFakeBus, createFakeCache, type FakeBus, type FakeCache } from './kit-token-cache.js';
 
 export { recordTelemetry, type RecordedTelemetry };
+
+/**
+ * The scrypt cost of the passwords test auths hash (N = 1024: 3 ms a hash instead of 40 ms):
+ * login and registration tests are about the flows, not the cost. The production cost is
+ * tested by passwords.test.ts and by registration.test.ts on an auth built without one.
+ */
+export const testPasswordCost: HashOptions = Object.freeze({ N: 1024 });
 
 /** The signing key test auths share (the runtime hands every auth instance of a topology the same one). */
 export const testSigningKey: PrivateJwk = generateEd25519KeyPair().privateJwk;
@@ -111,6 +119,8 @@ export interface TestAuthOptions<B extends AuthBus = FakeBus> {
   readonly bus?: B;
   /** Shares one global cache between auth and its readers. @default a new FakeCache */
   readonly cache?: FakeCache;
+  /** The scrypt cost of new password hashes; `{}` is auth's own (production) cost. @default testPasswordCost */
+  readonly passwordCost?: HashOptions;
 }
 
 /** Opens auth's database in `dir` (a fresh temp folder unless given), closed when the test finishes. */
@@ -157,6 +167,7 @@ export async function startTestAuth<B extends AuthBus = FakeBus>(config: Partial
     identity: createTestIdentityVerifier('auth', clock.now),
     clock: clock.now,
     telemetry: recorded.telemetry,
+    passwordCost: options.passwordCost ?? testPasswordCost,
     config: { accessTokenTtlS: 900, refreshTokenTtlS: 2_592_000, clientKey: testClientKey, ...config },
   });
   app.server.listen(0, '127.0.0.1');

@@ -13,6 +13,7 @@ import type { SmsSender } from './sms-sender.js';
 import { createTokenEvents, type AuthBus, type AuthCache } from './token-events.js';
 import type { AuthStore } from './store.js';
 import type { AccessTokens } from './tokens.js';
+import type { HashOptions } from './passwords.js';
 import type { IdentityVerifier } from '../kit/identity/identity-verifier.js';
 
 /** What createAuthApp reads from the configuration. */
@@ -40,6 +41,12 @@ export interface AuthAppOptions {
   readonly relay?: Pick<EventRelayOptions, 'pollMs' | 'minDelayMs' | 'maxDelayMs' | 'leaseMs'>;
   /** Checks the gateway's identity assertions: the user of each request (main.ts: with the gateways' public key). */
   readonly identity?: IdentityVerifier;
+  /**
+   * Cost of the scrypt hashes of new passwords (stored in each hash, so a hash is always checked
+   * at its own cost). Tests pass a cheaper one where the cost is not what they test.
+   * @default N = 16384, r = 8, p = 1 (passwords.ts)
+   */
+  readonly passwordCost?: HashOptions;
 }
 
 /** The built, unstarted auth service. */
@@ -67,7 +74,7 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
   const events = createTokenEvents({ bus: options.bus, cache: options.cache, telemetry, clock });
   const relay = createEventRelay({ log: store.events, bus: options.bus, telemetry, clock, ...options.relay });
   const credentials = options.clientCredentials ?? createClientCredentials({ tokens, clientKey: config.clientKey, telemetry, clock });
-  const router = new Router().add(...createAuthRoutes({ store, otp, recovery, sms, tokens, telemetry, clock, lifetimes, events, relay }), credentials.route);
+  const router = new Router().add(...createAuthRoutes({ store, otp, recovery, sms, tokens, telemetry, clock, lifetimes, events, relay, passwordCost: options.passwordCost ?? {} }), credentials.route);
   const server = createHttpServer({
     router,
     telemetry,

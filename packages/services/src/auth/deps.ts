@@ -1,4 +1,5 @@
 import type { Telemetry } from '../kit/telemetry.js';
+import type { HashOptions } from './passwords.js';
 import type { EventRelay } from './event-relay.js';
 import type { OtpCodes } from './otp.js';
 import type { RecoveryCodes } from './recovery-codes.js';
@@ -24,4 +25,6 @@ export interface AuthDeps {
   readonly events: TokenEvents;
   /** Publishes the outbox: kicked right after a transaction that appended a domain event. */
   readonly relay: Pick<EventRelay, 'kick'>;
+  /** Cost of new password hashes (and of the dummy one unknown users are checked against). */
+  readonly passwordCost: HashOptions;
 }

@@ -5,6 +5,10 @@ import { alice, logIn, registerVerified, startAuthReplicas, startTestAuth, type 
 import { totpCode } from './totp.js';
 import { closeAfterTest } from '#test-support/kit.js';
 
+// The unit lane shares modules between the files a worker runs (isolate: false): a file that
+// mocks a module starts from fresh ones, or modules another file loaded would keep the real one.
+vi.hoisted(() => vi.resetModules());
+
 // Spies that still hash: a throttled attempt must not reach either.
 vi.mock('./passwords.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('./passwords.js')>();

@@ -43,15 +43,20 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return nfc !== password.normalize('NFKC') && timingSafeEqual(await scryptOf(nfc, salt, params), expected);
 }
 
-let dummyHash: Promise<string> | undefined;
+// One dummy hash per cost: the one of the new hashes a service makes (its users' cost).
+const dummyHashes = new Map<string, Promise<string>>();
 
 /**
  * Spends the same time as verifying a real password, for a user that does not exist, so the
- * answer time does not tell who has an account. Always resolves false.
+ * answer time does not tell who has an account: the dummy hash has the cost `options` gives new
+ * hashes (the service's own, as hashPassword is given). Always resolves false.
  */
-export async function verifyDummyPassword(password: string): Promise<false> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('base64url'));
-  await verifyPassword(password, await dummyHash);
+export async function verifyDummyPassword(password: string, options: HashOptions = {}): Promise<false> {
+  const params = { N: options.N ?? defaults.N, r: options.r ?? defaults.r, p: options.p ?? defaults.p };
+  const key = `${params.N}$${params.r}$${params.p}`;
+  let dummy = dummyHashes.get(key);
+  if (!dummy) dummyHashes.set(key, (dummy = hashPassword(randomBytes(16).toString('base64url'), params)));
+  await verifyPassword(password, await dummy);
   return false;
 }
 

@@ -26,7 +26,7 @@ export function createRegistrationRoutes(deps: AuthDeps): Route[] {
       }
       // Fail fast before the expensive hash; the unique index still decides a race.
       if (store.userByName(username)) throw authErrors.AUTH_USERNAME_TAKEN();
-      const passwordHash = await hashPassword(password);
+      const passwordHash = await hashPassword(password, deps.passwordCost);
       const now = clock();
       const user: NewUser = { id: randomUUID(), username, passwordHash, phone, firstName, createdAt: now };
       const code = store.transaction(() => (store.insertUser(user) ? otp.issue(user.id, 'registration', now) : undefined));

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { otpPolicy } from './otp.js';
 import { authDatabaseFile } from './store.js';
-import { alice, bob, registerVerified, startTestAuth, type TestAuth } from '#test-support/auth.js';
+import { alice, bob, logIn, registerVerified, startTestAuth, testPasswordCost, type TestAuthOptions, type TestAuth } from '#test-support/auth.js';
 import { closeAfterTest } from '#test-support/kit.js';
 
-function start(): Promise<TestAuth> {
-  return closeAfterTest(startTestAuth());
+function start(options: TestAuthOptions = {}): Promise<TestAuth> {
+  return closeAfterTest(startTestAuth({}, options));
 }
 
 const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -41,6 +41,19 @@ describe('POST /auth/register', () => {
     expect(String(row.password_hash)).toMatch(/^scrypt\$/);
     const codes = fresh.prepare('SELECT COUNT(*) FROM otp_codes WHERE user_id = ?').pluck().get(res.body.userId);
     expect(codes).toBe(1);
+  });
+
+  // The other auth tests hash at testPasswordCost; this one is auth as main.ts builds it.
+  it('hashes at its own cost when given none (scrypt N = 16384, r = 8, p = 1), and logs in with that hash', async () => {
+    const auth = await start({ passwordCost: {} });
+    await registerVerified(auth, alice);
+    expect(auth.store.userByName('alice')!.passwordHash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+    await expect(logIn(auth, alice)).resolves.toMatchObject({ tokenType: 'Bearer' });
+    const unknown = await auth.request('POST', '/auth/login', { username: 'nobody', password: alice.password });
+    expect(unknown.status).toBe(401);
+    const cheap = await start();
+    await registerVerified(cheap, bob);
+    expect(cheap.store.userByName('bob.smith')!.passwordHash.startsWith(`scrypt$${testPasswordCost.N}$8$1$`)).toBe(true);
   });
 
   it.each(['07700900123', '+0447700900123', '+44 7700 900123', '+123', '+1234567890123456', 'phone'])(

@@ -70,7 +70,7 @@ export function createSessionRoutes(deps: AuthDeps): Route[] {
       // Before the password is looked at: a locked account costs no scrypt (login-throttle.ts).
       const attempt = store.throttle.attempt(body.username, now);
       const user = store.userByName(body.username);
-      const matches = user ? await verifyPassword(body.password, user.passwordHash) : await verifyDummyPassword(body.password);
+      const matches = user ? await verifyPassword(body.password, user.passwordHash) : await verifyDummyPassword(body.password, deps.passwordCost);
       if (!user || !matches) throw authErrors.AUTH_INVALID_CREDENTIALS();
       // The right password is no failure, but no success yet: the second factor's failures keep counting.
       attempt.refund();

@@ -6,6 +6,10 @@ import { instance, span } from '../model/fixtures';
 import type { DashboardHello, DashboardMessage } from '../protocol';
 import { App } from './App';
 
+// The unit lane shares modules between the files a worker runs (isolate: false): a file that
+// mocks a module starts from fresh ones, or modules another file loaded would keep the real one.
+vi.hoisted(() => vi.resetModules());
+
 // cytoscape draws on a canvas the test DOM does not have; the graph has its own model tests.
 vi.mock('./GraphView', () => ({ GraphView: () => <section aria-label="Graph" /> }));
 

@@ -6,6 +6,10 @@ import { identityAssertionParts } from '../../contract/identity.js';
 import { createIdentityVerifier, readRequestIdentity } from './identity-verifier.js';
 import { createTestIdentityVerifier, foreignIdentityKey, testIdentityAssertion, testIdentityKey } from '#test-support/kit-identity.js';
 
+// The unit lane shares modules between the files a worker runs (isolate: false): a file that
+// mocks a module starts from fresh ones, or modules another file loaded would keep the real one.
+vi.hoisted(() => vi.resetModules());
+
 // Counts signature checks: the verifier loads jose's verify module lazily, and this mock is what it gets.
 vi.mock('jose/jwt/verify', async (importOriginal) => {
   const actual = await importOriginal<typeof import('jose/jwt/verify')>();

@@ -73,6 +73,6 @@ export function nginxLaunch(options: NginxLaunchOptions): ProgramLaunch {
     spans: options.spans,
     probe: async () =>
       (await answersOk(`http://${host}:${port}${options.healthPath ?? '/_topolab/health'}`)) &&
-      answersOk(`${options.registryUrl}/v1/catalog`, 500, (body) => ((JSON.parse(body) as Catalog).services.lb ?? []).some((instance) => instance.instanceId === instanceId)),
+      answersOk(`${options.registryUrl}/v1/catalog`, 500, (body) => ((body as Catalog).services.lb ?? []).some((instance) => instance.instanceId === instanceId)),
   });
 }

@@ -1,4 +1,5 @@
 import { createConnection } from 'node:net';
+import { sendHttpRequest } from '../client/http-request.js';
 
 /**
  * Whether a Redis at host:port answers PING within `timeoutMs`: PONG, or NOAUTH from one whose
@@ -19,12 +20,11 @@ export function answersPing(host: string, port: number, timeoutMs = 500): Promis
   });
 }
 
-/** Whether GET `url` answers 200 within `timeoutMs` (and, when given, the body passes `check`). */
-export async function answersOk(url: string, timeoutMs = 500, check?: (body: string) => boolean, headers?: Readonly<Record<string, string>>): Promise<boolean> {
+/** Whether GET `url` answers 200 within `timeoutMs` (and, when given, the answer's body passes `check`: parsed when JSON). */
+export async function answersOk(url: string, timeoutMs = 500, check?: (body: unknown) => boolean, headers?: Readonly<Record<string, string>>): Promise<boolean> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), ...(headers ? { headers } : {}) });
-    const body = await response.text();
-    return response.status === 200 && (check?.(body) ?? true);
+    const response = await sendHttpRequest({ url, timeoutMs, ...(headers ? { headers } : {}) });
+    return response.status === 200 && (check?.(response.body) ?? true);
   } catch {
     return false;
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { envNames } from '@topolab/services/contract';
+import { sendHttpRequest } from '../client/http-request.js';
 import { startTopology, type Topology } from '../topology/start-topology.js';
 import type { TopologyOptions } from '../topology/topology-options.js';
 
@@ -62,7 +63,7 @@ export async function measureUntil(condition: () => boolean | Promise<boolean>, 
 
 /** Whether the registry at `registryUrl` lists `instanceId` under `service`. */
 export async function isListed(registryUrl: string, service: string, instanceId: string): Promise<boolean> {
-  const response = await fetch(`${registryUrl}/v1/catalog`, { signal: AbortSignal.timeout(1000) });
-  const catalog = (await response.json()) as { services?: Record<string, { instanceId: string }[]> };
+  const response = await sendHttpRequest({ url: `${registryUrl}/v1/catalog`, timeoutMs: 1000 });
+  const catalog = response.body as { services?: Record<string, { instanceId: string }[]> };
   return (catalog.services?.[service] ?? []).some((record) => record.instanceId === instanceId);
 }

@@ -2,8 +2,9 @@
  * The zod every schema of the services is built with: `zod/mini`, zod's functional API
  * (`z.optional(s)`, `s.check(z.minLength(3))`, `z.safeParse(s, v)`) over the same core as the
  * classic one. Classic zod (`import { z } from 'zod'`) hangs every check on its schemas'
- * methods, so a bundle holds all of it (361 kB of each service bundle); with mini esbuild keeps
- * only the schemas and checks used, and a service loads a tenth of the code at start.
+ * methods, so a bundle holds all of it (about 390 kB of each service bundle); with mini esbuild
+ * keeps only the schemas and checks used (60 to 74 kB), and each service bundle is about 320 kB
+ * smaller (scripts/bundle.mjs, docs/architecture.md "The build").
  *
  * Import it as a namespace (`import * as z from '../kit/zod.js'`), never as `{ z }`: a
  * namespace object that is passed on whole cannot be tree-shaken.

@@ -1,6 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { z } from 'zod';
 import { clientSecretFor, grantedScopes, scopeAudience, serviceScopes, serviceTokenPath, serviceTokenTtlS } from '../contract/service-auth.js';
 import { defineErrors, type ServiceError } from '../kit/errors.js';
 import { defineRoute, type Route } from '../kit/http/router.js';
@@ -8,6 +7,7 @@ import { reply } from '../kit/http/reply.js';
 import { rememberVerdicts, serviceClaimsOf, type ServiceGuard } from '../kit/service-auth/guard.js';
 import type { FetchServiceToken } from '../contract/service-token-source.js';
 import type { Telemetry } from '../kit/telemetry.js';
+import * as z from '../kit/zod.js';
 import type { AccessTokens } from './tokens.js';
 
 /**
@@ -29,7 +29,7 @@ const oauthError: Record<keyof typeof clientCredentialsErrors.definitions, strin
   AUTH_TOKEN_REQUEST_INVALID: 'invalid_request',
 };
 
-const tokenBody = z.object({ grant_type: z.string().max(64).optional(), scope: z.string().max(512).optional() }).loose();
+const tokenBody = z.looseObject({ grant_type: z.optional(z.string().check(z.maxLength(64))), scope: z.optional(z.string().check(z.maxLength(512))) });
 const knownScopes = new Set<string>(Object.values(serviceScopes).flat());
 
 /** Options of createClientCredentials. */

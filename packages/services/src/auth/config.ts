@@ -1,15 +1,15 @@
-import { z } from 'zod';
 import { envNames } from '../contract/env.js';
 import { parseEnv, parseServiceConfig, type ServiceConfig } from '../kit/config.js';
 import type { PrivateJwk } from '../contract/signing-keys.js';
 import { privateJwkSchema } from '../kit/jwk.js';
+import * as z from '../kit/zod.js';
 
-const seconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+const seconds = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.gte(1)), fallback);
 
 const authEnvSchema = z.object({
   [envNames.accessTokenTtlS]: seconds(900),
   [envNames.refreshTokenTtlS]: seconds(30 * 24 * 3600),
-  [envNames.clientKey]: z.string().min(32).optional(),
+  [envNames.clientKey]: z.optional(z.string().check(z.minLength(32))),
   [envNames.authSigningKey]: privateJwkSchema,
 });
 

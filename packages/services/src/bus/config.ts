@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { envNames } from '../contract/env.js';
 import { parseEnv } from '../kit/config.js';
 import { defaultKeepAliveMs } from './topic-streams.js';
+import * as z from '../kit/zod.js';
 
 /** The bus's own settings, besides the shared ones. */
 export interface BusSettings {
@@ -10,7 +10,7 @@ export interface BusSettings {
 }
 
 const busSettingsSchema = z.object({
-  [envNames.busKeepAliveMs]: z.coerce.number().int().min(10).max(60_000).default(defaultKeepAliveMs),
+  [envNames.busKeepAliveMs]: z._default(z.coerce.number().check(z.int(), z.gte(10), z.lte(60_000)), defaultKeepAliveMs),
 });
 
 /** Reads `TOPOLAB_BUS_KEEP_ALIVE_MS`; throws a ConfigError when it is not an integer in 10..60000. */

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { reply } from '../kit/http/reply.js';
 import { clientService, mayPublish } from '../contract/service-auth.js';
 import { defineRoute, type Route } from '../kit/http/router.js';
@@ -6,6 +5,7 @@ import type { Telemetry } from '../kit/telemetry.js';
 import { maxMessageBytes, topicPattern, type BusBackend } from './backend.js';
 import { busErrors } from './errors.js';
 import type { TopicStreams } from './topic-streams.js';
+import * as z from '../kit/zod.js';
 
 /** What the bus routes need. */
 export interface BusRouteDeps {
@@ -16,10 +16,10 @@ export interface BusRouteDeps {
   readonly guarded?: boolean;
 }
 
-const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const seq = z.coerce.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
 const publishBody = z.object({ data: z.json() });
-const backlogQuery = z.object({ after: seq.default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) });
-const streamQuery = z.object({ after: seq.optional() });
+const backlogQuery = z.object({ after: z._default(seq, 0), limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 100) });
+const streamQuery = z.object({ after: z.optional(seq) });
 
 /** The bus HTTP API of `contract/bus-api.ts`: publish, backlog, stream, health. */
 export function createBusRoutes(deps: BusRouteDeps): Route[] {

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { z } from 'zod';
 import type { CacheEntry } from '../contract/cache-api.js';
 import type { RouteSpec } from '../contract/registry-api.js';
 import { reply } from '../kit/http/reply.js';
@@ -10,6 +9,7 @@ import type { ServiceApp } from '../kit/service-main.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { keyPattern, maxTtlMs, maxValueBytes, type CacheBackend } from './backend.js';
 import { cacheErrors } from './errors.js';
+import * as z from '../kit/zod.js';
 
 /** Options of createCacheApp. */
 export interface CacheAppOptions {
@@ -34,8 +34,8 @@ export interface CacheApp extends ServiceApp {
 /** The cache is internal: registered so others find it in the catalog, never routed to by the gateway. */
 export const cacheRoutes: readonly RouteSpec[] = [];
 
-const putBody = z.object({ value: z.json(), ttlMs: z.number().int().min(1).max(maxTtlMs) });
-const putQuery = z.object({ ifAbsent: z.enum(['true', 'false']).default('false') });
+const putBody = z.object({ value: z.json(), ttlMs: z.number().check(z.int(), z.gte(1), z.lte(maxTtlMs)) });
+const putQuery = z.object({ ifAbsent: z._default(z.enum(['true', 'false']), 'false') });
 
 /** Builds the global cache over `backend`: keys with a TTL, as in `contract/cache-api.ts`. */
 export function createCacheApp(options: CacheAppOptions): CacheApp {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { chatLimits } from '../contract/chat-api.js';
 import { reply } from '../kit/http/reply.js';
 import { requireUser } from '../kit/http/identity.js';
@@ -8,6 +7,7 @@ import { chatErrors } from './errors.js';
 import { roomNamePattern } from './frames.js';
 import type { ChatStore } from './store.js';
 import { chatSocketPath } from './websocket.js';
+import * as z from '../kit/zod.js';
 
 /** What the chat's HTTP routes need. */
 export interface ChatRouteDeps {
@@ -17,10 +17,10 @@ export interface ChatRouteDeps {
   readonly clock: () => number;
 }
 
-const roomBody = z.strictObject({ name: z.string().regex(roomNamePattern, 'must be 1 to 40 lower-case letters, digits, - or _, starting with a letter or digit') });
+const roomBody = z.strictObject({ name: z.string().check(z.regex(roomNamePattern, 'must be 1 to 40 lower-case letters, digits, - or _, starting with a letter or digit')) });
 const historyQuery = z.object({
-  before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(chatLimits.historyLimit),
+  before: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(Number.MAX_SAFE_INTEGER))),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), chatLimits.historyLimit),
 });
 
 const unknownRoom = (room: string) => chatErrors.CHAT_UNKNOWN_ROOM({ message: `There is no room called ${JSON.stringify(room.slice(0, 40))}.` });

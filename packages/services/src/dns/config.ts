@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { edgeNames } from '../contract/edge.js';
 import { envNames } from '../contract/env.js';
 import { parseEnv, parseServiceConfig, type ServiceConfig } from '../kit/config.js';
+import * as z from '../kit/zod.js';
 
 /** The dns service's configuration. */
 export interface DnsConfig extends ServiceConfig {
@@ -14,8 +14,8 @@ export interface DnsConfig extends ServiceConfig {
 }
 
 const schema = z.object({
-  [envNames.dnsZone]: z.string().regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/).default(edgeNames.zone),
-  [envNames.dnsPort]: z.coerce.number().int().min(0).max(65535).default(0),
+  [envNames.dnsZone]: z._default(z.string().check(z.regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/)), edgeNames.zone),
+  [envNames.dnsPort]: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 0),
 });
 
 /** Reads the configuration once, at start. */

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { envNames } from '../contract/env.js';
 import type { PrivateJwk } from '../contract/signing-keys.js';
 import { privateJwkSchema } from '../kit/jwk.js';
+import * as z from '../kit/zod.js';
 
 /** The key the gateway signs identity assertions with (contract/identity.ts). */
 export interface IdentitySettings {

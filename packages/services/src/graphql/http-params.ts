@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { ServiceError } from '../kit/errors.js';
 import { graphqlErrors } from './errors.js';
+import * as z from '../kit/zod.js';
 
 /** The parameters of a GraphQL-over-HTTP request. */
 export interface GraphqlParams {
@@ -17,14 +17,14 @@ export type GraphqlMediaType =
   | 'application/json';
 
 const paramsShape = z.object({
-  query: z.string().min(1, 'query must not be empty'),
-  variables: z.record(z.string(), z.unknown()).nullish(),
-  operationName: z.string().max(256).nullish(),
-  extensions: z.record(z.string(), z.unknown()).nullish(),
+  query: z.string().check(z.minLength(1, 'query must not be empty')),
+  variables: z.nullish(z.record(z.string(), z.unknown())),
+  operationName: z.nullish(z.string().check(z.maxLength(256))),
+  extensions: z.nullish(z.record(z.string(), z.unknown())),
 });
 
 function checked(value: unknown): GraphqlParams {
-  const parsed = paramsShape.safeParse(value);
+  const parsed = z.safeParse(paramsShape, value);
   if (!parsed.success) {
     const details = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || 'body', message: issue.message }));
     throw graphqlErrors.GRAPHQL_REQUEST_INVALID({ details });

@@ -1,46 +1,51 @@
-import { z } from 'zod';
 import { busBackendNames, cacheBackendNames, type BusBackendName, type CacheBackendName } from '../contract/backends.js';
 import { readFileSync } from 'node:fs';
 import { envNames, secretEnvNames } from '../contract/env.js';
 import { timingsPresets } from '../contract/timings.js';
 import type { PublicJwk } from '../contract/signing-keys.js';
 import { publicJwkSchema } from './jwk.js';
+import * as z from './zod.js';
 
 export type { PublicJwk } from '../contract/signing-keys.js';
 
 const defaults = timingsPresets.compressed;
-const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const integer = (fallback: number, min = 0) => z._default(z.coerce.number().check(z.int(), z.gte(min)), fallback);
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** The configuration every instance shares, read from `TOPOLAB_*` variables. */
-export const baseConfigSchema = z.object({
-  [envNames.service]: z.string().min(1),
-  [envNames.instanceId]: z.string().min(1),
-  [envNames.host]: z.string().default('127.0.0.1'),
-  [envNames.advertiseHost]: z.string().min(1).optional(),
-  [envNames.port]: integer(0).pipe(z.number().max(65535)),
-  [envNames.registryUrl]: z.url().optional(),
-  [envNames.dataDir]: z.string().min(1).optional(),
-  [envNames.heartbeatMs]: integer(defaults.heartbeatMs, 10),
-  [envNames.missedHeartbeats]: integer(defaults.missedHeartbeats, 1),
-  [envNames.sweepIntervalMs]: integer(defaults.sweepIntervalMs, 10),
-  [envNames.catalogRefreshMs]: integer(defaults.catalogRefreshMs, 10),
-  [envNames.logLevel]: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  [envNames.bodyLimit]: integer(1024 * 1024, 1),
-  [envNames.cacheBackend]: z.enum(cacheBackendNames).default('embedded'),
-  [envNames.busBackend]: z.enum(busBackendNames).default('embedded'),
-  [envNames.redisUrl]: z.url({ protocol: /^rediss?$/ }).optional(),
-  [envNames.redisPeer]: z.string().min(1).default('redis'),
-  [envNames.redisUsername]: z.string().min(1).optional(),
-  [envNames.redisPassword]: z.string().min(1).optional(),
-  [envNames.clientId]: z.string().min(1).optional(),
-  [envNames.clientSecret]: z.string().min(16).optional(),
-  [envNames.authPublicKey]: publicJwkSchema.optional(),
-  [envNames.identityPublicKey]: publicJwkSchema.optional(),
-  [envNames.platformTokensDir]: z.string().min(1).optional(),
-}).refine((env) => env[envNames.redisUrl] !== undefined || (env[envNames.cacheBackend] !== 'redis' && env[envNames.busBackend] !== 'redis'), {
-  message: 'a redis backend needs a redis:// URL',
-  path: [envNames.redisUrl],
-});
+export const baseConfigSchema = z
+  .object({
+    [envNames.service]: nonEmpty(),
+    [envNames.instanceId]: nonEmpty(),
+    [envNames.host]: z._default(z.string(), '127.0.0.1'),
+    [envNames.advertiseHost]: z.optional(nonEmpty()),
+    [envNames.port]: z.pipe(integer(0), z.number().check(z.lte(65535))),
+    [envNames.registryUrl]: z.optional(z.url()),
+    [envNames.dataDir]: z.optional(nonEmpty()),
+    [envNames.heartbeatMs]: integer(defaults.heartbeatMs, 10),
+    [envNames.missedHeartbeats]: integer(defaults.missedHeartbeats, 1),
+    [envNames.sweepIntervalMs]: integer(defaults.sweepIntervalMs, 10),
+    [envNames.catalogRefreshMs]: integer(defaults.catalogRefreshMs, 10),
+    [envNames.logLevel]: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+    [envNames.bodyLimit]: integer(1024 * 1024, 1),
+    [envNames.cacheBackend]: z._default(z.enum(cacheBackendNames), 'embedded'),
+    [envNames.busBackend]: z._default(z.enum(busBackendNames), 'embedded'),
+    [envNames.redisUrl]: z.optional(z.url({ protocol: /^rediss?$/ })),
+    [envNames.redisPeer]: z._default(nonEmpty(), 'redis'),
+    [envNames.redisUsername]: z.optional(nonEmpty()),
+    [envNames.redisPassword]: z.optional(nonEmpty()),
+    [envNames.clientId]: z.optional(nonEmpty()),
+    [envNames.clientSecret]: z.optional(z.string().check(z.minLength(16))),
+    [envNames.authPublicKey]: z.optional(publicJwkSchema),
+    [envNames.identityPublicKey]: z.optional(publicJwkSchema),
+    [envNames.platformTokensDir]: z.optional(nonEmpty()),
+  })
+  .check(
+    z.refine((env) => env[envNames.redisUrl] !== undefined || (env[envNames.cacheBackend] !== 'redis' && env[envNames.busBackend] !== 'redis'), {
+      message: 'a redis backend needs a redis:// URL',
+      path: [envNames.redisUrl],
+    }),
+  );
 
 /** The validated, frozen configuration of one instance. */
 export interface ServiceConfig {
@@ -103,8 +108,8 @@ export function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** Validates `env` (secrets from their `_FILE`s too) against `schema`, throwing a ConfigError that names each bad variable. */
-export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
-  const result = schema.safeParse(withSecretFiles(env));
+export function parseEnv<S extends z.core.$ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const result = z.safeParse(schema, withSecretFiles(env));
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { mailErrors } from './errors.js';
+import * as z from '../kit/zod.js';
 
 /** Where a listing continues: after this id (mailboxes, date-ordered search) or this score and id (ranked search). */
 export type Cursor = { readonly id: number; readonly score?: number };
 
-const cursorShape = z.strictObject({ i: z.number().int().nonnegative(), s: z.number().optional(), k: z.string().max(16) });
+const cursorShape = z.strictObject({ i: z.number().check(z.int(), z.nonnegative()), s: z.optional(z.number()), k: z.string().check(z.maxLength(16)) });
 
 /** A short fingerprint of what a cursor belongs to (`inbox`, or a search query), so it cannot be replayed elsewhere. */
 export function cursorKey(scope: string): string {
@@ -21,7 +21,7 @@ export function encodeCursor(cursor: Cursor, scope: string): string {
 export function decodeCursor(token: string, scope: string): Cursor {
   let parsed: z.output<typeof cursorShape>;
   try {
-    parsed = cursorShape.parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+    parsed = z.parse(cursorShape, JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
   } catch {
     throw mailErrors.MAIL_CURSOR_INVALID();
   }

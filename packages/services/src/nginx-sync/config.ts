@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { envNames } from '../contract/env.js';
 import { parseEnv, parseServiceConfig, type ServiceConfig } from '../kit/config.js';
 import { nginxUserName } from './render-config.js';
 import { proxySettingsSchema, toProxySettings, type ProxySettings } from '../kit/proxy/settings.js';
+import * as z from '../kit/zod.js';
 
 /** Where the nginx that nginx-sync drives listens and keeps its files. */
 export interface NginxTarget {
@@ -24,12 +24,12 @@ export interface NginxTarget {
 export type NginxSyncConfig = ServiceConfig & ProxySettings & { readonly nginx: NginxTarget };
 
 const nginxSchema = z.object({
-  [envNames.nginxHost]: z.string().min(1),
-  [envNames.nginxPort]: z.coerce.number().int().min(1).max(65535),
-  [envNames.nginxDir]: z.string().min(1),
-  [envNames.nginxInstance]: z.string().regex(/^[a-z][a-z0-9-]*#[1-9][0-9]*$/),
-  [envNames.nginxLogAddress]: z.string().regex(/^[0-9.]+:[0-9]+$/).optional(),
-  [envNames.nginxWorkerUser]: z.string().regex(nginxUserName).optional(),
+  [envNames.nginxHost]: z.string().check(z.minLength(1)),
+  [envNames.nginxPort]: z.coerce.number().check(z.int(), z.gte(1), z.lte(65535)),
+  [envNames.nginxDir]: z.string().check(z.minLength(1)),
+  [envNames.nginxInstance]: z.string().check(z.regex(/^[a-z][a-z0-9-]*#[1-9][0-9]*$/)),
+  [envNames.nginxLogAddress]: z.optional(z.string().check(z.regex(/^[0-9.]+:[0-9]+$/))),
+  [envNames.nginxWorkerUser]: z.optional(z.string().check(z.regex(nginxUserName))),
 });
 
 /** Reads nginx-sync's configuration once; throws a ConfigError naming each bad variable. */

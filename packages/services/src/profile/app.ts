@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { z } from 'zod';
 import type { RouteSpec } from '../contract/registry-api.js';
 import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
 import { openConsumerStore } from '../kit/events/consumer-store.js';
@@ -9,6 +8,7 @@ import type { ServiceAppOptions } from '../kit/http/app-options.js';
 import { profileErrors } from './errors.js';
 import { createLookupRoutes } from './lookup-routes.js';
 import type { ProfileStore } from './store.js';
+import * as z from '../kit/zod.js';
 
 /** What createProfileApp needs. */
 export interface ProfileAppOptions extends ServiceAppOptions {
@@ -28,12 +28,12 @@ const displayName = singleLineText({ min: 1, max: 64, trim: true });
 const bio = multiLineText({ max: 500, trim: true });
 const location = singleLineText({ max: 100, trim: true });
 
-const createBody = z.strictObject({ displayName, bio: bio.default(''), location: location.default('') });
+const createBody = z.strictObject({ displayName, bio: z._default(bio, ''), location: z._default(location, '') });
 const updateBody = z
-  .strictObject({ displayName: displayName.optional(), bio: bio.optional(), location: location.optional() })
-  .refine((fields) => Object.values(fields).some((value) => value !== undefined), 'name at least one field to change');
+  .strictObject({ displayName: z.optional(displayName), bio: z.optional(bio), location: z.optional(location) })
+  .check(z.refine((fields) => Object.values(fields).some((value) => value !== undefined), 'name at least one field to change'));
 const preferencesBody = z.strictObject({
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as en or pt-BR'),
+  language: z.string().check(z.regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as en or pt-BR')),
   theme: z.enum(['light', 'dark', 'system']),
   signature: multiLineText({ max: 500, crlf: true }),
   notifications: z.strictObject({ email: z.boolean(), sms: z.boolean() }),

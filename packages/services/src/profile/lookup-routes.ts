@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { requireUser } from '../kit/http/identity.js';
 import { defineRoute, type Route } from '../kit/http/router.js';
 import { profileErrors } from './errors.js';
 import type { ProfileStore } from './store.js';
+import * as z from '../kit/zod.js';
 
-const lookupBody = z.strictObject({ userIds: z.array(z.string().min(1).max(64)).min(1).max(500) });
+const lookupBody = z.strictObject({ userIds: z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(500)) });
 
 /**
  * Reading other users' profiles:

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
 import { maxRouteBodyLimit } from '../contract/registry-api.js';
+import * as z from '../kit/zod.js';
 
 // RFC 3986 path characters without `%`: a prefix never needs an encoded byte, and refusing
 // them keeps encoded dot segments (`%2e%2e`) out of the route table.
@@ -20,15 +20,15 @@ export function checkPrefix(prefix: string): string | undefined {
 
 /** A route a service serves: a normalised path prefix and who may call it. */
 export const routeSpecSchema = z.object({
-  prefix: z
-    .string()
-    .max(256)
-    .superRefine((prefix, ctx) => {
+  prefix: z.string().check(
+    z.maxLength(256),
+    z.superRefine((prefix: string, ctx) => {
       const problem = checkPrefix(prefix);
       if (problem) ctx.addIssue({ code: 'custom', message: `route prefix ${problem}` });
     }),
+  ),
   access: z.enum(['public', 'protected', 'internal']),
-  bodyLimit: z.number().int().min(1).max(maxRouteBodyLimit).optional(),
+  bodyLimit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(maxRouteBodyLimit))),
 });
 
 /** A host name as RFC 1123 §2.1 allows: dot-separated labels of letters, digits and inner hyphens, 63 chars each, 253 in all. */
@@ -38,22 +38,22 @@ export function isHostName(host: string): boolean {
 
 /** Body of `POST /v1/instances` (the contract's RegisterRequest). */
 export const registerRequestSchema = z.object({
-  service: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'service names are lowercase letters, digits and -, at most 32'),
-  instanceId: z.string().min(1).max(64),
+  service: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/, 'service names are lowercase letters, digits and -, at most 32')),
+  instanceId: z.string().check(z.minLength(1), z.maxLength(64)),
   // A container registers the name others reach it by (`profile-1`), as a Eureka client its hostname.
-  host: z.string().refine((host) => isIP(host) !== 0 || isHostName(host), 'host must be an IPv4 or IPv6 literal or a host name (RFC 1123)'),
-  port: z.number().int().min(1).max(65535),
-  routes: z
-    .array(routeSpecSchema)
-    .max(64)
-    .superRefine((routes, ctx) => {
+  host: z.string().check(z.refine((host) => isIP(host) !== 0 || isHostName(host), 'host must be an IPv4 or IPv6 literal or a host name (RFC 1123)')),
+  port: z.number().check(z.int(), z.gte(1), z.lte(65535)),
+  routes: z.array(routeSpecSchema).check(
+    z.maxLength(64),
+    z.superRefine((routes: z.output<typeof routeSpecSchema>[], ctx) => {
       const seen = new Set<string>();
       routes.forEach((route, index) => {
         if (seen.has(route.prefix)) ctx.addIssue({ code: 'custom', path: [index, 'prefix'], message: 'route prefix is listed twice' });
         seen.add(route.prefix);
       });
     }),
-  pid: z.number().int().positive().optional(),
+  ),
+  pid: z.optional(z.number().check(z.int(), z.positive())),
 });
 
 /** A validated registration. */

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { defineRoute, type Route } from '../kit/http/router.js';
 import type { TokenVerdicts } from '../kit/token-cache/token-verdicts.js';
 import type { TokenChecker } from './token-checker.js';
+import * as z from '../kit/zod.js';
 
 // Access JWTs are a few hundred bytes; anything far longer is not one.
-const checkBody = z.object({ token: z.string().min(1).max(8192) });
+const checkBody = z.object({ token: z.string().check(z.minLength(1), z.maxLength(8192)) });
 
 /** What the sidecar's routes work with. */
 export interface SidecarRouteDeps {

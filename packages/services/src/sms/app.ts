@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { z } from 'zod';
 import type { RouteSpec } from '../contract/registry-api.js';
 import { appliedEventsRoute } from '../kit/events/applied-events-route.js';
 import { openConsumerStore } from '../kit/events/consumer-store.js';
@@ -9,6 +8,7 @@ import type { ServiceAppOptions } from '../kit/http/app-options.js';
 import { smsErrors } from './errors.js';
 import type { SmsStore } from './store.js';
 import { renderTemplate, templateNames } from './templates.js';
+import * as z from '../kit/zod.js';
 
 /** What createSmsApp needs. */
 export interface SmsAppOptions extends ServiceAppOptions {
@@ -18,19 +18,19 @@ export interface SmsAppOptions extends ServiceAppOptions {
 /** SMS is internal: only other services send, and the "phone" is read through the control API. */
 export const smsRoutes: readonly RouteSpec[] = [{ prefix: '/sms', access: 'internal' }];
 
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +447700900123');
+const e164 = z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +447700900123'));
 
 const sendBody = z.object({
   to: e164,
   template: z.enum(templateNames),
   // Each value lands inside one line of the message text (kit/http/free-text.ts): no control characters.
-  fields: z.record(z.string().regex(/^\w{1,32}$/), singleLineText({ max: 500 })).default({}),
-  userId: z.string().min(1).max(64).optional(),
+  fields: z._default(z.record(z.string().check(z.regex(/^\w{1,32}$/)), singleLineText({ max: 500 })), {}),
+  userId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
 
 const messagesQuery = z.object({
-  to: e164.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  to: z.optional(e164),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
 });
 
 /** Builds the SMS service: templates, sending (stored, never delivered anywhere) and the phone view. */

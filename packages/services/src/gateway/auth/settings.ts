@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { envNames } from '../../contract/env.js';
 import { acceptedAuthModeNames, authModeNames, noAuthModeName, type GatewayAuthModeName } from '../../contract/modes.js';
 import { isLoopbackHost, tokenCacheSettingsSchema, toTokenCacheSettings, type TokenCacheSettings } from '../../kit/token-cache/settings.js';
+import * as z from '../../kit/zod.js';
 
 /** The gateway's auth settings. */
 export interface AuthSettings extends TokenCacheSettings {
@@ -14,20 +14,22 @@ export interface AuthSettings extends TokenCacheSettings {
 }
 
 // The sidecar answers "whose token is this" in clear text: it must never be reached over a network.
-const loopbackUrl = z.url({ protocol: /^http$/ }).refine((value) => URL.canParse(value) && isLoopbackHost(new URL(value).hostname), 'must be an http URL on a loopback address');
+const loopbackUrl = z.url({ protocol: /^http$/ }).check(z.refine((value) => URL.canParse(value) && isLoopbackHost(new URL(value).hostname), 'must be an http URL on a loopback address'));
 
 /** `TOPOLAB_*` variables of the auth settings; `none` is refused unless `TOPOLAB_BENCH_NO_AUTH=1`. */
 export const authSettingsSchema = z
   .object({
-    [envNames.authMode]: z.enum(acceptedAuthModeNames(true)).default('remote'),
-    [envNames.sidecarUrl]: loopbackUrl.optional(),
-    [envNames.benchNoAuth]: z.enum(['0', '1']).default('0'),
+    [envNames.authMode]: z._default(z.enum(acceptedAuthModeNames(true)), 'remote'),
+    [envNames.sidecarUrl]: z.optional(loopbackUrl),
+    [envNames.benchNoAuth]: z._default(z.enum(['0', '1']), '0'),
     ...tokenCacheSettingsSchema.shape,
   })
-  .refine((raw) => raw[envNames.authMode] !== noAuthModeName || raw[envNames.benchNoAuth] === '1', {
-    path: [envNames.authMode],
-    message: `expected one of ${authModeNames.join(', ')} ("${noAuthModeName}" is bench-only: it needs ${envNames.benchNoAuth}=1)`,
-  });
+  .check(
+    z.refine((raw) => raw[envNames.authMode] !== noAuthModeName || raw[envNames.benchNoAuth] === '1', {
+      path: [envNames.authMode],
+      message: `expected one of ${authModeNames.join(', ')} ("${noAuthModeName}" is bench-only: it needs ${envNames.benchNoAuth}=1)`,
+    }),
+  );
 
 /** Maps the validated variables to settings. */
 export function toAuthSettings(raw: z.output<typeof authSettingsSchema>): AuthSettings {

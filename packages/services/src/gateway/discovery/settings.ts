@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { envNames } from '../../contract/env.js';
 import { proxySettingsSchema, toProxySettings, type ProxySettings } from '../../kit/proxy/settings.js';
 import { discoveryModeNames, type DiscoveryModeName } from './discovery-mode.js';
+import * as z from '../../kit/zod.js';
 
 /** The gateway's discovery settings: the proxy's (timeout, passive health) and the mode. */
 export interface DiscoverySettings extends ProxySettings {
@@ -10,8 +10,8 @@ export interface DiscoverySettings extends ProxySettings {
 }
 
 /** `TOPOLAB_*` variables of the discovery settings. */
-export const discoverySettingsSchema = proxySettingsSchema.extend({
-  [envNames.discoveryMode]: z.enum(discoveryModeNames).default('client'),
+export const discoverySettingsSchema = z.extend(proxySettingsSchema, {
+  [envNames.discoveryMode]: z._default(z.enum(discoveryModeNames), 'client'),
 });
 
 /** Maps the validated variables to settings. */

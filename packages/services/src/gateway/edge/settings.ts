@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { envNames } from '../../contract/env.js';
+import * as z from '../../kit/zod.js';
 
 /** How the gateway meets clients: HTTPS with the topology's certificate, and plain HTTP that redirects to it. */
 export interface EdgeSettings {
@@ -11,20 +11,22 @@ export interface EdgeSettings {
   readonly httpsPort: number;
 }
 
-const port = z.coerce.number().int().min(0).max(65535);
+const port = z.coerce.number().check(z.int(), z.gte(0), z.lte(65535));
 
 /** `TOPOLAB_*` variables of the edge settings. */
 export const edgeSettingsSchema = z
   .object({
-    [envNames.tlsCertFile]: z.string().min(1).optional(),
-    [envNames.tlsKeyFile]: z.string().min(1).optional(),
-    [envNames.redirectPort]: port.default(0),
-    [envNames.httpsPort]: port.default(0),
+    [envNames.tlsCertFile]: z.optional(z.string().check(z.minLength(1))),
+    [envNames.tlsKeyFile]: z.optional(z.string().check(z.minLength(1))),
+    [envNames.redirectPort]: z._default(port, 0),
+    [envNames.httpsPort]: z._default(port, 0),
   })
-  .refine((env) => (env[envNames.tlsCertFile] === undefined) === (env[envNames.tlsKeyFile] === undefined), {
-    message: 'the certificate and the key come together',
-    path: [envNames.tlsKeyFile],
-  });
+  .check(
+    z.refine((env) => (env[envNames.tlsCertFile] === undefined) === (env[envNames.tlsKeyFile] === undefined), {
+      message: 'the certificate and the key come together',
+      path: [envNames.tlsKeyFile],
+    }),
+  );
 
 /** Maps the validated variables to settings. */
 export function toEdgeSettings(raw: z.output<typeof edgeSettingsSchema>): EdgeSettings {

@@ -1,17 +1,17 @@
-import { z } from 'zod';
 import { envNames } from '../../contract/env.js';
 import { defaultLimitSettings, type LimitSettings } from '../../contract/limits.js';
 import { ConfigError } from '../../kit/config.js';
+import * as z from '../../kit/zod.js';
 
 export { defaultLimitSettings, type LimitSettings } from '../../contract/limits.js';
 
 /** `TOPOLAB_*` variables of the limit settings. */
 export const limitSettingsSchema = z.object({
-  [envNames.rateLimitRps]: z.coerce.number().min(0).default(defaultLimitSettings.rateLimitRps),
-  [envNames.rateLimitBurst]: z.coerce.number().int().min(1).default(defaultLimitSettings.rateLimitBurst),
-  [envNames.blacklistThreshold]: z.coerce.number().int().min(0).default(defaultLimitSettings.blacklistThreshold),
-  [envNames.blacklistWindowMs]: z.coerce.number().int().min(1).default(defaultLimitSettings.blacklistWindowMs),
-  [envNames.blacklistBlockMs]: z.coerce.number().int().min(1).default(defaultLimitSettings.blacklistBlockMs),
+  [envNames.rateLimitRps]: z._default(z.coerce.number().check(z.gte(0)), defaultLimitSettings.rateLimitRps),
+  [envNames.rateLimitBurst]: z._default(z.coerce.number().check(z.int(), z.gte(1)), defaultLimitSettings.rateLimitBurst),
+  [envNames.blacklistThreshold]: z._default(z.coerce.number().check(z.int(), z.gte(0)), defaultLimitSettings.blacklistThreshold),
+  [envNames.blacklistWindowMs]: z._default(z.coerce.number().check(z.int(), z.gte(1)), defaultLimitSettings.blacklistWindowMs),
+  [envNames.blacklistBlockMs]: z._default(z.coerce.number().check(z.int(), z.gte(1)), defaultLimitSettings.blacklistBlockMs),
 });
 
 /** Maps the validated variables to settings. */

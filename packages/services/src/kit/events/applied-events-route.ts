@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import type { AppliedEventsPage } from '../../contract/events-api.js';
 import type { ServiceScope } from '../../contract/service-auth.js';
 import { defineRoute, type Route } from '../http/router.js';
 import type { ConsumerStore } from './consumer-store.js';
+import * as z from '../zod.js';
 
 /** Options of appliedEventsRoute. */
 export interface AppliedEventsRouteOptions {
@@ -19,8 +19,8 @@ export function appliedEventsPath(service: string): string {
 }
 
 const appliedQuery = z.object({
-  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  after: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)), 0),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 100),
 });
 
 /**

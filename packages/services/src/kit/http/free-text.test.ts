@@ -85,7 +85,7 @@ describe('noControlChars', () => {
 });
 
 describe('free text through the kit', () => {
-  const schema = z.strictObject({ name: singleLineText({ min: 1, max: 64, trim: true }), notes: multiLineText({ max: 500 }).optional() });
+  const schema = z.strictObject({ name: singleLineText({ min: 1, max: 64, trim: true }), notes: z.optional(multiLineText({ max: 500 })) });
 
   it('fails validation with HTTP_VALIDATION_FAILED, the path and the rule, never the value', () => {
     let thrown: unknown;

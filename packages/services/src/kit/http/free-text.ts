@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 
 /**
  * Free text: what a person types (names, subjects, bodies, search queries), as opposed to
@@ -86,7 +86,7 @@ export interface MultiLineTextOptions {
 
 /**
  * A refinement for any string schema: `z.string().check(noControlChars({ lines: 'single' }))`
- * (zod runs checks in order, so put it before `.trim()`). One issue per broken rule.
+ * (zod runs checks in order, so put it before `z.trim()`). One issue per broken rule.
  */
 export function noControlChars(kind: FreeTextKind): z.core.$ZodCheck<string> {
   return z.superRefine<string>((text, ctx) => {
@@ -95,17 +95,17 @@ export function noControlChars(kind: FreeTextKind): z.core.$ZodCheck<string> {
 }
 
 /** A single-line free-text string (see the module comment): no Cc, no bidi controls, no U+2028/U+2029. */
-export function singleLineText(options: SingleLineTextOptions): z.ZodString {
+export function singleLineText(options: SingleLineTextOptions): z.ZodMiniString<string> {
   return bounded(z.string().check(noControlChars({ lines: 'single' })), options);
 }
 
 /** A multi-line free-text string (see the module comment): tab and LF (and CRLF with `crlf`) are its only controls. */
-export function multiLineText(options: MultiLineTextOptions): z.ZodString {
+export function multiLineText(options: MultiLineTextOptions): z.ZodMiniString<string> {
   return bounded(z.string().check(noControlChars({ lines: 'multi', crlf: options.crlf ?? false })), options);
 }
 
-function bounded(schema: z.ZodString, options: { readonly max: number; readonly min?: number; readonly trim?: boolean }): z.ZodString {
-  const trimmed = options.trim === true ? schema.trim() : schema;
-  const atLeast = options.min === undefined || options.min === 0 ? trimmed : trimmed.min(options.min);
-  return atLeast.max(options.max);
+function bounded(schema: z.ZodMiniString<string>, options: { readonly max: number; readonly min?: number; readonly trim?: boolean }): z.ZodMiniString<string> {
+  const trimmed = options.trim === true ? schema.check(z.trim()) : schema;
+  const atLeast = options.min === undefined || options.min === 0 ? trimmed : trimmed.check(z.minLength(options.min));
+  return atLeast.check(z.maxLength(options.max));
 }

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { z } from 'zod';
 import type { IdentityClaims } from '../../contract/identity.js';
 import type { ServiceScope } from '../../contract/service-auth.js';
 import type { ServiceTokenClaims } from '../service-auth/guard.js';
 import type { TraceContext } from '../trace.js';
 import type { Reply } from './reply.js';
+import type * as z from '../zod.js';
 import { HttpRouter, type RouteMatch as HttpRouteMatch } from '../../contract/http/router.js';
 
 /** Everything a route handler gets for one request. */
@@ -36,7 +36,7 @@ export interface RequestContext<Body = unknown, Query = Record<string, string>> 
 export type HandlerResult = Reply | unknown;
 
 /** A route: method, pattern (`/v1/instances/:id`), optional schemas, and the handler. */
-export interface Route<B extends z.ZodType | undefined = z.ZodType | undefined, Q extends z.ZodType | undefined = z.ZodType | undefined> {
+export interface Route<B extends z.core.$ZodType | undefined = z.core.$ZodType | undefined, Q extends z.core.$ZodType | undefined = z.core.$ZodType | undefined> {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   readonly body?: B;
@@ -57,12 +57,12 @@ export interface Route<B extends z.ZodType | undefined = z.ZodType | undefined, 
   /** Also accept an `application/x-www-form-urlencoded` body (as an object of strings). @default false */
   readonly form?: boolean;
   readonly handler: (
-    ctx: RequestContext<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodType ? z.output<Q> : Record<string, string>>,
+    ctx: RequestContext<B extends z.core.$ZodType ? z.output<B> : undefined, Q extends z.core.$ZodType ? z.output<Q> : Record<string, string>>,
   ) => HandlerResult | Promise<HandlerResult>;
 }
 
 /** Declares a route with its body and query types inferred from the schemas. */
-export function defineRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+export function defineRoute<B extends z.core.$ZodType | undefined = undefined, Q extends z.core.$ZodType | undefined = undefined>(
   route: Route<B, Q>,
 ): Route {
   return route as unknown as Route;

@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { z } from 'zod';
 import { splitPath } from '../../contract/http/router.js';
 import type { RouteSpec } from '../../contract/registry-api.js';
 import { httpErrors, type ServiceError } from '../errors.js';
@@ -12,6 +11,7 @@ import { identityUnverified } from './identity.js';
 import { Reply, sendError, sendJson, toServiceError } from './reply.js';
 import type { RequestContext, Route, Router } from './router.js';
 import { startServerSpan } from './server-span.js';
+import * as z from '../zod.js';
 
 /** Options of createHttpServer. */
 export interface HttpServerOptions {
@@ -145,8 +145,8 @@ function parseQuery(route: Route, search: string): Record<string, string> {
 }
 
 /** Validates `value` with `schema`, failing with HTTP_VALIDATION_FAILED and per-field details (never values). */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> {
-  const result = schema.safeParse(value);
+export function validate<S extends z.core.$ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> {
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   throw httpErrors.HTTP_VALIDATION_FAILED({
     details: result.error.issues.map((issue) => ({

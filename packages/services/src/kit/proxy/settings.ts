@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { envNames } from '../../contract/env.js';
+import * as z from '../zod.js';
 
 /** Settings of every proxy that picks instances itself (the gateway in client mode, the lb). */
 export interface ProxySettings {
@@ -18,11 +18,13 @@ export interface ProxySettings {
 /** The client body timeout of a proxy told none (nginx waits 60 s; a lab's client is either sending or gone). */
 export const defaultClientBodyTimeoutMs = 10_000;
 
+const positiveInteger = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.gte(1)), fallback);
+
 /** `TOPOLAB_*` variables of the proxy settings. */
 export const proxySettingsSchema = z.object({
-  [envNames.upstreamTimeoutMs]: z.coerce.number().int().min(1).default(5000),
-  [envNames.passiveHealthFailures]: z.coerce.number().int().min(1).default(5),
-  [envNames.clientBodyTimeoutMs]: z.coerce.number().int().min(1).default(defaultClientBodyTimeoutMs),
+  [envNames.upstreamTimeoutMs]: positiveInteger(5000),
+  [envNames.passiveHealthFailures]: positiveInteger(5),
+  [envNames.clientBodyTimeoutMs]: positiveInteger(defaultClientBodyTimeoutMs),
 });
 
 /** Maps the validated variables to settings. */

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { envNames } from '../../contract/env.js';
+import * as z from '../zod.js';
 
 /** How long cached token verdicts live, in the gateway's `local` mode and in the sidecar. */
 export interface TokenCacheSettings {
@@ -18,7 +18,7 @@ export const defaultAuthCacheTtlMs = 60_000;
 /** Default of `TOPOLAB_AUTH_FALLBACK_TTL_MS`. */
 export const defaultAuthFallbackTtlMs = 1000;
 
-const milliseconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+const milliseconds = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.gte(1)), fallback);
 
 /** `TOPOLAB_AUTH_CACHE_TTL_MS` and `TOPOLAB_AUTH_FALLBACK_TTL_MS`. */
 export const tokenCacheSettingsSchema = z.object({

@@ -1,11 +1,11 @@
-import { z } from 'zod';
 import { defineRoute, type Route } from '../../kit/http/router.js';
 import type { MailDeps } from '../deps.js';
+import * as z from '../../kit/zod.js';
 
 /** Query of `GET /mail/internal/inbox`: whose inbox, and how many messages (newest first). */
 const inboxQuery = z.object({
-  userId: z.string().min(1).max(64),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
+  userId: z.string().check(z.minLength(1), z.maxLength(64)),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(50)), 20),
 });
 
 /**

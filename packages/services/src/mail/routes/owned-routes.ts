@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../../kit/zod.js';
 import type { ServiceError } from '../../kit/errors.js';
 import { reply } from '../../kit/http/reply.js';
 import { requireUser } from '../../kit/http/identity.js';
@@ -9,7 +9,7 @@ import { parseId, writtenOr } from '../deps.js';
 type Written<T> = T | 'not-found' | 'name-taken';
 
 /** One kind of record a user owns in the mail store (contacts, groups), as its CRUD routes reach it. */
-export interface OwnedRecords<T, C extends z.ZodType, U extends z.ZodType> {
+export interface OwnedRecords<T, C extends z.core.$ZodType, U extends z.core.$ZodType> {
   /** `contact`: the routes are at `/mail/contacts`, and answer `{ contacts }` or `{ contact }`. */
   readonly name: string;
   /** The 404 of an id that is not one of the user's (made up, or another user's). */
@@ -30,7 +30,7 @@ export interface OwnedRecords<T, C extends z.ZodType, U extends z.ZodType> {
  * the user of the request only: another user's id is as unknown as a made-up one (404), and a
  * name the user already gives a contact or group is 409.
  */
-export function ownedRecordRoutes<T, C extends z.ZodType, U extends z.ZodType>(records: OwnedRecords<T, C, U>): Route[] {
+export function ownedRecordRoutes<T, C extends z.core.$ZodType, U extends z.core.$ZodType>(records: OwnedRecords<T, C, U>): Route[] {
   const { name, notFound, clock, create, update } = records;
   const path = `/mail/${name}s`;
   const written = writtenOr<T>(notFound);

@@ -26,6 +26,8 @@ export function pnpmPackageDir(): string | undefined {
 }
 
 const exists = async (image: string) => (await execa('podman', ['image', 'exists', image], { reject: false })).exitCode === 0;
+/** Whether `image` runs pnpm (a build image kept from a run outside pnpm has none). */
+const hasPnpm = async (image: string) => (await execa('podman', ['run', '--rm', '--network', 'none', image, 'pnpm', '--version'], { reject: false, timeout: 60_000 })).exitCode === 0;
 
 /**
  * Makes (once per Node version; kept between runs on one machine) the base image from Debian's
@@ -38,7 +40,11 @@ export async function ensureBaseImages(progress: (line: string) => void): Promis
   const base = `localhost/topolab-base:${tag}`;
   const build = `localhost/topolab-build:${tag}`;
   const started = performance.now();
-  if ((await exists(base)) && (await exists(build))) return { base, build, ms: 0 };
+  const pnpm = pnpmPackageDir();
+  // The exported Dockerfile installs pnpm from the registry when its build image has none, which
+  // a machine without a reachable registry cannot: the build image must carry this machine's.
+  if (!pnpm) throw new Error('The engine tests run through pnpm (`npx pnpm@10 test:engine`): the build image takes its pnpm from npm_execpath.');
+  if ((await exists(base)) && (await exists(build)) && (await hasPnpm(build))) return { base, build, ms: 0 };
   const work = mkdtempSync(join(tmpdir(), 'topolab-base-'));
   try {
     if (!(await exists(base))) {
@@ -59,15 +65,11 @@ export async function ensureBaseImages(progress: (line: string) => void): Promis
       await podman(['import', '--change', 'CMD ["node"]', '--change', 'ENV PATH=/usr/local/bin:/usr/bin:/bin', tar, base]);
     }
     progress('build image: the base with this machine\'s pnpm…');
-    const pnpm = pnpmPackageDir();
     const context = join(work, 'build-context');
-    const lines = [`FROM ${base}`];
-    if (pnpm) {
-      cpSync(pnpm, join(context, 'pnpm'), { recursive: true });
-      lines.push('COPY pnpm /usr/lib/node_modules/pnpm', 'RUN ln -s ../lib/node_modules/pnpm/bin/pnpm.cjs /usr/bin/pnpm && pnpm --version');
-    }
+    cpSync(pnpm, join(context, 'pnpm'), { recursive: true });
+    const lines = [`FROM ${base}`, 'COPY pnpm /usr/lib/node_modules/pnpm', 'RUN ln -s ../lib/node_modules/pnpm/bin/pnpm.cjs /usr/bin/pnpm && pnpm --version'];
     writeFileSync(join(work, 'Containerfile'), `${lines.join('\n')}\n`);
-    await podman(['build', '--quiet', '-f', join(work, 'Containerfile'), '-t', build, pnpm ? context : work], { timeout: 300_000 });
+    await podman(['build', '--quiet', '-f', join(work, 'Containerfile'), '-t', build, context], { timeout: 300_000 });
     return { base, build, ms: Math.round(performance.now() - started) };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { isProcessAlive } from '../packages/runtime/dist/index.js';
-import { median, readProcessRssMb } from '../packages/runtime/dist/bench/index.js';
+import { median, parseProcStat, readProcessRssMb, userHz } from '../packages/runtime/dist/bench/index.js';
 
 const bin = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
 const args = process.argv.slice(2);
@@ -18,11 +18,11 @@ const runs = Number(args[args.indexOf('--runs') + 1] || 5) || 5;
 const asJson = args.includes('--json');
 
 const alive = isProcessAlive;
-// CPU time a process has used (user + system), ms; undefined off Linux. /proc/<pid>/stat counts in clock ticks (100 per second).
+// CPU time a process has used (user + system), ms; undefined off Linux or once it is gone.
 function cpuMs(pid) {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    const stat = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return stat && (stat.ticks * 1000) / userHz;
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
@@ -12,7 +12,7 @@ describe('topolab bench', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Examples:');
     expect(run.stdout).toContain('$ topolab bench');
-    for (const flag of ['--discovery', '--auth', '--duration', '--connections', '--rate', '--rounds', '--receivers', '--messages', '--json', '--markdown', '--html', '--only', '--load']) expect(run.stdout).toContain(flag);
+    for (const flag of ['--discovery', '--auth', '--duration', '--connections', '--rate', '--rounds', '--receivers', '--messages', '--json', '--markdown', '--html', '--only', '--load', '--cpu-prof']) expect(run.stdout).toContain(flag);
   });
 
   it.each([
@@ -29,6 +29,16 @@ describe('topolab bench', () => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a --cpu-prof folder it cannot make before any topology starts (CLI_USAGE, exit 2)', async () => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    const run = await runCli(['bench', '--only', 'throughput', '--cpu-prof', join(file, 'prof')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('CLI_USAGE');
+    expect(run.stderr).toContain('--cpu-prof cannot use the folder');
+    expect(run.stderr).not.toMatch(/starting|\n\s+at /);
   });
 
   it('runs a short throughput bench and writes the JSON, Markdown and HTML reports', async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { benchLoadGenerators, defaultBenchSettings } from '@topolab/runtime/cli-facts';
+import { benchLoadGenerators, defaultBenchSettings, runtimeError } from '@topolab/runtime/cli-facts';
 import type { BenchReport } from '@topolab/runtime';
 import { renderHtmlReport } from '../bench-report/html-report.js';
 import { renderMarkdownReport } from '../bench-report/markdown-report.js';
@@ -81,6 +81,17 @@ type CommandFlags = BenchFlags & { check?: boolean; cpuProf?: string };
 /** The services `--cpu-prof` profiles: the proxy hops. */
 const profiledServices = ['gateway', 'lb'];
 
+/** The `--cpu-prof` folder, made before anything starts: one it cannot make is a usage error (exit 2), not a failure after the run. */
+function profileDir(path: string): string {
+  const dir = resolve(path);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw runtimeError('CLI_USAGE', { message: `--cpu-prof cannot use the folder ${dir.slice(0, 200)} (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
+  }
+  return dir;
+}
+
 async function benchCommand(flags: CommandFlags, ctx: CommandContext): Promise<number> {
   const color = !process.env.NO_COLOR && Boolean(ctx.io.stdout.isTTY);
   const interrupt = new AbortController();
@@ -92,10 +103,9 @@ async function benchCommand(flags: CommandFlags, ctx: CommandContext): Promise<n
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let report: BenchReport;
-  const cpuProfDir = flags.cpuProf === undefined ? undefined : resolve(flags.cpuProf);
+  const cpuProfDir = flags.cpuProf === undefined ? undefined : profileDir(flags.cpuProf);
   try {
     const { runBench } = await loadRuntime();
-    if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
     report = await runBench(settingsFromFlags(flags), {
       signal: interrupt.signal,
       ...(cpuProfDir ? { topology: { cpuProfile: { dir: cpuProfDir, services: profiledServices } } } : {}),

@@ -10,7 +10,7 @@ import { envNames } from '@topolab/services/contract';
 import { backendsRequired } from '@topolab/test-support/programs';
 import { nodeHealthCommand } from '../../src/export/health-checks.js';
 import { ensureBaseImages, pnpmPackageDir } from './base-images.js';
-import { driveHealthchecks, engineProblem, healthOf, podman, podmanLines, startPodmanService } from './podman.js';
+import { containerReport, driveHealthchecks, engineProblem, healthOf, podman, podmanLines, startPodmanService } from './podman.js';
 import { runUserFlow } from './user-flow.js';
 
 // The export on a real engine (issue 25): the exported Dockerfile built by podman without a
@@ -136,13 +136,14 @@ describe.skipIf(problem !== undefined)('topolab export on a real engine (podman)
         smsUrl: `http://127.0.0.1:${portOf('sms-1')}`,
         authSigningKey: readFileSync(join(out, 'secrets', 'auth-1-signing-key'), 'utf8'),
       }).catch(async (error: unknown) => {
-        process.stdout.write(`engine: the Compose flow failed; auth#1 could not text because: ${await notSentReason(`${project}_auth-1_1`)}\n`);
+        const report = await containerReport(['registry-1', 'auth-1', 'mail-1', 'gateway-1'].map((name) => `${project}_${name}_1`));
+        process.stdout.write(`engine: the Compose flow failed; auth#1 could not text because: ${await notSentReason(`${project}_auth-1_1`)}\n${report}\n`);
         throw error;
       });
       expect(flow.displayName).toBe('Ada in a container');
       expect(flow.inboxSubjects).toContain(`hello from ${flow.username}`);
       if (flow.resends > 0) figure(`Compose: auth#1 first failed to text: ${await notSentReason(`${project}_auth-1_1`)}`);
-      figure(`Compose: auth texted its first code ${(flow.smsReadyMs / 1000).toFixed(1)} s after the gateway routed everything; the user flow in ${(flow.ms / 1000).toFixed(1)} s${flow.resends > 0 ? ` (${flow.resends} code resent: auth could not reach sms at first)` : ''}`);
+      figure(`Compose: the gateway routed auth, profile and mail ${(flow.routedMs / 1000).toFixed(1)} s after that; auth texted its first code ${(flow.smsReadyMs / 1000).toFixed(1)} s after the gateway routed everything; the user flow in ${(flow.ms / 1000).toFixed(1)} s${flow.resends > 0 ? ` (${flow.resends} code resent: auth could not reach sms at first)` : ''}`);
     } finally {
       await health.stop();
       const started = performance.now();
@@ -239,12 +240,13 @@ describe.skipIf(problem !== undefined)('topolab export on a real engine (podman)
         const seen = await execa('podman', ['exec', 'sms-1-pod-0-sms', 'getent', 'hosts', 'auth-1', 'registry-1', 'gateway'], { reject: false });
         const addresses = await execa('podman', ['ps', '-a', '--filter', `network=${network}`, '--format', '{{.Names}} {{.Status}} {{.Networks}}'], { reject: false });
         process.stdout.write(`engine: the flow failed; sms resolves:\n${seen.stdout}\ncontainers:\n${addresses.stdout}\nauth#1 could not text because: ${await notSentReason('auth-1-pod-0-auth')}\n`);
+        process.stdout.write(`${await containerReport(['registry', 'auth', 'mail', 'lb', 'gateway'].map((name) => `${name}-1-pod-0-${name}`))}\n`);
         throw error;
       });
       expect(flow.displayName).toBe('Ada in a container');
       expect(flow.inboxSubjects).toContain(`hello from ${flow.username}`);
       if (flow.resends > 0) figure(`Kubernetes: auth#1 first failed to text: ${await notSentReason('auth-1-pod-0-auth')}`);
-      figure(`Kubernetes: auth texted its first code ${(flow.smsReadyMs / 1000).toFixed(1)} s after the gateway routed everything; the user flow in ${(flow.ms / 1000).toFixed(1)} s${flow.resends > 0 ? ` (${flow.resends} code resent: auth could not reach sms at first)` : ''}`);
+      figure(`Kubernetes: the gateway routed auth, profile and mail ${(flow.routedMs / 1000).toFixed(1)} s after that; auth texted its first code ${(flow.smsReadyMs / 1000).toFixed(1)} s after the gateway routed everything; the user flow in ${(flow.ms / 1000).toFixed(1)} s${flow.resends > 0 ? ` (${flow.resends} code resent: auth could not reach sms at first)` : ''}`);
       // The manifests' hardening, as the engine applied it.
       const profile = await podman(['inspect', 'profile-1-pod-0-profile', '--format', '{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{len .EffectiveCaps}} {{.HostConfig.Memory}}']);
       expect(profile).toBe(`1000:1000 true 0 ${256 * 1024 * 1024}`);

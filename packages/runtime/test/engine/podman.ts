@@ -106,3 +106,19 @@ export async function startPodmanService(socketPath: string): Promise<{ readonly
     },
   };
 }
+
+/**
+ * What a failed run leaves to read: each container's state, restarts and exit code, then the
+ * last `tail` lines of its log (the services log JSON lines without secrets: docs/errors.md).
+ */
+export async function containerReport(containers: readonly string[], tail = 25): Promise<string> {
+  const sections = await Promise.all(
+    containers.map(async (container) => {
+      const state = await execa('podman', ['inspect', container, '--format', '{{.State.Status}} since {{.State.StartedAt}}, restarts {{.RestartCount}}, exit code {{.State.ExitCode}}'], { reject: false, timeout: 10_000 });
+      const logs = await execa('podman', ['logs', '--tail', String(tail), container], { reject: false, timeout: 10_000, all: true });
+      const lines = (logs.all ?? '').split('\n').filter((line) => line !== '');
+      return [`--- ${container}: ${state.exitCode === 0 ? state.stdout.trim() : 'not found'}`, ...lines.map((line) => `  ${line}`)].join('\n');
+    }),
+  );
+  return sections.join('\n');
+}

@@ -63,17 +63,26 @@ function messagesTo(phone: ContainerPhone, to: string): Promise<SmsMessage[]> {
 }
 
 /**
- * Waits until the gateway routes each of `paths` (any answer but 404 GATEWAY_ROUTE_NOT_FOUND):
- * a healthy service has registered, but the gateway learns its routes from the registry's push.
+ * Waits until the gateway routes each of `paths` (any answer but 404 GATEWAY_ROUTE_NOT_FOUND);
+ * resolves with how long it took. A healthy container answers `/health` as soon as it listens,
+ * before it has registered: an instance that could not register in its 10 s (auth or the
+ * registry not reachable yet) exits 1 and its restart policy starts it again, so this waits
+ * as long as the auth canary does.
  */
-async function waitForRoutes(gateway: string, paths: readonly string[]): Promise<void> {
+async function waitForRoutes(gateway: string, paths: readonly string[], timeoutMs = 90_000): Promise<number> {
+  const started = performance.now();
   for (const path of paths) {
-    await retrying(`the gateway routing ${path}`, async () => {
-      const response = await fetch(`${gateway}${path}`, { signal: AbortSignal.timeout(5000) });
-      const body = (await response.json().catch(() => ({}))) as { error?: { code?: string } };
-      if (response.status === 404 && body.error?.code === 'GATEWAY_ROUTE_NOT_FOUND') throw new Error(`${path}: no route yet`);
-    });
+    await retrying(
+      `the gateway routing ${path}`,
+      async () => {
+        const response = await fetch(`${gateway}${path}`, { signal: AbortSignal.timeout(5000) });
+        const body = (await response.json().catch(() => ({}))) as { error?: { code?: string } };
+        if (response.status === 404 && body.error?.code === 'GATEWAY_ROUTE_NOT_FOUND') throw new Error(`${path}: no route yet`);
+      },
+      timeoutMs,
+    );
   }
+  return Math.round(performance.now() - started);
 }
 
 /** Waits for a new `<purpose> code` SMS to `to` (one whose id is not in `before`) and returns its 6 digits. */
@@ -156,6 +165,8 @@ export interface FlowResult {
   readonly ms: number;
   /** Codes sent again because auth could not reach sms at first (AUTH_SMS_UNAVAILABLE). */
   readonly resends: number;
+  /** How long after the containers were healthy the gateway routed auth, profile and mail, ms. */
+  readonly routedMs: number;
   /** How long after the gateway routed everything auth could first text a code, ms. */
   readonly smsReadyMs: number;
 }
@@ -170,7 +181,7 @@ export async function runUserFlow(gateway: string, phone: ContainerPhone): Promi
   const username = `engine-${randomBytes(4).toString('hex')}`;
   const password = `Pw-${randomBytes(9).toString('base64url')}-42`;
   const number = `+1555019${String(randomInt(0, 10_000)).padStart(4, '0')}`;
-  await waitForRoutes(gateway, ['/auth/login', '/profile/me', '/mail/mailboxes']);
+  const routedMs = await waitForRoutes(gateway, ['/auth/login', '/profile/me', '/mail/mailboxes']);
   const smsReadyMs = await untilAuthTexts(gateway);
   let before = new Set((await messagesTo(phone, number)).map((message) => message.id));
   let resends = await callTextingCode(gateway, '/auth/register', 201, { username, password, phone: number, firstName: 'Ada' }, { username, purpose: 'registration' });
@@ -185,5 +196,5 @@ export async function runUserFlow(gateway: string, phone: ContainerPhone): Promi
   const subject = `hello from ${username}`;
   await call(gateway, 'POST', '/mail/send', 201, { to: [`${username}@topolab.test`], subject, body: 'sent through the containerized gateway' }, accessToken);
   const inbox = await call<{ messages: { subject: string }[] }>(gateway, 'GET', '/mail/mailboxes/inbox', 200, undefined, accessToken);
-  return { username, displayName: profile.profile?.displayName ?? profile.displayName ?? '', inboxSubjects: inbox.messages.map((message) => message.subject), ms: Math.round(performance.now() - started), resends, smsReadyMs };
+  return { username, displayName: profile.profile?.displayName ?? profile.displayName ?? '', inboxSubjects: inbox.messages.map((message) => message.subject), ms: Math.round(performance.now() - started), resends, routedMs, smsReadyMs };
 }

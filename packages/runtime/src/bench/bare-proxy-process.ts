@@ -18,12 +18,22 @@ export function bareProxyEntry(): string {
   return existsSync(beside) ? beside : fileURLToPath(new URL('../../dist/bench/bare-proxy.js', import.meta.url));
 }
 
+/** Options of startBareProxy. */
+export interface BareProxyOptions {
+  /** How long it may take to print its port. @default 5000 */
+  readonly timeoutMs?: number;
+  /** Runs it under `node --cpu-prof`, its profile written here as `bare-node-1.cpuprofile` when it exits (the bench's `--cpu-prof`). */
+  readonly cpuProfileDir?: string;
+}
+
 /**
  * Starts the bare Node proxy (`bare-proxy.ts`) as a child process over `upstreams` and resolves
  * with its URL once it printed its port; rejects when it exits first or does not in `timeoutMs`.
  */
-export async function startBareProxy(upstreams: readonly { readonly host: string; readonly port: number }[], timeoutMs = 5000): Promise<BareProxyProcess> {
-  const child = spawn(process.execPath, [bareProxyEntry(), ...upstreams.map((u) => formatHttpUrl(u.host, u.port))], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+export async function startBareProxy(upstreams: readonly { readonly host: string; readonly port: number }[], options: BareProxyOptions = {}): Promise<BareProxyProcess> {
+  const { timeoutMs = 5000, cpuProfileDir } = options;
+  const profile = cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir, '--cpu-prof-name', 'bare-node-1.cpuprofile'];
+  const child = spawn(process.execPath, [...profile, bareProxyEntry(), ...upstreams.map((u) => formatHttpUrl(u.host, u.port))], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

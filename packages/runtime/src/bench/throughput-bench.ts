@@ -91,7 +91,7 @@ export async function measureThroughput(settings: BenchSettings, options: Throug
       return { [identityAssertionHeader]: await topology.assertIdentity({ sub: session.userId, audience: 'profile', tokenJti: token.jti, tokenExp: token.exp }, ttlS) };
     };
     const nginx = await startReferenceProxy(options.nginxBinary, profiles, await directIdentity(), (reason) => markMissing('nginx', reason));
-    const bare = await startBareNode(profiles, (reason) => markMissing('bare-node', reason));
+    const bare = await startBareNode(profiles, options.topology?.cpuProfile?.dir, (reason) => markMissing('bare-node', reason));
     const samples: ThroughputSample[] = [];
     const rounds: RoundSnapshot[] = [];
     let gatewayLoadSeconds = 0;
@@ -216,10 +216,10 @@ async function startReferenceProxy(
   }
 }
 
-/** The bare Node proxy over the profile instances, or undefined (the row marked missing) when it does not start. */
-async function startBareNode(profiles: readonly { host: string; port: number }[], markMissing: (reason: string) => void): Promise<BareProxyProcess | undefined> {
+/** The bare Node proxy over the profile instances (profiled beside the gateway under `--cpu-prof`), or undefined (the row marked missing) when it does not start. */
+async function startBareNode(profiles: readonly { host: string; port: number }[], cpuProfileDir: string | undefined, markMissing: (reason: string) => void): Promise<BareProxyProcess | undefined> {
   try {
-    return await startBareProxy(profiles);
+    return await startBareProxy(profiles, cpuProfileDir === undefined ? {} : { cpuProfileDir });
   } catch (error) {
     markMissing((error as Error).message);
     return undefined;

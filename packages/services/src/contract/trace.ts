@@ -30,7 +30,8 @@ export interface ParsedTraceparent {
 /** Parses a W3C `traceparent` header; undefined when absent or malformed (then a new trace starts). */
 export function parseTraceparent(header: string | string[] | undefined): ParsedTraceparent | undefined {
   if (typeof header !== 'string') return undefined;
-  const match = traceparentPattern.exec(header.trim().toLowerCase());
+  // Nearly every header is already canonical: trimmed and lower-cased only when it is not.
+  const match = traceparentPattern.exec(header) ?? traceparentPattern.exec(header.trim().toLowerCase());
   if (!match || match[1] === zeroTrace || match[2] === zeroSpan) return undefined;
   return { traceId: match[1]!, parentSpanId: match[2]!, sampled: (Number.parseInt(match[3]!, 16) & 1) === 1 };
 }

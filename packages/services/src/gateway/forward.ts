@@ -25,6 +25,8 @@ export interface ForwardInput {
   /** The route's body limit, enforced on a streamed (chunked) body as it passes. */
   readonly bodyLimit: number;
   readonly closeAfter: boolean;
+  /** This request's id, sent back as `x-request-id` with the upstream's answer. */
+  readonly requestId: string;
   /** The discovery mode in force for this request. */
   readonly discovery: DiscoveryMode;
   readonly proxy: UpstreamProxy;
@@ -52,6 +54,7 @@ export async function forwardRequest(input: ForwardInput): Promise<void> {
     body: input.body,
     bodyLimit: input.bodyLimit,
     closeAfter: input.closeAfter,
+    responseHeaders: { 'x-request-id': input.requestId },
     proxy: input.proxy,
     target: {
       pick: (exclude) => discovery.pick(route, exclude),

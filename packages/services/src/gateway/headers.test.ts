@@ -56,6 +56,17 @@ describe('gateway headers on the wire', () => {
     expect(answer.headers['x-request-id']).toBe(seen['x-request-id']);
   });
 
+  it("answers the id it sent upstream as x-request-id, over an upstream's own, and on its own error answers", async () => {
+    const { gw } = await setup(await startTestServer('profile#1', '127.0.5.1', (record, res) => res.writeHead(200, { 'x-request-id': 'upstream-made', 'content-length': 2 }).end('{}')));
+    const proxied = await send(gw.port, '/profile/me');
+    expect(proxied.status).toBe(200);
+    expect(proxied.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const missing = await send(gw.port, '/nowhere');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(missing.headers['x-request-id']).not.toBe(proxied.headers['x-request-id']);
+  });
+
   it('uses the real client socket address, whatever the client claims', async () => {
     const { gw } = await setup();
     const answer = await send(gw.port, '/profile/me', { localAddress: '127.0.9.9', headers: { 'x-forwarded-for': '10.0.0.1, 10.0.0.2' } });

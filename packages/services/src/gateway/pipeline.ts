@@ -9,7 +9,7 @@ import { createRequestStages } from '../kit/proxy/request-stages.js';
 import type { Telemetry } from '../kit/telemetry.js';
 import { authorize } from './authorize.js';
 import type { Limits } from './limits/limits.js';
-import { admitClient, admitUser } from './limits/stage.js';
+import { admitClient, admitUser, clientKeyOf } from './limits/stage.js';
 import { forwardRequest, gatewayStageErrors, isIdempotent } from './forward.js';
 import { buildUpstreamHeaders, clientWantsClose } from './headers.js';
 import { answerHealth } from './health.js';
@@ -63,15 +63,20 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     const { trace } = span;
     const method = req.method ?? 'GET';
     const active = modes.current();
-    const attributes: SpanAttributes = Object.assign(span.attributes, { discovery: active.discovery.name, auth: active.auth.name });
+    const attributes: SpanAttributes = span.attributes;
+    attributes.discovery = active.discovery.name;
+    attributes.auth = active.auth.name;
     const requestId = randomUUID();
-    res.setHeader('x-request-id', requestId);
+    const client = clientKeyOf(req);
 
     try {
-      admitClient(limits, req, res, attributes);
+      admitClient(limits, client, attributes);
       const target = normalizeTarget(req.url ?? '');
       span.name = `${method} ${target.path}`;
-      if (target.path === '/health') return answerHealth(req, res, catalog, active);
+      if (target.path === '/health') {
+        res.setHeader('x-request-id', requestId);
+        return answerHealth(req, res, catalog, active);
+      }
       const route = stages.findRoute(target.path);
       attributes.route = route.prefix;
       attributes.service = route.service;
@@ -91,10 +96,14 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       req.headers = headers as IncomingHttpHeaders;
       req.url = target.url;
       const bodyLimit = stages.limitOf(route);
-      await forwardRequest({ req, res, method, path: target.path, route, trace, body, bodyLimit, closeAfter, discovery: active.discovery, proxy, attributes });
+      // The proxied answer carries `x-request-id` in its one writeHead; every other answer sets it here.
+      await forwardRequest({ req, res, method, path: target.path, route, trace, body, bodyLimit, closeAfter, requestId, discovery: active.discovery, proxy, attributes });
     } catch (error) {
+      if (!res.headersSent) res.setHeader('x-request-id', requestId);
       stages.answerError(req, res, toServiceError(error), attributes);
     }
+    // The answer's head is out (or the client left first: no status to count).
+    if (res.headersSent) limits.record(client, res.statusCode);
   }
 
   return (req, res) => {

@@ -12,7 +12,7 @@ import { forwardErrorsFor, gatewayStageErrors } from './forward.js';
 import { buildUpstreamHeaders } from './headers.js';
 import type { IdentityMinter } from './identity-minter.js';
 import type { Limits } from './limits/limits.js';
-import { admitClientKey, admitUser, clientKeyOf } from './limits/stage.js';
+import { admitClient, admitUser, clientKeyOf } from './limits/stage.js';
 import type { Modes } from './modes.js';
 import { normalizeTarget } from './normalize-path.js';
 import type { GatewayCatalog } from './pipeline.js';
@@ -54,7 +54,7 @@ export function attachUpgradeHandler(server: HttpServer | HttpsServer, deps: Gat
     const requestId = randomUUID();
     return {
       async forward() {
-        admitClientKey(limits, client, attributes);
+        admitClient(limits, client, attributes);
         if (!isWebSocketUpgrade(req)) throw gatewayErrors.GATEWAY_UPGRADE_UNSUPPORTED();
         const target = normalizeTarget(req.url ?? '');
         span.name = `GET ${target.path}`;

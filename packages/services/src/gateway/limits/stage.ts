@@ -1,24 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { gatewayErrors } from '../errors.js';
 import type { SpanAttributes } from '../span-attributes.js';
 import type { Limits, LimitVerdict } from './limits.js';
 
 /**
- * The blacklist and per-address rate-limit stage, run before any other work: throws
- * GATEWAY_CLIENT_BLOCKED (403) or GATEWAY_RATE_LIMITED (429), both with `Retry-After`, and
- * reports the status finally answered to the limits (401s and 429s lead to a block).
+ * The blacklist and per-address rate-limit stage of `client` (clientKeyOf), run before any other
+ * work: throws GATEWAY_CLIENT_BLOCKED (403) or GATEWAY_RATE_LIMITED (429), both with
+ * `Retry-After`. The caller reports the status it answered with `limits.record(client, status)`
+ * once the answer's head is written (401s and 429s lead to a block), whether or not the client
+ * stays to read it.
  */
-export function admitClient(limits: Limits, req: IncomingMessage, res: ServerResponse, attributes: SpanAttributes): void {
-  const client = clientKeyOf(req);
-  res.once('finish', () => limits.record(client, res.statusCode));
-  enforce(limits.admitClient(client), 'client', attributes);
-}
-
-/**
- * The same stage for an upgrade request, which has no ServerResponse: throws as admitClient
- * does; the caller reports the status it finally answered with `limits.record(client, status)`.
- */
-export function admitClientKey(limits: Limits, client: string, attributes: SpanAttributes): void {
+export function admitClient(limits: Limits, client: string, attributes: SpanAttributes): void {
   enforce(limits.admitClient(client), 'client', attributes);
 }
 

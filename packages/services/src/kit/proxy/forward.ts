@@ -57,6 +57,8 @@ export interface ForwardOptions {
   /** Most bytes of a streamed (chunked) body passed upstream; past it the attempt is cancelled and `errors.tooLarge` thrown. */
   readonly bodyLimit?: number;
   readonly closeAfter: boolean;
+  /** Headers added to the upstream's answer (the gateway's `x-request-id`). */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
   readonly proxy: UpstreamProxy;
   readonly target: AttemptTarget;
   readonly errors: ForwardErrors;
@@ -91,6 +93,7 @@ export async function forwardWithRetry(options: ForwardOptions): Promise<void> {
       body: options.body,
       closeAfter: options.closeAfter,
       freshConnection: retries > 0,
+      ...(options.responseHeaders === undefined ? {} : { responseHeaders: options.responseHeaders }),
       ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });

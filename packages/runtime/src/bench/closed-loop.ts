@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
 import { latencyFigures } from './bench-stats.js';
 import type { LoadSample } from './bench-types.js';
 
@@ -23,6 +22,9 @@ export interface ClosedLoopOptions {
  * answer with sub-millisecond resolution (autocannon's own histogram rounds to whole ms).
  */
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadSample> {
+  // Loaded on first use: autocannon and what it pulls in (hdr-histogram, pako, mime-db) cost
+  // every `topolab up` ~90 ms of start-up when the runtime's index imported them eagerly.
+  const { default: autocannon } = await import('autocannon');
   const latencies: number[] = [];
   const started = performance.now();
   const instance = autocannon({

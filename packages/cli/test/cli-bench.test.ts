@@ -41,6 +41,21 @@ describe('topolab bench', () => {
     expect(run.stderr).not.toMatch(/starting|\n\s+at /);
   });
 
+  it.each([
+    ['--json', (dir: string) => join(dir, 'a-file', 'bench.json'), 'EEXIST'],
+    ['--markdown', (dir: string) => dir, 'EISDIR'],
+    ['--html', (dir: string) => join(dir, 'a-file', 'deeper', 'bench.html'), 'ENOTDIR'],
+  ])('refuses a %s file it cannot write before any topology starts (CLI_USAGE, exit 2), not after the run', async (flag, pathIn, code) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a-file'), '');
+    const run = await runCli(['bench', '--only', 'throughput', flag, pathIn(dir)]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('CLI_USAGE');
+    expect(run.stderr).toContain(`${flag} cannot write`);
+    expect(run.stderr).toContain(code);
+    expect(run.stderr).not.toMatch(/starting|\n\s+at /);
+  });
+
   it('runs a short throughput bench and writes the JSON, Markdown and HTML reports', async () => {
     const dir = tempDir();
     const files = { json: join(dir, 'bench.json'), markdown: join(dir, 'bench.md'), html: join(dir, 'bench.html') };

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { benchLoadGenerators, defaultBenchSettings, runtimeError } from '@topolab/runtime/cli-facts';
 import type { BenchReport } from '@topolab/runtime';
@@ -92,7 +92,31 @@ function profileDir(path: string): string {
   return dir;
 }
 
+/**
+ * Checks, before anything starts, that each report file can be written: its folder exists or can
+ * be made and is writable, and the path is not a folder or a file this user cannot write. A bad
+ * path is a usage error (exit 2) now, not a failure after a run of many minutes.
+ */
+function checkReportFiles(flags: CommandFlags): void {
+  const files: [string, string | undefined][] = [['--json', flags.json], ['--markdown', flags.markdown], ['--html', flags.html]];
+  for (const [flag, file] of files) {
+    if (file === undefined) continue;
+    const path = resolve(file);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      accessSync(dirname(path), constants.W_OK);
+      if (existsSync(path)) {
+        if (statSync(path).isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+        accessSync(path, constants.W_OK);
+      }
+    } catch (error) {
+      throw runtimeError('CLI_USAGE', { message: `${flag} cannot write ${path.slice(0, 200)} (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
+    }
+  }
+}
+
 async function benchCommand(flags: CommandFlags, ctx: CommandContext): Promise<number> {
+  checkReportFiles(flags);
   const color = !process.env.NO_COLOR && Boolean(ctx.io.stdout.isTTY);
   const interrupt = new AbortController();
   const onSignal = () => {

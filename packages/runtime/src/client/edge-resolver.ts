@@ -1,8 +1,12 @@
 import { createSocket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import * as dnsPacket from 'dns-packet';
+import type * as DnsPacket from 'dns-packet';
 import { dnsTraceparentOption } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
+
+// Loaded on the first lookup: only scenarios that resolve through dns#1 need it, not every CLI start.
+let dnsPacketModule: Promise<typeof DnsPacket> | undefined;
+const loadDnsPacket = () => (dnsPacketModule ??= import('dns-packet'));
 
 /** Where the topology's DNS server answers. */
 export interface EdgeResolverOptions {
@@ -54,27 +58,28 @@ export function createEdgeResolver(options: EdgeResolverOptions): EdgeResolver {
     const id = nextId;
     nextId = (nextId % 65_535) + 1;
     const options_ = traceparent ? [{ code: dnsTraceparentOption, data: Buffer.from(traceparent, 'latin1') }] : [];
+    const dnsPacket = await loadDnsPacket();
     const message = dnsPacket.encode({
       type: 'query',
       id,
       flags: dnsPacket.RECURSION_DESIRED,
       questions: [{ type: 'A', name }],
-      additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, options: options_ } as unknown as dnsPacket.Answer],
+      additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, options: options_ } as unknown as DnsPacket.Answer],
     });
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const response = await ask(message, id).catch((error: unknown) => {
+      const response = await ask(dnsPacket, message, id).catch((error: unknown) => {
         if ((error as { timedOut?: boolean }).timedOut) return undefined;
         throw error;
       });
       if (!response) continue;
       const rcode = (response as { rcode?: string }).rcode ?? 'NOERROR';
-      const answers = (response.answers ?? []).filter((answer): answer is dnsPacket.StringAnswer => answer.type === 'A');
+      const answers = (response.answers ?? []).filter((answer): answer is DnsPacket.StringAnswer => answer.type === 'A');
       return { addresses: answers.map((answer) => answer.data), ttlS: Math.min(...answers.map((answer) => answer.ttl ?? 0), 60), rcode };
     }
     throw runtimeError('CLIENT_DNS_TIMEOUT', { message: `The DNS server ${options.host}:${options.port} did not answer for ${name}.`, details: { name, ...traceOf(traceparent) } });
   }
 
-  function ask(message: Buffer, id: number): Promise<dnsPacket.DecodedPacket> {
+  function ask(dnsPacket: typeof DnsPacket, message: Buffer, id: number): Promise<DnsPacket.DecodedPacket> {
     return new Promise((resolve, reject) => {
       const socket = createSocket('udp4');
       const timer = setTimeout(() => {
@@ -87,7 +92,7 @@ export function createEdgeResolver(options: EdgeResolverOptions): EdgeResolver {
         reject(runtimeError('CLIENT_DNS_TIMEOUT', { message: `The DNS server ${options.host}:${options.port} cannot be asked (${(error as NodeJS.ErrnoException).code ?? error.message}).`, cause: error }));
       });
       socket.on('message', (data) => {
-        let packet: dnsPacket.DecodedPacket;
+        let packet: DnsPacket.DecodedPacket;
         try {
           packet = dnsPacket.decode(data);
         } catch {

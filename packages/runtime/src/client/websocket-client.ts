@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { runtimeError } from '../errors/error-codes.js';
 import { createTraceparent } from './traceparent.js';
 
@@ -76,7 +76,9 @@ export interface WebSocketClient {
  * refused handshake rejects with CLIENT_WEBSOCKET_REFUSED and the answer's status and error
  * code in `details`; an unreachable server with CLIENT_UNREACHABLE; a slow one with CLIENT_TIMEOUT.
  */
-export function connectWebSocket(options: WebSocketClientOptions): Promise<WebSocketClient> {
+export async function connectWebSocket(options: WebSocketClientOptions): Promise<WebSocketClient> {
+  // Loaded on the first socket: only the chat scenarios open one, not every CLI start.
+  const { default: WebSocket } = await import('ws');
   const url = String(options.url);
   const trace = createTraceparent();
   const headers: Record<string, string> = { ...options.headers, traceparent: trace.header };
@@ -166,7 +168,7 @@ export function connectWebSocket(options: WebSocketClientOptions): Promise<WebSo
     },
     closed,
     close(code = 1000, reason = '') {
-      if (!closeInfo && socket.readyState !== WebSocket.CLOSED) socket.close(code, reason);
+      if (!closeInfo && socket.readyState !== socket.CLOSED) socket.close(code, reason);
       return closed;
     },
   };

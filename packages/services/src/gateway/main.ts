@@ -65,6 +65,7 @@ void runService((deps) => {
       return { http: { host: address, port } };
     },
     onCommand: modeSwitch.onCommand,
+    stopping: () => modes.current().auth.quiet?.(),
     close() {
       const { discovery, auth } = modes.current();
       discovery.close();

@@ -54,6 +54,11 @@ export interface ServiceApp {
   readonly routes?: readonly RouteSpec[];
   /** Runs after the server listens and before `ready` (load a catalog, open streams). */
   start?(listening: { host: string; port: number }): Promise<void>;
+  /**
+   * Runs first on shutdown, before the lease ends: from here on what the shutdown itself causes
+   * (the bus or cache stopping beside this instance) is not an outage to warn about.
+   */
+  stopping?(): void;
   /** Runs on shutdown right after the server stopped accepting, before the drain: end long-lived connections (WebSockets) it would wait for. */
   drain?(): void;
   /** Runs on shutdown after the server stopped accepting (close the database). */
@@ -240,6 +245,7 @@ async function stopInstance(instance: RunningInstance, reason: string, context: 
   const { channel, telemetry, http } = context.deps;
   const { app, lease } = instance;
   telemetry.state('stopping', reason);
+  app?.stopping?.();
   const orphaned = !channel.connected && process.send !== undefined;
   const drainMs = orphaned ? (context.options.orphanDrainMs ?? 200) : (context.options.drainMs ?? 1000);
   await lease?.stop(orphaned ? 100 : 500);

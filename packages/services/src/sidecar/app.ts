@@ -43,6 +43,8 @@ export interface SidecarApp {
   readonly verdicts: TokenVerdicts;
   /** Starts following revocations (after the catalog can find the bus); until then every verdict is degraded. */
   start(): void;
+  /** The sidecar is stopping: it goes on following revocations but reports no outage of the bus. */
+  quiet(): void;
   /** Stops following revocations. */
   close(): void;
 }
@@ -84,6 +86,7 @@ export function createSidecarApp(options: SidecarAppOptions): SidecarApp {
         ...(options.startGraceMs === undefined ? {} : { startGraceMs: options.startGraceMs }),
       });
     },
+    quiet: () => feed?.quiet(),
     close: () => feed?.close(),
   };
 }

@@ -31,6 +31,7 @@ void runService(({ config: service, telemetry, http, createCatalog, createServic
       await catalog.start(Date.now() + 10_000);
       app.start();
     },
+    stopping: () => app.quiet(),
     close() {
       app.close();
       backends.close();

@@ -38,6 +38,8 @@ export interface AuthMode {
    * or answering nonsense); never logs or returns the token.
    */
   check(token: string, trace: TraceContext): Promise<TokenCheck>;
+  /** The gateway is stopping: the mode reports no degradation of what it follows (the bus) from now on. */
+  quiet?(): void;
   /** Releases what the mode holds (caches, subscriptions) when it is replaced or the gateway stops. */
   close(): void;
 }

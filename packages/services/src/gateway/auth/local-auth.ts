@@ -69,6 +69,7 @@ export function createLocalAuth(options: LocalAuthOptions): AuthMode {
       verdicts.remember(token, facts);
       return accepted(facts, { cache: 'miss', authSource: 'auth' });
     },
+    quiet: () => feed.quiet(),
     close: () => feed.close(),
   };
 }

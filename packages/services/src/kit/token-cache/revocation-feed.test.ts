@@ -52,6 +52,18 @@ describe('revocation feed', () => {
     expect(names()).toEqual(['gateway.auth.degraded', 'gateway.auth.restored']);
   });
 
+  it('once quiet (its instance is stopping), reports no outage but still degrades and still applies revocations', async () => {
+    const { bus, verdicts, feed, names, recorded } = await setup();
+    feed.quiet();
+    verdicts.remember('token', { sub: 'u1', username: 'alice', jti: 'j1', exp: expS });
+    await bus.publish('token.revoked', { jti: 'j1', userId: 'u1', exp: expS });
+    expect(verdicts.get('token')).toBeUndefined();
+    bus.down();
+    expect(feed.degraded).toBe(true);
+    expect(names()).toEqual([]);
+    expect(recorded.messages.filter((message) => message.type === 'log' && message.record.level === 'warn')).toEqual([]);
+  });
+
   it('keeps its verdicts and history across a reconnection, which replays what it missed', async () => {
     const { bus, verdicts, feed } = await setup();
     verdicts.remember('token', { sub: 'u1', username: 'alice', jti: 'j1', exp: expS });

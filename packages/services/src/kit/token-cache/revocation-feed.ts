@@ -42,6 +42,11 @@ export interface RevocationFeed {
    * follower started, or before messages were lost), which need one check with auth.
    */
   knowsHistoryOf(iat: number | undefined): boolean;
+  /**
+   * Goes on following, but reports no degradation or recovery any more: the instance is stopping,
+   * and the bus stopping beside it is the shutdown, not an outage worth a warning.
+   */
+  quiet(): void;
   close(): void;
 }
 
@@ -73,13 +78,14 @@ export function followRevocations(options: RevocationFeedOptions): RevocationFee
   let resync = true;
   let announced = false;
   let closed = false;
+  let quieted = false;
   let everConnected = false;
   let settle: NodeJS.Timeout | undefined;
   const settleMs = options.settleMs ?? defaultRevocationSettleMs;
   verdicts.setDegraded(true);
 
   function announce(reason: string): void {
-    if (announced || closed) return;
+    if (announced || closed || quieted) return;
     announced = true;
     clearTimeout(grace);
     telemetry.event(events.degraded, { mode, reason });
@@ -139,6 +145,10 @@ export function followRevocations(options: RevocationFeedOptions): RevocationFee
     },
     knowsHistoryOf(iat) {
       return !verdicts.degraded && iat !== undefined && iat * 1000 > completeSince;
+    },
+    quiet() {
+      quieted = true;
+      clearTimeout(grace);
     },
     close() {
       closed = true;

@@ -7,7 +7,7 @@ import { describeEvent, formatEdge } from '../output/format.js';
 import { dashboardAssetsDir } from './dashboard.js';
 import { addTopologyShapeOptions, backendOptions, dataDirOption, addEdgeOptions, edgeFrom, startTimeoutOption, topologyShapeFrom, type EdgeFlags, type TopologyShapeFlags } from './shared-options.js';
 import { waitForStopSignal } from './stop-signal.js';
-import { loadRuntime } from './runtime.js';
+import { loadTopologyRuntime } from './runtime.js';
 
 const edgePorts = { http: 8080, https: 8443, dns: 8053 };
 
@@ -57,7 +57,7 @@ async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
   const dashboard = io.interactive && !options.plain;
   const buffered: TopologyEvent[] = [];
   let listener: (event: TopologyEvent) => void = dashboard ? (event) => void buffered.push(event) : createPlainEventPrinter(io.stdout);
-  const { normalizeTopologyOptions, startControlServer, startTopology } = await loadRuntime();
+  const { normalizeTopologyOptions, startControlServer, startTopology } = await loadTopologyRuntime();
   const topologyOptions = {
     dataDir: options.dataDir,
     fresh: Boolean(options.fresh),

@@ -140,12 +140,17 @@ describe('sidecar POST /check', () => {
     expect(res.status).toBe(400);
   });
 
-  it('reports on GET /health whether revocations reach it', async () => {
+  it('is not ready on GET /health (503 SIDECAR_NOT_READY) until started, then reports whether revocations reach it', async () => {
     const s = await setup({ start: false });
-    const health = async () => (await fetch(`${s.url}/health`)).json();
-    expect(await health()).toMatchObject({ status: 'ok', revocations: 'degraded' });
+    const health = async () => {
+      const res = await fetch(`${s.url}/health`);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    // Listening is not ready: a Compose health check passed here let the gateway send checks it could not answer.
+    expect(await health()).toMatchObject({ status: 503, body: { error: { code: 'SIDECAR_NOT_READY' } } });
     s.app.start();
-    await expect.poll(health).toMatchObject({ status: 'ok', revocations: 'live' });
+    expect((await health()).status).toBe(200);
+    await expect.poll(async () => (await health()).body).toMatchObject({ status: 'ok', revocations: 'live' });
   });
 
   it('never puts a token in a log, event or span', async () => {

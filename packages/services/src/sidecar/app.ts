@@ -68,9 +68,9 @@ export function createSidecarApp(options: SidecarAppOptions): SidecarApp {
   // Nothing vouches for the cache until the bus is followed.
   verdicts.setDegraded(true);
   const checker = createTokenChecker({ verdicts, verifier: options.verifier, cache: options.cache, introspection: options.introspection, telemetry, clock });
-  const router = new Router().add(...createSidecarRoutes({ checker, verdicts }));
-  const server = createHttpServer({ router, telemetry, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
   let feed: RevocationFeed | undefined;
+  const router = new Router().add(...createSidecarRoutes({ checker, verdicts, started: () => feed !== undefined }));
+  const server = createHttpServer({ router, telemetry, ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) });
   return {
     server,
     routes: [],

@@ -1,6 +1,7 @@
 import { defineRoute, type Route } from '../kit/http/router.js';
 import type { TokenVerdicts } from '../kit/token-cache/token-verdicts.js';
 import type { TokenChecker } from './token-checker.js';
+import { sidecarErrors } from './errors.js';
 import * as z from '../kit/zod.js';
 
 // Access JWTs are a few hundred bytes; anything far longer is not one.
@@ -10,11 +11,13 @@ const checkBody = z.object({ token: z.string().check(z.minLength(1), z.maxLength
 export interface SidecarRouteDeps {
   readonly checker: TokenChecker;
   readonly verdicts: TokenVerdicts;
+  /** Whether `start` ran: the catalog is loaded (auth can be found) and revocations are followed. */
+  readonly started: () => boolean;
 }
 
 /** `POST /check` and `GET /health`. */
 export function createSidecarRoutes(deps: SidecarRouteDeps): Route[] {
-  const { checker, verdicts } = deps;
+  const { checker, verdicts, started } = deps;
 
   const check = defineRoute({
     method: 'POST',
@@ -31,11 +34,17 @@ export function createSidecarRoutes(deps: SidecarRouteDeps): Route[] {
     },
   });
 
-  // The sidecar keeps no data of its own; it reports whether revocations reach it.
+  // The sidecar keeps no data of its own; it reports whether revocations reach it. It listens
+  // before it can find auth, so until `start` ran it is not ready: a Compose health check or a
+  // pod's readiness probe (the gateway's pod, which it shares) waits, and no check meets a
+  // sidecar that cannot yet ask auth.
   const health = defineRoute({
     method: 'GET',
     path: '/health',
-    handler: () => ({ status: 'ok', revocations: verdicts.degraded ? 'degraded' : 'live', cached: verdicts.size }),
+    handler: () => {
+      if (!started()) throw sidecarErrors.SIDECAR_NOT_READY();
+      return { status: 'ok', revocations: verdicts.degraded ? 'degraded' : 'live', cached: verdicts.size };
+    },
   });
 
   return [check, health];

@@ -145,8 +145,13 @@ function person(): { username: string; password: string; phone: string } {
  * Waits until auth can text a code: healthy containers say each process answers, not that
  * auth has found sms yet (they start side by side; auth learns of sms from the registry).
  * A throwaway user registers each second until one gets 201; resolves with how long it took.
+ *
+ * In 3 of about 10 engine runs (2026-12-07) auth's calls to a registered, answering sms#1 timed
+ * out (2 s each) for 32–49 s after start, in Compose and in Kubernetes: not explained yet
+ * (the test prints both containers' logs when it takes over 5 s). 150 s keeps the lane from
+ * failing on it while it is looked into; the figure shows every such run.
  */
-async function untilAuthTexts(gateway: string, timeoutMs = 90_000): Promise<number> {
+async function untilAuthTexts(gateway: string, timeoutMs = 150_000): Promise<number> {
   const started = performance.now();
   for (;;) {
     const canary = person();

@@ -81,42 +81,39 @@ type CommandFlags = BenchFlags & { check?: boolean; cpuProf?: string };
 /** The services `--cpu-prof` profiles: the proxy hops. */
 const profiledServices = ['gateway', 'lb'];
 
-/** The `--cpu-prof` folder, made before anything starts: one it cannot make is a usage error (exit 2), not a failure after the run. */
-function profileDir(path: string): string {
-  const dir = resolve(path);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw runtimeError('CLI_USAGE', { message: `--cpu-prof cannot use the folder ${dir.slice(0, 200)} (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
+/**
+ * Makes sure, before anything starts, that the bench can write where its flags point: the
+ * `--cpu-prof` folder is made, and each report file's folder exists or can be made and is
+ * writable, the file itself not a folder or one this user cannot write. A bad path is a usage
+ * error (exit 2) now, not a failure after a run of many minutes. Answers the profile folder.
+ */
+function preparePaths(flags: CommandFlags): string | undefined {
+  const usable = (flag: string, path: string, what: string, check: () => void) => {
+    try {
+      check();
+    } catch (error) {
+      throw runtimeError('CLI_USAGE', { message: `${flag} ${what} ${path.slice(0, 200)} (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
+    }
+  };
+  for (const [flag, file] of [['--json', flags.json], ['--markdown', flags.markdown], ['--html', flags.html]] as const) {
+    if (file === undefined) continue;
+    const path = resolve(file);
+    usable(flag, path, 'cannot write', () => {
+      mkdirSync(dirname(path), { recursive: true });
+      accessSync(dirname(path), constants.W_OK);
+      if (!existsSync(path)) return;
+      if (statSync(path).isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+      accessSync(path, constants.W_OK);
+    });
   }
+  if (flags.cpuProf === undefined) return undefined;
+  const dir = resolve(flags.cpuProf);
+  usable('--cpu-prof', dir, 'cannot use the folder', () => mkdirSync(dir, { recursive: true }));
   return dir;
 }
 
-/**
- * Checks, before anything starts, that each report file can be written: its folder exists or can
- * be made and is writable, and the path is not a folder or a file this user cannot write. A bad
- * path is a usage error (exit 2) now, not a failure after a run of many minutes.
- */
-function checkReportFiles(flags: CommandFlags): void {
-  const files: [string, string | undefined][] = [['--json', flags.json], ['--markdown', flags.markdown], ['--html', flags.html]];
-  for (const [flag, file] of files) {
-    if (file === undefined) continue;
-    const path = resolve(file);
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-      accessSync(dirname(path), constants.W_OK);
-      if (existsSync(path)) {
-        if (statSync(path).isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
-        accessSync(path, constants.W_OK);
-      }
-    } catch (error) {
-      throw runtimeError('CLI_USAGE', { message: `${flag} cannot write ${path.slice(0, 200)} (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
-    }
-  }
-}
-
 async function benchCommand(flags: CommandFlags, ctx: CommandContext): Promise<number> {
-  checkReportFiles(flags);
+  const cpuProfDir = preparePaths(flags);
   const color = !process.env.NO_COLOR && Boolean(ctx.io.stdout.isTTY);
   const interrupt = new AbortController();
   const onSignal = () => {
@@ -127,7 +124,6 @@ async function benchCommand(flags: CommandFlags, ctx: CommandContext): Promise<n
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let report: BenchReport;
-  const cpuProfDir = flags.cpuProf === undefined ? undefined : profileDir(flags.cpuProf);
   try {
     const { runBench } = await loadRuntime();
     report = await runBench(settingsFromFlags(flags), {

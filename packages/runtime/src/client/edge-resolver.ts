@@ -4,10 +4,6 @@ import type * as DnsPacket from 'dns-packet';
 import { dnsTraceparentOption } from '@topolab/services/contract';
 import { runtimeError } from '../errors/error-codes.js';
 
-// Loaded on the first lookup: only scenarios that resolve through dns#1 need it, not every CLI start.
-let dnsPacketModule: Promise<typeof DnsPacket> | undefined;
-const loadDnsPacket = () => (dnsPacketModule ??= import('dns-packet'));
-
 /** Where the topology's DNS server answers. */
 export interface EdgeResolverOptions {
   readonly host: string;
@@ -58,7 +54,8 @@ export function createEdgeResolver(options: EdgeResolverOptions): EdgeResolver {
     const id = nextId;
     nextId = (nextId % 65_535) + 1;
     const options_ = traceparent ? [{ code: dnsTraceparentOption, data: Buffer.from(traceparent, 'latin1') }] : [];
-    const dnsPacket = await loadDnsPacket();
+    // Loaded on the first lookup (then from the module cache): only scenarios that resolve through dns#1 need it, not every CLI start.
+    const dnsPacket = await import('dns-packet');
     const message = dnsPacket.encode({
       type: 'query',
       id,

@@ -35,9 +35,9 @@ export function createSidecarRoutes(deps: SidecarRouteDeps): Route[] {
   });
 
   // The sidecar keeps no data of its own; it reports whether revocations reach it. It listens
-  // before it can find auth, so until `start` ran it is not ready: a Compose health check or a
-  // pod's readiness probe (the gateway's pod, which it shares) waits, and no check meets a
-  // sidecar that cannot yet ask auth.
+  // before it can find auth, so until `start` ran it is not ready: a Compose health check or the
+  // readiness probe of the pod it shares with the gateway waits. (A check sent meanwhile gets
+  // SIDECAR_AUTH_UNAVAILABLE, and the gateway 503 GATEWAY_AUTH_UNAVAILABLE.)
   const health = defineRoute({
     method: 'GET',
     path: '/health',

@@ -43,8 +43,8 @@ export interface RevocationFeed {
    */
   knowsHistoryOf(iat: number | undefined): boolean;
   /**
-   * Goes on following, but reports no degradation or recovery any more: the instance is stopping,
-   * and the bus stopping beside it is the shutdown, not an outage worth a warning.
+   * Goes on following (and degrading its verdicts), but reports no new degradation: the instance
+   * is stopping, and the bus stopping beside it is the shutdown, not an outage worth a warning.
    */
   quiet(): void;
   close(): void;
